@@ -1,0 +1,3 @@
+//! The cluster stage: members, messages and quorum.
+
+pub mod stage;

@@ -1,0 +1,3 @@
+//! The console: a terminal where etcdctl commands are typed.
+
+pub mod terminal;

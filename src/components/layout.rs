@@ -1,0 +1,3 @@
+//! Page chrome: the header.
+
+pub mod header;
