@@ -1,0 +1,53 @@
+//! A pure, deterministic Raft following etcd-io/raft's design: the
+//! application drives a [`RawNode`] with ticks and messages and handles the
+//! [`Ready`] work it returns. No clock, no I/O, no global randomness: time
+//! is ticks and each node draws its election timeouts from a seeded
+//! generator, so a whole cluster replays exactly from a seed.
+//!
+//! Code map: `raft.rs` (state, roles, common step), `step_leader.rs` /
+//! `step_candidate.rs` / `step_follower.rs` (per-role handling), `log.rs` +
+//! `log_unstable.rs` (the log), `storage.rs` (the `Storage` trait and
+//! `MemoryStorage`), `tracker/` (progress, inflights), `quorum/` (majority
+//! and joint quorums), `confchange.rs` (membership changes), `read_only.rs`
+//! (ReadIndex), `raw_node.rs` (the API), `status.rs` (what the UI draws),
+//! `describe.rs` (etcd-style rendering).
+#![deny(missing_docs)]
+
+pub mod confchange;
+pub mod confchange_types;
+pub mod config;
+pub mod describe;
+pub mod error;
+pub mod log;
+pub mod log_unstable;
+pub mod logger;
+pub mod message;
+pub mod quorum;
+pub mod raft;
+pub mod raw_node;
+pub mod read_only;
+pub mod rng;
+pub mod status;
+mod step_candidate;
+mod step_follower;
+mod step_leader;
+pub mod storage;
+pub mod tracker;
+
+pub use confchange_types::{
+    ConfChange, ConfChangeI, ConfChangeSingle, ConfChangeTransition, ConfChangeType, ConfChangeV2, ConfState,
+    changes_from_string, changes_to_string, decode_conf_change, decode_conf_change_v1,
+};
+pub use config::Config;
+pub use error::{Error, Result};
+pub use logger::{Level, LogLine};
+pub use message::{
+    Entry, EntryType, HardState, Message, MessageType, ReadState, Snapshot, SnapshotMetadata, SoftState, StateRole,
+};
+pub use raft::Raft;
+pub use raw_node::{RawNode, Ready, SnapshotStatus};
+pub use read_only::ReadOnlyOption;
+pub use rng::Rng;
+pub use status::{EntryInfo, PendingRead, ProgressInfo, Status};
+pub use storage::{MemoryStorage, Storage};
+pub use tracker::ProgressState;
