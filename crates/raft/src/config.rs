@@ -38,6 +38,8 @@ pub struct Config {
     pub step_down_on_removal: bool,
     /// Seed of this node's election-timeout generator (mixed with `id`).
     pub seed: u64,
+    /// Event log level from creation on (`None`: off; see `RawNode::take_logs`).
+    pub log_level: Option<crate::logger::Level>,
 }
 
 impl Default for Config {
@@ -57,6 +59,7 @@ impl Default for Config {
             disable_proposal_forwarding: false,
             step_down_on_removal: false,
             seed: 0,
+            log_level: None,
         }
     }
 }

@@ -133,7 +133,7 @@ impl<S: Storage> Raft<S> {
             max_msg_size: c.max_size_per_msg,
             max_uncommitted_size: if c.max_uncommitted_entries_size == 0 { u64::MAX } else { c.max_uncommitted_entries_size },
             rng: Rng::new(c.seed ^ c.id.wrapping_mul(0xA076_1D64_78BD_642F)),
-            logger: Logger::default(),
+            logger: Logger { level: c.log_level, lines: Vec::new() },
         };
         let (cfg, prs) = confchange::restore(&r.trk, r.raft_log.last_index(), &cs)?;
         let got = r.switch_to_config(cfg, prs);
@@ -151,6 +151,7 @@ impl<S: Storage> Raft<S> {
             r.raft_log.applied_to(c.applied);
         }
         r.become_follower(r.term, 0);
+        r.log_start();
         Ok(r)
     }
 
@@ -159,8 +160,7 @@ impl<S: Storage> Raft<S> {
         self.logger.level = level;
     }
 
-    /// Logs the start-up line (after the log level has been chosen).
-    pub fn log_start(&mut self) {
+    fn log_start(&mut self) {
         let peers: Vec<String> = self.trk.voter_nodes().iter().map(|id| format!("{id:x}")).collect();
         rlog!(
             self,

@@ -110,12 +110,6 @@ impl MemoryStorage {
             return Err(Error::SnapOutOfDate);
         }
         self.ents = vec![Entry { term: snap.metadata.term, index: snap.metadata.index, ..Default::default() }];
-        if self.hard_state.commit < snap.metadata.index {
-            self.hard_state.commit = snap.metadata.index;
-        }
-        if self.hard_state.term < snap.metadata.term {
-            self.hard_state.term = snap.metadata.term;
-        }
         self.snapshot = snap;
         Ok(())
     }
