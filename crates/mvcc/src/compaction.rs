@@ -12,9 +12,11 @@
 //!   [`ENTRY_OVERHEAD_BYTES`] of B+tree bookkeeping; every lease costs
 //!   [`LEASE_BYTES`];
 //! - pages are filled to 90% (etcd writes revisions in order, with bbolt's
-//!   fill percent for sequential puts), so
-//!   `in_use = BASE + round_up(data * 10 / 9, PAGE)` with a fresh database
-//!   of [`BASE_BYTES`] (20 kB, what a fresh etcd reports);
+//!   fill percent for sequential puts), on top of three pages of meta,
+//!   freelist and buckets, and at least one leaf page:
+//!   `in_use = 3 * PAGE + max(1, ceil(data * 10 / 9 / PAGE)) * PAGE`, so a
+//!   fresh database has 16384 bytes in use in a file of [`BASE_BYTES`]
+//!   (20480), as a fresh etcd reports;
 //! - `size` only grows (to `in_use` whenever `in_use` passes it), until
 //!   [`Store::defrag`] brings it down to `in_use`.
 //!
@@ -28,8 +30,10 @@ use crate::store::Store;
 
 /// A bbolt page.
 pub const PAGE_BYTES: u64 = 4096;
-/// A fresh database: meta pages, freelist and empty buckets.
+/// The file size of a fresh database.
 pub const BASE_BYTES: u64 = 5 * PAGE_BYTES;
+/// Meta pages, freelist and bucket pages, always in use.
+pub const FIXED_IN_USE_BYTES: u64 = 3 * PAGE_BYTES;
 /// Per-revision B+tree bookkeeping (bbolt's leaf element header).
 pub const ENTRY_OVERHEAD_BYTES: u64 = 16;
 /// One lease in the lease bucket.
@@ -91,7 +95,7 @@ impl SizeModel {
 
     fn in_use(&self) -> u64 {
         let data = self.data_bytes + self.leases * LEASE_BYTES;
-        BASE_BYTES + (data * 10 / 9).div_ceil(PAGE_BYTES) * PAGE_BYTES
+        FIXED_IN_USE_BYTES + (data * 10 / 9).div_ceil(PAGE_BYTES).max(1) * PAGE_BYTES
     }
 
     fn grow(&mut self) {
@@ -136,7 +140,7 @@ impl Store {
     /// Defragments: the file shrinks to what is in use. Returns the new size.
     pub fn defrag(&mut self) -> u64 {
         self.size.db_size = self.size.in_use();
-        self.size.db_size
+        self.size()
     }
 
     /// An estimate of the heap bytes the store holds (index, values,
@@ -159,7 +163,11 @@ mod tests {
     #[test]
     fn size_grows_with_history_and_defrag_returns_to_in_use() {
         let mut s = Store::default();
-        assert_eq!((s.size(), s.size_in_use()), (20480, 20480));
+        assert_eq!((s.size(), s.size_in_use()), (20480, 16384));
+        for i in 0..5 {
+            put(&mut s, "k", &i.to_string());
+        }
+        assert_eq!((s.size(), s.size_in_use()), (20480, 16384));
         for i in 0..200 {
             put(&mut s, "k", &format!("{i:0100}"));
         }
@@ -168,8 +176,8 @@ mod tests {
         s.compact(s.current_revision()).unwrap();
         assert!(s.size_in_use() < before);
         assert_eq!(s.size(), before);
-        assert_eq!(s.defrag(), s.size_in_use());
-        assert_eq!(s.size(), s.size_in_use());
+        assert_eq!(s.defrag(), s.size_in_use().max(20480));
+        assert_eq!(s.size(), s.size_in_use().max(20480));
     }
 
     #[test]

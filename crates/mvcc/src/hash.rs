@@ -195,4 +195,20 @@ mod tests {
         assert_eq!(enc.len(), kv_encoded_len(3, 2, 300, 1, 3, 0));
         assert_eq!(kv_encoded_len(0, -1, 0, 0, 0, 0), 11);
     }
+
+    /// Recorded from etcd 3.4.23: put foo bar; put foo baz; put a 1;
+    /// del foo; put foo again; then `endpoint hashkv` and `--rev=3`.
+    #[test]
+    fn hash_matches_a_real_etcd() {
+        use crate::kv::{DeleteRangeRequest, PutRequest};
+        let mut s = Store::default();
+        for (k, v) in [("foo", "bar"), ("foo", "baz"), ("a", "1")] {
+            s.put(&PutRequest { key: k.into(), value: v.into(), ..Default::default() }).unwrap();
+        }
+        s.delete_range(&DeleteRangeRequest { key: b"foo".to_vec(), ..Default::default() }).unwrap();
+        s.put(&PutRequest { key: b"foo".to_vec(), value: b"again".to_vec(), ..Default::default() }).unwrap();
+        let h = s.hash_kv(0).unwrap();
+        assert_eq!((h.hash, h.compact_revision, h.header.revision), (3262712074, -1, 6));
+        assert_eq!(s.hash_kv(3).unwrap().hash, 2020292994);
+    }
 }

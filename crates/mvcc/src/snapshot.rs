@@ -204,3 +204,72 @@ fn build(p: Payload, config: StoreConfig) -> Result<Store> {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kv::{DeleteRangeRequest, PutRequest};
+    use crate::lease::LeaseGrantRequest;
+
+    fn sealed(body: &[u8]) -> Vec<u8> {
+        let mut out = body.to_vec();
+        let digest = Sha256::digest(&out);
+        out.extend_from_slice(&digest);
+        out
+    }
+
+    fn with_payload(json: &str) -> Vec<u8> {
+        let mut body = MAGIC.to_vec();
+        body.extend_from_slice(&VERSION.to_be_bytes());
+        body.extend_from_slice(json.as_bytes());
+        sealed(&body)
+    }
+
+    #[test]
+    fn round_trip_preserves_history_leases_and_hash() {
+        let mut s = Store::default();
+        s.lease_grant(&LeaseGrantRequest { ttl: 60, id: 9 }, 0).unwrap();
+        for i in 0..20u8 {
+            let lease = if i % 3 == 0 { 9 } else { 0 };
+            let key = vec![b'k', i % 5];
+            s.put(&PutRequest { key, value: vec![i], lease, ..Default::default() }).unwrap();
+        }
+        s.delete_range(&DeleteRangeRequest { key: vec![b'k', 1], ..Default::default() }).unwrap();
+        s.compact(10).unwrap();
+        let r = Store::restore(&s.snapshot(), StoreConfig::default()).unwrap();
+        assert_eq!(r.index, s.index);
+        assert_eq!((r.current_rev, r.compact_main_rev), (s.current_rev, s.compact_main_rev));
+        assert_eq!(r.hash_kv(0).unwrap(), s.hash_kv(0).unwrap());
+        assert_eq!(r.hash_kv(15).unwrap(), s.hash_kv(15).unwrap());
+        assert_eq!(r.lessor().lookup(9).unwrap().keys, s.lessor().lookup(9).unwrap().keys);
+        assert_eq!((r.size(), r.size_in_use()), (s.size(), s.size_in_use()));
+        assert_eq!(r.snapshot(), s.snapshot());
+    }
+
+    #[test]
+    fn refuses_sealed_but_broken_files() {
+        let bad_magic = sealed(&[b'x'; 40]);
+        assert_eq!(
+            Store::restore(&bad_magic, StoreConfig::default()).err(),
+            Some(Error::Snapshot("not an mvcc snapshot".into()))
+        );
+        let mut body = MAGIC.to_vec();
+        body.extend_from_slice(&7u32.to_be_bytes());
+        let err = Store::restore(&sealed(&body), StoreConfig::default()).err();
+        assert_eq!(err, Some(Error::Snapshot("unsupported version 7".into())));
+        for json in [
+            "{",
+            r#"{"current_rev":0,"compact_main_rev":-1,"db_size":0,"keys":[],"leases":[]}"#,
+            r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[[1,{"main":3,"sub":0},[[3,0,[],0],[2,0,[],0]]]]}],"leases":[]}"#,
+            r#"{"current_rev":2,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[[1,{"main":3,"sub":0},[[3,0,[],0]]]]}],"leases":[]}"#,
+            r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[]}],"leases":[]}"#,
+            r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[],"leases":[[-1,5]]}"#,
+        ] {
+            let err = Store::restore(&with_payload(json), StoreConfig::default()).err();
+            assert!(
+                matches!(&err, Some(Error::Snapshot(m)) if m.starts_with("corrupt snapshot")),
+                "{json}: {err:?}"
+            );
+        }
+    }
+}

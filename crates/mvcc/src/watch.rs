@@ -91,6 +91,8 @@ pub struct WatchResponse {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Watcher {
+    /// The first revision this watcher reports.
+    start_rev: i64,
     key: Vec<u8>,
     range_end: Vec<u8>,
     prev_kv: bool,
@@ -101,7 +103,8 @@ struct Watcher {
 
 impl Watcher {
     fn wants(&self, ev: &Event) -> bool {
-        KeyRange::new(&self.key, &self.range_end).contains(&ev.kv.key)
+        ev.kv.mod_revision >= self.start_rev
+            && KeyRange::new(&self.key, &self.range_end).contains(&ev.kv.key)
             && !(self.no_put && ev.kind == EventType::Put)
             && !(self.no_delete && ev.kind == EventType::Delete)
     }
@@ -232,6 +235,7 @@ impl Store {
             return Ok(id);
         }
         let w = Watcher {
+            start_rev: start,
             key: req.key.clone(),
             range_end: req.range_end.clone(),
             prev_kv: req.prev_kv,
