@@ -103,8 +103,11 @@ impl ConsoleLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-    #[test]
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
     fn push_splits_lines_and_drops_one_trailing_newline() {
         let mut log = ConsoleLog::default();
         log.push(Stream::Stdout, "foo\nbar\n");
@@ -113,7 +116,7 @@ mod tests {
         assert_eq!(log.lines()[1].id, 1);
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn history_walks_back_and_forth_and_skips_repeats() {
         let mut log = ConsoleLog::default();
         for cmd in ["put foo bar", "get foo", "get foo", "  "] {

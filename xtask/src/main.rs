@@ -1,0 +1,43 @@
+//! `cargo xtask`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! ```text
+//! cargo xtask serve [--dev]   set up what is missing, serve on http://127.0.0.1:8080
+//! cargo xtask test            set up what is missing, run every test layer
+//! cargo xtask dist            build the release site into dist/
+//! cargo xtask size            build the release site, print wasm and JS sizes
+//! cargo xtask setup           only install what is missing
+//! ```
+
+mod run;
+mod setup;
+mod site;
+mod test;
+#[cfg(test)]
+mod tidy;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["setup"] => setup::ensure(setup::Needs::Browser),
+        ["serve"] => site::serve(site::Profile::Release),
+        ["serve", "--dev"] => site::serve(site::Profile::Dev),
+        ["dist"] => site::dist().map(drop),
+        ["size"] => site::size(),
+        ["test"] => test::all(),
+        ["e2e"] => test::e2e_only(),
+        _ => {
+            eprintln!("usage: cargo xtask <serve [--dev] | test | e2e | dist | size | setup>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
