@@ -29,6 +29,9 @@ pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     if st.lead_transferee != 0 {
         env.line(&format!("lead transferee: {}", st.lead_transferee));
     }
+    if st.pending_read_index_messages > 0 {
+        env.line(&format!("read requests waiting for a commit in this term: {}", st.pending_read_index_messages));
+    }
     for r in &st.pending_reads {
         env.line(&format!("pending read {:?} at {} acks {:?}", String::from_utf8_lossy(&r.ctx), r.index, r.acks));
     }
