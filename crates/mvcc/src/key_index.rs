@@ -278,7 +278,11 @@ impl KeyIndex {
             for i in 0..idx {
                 removed(self.view(gi, i));
             }
-            self.generations[gi].revs.drain(..idx);
+            let revs = &mut self.generations[gi].revs;
+            revs.drain(..idx);
+            if revs.capacity() > 2 * revs.len() {
+                revs.shrink_to_fit();
+            }
         }
         self.generations.drain(..gi);
         self.is_empty()

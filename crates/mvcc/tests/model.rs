@@ -10,11 +10,13 @@ use proptest::prelude::*;
 
 const KEYS: &[&[u8]] = &[b"a", b"b", b"c", b"d", b"e", b"f"];
 
+/// One change: `(main, sub, key, Some(value) for a put, None for a delete)`.
+type Change = (i64, i64, Vec<u8>, Option<Vec<u8>>);
+
 /// The naive model: every change, in order, and nothing else.
 #[derive(Default)]
 struct Model {
-    /// `(main, sub, key, Some(value) for a put, None for a delete)`.
-    log: Vec<(i64, i64, Vec<u8>, Option<Vec<u8>>)>,
+    log: Vec<Change>,
     rev: i64,
     compacted: i64,
 }
