@@ -22,6 +22,8 @@ pub mod log;
 pub mod log_unstable;
 pub mod logger;
 pub mod message;
+#[cfg(test)]
+mod paper_tests;
 pub mod quorum;
 pub mod raft;
 pub mod raw_node;
