@@ -1,0 +1,147 @@
+//! Faults: everything a user or a fault schedule can do to the cluster,
+//! as plain data. The simulator applies a fault only through
+//! [`Sim::apply`](crate::Sim::apply), which records it in the input log, so
+//! a run replays byte for byte from its seed and its inputs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::network::LinkSettings;
+
+/// One fault or repair.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Fault {
+    /// Crash a member: everything in memory is lost, its disk is kept.
+    Stop {
+        /// The member.
+        member: u64,
+    },
+    /// Start a stopped member from its disk.
+    Start {
+        /// The member.
+        member: u64,
+    },
+    /// Stop then start a member at once.
+    Restart {
+        /// The member.
+        member: u64,
+    },
+    /// Block every link between members of different groups.
+    Partition {
+        /// The groups; members in none keep all their links.
+        groups: Vec<Vec<u64>>,
+    },
+    /// Block the messages from `from` to `to` only.
+    OneWay {
+        /// Sender whose messages are lost.
+        from: u64,
+        /// Receiver that no longer hears `from`.
+        to: u64,
+    },
+    /// Cut one member off from all others.
+    Isolate {
+        /// The member.
+        member: u64,
+    },
+    /// Remove every partition (link settings stay).
+    Heal,
+    /// Change every link's settings (forgetting per-link ones).
+    NetworkSettings(LinkSettings),
+    /// Change one directed link's settings.
+    LinkSettings {
+        /// Sender.
+        from: u64,
+        /// Receiver.
+        to: u64,
+        /// The new settings.
+        settings: LinkSettings,
+    },
+    /// A slow disk: everything the member sends or answers leaves only
+    /// after `delay_ms` more, as if each fsync took that long (0: healthy).
+    SlowDisk {
+        /// The member.
+        member: u64,
+        /// Extra latency of persistence, in ms.
+        delay_ms: u64,
+    },
+    /// Set a member's backend quota (`--quota-backend-bytes`). etcd reads
+    /// the flag at start-up, so a running member is restarted with it.
+    Quota {
+        /// The member.
+        member: u64,
+        /// The quota in bytes.
+        bytes: u64,
+    },
+    /// Start a brand-new member with an empty disk that joins the existing
+    /// cluster (`etcd --initial-cluster-state existing`) after a
+    /// `member add`.
+    Join {
+        /// The member's id, as `member add` returned it.
+        member: u64,
+        /// Its name.
+        name: String,
+        /// Its peer URLs.
+        peer_urls: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for Fault {
+    /// One line for the timeline (`stop etcd-2`, `partition [1 2] [3]`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fault::Stop { member } => write!(f, "stop {member:x}"),
+            Fault::Start { member } => write!(f, "start {member:x}"),
+            Fault::Restart { member } => write!(f, "restart {member:x}"),
+            Fault::Partition { groups } => {
+                f.write_str("partition")?;
+                for g in groups {
+                    let ids: Vec<String> = g.iter().map(|m| format!("{m:x}")).collect();
+                    write!(f, " [{}]", ids.join(" "))?;
+                }
+                Ok(())
+            }
+            Fault::OneWay { from, to } => write!(f, "one-way partition {from:x} -/-> {to:x}"),
+            Fault::Isolate { member } => write!(f, "isolate {member:x}"),
+            Fault::Heal => f.write_str("heal"),
+            Fault::NetworkSettings(s) => write!(f, "network {}", describe_link(s)),
+            Fault::LinkSettings { from, to, settings } => {
+                write!(f, "link {from:x}->{to:x} {}", describe_link(settings))
+            }
+            Fault::SlowDisk { member, delay_ms } => write!(f, "slow disk {member:x} +{delay_ms}ms"),
+            Fault::Quota { member, bytes } => write!(f, "quota {member:x} {bytes} bytes"),
+            Fault::Join { member, name, .. } => write!(f, "join {name} ({member:x})"),
+        }
+    }
+}
+
+fn describe_link(s: &LinkSettings) -> String {
+    format!(
+        "delay {}..{}ms drop {}% duplicate {}% reorder {}%",
+        s.delay_min_ms,
+        s.delay_max_ms,
+        s.drop_rate * 100.0,
+        s.duplicate_rate * 100.0,
+        s.reorder_rate * 100.0
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_render_as_timeline_lines() {
+        assert_eq!(Fault::Partition { groups: vec![vec![1, 2], vec![3]] }.to_string(), "partition [1 2] [3]");
+        assert_eq!(Fault::OneWay { from: 1, to: 10 }.to_string(), "one-way partition 1 -/-> a");
+        assert_eq!(
+            Fault::NetworkSettings(LinkSettings { drop_rate: 0.25, ..LinkSettings::default() }).to_string(),
+            "network delay 1..5ms drop 25% duplicate 0% reorder 0%"
+        );
+    }
+
+    #[test]
+    fn faults_round_trip_through_json() {
+        let f = Fault::SlowDisk { member: 3, delay_ms: 40 };
+        let s = serde_json::to_string(&f).unwrap();
+        assert_eq!(serde_json::from_str::<Fault>(&s).unwrap(), f);
+    }
+}
