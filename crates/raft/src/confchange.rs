@@ -32,7 +32,11 @@ impl Changer<'_> {
 
     /// Enters a joint configuration: the outgoing half is a copy of the
     /// current voters, `ccs` are applied to the incoming half.
-    pub fn enter_joint(&self, auto_leave: bool, ccs: &[ConfChangeSingle]) -> Result<(TrackerConfig, ProgressMap)> {
+    pub fn enter_joint(
+        &self,
+        auto_leave: bool,
+        ccs: &[ConfChangeSingle],
+    ) -> Result<(TrackerConfig, ProgressMap)> {
         let (mut cfg, mut prs) = self.snapshot();
         if cfg.voters.is_joint() {
             return err("config is already joint");
@@ -213,9 +217,14 @@ fn check_invariants(cfg: &TrackerConfig, prs: &ProgressMap) -> Result<()> {
 /// Rebuilds the configuration described by `cs` by replaying it as changes
 /// on an empty tracker: the outgoing voters first (one at a time), then the
 /// joint transition to the incoming half.
-pub fn restore(tracker: &ProgressTracker, last_index: u64, cs: &ConfState) -> Result<(TrackerConfig, ProgressMap)> {
+pub fn restore(
+    tracker: &ProgressTracker,
+    last_index: u64,
+    cs: &ConfState,
+) -> Result<(TrackerConfig, ProgressMap)> {
     let single = |t, id| ConfChangeSingle { change_type: t, node_id: id };
-    let outgoing: Vec<ConfChangeSingle> = cs.voters_outgoing.iter().map(|&id| single(ConfChangeType::AddNode, id)).collect();
+    let outgoing: Vec<ConfChangeSingle> =
+        cs.voters_outgoing.iter().map(|&id| single(ConfChangeType::AddNode, id)).collect();
     let mut incoming: Vec<ConfChangeSingle> =
         cs.voters_outgoing.iter().map(|&id| single(ConfChangeType::RemoveNode, id)).collect();
     incoming.extend(cs.voters.iter().map(|&id| single(ConfChangeType::AddNode, id)));
@@ -223,7 +232,9 @@ pub fn restore(tracker: &ProgressTracker, last_index: u64, cs: &ConfState) -> Re
     incoming.extend(cs.learners_next.iter().map(|&id| single(ConfChangeType::AddLearnerNode, id)));
 
     let mut t = tracker.clone();
-    let step = |t: &mut ProgressTracker, f: &dyn Fn(&Changer) -> Result<(TrackerConfig, ProgressMap)>| -> Result<()> {
+    let step = |t: &mut ProgressTracker,
+                f: &dyn Fn(&Changer) -> Result<(TrackerConfig, ProgressMap)>|
+     -> Result<()> {
         let (cfg, prs) = f(&Changer { tracker: t, last_index })?;
         t.config = cfg;
         t.progress = prs;
@@ -247,7 +258,10 @@ mod tests {
     use super::*;
     use crate::confchange_types::changes_from_string;
 
-    fn apply(t: &mut ProgressTracker, f: impl Fn(&Changer) -> Result<(TrackerConfig, ProgressMap)>) -> Result<()> {
+    fn apply(
+        t: &mut ProgressTracker,
+        f: impl Fn(&Changer) -> Result<(TrackerConfig, ProgressMap)>,
+    ) -> Result<()> {
         let (cfg, prs) = f(&Changer { tracker: t, last_index: 10 })?;
         t.config = cfg;
         t.progress = prs;
@@ -298,7 +312,13 @@ mod tests {
         let cases = [
             ConfState { voters: vec![1, 2, 3], ..Default::default() },
             ConfState { voters: vec![1, 2], learners: vec![3], ..Default::default() },
-            ConfState { voters: vec![1, 4], voters_outgoing: vec![1, 2, 3], learners_next: vec![2], auto_leave: true, ..Default::default() },
+            ConfState {
+                voters: vec![1, 4],
+                voters_outgoing: vec![1, 2, 3],
+                learners_next: vec![2],
+                auto_leave: true,
+                ..Default::default()
+            },
         ];
         for cs in cases {
             let (cfg, prs) = restore(&ProgressTracker::new(8), 5, &cs).unwrap();

@@ -258,14 +258,16 @@ mod tests {
 
     #[test]
     fn entry_round_trip() {
-        let cc = ConfChange { change_type: ConfChangeType::AddLearnerNode, node_id: 4, context: b"u".to_vec() };
+        let cc =
+            ConfChange { change_type: ConfChangeType::AddLearnerNode, node_id: 4, context: b"u".to_vec() };
         let e = cc.to_entry();
         assert_eq!(decode_conf_change_v1(&e).unwrap(), cc);
         assert_eq!(decode_conf_change(&e).unwrap(), cc.as_v2());
         let leave = ConfChangeV2::default().to_entry();
         assert!(leave.data.is_empty());
         assert!(decode_conf_change(&leave).unwrap().leave_joint());
-        let junk = Entry { entry_type: EntryType::EntryConfChangeV2, data: b"{".to_vec(), ..Default::default() };
+        let junk =
+            Entry { entry_type: EntryType::EntryConfChangeV2, data: b"{".to_vec(), ..Default::default() };
         assert!(decode_conf_change(&junk).is_err());
     }
 

@@ -103,7 +103,8 @@ mod tests {
         assert!(Config { heartbeat_tick: 0, ..Config::new(1) }.validate().is_err());
         assert!(Config { election_tick: 1, ..Config::new(1) }.validate().is_err());
         assert!(Config { max_inflight_msgs: 0, ..Config::new(1) }.validate().is_err());
-        let lease = Config { read_only_option: ReadOnlyOption::LeaseBased, check_quorum: false, ..Config::new(1) };
+        let lease =
+            Config { read_only_option: ReadOnlyOption::LeaseBased, check_quorum: false, ..Config::new(1) };
         assert!(lease.validate().is_err());
     }
 }

@@ -106,7 +106,17 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(m.to_string(), r#"1->2 MsgApp Term:2 Log:2/5 Commit:5 Entries:[2/6 EntryNormal "x"]"#);
-        let r = Message { msg_type: MessageType::MsgAppResp, from: 2, to: 1, term: 2, index: 7, reject: true, reject_hint: 5, log_term: 1, ..Default::default() };
+        let r = Message {
+            msg_type: MessageType::MsgAppResp,
+            from: 2,
+            to: 1,
+            term: 2,
+            index: 7,
+            reject: true,
+            reject_hint: 5,
+            log_term: 1,
+            ..Default::default()
+        };
         assert_eq!(r.to_string(), "2->1 MsgAppResp Term:2 Log:1/7 Rejected (Hint: 5)");
         assert_eq!(HardState { term: 2, vote: 0, commit: 3 }.to_string(), "Term:2 Commit:3");
     }

@@ -28,6 +28,10 @@ pub enum Error {
     /// A response came from a peer that is not in the configuration.
     #[error("raft: cannot step as peer not found")]
     StepPeerNotFound,
+    /// A message from a peer is malformed (the text says how); it was
+    /// ignored.
+    #[error("raft: malformed message: {0}")]
+    MalformedMessage(String),
     /// The configuration is invalid (the text says why).
     #[error("{0}")]
     ConfigInvalid(String),

@@ -44,7 +44,8 @@ pub use config::Config;
 pub use error::{Error, Result};
 pub use logger::{Level, LogLine};
 pub use message::{
-    Entry, EntryType, HardState, Message, MessageType, ReadState, Snapshot, SnapshotMetadata, SoftState, StateRole,
+    Entry, EntryType, HardState, Message, MessageType, ReadState, Snapshot, SnapshotMetadata, SoftState,
+    StateRole,
 };
 pub use raft::Raft;
 pub use raw_node::{RawNode, Ready, SnapshotStatus};

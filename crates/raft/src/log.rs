@@ -109,7 +109,11 @@ impl<S: Storage> RaftLog<S> {
         let last_new = index + ents.len() as u64;
         let ci = self.find_conflict(ents);
         if ci != 0 {
-            assert!(ci > self.committed, "entry {ci} conflicts with committed entry [committed({})]", self.committed);
+            assert!(
+                ci > self.committed,
+                "entry {ci} conflicts with committed entry [committed({})]",
+                self.committed
+            );
             let start = (ci - (index + 1)) as usize;
             self.append(&ents[start..]);
         }
@@ -156,7 +160,9 @@ impl<S: Storage> RaftLog<S> {
     pub fn next_committed_entries(&self) -> Vec<Entry> {
         let off = (self.applied + 1).max(self.first_index());
         if self.committed + 1 > off {
-            return self.slice(off, self.committed + 1, self.max_next_ents_size).expect("unexpected error getting unapplied entries");
+            return self
+                .slice(off, self.committed + 1, self.max_next_ents_size)
+                .expect("unexpected error getting unapplied entries");
         }
         Vec::new()
     }

@@ -87,7 +87,11 @@ impl Unstable {
     /// Entries in `[lo, hi)`; the range must lie within the unstable entries.
     pub fn slice(&self, lo: u64, hi: u64) -> Vec<Entry> {
         let upper = self.offset + self.entries.len() as u64;
-        assert!(lo <= hi && self.offset <= lo && hi <= upper, "unstable.slice[{lo},{hi}) out of bound [{},{upper}]", self.offset);
+        assert!(
+            lo <= hi && self.offset <= lo && hi <= upper,
+            "unstable.slice[{lo},{hi}) out of bound [{},{upper}]",
+            self.offset
+        );
         self.entries[(lo - self.offset) as usize..(hi - self.offset) as usize].to_vec()
     }
 }

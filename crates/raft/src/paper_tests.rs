@@ -6,14 +6,20 @@
 mod election;
 mod replication;
 
-use crate::config::Config;
 use crate::confchange_types::ConfState;
+use crate::config::Config;
 use crate::message::{Entry, Message, MessageType};
 use crate::raft::Raft;
 use crate::storage::MemoryStorage;
 
 /// A raft with PreVote and CheckQuorum off (the paper's algorithm).
-pub(crate) fn new_test_raft(id: u64, peers: &[u64], election: u64, heartbeat: u64, store: MemoryStorage) -> Raft<MemoryStorage> {
+pub(crate) fn new_test_raft(
+    id: u64,
+    peers: &[u64],
+    election: u64,
+    heartbeat: u64,
+    store: MemoryStorage,
+) -> Raft<MemoryStorage> {
     let mut store = store;
     if crate::storage::Storage::initial_state(&store).expect("state").1 == ConfState::default() {
         let mut s = MemoryStorage::new_with_conf_state(ConfState::from_voters(peers.iter().copied()));
@@ -37,8 +43,11 @@ pub(crate) fn new_test_raft(id: u64, peers: &[u64], election: u64, heartbeat: u6
 /// A storage holding entries with these terms at indexes 1, 2, ...
 pub(crate) fn store_with_terms(terms: &[u64]) -> MemoryStorage {
     let mut s = MemoryStorage::new();
-    let ents: Vec<Entry> =
-        terms.iter().enumerate().map(|(i, &t)| Entry { term: t, index: i as u64 + 1, ..Default::default() }).collect();
+    let ents: Vec<Entry> = terms
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| Entry { term: t, index: i as u64 + 1, ..Default::default() })
+        .collect();
     s.append(&ents).expect("append");
     s
 }

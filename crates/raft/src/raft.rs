@@ -9,9 +9,9 @@
 //!     +---- higher term / lost / heard from leader ----------+--------------------------+
 //! ```
 
-use crate::config::Config;
 use crate::confchange;
 use crate::confchange_types::{ConfChangeI, ConfChangeV2, ConfState, decode_conf_change};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::log::RaftLog;
 use crate::logger::{Logger, rlog};
@@ -131,13 +131,19 @@ impl<S: Storage> Raft<S> {
             disable_proposal_forwarding: c.disable_proposal_forwarding,
             step_down_on_removal: c.step_down_on_removal,
             max_msg_size: c.max_size_per_msg,
-            max_uncommitted_size: if c.max_uncommitted_entries_size == 0 { u64::MAX } else { c.max_uncommitted_entries_size },
+            max_uncommitted_size: if c.max_uncommitted_entries_size == 0 {
+                u64::MAX
+            } else {
+                c.max_uncommitted_entries_size
+            },
             rng: Rng::new(c.seed ^ c.id.wrapping_mul(0xA076_1D64_78BD_642F)),
             logger: Logger { level: c.log_level, lines: Vec::new() },
         };
         let (cfg, prs) = confchange::restore(&r.trk, r.raft_log.last_index(), &cs)?;
         let got = r.switch_to_config(cfg, prs);
-        assert!(got.equivalent(&cs), "restored conf state {got:?} differs from {cs:?}");
+        if !got.equivalent(&cs) {
+            return Err(Error::StoreInvalid(format!("inconsistent configuration in storage: {cs}")));
+        }
         if !hs.is_empty() {
             r.load_state(hs)?;
         }
@@ -210,7 +216,10 @@ impl<S: Storage> Raft<S> {
             m.from = self.id;
         }
         match m.msg_type {
-            MessageType::MsgVote | MessageType::MsgVoteResp | MessageType::MsgPreVote | MessageType::MsgPreVoteResp => {
+            MessageType::MsgVote
+            | MessageType::MsgVoteResp
+            | MessageType::MsgPreVote
+            | MessageType::MsgPreVoteResp => {
                 // Vote messages carry the term they are for, set by the caller.
                 assert!(m.term != 0, "term should be set when sending {}", m.msg_type);
             }
@@ -278,7 +287,12 @@ impl<S: Storage> Raft<S> {
         let snapshot = match self.raft_log.snapshot() {
             Ok(s) => s,
             Err(Error::SnapshotTemporarilyUnavailable) => {
-                rlog!(self, Debug, "{:x} failed to send snapshot to {to:x} because snapshot is temporarily unavailable", self.id);
+                rlog!(
+                    self,
+                    Debug,
+                    "{:x} failed to send snapshot to {to:x} because snapshot is temporarily unavailable",
+                    self.id
+                );
                 return false;
             }
             Err(e) => panic!("storage snapshot failed: {e}"),
@@ -296,8 +310,19 @@ impl<S: Storage> Raft<S> {
         );
         let pr = self.trk.progress.get_mut(&to).expect("checked above");
         pr.become_snapshot(sindex);
-        rlog!(self, Debug, "{:x} paused sending replication messages to {to:x} [{}]", self.id, self.trk.progress[&to]);
-        self.send(Message { msg_type: MessageType::MsgSnap, to, snapshot: Some(snapshot), ..Default::default() });
+        rlog!(
+            self,
+            Debug,
+            "{:x} paused sending replication messages to {to:x} [{}]",
+            self.id,
+            self.trk.progress[&to]
+        );
+        self.send(Message {
+            msg_type: MessageType::MsgSnap,
+            to,
+            snapshot: Some(snapshot),
+            ..Default::default()
+        });
         true
     }
 
@@ -306,7 +331,13 @@ impl<S: Storage> Raft<S> {
     pub(crate) fn send_heartbeat(&mut self, to: u64, ctx: Vec<u8>) {
         let matched = self.trk.progress.get(&to).map_or(0, |p| p.matched);
         let commit = matched.min(self.raft_log.committed);
-        self.send(Message { msg_type: MessageType::MsgHeartbeat, to, commit, context: ctx, ..Default::default() });
+        self.send(Message {
+            msg_type: MessageType::MsgHeartbeat,
+            to,
+            commit,
+            context: ctx,
+            ..Default::default()
+        });
     }
 
     fn peers(&self) -> Vec<u64> {
@@ -368,7 +399,10 @@ impl<S: Storage> Raft<S> {
 
     fn increase_uncommitted_size(&mut self, ents: &[Entry]) -> bool {
         let s: u64 = ents.iter().map(Entry::payload_size).sum();
-        if self.uncommitted_size > 0 && s > 0 && self.uncommitted_size.saturating_add(s) > self.max_uncommitted_size {
+        if self.uncommitted_size > 0
+            && s > 0
+            && self.uncommitted_size.saturating_add(s) > self.max_uncommitted_size
+        {
             // An empty log (uncommitted_size == 0) always accepts, so a
             // single entry over the limit can still make progress.
             return false;
@@ -469,7 +503,8 @@ impl<S: Storage> Raft<S> {
     /// Whether this node may become leader: a voter without a pending
     /// snapshot.
     pub fn promotable(&self) -> bool {
-        self.trk.progress.get(&self.id).is_some_and(|p| !p.is_learner) && !self.raft_log.has_pending_snapshot()
+        self.trk.progress.get(&self.id).is_some_and(|p| !p.is_learner)
+            && !self.raft_log.has_pending_snapshot()
     }
 
     pub(crate) fn hup(&mut self, t: CampaignType) {
@@ -617,7 +652,8 @@ impl<S: Storage> Raft<S> {
         } else if m.term > self.term {
             if matches!(m.msg_type, MessageType::MsgVote | MessageType::MsgPreVote) {
                 let force = m.context == CAMPAIGN_TRANSFER;
-                let in_lease = self.check_quorum && self.lead != 0 && self.election_elapsed < self.election_timeout;
+                let in_lease =
+                    self.check_quorum && self.lead != 0 && self.election_elapsed < self.election_timeout;
                 if !force && in_lease {
                     // Leader stickiness: a node that heard from a live leader
                     // within the election timeout does not grant votes.
@@ -656,7 +692,10 @@ impl<S: Storage> Raft<S> {
                         m.from,
                         m.term
                     );
-                    if matches!(m.msg_type, MessageType::MsgApp | MessageType::MsgHeartbeat | MessageType::MsgSnap) {
+                    if matches!(
+                        m.msg_type,
+                        MessageType::MsgApp | MessageType::MsgHeartbeat | MessageType::MsgSnap
+                    ) {
                         self.become_follower(m.term, m.from);
                     } else {
                         self.become_follower(m.term, 0);
@@ -688,7 +727,13 @@ impl<S: Storage> Raft<S> {
                     self.term
                 );
                 let term = self.term;
-                self.send(Message { msg_type: MessageType::MsgPreVoteResp, to: m.from, term, reject: true, ..Default::default() });
+                self.send(Message {
+                    msg_type: MessageType::MsgPreVoteResp,
+                    to: m.from,
+                    term,
+                    reject: true,
+                    ..Default::default()
+                });
             } else {
                 rlog!(
                     self,
@@ -714,6 +759,17 @@ impl<S: Storage> Raft<S> {
                 Ok(())
             }
             MessageType::MsgVote | MessageType::MsgPreVote => {
+                if m.term == 0 {
+                    rlog!(
+                        self,
+                        Error,
+                        "{:x} ignored {} without a term from {:x}",
+                        self.id,
+                        m.msg_type,
+                        m.from
+                    );
+                    return Ok(());
+                }
                 self.handle_vote_request(m);
                 Ok(())
             }
@@ -780,11 +836,51 @@ impl<S: Storage> Raft<S> {
     pub(crate) fn handle_append_entries(&mut self, m: Message) {
         if m.index < self.raft_log.committed {
             let committed = self.raft_log.committed;
-            self.send(Message { msg_type: MessageType::MsgAppResp, to: m.from, index: committed, ..Default::default() });
+            self.send(Message {
+                msg_type: MessageType::MsgAppResp,
+                to: m.from,
+                index: committed,
+                ..Default::default()
+            });
             return;
         }
+        // Malformed input from a peer is logged and ignored, never trusted:
+        // entries must be contiguous after m.index...
+        let contiguous =
+            m.entries.iter().enumerate().all(|(i, e)| Some(e.index) == m.index.checked_add(i as u64 + 1));
+        if !contiguous {
+            rlog!(
+                self,
+                Error,
+                "{:x} ignored MsgApp from {:x} with non-contiguous entries after index {}",
+                self.id,
+                m.from,
+                m.index
+            );
+            return;
+        }
+        // ...and a leader never rewrites committed entries.
+        if self.raft_log.match_term(m.index, m.log_term) {
+            let ci = self.raft_log.find_conflict(&m.entries);
+            if ci != 0 && ci <= self.raft_log.committed {
+                rlog!(
+                    self,
+                    Error,
+                    "{:x} ignored MsgApp from {:x}: entry {ci} conflicts with committed entry [committed({})]",
+                    self.id,
+                    m.from,
+                    self.raft_log.committed
+                );
+                return;
+            }
+        }
         if let Some(last) = self.raft_log.maybe_append(m.index, m.log_term, m.commit, &m.entries) {
-            self.send(Message { msg_type: MessageType::MsgAppResp, to: m.from, index: last, ..Default::default() });
+            self.send(Message {
+                msg_type: MessageType::MsgAppResp,
+                to: m.from,
+                index: last,
+                ..Default::default()
+            });
             return;
         }
         let our_term = self.raft_log.zero_term_on_out_of_bounds(self.raft_log.term(m.index));
@@ -818,7 +914,12 @@ impl<S: Storage> Raft<S> {
         // malformed heartbeat past our log is clamped rather than trusted.
         let commit = m.commit.min(self.raft_log.last_index());
         self.raft_log.commit_to(commit);
-        self.send(Message { msg_type: MessageType::MsgHeartbeatResp, to: m.from, context: m.context, ..Default::default() });
+        self.send(Message {
+            msg_type: MessageType::MsgHeartbeatResp,
+            to: m.from,
+            context: m.context,
+            ..Default::default()
+        });
     }
 
     pub(crate) fn handle_snapshot(&mut self, m: Message) {
@@ -836,7 +937,12 @@ impl<S: Storage> Raft<S> {
                 self.raft_log.committed
             );
             let last = self.raft_log.last_index();
-            self.send(Message { msg_type: MessageType::MsgAppResp, to: m.from, index: last, ..Default::default() });
+            self.send(Message {
+                msg_type: MessageType::MsgAppResp,
+                to: m.from,
+                index: last,
+                ..Default::default()
+            });
         } else {
             rlog!(
                 self,
@@ -846,7 +952,12 @@ impl<S: Storage> Raft<S> {
                 self.raft_log.committed
             );
             let committed = self.raft_log.committed;
-            self.send(Message { msg_type: MessageType::MsgAppResp, to: m.from, index: committed, ..Default::default() });
+            self.send(Message {
+                msg_type: MessageType::MsgAppResp,
+                to: m.from,
+                index: committed,
+                ..Default::default()
+            });
         }
     }
 
@@ -896,6 +1007,11 @@ impl<S: Storage> Raft<S> {
                 return false;
             }
         };
+        let restored = ProgressTracker { config: cfg.clone(), ..ProgressTracker::new(0) }.conf_state();
+        if !restored.equivalent(cs) {
+            rlog!(self, Error, "{:x} ignored snapshot with inconsistent config {cs}", self.id);
+            return false;
+        }
         let cs = cs.clone();
         self.raft_log.restore(s);
         self.trk = fresh;
@@ -972,7 +1088,10 @@ impl<S: Storage> Raft<S> {
     pub(crate) fn applied_to(&mut self, applied: u64) {
         let new_applied = applied.max(self.raft_log.applied);
         self.raft_log.applied_to(new_applied);
-        if self.trk.config.auto_leave && new_applied >= self.pending_conf_index && self.state == StateRole::Leader {
+        if self.trk.config.auto_leave
+            && new_applied >= self.pending_conf_index
+            && self.state == StateRole::Leader
+        {
             // Leave the joint configuration automatically. The empty
             // ConfChangeV2 has no payload, so the size limit never refuses
             // it; a leader transfer in progress may, and we retry on the
@@ -985,8 +1104,14 @@ impl<S: Storage> Raft<S> {
             };
             let cfg = self.trk.config.to_string();
             match self.step(m) {
-                Ok(()) => rlog!(self, Info, "initiating automatic transition out of joint configuration {cfg}"),
-                Err(e) => rlog!(self, Debug, "not initiating automatic transition out of joint configuration {cfg}: {e}"),
+                Ok(()) => {
+                    rlog!(self, Info, "initiating automatic transition out of joint configuration {cfg}")
+                }
+                Err(e) => rlog!(
+                    self,
+                    Debug,
+                    "not initiating automatic transition out of joint configuration {cfg}: {e}"
+                ),
             }
         }
     }
@@ -1050,7 +1175,11 @@ impl<S: Storage> Raft<S> {
             return;
         }
         if !self.committed_entry_in_current_term() {
-            rlog!(self, Error, "pending MsgReadIndex should be released only after first commit in current term");
+            rlog!(
+                self,
+                Error,
+                "pending MsgReadIndex should be released only after first commit in current term"
+            );
             return;
         }
         for m in std::mem::take(&mut self.pending_read_index_messages) {

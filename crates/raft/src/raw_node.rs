@@ -20,8 +20,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
 use crate::confchange_types::{ConfChangeI, ConfState};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::logger::{Level, LogLine};
 use crate::message::{Entry, HardState, Message, MessageType, ReadState, Snapshot, SoftState};
@@ -147,7 +147,13 @@ impl<S: Storage> RawNode<S> {
         let raft = Raft::new(config, store)?;
         let prev_soft_state = raft.soft_state();
         let prev_hard_state = raft.hard_state();
-        Ok(RawNode { raft, prev_soft_state, prev_hard_state, accepted: None, committed_in_flight: Vec::new() })
+        Ok(RawNode {
+            raft,
+            prev_soft_state,
+            prev_hard_state,
+            accepted: None,
+            committed_in_flight: Vec::new(),
+        })
     }
 
     /// Enables the event log (`None` disables it) and logs the start line.
@@ -201,11 +207,16 @@ impl<S: Storage> RawNode<S> {
         self.raft.apply_conf_change(&cc.as_v2())
     }
 
-    /// Steps a message received from a peer. Local message types are
-    /// refused; responses from unknown peers are refused.
+    /// Steps a message received from a peer. Local message types, messages
+    /// without a term (other than forwarded proposals and reads) and
+    /// responses from unknown peers are refused with an error.
     pub fn step(&mut self, m: Message) -> Result<()> {
         if m.msg_type.is_local() {
             return Err(Error::StepLocalMsg);
+        }
+        if m.term == 0 && !matches!(m.msg_type, MessageType::MsgProp | MessageType::MsgReadIndex) {
+            // Only forwarded proposals and read requests travel without a term.
+            return Err(Error::MalformedMessage(format!("{} without a term", m.msg_type)));
         }
         if m.msg_type.is_response() && !self.raft.trk.progress.contains_key(&m.from) {
             return Err(Error::StepPeerNotFound);
@@ -266,11 +277,14 @@ impl<S: Storage> RawNode<S> {
         let r = &mut self.raft;
         let entries = r.raft_log.unstable_entries().to_vec();
         // Committed entries are handed out once: not again until advance.
-        let committed_entries = if self.accepted.is_none() { r.raft_log.next_committed_entries() } else { Vec::new() };
+        let committed_entries =
+            if self.accepted.is_none() { r.raft_log.next_committed_entries() } else { Vec::new() };
         let soft = r.soft_state();
         let hs = r.hard_state();
         let hard_state = (!hs.is_empty() && hs != self.prev_hard_state).then_some(hs);
-        let must_sync = !entries.is_empty() || hs.vote != self.prev_hard_state.vote || hs.term != self.prev_hard_state.term;
+        let must_sync = !entries.is_empty()
+            || hs.vote != self.prev_hard_state.vote
+            || hs.term != self.prev_hard_state.term;
         let rd = Ready {
             soft_state: (soft != self.prev_soft_state).then_some(soft),
             hard_state,

@@ -101,7 +101,11 @@ mod tests {
     use crate::message::{Entry, MessageType};
 
     fn req(ctx: &str) -> Message {
-        Message { msg_type: MessageType::MsgReadIndex, entries: vec![Entry::normal(ctx)], ..Default::default() }
+        Message {
+            msg_type: MessageType::MsgReadIndex,
+            entries: vec![Entry::normal(ctx)],
+            ..Default::default()
+        }
     }
 
     #[test]

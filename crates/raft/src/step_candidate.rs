@@ -38,7 +38,13 @@ impl<S: Storage> Raft<S> {
             }
             t if t == my_vote_resp => {
                 let (granted, rejected, res) = self.poll(m.from, m.msg_type, !m.reject);
-                rlog!(self, Info, "{:x} has received {granted} {} votes and {rejected} vote rejections", self.id, m.msg_type);
+                rlog!(
+                    self,
+                    Info,
+                    "{:x} has received {granted} {} votes and {rejected} vote rejections",
+                    self.id,
+                    m.msg_type
+                );
                 match res {
                     VoteResult::Won => {
                         if self.state == StateRole::PreCandidate {
@@ -55,7 +61,15 @@ impl<S: Storage> Raft<S> {
                 }
             }
             MessageType::MsgTimeoutNow => {
-                rlog!(self, Debug, "{:x} [term {} state {}] ignored MsgTimeoutNow from {:x}", self.id, self.term, self.state, m.from);
+                rlog!(
+                    self,
+                    Debug,
+                    "{:x} [term {} state {}] ignored MsgTimeoutNow from {:x}",
+                    self.id,
+                    self.term,
+                    self.state,
+                    m.from
+                );
             }
             _ => {}
         }

@@ -17,7 +17,14 @@ impl<S: Storage> Raft<S> {
                     return Err(Error::ProposalDropped);
                 }
                 if self.disable_proposal_forwarding {
-                    rlog!(self, Info, "{:x} not forwarding to leader {:x} at term {}; dropping proposal", self.id, self.lead, self.term);
+                    rlog!(
+                        self,
+                        Info,
+                        "{:x} not forwarding to leader {:x} at term {}; dropping proposal",
+                        self.id,
+                        self.lead,
+                        self.term
+                    );
                     return Err(Error::ProposalDropped);
                 }
                 m.to = self.lead;
@@ -40,7 +47,13 @@ impl<S: Storage> Raft<S> {
             }
             MessageType::MsgTransferLeader => {
                 if self.lead == 0 {
-                    rlog!(self, Info, "{:x} no leader at term {}; dropping leader transfer msg", self.id, self.term);
+                    rlog!(
+                        self,
+                        Info,
+                        "{:x} no leader at term {}; dropping leader transfer msg",
+                        self.id,
+                        self.term
+                    );
                     return Ok(());
                 }
                 m.to = self.lead;
@@ -49,14 +62,27 @@ impl<S: Storage> Raft<S> {
                 self.send(m);
             }
             MessageType::MsgTimeoutNow => {
-                rlog!(self, Info, "{:x} [term {}] received MsgTimeoutNow from {:x} and starts an election to get leadership.", self.id, self.term, m.from);
+                rlog!(
+                    self,
+                    Info,
+                    "{:x} [term {}] received MsgTimeoutNow from {:x} and starts an election to get leadership.",
+                    self.id,
+                    self.term,
+                    m.from
+                );
                 // Leadership transfers never use pre-vote even if enabled:
                 // the leader is stepping down, so no disruption.
                 self.hup(CampaignType::Transfer);
             }
             MessageType::MsgReadIndex => {
                 if self.lead == 0 {
-                    rlog!(self, Info, "{:x} no leader at term {}; dropping index reading msg", self.id, self.term);
+                    rlog!(
+                        self,
+                        Info,
+                        "{:x} no leader at term {}; dropping index reading msg",
+                        self.id,
+                        self.term
+                    );
                     return Ok(());
                 }
                 m.to = self.lead;
@@ -64,7 +90,14 @@ impl<S: Storage> Raft<S> {
             }
             MessageType::MsgReadIndexResp => {
                 if m.entries.len() != 1 {
-                    rlog!(self, Error, "{:x} invalid format of MsgReadIndexResp from {:x}, entries count: {}", self.id, m.from, m.entries.len());
+                    rlog!(
+                        self,
+                        Error,
+                        "{:x} invalid format of MsgReadIndexResp from {:x}, entries count: {}",
+                        self.id,
+                        m.from,
+                        m.entries.len()
+                    );
                     return Ok(());
                 }
                 let ctx = std::mem::take(&mut m.entries[0].data);

@@ -36,7 +36,14 @@ impl<S: Storage> Raft<S> {
             MessageType::MsgProp => return self.leader_propose(m),
             MessageType::MsgReadIndex => {
                 if m.entries.len() != 1 {
-                    rlog!(self, Error, "{:x} invalid MsgReadIndex from {:x}: {} entries", self.id, m.from, m.entries.len());
+                    rlog!(
+                        self,
+                        Error,
+                        "{:x} invalid MsgReadIndex from {:x}: {} entries",
+                        self.id,
+                        m.from,
+                        m.entries.len()
+                    );
                     return Ok(());
                 }
                 if self.trk.is_singleton() {
@@ -73,13 +80,27 @@ impl<S: Storage> Raft<S> {
                 }
                 if !m.reject {
                     pr.become_probe();
-                    rlog!(self, Debug, "{:x} snapshot succeeded, resumed sending replication messages to {:x} [{}]", self.id, m.from, self.trk.progress[&m.from]);
+                    rlog!(
+                        self,
+                        Debug,
+                        "{:x} snapshot succeeded, resumed sending replication messages to {:x} [{}]",
+                        self.id,
+                        m.from,
+                        self.trk.progress[&m.from]
+                    );
                 } else {
                     // The snapshot failed: forget it so the next probe may
                     // choose a newer one.
                     pr.pending_snapshot = 0;
                     pr.become_probe();
-                    rlog!(self, Debug, "{:x} snapshot failed, resumed sending replication messages to {:x} [{}]", self.id, m.from, self.trk.progress[&m.from]);
+                    rlog!(
+                        self,
+                        Debug,
+                        "{:x} snapshot failed, resumed sending replication messages to {:x} [{}]",
+                        self.id,
+                        m.from,
+                        self.trk.progress[&m.from]
+                    );
                 }
                 // Wait for the MsgAppResp (or a heartbeat interval) before
                 // the next MsgApp.
@@ -91,7 +112,14 @@ impl<S: Storage> Raft<S> {
                 if pr.state == ProgressState::Replicate {
                     pr.become_probe();
                 }
-                rlog!(self, Debug, "{:x} failed to send message to {:x} because it is unreachable [{}]", self.id, m.from, self.trk.progress[&m.from]);
+                rlog!(
+                    self,
+                    Debug,
+                    "{:x} failed to send message to {:x} because it is unreachable [{}]",
+                    self.id,
+                    m.from,
+                    self.trk.progress[&m.from]
+                );
             }
             MessageType::MsgTransferLeader => {
                 let transferee = m.from;
@@ -102,23 +130,57 @@ impl<S: Storage> Raft<S> {
                 let last = self.lead_transferee;
                 if last != 0 {
                     if last == transferee {
-                        rlog!(self, Info, "{:x} [term {}] transfer leadership to {:x} is in progress, ignores request to same node {:x}", self.id, self.term, transferee, transferee);
+                        rlog!(
+                            self,
+                            Info,
+                            "{:x} [term {}] transfer leadership to {:x} is in progress, ignores request to same node {:x}",
+                            self.id,
+                            self.term,
+                            transferee,
+                            transferee
+                        );
                         return Ok(());
                     }
                     self.abort_leader_transfer();
-                    rlog!(self, Info, "{:x} [term {}] abort previous transferring leadership to {:x}", self.id, self.term, last);
+                    rlog!(
+                        self,
+                        Info,
+                        "{:x} [term {}] abort previous transferring leadership to {:x}",
+                        self.id,
+                        self.term,
+                        last
+                    );
                 }
                 if transferee == self.id {
-                    rlog!(self, Debug, "{:x} is already leader. Ignored transferring leadership to self", self.id);
+                    rlog!(
+                        self,
+                        Debug,
+                        "{:x} is already leader. Ignored transferring leadership to self",
+                        self.id
+                    );
                     return Ok(());
                 }
-                rlog!(self, Info, "{:x} [term {}] starts to transfer leadership to {:x}", self.id, self.term, transferee);
+                rlog!(
+                    self,
+                    Info,
+                    "{:x} [term {}] starts to transfer leadership to {:x}",
+                    self.id,
+                    self.term,
+                    transferee
+                );
                 // Transfer should finish within one election timeout.
                 self.election_elapsed = 0;
                 self.lead_transferee = transferee;
                 if self.trk.progress[&transferee].matched == self.raft_log.last_index() {
                     self.send_timeout_now(transferee);
-                    rlog!(self, Info, "{:x} sends MsgTimeoutNow to {:x} immediately as {:x} already has up-to-date log", self.id, transferee, transferee);
+                    rlog!(
+                        self,
+                        Info,
+                        "{:x} sends MsgTimeoutNow to {:x} immediately as {:x} already has up-to-date log",
+                        self.id,
+                        transferee,
+                        transferee
+                    );
                 } else {
                     self.send_append(transferee);
                 }
@@ -139,7 +201,14 @@ impl<S: Storage> Raft<S> {
             return Err(Error::ProposalDropped);
         }
         if self.lead_transferee != 0 {
-            rlog!(self, Debug, "{:x} [term {}] transfer leadership to {:x} is in progress; dropping proposal", self.id, self.term, self.lead_transferee);
+            rlog!(
+                self,
+                Debug,
+                "{:x} [term {}] transfer leadership to {:x} is in progress; dropping proposal",
+                self.id,
+                self.term,
+                self.lead_transferee
+            );
             return Err(Error::ProposalDropped);
         }
         let last_index = self.raft_log.last_index();
@@ -161,7 +230,14 @@ impl<S: Storage> Raft<S> {
                 None
             };
             if let Some(reason) = refused {
-                rlog!(self, Info, "{:x} ignoring conf change {} at config {}: {reason}", self.id, cc, self.trk.config);
+                rlog!(
+                    self,
+                    Info,
+                    "{:x} ignoring conf change {} at config {}: {reason}",
+                    self.id,
+                    cc,
+                    self.trk.config
+                );
                 // Keep the slot (the index stays as promised) but make it a
                 // no-op.
                 *e = Entry::default();
@@ -202,11 +278,30 @@ impl<S: Storage> Raft<S> {
                 if pr.state == ProgressState::Replicate {
                     pr.become_probe();
                 }
-                rlog!(self, Debug, "{:x} decreased progress of {:x} to [{}]", self.id, from, self.trk.progress[&from]);
+                rlog!(
+                    self,
+                    Debug,
+                    "{:x} decreased progress of {:x} to [{}]",
+                    self.id,
+                    from,
+                    self.trk.progress[&from]
+                );
                 self.send_append(from);
             }
             return;
         }
+        if m.index > self.raft_log.last_index() {
+            rlog!(
+                self,
+                Error,
+                "{:x} ignored MsgAppResp from {from:x} acking index {} past its last index {}",
+                self.id,
+                m.index,
+                self.raft_log.last_index()
+            );
+            return;
+        }
+        let pr = self.trk.progress.get_mut(&from).expect("checked by caller");
         let old_paused = pr.is_paused();
         if !pr.maybe_update(m.index) {
             return;
@@ -219,7 +314,14 @@ impl<S: Storage> Raft<S> {
                     // otherwise): replicate from its match.
                     pr.become_probe();
                     pr.become_replicate();
-                    rlog!(self, Debug, "{:x} recovered from needing snapshot, resumed sending replication messages to {:x} [{}]", self.id, from, self.trk.progress[&from]);
+                    rlog!(
+                        self,
+                        Debug,
+                        "{:x} recovered from needing snapshot, resumed sending replication messages to {:x} [{}]",
+                        self.id,
+                        from,
+                        self.trk.progress[&from]
+                    );
                 }
             }
             ProgressState::Replicate => pr.inflights.free_le(m.index),

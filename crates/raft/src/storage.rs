@@ -70,7 +70,11 @@ impl Default for MemoryStorage {
 impl MemoryStorage {
     /// An empty storage with an empty configuration.
     pub fn new() -> Self {
-        MemoryStorage { hard_state: HardState::default(), snapshot: Snapshot::default(), ents: vec![Entry::default()] }
+        MemoryStorage {
+            hard_state: HardState::default(),
+            snapshot: Snapshot::default(),
+            ents: vec![Entry::default()],
+        }
     }
 
     /// An empty storage whose initial configuration is `cs`: how a brand-new
@@ -109,7 +113,8 @@ impl MemoryStorage {
         if self.snapshot.metadata.index >= snap.metadata.index {
             return Err(Error::SnapOutOfDate);
         }
-        self.ents = vec![Entry { term: snap.metadata.term, index: snap.metadata.index, ..Default::default() }];
+        self.ents =
+            vec![Entry { term: snap.metadata.term, index: snap.metadata.index, ..Default::default() }];
         self.snapshot = snap;
         Ok(())
     }

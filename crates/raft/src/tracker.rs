@@ -77,7 +77,12 @@ pub struct ProgressTracker {
 impl ProgressTracker {
     /// An empty tracker.
     pub fn new(max_inflight: usize) -> Self {
-        ProgressTracker { config: TrackerConfig::default(), progress: BTreeMap::new(), votes: BTreeMap::new(), max_inflight }
+        ProgressTracker {
+            config: TrackerConfig::default(),
+            progress: BTreeMap::new(),
+            votes: BTreeMap::new(),
+            max_inflight,
+        }
     }
 
     /// The configuration as persisted in snapshots.
@@ -105,8 +110,12 @@ impl ProgressTracker {
     /// True if a quorum of voters was active since the last check (the
     /// leader counts itself as active).
     pub fn quorum_active(&self) -> bool {
-        let votes: BTreeMap<u64, bool> =
-            self.progress.iter().filter(|(_, p)| !p.is_learner).map(|(&id, p)| (id, p.recent_active)).collect();
+        let votes: BTreeMap<u64, bool> = self
+            .progress
+            .iter()
+            .filter(|(_, p)| !p.is_learner)
+            .map(|(&id, p)| (id, p.recent_active))
+            .collect();
         self.config.voters.vote_result(&votes) == VoteResult::Won
     }
 

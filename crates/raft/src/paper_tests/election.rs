@@ -102,10 +102,10 @@ fn nonleader_start_election(state: StateRole) {
     assert!(r.trk.votes[&r.id], "votes for itself");
     let mut msgs = read_messages(&mut r);
     msgs.sort_by_key(|m| m.to);
-    assert_eq!(msgs.iter().map(|m| (m.msg_type, m.to, m.term)).collect::<Vec<_>>(), vec![
-        (MessageType::MsgVote, 2, 2),
-        (MessageType::MsgVote, 3, 2)
-    ]);
+    assert_eq!(
+        msgs.iter().map(|m| (m.msg_type, m.to, m.term)).collect::<Vec<_>>(),
+        vec![(MessageType::MsgVote, 2, 2), (MessageType::MsgVote, 3, 2)]
+    );
 }
 
 /// §5.2: "If a follower receives no communication over a period of time
@@ -132,7 +132,8 @@ fn candidate_start_new_election() {
 /// candidate without a majority, and loses on a majority of rejections.
 #[test]
 fn leader_election_in_one_round_rpc() {
-    let cases: &[(usize, &[(u64, bool)], StateRole)] = &[
+    type Case = (usize, &'static [(u64, bool)], StateRole);
+    let cases: &[Case] = &[
         (1, &[], StateRole::Leader),
         (3, &[(2, true), (3, true)], StateRole::Leader),
         (3, &[(2, true)], StateRole::Leader),
@@ -173,7 +174,11 @@ fn follower_vote() {
         r.step(msg(nvote, 1, MessageType::MsgVote, 1)).expect("step");
         let msgs = read_messages(&mut r);
         assert_eq!(msgs.len(), 1, "case {i}");
-        assert_eq!((msgs[0].msg_type, msgs[0].to, msgs[0].reject), (MessageType::MsgVoteResp, nvote, want_reject), "case {i}");
+        assert_eq!(
+            (msgs[0].msg_type, msgs[0].to, msgs[0].reject),
+            (MessageType::MsgVoteResp, nvote, want_reject),
+            "case {i}"
+        );
     }
 }
 
@@ -264,7 +269,11 @@ fn vote_request() {
     for (terms, wterm) in [(&[1u64][..], 2u64), (&[1, 2][..], 3)] {
         let mut r = new_test_raft(1, &[1, 2, 3], 10, 1, MemoryStorage::new());
         let mut m = msg(2, 1, MessageType::MsgApp, wterm - 1);
-        m.entries = terms.iter().enumerate().map(|(i, &t)| Entry { term: t, index: i as u64 + 1, ..Default::default() }).collect();
+        m.entries = terms
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| Entry { term: t, index: i as u64 + 1, ..Default::default() })
+            .collect();
         r.step(m).expect("step");
         read_messages(&mut r);
         for _ in 1..2 * r.election_timeout {

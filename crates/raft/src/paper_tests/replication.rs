@@ -35,7 +35,10 @@ fn leader_start_replication() {
     assert_eq!(msgs.len(), 2);
     for (m, to) in msgs.iter().zip([2, 3]) {
         assert_eq!((m.msg_type, m.to, m.index, m.log_term, m.commit), (MessageType::MsgApp, to, li, 1, li));
-        assert_eq!(m.entries, vec![Entry { term: 1, index: li + 1, data: b"some data".to_vec(), ..Default::default() }]);
+        assert_eq!(
+            m.entries,
+            vec![Entry { term: 1, index: li + 1, data: b"some data".to_vec(), ..Default::default() }]
+        );
     }
     assert_eq!(r.raft_log.unstable_entries().last().map(|e| e.index), Some(li + 1));
 }
@@ -126,7 +129,8 @@ fn leader_commit_preceding_entries() {
             r.step(resp).expect("ack");
         }
         let li = terms.len() as u64;
-        let got: Vec<(u64, u64)> = r.raft_log.next_committed_entries().iter().map(|e| (e.term, e.index)).collect();
+        let got: Vec<(u64, u64)> =
+            r.raft_log.next_committed_entries().iter().map(|e| (e.term, e.index)).collect();
         let mut want: Vec<(u64, u64)> = terms.iter().enumerate().map(|(i, &t)| (t, i as u64 + 1)).collect();
         want.push((3, li + 1));
         want.push((3, li + 2));
@@ -179,7 +183,11 @@ fn follower_check_msg_app() {
         let msgs = read_messages(&mut r);
         assert_eq!(msgs.len(), 1, "case {i}");
         let resp = &msgs[0];
-        assert_eq!((resp.msg_type, resp.index, resp.reject, resp.reject_hint), (MessageType::MsgAppResp, windex, wreject, whint), "case {i}");
+        assert_eq!(
+            (resp.msg_type, resp.index, resp.reject, resp.reject_hint),
+            (MessageType::MsgAppResp, windex, wreject, whint),
+            "case {i}"
+        );
     }
 }
 
@@ -188,7 +196,8 @@ fn follower_check_msg_app() {
 /// append any new entries not already in the log."
 #[test]
 fn follower_append_entries() {
-    let cases: Vec<(u64, u64, Vec<Entry>, Vec<(u64, u64)>)> = vec![
+    type Case = (u64, u64, Vec<Entry>, Vec<(u64, u64)>);
+    let cases: Vec<Case> = vec![
         (2, 2, vec![ent(3, 3)], vec![(1, 1), (2, 2), (3, 3)]),
         (1, 1, vec![ent(3, 2), ent(4, 3)], vec![(1, 1), (3, 2), (4, 3)]),
         (0, 0, vec![ent(1, 1)], vec![(1, 1), (2, 2)]),
@@ -225,7 +234,11 @@ fn leader_sync_follower_log() {
     for (i, fterms) in followers.iter().enumerate() {
         let term = 8;
         let mut ls = store_with_terms(leader_terms);
-        ls.set_hard_state(HardState { term: term - 1, commit: leader_terms.len() as u64, ..Default::default() });
+        ls.set_hard_state(HardState {
+            term: term - 1,
+            commit: leader_terms.len() as u64,
+            ..Default::default()
+        });
         let mut lead = new_test_raft(1, &[1, 2, 3], 10, 1, ls);
         let mut fs = store_with_terms(fterms);
         fs.set_hard_state(HardState { term: term - 1, ..Default::default() });
@@ -244,8 +257,10 @@ fn leader_sync_follower_log() {
             net.send(m);
         }
         net.send(prop_to(1));
-        let l: Vec<(u64, u64)> = net.nodes[&1].raft_log.all_entries().iter().map(|e| (e.term, e.index)).collect();
-        let f: Vec<(u64, u64)> = net.nodes[&2].raft_log.all_entries().iter().map(|e| (e.term, e.index)).collect();
+        let l: Vec<(u64, u64)> =
+            net.nodes[&1].raft_log.all_entries().iter().map(|e| (e.term, e.index)).collect();
+        let f: Vec<(u64, u64)> =
+            net.nodes[&2].raft_log.all_entries().iter().map(|e| (e.term, e.index)).collect();
         assert_eq!(l, f, "follower {i}");
     }
 }

@@ -129,7 +129,9 @@ mod tests {
         let candidates: BTreeSet<u64> = ids.iter().map(|id| acked.get(id).copied().unwrap_or(0)).collect();
         candidates
             .into_iter()
-            .filter(|&idx| ids.iter().filter(|id| acked.get(id).copied().unwrap_or(0) >= idx).count() > ids.len() / 2)
+            .filter(|&idx| {
+                ids.iter().filter(|id| acked.get(id).copied().unwrap_or(0) >= idx).count() > ids.len() / 2
+            })
             .max()
             .unwrap_or(0)
     }

@@ -41,7 +41,9 @@ impl TestCase {
 
     /// `key=N` as a number.
     pub fn get_u64(&self, key: &str) -> Option<u64> {
-        self.get(key).and_then(|v| v.first()).map(|s| s.parse().unwrap_or_else(|_| panic!("line {}: bad number {s}", self.line)))
+        self.get(key)
+            .and_then(|v| v.first())
+            .map(|s| s.parse().unwrap_or_else(|_| panic!("line {}: bad number {s}", self.line)))
     }
 
     /// `key=true|false`.
@@ -56,7 +58,10 @@ impl TestCase {
 
     /// Positional arguments as ids.
     pub fn ids(&self) -> Vec<u64> {
-        self.positional().iter().map(|s| s.parse().unwrap_or_else(|_| panic!("line {}: bad id {s}", self.line))).collect()
+        self.positional()
+            .iter()
+            .map(|s| s.parse().unwrap_or_else(|_| panic!("line {}: bad id {s}", self.line)))
+            .collect()
     }
 }
 
@@ -67,7 +72,10 @@ fn parse_args(words: &[&str]) -> Vec<Arg> {
             None => Arg { key: w.to_string(), vals: Vec::new() },
             Some((k, v)) => {
                 let v = v.trim_start_matches('(').trim_end_matches(')');
-                Arg { key: k.to_string(), vals: v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect() }
+                Arg {
+                    key: k.to_string(),
+                    vals: v.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+                }
             }
         })
         .collect()

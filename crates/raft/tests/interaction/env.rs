@@ -3,7 +3,7 @@
 //! node, and an output buffer where raft's log lines interleave with the
 //! commands' output.
 
-use raft::{ConfState, Level, Message, RawNode, MemoryStorage};
+use raft::{ConfState, Level, MemoryStorage, Message, RawNode};
 
 use crate::datadriven::TestCase;
 
@@ -63,7 +63,9 @@ impl InteractionEnv {
 
     pub fn node(&mut self, id: u64) -> &mut Node {
         let n = self.nodes.len();
-        self.nodes.get_mut((id as usize).wrapping_sub(1)).unwrap_or_else(|| panic!("node {id} does not exist ({n} nodes)"))
+        self.nodes
+            .get_mut((id as usize).wrapping_sub(1))
+            .unwrap_or_else(|| panic!("node {id} does not exist ({n} nodes)"))
     }
 
     pub fn ids(&self) -> Vec<u64> {

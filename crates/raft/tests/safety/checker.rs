@@ -43,7 +43,11 @@ impl Checker {
             // Election safety: at most one leader per term.
             if r.state == StateRole::Leader {
                 let prev = *self.leaders.entry(r.term).or_insert(r.id);
-                assert_eq!(prev, r.id, "election safety: two leaders in term {}: {prev} and {}", r.term, r.id);
+                assert_eq!(
+                    prev, r.id,
+                    "election safety: two leaders in term {}: {prev} and {}",
+                    r.term, r.id
+                );
             }
             // Committed entries never change (and are recorded for leader
             // completeness).

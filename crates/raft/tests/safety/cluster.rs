@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use raft::{Config, ConfState, Entry, EntryType, MemoryStorage, Message, RawNode, Rng, StateRole};
+use raft::{ConfState, Config, Entry, EntryType, MemoryStorage, Message, RawNode, Rng, StateRole};
 
 use crate::checker::Checker;
 
@@ -154,7 +154,8 @@ impl Cluster {
                 self.checker.touched.insert(i);
             }
         }
-        let leader = self.nodes.iter().find(|n| n.raw.raft().state == StateRole::Leader).map_or(0, |n| n.raw.id());
+        let leader =
+            self.nodes.iter().find(|n| n.raw.raft().state == StateRole::Leader).map_or(0, |n| n.raw.id());
         if leader != 0 && leader != self.last_leader {
             self.stats.leader_changes += 1;
             self.last_leader = leader;
@@ -263,7 +264,10 @@ impl Cluster {
                 st.last_index,
                 st.election_elapsed,
                 st.randomized_election_timeout,
-                st.progress.iter().map(|(id, p)| (*id, p.state, p.matched, p.next_idx, p.paused)).collect::<Vec<_>>()
+                st.progress
+                    .iter()
+                    .map(|(id, p)| (*id, p.state, p.matched, p.next_idx, p.paused))
+                    .collect::<Vec<_>>()
             );
         }
     }

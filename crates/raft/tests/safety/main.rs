@@ -42,13 +42,18 @@ fn randomized_safety() {
         match catch_unwind(AssertUnwindSafe(|| run_seed(seed))) {
             Ok(st) => total.add(&st),
             Err(e) => {
-                eprintln!("randomized safety failed: replay with RAFT_SEED={seed} cargo test -p raft --test safety");
+                eprintln!(
+                    "randomized safety failed: replay with RAFT_SEED={seed} cargo test -p raft --test safety"
+                );
                 resume_unwind(e);
             }
         }
     }
     eprintln!("{} seeds: {total:?}", seeds.len());
     // The run must not be vacuous: most seeds elect leaders and commit.
-    assert!(total.seeds_with_commits * 10 >= seeds.len() as u64 * 8, "too few seeds committed anything: {total:?}");
+    assert!(
+        total.seeds_with_commits * 10 >= seeds.len() as u64 * 8,
+        "too few seeds committed anything: {total:?}"
+    );
     assert!(total.leader_changes > seeds.len() as u64, "too few elections: {total:?}");
 }

@@ -6,14 +6,15 @@
 //! as in etcd-raft's interaction tests; PreVote and CheckQuorum default to
 //! off there, so transcripts state them.
 
-use raft::{Config, ConfState, MemoryStorage, RawNode, ReadOnlyOption};
+use raft::{ConfState, Config, MemoryStorage, RawNode, ReadOnlyOption};
 
 use crate::datadriven::TestCase;
 use crate::env::{InteractionEnv, Node};
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let n: u64 = tc.positional().first().and_then(|s| s.parse().ok()).expect("add-nodes N");
-    let cs = ConfState { voters: tc.get_ids("voters"), learners: tc.get_ids("learners"), ..Default::default() };
+    let cs =
+        ConfState { voters: tc.get_ids("voters"), learners: tc.get_ids("learners"), ..Default::default() };
     let index = tc.get_u64("index").unwrap_or(0);
     let content = tc.get("content").and_then(|v| v.first().cloned()).unwrap_or_default().into_bytes();
     for _ in 0..n {

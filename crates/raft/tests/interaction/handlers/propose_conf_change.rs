@@ -12,7 +12,11 @@ pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let changes = changes_from_string(&tc.input.join(" ")).expect("changes");
     let res = if tc.get_bool("v1").unwrap_or(false) {
         assert_eq!(changes.len(), 1, "v1 conf change takes exactly one change");
-        let cc = ConfChange { change_type: changes[0].change_type, node_id: changes[0].node_id, context: Vec::new() };
+        let cc = ConfChange {
+            change_type: changes[0].change_type,
+            node_id: changes[0].node_id,
+            context: Vec::new(),
+        };
         env.with(id, |r| r.propose_conf_change(&cc))
     } else {
         let transition = match tc.get("transition").map(|v| v[0].as_str()) {

@@ -30,9 +30,17 @@ pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
         env.line(&format!("lead transferee: {}", st.lead_transferee));
     }
     if st.pending_read_index_messages > 0 {
-        env.line(&format!("read requests waiting for a commit in this term: {}", st.pending_read_index_messages));
+        env.line(&format!(
+            "read requests waiting for a commit in this term: {}",
+            st.pending_read_index_messages
+        ));
     }
     for r in &st.pending_reads {
-        env.line(&format!("pending read {:?} at {} acks {:?}", String::from_utf8_lossy(&r.ctx), r.index, r.acks));
+        env.line(&format!(
+            "pending read {:?} at {} acks {:?}",
+            String::from_utf8_lossy(&r.ctx),
+            r.index,
+            r.acks
+        ));
     }
 }
