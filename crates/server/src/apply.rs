@@ -1,0 +1,307 @@
+//! The replicated state machine: what a committed entry holds (a
+//! [`Proposal`]) and how every member applies it to its [`State`] (the MVCC
+//! store, membership, auth and alarms), in the order of etcd's appliers:
+//! auth check, then the NOSPACE cap, then the quota, then the store.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{AuthInfo, AuthStore};
+use crate::config::{MemberConfig, PeerInfo};
+use crate::error::{Error, Result};
+use crate::events::MemberEventKind;
+use crate::membership::Cluster;
+use crate::quota::{self, Alarms};
+use crate::request::{AlarmType, AuthRequest};
+use crate::response::{AlarmResponse, Response, ResponseHeader};
+
+/// Everything the raft log drives on one member.
+#[derive(Clone, Debug)]
+pub(crate) struct State {
+    pub(crate) store: mvcc::Store,
+    pub(crate) cluster: Cluster,
+    pub(crate) auth: AuthStore,
+    pub(crate) alarms: Alarms,
+}
+
+/// The state as bytes, inside a raft snapshot.
+#[derive(Serialize, Deserialize)]
+struct Image {
+    store: Vec<u8>,
+    cluster: Cluster,
+    auth: AuthStore,
+    alarms: Alarms,
+}
+
+impl State {
+    /// A new cluster's state: an empty store and the initial members.
+    pub(crate) fn new(cfg: &MemberConfig, members: &[PeerInfo]) -> State {
+        let mut store = mvcc::Store::new(cfg.store_config());
+        store.lessor_mut().demote();
+        State { store, cluster: Cluster::new(members), auth: AuthStore::default(), alarms: Alarms::default() }
+    }
+
+    /// Serializes the state for a raft snapshot.
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let img = Image {
+            store: self.store.snapshot(),
+            cluster: self.cluster.clone(),
+            auth: self.auth.clone(),
+            alarms: self.alarms.clone(),
+        };
+        serde_json::to_vec(&img).unwrap_or_default()
+    }
+
+    /// Rebuilds the state from a raft snapshot's bytes.
+    pub(crate) fn decode(bytes: &[u8], cfg: &MemberConfig) -> Result<State> {
+        let img: Image = serde_json::from_slice(bytes)
+            .map_err(|e| Error::Snapshot(format!("snapshot: corrupt state: {e}")))?;
+        let mut store = mvcc::Store::restore(&img.store, cfg.store_config())?;
+        store.lessor_mut().demote();
+        Ok(State { store, cluster: img.cluster, auth: img.auth, alarms: img.alarms })
+    }
+}
+
+/// What a normal entry holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Proposal {
+    /// Unique per cluster: the proposing member answers its client when it
+    /// applies this ID.
+    pub(crate) id: u64,
+    /// Who asked (auth enabled).
+    pub(crate) auth: Option<AuthInfo>,
+    /// What to do.
+    pub(crate) op: Op,
+}
+
+/// The operations that go through raft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Op {
+    Put(mvcc::PutRequest),
+    DeleteRange(mvcc::DeleteRangeRequest),
+    Txn(mvcc::TxnRequest),
+    Compact {
+        revision: i64,
+    },
+    LeaseGrant {
+        id: i64,
+        ttl: i64,
+    },
+    LeaseRevoke {
+        id: i64,
+    },
+    /// Activate (`true`), deactivate (`false`); `None`: list.
+    Alarm {
+        activate: Option<bool>,
+        member_id: u64,
+        alarm: AlarmType,
+    },
+    Authenticate {
+        name: String,
+        password_hash: String,
+        token: String,
+    },
+    Auth(AuthRequest),
+    /// A starting member publishes its name and client URLs.
+    Publish {
+        id: u64,
+        name: String,
+        client_urls: Vec<String>,
+    },
+    /// Work only the leader can do (keep-alive, time-to-live, promote); the
+    /// member that leads when it is applied answers with [`Op::Answer`].
+    Forward(Forwarded),
+    /// The leader's answer to a [`Op::Forward`] with proposal ID `to`.
+    Answer {
+        to: u64,
+        result: std::result::Result<Response, Error>,
+    },
+}
+
+/// Requests a follower forwards to the leader through the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Forwarded {
+    LeaseRenew { id: i64 },
+    LeaseTimeToLive { id: i64, keys: bool },
+    Promote { id: u64 },
+}
+
+/// The member-specific inputs of applying.
+pub(crate) struct Env {
+    pub(crate) now_ms: u64,
+    pub(crate) quota_bytes: u64,
+}
+
+impl State {
+    /// Applies one operation (not `Forward`, `Answer` or `Publish`, which
+    /// the member handles). Events are appended to `events`.
+    pub(crate) fn apply(
+        &mut self,
+        op: &Op,
+        auth: Option<&AuthInfo>,
+        env: &Env,
+        events: &mut Vec<MemberEventKind>,
+    ) -> Result<Response> {
+        let capped = self.alarms.has(AlarmType::NoSpace);
+        match op {
+            Op::Put(p) => {
+                self.auth.check(auth, &p.key, b"", true)?;
+                if p.prev_kv {
+                    self.auth.check(auth, &p.key, b"", false)?;
+                }
+                if capped {
+                    return Err(Error::NoSpace);
+                }
+                let fits = quota::available(self.store.size(), quota::put_cost(p), env.quota_bytes);
+                let r = self.store.put(p)?;
+                if !fits {
+                    return Err(Error::NoSpace);
+                }
+                Ok(Response::Put(r))
+            }
+            Op::DeleteRange(d) => {
+                self.auth.check(auth, &d.key, &d.range_end, true)?;
+                if d.prev_kv {
+                    self.auth.check(auth, &d.key, &d.range_end, false)?;
+                }
+                Ok(Response::DeleteRange(self.store.delete_range(d)?))
+            }
+            Op::Txn(t) => {
+                check_txn(&self.auth, auth, t)?;
+                let writes = quota::txn_writes(t);
+                if capped && writes {
+                    return Err(Error::NoSpace);
+                }
+                let fits = quota::available(self.store.size(), quota::txn_cost(t), env.quota_bytes);
+                let r = self.store.txn(t)?;
+                if writes && !fits {
+                    return Err(Error::NoSpace);
+                }
+                Ok(Response::Txn(r))
+            }
+            Op::Compact { revision } => {
+                let r = self.store.compact(*revision)?;
+                events.push(MemberEventKind::Compacted { revision: *revision });
+                Ok(Response::Compact(r))
+            }
+            Op::LeaseGrant { id, ttl } => {
+                if capped {
+                    return Err(Error::NoSpace);
+                }
+                let fits = quota::available(self.store.size(), quota::lease_cost(), env.quota_bytes);
+                let r =
+                    self.store.lease_grant(&mvcc::LeaseGrantRequest { ttl: *ttl, id: *id }, env.now_ms)?;
+                if !fits {
+                    return Err(Error::NoSpace);
+                }
+                Ok(Response::LeaseGrant(r))
+            }
+            Op::LeaseRevoke { id } => {
+                if self.auth.is_enabled()
+                    && let Some(l) = self.store.lessor().lookup(*id)
+                {
+                    for k in &l.keys {
+                        self.auth.check(auth, k, b"", true)?;
+                    }
+                }
+                let r = self.store.lease_revoke(*id)?;
+                events.push(MemberEventKind::LeaseRevoked { id: *id });
+                Ok(Response::LeaseRevoke(r))
+            }
+            Op::Alarm { activate, member_id, alarm } => {
+                let header = ResponseHeader::at(self.store.current_revision());
+                let alarms = match activate {
+                    None => self.alarms.list(),
+                    Some(true) => {
+                        let raised = self.alarms.activate(*member_id, *alarm);
+                        if let Some(a) = raised {
+                            events.push(MemberEventKind::AlarmRaised {
+                                member_id: a.member_id,
+                                alarm: a.alarm,
+                            });
+                        }
+                        raised.into_iter().collect()
+                    }
+                    Some(false) => {
+                        let gone = self.alarms.deactivate(*member_id, *alarm);
+                        for a in &gone {
+                            events.push(MemberEventKind::AlarmCleared {
+                                member_id: a.member_id,
+                                alarm: a.alarm,
+                            });
+                        }
+                        gone
+                    }
+                };
+                Ok(Response::Alarm(AlarmResponse { header, alarms }))
+            }
+            Op::Authenticate { name, password_hash, token } => {
+                let token = self.auth.authenticate(name, password_hash, token.clone())?;
+                Ok(Response::Authenticate {
+                    header: ResponseHeader::at(self.store.current_revision()),
+                    token,
+                })
+            }
+            Op::Auth(req) => {
+                let was = self.auth.is_enabled();
+                let resp = self.auth.apply(req, auth)?;
+                if was != self.auth.is_enabled() {
+                    events.push(MemberEventKind::AuthChanged { enabled: self.auth.is_enabled() });
+                }
+                Ok(Response::Auth { header: ResponseHeader::at(self.store.current_revision()), resp })
+            }
+            Op::Publish { id, name, client_urls } => {
+                self.cluster.publish(*id, name, client_urls);
+                Ok(Response::Defrag(ResponseHeader::default()))
+            }
+            Op::Forward(_) | Op::Answer { .. } => Ok(Response::Defrag(ResponseHeader::default())),
+        }
+    }
+}
+
+/// etcd's `checkTxnReqsPermission`: reads need read, writes need write, in
+/// every branch (nested ones included).
+pub(crate) fn check_txn(a: &AuthStore, info: Option<&AuthInfo>, t: &mvcc::TxnRequest) -> Result<()> {
+    if !a.is_enabled() {
+        return Ok(());
+    }
+    for c in &t.compare {
+        a.check(info, &c.key, &c.range_end, false)?;
+    }
+    for op in t.success.iter().chain(&t.failure) {
+        match op {
+            mvcc::RequestOp::Range(r) => a.check(info, &r.key, &r.range_end, false)?,
+            mvcc::RequestOp::Put(p) => {
+                a.check(info, &p.key, b"", true)?;
+                if p.prev_kv {
+                    a.check(info, &p.key, b"", false)?;
+                }
+            }
+            mvcc::RequestOp::DeleteRange(d) => {
+                a.check(info, &d.key, &d.range_end, true)?;
+                if d.prev_kv {
+                    a.check(info, &d.key, &d.range_end, false)?;
+                }
+            }
+            mvcc::RequestOp::Txn(n) => check_txn(a, info, n)?,
+        }
+    }
+    Ok(())
+}
+
+/// Whether a txn only reads, and whether all its reads are serializable.
+pub(crate) fn txn_read_only(t: &mvcc::TxnRequest) -> (bool, bool) {
+    let mut ser = true;
+    fn walk(t: &mvcc::TxnRequest, ser: &mut bool) -> bool {
+        t.success.iter().chain(&t.failure).all(|op| match op {
+            mvcc::RequestOp::Range(r) => {
+                *ser &= r.serializable;
+                true
+            }
+            mvcc::RequestOp::Txn(n) => walk(n, ser),
+            _ => false,
+        })
+    }
+    let ro = walk(t, &mut ser);
+    (ro, ro && ser)
+}

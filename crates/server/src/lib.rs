@@ -1,0 +1,55 @@
+//! One etcd member: a raft node and the state machine it drives.
+//!
+//! A [`Member`] applies committed raft entries to the MVCC store (KV, leases,
+//! alarms, auth, membership), serves linearizable reads by ReadIndex and
+//! serializable reads from its own store, expires leases when it leads,
+//! takes raft snapshots and keeps a [`Disk`] that survives crashes. It is
+//! pure: no clock (time is [`Member::tick`]), no I/O, no global randomness;
+//! the simulator moves raft messages and client requests around.
+//!
+//! ```text
+//!  request() ──► propose / read_index ──► raft ──► drain(): persist to Disk,
+//!                                                   send messages, apply
+//!                                                   committed entries, answer
+//! ```
+//!
+//! Code map: [`config`] (configuration, IDs), [`request`] / [`response`]
+//! (the RPCs), [`error`] (etcd's texts), [`member`] (the event loop),
+//! `apply.rs` (the replicated state machine), `read_index.rs`, `lease.rs`,
+//! `watch.rs`, [`quota`] (alarms), [`auth`], [`membership`], [`disk`],
+//! [`backup`] (snapshot save and restore), [`events`], [`status`].
+#![deny(missing_docs)]
+
+mod apply;
+pub mod auth;
+pub mod backup;
+pub mod config;
+pub mod disk;
+pub mod error;
+pub mod events;
+mod handle;
+mod lease;
+pub mod member;
+pub mod membership;
+pub mod quota;
+mod read_index;
+pub mod request;
+pub mod response;
+pub mod status;
+mod watch;
+
+pub use backup::{RestoreOptions, SnapshotStatus, restore_disks, snapshot_status};
+pub use config::{
+    DEFAULT_CLUSTER_TOKEN, InitialClusterState, MemberConfig, PeerInfo, SERVER_VERSION, cluster_id,
+    default_cluster, member_id,
+};
+pub use disk::Disk;
+pub use error::{Error, Result};
+pub use events::{MemberEvent, MemberEventKind};
+pub use member::Member;
+pub use request::{AlarmType, AuthRequest, ClientRequest, Permission, PermissionType, Request};
+pub use response::{
+    AlarmMember, AlarmResponse, AuthResponse, AuthStatusResponse, MemberAddResponse, MemberListResponse,
+    Output, Reply, ReplyBody, Response, ResponseHeader, SnapshotResponse, StatusResponse, StreamItem,
+};
+pub use status::MemberStatus;

@@ -1,0 +1,128 @@
+//! The backend quota and alarms (etcd's `backendQuota` and `alarmStore`).
+//!
+//! Before a Put, Txn or LeaseGrant is proposed, the member checks that the
+//! backend's size plus the request's cost stays under the quota; if not, it
+//! proposes a NOSPACE alarm and fails the request with
+//! `etcdserver: mvcc: database space exceeded`. While a NOSPACE alarm is
+//! active every member refuses writes at apply time (etcd's capped
+//! applier), until the alarm is disarmed. Compaction frees space inside the
+//! file; only defragmentation shrinks the file the quota looks at.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::request::AlarmType;
+use crate::response::AlarmMember;
+
+/// etcd's per-key overhead in the quota's cost.
+const KV_OVERHEAD: u64 = 256;
+/// etcd's per-lease overhead.
+const LEASE_OVERHEAD: u64 = 64;
+
+/// The cost of a put in the quota.
+pub fn put_cost(req: &mvcc::PutRequest) -> u64 {
+    KV_OVERHEAD + req.key.len() as u64 + req.value.len() as u64
+}
+
+/// The cost of a transaction: the costlier branch's puts.
+pub fn txn_cost(req: &mvcc::TxnRequest) -> u64 {
+    fn branch(ops: &[mvcc::RequestOp]) -> u64 {
+        ops.iter()
+            .map(|op| match op {
+                mvcc::RequestOp::Put(p) => put_cost(p),
+                mvcc::RequestOp::Txn(t) => txn_cost(t),
+                _ => 0,
+            })
+            .sum()
+    }
+    branch(&req.success).max(branch(&req.failure))
+}
+
+/// The cost of a lease grant.
+pub fn lease_cost() -> u64 {
+    LEASE_OVERHEAD
+}
+
+/// Whether a request of `cost` fits: etcd's `size + cost < quota` (a cost
+/// of 0 always fits).
+pub fn available(db_size: u64, cost: u64, quota_bytes: u64) -> bool {
+    cost == 0 || db_size.saturating_add(cost) < quota_bytes
+}
+
+/// Whether a transaction writes (a read-only one costs nothing).
+pub fn txn_writes(req: &mvcc::TxnRequest) -> bool {
+    req.success.iter().chain(&req.failure).any(|op| match op {
+        mvcc::RequestOp::Put(_) | mvcc::RequestOp::DeleteRange(_) => true,
+        mvcc::RequestOp::Txn(t) => txn_writes(t),
+        mvcc::RequestOp::Range(_) => false,
+    })
+}
+
+/// The active alarms of the cluster (replicated through raft).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alarms {
+    active: BTreeSet<AlarmMember>,
+}
+
+impl Alarms {
+    /// Raises an alarm; returns it if it was not active.
+    pub fn activate(&mut self, member_id: u64, alarm: AlarmType) -> Option<AlarmMember> {
+        let a = AlarmMember { member_id, alarm };
+        self.active.insert(a).then_some(a)
+    }
+
+    /// Clears matching alarms (`member_id` 0 or `AlarmType::None` match
+    /// any); returns those cleared.
+    pub fn deactivate(&mut self, member_id: u64, alarm: AlarmType) -> Vec<AlarmMember> {
+        let hit = |a: &AlarmMember| {
+            (member_id == 0 || a.member_id == member_id) && (alarm == AlarmType::None || a.alarm == alarm)
+        };
+        let gone: Vec<AlarmMember> = self.active.iter().copied().filter(|a| hit(a)).collect();
+        self.active.retain(|a| !hit(a));
+        gone
+    }
+
+    /// Every active alarm.
+    pub fn list(&self) -> Vec<AlarmMember> {
+        self.active.iter().copied().collect()
+    }
+
+    /// Whether some member raised `alarm`.
+    pub fn has(&self, alarm: AlarmType) -> bool {
+        self.active.iter().any(|a| a.alarm == alarm)
+    }
+
+    /// The texts `endpoint status` shows in its errors column.
+    pub fn errors(&self) -> Vec<String> {
+        self.active.iter().map(|a| format!("memberID:{} alarm:{}", a.member_id, a.alarm)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alarms_activate_once_and_disarm_by_wildcard() {
+        let mut a = Alarms::default();
+        assert!(a.activate(1, AlarmType::NoSpace).is_some());
+        assert!(a.activate(1, AlarmType::NoSpace).is_none());
+        a.activate(2, AlarmType::NoSpace);
+        assert!(a.has(AlarmType::NoSpace));
+        assert_eq!(a.errors()[0], "memberID:1 alarm:NOSPACE");
+        assert_eq!(a.deactivate(0, AlarmType::None).len(), 2);
+        assert!(!a.has(AlarmType::NoSpace));
+    }
+
+    #[test]
+    fn costs_and_availability() {
+        let p = mvcc::PutRequest { key: b"k".to_vec(), value: vec![0; 10], ..Default::default() };
+        assert_eq!(put_cost(&p), 267);
+        assert!(available(100, 267, 368));
+        assert!(!available(101, 267, 368));
+        let t = mvcc::TxnRequest { success: vec![mvcc::RequestOp::Put(p)], ..Default::default() };
+        assert_eq!(txn_cost(&t), 267);
+        assert!(txn_writes(&t));
+    }
+}
