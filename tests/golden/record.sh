@@ -122,7 +122,7 @@ ENVFILE=$WORK/env.sh
 strip_env() { grep -v -E '^declare -x (BASH_ENV|__ENVOUT|OLDPWD|PWD|SHLVL|_)=' "$1"; }
 
 python3 "$HERE/record.py" split "$CORPUS" >"$WORK/entries.jsonl" || exit 1
-: >"$OUTPUT.tmp"
+: >"$WORK/recorded.tmp"
 count=0
 started=$SECONDS
 while IFS= read -r json; do
@@ -156,8 +156,8 @@ while IFS= read -r json; do
     id=$(sed -n 's/^Member *\([0-9a-f]*\) added to cluster.*/\1/p' "$out" | tail -n 1)
     [ -n "$id" ] && echo "export MEMBER=$id" >>"$ENVFILE"
   fi
-  python3 "$HERE/record.py" entry "$entry" "$out" "$err" "$rc" >>"$OUTPUT.tmp"
+  python3 "$HERE/record.py" entry "$entry" "$out" "$err" "$rc" >>"$WORK/recorded.tmp"
   printf 'record.sh: %3d exit=%-3s %s\n' "$count" "$rc" "$(head -n 1 <<<"$entry")" >&2
 done <"$WORK/entries.jsonl"
-mv "$OUTPUT.tmp" "$OUTPUT"
+cp "$WORK/recorded.tmp" "$OUTPUT"
 echo "record.sh: recorded $count entries in $((SECONDS - started))s to $OUTPUT" >&2
