@@ -94,7 +94,7 @@ fn bench_reads(c: &mut Criterion) {
     let sorted: Vec<Vec<u8>> = map.keys().take(N as usize - 1000).step_by(997).cloned().collect();
 
     let mut g = c.benchmark_group("get");
-    g.measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(2)).warm_up_time(Duration::from_millis(500));
     let mut i = 0u64;
     let mut req = RangeRequest { key: vec![0; 16], ..RangeRequest::default() };
     g.bench_function("mvcc", |b| {
@@ -115,7 +115,7 @@ fn bench_reads(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("range_1000");
-    g.measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
+    g.measurement_time(Duration::from_secs(2)).warm_up_time(Duration::from_millis(500));
     let mut j = 0usize;
     g.bench_function("mvcc", |b| {
         b.iter(|| {
@@ -219,17 +219,19 @@ fn criterion_dir() -> PathBuf {
     }
 }
 
-/// The mean time of one benchmark from criterion's `estimates.json`.
-fn mean_ns(dir: &std::path::Path, group: &str, function: &str) -> Option<f64> {
+/// The time per iteration of one benchmark from criterion's
+/// `estimates.json`: the slope where criterion fitted one (the figure it
+/// prints for linear sampling), else the mean (flat sampling).
+fn time_ns(dir: &std::path::Path, group: &str, function: &str) -> Option<f64> {
     let path = dir.join(group).join(function).join("new").join("estimates.json");
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    json["mean"]["point_estimate"].as_f64()
+    json["slope"]["point_estimate"].as_f64().or_else(|| json["mean"]["point_estimate"].as_f64())
 }
 
 fn ratio_report(dir: &std::path::Path) {
-    println!("ratios against the BTreeMap baseline (mean time, same run):");
+    println!("ratios against the BTreeMap baseline (time per iteration, same run):");
     for (group, target) in [("put_1m", 3.0), ("get", 2.0), ("range_1000", 3.0)] {
-        match (mean_ns(dir, group, "mvcc"), mean_ns(dir, group, "btreemap")) {
+        match (time_ns(dir, group, "mvcc"), time_ns(dir, group, "btreemap")) {
             (Some(m), Some(b)) => println!(
                 "  {group:<11} mvcc {:>14} btreemap {:>14} ratio {:.2}x (target <= {target}x)",
                 fmt_ns(m),

@@ -100,13 +100,27 @@ impl TreeIndex {
     pub fn range_kvs(&self, range: KeyRange<'_>, at: i64, limit: usize) -> (Vec<KeyValue>, usize) {
         let mut kvs = Vec::new();
         let mut total = 0;
-        for (key, ki) in self.range(range) {
+        let mut visit = |key: &Vec<u8>, ki: &KeyIndex| {
             if let Some((gi, idx)) = ki.get(at) {
                 total += 1;
                 if limit == 0 || kvs.len() < limit {
                     kvs.push(ki.view(gi, idx).to_kv(key));
                 }
             }
+        };
+        match range {
+            KeyRange::Single(key) => {
+                if let Some((k, ki)) = self.keys.get_key_value(key) {
+                    visit(k, ki);
+                }
+            }
+            KeyRange::Span(start, end) => {
+                let upper = end.map_or(Bound::Unbounded, Bound::Excluded);
+                for (k, ki) in self.keys.range::<[u8], _>((Bound::Included(start), upper)) {
+                    visit(k, ki);
+                }
+            }
+            KeyRange::Empty => {}
         }
         (kvs, total)
     }

@@ -163,6 +163,9 @@ impl KeyIndex {
         let g = self.live_mut();
         if g.revs.is_empty() {
             g.created = rev;
+            // Most keys keep one revision: do not let the first push
+            // allocate room for four.
+            g.revs.reserve_exact(1);
         }
         g.revs.push(RevEntry { rev, value, lease });
         g.ver += 1;
@@ -209,6 +212,14 @@ impl KeyIndex {
     /// The entry visible at `at`: generation and position, or `None` when
     /// the key did not exist at `at`.
     pub fn get(&self, at: i64) -> Option<(usize, usize)> {
+        // Fast path: the live generation's newest revision is visible.
+        let last = self.generations.len().checked_sub(1)?;
+        let g = &self.generations[last];
+        if let Some(e) = g.revs.last()
+            && e.rev.main <= at
+        {
+            return Some((last, g.revs.len() - 1));
+        }
         let gi = self.find_generation(at)?;
         let idx = self.generations[gi].last_at_or_below(at)?;
         Some((gi, idx))

@@ -131,7 +131,11 @@ impl Store {
 }
 
 fn build(p: Payload, config: StoreConfig) -> Result<Store> {
-    if p.current_rev < 1 || p.compact_main_rev < -1 || p.compact_main_rev > p.current_rev {
+    if p.current_rev < 1
+        || p.current_rev > i64::MAX / 2
+        || p.compact_main_rev < -1
+        || p.compact_main_rev > p.current_rev
+    {
         return Err(corrupt("revisions out of range"));
     }
     let mut index = TreeIndex::new();
