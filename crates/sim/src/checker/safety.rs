@@ -37,6 +37,8 @@ pub struct SafetyChecker {
     committed: BTreeMap<u64, (u64, u64)>,
     /// applied index -> store revision after applying it.
     revision_at: BTreeMap<u64, i64>,
+    /// (index, term) -> (term of the entry before it, payload size).
+    log_facts: BTreeMap<(u64, u64), (Option<u64>, u64)>,
     /// member -> (applied, revision) last seen.
     last: BTreeMap<u64, (u64, i64)>,
     /// Number of observations checked.
@@ -72,14 +74,36 @@ impl SafetyChecker {
             }
         }
         let log: BTreeMap<u64, (u64, u64)> = st.entries.iter().map(|e| (e.index, (e.term, e.size))).collect();
-        // Log matching and durability against the committed prefix: every
-        // entry this member holds at a committed index must be the one
-        // committed there.
-        for (&index, &(t, size)) in log.range(..=self.committed_index()) {
+        // Log matching: an entry of a given index and term has the same
+        // payload size and the same predecessor term in every log.
+        let mut prev: Option<(u64, u64)> = None;
+        for (&index, &(t, size)) in &log {
+            let prev_term = match prev {
+                Some((pi, pt)) if pi + 1 == index => Some(pt),
+                _ => None,
+            };
+            let known = self.log_facts.entry((index, t)).or_insert((prev_term, size));
+            if known.1 != size || (known.0.is_some() && prev_term.is_some() && known.0 != prev_term) {
+                return Err(format!(
+                    "log matching: member {id:x} holds entry {index} term {t} (size {size}, previous term {prev_term:?}), \
+                     another log holds it with size {} and previous term {:?}",
+                    known.1, known.0
+                ));
+            }
+            if known.0.is_none() {
+                known.0 = prev_term;
+            }
+            prev = Some((index, t));
+        }
+        // State machine safety and durability: every entry this member
+        // knows committed must be the one committed there (a restarted
+        // member's too).
+        let commit = st.hard_state.commit;
+        for (&index, &(t, size)) in log.range(..=commit) {
             if let Some(&(ct, csize)) = self.committed.get(&index) {
                 if (ct, csize) != (t, size) {
                     return Err(format!(
-                        "member {id:x} holds entry {index} term {t} size {size}, but term {ct} size {csize} was committed there"
+                        "member {id:x} committed entry {index} term {t} size {size}, but term {ct} size {csize} was committed there"
                     ));
                 }
             }
@@ -98,7 +122,6 @@ impl SafetyChecker {
         }
         // Learn the entries this member knows committed (up to its commit,
         // within its log). A commit index beyond its log is a broken member.
-        let commit = st.hard_state.commit;
         if commit > st.last_index {
             return Err(format!("member {id:x} commit {commit} is beyond its last index {}", st.last_index));
         }
@@ -199,8 +222,19 @@ mod tests {
     fn a_committed_entry_overwritten_is_caught() {
         let mut c = SafetyChecker::default();
         observe(&mut c, &status(1, 2, StateRole::Leader, &[(1, 1), (2, 2)], 2), 2).unwrap();
-        let err = observe(&mut c, &status(2, 3, StateRole::Follower, &[(1, 1), (2, 3)], 1), 1).unwrap_err();
+        // Holding a stale entry beyond its own commit is fine...
+        observe(&mut c, &status(2, 3, StateRole::Follower, &[(1, 1), (2, 3)], 1), 1).unwrap();
+        // ...committing it is not.
+        let err = observe(&mut c, &status(2, 3, StateRole::Follower, &[(1, 1), (2, 3)], 2), 1).unwrap_err();
         assert!(err.contains("entry 2 term 3"), "{err}");
+    }
+
+    #[test]
+    fn logs_that_agree_on_an_entry_but_not_its_predecessor_are_caught() {
+        let mut c = SafetyChecker::default();
+        observe(&mut c, &status(1, 3, StateRole::Follower, &[(1, 1), (2, 2), (3, 3)], 0), 0).unwrap();
+        let err = observe(&mut c, &status(2, 3, StateRole::Follower, &[(1, 1), (2, 1), (3, 3)], 0), 0).unwrap_err();
+        assert!(err.contains("log matching"), "{err}");
     }
 
     #[test]

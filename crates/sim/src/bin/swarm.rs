@@ -1,0 +1,87 @@
+//! `swarm`: runs the simulator's swarm over a range of seeds and reports
+//! `N passed, N failed`. `cargo xtask sim --seeds N [--start S] [--nodes K]`
+//! runs it; `SIM_SEED=s` replays one seed and prints its faults and events.
+
+use std::process::ExitCode;
+
+use sim::swarm::{SwarmOptions, run_seed};
+
+fn usage() -> ExitCode {
+    eprintln!("usage: swarm --seeds N [--start S] [--nodes K] [--jobs J]   (or SIM_SEED=s swarm)");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut seeds = 100u64;
+    let mut start = 0u64;
+    let mut opts = SwarmOptions::default();
+    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let Some(value) = it.next().and_then(|v| v.parse::<u64>().ok()) else { return usage() };
+        match flag.as_str() {
+            "--seeds" => seeds = value,
+            "--start" => start = value,
+            "--nodes" => opts.nodes = value.clamp(1, 9),
+            "--jobs" => jobs = value.max(1) as usize,
+            _ => return usage(),
+        }
+    }
+    if let Some(seed) = std::env::var("SIM_SEED").ok().and_then(|s| s.parse::<u64>().ok()) {
+        let r = run_seed(seed, &opts);
+        println!("seed {seed}: {} steps, {} virtual ms, {} ops ok, {} failed", r.steps, r.virtual_ms, r.ops_ok, r.ops_failed);
+        for (at, f) in &r.faults {
+            println!("  {at:>6} ms  {f}");
+        }
+        println!("state hash {}", r.state_hash);
+        return match r.failure {
+            None => {
+                println!("1 passed, 0 failed");
+                ExitCode::SUCCESS
+            }
+            Some(f) => {
+                println!("SIM_SEED={seed} failed: {f}");
+                println!("0 passed, 1 failed");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    // Wall-clock timing of the host, not of the simulation.
+    #[allow(clippy::disallowed_methods)]
+    let began = std::time::Instant::now();
+    let all: Vec<u64> = (start..start + seeds).collect();
+    let chunks: Vec<Vec<u64>> = (0..jobs).map(|j| all.iter().copied().skip(j).step_by(jobs).collect()).collect();
+    let mut reports: Vec<sim::swarm::SeedReport> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|chunk| {
+                let opts = opts.clone();
+                s.spawn(move || chunk.iter().map(|&seed| run_seed(seed, &opts)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("a swarm worker panicked")).collect()
+    });
+    reports.sort_by_key(|r| r.seed);
+    let mut failed = 0;
+    let (mut ops, mut steps) = (0, 0);
+    for r in &reports {
+        ops += r.ops_ok + r.ops_failed;
+        steps += r.steps;
+        if let Some(f) = &r.failure {
+            failed += 1;
+            println!("SIM_SEED={} failed: {f}", r.seed);
+            for (at, fault) in &r.faults {
+                println!("    {at:>6} ms  {fault}");
+            }
+        }
+    }
+    println!(
+        "{} seeds from {start} ({} nodes): {steps} steps, {ops} client ops, {:.1} s",
+        reports.len(),
+        opts.nodes,
+        began.elapsed().as_secs_f64()
+    );
+    println!("{} passed, {failed} failed", reports.len() - failed);
+    if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

@@ -1,0 +1,226 @@
+//! A member's life in the simulator: running (a [`Member`] in memory) or
+//! stopped (only its [`Disk`]), and the faults that move it between the
+//! two or bend its network.
+//!
+//! ```text
+//!   Running(Member) --stop--> Stopped(Disk)      memory lost, disk kept
+//!   Stopped(Disk)  --start--> Running(Member::start(config, disk))
+//! ```
+
+use server::{Disk, InitialClusterState, Member, MemberConfig, PeerInfo};
+
+use crate::client::ClientError;
+use crate::events::SimEvent;
+use crate::faults::Fault;
+use crate::sim::{Input, Sim, SimError};
+
+/// Whether a member runs.
+#[derive(Clone)]
+pub enum NodeState {
+    /// Running, with everything in memory.
+    Running(Box<Member>),
+    /// Stopped: only the disk is left.
+    Stopped(Disk),
+}
+
+/// One member slot of the simulated cluster.
+#[derive(Clone)]
+pub struct Node {
+    /// N of `etcd-N`.
+    pub number: u64,
+    /// How it starts.
+    pub config: MemberConfig,
+    /// Running or stopped.
+    pub state: NodeState,
+    /// Extra latency of its disk in ms (0: healthy).
+    pub slow_disk_ms: u64,
+    /// Bumped at every start, so output held by a slow disk before a crash
+    /// is never released.
+    pub incarnation: u64,
+}
+
+impl Node {
+    pub(crate) fn new(number: u64, config: MemberConfig) -> Node {
+        Node { number, config, state: NodeState::Stopped(Disk::default()), slow_disk_ms: 0, incarnation: 0 }
+    }
+
+    /// The member, if running.
+    pub fn member(&self) -> Option<&Member> {
+        match &self.state {
+            NodeState::Running(m) => Some(m),
+            NodeState::Stopped(_) => None,
+        }
+    }
+
+    pub(crate) fn member_mut(&mut self) -> Option<&mut Member> {
+        match &mut self.state {
+            NodeState::Running(m) => Some(m),
+            NodeState::Stopped(_) => None,
+        }
+    }
+
+    /// True if running.
+    pub fn is_running(&self) -> bool {
+        matches!(self.state, NodeState::Running(_))
+    }
+}
+
+impl Sim {
+    /// Applies a fault or repair now, recording it in the input log.
+    pub fn apply(&mut self, fault: Fault) -> Result<(), SimError> {
+        self.record_fault(&fault);
+        let all = self.member_ids();
+        let exists = |id: u64| if all.contains(&id) { Ok(()) } else { Err(SimError::NoSuchMember(id)) };
+        match &fault {
+            Fault::Stop { member } => {
+                exists(*member)?;
+                if !self.nodes[member].is_running() {
+                    return Err(SimError::AlreadyStopped(*member));
+                }
+                self.log_fault(&fault);
+                self.stop_member(*member);
+            }
+            Fault::Start { member } => {
+                exists(*member)?;
+                if self.nodes[member].is_running() {
+                    return Err(SimError::AlreadyRunning(*member));
+                }
+                self.log_fault(&fault);
+                self.start_member(*member);
+            }
+            Fault::Restart { member } => {
+                exists(*member)?;
+                self.log_fault(&fault);
+                if self.nodes[member].is_running() {
+                    self.stop_member(*member);
+                }
+                self.start_member(*member);
+            }
+            Fault::Partition { groups } => {
+                self.log_fault(&fault);
+                self.network.partition(groups);
+            }
+            Fault::OneWay { from, to } => {
+                self.log_fault(&fault);
+                self.network.block_one_way(*from, *to);
+            }
+            Fault::Isolate { member } => {
+                exists(*member)?;
+                self.log_fault(&fault);
+                self.network.isolate(*member, &all);
+            }
+            Fault::Heal => {
+                self.log_fault(&fault);
+                self.network.heal();
+            }
+            Fault::NetworkSettings(s) => {
+                self.log_fault(&fault);
+                self.network.set_default_link(s.clone());
+            }
+            Fault::LinkSettings { from, to, settings } => {
+                self.log_fault(&fault);
+                self.network.set_link(*from, *to, settings.clone());
+            }
+            Fault::SlowDisk { member, delay_ms } => {
+                exists(*member)?;
+                self.log_fault(&fault);
+                self.nodes.get_mut(member).expect("exists").slow_disk_ms = *delay_ms;
+            }
+            Fault::Quota { member, bytes } => {
+                exists(*member)?;
+                self.log_fault(&fault);
+                self.nodes.get_mut(member).expect("exists").config.quota_bytes = *bytes;
+                if self.nodes[member].is_running() {
+                    self.stop_member(*member);
+                    self.start_member(*member);
+                }
+            }
+            Fault::Join { member, name, peer_urls } => {
+                if all.contains(member) {
+                    return Err(SimError::AlreadyRunning(*member));
+                }
+                let Some(through) = self.running().into_iter().next() else {
+                    return Err(SimError::NoRunningMember);
+                };
+                self.log_fault(&fault);
+                let mut peers: Vec<PeerInfo> =
+                    self.nodes[&through].member().map(|m| m.status().members).unwrap_or_default();
+                match peers.iter_mut().find(|p| p.id == *member) {
+                    Some(p) => p.name = name.clone(),
+                    None => peers.push(PeerInfo {
+                        id: *member,
+                        name: name.clone(),
+                        peer_urls: peer_urls.clone(),
+                        client_urls: Vec::new(),
+                        is_learner: false,
+                    }),
+                }
+                let number = self.nodes.values().map(|n| n.number).max().unwrap_or(0) + 1;
+                let mut config = self.member_config(*member, name, peers, number);
+                config.initial_cluster_state = InitialClusterState::Existing;
+                self.nodes.insert(*member, Node::new(number, config));
+                self.start_member(*member);
+            }
+        }
+        Ok(())
+    }
+
+    fn record_fault(&mut self, fault: &Fault) {
+        let rec = crate::sim::InputRecord {
+            step: self.steps,
+            at_ms: self.clock.now_ms(),
+            input: Input::Fault(fault.clone()),
+        };
+        self.inputs.push(rec);
+    }
+
+    fn log_fault(&mut self, fault: &Fault) {
+        self.events.push(self.clock.now_ms(), SimEvent::Fault(fault.clone()));
+    }
+
+    /// Crash: the member's memory is lost, its disk kept; its streams end.
+    pub(crate) fn stop_member(&mut self, id: u64) {
+        let node = self.nodes.get_mut(&id).expect("member exists");
+        let state = std::mem::replace(&mut node.state, NodeState::Stopped(Disk::default()));
+        node.state = match state {
+            NodeState::Running(m) => NodeState::Stopped(m.into_disk()),
+            stopped => stopped,
+        };
+        self.events.push(self.clock.now_ms(), SimEvent::Stopped { member: id });
+        let streams: Vec<u64> = self
+            .calls
+            .values()
+            .filter(|c| c.endpoint == id && !c.is_done() && c.is_stream())
+            .map(|c| c.id)
+            .collect();
+        for s in streams {
+            self.resolve(s, Err(ClientError::ConnectionLost));
+        }
+    }
+
+    /// Starts member `id` from its disk (an empty disk bootstraps).
+    pub(crate) fn start_member(&mut self, id: u64) {
+        let node = self.nodes.get_mut(&id).expect("member exists");
+        let disk = match std::mem::replace(&mut node.state, NodeState::Stopped(Disk::default())) {
+            NodeState::Stopped(d) => d,
+            NodeState::Running(m) => m.into_disk(),
+        };
+        node.incarnation += 1;
+        node.state = NodeState::Running(Box::new(Member::start(node.config.clone(), disk)));
+        self.events.push(self.clock.now_ms(), SimEvent::Started { member: id });
+        self.drain(id);
+    }
+
+    /// Member `id`'s disk (running or not).
+    pub fn disk(&self, id: u64) -> Option<&Disk> {
+        self.nodes.get(&id).map(|n| match &n.state {
+            NodeState::Running(m) => m.disk(),
+            NodeState::Stopped(d) => d,
+        })
+    }
+
+    /// Member `id`'s slot: number, config, state, disk latency.
+    pub fn node(&self, id: u64) -> Option<&Node> {
+        self.nodes.get(&id)
+    }
+}

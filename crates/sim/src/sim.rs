@@ -1,0 +1,664 @@
+//! [`Sim`]: the cluster in one process. It owns the members, the network,
+//! the virtual clock and the clients, and moves everything one event at a
+//! time:
+//!
+//! ```text
+//!   step():  the earliest of
+//!     - a message due on the network  -> member.step(msg), drain
+//!     - the tick timer (every tick_ms) -> member.tick() on every running member, drain
+//!     - a client deadline              -> member.cancel(id), "context deadline exceeded"
+//!     - a slow disk's held output      -> its messages and replies leave
+//!   drain(member): Output { messages -> network, replies -> clients, events -> log }
+//!                  then the safety checker reads the member's status
+//! ```
+//!
+//! Every input from outside (a fault, a client request, a cancel) goes
+//! through a method that records it with the step count at which it came,
+//! so [`Sim::replay`] rebuilds the same run byte for byte from the seed and
+//! the inputs. `Sim` is `Clone`: a clone is a checkpoint.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use server::{ClientRequest, Member, MemberConfig, PeerInfo, Reply, ReplyBody, Request, StreamItem};
+
+use crate::checker::history::{History, Outcome};
+use crate::checker::safety::{MemberView, SafetyChecker};
+use crate::client::{self, COMMAND_TIMEOUT_MS, Call, CallOptions, CallResult, ClientError, DIAL_TIMEOUT_MS};
+use crate::clock::{Clock, EventQueue, QueueKey};
+use crate::events::{EventLog, SimEvent};
+use crate::faults::Fault;
+use crate::network::{DropReason, LinkSettings, Network};
+use crate::node::Node;
+
+/// How to build a simulated cluster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimOptions {
+    /// Number of members (etcd-1 .. etcd-N).
+    pub members: u64,
+    /// Election timeout in ticks (etcd: 1000 ms / 100 ms = 10).
+    pub election_ticks: u64,
+    /// Heartbeat interval in ticks (1).
+    pub heartbeat_ticks: u64,
+    /// Length of a tick in ms (etcd's `--heartbeat-interval`, 100).
+    pub tick_ms: u64,
+    /// Every link's initial settings.
+    pub network: LinkSettings,
+    /// Applied entries between raft snapshots (`None`: the member's default).
+    pub snapshot_count: Option<u64>,
+    /// Backend quota in bytes (`None`: the member's default).
+    pub quota_bytes: Option<u64>,
+    /// etcdctl's dial timeout (2 s).
+    pub dial_timeout_ms: u64,
+    /// etcdctl's command timeout (5 s).
+    pub command_timeout_ms: u64,
+    /// Message records kept for drawing.
+    pub message_log_capacity: usize,
+    /// Event records kept for the timeline.
+    pub event_log_capacity: usize,
+    /// Run the raft safety checker after every step.
+    pub check_safety: bool,
+    /// Record single-key KV operations for the linearizability checker.
+    pub record_history: bool,
+    /// A deliberately broken read path, for testing the checkers only:
+    /// linearizable reads are served from the local store without
+    /// ReadIndex (sent to the member as serializable reads).
+    pub unsafe_local_reads: bool,
+}
+
+impl Default for SimOptions {
+    /// Three members with etcd's timing: heartbeat 100 ms, election 1000 ms.
+    fn default() -> Self {
+        SimOptions {
+            members: 3,
+            election_ticks: 10,
+            heartbeat_ticks: 1,
+            tick_ms: 100,
+            network: LinkSettings::default(),
+            snapshot_count: None,
+            quota_bytes: None,
+            dial_timeout_ms: DIAL_TIMEOUT_MS,
+            command_timeout_ms: COMMAND_TIMEOUT_MS,
+            message_log_capacity: 2_000,
+            event_log_capacity: 10_000,
+            check_safety: true,
+            record_history: true,
+            unsafe_local_reads: false,
+        }
+    }
+}
+
+/// An input from outside the simulation, recorded for replay.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Input {
+    /// A fault or repair.
+    Fault(Fault),
+    /// A client request.
+    Submit {
+        /// The member it enters through.
+        endpoint: u64,
+        /// The request.
+        request: Request,
+        /// Its client settings.
+        options: CallOptions,
+    },
+    /// A client gave up on a request.
+    Cancel {
+        /// The request's id.
+        request: u64,
+    },
+}
+
+/// One recorded input: it came after `step` steps, at `at_ms`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InputRecord {
+    /// Steps taken before it came.
+    pub step: u64,
+    /// Virtual time (ms).
+    pub at_ms: u64,
+    /// The input.
+    pub input: Input,
+}
+
+/// What one [`Sim::step`] did, for the page's step button.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Step {
+    /// Every running member ticked.
+    Tick {
+        /// At (ms).
+        at_ms: u64,
+    },
+    /// A message reached its target (or was dropped there).
+    Message {
+        /// At (ms).
+        at_ms: u64,
+        /// The message record's id.
+        id: u64,
+        /// Sender.
+        from: u64,
+        /// Target.
+        to: u64,
+        /// Raft message type.
+        msg_type: raft::MessageType,
+        /// Delivered (false: dropped by a partition or a stopped target).
+        delivered: bool,
+    },
+    /// A client's deadline passed.
+    Deadline {
+        /// At (ms).
+        at_ms: u64,
+        /// The request.
+        request: u64,
+    },
+    /// A slow disk let a member's output go.
+    Released {
+        /// At (ms).
+        at_ms: u64,
+        /// The member.
+        member: u64,
+    },
+}
+
+/// Something the simulator refuses to do.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SimError {
+    /// No member has this id.
+    #[error("member {0:x} not found")]
+    NoSuchMember(u64),
+    /// The member is already running.
+    #[error("member {0:x} is already started")]
+    AlreadyRunning(u64),
+    /// The member is already stopped.
+    #[error("member {0:x} is already stopped")]
+    AlreadyStopped(u64),
+    /// A joining member needs a running member to learn the cluster from.
+    #[error("no running member to join through")]
+    NoRunningMember,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Timer {
+    Tick,
+    Deadline { request: u64 },
+    Release { member: u64, incarnation: u64, messages: Vec<raft::Message>, replies: Vec<Reply> },
+}
+
+/// The simulated cluster. See the module docs.
+#[derive(Clone)]
+pub struct Sim {
+    pub(crate) seed: u64,
+    pub(crate) options: SimOptions,
+    pub(crate) clock: Clock,
+    pub(crate) timers: EventQueue<Timer>,
+    pub(crate) network: Network,
+    pub(crate) nodes: BTreeMap<u64, Node>,
+    pub(crate) cluster_id: u64,
+    pub(crate) calls: BTreeMap<u64, Call>,
+    pub(crate) deadlines: BTreeMap<u64, QueueKey>,
+    pub(crate) next_request: u64,
+    pub(crate) events: EventLog,
+    pub(crate) inputs: Vec<InputRecord>,
+    pub(crate) steps: u64,
+    pub(crate) safety: SafetyChecker,
+    pub(crate) violation: Option<String>,
+    pub(crate) history: History,
+    pub(crate) history_time: u64,
+}
+
+/// splitmix64 of `seed` and a stream number: independent seeds per member.
+pub(crate) fn derive_seed(seed: u64, stream: u64) -> u64 {
+    let mut r = raft::Rng::new(seed ^ stream.wrapping_mul(0xA076_1D64_78BD_642F));
+    r.next_u64()
+}
+
+impl Sim {
+    /// A cluster of `options.members` members, bootstrapped and started at
+    /// time 0. Everything random derives from `seed`.
+    pub fn new(seed: u64, options: SimOptions) -> Sim {
+        let (peers, cluster_id) = server::default_cluster(options.members.max(1));
+        let mut sim = Sim {
+            seed,
+            network: Network::new(derive_seed(seed, 0), options.network.clone(), options.message_log_capacity),
+            events: EventLog::new(options.event_log_capacity),
+            options,
+            clock: Clock::default(),
+            timers: EventQueue::default(),
+            nodes: BTreeMap::new(),
+            cluster_id,
+            calls: BTreeMap::new(),
+            deadlines: BTreeMap::new(),
+            next_request: 1,
+            inputs: Vec::new(),
+            steps: 0,
+            safety: SafetyChecker::default(),
+            violation: None,
+            history: History::default(),
+            history_time: 0,
+        };
+        for (i, p) in peers.iter().enumerate() {
+            let number = i as u64 + 1;
+            let config = sim.member_config(p.id, &p.name, peers.clone(), number);
+            sim.nodes.insert(p.id, Node::new(number, config));
+        }
+        let ids: Vec<u64> = sim.nodes.keys().copied().collect();
+        for id in ids {
+            sim.start_member(id);
+        }
+        let tick = sim.options.tick_ms.max(1);
+        sim.timers.push(tick, Timer::Tick);
+        sim
+    }
+
+    pub(crate) fn member_config(&self, id: u64, name: &str, peers: Vec<PeerInfo>, number: u64) -> MemberConfig {
+        let o = &self.options;
+        let mut c = MemberConfig::new(id, name, self.cluster_id, peers, derive_seed(self.seed, number));
+        c.election_ticks = o.election_ticks;
+        c.heartbeat_ticks = o.heartbeat_ticks;
+        c.tick_ms = o.tick_ms;
+        if let Some(n) = o.snapshot_count {
+            c.snapshot_count = n;
+        }
+        if let Some(q) = o.quota_bytes {
+            c.quota_bytes = q;
+        }
+        c
+    }
+
+    /// Replays a recorded run: a new simulation from `seed` and `options`
+    /// with every input applied after the same number of steps.
+    pub fn replay(seed: u64, options: SimOptions, inputs: &[InputRecord]) -> Sim {
+        let mut sim = Sim::new(seed, options);
+        sim.replay_inputs(inputs, None);
+        sim
+    }
+
+    fn record(&mut self, input: Input) {
+        self.inputs.push(InputRecord { step: self.steps, at_ms: self.clock.now_ms(), input });
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The options.
+    pub fn options(&self) -> &SimOptions {
+        &self.options
+    }
+
+    /// Virtual time in ms.
+    pub fn now_ms(&self) -> u64 {
+        self.clock.now_ms()
+    }
+
+    /// Steps taken since the start.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The cluster ID.
+    pub fn cluster_id(&self) -> u64 {
+        self.cluster_id
+    }
+
+    /// Every input so far, for replay and shareable links.
+    pub fn inputs(&self) -> &[InputRecord] {
+        &self.inputs
+    }
+
+    /// Takes the next event: one message delivery, one tick of every
+    /// running member, one client deadline or one slow-disk release.
+    /// `None` only if nothing is scheduled (never, while ticks run).
+    pub fn step(&mut self) -> Option<Step> {
+        let net = self.network.next_delivery_ms();
+        let timer = self.timers.next_time();
+        let take_message = match (net, timer) {
+            (Some(n), Some(t)) => n <= t,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return None,
+        };
+        self.steps += 1;
+        if take_message {
+            return Some(self.deliver_next());
+        }
+        let (key, timer) = self.timers.pop()?;
+        self.clock.advance_to(key.at_ms);
+        let at_ms = key.at_ms;
+        Some(match timer {
+            Timer::Tick => {
+                let ids: Vec<u64> = self.nodes.keys().copied().collect();
+                for id in ids {
+                    if let Some(m) = self.nodes.get_mut(&id).and_then(Node::member_mut) {
+                        m.tick();
+                        self.drain(id);
+                    }
+                }
+                self.timers.push(at_ms + self.options.tick_ms.max(1), Timer::Tick);
+                Step::Tick { at_ms }
+            }
+            Timer::Deadline { request } => {
+                self.deadlines.remove(&request);
+                self.give_up(request, ClientError::DeadlineExceeded);
+                Step::Deadline { at_ms, request }
+            }
+            Timer::Release { member, incarnation, messages, replies } => {
+                let alive = self.nodes.get(&member).is_some_and(|n| n.is_running() && n.incarnation == incarnation);
+                if alive {
+                    self.route(messages, replies);
+                }
+                Step::Released { at_ms, member }
+            }
+        })
+    }
+
+    fn deliver_next(&mut self) -> Step {
+        let Some(next) = self.network.pop_next() else { unreachable!("a delivery was due") };
+        match next {
+            Err(at_ms) => {
+                self.clock.advance_to(at_ms);
+                Step::Message {
+                    at_ms,
+                    id: 0,
+                    from: 0,
+                    to: 0,
+                    msg_type: raft::MessageType::MsgHup,
+                    delivered: false,
+                }
+            }
+            Ok(flight) => {
+                self.clock.advance_to(flight.deliver_ms);
+                let (from, to, msg_type) = (flight.msg.from, flight.msg.to, flight.msg.msg_type);
+                let delivered = match self.nodes.get_mut(&to).and_then(Node::member_mut) {
+                    Some(m) => {
+                        m.step(flight.msg);
+                        self.drain(to);
+                        true
+                    }
+                    None => {
+                        self.network.drop_in_flight(flight.id, DropReason::TargetDown);
+                        false
+                    }
+                };
+                Step::Message { at_ms: flight.deliver_ms, id: flight.id, from, to, msg_type, delivered }
+            }
+        }
+    }
+
+    /// Runs until `done` holds (true) or the next event would come after
+    /// `deadline_ms` (false).
+    pub fn run_until(&mut self, deadline_ms: u64, mut done: impl FnMut(&Sim) -> bool) -> bool {
+        loop {
+            if done(self) {
+                return true;
+            }
+            let next = match (self.network.next_delivery_ms(), self.timers.next_time()) {
+                (Some(a), Some(b)) => a.min(b),
+                (a, b) => match a.or(b) {
+                    Some(t) => t,
+                    None => return false,
+                },
+            };
+            if next > deadline_ms {
+                return false;
+            }
+            self.step();
+        }
+    }
+
+    /// Runs for `ms` of virtual time.
+    pub fn run_for(&mut self, ms: u64) {
+        let until = self.now_ms() + ms;
+        self.run_until(until, |_| false);
+    }
+
+    /// Drains member `id`'s output and routes it; then checks safety.
+    pub(crate) fn drain(&mut self, id: u64) {
+        let Some(node) = self.nodes.get_mut(&id) else { return };
+        let slow = node.slow_disk_ms;
+        let incarnation = node.incarnation;
+        let Some(m) = node.member_mut() else { return };
+        let out = m.drain();
+        if self.options.check_safety && self.violation.is_none() {
+            let st = m.status();
+            if let Err(e) = self.safety.observe(&MemberView { raft: &st.raft, revision: st.revision }) {
+                self.violation = Some(format!("at {} ms (step {}): {e}", self.clock.now_ms(), self.steps));
+            }
+        }
+        let now = self.clock.now_ms();
+        for ev in out.events {
+            self.events.push(now, SimEvent::Member(ev));
+        }
+        if slow > 0 && !(out.messages.is_empty() && out.replies.is_empty()) {
+            let t = Timer::Release { member: id, incarnation, messages: out.messages, replies: out.replies };
+            self.timers.push(now + slow, t);
+        } else {
+            self.route(out.messages, out.replies);
+        }
+    }
+
+    fn route(&mut self, messages: Vec<raft::Message>, replies: Vec<Reply>) {
+        let now = self.clock.now_ms();
+        for msg in messages {
+            self.network.send(now, msg);
+        }
+        for reply in replies {
+            self.on_reply(reply);
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply) {
+        let Some(call) = self.calls.get_mut(&reply.id) else { return };
+        if call.is_done() {
+            return;
+        }
+        match reply.body {
+            ReplyBody::Stream(item) => call.stream.push_back(item),
+            ReplyBody::Done(result) => self.resolve(reply.id, result.map_err(ClientError::Server)),
+        }
+    }
+
+    /// Resolves request `id` with `result`: the client sees it now.
+    pub(crate) fn resolve(&mut self, id: u64, result: CallResult) {
+        let now = self.clock.now_ms();
+        let Some(call) = self.calls.get_mut(&id) else { return };
+        if call.is_done() {
+            return;
+        }
+        if let Some(key) = self.deadlines.remove(&id) {
+            self.timers.remove(key);
+        }
+        let outcome = match &result {
+            Ok(_) => "OK".to_string(),
+            Err(e) => format!("Error: {e}"),
+        };
+        if self.options.record_history {
+            let h = match (&result, client::kv_op(&call.request)) {
+                (Ok(resp), Some(Ok(op))) => match client::kv_output(&op, resp) {
+                    Some(out) => Outcome::Ok(out),
+                    None => Outcome::Unknown,
+                },
+                _ => Outcome::Fail,
+            };
+            self.history_time += 1;
+            self.history.complete(id, self.history_time, h);
+        }
+        call.result = Some(result);
+        call.done_ms = Some(now);
+        self.events.push(now, SimEvent::Response { id, outcome });
+    }
+
+    fn give_up(&mut self, id: u64, err: ClientError) {
+        let Some(call) = self.calls.get(&id) else { return };
+        if call.is_done() {
+            return;
+        }
+        let endpoint = call.endpoint;
+        if let Some(m) = self.nodes.get_mut(&endpoint).and_then(Node::member_mut) {
+            m.cancel(id);
+            self.drain(endpoint);
+        }
+        self.resolve(id, Err(err));
+    }
+
+    /// Sends `request` to member `endpoint`; returns its id. It resolves
+    /// through [`Sim::result`] as time runs.
+    pub fn submit(&mut self, endpoint: u64, request: Request, options: CallOptions) -> u64 {
+        self.record(Input::Submit { endpoint, request: request.clone(), options: options.clone() });
+        let id = self.next_request;
+        self.next_request += 1;
+        let now = self.clock.now_ms();
+        let timeout = match options.timeout_ms {
+            Some(t) => Some(t),
+            None if request.is_stream() => None,
+            None => Some(self.options.command_timeout_ms),
+        };
+        let what = client::describe_request(&request);
+        self.events.push(now, SimEvent::Request { id, endpoint, what });
+        if self.options.record_history {
+            match client::kv_op(&request) {
+                Some(Ok(op)) => {
+                    self.history_time += 1;
+                    self.history.invoke(id, op, self.history_time);
+                }
+                Some(Err((key, end))) => self.history.taint(&key, &end),
+                None => {}
+            }
+        }
+        let call = Call {
+            id,
+            endpoint,
+            request: request.clone(),
+            sent_ms: now,
+            deadline_ms: None,
+            result: None,
+            done_ms: None,
+            stream: Default::default(),
+        };
+        self.calls.insert(id, call);
+        let Some(node) = self.nodes.get_mut(&endpoint) else {
+            self.resolve(id, Err(ClientError::UnknownEndpoint(endpoint)));
+            return id;
+        };
+        let deadline = match node.member_mut() {
+            None => Some(timeout.unwrap_or(u64::MAX).min(self.options.dial_timeout_ms)),
+            Some(m) => {
+                let op = match request {
+                    Request::Range { req, serializable: false } if self.options.unsafe_local_reads => {
+                        Request::Range { req, serializable: true }
+                    }
+                    op => op,
+                };
+                m.request(ClientRequest { id, op, token: options.token });
+                timeout
+            }
+        };
+        if let Some(d) = deadline {
+            let at = now.saturating_add(d);
+            self.calls.get_mut(&id).expect("just inserted").deadline_ms = Some(at);
+            let key = self.timers.push(at, Timer::Deadline { request: id });
+            self.deadlines.insert(id, key);
+        }
+        self.drain(endpoint);
+        id
+    }
+
+    /// The client gives up on request `id` (Ctrl+C, or the end of a watch).
+    pub fn cancel(&mut self, id: u64) {
+        self.record(Input::Cancel { request: id });
+        self.give_up(id, ClientError::Canceled);
+    }
+
+    /// Sends `request` with default options and runs until it resolves
+    /// (at the latest at its deadline).
+    pub fn call(&mut self, endpoint: u64, request: Request) -> CallResult {
+        let id = self.submit(endpoint, request, CallOptions::default());
+        self.wait(id).unwrap_or(Err(ClientError::DeadlineExceeded))
+    }
+
+    /// Runs until request `id` resolves; `None` if it is a stream without
+    /// deadline that has not ended after a command timeout.
+    pub fn wait(&mut self, id: u64) -> Option<CallResult> {
+        let limit = self.now_ms() + self.options.command_timeout_ms.max(self.options.dial_timeout_ms) + 1;
+        let until = self.calls.get(&id)?.deadline_ms.unwrap_or(limit);
+        self.run_until(until, |s| s.calls.get(&id).is_none_or(Call::is_done));
+        self.result(id).cloned()
+    }
+
+    /// What request `id` resolved to, once it has.
+    pub fn result(&self, id: u64) -> Option<&CallResult> {
+        self.calls.get(&id).and_then(|c| c.result.as_ref())
+    }
+
+    /// Request `id` and its state.
+    pub fn request_state(&self, id: u64) -> Option<&Call> {
+        self.calls.get(&id)
+    }
+
+    /// Takes the stream items (watch responses, keep-alives) that arrived
+    /// for request `id` since the last call.
+    pub fn take_stream(&mut self, id: u64) -> Vec<StreamItem> {
+        self.calls.get_mut(&id).map(|c| c.stream.drain(..).collect()).unwrap_or_default()
+    }
+
+    /// Forgets resolved requests (their results were read), to bound memory
+    /// in long runs.
+    pub fn forget_resolved(&mut self) {
+        self.calls.retain(|_, c| !c.is_done() || !c.stream.is_empty());
+    }
+
+    /// The event log.
+    pub fn events(&self) -> &EventLog {
+        &self.events
+    }
+
+    /// The network: records, messages in flight, partitions, settings.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The first safety violation seen, if any.
+    pub fn safety_violation(&self) -> Option<&str> {
+        self.violation.as_deref()
+    }
+
+    /// The safety checker's state (number of checks).
+    pub fn safety(&self) -> &SafetyChecker {
+        &self.safety
+    }
+
+    /// The recorded client history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Member `id`, if it is running.
+    pub fn member(&self, id: u64) -> Option<&Member> {
+        self.nodes.get(&id).and_then(Node::member)
+    }
+
+    /// Every member's id, in order.
+    pub fn member_ids(&self) -> Vec<u64> {
+        self.nodes.keys().copied().collect()
+    }
+
+    /// The id of member `etcd-N` by its number N.
+    pub fn member_id(&self, number: u64) -> Option<u64> {
+        self.nodes.iter().find(|(_, n)| n.number == number).map(|(id, _)| *id)
+    }
+
+    /// Running members' ids.
+    pub fn running(&self) -> Vec<u64> {
+        self.nodes.iter().filter(|(_, n)| n.is_running()).map(|(id, _)| *id).collect()
+    }
+
+    /// The running member that leads the highest term, if any.
+    pub fn leader(&self) -> Option<u64> {
+        self.nodes
+            .iter()
+            .filter_map(|(id, n)| n.member().map(|m| (id, m.status())))
+            .filter(|(_, s)| s.raft.soft_state.raft_state == raft::StateRole::Leader)
+            .max_by_key(|(_, s)| s.term)
+            .map(|(id, _)| *id)
+    }
+}
