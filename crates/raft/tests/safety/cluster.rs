@@ -3,7 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use raft::{ConfState, Config, Entry, EntryType, MemoryStorage, Message, RawNode, Rng, StateRole};
+use raft::{
+    ConfChange, ConfChangeSingle, ConfChangeType, ConfChangeV2, ConfState, Config, Entry, EntryType,
+    MemoryStorage, Message, RawNode, Rng, StateRole, decode_conf_change, decode_conf_change_v1,
+};
 
 use crate::checker::Checker;
 
@@ -14,6 +17,7 @@ pub struct Stats {
     pub leader_changes: u64,
     pub snapshots_sent: u64,
     pub restarts: u64,
+    pub conf_changes_applied: u64,
     pub seeds_with_commits: u64,
 }
 
@@ -23,6 +27,7 @@ impl Stats {
         self.leader_changes += o.leader_changes;
         self.snapshots_sent += o.snapshots_sent;
         self.restarts += o.restarts;
+        self.conf_changes_applied += o.conf_changes_applied;
         self.seeds_with_commits += o.seeds_with_commits;
     }
 }
@@ -32,6 +37,8 @@ pub struct Node {
     pub cfg: Config,
     /// Last applied index (the state machine's position).
     pub applied: u64,
+    /// Configuration as of `applied` (saved with snapshots).
+    pub conf_state: ConfState,
 }
 
 pub struct Cluster {
@@ -45,6 +52,8 @@ pub struct Cluster {
     pub next_prop: u64,
     pub stats: Stats,
     last_leader: u64,
+    /// Ids removed from the configuration (never re-added, as in etcd).
+    removed: BTreeSet<u64>,
 }
 
 impl Cluster {
@@ -57,9 +66,11 @@ impl Cluster {
         let max_size_per_msg = if rng.chance(1, 2) { u64::MAX } else { 64 };
         let max_inflight = 1 + rng.below(8) as usize;
         let voters: Vec<u64> = (1..=n).collect();
-        let nodes = voters
-            .iter()
-            .map(|&id| {
+        // Two spare nodes, outside the configuration until a conf change
+        // adds them (they then catch up by snapshot, as in etcd).
+        let slots = n + 2;
+        let nodes = (1..=slots)
+            .map(|id| {
                 let cfg = Config {
                     id,
                     election_tick,
@@ -68,18 +79,21 @@ impl Cluster {
                     check_quorum,
                     max_size_per_msg,
                     max_inflight_msgs: max_inflight,
+                    step_down_on_removal: true,
                     seed: seed.wrapping_mul(31).wrapping_add(id),
                     ..Config::default()
                 };
-                let store = MemoryStorage::new_with_conf_state(ConfState::from_voters(voters.clone()));
-                Node { raw: RawNode::new(&cfg, store).expect("new node"), cfg, applied: 0 }
+                let cs = if id <= n { ConfState::from_voters(voters.clone()) } else { ConfState::default() };
+                let store = MemoryStorage::new_with_conf_state(cs.clone());
+                Node { raw: RawNode::new(&cfg, store).expect("new node"), cfg, applied: 0, conf_state: cs }
             })
             .collect();
         Cluster {
             rng,
             nodes,
             net: Vec::new(),
-            group: vec![0; n as usize],
+            group: vec![0; n as usize + 2],
+            removed: BTreeSet::new(),
             checker: Checker::default(),
             next_prop: 0,
             stats: Stats::default(),
@@ -139,20 +153,21 @@ impl Cluster {
                     self.net.push(m);
                 }
             }
-            968..=972 => {
+            968..=971 => {
                 let i = self.pick();
                 self.restart(i);
             }
-            973..=992 => {
+            972..=990 => {
                 let i = self.pick();
                 self.compact(i);
             }
-            _ => {
+            991..=993 => {
                 let i = self.pick();
                 let to = self.rng.below(self.nodes.len() as u64) + 1;
                 self.nodes[i].raw.transfer_leader(to);
                 self.checker.touched.insert(i);
             }
+            _ => self.propose_conf_change(),
         }
         let leader =
             self.nodes.iter().find(|n| n.raw.raft().state == StateRole::Leader).map_or(0, |n| n.raw.id());
@@ -206,6 +221,9 @@ impl Cluster {
         if let Some(hs) = rd.hard_state {
             store.set_hard_state(hs);
         }
+        if let Some(s) = &rd.snapshot {
+            self.nodes[i].conf_state = s.metadata.conf_state.clone();
+        }
         self.net.extend(rd.messages);
         for e in &rd.committed_entries {
             self.apply(i, e);
@@ -218,8 +236,77 @@ impl Cluster {
         assert_eq!(e.index, node.applied + 1, "node {} applies out of order", i + 1);
         node.applied = e.index;
         self.stats.applied += 1;
-        assert_eq!(e.entry_type, EntryType::EntryNormal, "no conf changes are proposed in this test");
+        let res = match e.entry_type {
+            EntryType::EntryNormal => None,
+            EntryType::EntryConfChange => {
+                Some(node.raw.apply_conf_change(&decode_conf_change_v1(e).expect("v1")))
+            }
+            EntryType::EntryConfChangeV2 => {
+                Some(node.raw.apply_conf_change(&decode_conf_change(e).expect("v2")))
+            }
+        };
+        // An invalid change is refused identically by every node.
+        if let Some(Ok(cs)) = res {
+            node.conf_state = cs;
+            self.stats.conf_changes_applied += 1;
+        }
         self.checker.record_applied(i as u64 + 1, e);
+    }
+
+    /// The leader proposes a membership change: add a learner or a voter,
+    /// promote a learner, remove a voter, or a joint replace.
+    fn propose_conf_change(&mut self) {
+        let Some(li) = self.nodes.iter().position(|n| n.raw.raft().state == StateRole::Leader) else {
+            return;
+        };
+        let cs = self.nodes[li].raw.raft().trk.conf_state();
+        if !cs.voters_outgoing.is_empty() || cs.voters.is_empty() {
+            return; // a joint configuration is left automatically
+        }
+        let members: BTreeSet<u64> = cs.voters.iter().chain(&cs.learners).copied().collect();
+        let fresh =
+            (1..=self.nodes.len() as u64).find(|id| !members.contains(id) && !self.removed.contains(id));
+        let single = |t, id| ConfChangeSingle { change_type: t, node_id: id };
+        let victim = cs.voters[self.rng.below(cs.voters.len() as u64) as usize];
+        let mut options: Vec<Vec<ConfChangeSingle>> = Vec::new();
+        if let Some(&l) = cs.learners.first() {
+            options.push(vec![single(ConfChangeType::AddNode, l)]);
+        }
+        if let Some(f) = fresh {
+            options.push(vec![single(ConfChangeType::AddLearnerNode, f)]);
+            options.push(vec![single(ConfChangeType::AddNode, f)]);
+            if cs.voters.len() >= 3 {
+                options.push(vec![
+                    single(ConfChangeType::AddNode, f),
+                    single(ConfChangeType::RemoveNode, victim),
+                ]);
+            }
+        }
+        if cs.voters.len() >= 4 {
+            options.push(vec![single(ConfChangeType::RemoveNode, victim)]);
+        }
+        if options.is_empty() {
+            return;
+        }
+        let changes = options.swap_remove(self.rng.below(options.len() as u64) as usize);
+        for c in &changes {
+            if c.change_type == ConfChangeType::RemoveNode {
+                self.removed.insert(c.node_id);
+            }
+        }
+        let v1 = changes.len() == 1 && self.rng.chance(1, 2);
+        let raw = &mut self.nodes[li].raw;
+        let _ = if v1 {
+            let c = changes[0];
+            raw.propose_conf_change(&ConfChange {
+                change_type: c.change_type,
+                node_id: c.node_id,
+                context: Vec::new(),
+            })
+        } else {
+            raw.propose_conf_change(&ConfChangeV2 { changes, ..Default::default() })
+        };
+        self.checker.touched.insert(li);
     }
 
     /// Crash and restart from what was persisted (unstable state is lost).
@@ -228,9 +315,11 @@ impl Cluster {
         let node = &mut self.nodes[i];
         let store = node.raw.store().clone();
         let snap_index = raft::Storage::snapshot(&store).expect("snapshot").metadata.index;
+        let snap_cs = raft::Storage::snapshot(&store).expect("snapshot").metadata.conf_state;
         node.raw = RawNode::new(&node.cfg, store).expect("restart");
         // The state machine restarts from the snapshot.
         node.applied = snap_index;
+        node.conf_state = snap_cs;
         self.checker.touched.insert(i);
     }
 
@@ -238,11 +327,12 @@ impl Cluster {
     fn compact(&mut self, i: usize) {
         let node = &mut self.nodes[i];
         let applied = node.applied;
+        let cs = node.conf_state.clone();
         let store = node.raw.store_mut();
         if applied <= raft::Storage::snapshot(store).expect("snapshot").metadata.index {
             return;
         }
-        store.create_snapshot(applied, None, Vec::new()).expect("create snapshot");
+        store.create_snapshot(applied, Some(cs), Vec::new()).expect("create snapshot");
         store.compact(applied).expect("compact");
     }
 
