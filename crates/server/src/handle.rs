@@ -123,7 +123,7 @@ impl Member {
             Request::MemberPromote { id } => {
                 self.state.cluster.validate(&Change::Promote(id))?;
                 if self.is_leader() {
-                    let cc = self.check_promote(id)?;
+                    let cc = self.check_promote(id, None)?;
                     let pid = self.next_id();
                     self.wait(pid, client, WaitKind::Reply);
                     self.submit(Queued::Conf(pid, with_id(cc, pid)));
@@ -290,10 +290,16 @@ impl Member {
     /// On the leader: etcd's `isLearnerReady` (the learner's match index is
     /// at least 90% of the leader's) and the strict check; the conf change
     /// to propose (its context ID is set by the caller).
-    pub(crate) fn check_promote(&self, id: u64) -> Result<raft::ConfChange> {
+    /// `asked_at` is the log index the request was made at, when it was
+    /// forwarded through the log (the learner is compared with what the
+    /// leader had then).
+    pub(crate) fn check_promote(&self, id: u64, asked_at: Option<u64>) -> Result<raft::ConfChange> {
         self.state.cluster.validate(&Change::Promote(id))?;
         let st = self.node.status();
-        let leader_match = st.progress.get(&self.cfg.id).map_or(0, |p| p.matched);
+        let mut leader_match = st.progress.get(&self.cfg.id).map_or(0, |p| p.matched);
+        if let Some(at) = asked_at {
+            leader_match = leader_match.min(at.saturating_sub(1));
+        }
         let learner_match = st.progress.get(&id).map_or(0, |p| p.matched);
         if (learner_match as f64) < (leader_match as f64) * 0.9 {
             return Err(Error::LearnerNotReady);

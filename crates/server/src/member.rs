@@ -600,7 +600,7 @@ impl Member {
         match p.op {
             Op::Forward(f) => {
                 if self.is_leader() {
-                    self.handle_forward(p.id, f);
+                    self.handle_forward(p.id, f, index);
                 }
             }
             Op::Answer { to, result } => self.answer(to, result),
@@ -634,11 +634,11 @@ impl Member {
         }
     }
 
-    fn handle_forward(&mut self, pid: u64, f: Forwarded) {
+    fn handle_forward(&mut self, pid: u64, f: Forwarded, index: u64) {
         let result = match f {
             Forwarded::LeaseRenew { id } => self.lease_renew_local(id),
             Forwarded::LeaseTimeToLive { id, keys } => self.lease_ttl_local(id, keys),
-            Forwarded::Promote { id } => match self.check_promote(id) {
+            Forwarded::Promote { id } => match self.check_promote(id, Some(index)) {
                 Ok(cc) => {
                     self.submit(Queued::Conf(pid, crate::handle::with_id(cc, pid)));
                     return;

@@ -17,6 +17,7 @@ fn kv(kv: &mvcc::KeyValue) -> String {
 /// The member's name for an ID.
 pub fn name(c: &Cluster, id: u64) -> String {
     match c.num(id) {
+        0 if id == 0 => "none".to_string(),
         0 => format!("{id:x}"),
         n => format!("etcd-{n}"),
     }

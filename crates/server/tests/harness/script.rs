@@ -158,6 +158,23 @@ impl Env {
                 };
                 send(self, Request::Txn(t));
             }
+            "fill" => {
+                // fill <m> <n>: n puts of 1 KiB to key k, one after another.
+                let n = num(p.get(1));
+                let mut last = String::new();
+                for _ in 0..n {
+                    let c = env_c(self);
+                    let before = c.replies.len();
+                    let req = mvcc::PutRequest { key: b"k".to_vec(), value: vec![b'x'; 1024], ..Default::default() };
+                    c.request(m, Request::Put(req), token.clone());
+                    c.stabilize();
+                    if let Some((_, r)) = c.replies.get(before) {
+                        last = render::reply(c, r).join(" ");
+                    }
+                    c.replies.truncate(before);
+                }
+                out.push(format!("{n} puts, last: {last}"));
+            }
             "compact" => send(self, Request::Compact { revision: num(p.get(1)) as i64, physical: flag(args, "physical") }),
             "lease-grant" => {
                 let id = opt(args, "id").map_or(0, lease_id);
@@ -379,6 +396,10 @@ impl Env {
     }
 }
 
+fn env_c(e: &mut Env) -> &mut Cluster {
+    e.c()
+}
+
 fn describe(k: &MemberEventKind, c: Option<&Cluster>) -> String {
     let name = |id: u64| c.map_or(format!("{id:x}"), |c| render::name(c, id));
     match k {
@@ -391,6 +412,8 @@ fn describe(k: &MemberEventKind, c: Option<&Cluster>) -> String {
         MemberEventKind::MembershipChanged { what, id } => format!("{what} {}", name(*id)),
         MemberEventKind::AlarmRaised { member_id, alarm } => format!("alarm {alarm} raised by {}", name(*member_id)),
         MemberEventKind::AlarmCleared { member_id, alarm } => format!("alarm {alarm} of {} cleared", name(*member_id)),
+        MemberEventKind::LeaseExpired { id } => format!("lease {id:x} expired, revoke proposed"),
+        MemberEventKind::LeaseRevoked { id } => format!("lease {id:x} revoked"),
         MemberEventKind::SnapshotSent { to, index } => format!("sent snapshot at index {index} to {}", name(*to)),
         other => format!("{other:?}"),
     }
