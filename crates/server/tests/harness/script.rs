@@ -121,8 +121,15 @@ impl Env {
                 send(self, Request::Put(req));
             }
             "get" => {
-                let key = p.get(1).unwrap_or(&"").as_bytes().to_vec();
-                let range_end = if flag(args, "prefix") { mvcc::prefix_end(&key) } else { Vec::new() };
+                let mut key = p.get(1).unwrap_or(&"").as_bytes().to_vec();
+                if key == b"\"\"" {
+                    key = vec![0];
+                }
+                let range_end = if flag(args, "prefix") {
+                    if key == [0] { vec![0] } else { mvcc::prefix_end(&key) }
+                } else {
+                    Vec::new()
+                };
                 let req = mvcc::RangeRequest {
                     key,
                     range_end,
@@ -316,7 +323,7 @@ impl Env {
                 }
             }
             "auth" => {
-                let a = |i: usize| p.get(i).unwrap_or(&"").to_string();
+                let a = |i: usize| p.get(i).map_or(String::new(), |x| if *x == "\"\"" { String::new() } else { x.to_string() });
                 let req = match a(1).as_str() {
                     "enable" => AuthRequest::Enable,
                     "disable" => AuthRequest::Disable,
