@@ -131,6 +131,7 @@ while IFS= read -r json; do
   out=$WORK/out.txt err=$WORK/err.txt
   : >"$out"; : >"$err"
   rc=0
+  t0=$SECONDS
   if [[ $entry =~ ^cluster[[:space:]]+(stop|start)[[:space:]]+(etcd-[123])[[:space:]]*$ ]]; then
     # Playground command: crash or start a member; `start` waits until it serves.
     name=${BASH_REMATCH[2]}
@@ -155,6 +156,9 @@ while IFS= read -r json; do
     [ -n "$id" ] && echo "export LEASE=$id" >>"$ENVFILE"
     id=$(sed -n 's/^Member *\([0-9a-f]*\) added to cluster.*/\1/p' "$out" | tail -n 1)
     [ -n "$id" ] && echo "export MEMBER=$id" >>"$ENVFILE"
+  fi
+  if [ $((SECONDS - t0)) -ge "$LINE_TIMEOUT" ]; then
+    echo "record.sh: WARNING: entry $count ran into the recorder's ${LINE_TIMEOUT}s limit" >&2
   fi
   python3 "$HERE/record.py" entry "$entry" "$out" "$err" "$rc" >>"$WORK/recorded.tmp"
   printf 'record.sh: %3d exit=%-3s %s\n' "$count" "$rc" "$(head -n 1 <<<"$entry")" >&2
