@@ -142,10 +142,9 @@ impl TreeIndex {
             Some(ki) => ki,
             None => self.keys.entry(key.to_vec()).or_default(),
         };
-        let old_lease = ki.generations.last().and_then(|g| g.revs.last()).map_or(0, |e| e.lease);
+        let old_lease = ki.live.revs.last().map_or(0, |e| e.lease);
         ki.put(rev, value, lease);
-        let g = ki.generations.last().expect("a key index has a generation");
-        (g.created.main, g.ver, old_lease)
+        (ki.live.created.main, ki.live.ver, old_lease)
     }
 
     /// Records a delete; returns false when the key is not live.
@@ -171,23 +170,20 @@ impl TreeIndex {
 
     /// An estimate of the heap bytes held, from lengths and capacities.
     pub fn heap_bytes(&self) -> usize {
+        use crate::key_index::{Generation, RevEntry};
         // A B-tree node holds up to 11 entries; assume two thirds full.
         let per_entry_node = (std::mem::size_of::<Vec<u8>>() + std::mem::size_of::<KeyIndex>()) * 3 / 2;
         self.keys
             .iter()
             .map(|(k, ki)| {
-                let gens: usize = ki
-                    .generations
-                    .iter()
+                let revs: usize = ki
+                    .generations()
                     .map(|g| {
-                        g.revs.capacity() * std::mem::size_of::<crate::key_index::RevEntry>()
+                        g.revs.capacity() * std::mem::size_of::<RevEntry>()
                             + g.revs.iter().map(|e| e.value.capacity()).sum::<usize>()
                     })
                     .sum();
-                per_entry_node
-                    + k.capacity()
-                    + ki.generations.capacity() * std::mem::size_of::<crate::key_index::Generation>()
-                    + gens
+                per_entry_node + k.capacity() + ki.past.capacity() * std::mem::size_of::<Generation>() + revs
             })
             .sum()
     }

@@ -126,41 +126,65 @@ impl EntryView<'_> {
 }
 
 /// The history of one key. See the module documentation for an example.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Generations are numbered from 0 (the oldest retained) to
+/// [`KeyIndex::generation_count`]` - 1` (the live one). The live generation
+/// is kept inline, so reading a key's current value follows one pointer
+/// fewer than a list of generations would.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct KeyIndex {
     /// The revision of the last change to the key.
     pub modified: Revision,
-    /// Generations, oldest first; the last one is live (maybe empty).
-    pub generations: Vec<Generation>,
-}
-
-impl Default for KeyIndex {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// Generations before the live one, oldest first; each ends with its
+    /// tombstone.
+    pub past: Vec<Generation>,
+    /// The live generation: empty while the key does not exist.
+    pub live: Generation,
 }
 
 impl KeyIndex {
     /// A key with no history: one empty generation.
     pub fn new() -> Self {
-        KeyIndex { modified: Revision::default(), generations: vec![Generation::default()] }
+        Self::default()
+    }
+
+    /// How many generations there are, the live one included.
+    pub fn generation_count(&self) -> usize {
+        self.past.len() + 1
+    }
+
+    /// Generation `gi` (0 is the oldest; the last is the live one).
+    pub fn generation(&self, gi: usize) -> &Generation {
+        self.past.get(gi).unwrap_or(&self.live)
+    }
+
+    fn generation_mut(&mut self, gi: usize) -> &mut Generation {
+        match self.past.get_mut(gi) {
+            Some(g) => g,
+            None => &mut self.live,
+        }
+    }
+
+    /// Every generation, oldest first, the live one last.
+    pub fn generations(&self) -> impl Iterator<Item = &Generation> + '_ {
+        self.past.iter().chain(std::iter::once(&self.live))
     }
 
     /// Whether nothing is retained: a single empty generation.
     pub fn is_empty(&self) -> bool {
-        self.generations.len() == 1 && self.generations[0].revs.is_empty()
+        self.past.is_empty() && self.live.revs.is_empty()
     }
 
     /// Whether the key exists now (its live generation is not empty).
     pub fn is_live(&self) -> bool {
-        self.generations.last().is_some_and(|g| !g.revs.is_empty())
+        !self.live.revs.is_empty()
     }
 
     /// Records a put at `rev`. The store hands out revisions in increasing
     /// order; a smaller one is a broken invariant.
     pub fn put(&mut self, rev: Revision, value: Vec<u8>, lease: i64) {
         assert!(rev > self.modified, "put at {rev} after {}", self.modified);
-        let g = self.live_mut();
+        let g = &mut self.live;
         if g.revs.is_empty() {
             g.created = rev;
             // Most keys keep one revision: do not let the first push
@@ -179,22 +203,16 @@ impl KeyIndex {
             return false;
         }
         self.put(rev, Vec::new(), 0);
-        self.generations.push(Generation::default());
+        let ended = std::mem::take(&mut self.live);
+        self.past.push(ended);
         true
-    }
-
-    fn live_mut(&mut self) -> &mut Generation {
-        if self.generations.is_empty() {
-            self.generations.push(Generation::default());
-        }
-        let last = self.generations.len() - 1;
-        &mut self.generations[last]
     }
 
     /// The generation that was live at `at`, if the key existed then.
     fn find_generation(&self, at: i64) -> Option<usize> {
-        let last = self.generations.len().checked_sub(1)?;
-        for (gi, g) in self.generations.iter().enumerate().rev() {
+        let last = self.past.len();
+        for gi in (0..=last).rev() {
+            let g = self.generation(gi);
             let (Some(first), Some(end)) = (g.revs.first(), g.revs.last()) else {
                 continue;
             };
@@ -213,15 +231,13 @@ impl KeyIndex {
     /// the key did not exist at `at`.
     pub fn get(&self, at: i64) -> Option<(usize, usize)> {
         // Fast path: the live generation's newest revision is visible.
-        let last = self.generations.len().checked_sub(1)?;
-        let g = &self.generations[last];
-        if let Some(e) = g.revs.last()
+        if let Some(e) = self.live.revs.last()
             && e.rev.main <= at
         {
-            return Some((last, g.revs.len() - 1));
+            return Some((self.past.len(), self.live.revs.len() - 1));
         }
         let gi = self.find_generation(at)?;
-        let idx = self.generations[gi].last_at_or_below(at)?;
+        let idx = self.generation(gi).last_at_or_below(at)?;
         Some((gi, idx))
     }
 
@@ -233,9 +249,9 @@ impl KeyIndex {
 
     /// A view of the entry at generation `gi`, position `idx`.
     pub fn view(&self, gi: usize, idx: usize) -> EntryView<'_> {
-        let g = &self.generations[gi];
+        let g = self.generation(gi);
         let e = &g.revs[idx];
-        let tombstone = gi + 1 < self.generations.len() && idx + 1 == g.revs.len();
+        let tombstone = gi < self.past.len() && idx + 1 == g.revs.len();
         EntryView {
             rev: e.rev,
             tombstone,
@@ -248,10 +264,8 @@ impl KeyIndex {
 
     /// Every retained entry, oldest first.
     pub fn entries(&self) -> impl Iterator<Item = EntryView<'_>> + '_ {
-        self.generations
-            .iter()
-            .enumerate()
-            .flat_map(move |(gi, g)| (0..g.revs.len()).map(move |i| self.view(gi, i)))
+        (0..self.generation_count())
+            .flat_map(move |gi| (0..self.generation(gi).revs.len()).map(move |i| self.view(gi, i)))
     }
 
     /// Entries with `main >= since`, oldest first (what a watcher replays).
@@ -264,14 +278,14 @@ impl KeyIndex {
     /// `at`.
     fn compact_point(&self, at: i64) -> (usize, Option<usize>) {
         let mut gi = 0;
-        while gi + 1 < self.generations.len() {
-            let tomb = self.generations[gi].revs.last().map_or(i64::MAX, |e| e.rev.main);
+        while gi < self.past.len() {
+            let tomb = self.past[gi].revs.last().map_or(i64::MAX, |e| e.rev.main);
             if tomb >= at {
                 break;
             }
             gi += 1;
         }
-        (gi, self.generations[gi].last_at_or_below(at))
+        (gi, self.generation(gi).last_at_or_below(at))
     }
 
     /// Compacts at `at`: removes revisions at or below `at` except the
@@ -281,7 +295,7 @@ impl KeyIndex {
     pub fn compact(&mut self, at: i64, removed: &mut dyn FnMut(EntryView<'_>)) -> bool {
         let (gi, idx) = self.compact_point(at);
         for g in 0..gi {
-            for i in 0..self.generations[g].revs.len() {
+            for i in 0..self.past[g].revs.len() {
                 removed(self.view(g, i));
             }
         }
@@ -289,13 +303,13 @@ impl KeyIndex {
             for i in 0..idx {
                 removed(self.view(gi, i));
             }
-            let revs = &mut self.generations[gi].revs;
+            let revs = &mut self.generation_mut(gi).revs;
             revs.drain(..idx);
             if revs.capacity() > 2 * revs.len() {
                 revs.shrink_to_fit();
             }
         }
-        self.generations.drain(..gi);
+        self.past.drain(..gi);
         self.is_empty()
     }
 
@@ -307,28 +321,26 @@ impl KeyIndex {
             return None;
         }
         let (gi, idx) = self.compact_point(at);
-        let g = &self.generations[gi];
+        let g = self.generation(gi);
         let idx = idx?;
-        if idx + 1 == g.revs.len() && gi + 1 != self.generations.len() {
+        if idx + 1 == g.revs.len() && gi < self.past.len() {
             return None;
         }
         Some(g.revs[idx].rev)
     }
 
     /// Checks the structural invariants (used when restoring a snapshot):
-    /// at least one generation, only the last may be empty, revisions
+    /// something is retained, past generations are not empty, revisions
     /// strictly increase, `ver` covers the retained revisions, tombstones
     /// carry no value and no lease, `modified` is the newest revision.
     pub fn validate(&self) -> std::result::Result<(), String> {
-        let Some(last) = self.generations.len().checked_sub(1) else {
-            return Err("key with no generation".into());
-        };
         if self.is_empty() {
             return Err("key with no revision".into());
         }
         let mut prev = Revision::new(0, -1);
-        for (gi, g) in self.generations.iter().enumerate() {
-            if g.revs.is_empty() && gi != last {
+        for (gi, g) in self.generations().enumerate() {
+            let past = gi < self.past.len();
+            if g.revs.is_empty() && past {
                 return Err("empty generation before the live one".into());
             }
             if g.ver < g.revs.len() as i64 {
@@ -344,7 +356,7 @@ impl KeyIndex {
                     return Err(format!("revision {} out of order", e.rev));
                 }
                 prev = e.rev;
-                let tomb = gi != last && i + 1 == g.revs.len();
+                let tomb = past && i + 1 == g.revs.len();
                 if tomb && (!e.value.is_empty() || e.lease != 0) {
                     return Err(format!("tombstone {} carries data", e.rev));
                 }
@@ -377,7 +389,7 @@ mod tests {
     }
 
     fn shape(ki: &KeyIndex) -> Vec<Vec<i64>> {
-        ki.generations.iter().map(|g| g.revs.iter().map(|e| e.rev.main).collect()).collect()
+        ki.generations().map(|g| g.revs.iter().map(|e| e.rev.main).collect()).collect()
     }
 
     #[test]
@@ -446,12 +458,14 @@ mod tests {
     #[test]
     fn validate_rejects_broken_structures() {
         let mut ki = example();
-        ki.generations[1].revs[0].rev = r(1);
+        ki.past[1].revs[0].rev = r(1);
         assert!(ki.validate().is_err());
         let mut ki = example();
-        ki.generations[0].revs[2].value = b"x".to_vec();
+        ki.past[0].revs[2].value = b"x".to_vec();
         assert!(ki.validate().is_err());
-        let ki = KeyIndex { modified: r(0), generations: vec![] };
+        assert!(KeyIndex::new().validate().is_err());
+        let mut ki = example();
+        ki.past.push(Generation::default());
         assert!(ki.validate().is_err());
     }
 }

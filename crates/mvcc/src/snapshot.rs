@@ -13,7 +13,7 @@
 //!
 //! [`Store::restore`] checks the length, the hash, the magic and the
 //! version before it parses anything, then checks every key's history for
-//! the invariants of [`KeyIndex`](crate::key_index::KeyIndex), so a
+//! the invariants of [`KeyIndex`], so a
 //! truncated, corrupted or forged file is refused with a clear error and
 //! never panics. Watchers are not part of a snapshot; restored leases do
 //! not tick until the lessor is promoted.
@@ -68,8 +68,7 @@ impl Store {
             .map(|(k, ki)| SnapKey {
                 key: k.clone(),
                 generations: ki
-                    .generations
-                    .iter()
+                    .generations()
                     .map(|g| {
                         let revs = g
                             .revs
@@ -156,18 +155,20 @@ fn build(p: Payload, config: StoreConfig) -> Result<Store> {
     }
     let mut store_size = crate::compaction::SizeModel::default();
     for k in p.keys {
-        let mut ki =
-            KeyIndex { modified: Revision::default(), generations: Vec::with_capacity(k.generations.len()) };
+        let mut gens = Vec::with_capacity(k.generations.len());
+        let mut modified = Revision::default();
         for (ver, created, revs) in k.generations {
             let revs: Vec<RevEntry> = revs
                 .into_iter()
                 .map(|(main, sub, value, lease)| RevEntry { rev: Revision::new(main, sub), value, lease })
                 .collect();
             if let Some(last) = revs.last() {
-                ki.modified = last.rev;
+                modified = last.rev;
             }
-            ki.generations.push(Generation { ver, created, revs });
+            gens.push(Generation { ver, created, revs });
         }
+        let live = gens.pop().ok_or_else(|| corrupt("key with no generation"))?;
+        let ki = KeyIndex { modified, past: gens, live };
         ki.validate().map_err(|e| corrupt(format!("key {:?}: {e}", String::from_utf8_lossy(&k.key))))?;
         if ki.modified.main > p.current_rev {
             return Err(corrupt("revision above the current revision"));
@@ -185,7 +186,7 @@ fn build(p: Payload, config: StoreConfig) -> Result<Store> {
             );
         }
         if ki.is_live()
-            && let Some(e) = ki.generations.last().and_then(|g| g.revs.last())
+            && let Some(e) = ki.live.revs.last()
             && e.lease != 0
         {
             lessor.attach(e.lease, &k.key);

@@ -298,6 +298,14 @@ impl Store {
         self.current_rev
     }
 
+    /// Every retained change to one key, oldest first, as watchers see
+    /// them: what a UI draws as the key's history.
+    pub fn key_history(&self, key: &[u8]) -> Vec<Event> {
+        self.index
+            .key_index(key)
+            .map_or_else(Vec::new, |ki| ki.entries().map(|e| entry_event(key, e)).collect())
+    }
+
     /// The event for the change to `key` at `rev`, as a watcher sees it.
     pub(crate) fn event_at(&self, key: &[u8], rev: Revision) -> Option<Event> {
         let ki = self.index.key_index(key)?;

@@ -62,6 +62,7 @@ impl Env {
             "size" => kv_cmds::size(self),
             "defrag" => kv_cmds::defrag(self),
             "dump" => kv_cmds::dump(self, &args),
+            "history" => kv_cmds::history(self, &args),
             "txn" => txn_cmds::txn(self, input),
             "watch" => watch_cmds::watch(self, &args),
             "events" => watch_cmds::events(self, &args),

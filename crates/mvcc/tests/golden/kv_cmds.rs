@@ -6,7 +6,8 @@
 //!   [min_mod=N] [max_mod=N] [min_create=N] [max_create=N]`
 //! - `del <key> [end=E|prefix|from_key] [prev_kv]`
 //! - `compact <rev>`, `hash [rev=N]`, `size`, `defrag`
-//! - `dump <key>`: the key's generations, `{2.0 3.0(t)} {}`.
+//! - `dump <key>`: the key's generations, `{2.0 3.0(t)} {}`;
+//! - `history <key>`: the key's retained changes, as events.
 
 use mvcc::{DeleteRangeRequest, PutRequest, RangeRequest, SortOrder, SortTarget};
 
@@ -131,10 +132,9 @@ pub fn defrag(env: &mut Env) -> Out {
 pub fn dump(env: &mut Env, args: &Args) -> Out {
     let key = args.pos.first().ok_or("missing key")?;
     let Some(ki) = env.store.index().key_index(key) else { return Ok(vec!["(no history)".into()]) };
-    let last = ki.generations.len() - 1;
+    let last = ki.generation_count() - 1;
     let gens: Vec<String> = ki
-        .generations
-        .iter()
+        .generations()
         .enumerate()
         .map(|(gi, g)| {
             let revs: Vec<String> = g
@@ -150,4 +150,10 @@ pub fn dump(env: &mut Env, args: &Args) -> Out {
         })
         .collect();
     Ok(vec![gens.join(" ")])
+}
+
+pub fn history(env: &mut Env, args: &Args) -> Out {
+    let key = args.pos.first().ok_or("missing key")?;
+    let h = env.store.key_history(key);
+    Ok(if h.is_empty() { vec!["(no history)".into()] } else { h.iter().map(render::event).collect() })
 }
