@@ -1,0 +1,237 @@
+//! What etcdctl's `mustClientFromCmd` does before a request: global flags and `ETCDCTL_*`, output format, TLS files, auth; then reaching a member.
+//!
+//! A failed request prints what etcdctl 3.5 prints: the client's zap warning
+//! (`retrying of unary invoker failed`, compared by level and msg only) and
+//! `Error: <etcd's message>`.
+
+use std::collections::BTreeMap;
+
+use crate::cluster::{Cluster, Unreachable};
+use crate::flags::Parsed;
+use crate::output::{Output, exit};
+use crate::printers::Format;
+use crate::timefmt;
+use crate::vfs::Vfs;
+
+/// The global settings a command runs with.
+#[derive(Clone, Debug)]
+pub struct Client {
+    /// `--endpoints`.
+    pub endpoints: Vec<String>,
+    /// `-w`.
+    pub format: Format,
+    /// `-w` as given (for error texts).
+    pub format_name: String,
+    /// `--hex`.
+    pub hex: bool,
+    /// `--command-timeout` in ms.
+    pub command_timeout_ms: u64,
+    /// `--dial-timeout` in ms.
+    pub dial_timeout_ms: u64,
+    /// The authenticated user, if any.
+    pub user: Option<String>,
+    /// Whether client certificates were given.
+    pub has_cert: bool,
+    /// Whether the CA was given or verification skipped.
+    pub trusts_server: bool,
+}
+
+/// A failed request: what to print and how long it took in virtual time.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    /// The output (stderr and exit code).
+    pub out: Output,
+    /// Virtual milliseconds spent.
+    pub elapsed_ms: u64,
+}
+
+/// The zap warning etcd's client logs when a unary call fails.
+pub fn retry_warning(now_ms: u64, endpoint: &str, code: &str, desc: &str) -> String {
+    format!(
+        "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v{}/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000238000/{}\",\"attempt\":0,\"error\":\"rpc error: code = {} desc = {}\"}}\n",
+        timefmt::iso_ms(now_ms),
+        crate::cluster::VERSION,
+        endpoint,
+        code,
+        desc.replace('"', "\\\"")
+    )
+}
+
+/// A server error as etcdctl prints it (warning, then `Error: msg`), exit 1.
+pub fn server_error(now_ms: u64, endpoint: &str, code: &str, msg: &str) -> Output {
+    let mut out = Output::fail(retry_warning(now_ms, endpoint, code, msg), exit::ERROR);
+    out.stderr.push_str(&format!("Error: {msg}\n"));
+    out
+}
+
+/// gRPC code for an mvcc error text.
+pub fn grpc_code(msg: &str) -> &'static str {
+    match msg {
+        m if m.contains("compacted") || m.contains("future revision") || m.contains("too large lease TTL") => {
+            "OutOfRange"
+        }
+        m if m.contains("lease not found") || m.contains("member not found") => "NotFound",
+        m if m.contains("already exists") || m.contains("lease already") => "FailedPrecondition",
+        m if m.contains("database space exceeded") => "ResourceExhausted",
+        m if m.contains("permission denied") => "PermissionDenied",
+        _ => "InvalidArgument",
+    }
+}
+
+/// Server-side text of an mvcc error (gRPC adds `etcdserver: ` to mvcc's own).
+pub fn etcd_message(e: &mvcc::Error) -> String {
+    let s = e.to_string();
+    if s.starts_with("etcdserver: ") { s } else { format!("etcdserver: {s}") }
+}
+
+impl Client {
+    /// Reads the global flags (after `ETCDCTL_*` were applied) and checks what
+    /// etcdctl checks when it builds its client: format, TLS files, user.
+    pub fn from_flags(p: &Parsed, vfs: &Vfs) -> Result<Client, Output> {
+        let format_name = p.get("write-out").to_string();
+        let format =
+            Format::parse(&format_name).ok_or_else(|| Output::error("unsupported output format", exit::BAD_FEATURE))?;
+        for flag in ["cert", "key", "cacert"] {
+            let path = p.get(flag);
+            if !path.is_empty() && vfs.read(path).is_none() {
+                return Err(Output::error(format!("open {path}: no such file or directory"), exit::BAD_ARGS));
+            }
+        }
+        if p.get("cert").is_empty() != p.get("key").is_empty() {
+            let msg = if p.get("cert").is_empty() { "key file without cert file" } else { "cert file without key file" };
+            return Err(Output::error(msg, exit::BAD_ARGS));
+        }
+        let mut user = None;
+        let u = p.get("user");
+        if !u.is_empty() {
+            let name = match u.split_once(':') {
+                Some(_) if p.is_set("password") => {
+                    return Err(Output::error(
+                        "--user shouldn't contain \":\" if --password is given",
+                        exit::BAD_ARGS,
+                    ));
+                }
+                Some((n, _)) => n,
+                None => u,
+            };
+            user = Some(name.to_string());
+        }
+        Ok(Client {
+            endpoints: p.slice("endpoints"),
+            format,
+            format_name,
+            hex: p.bool("hex"),
+            command_timeout_ms: p.duration_ms("command-timeout"),
+            dial_timeout_ms: p.duration_ms("dial-timeout"),
+            user,
+            has_cert: !p.get("cert").is_empty(),
+            trusts_server: !p.get("cacert").is_empty() || p.bool("insecure-skip-tls-verify"),
+        })
+    }
+
+    /// The password given with `--user name:pw` or `--password`.
+    pub fn password(p: &Parsed) -> Option<String> {
+        if p.is_set("password") {
+            return Some(p.get("password").to_string());
+        }
+        p.get("user").split_once(':').map(|(_, pw)| pw.to_string())
+    }
+
+    /// The first endpoint, as the client shows it.
+    pub fn endpoint(&self) -> String {
+        self.endpoints.first().cloned().unwrap_or_default()
+    }
+
+    /// Picks the member serving the request and checks it can answer.
+    /// Returns its index, or the failure etcdctl shows after its timeouts.
+    pub fn reach(&self, cluster: &mut Cluster, linearizable: bool) -> Result<usize, Failure> {
+        let mut chosen = None;
+        let tls = cluster.options.tls;
+        for ep in &self.endpoints {
+            let secure_ok = !tls || (ep.starts_with("https://") && self.trusts_server && self.has_cert);
+            let plain_ok = !ep.starts_with("https://") || tls;
+            if let Some(i) = cluster.member_at(ep)
+                && cluster.members[i].up
+                && secure_ok
+                && plain_ok
+            {
+                chosen = Some(i);
+                break;
+            }
+        }
+        let ep = self.endpoint();
+        let Some(i) = chosen else {
+            let host = ep.trim_start_matches("http://").trim_start_matches("https://").to_string();
+            let why = if tls && !ep.starts_with("https://") {
+                "latest balancer error: last connection error: connection closed before server preface received"
+                    .to_string()
+            } else if tls && !(self.trusts_server && self.has_cert) {
+                "latest balancer error: last connection error: connection error: desc = \"transport: authentication handshake failed: x509: certificate signed by unknown authority\"".to_string()
+            } else {
+                format!(
+                    "latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {host}: connect: connection refused\""
+                )
+            };
+            return Err(self.deadline(cluster.now_ms + self.command_timeout_ms, &ep, &why));
+        };
+        match cluster.reach(i, linearizable) {
+            Ok(()) => Ok(i),
+            Err(Unreachable::Refused(_)) | Err(Unreachable::NoLeader) => {
+                Err(self.deadline(cluster.now_ms + self.command_timeout_ms, &ep, "context deadline exceeded"))
+            }
+        }
+    }
+
+    fn deadline(&self, at_ms: u64, ep: &str, why: &str) -> Failure {
+        let mut out = Output::fail(retry_warning(at_ms, ep, "DeadlineExceeded", why), exit::ERROR);
+        out.stderr.push_str("Error: context deadline exceeded\n");
+        Failure { out, elapsed_ms: self.command_timeout_ms }
+    }
+
+    /// Authenticates when the cluster has auth on; returns the user name to check permissions with.
+    pub fn authenticate(&self, p: &Parsed, cluster: &Cluster) -> Result<Option<String>, Output> {
+        let Some(user) = &self.user else {
+            return Ok(None);
+        };
+        if !cluster.auth.enabled {
+            return Ok(Some(user.clone()));
+        }
+        let pw = Client::password(p).unwrap_or_default();
+        match cluster.auth.authenticate(user, &pw) {
+            Ok(()) => Ok(Some(user.clone())),
+            Err((code, msg)) => {
+                let mut out = server_error(cluster.now_ms, &self.endpoint(), code, msg);
+                out.exit = exit::BAD_CONNECTION;
+                Err(out)
+            }
+        }
+    }
+}
+
+/// Applies `ETCDCTL_<FLAG>` variables to global flags the line did not set.
+/// A variable shadowed by a flag given on the line is fatal, as in etcd's pkg/flags.
+pub fn apply_env(
+    p: &mut Parsed,
+    spec: &crate::spec::Spec,
+    env: &BTreeMap<String, String>,
+    now_ms: u64,
+) -> Result<(), Output> {
+    for f in &spec.global {
+        let key = format!("ETCDCTL_{}", f.name.to_uppercase().replace('-', "_"));
+        let Some(val) = env.get(&key).filter(|v| !v.is_empty()) else { continue };
+        if p.is_set(&f.name) {
+            return Err(Output::fail(
+                format!(
+                    "{} C | pkg/flags: conflicting environment variable {key:?} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)\n",
+                    timefmt::capnslog(now_ms)
+                ),
+                exit::ERROR,
+            ));
+        }
+        if let Err(e) = crate::flags::set(p, f, val) {
+            return Err(Output::error(format!("invalid value {val:?} for {key}: {e}"), exit::ERROR));
+        }
+        p.changed.remove(&f.name);
+    }
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! etcdctl's commands: dispatch by path, and what every command shares (connect, check permissions, report server errors).
+
+pub mod auth;
+pub mod endpoint;
+pub mod kv;
+pub mod lease;
+pub mod maintenance;
+pub mod member;
+pub mod snapshot;
+pub mod sync;
+pub mod txn;
+pub mod watch;
+
+use crate::client::{self, Client};
+use crate::console::{Console, Exec};
+use crate::flags::Parsed;
+use crate::output::{Output, exit};
+use crate::printers::Format;
+
+/// Runs the etcdctl command `p.path`.
+pub(crate) fn dispatch(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+    match p.path.as_str() {
+        "get" => kv::get(con, p),
+        "put" => kv::put(con, p, stdin),
+        "del" => kv::del(con, p),
+        "txn" => txn::run(con, p, stdin),
+        "compaction" => maintenance::compaction(con, p),
+        "watch" => watch::run(con, p, stdin),
+        "lease grant" => lease::grant(con, p),
+        "lease revoke" => lease::revoke(con, p),
+        "lease timetolive" => lease::timetolive(con, p),
+        "lease list" => lease::list(con, p),
+        "lease keep-alive" => lease::keep_alive(con, p),
+        "member add" => member::add(con, p),
+        "member remove" => member::remove(con, p),
+        "member update" => member::update(con, p),
+        "member list" => member::list(con, p),
+        "member promote" => member::promote(con, p),
+        "endpoint health" => endpoint::health(con, p),
+        "endpoint status" => endpoint::status(con, p),
+        "endpoint hashkv" => endpoint::hashkv(con, p),
+        "alarm list" => maintenance::alarm_list(con, p),
+        "alarm disarm" => maintenance::alarm_disarm(con, p),
+        "defrag" => maintenance::defrag(con, p),
+        "move-leader" => maintenance::move_leader(con, p),
+        "version" => maintenance::version(),
+        "check perf" => maintenance::check_perf(con, p),
+        "check datascale" => maintenance::check_datascale(con, p),
+        "snapshot save" => snapshot::save(con, p),
+        "snapshot status" => snapshot::status_deprecated(con, p),
+        "snapshot restore" => snapshot::restore_deprecated(con, p),
+        "lock" => sync::lock(con, p),
+        "elect" => sync::elect(con, p),
+        "make-mirror" => Output::error(
+            "make-mirror needs a second cluster, which the playground does not have (not supported in the playground)",
+            exit::BAD_FEATURE,
+        )
+        .into(),
+        path if path.starts_with("auth ") || path.starts_with("user ") || path.starts_with("role ") => {
+            auth::run(con, p, stdin)
+        }
+        other => Output::error(format!("{other}: not supported in the playground"), exit::BAD_FEATURE).into(),
+    }
+}
+
+/// A connected client: settings, authenticated user, serving member, time spent so far.
+pub(crate) struct Conn {
+    pub client: Client,
+    pub user: Option<String>,
+    pub member: usize,
+    pub elapsed_ms: u64,
+}
+
+impl Conn {
+    /// Opens the client and reaches a member (`linearizable`: one that has a leader).
+    pub fn open(con: &mut Console, p: &Parsed, linearizable: bool) -> Result<Conn, Exec> {
+        let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
+        let member = client.reach(&mut con.cluster, linearizable).map_err(|f| Exec::took(f.out, f.elapsed_ms))?;
+        let user = client.authenticate(p, &con.cluster).map_err(Exec::done)?;
+        let elapsed_ms = con.cluster.latency_ms();
+        Ok(Conn { client, user, member, elapsed_ms })
+    }
+
+    /// A server error as etcdctl prints it.
+    pub fn fail(&self, con: &Console, code: &str, msg: &str) -> Exec {
+        Exec::took(client::server_error(con.cluster.now_ms + self.elapsed_ms, &self.client.endpoint(), code, msg), self.elapsed_ms)
+    }
+
+    /// An mvcc error.
+    pub fn mvcc_fail(&self, con: &Console, e: &mvcc::Error) -> Exec {
+        let msg = client::etcd_message(e);
+        self.fail(con, client::grpc_code(&msg), &msg)
+    }
+
+    /// Checks auth for a key range: a user is needed once auth is on, and the permission.
+    pub fn check(&self, con: &Console, key: &[u8], range_end: &[u8], write: bool) -> Result<(), Exec> {
+        let auth = &con.cluster.auth;
+        if !auth.enabled {
+            return Ok(());
+        }
+        match &self.user {
+            None => Err(self.fail(con, "InvalidArgument", "etcdserver: user name is empty")),
+            Some(u) if auth.allowed(u, key, range_end, write) => Ok(()),
+            Some(_) => Err(self.fail(con, "PermissionDenied", "etcdserver: permission denied")),
+        }
+    }
+
+    /// Checks auth for an admin-only request (membership, maintenance, auth management).
+    pub fn check_admin(&self, con: &Console) -> Result<(), Exec> {
+        let auth = &con.cluster.auth;
+        if !auth.enabled {
+            return Ok(());
+        }
+        match &self.user {
+            None => Err(self.fail(con, "InvalidArgument", "etcdserver: user name is empty")),
+            Some(u) if auth.is_admin(u) => Ok(()),
+            Some(_) => Err(self.fail(con, "PermissionDenied", "etcdserver: permission denied")),
+        }
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.client.format
+    }
+
+    /// Successful output, with the time spent.
+    pub fn ok(&self, out: Output) -> Exec {
+        Exec::took(out, self.elapsed_ms)
+    }
+
+    /// etcdctl's printerUnsupported: `<format> not supported as output format` (exit 4).
+    pub fn unsupported(&self) -> Exec {
+        self.ok(Output::error(format!("{} not supported as output format", self.client.format_name), exit::BAD_FEATURE))
+    }
+}
+
+/// `Error: <msg>` with ExitBadArgs (128).
+pub(crate) fn bad_args(msg: impl std::fmt::Display) -> Exec {
+    Output::error(msg, exit::BAD_ARGS).into()
+}
+
+/// Bytes printed raw as protobuf output.
+pub(crate) fn protobuf_out(bytes: Vec<u8>) -> Output {
+    Output::ok(String::from_utf8_lossy(&bytes).into_owned())
+}

@@ -1,0 +1,323 @@
+//! `auth enable|disable|status`, `user ...` and `role ...`: auth management with etcdctl's texts.
+
+use mvcc::prefix_end;
+
+use super::{Conn, bad_args};
+use crate::auth::{AuthError, Perm, PermType};
+use crate::client::retry_warning;
+use crate::console::{Console, Exec};
+use crate::flags::Parsed;
+use crate::output::Output;
+use crate::printers::{Format, json};
+
+/// Runs an auth, user or role command.
+pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+    let a = &p.args;
+    // Argument checks come before the client, as in etcdctl.
+    let need = |n: usize, msg: &str| if a.len() != n { Some(bad_args(msg)) } else { None };
+    let check = match p.path.as_str() {
+        "auth enable" => (!a.is_empty()).then(|| bad_args("auth enable command does not accept any arguments")),
+        "auth disable" => (!a.is_empty()).then(|| bad_args("auth disable command does not accept any arguments")),
+        "auth status" => (!a.is_empty()).then(|| bad_args("auth status command does not accept any arguments")),
+        "user add" => need(1, "user add command requires user name as its argument"),
+        "user delete" => need(1, "user delete command requires user name as its argument"),
+        "user get" => need(1, "user get command requires user name as its argument"),
+        "user list" => (!a.is_empty()).then(|| bad_args("user list command requires no arguments")),
+        "user passwd" => need(1, "user passwd command requires user name as its argument"),
+        "user grant-role" => need(2, "user grant command requires user name and role name as its argument"),
+        "user revoke-role" => need(2, "user revoke-role requires user name and role name as its argument"),
+        "role add" => need(1, "role add command requires role name as its argument"),
+        "role delete" => need(1, "role delete command requires role name as its argument"),
+        "role get" => need(1, "role get command requires role name as its argument"),
+        "role list" => (!a.is_empty()).then(|| bad_args("role list command requires no arguments")),
+        "role grant-permission" => (a.len() < 3 || a.len() > 4).then(|| {
+            bad_args("role grant command requires role name, permission type, and key [endkey] as its argument")
+        }),
+        "role revoke-permission" => (a.len() < 2 || a.len() > 3)
+            .then(|| bad_args("role revoke-permission command requires role name and key [endkey] as its argument")),
+        _ => None,
+    };
+    if let Some(e) = check {
+        return e;
+    }
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let admin_needed = !matches!(p.path.as_str(), "auth status");
+    if admin_needed && let Err(e) = conn.check_admin(con) {
+        return e;
+    }
+    let fail = |con: &Console, e: AuthError| conn.fail(con, e.0, e.1);
+    let ok = |con: &mut Console, text: String| {
+        con.cluster.commit();
+        conn.ok(Output::ok(text))
+    };
+    match p.path.as_str() {
+        "auth enable" => {
+            let mut warn = String::new();
+            if let Err(e) = con.cluster.auth.enable() {
+                if e != crate::auth::err::ROOT_ROLE_MISSING {
+                    return fail(con, e);
+                }
+                warn = retry_warning(con.cluster.now_ms, &conn.client.endpoint(), e.0, e.1);
+                let _ = con.cluster.auth.role_add("root");
+                let _ = con.cluster.auth.grant_role("root", "root");
+                if let Err(e) = con.cluster.auth.enable() {
+                    return fail(con, e);
+                }
+            }
+            let mut ex = ok(con, "Authentication Enabled\n".to_string());
+            ex.out.stderr = warn;
+            ex
+        }
+        "auth disable" => {
+            con.cluster.auth.disable();
+            ok(con, "Authentication Disabled\n".to_string())
+        }
+        "auth status" => {
+            let st = &con.cluster.auth;
+            let text = match conn.format() {
+                Format::Json => format!(
+                    "{}\n",
+                    json::Obj::new()
+                        .raw("header", json::header(&con.cluster.header(conn.member)))
+                        .flag("enabled", st.enabled)
+                        .num("authRevision", st.revision as i128)
+                        .end()
+                ),
+                _ => format!("Authentication Status: {}\nAuthRevision: {}\n", st.enabled, st.revision),
+            };
+            conn.ok(Output::ok(text))
+        }
+        "user add" => {
+            let (name, password) = if p.bool("no-password") {
+                (a[0].clone(), None)
+            } else if let Some((n, pw)) = a[0].split_once(':') {
+                (n.to_string(), Some(pw.to_string()))
+            } else if p.is_set("new-user-password") {
+                (a[0].clone(), Some(p.get("new-user-password").to_string()))
+            } else {
+                match read_password(stdin, p.bool("interactive"), &a[0]) {
+                    Ok(pw) => (a[0].clone(), Some(pw)),
+                    Err(e) => return e,
+                }
+            };
+            match con.cluster.auth.user_add(&name, password) {
+                Ok(()) => ok(con, format!("User {name} created\n")),
+                Err(e) => fail(con, e),
+            }
+        }
+        "user delete" => match con.cluster.auth.user_delete(&a[0]) {
+            Ok(()) => ok(con, format!("User {} deleted\n", a[0])),
+            Err(e) => fail(con, e),
+        },
+        "user passwd" => {
+            let pw = match read_password(stdin, p.bool("interactive"), &a[0]) {
+                Ok(pw) => pw,
+                Err(e) => return e,
+            };
+            match con.cluster.auth.user_passwd(&a[0], pw) {
+                Ok(()) => ok(con, "Password updated\n".to_string()),
+                Err(e) => fail(con, e),
+            }
+        }
+        "user grant-role" => match con.cluster.auth.grant_role(&a[0], &a[1]) {
+            Ok(()) => ok(con, format!("Role {} is granted to user {}\n", a[1], a[0])),
+            Err(e) => fail(con, e),
+        },
+        "user revoke-role" => match con.cluster.auth.revoke_role(&a[0], &a[1]) {
+            Ok(()) => ok(con, format!("Role {} is revoked from user {}\n", a[1], a[0])),
+            Err(e) => fail(con, e),
+        },
+        "user get" => {
+            let Some(u) = con.cluster.auth.users.get(&a[0]) else {
+                return fail(con, crate::auth::err::USER_NOT_FOUND);
+            };
+            let roles: Vec<String> = u.roles.iter().cloned().collect();
+            let text = match conn.format() {
+                Format::Json => format!(
+                    "{}\n",
+                    json::Obj::new()
+                        .raw("header", json::header(&con.cluster.header(conn.member)))
+                        .arr("roles", roles.iter().map(|r| json::string(r)).collect())
+                        .end()
+                ),
+                _ if p.bool("detail") => {
+                    let mut s = format!("User: {}\n", a[0]);
+                    for r in &roles {
+                        s.push('\n');
+                        s.push_str(&role_text(con, r));
+                    }
+                    s
+                }
+                _ => {
+                    let mut s = format!("User: {}\nRoles:", a[0]);
+                    for r in &roles {
+                        s.push(' ');
+                        s.push_str(r);
+                    }
+                    s.push('\n');
+                    s
+                }
+            };
+            conn.ok(Output::ok(text))
+        }
+        "user list" => {
+            let users: Vec<String> = con.cluster.auth.users.keys().cloned().collect();
+            conn.ok(Output::ok(list_text(con, &conn, "users", &users)))
+        }
+        "role add" => match con.cluster.auth.role_add(&a[0]) {
+            Ok(()) => ok(con, format!("Role {} created\n", a[0])),
+            Err(e) => fail(con, e),
+        },
+        "role delete" => match con.cluster.auth.role_delete(&a[0]) {
+            Ok(()) => ok(con, format!("Role {} deleted\n", a[0])),
+            Err(e) => fail(con, e),
+        },
+        "role get" => {
+            if a[0] != "root" && !con.cluster.auth.roles.contains_key(&a[0]) {
+                return fail(con, crate::auth::err::ROLE_NOT_FOUND);
+            }
+            let text = match conn.format() {
+                Format::Json => {
+                    let perms = con.cluster.auth.roles.get(&a[0]).cloned().unwrap_or_default();
+                    let items: Vec<String> = perms
+                        .iter()
+                        .map(|pm| {
+                            json::Obj::new()
+                                .num("permType", i128::from(pm.perm_type.number()))
+                                .bytes("key", &pm.key)
+                                .bytes("range_end", &pm.range_end)
+                                .end()
+                        })
+                        .collect();
+                    format!(
+                        "{}\n",
+                        json::Obj::new()
+                            .raw("header", json::header(&con.cluster.header(conn.member)))
+                            .arr("perm", items)
+                            .end()
+                    )
+                }
+                _ => role_text(con, &a[0]),
+            };
+            conn.ok(Output::ok(text))
+        }
+        "role list" => {
+            let roles: Vec<String> = con.cluster.auth.roles.keys().cloned().collect();
+            conn.ok(Output::ok(list_text(con, &conn, "roles", &roles)))
+        }
+        "role grant-permission" => {
+            let Some(perm_type) = PermType::parse(&a[1]) else {
+                return bad_args(format!("invalid permission type: {}", a[1]));
+            };
+            let key = a[2].clone().into_bytes();
+            let (prefix, from_key) = (p.bool("prefix"), p.bool("from-key"));
+            if prefix && from_key {
+                return bad_args("--from-key and --prefix flags are mutually exclusive");
+            }
+            let range_end = match (a.get(3), prefix, from_key) {
+                (Some(_), true, _) | (Some(_), _, true) => {
+                    return bad_args("unexpected endkey argument with --prefix or --from-key");
+                }
+                (Some(e), _, _) => e.clone().into_bytes(),
+                (None, true, _) => {
+                    if key.is_empty() {
+                        vec![0]
+                    } else {
+                        prefix_end(&key)
+                    }
+                }
+                (None, _, true) => vec![0],
+                (None, false, false) => Vec::new(),
+            };
+            match con.cluster.auth.grant_perm(&a[0], Perm { perm_type, key, range_end }) {
+                Ok(()) => ok(con, format!("Role {} updated\n", a[0])),
+                Err(e) => fail(con, e),
+            }
+        }
+        "role revoke-permission" => {
+            let key = a[1].clone().into_bytes();
+            let range_end = match (a.get(2), p.bool("prefix"), p.bool("from-key")) {
+                (Some(e), _, _) => e.clone().into_bytes(),
+                (None, true, _) => prefix_end(&key),
+                (None, _, true) => vec![0],
+                _ => Vec::new(),
+            };
+            match con.cluster.auth.revoke_perm(&a[0], &key, &range_end) {
+                Ok(()) => {
+                    let text = if range_end.is_empty() {
+                        format!("Permission of key {} is revoked from role {}\n", a[1], a[0])
+                    } else {
+                        format!(
+                            "Permission of range [{}, {}) is revoked from role {}\n",
+                            a[1],
+                            String::from_utf8_lossy(&range_end),
+                            a[0]
+                        )
+                    };
+                    ok(con, text)
+                }
+                Err(e) => fail(con, e),
+            }
+        }
+        other => bad_args(format!("{other}: unknown auth command")),
+    }
+}
+
+fn list_text(con: &Console, conn: &Conn, field: &str, names: &[String]) -> String {
+    match conn.format() {
+        Format::Json => format!(
+            "{}\n",
+            json::Obj::new()
+                .raw("header", json::header(&con.cluster.header(conn.member)))
+                .arr(field, names.iter().map(|n| json::string(n)).collect())
+                .end()
+        ),
+        _ => names.iter().map(|n| format!("{n}\n")).collect(),
+    }
+}
+
+/// `role get`'s text.
+fn role_text(con: &Console, role: &str) -> String {
+    let perms = con.cluster.auth.roles.get(role).cloned().unwrap_or_default();
+    let line = |pm: &Perm| {
+        let k = String::from_utf8_lossy(&pm.key).into_owned();
+        if pm.range_end.is_empty() {
+            format!("\t{k}\n")
+        } else if pm.range_end == [0] {
+            format!("\t[{k}, <open ended>\n")
+        } else {
+            let e = String::from_utf8_lossy(&pm.range_end).into_owned();
+            if pm.range_end == prefix_end(&pm.key) {
+                format!("\t[{k}, {e}) (prefix {k})\n")
+            } else {
+                format!("\t[{k}, {e})\n")
+            }
+        }
+    };
+    let mut s = format!("Role {role}\nKV Read:\n");
+    for pm in perms.iter().filter(|p| p.perm_type != PermType::Write) {
+        s.push_str(&line(pm));
+    }
+    s.push_str("KV Write:\n");
+    for pm in perms.iter().filter(|p| p.perm_type != PermType::Read) {
+        s.push_str(&line(pm));
+    }
+    s
+}
+
+/// A password from standard input (`--interactive=false`, or a heredoc answering the prompt).
+fn read_password(stdin: Option<&str>, interactive: bool, user: &str) -> Result<String, Exec> {
+    let line = stdin.and_then(|s| s.lines().next()).map(str::trim).filter(|s| !s.is_empty());
+    match line {
+        Some(pw) => Ok(pw.to_string()),
+        None if interactive => Err(Output::error(
+            format!("failed to read password of {user}: the playground has no terminal prompt; give it as NAME:PASSWORD, --new-user-password, or --interactive=false with a heredoc"),
+            crate::output::exit::BAD_ARGS,
+        )
+        .into()),
+        None => Err(Output::error("failed to read password: EOF", crate::output::exit::BAD_ARGS).into()),
+    }
+}

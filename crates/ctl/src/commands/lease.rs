@@ -1,0 +1,268 @@
+//! `lease grant|revoke|timetolive|list|keep-alive` and their printers.
+
+use mvcc::{LeaseGrantRequest, LeaseKeepAliveResponse, ResponseHeader};
+
+use super::{Conn, bad_args, protobuf_out};
+use crate::console::{Console, Exec};
+use crate::flags::{Parsed, parse_dec_i64, parse_hex_i64};
+use crate::output::{Output, exit};
+use crate::printers::{Format, fields, json, protobuf};
+use crate::stream::{Kind, Stream};
+
+fn lease_arg(p: &Parsed, need: &str) -> Result<i64, Exec> {
+    if p.args.len() != 1 {
+        return Err(bad_args(need));
+    }
+    parse_hex_i64(&p.args[0]).map_err(|e| bad_args(format!("bad lease ID arg ({e}), expecting ID in Hex")))
+}
+
+fn flat_header(h: &ResponseHeader) -> json::Obj {
+    json::header_fields(h)
+}
+
+/// `lease grant TTL`.
+pub(crate) fn grant(con: &mut Console, p: &Parsed) -> Exec {
+    if p.args.len() != 1 {
+        return bad_args("lease grant command needs TTL argument");
+    }
+    let ttl = match parse_dec_i64(&p.args[0]) {
+        Ok(t) => t,
+        Err(e) => return bad_args(format!("bad TTL ({e})")),
+    };
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if let Err(e) = conn.check(con, b"", b"", false) {
+        return e;
+    }
+    let now = con.cluster.now_ms;
+    let r = match con.cluster.store.lease_grant(&LeaseGrantRequest { ttl, id: 0 }, now) {
+        Ok(r) => r,
+        Err(e) => {
+            let msg = crate::client::etcd_message(&e);
+            let mut ex = conn.fail(con, crate::client::grpc_code(&msg), &msg);
+            ex.out.stderr = ex.out.stderr.replace(&format!("Error: {msg}"), &format!("Error: failed to grant lease ({msg})"));
+            return ex;
+        }
+    };
+    con.cluster.commit();
+    let h = con.cluster.header(conn.member);
+    let out = match conn.format() {
+        Format::Simple => format!("lease {:016x} granted with TTL({}s)\n", r.id, r.ttl),
+        Format::Json => format!(
+            "{}\n",
+            flat_header(&h).num_always("ID", r.id as i128).num_always("TTL", r.ttl as i128).raw("Error", "\"\"").end()
+        ),
+        Format::Fields => {
+            let mut s = String::new();
+            fields::header(&mut s, &h);
+            s.push_str(&format!("\"ID\" : {}\n\"TTL\" : {}\n", r.id, r.ttl));
+            s
+        }
+        Format::Table => return conn.unsupported(),
+        Format::Protobuf => {
+            return conn.ok(protobuf_out(
+                protobuf::Msg::new().msg(1, protobuf::header(&h)).int(2, r.id).int(3, r.ttl).end(),
+            ));
+        }
+    };
+    conn.ok(Output::ok(out))
+}
+
+/// `lease revoke ID`.
+pub(crate) fn revoke(con: &mut Console, p: &Parsed) -> Exec {
+    let id = match lease_arg(p, "lease revoke command needs 1 argument") {
+        Ok(id) => id,
+        Err(e) => return e,
+    };
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if let Err(e) = conn.check(con, b"", b"", false) {
+        return e;
+    }
+    if let Err(e) = con.cluster.store.lease_revoke(id) {
+        let msg = crate::client::etcd_message(&e);
+        let mut ex = conn.fail(con, crate::client::grpc_code(&msg), &msg);
+        ex.out.stderr = ex.out.stderr.replace(&format!("Error: {msg}"), &format!("Error: failed to revoke lease ({msg})"));
+        return ex;
+    }
+    con.cluster.commit();
+    let h = con.cluster.header(conn.member);
+    let out = match conn.format() {
+        Format::Simple => format!("lease {id:016x} revoked\n"),
+        Format::Json => format!("{{\"header\":{}}}\n", json::header(&h)),
+        Format::Fields => {
+            let mut s = String::new();
+            fields::header(&mut s, &h);
+            s
+        }
+        Format::Table => return conn.unsupported(),
+        Format::Protobuf => return conn.ok(protobuf_out(protobuf::Msg::new().msg(1, protobuf::header(&h)).end())),
+    };
+    conn.ok(Output::ok(out))
+}
+
+/// `lease timetolive ID [--keys]`.
+pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
+    let id = match lease_arg(p, "lease timetolive command needs lease ID as argument") {
+        Ok(id) => id,
+        Err(e) => return e,
+    };
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let keys_wanted = p.bool("keys");
+    let now = con.cluster.now_ms;
+    let (ttl, granted, keys) = match con.cluster.store.lease_time_to_live(id, keys_wanted, now) {
+        Ok(r) => (r.ttl, r.granted_ttl, r.keys),
+        Err(_) => (-1, 0, Vec::new()),
+    };
+    let h = con.cluster.header(conn.member);
+    let out = match conn.format() {
+        Format::Simple => {
+            if granted == 0 && ttl == -1 {
+                format!("lease {id:016x} already expired\n")
+            } else {
+                let mut s = format!("lease {id:016x} granted with TTL({granted}s), remaining({ttl}s)");
+                if keys_wanted {
+                    let names: Vec<String> = keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
+                    s.push_str(&format!(", attached keys([{}])", names.join(" ")));
+                }
+                s.push('\n');
+                s
+            }
+        }
+        Format::Json => {
+            let ks = if keys.is_empty() {
+                "null".to_string()
+            } else {
+                format!(
+                    "[{}]",
+                    keys.iter().map(|k| json::string(&crate::printers::base64(k))).collect::<Vec<_>>().join(",")
+                )
+            };
+            format!(
+                "{}\n",
+                flat_header(&h)
+                    .num_always("id", id as i128)
+                    .num_always("ttl", ttl as i128)
+                    .num_always("granted-ttl", granted as i128)
+                    .raw("keys", ks)
+                    .end()
+            )
+        }
+        Format::Fields => {
+            let mut s = String::new();
+            fields::header(&mut s, &h);
+            s.push_str(&format!("\"ID\" : {id}\n\"TTL\" : {ttl}\n\"GrantedTTL\" : {granted}\n"));
+            for k in &keys {
+                s.push_str(&format!("\"Key\" : {}\n", crate::printers::go_quote_bytes(k)));
+            }
+            s
+        }
+        Format::Table => return conn.unsupported(),
+        Format::Protobuf => {
+            let mut m = protobuf::Msg::new().msg(1, protobuf::header(&h)).int(2, id).int(3, ttl).int(4, granted);
+            for k in &keys {
+                m = m.bytes(5, k);
+            }
+            return conn.ok(protobuf_out(m.end()));
+        }
+    };
+    conn.ok(Output::ok(out))
+}
+
+/// `lease list`.
+pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let ids = con.cluster.store.lease_leases().leases;
+    let h = con.cluster.header(conn.member);
+    let out = match conn.format() {
+        Format::Simple => {
+            let mut s = format!("found {} leases\n", ids.len());
+            for id in &ids {
+                s.push_str(&format!("{id:016x}\n"));
+            }
+            s
+        }
+        Format::Json => {
+            let items: Vec<String> = ids.iter().map(|id| format!("{{\"id\":{id}}}")).collect();
+            format!("{}\n", flat_header(&h).arr("leases", items).end())
+        }
+        Format::Fields => {
+            let mut s = String::new();
+            fields::header(&mut s, &h);
+            for id in &ids {
+                s.push_str(&format!("\"ID\" : {id}\n"));
+            }
+            s
+        }
+        Format::Table => return conn.unsupported(),
+        Format::Protobuf => {
+            let mut m = protobuf::Msg::new().msg(1, protobuf::header(&h));
+            for id in &ids {
+                m = m.msg(2, protobuf::Msg::new().int(1, *id));
+            }
+            return conn.ok(protobuf_out(m.end()));
+        }
+    };
+    conn.ok(Output::ok(out))
+}
+
+/// One keep-alive response in a format.
+pub(crate) fn keepalive_text(r: &LeaseKeepAliveResponse, format: Format) -> String {
+    match format {
+        Format::Json => format!(
+            "{}\n",
+            flat_header(&r.header).num_always("ID", r.id as i128).num_always("TTL", r.ttl as i128).end()
+        ),
+        Format::Fields => {
+            let mut s = String::new();
+            fields::header(&mut s, &r.header);
+            s.push_str(&format!("\"ID\" : {}\n\"TTL\" : {}\n", r.id, r.ttl));
+            s
+        }
+        Format::Protobuf => String::from_utf8_lossy(
+            &protobuf::Msg::new().msg(1, protobuf::header(&r.header)).int(2, r.id).int(3, r.ttl).end(),
+        )
+        .into_owned(),
+        _ => format!("lease {:016x} keepalived with TTL({})\n", r.id, r.ttl),
+    }
+}
+
+/// `lease keep-alive [--once] ID`.
+pub(crate) fn keep_alive(con: &mut Console, p: &Parsed) -> Exec {
+    let id = match lease_arg(p, "lease keep-alive command needs lease ID as argument") {
+        Ok(id) => id,
+        Err(e) => return e,
+    };
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if conn.format() == Format::Table {
+        return conn.unsupported();
+    }
+    if p.bool("once") {
+        let now = con.cluster.now_ms;
+        return match con.cluster.store.lease_renew(id, now) {
+            Ok(mut r) => {
+                r.header = con.cluster.header(conn.member);
+                conn.ok(Output::ok(keepalive_text(&r, conn.format())))
+            }
+            Err(e) => conn.ok(Output::error(crate::client::etcd_message(&e), exit::BAD_CONNECTION)),
+        };
+    }
+    Exec {
+        out: Output::default(),
+        elapsed_ms: conn.elapsed_ms,
+        stream: Some(Stream::new(Kind::KeepAlive { lease: id, next_ms: 0, format: conn.format(), member: conn.member })),
+    }
+}

@@ -1,0 +1,356 @@
+//! `member add|remove|update|list|promote` and their printers (table included).
+
+use super::{Conn, bad_args};
+use crate::cluster::{Cluster, Member};
+use crate::console::{Console, Exec};
+use crate::flags::{Parsed, parse_hex_u64};
+use crate::output::Output;
+use crate::printers::{Format, json, table};
+
+fn member_json(m: &Member) -> String {
+    let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json::string(u)).collect::<Vec<_>>().join(","));
+    let mut o = json::Obj::new().num_always("ID", m.id as i128).str("name", &m.name).raw("peerURLs", urls(&m.peer_urls));
+    if !m.client_urls.is_empty() {
+        o = o.raw("clientURLs", urls(&m.client_urls));
+    }
+    o.flag("isLearner", m.is_learner).end()
+}
+
+fn sorted(c: &Cluster) -> Vec<Member> {
+    let mut v = c.members.clone();
+    v.sort_by_key(|m| m.id);
+    v
+}
+
+fn header_json(c: &Cluster, member: usize) -> String {
+    let mut h = c.header(member);
+    h.revision = 0;
+    json::header(&h)
+}
+
+fn urls_arg(p: &Parsed) -> Result<Vec<String>, Exec> {
+    let urls = p.slice("peer-urls");
+    if urls.is_empty() {
+        return Err(bad_args("member peer urls not provided"));
+    }
+    for u in &urls {
+        let ok = ["http://", "https://", "unix://", "unixs://"].iter().any(|s| u.starts_with(s));
+        if !ok {
+            return Err(bad_args(format!("URL scheme must be http, https, unix, or unixs: {u}")));
+        }
+    }
+    Ok(urls)
+}
+
+/// `member add NAME --peer-urls=... [--learner]`.
+pub(crate) fn add(con: &mut Console, p: &Parsed) -> Exec {
+    if p.args.is_empty() {
+        return bad_args("member name not provided");
+    }
+    if p.args.len() > 1 {
+        return bad_args(format!(
+            "too many arguments ({}), \"member add\" command only accepts one argument for member name",
+            p.args.len()
+        ));
+    }
+    let urls = match urls_arg(p) {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if let Err(e) = conn.check_admin(con) {
+        return e;
+    }
+    let c = &con.cluster;
+    if c.members.iter().any(|m| m.peer_urls.iter().any(|u| urls.contains(u))) {
+        return conn.fail(con, "FailedPrecondition", "etcdserver: Peer URLs already exists");
+    }
+    let learner = p.bool("learner");
+    if learner && c.members.iter().filter(|m| m.is_learner).count() >= 1 {
+        return conn.fail(con, "FailedPrecondition", "etcdserver: too many learner members in cluster");
+    }
+    if !learner {
+        let voters = c.members.iter().filter(|m| !m.is_learner).count() + 1;
+        let started = c.members.iter().filter(|m| !m.is_learner && m.up).count();
+        if started < voters / 2 + 1 {
+            return conn.fail(con, "FailedPrecondition", "etcdserver: unhealthy cluster");
+        }
+    }
+    let name = p.args[0].clone();
+    let idx = con.cluster.add_member(&name, urls.clone(), learner);
+    let new = con.cluster.members[idx].clone();
+    let c = &con.cluster;
+    let out = match conn.format() {
+        Format::Simple => {
+            let mut s = format!("Member {:>16x} added to cluster {:>16x}\n\n", new.id, c.cluster_id);
+            let mut parts = Vec::new();
+            for m in sorted(c) {
+                let n = if m.id == new.id { name.clone() } else { m.name.clone() };
+                if n.is_empty() {
+                    continue;
+                }
+                for u in &m.peer_urls {
+                    parts.push(format!("{n}={u}"));
+                }
+            }
+            s.push_str(&format!("ETCD_NAME={name:?}\n"));
+            s.push_str(&format!("ETCD_INITIAL_CLUSTER={:?}\n", parts.join(",")));
+            s.push_str(&format!("ETCD_INITIAL_ADVERTISE_PEER_URLS={:?}\n", urls.join(",")));
+            s.push_str("ETCD_INITIAL_CLUSTER_STATE=\"existing\"\n");
+            s
+        }
+        Format::Json => {
+            let mut m = new.clone();
+            m.name.clear();
+            let members: Vec<String> = sorted(c).iter().map(member_json).collect();
+            format!(
+                "{{\"header\":{},\"member\":{},\"members\":[{}]}}\n",
+                header_json(c, conn.member),
+                member_json(&m),
+                members.join(",")
+            )
+        }
+        Format::Fields => {
+            let mut s = String::new();
+            crate::printers::fields::header(&mut s, &{
+                let mut h = c.header(conn.member);
+                h.revision = 0;
+                h
+            });
+            s.push_str(&format!("\"Member ID\" : {}\n", new.id));
+            s
+        }
+        _ => return conn.unsupported(),
+    };
+    conn.ok(Output::ok(out))
+}
+
+fn id_arg(p: &Parsed) -> Result<u64, Exec> {
+    if p.args.len() != 1 {
+        return Err(bad_args("member ID is not provided"));
+    }
+    parse_hex_u64(&p.args[0]).map_err(|e| bad_args(format!("bad member ID arg ({e}), expecting ID in Hex")))
+}
+
+/// `member remove ID`.
+pub(crate) fn remove(con: &mut Console, p: &Parsed) -> Exec {
+    let id = match id_arg(p) {
+        Ok(i) => i,
+        Err(e) => return e,
+    };
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if let Err(e) = conn.check_admin(con) {
+        return e;
+    }
+    let Some(i) = con.cluster.members.iter().position(|m| m.id == id) else {
+        return conn.fail(con, "NotFound", "etcdserver: member not found");
+    };
+    let c = &con.cluster;
+    if !c.members[i].is_learner {
+        let voters = c.members.iter().filter(|m| !m.is_learner).count() - 1;
+        let started = c.members.iter().filter(|m| !m.is_learner && m.up && m.id != id).count();
+        if started < voters / 2 + 1 {
+            return conn.fail(
+                con,
+                "FailedPrecondition",
+                "etcdserver: re-configuration failed due to not enough started members",
+            );
+        }
+    }
+    con.cluster.members.remove(i);
+    con.cluster.commit();
+    con.cluster.settle();
+    let cid = con.cluster.cluster_id;
+    match conn.format() {
+        Format::Simple => conn.ok(Output::ok(format!("Member {id:>16x} removed from cluster {cid:>16x}\n"))),
+        Format::Json => {
+            let members: Vec<String> = sorted(&con.cluster).iter().map(member_json).collect();
+            let m = conn.member.min(con.cluster.members.len().saturating_sub(1));
+            conn.ok(Output::ok(format!(
+                "{{\"header\":{},\"members\":[{}]}}\n",
+                header_json(&con.cluster, m),
+                members.join(",")
+            )))
+        }
+        _ => conn.unsupported(),
+    }
+}
+
+/// `member update ID --peer-urls=...`.
+pub(crate) fn update(con: &mut Console, p: &Parsed) -> Exec {
+    let id = match id_arg(p) {
+        Ok(i) => i,
+        Err(e) => return e,
+    };
+    let urls = match urls_arg(p) {
+        Ok(u) => u,
+        Err(e) => return e,
+    };
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if let Err(e) = conn.check_admin(con) {
+        return e;
+    }
+    let Some(i) = con.cluster.members.iter().position(|m| m.id == id) else {
+        return conn.fail(con, "NotFound", "etcdserver: member not found");
+    };
+    if con.cluster.members.iter().any(|m| m.id != id && m.peer_urls.iter().any(|u| urls.contains(u))) {
+        return conn.fail(con, "FailedPrecondition", "etcdserver: Peer URLs already exists");
+    }
+    con.cluster.members[i].peer_urls = urls;
+    con.cluster.commit();
+    let cid = con.cluster.cluster_id;
+    match conn.format() {
+        Format::Simple => conn.ok(Output::ok(format!("Member {id:>16x} updated in cluster {cid:>16x}\n"))),
+        Format::Json => {
+            let members: Vec<String> = sorted(&con.cluster).iter().map(member_json).collect();
+            conn.ok(Output::ok(format!(
+                "{{\"header\":{},\"members\":[{}]}}\n",
+                header_json(&con.cluster, conn.member),
+                members.join(",")
+            )))
+        }
+        _ => conn.unsupported(),
+    }
+}
+
+/// `member promote ID`.
+pub(crate) fn promote(con: &mut Console, p: &Parsed) -> Exec {
+    let id = match id_arg(p) {
+        Ok(i) => i,
+        Err(e) => return e,
+    };
+    let conn = match Conn::open(con, p, true) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if let Err(e) = conn.check_admin(con) {
+        return e;
+    }
+    let Some(i) = con.cluster.members.iter().position(|m| m.id == id) else {
+        return conn.fail(con, "NotFound", "etcdserver: member not found");
+    };
+    let m = &con.cluster.members[i];
+    if !m.is_learner {
+        return conn.fail(con, "FailedPrecondition", "etcdserver: can only promote a learner member");
+    }
+    if !m.up || m.applied < con.cluster.raft_index.saturating_sub(10) {
+        return conn.fail(
+            con,
+            "FailedPrecondition",
+            "etcdserver: can only promote a learner member which is in sync with leader",
+        );
+    }
+    con.cluster.members[i].is_learner = false;
+    con.cluster.commit();
+    let cid = con.cluster.cluster_id;
+    match conn.format() {
+        Format::Simple => conn.ok(Output::ok(format!("Member {id:>16x} promoted in cluster {cid:>16x}\n"))),
+        _ => {
+            let members: Vec<String> = sorted(&con.cluster).iter().map(member_json).collect();
+            conn.ok(Output::ok(format!(
+                "{{\"header\":{},\"members\":[{}]}}\n",
+                header_json(&con.cluster, conn.member),
+                members.join(",")
+            )))
+        }
+    }
+}
+
+/// `member list`.
+pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
+    let linearizable = p.get("consistency") != "s";
+    let conn = match Conn::open(con, p, linearizable) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let c = &con.cluster;
+    let members = sorted(c);
+    let status = |m: &Member| if m.name.is_empty() { "unstarted" } else { "started" };
+    let out = match conn.format() {
+        Format::Simple => members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{:x}, {}, {}, {}, {}, {}\n",
+                    m.id,
+                    status(m),
+                    m.name,
+                    m.peer_urls.join(","),
+                    m.client_urls.join(","),
+                    m.is_learner
+                )
+            })
+            .collect(),
+        Format::Table => {
+            let rows: Vec<Vec<String>> = members
+                .iter()
+                .map(|m| {
+                    vec![
+                        format!("{:x}", m.id),
+                        status(m).to_string(),
+                        m.name.clone(),
+                        m.peer_urls.join(","),
+                        m.client_urls.join(","),
+                        m.is_learner.to_string(),
+                    ]
+                })
+                .collect();
+            table::render(&["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"], &rows)
+        }
+        Format::Json if conn.client.hex => {
+            let h = c.header(conn.member);
+            let mut s = format!(
+                "{{\"header\":{{\"cluster_id\":\"{:x}\",\"member_id\":\"{:x}\",\"raft_term\":{}}}",
+                h.cluster_id, h.member_id, h.raft_term
+            );
+            let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json::string(u)).collect::<Vec<_>>().join(","));
+            for (i, m) in members.iter().enumerate() {
+                s.push_str(if i == 0 { ",\"members\":[{\"ID\":\"" } else { ",{\"ID\":\"" });
+                s.push_str(&format!(
+                    "{:x}\",\"name\":{},\"peerURLs\":{},\"clientURLS\":{}}}",
+                    m.id,
+                    json::string(&m.name),
+                    urls(&m.peer_urls),
+                    if m.client_urls.is_empty() { "null".to_string() } else { urls(&m.client_urls) }
+                ));
+                if i == members.len() - 1 {
+                    s.push(']');
+                }
+            }
+            s.push_str("}\n");
+            s
+        }
+        Format::Json => {
+            let items: Vec<String> = members.iter().map(member_json).collect();
+            format!("{{\"header\":{},\"members\":[{}]}}\n", header_json(c, conn.member), items.join(","))
+        }
+        Format::Fields => {
+            let mut s = String::new();
+            let mut h = c.header(conn.member);
+            h.revision = 0;
+            crate::printers::fields::header(&mut s, &h);
+            for m in &members {
+                s.push_str(&format!("\"ID\" : {}\n\"Name\" : {}\n", m.id, crate::printers::go_quote(&m.name)));
+                for u in &m.peer_urls {
+                    s.push_str(&format!("\"PeerURL\" : {}\n", crate::printers::go_quote(u)));
+                }
+                for u in &m.client_urls {
+                    s.push_str(&format!("\"ClientURL\" : {}\n", crate::printers::go_quote(u)));
+                }
+                s.push_str(&format!("\"IsLearner\" : {}\n\n", m.is_learner));
+            }
+            s
+        }
+        Format::Protobuf => return conn.unsupported(),
+    };
+    conn.ok(Output::ok(out))
+}

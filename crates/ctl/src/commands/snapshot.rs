@@ -1,0 +1,222 @@
+//! `snapshot save` (and 3.5's deprecated `snapshot status|restore`), shared with etcdutl: files live in the virtual filesystem.
+
+use mvcc::{Store, StoreConfig};
+use sha2::{Digest, Sha256};
+
+use super::bad_args;
+use crate::client::Client;
+use crate::cluster::VERSION;
+use crate::console::{Console, Exec};
+use crate::flags::Parsed;
+use crate::output::{Output, exit};
+use crate::printers::{Format, humanize_bytes, json, table};
+use crate::timefmt;
+
+fn log_line(now: u64, caller: &str, msg: &str, extra: &[(&str, String)], logger: Option<&str>) -> String {
+    let mut o = json::Obj::new().raw("level", "\"info\"").raw("ts", json::string(&timefmt::iso_ms(now)));
+    if let Some(l) = logger {
+        o = o.raw("logger", json::string(l));
+    }
+    o = o.raw("caller", json::string(caller)).raw("msg", json::string(msg));
+    for (k, v) in extra {
+        o = o.raw(k, v.clone());
+    }
+    format!("{}\n", o.end())
+}
+
+/// `snapshot save FILE`.
+pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
+    if p.args.len() != 1 {
+        return bad_args("snapshot save expects one argument");
+    }
+    let client = match Client::from_flags(p, &con.vfs) {
+        Ok(c) => c,
+        Err(o) => return o.into(),
+    };
+    if client.endpoints.len() != 1 {
+        return Output::error(
+            format!("snapshot must be requested to one selected node, not multiple [{}]", client.endpoints.join(" ")),
+            exit::INTERRUPTED,
+        )
+        .into();
+    }
+    let member = match client.reach(&mut con.cluster, false) {
+        Ok(m) => m,
+        Err(f) => return Exec::took(f.out, f.elapsed_ms),
+    };
+    let _ = member;
+    let path = p.args[0].clone();
+    let bytes = con.cluster.store.snapshot();
+    let now = con.cluster.now_ms;
+    let ep = client.endpoint();
+    let mv = format!("v3@v{VERSION}/maintenance.go");
+    let mut err = String::new();
+    err.push_str(&log_line(now, "snapshot/v3_snapshot.go:65", "created temporary db file", &[("path", json::string(&format!("{path}.part")))], None));
+    err.push_str(&log_line(now, &format!("{mv}:212"), "opened snapshot stream; downloading", &[], Some("client")));
+    err.push_str(&log_line(now, "snapshot/v3_snapshot.go:73", "fetching snapshot", &[("endpoint", json::string(&ep))], None));
+    err.push_str(&log_line(now + 5, &format!("{mv}:220"), "completed snapshot read; closing", &[], Some("client")));
+    err.push_str(&log_line(
+        now + 5,
+        "snapshot/v3_snapshot.go:88",
+        "fetched snapshot",
+        &[("endpoint", json::string(&ep)), ("size", json::string(&humanize_bytes(bytes.len() as u64))), ("took", json::string("now"))],
+        None,
+    ));
+    err.push_str(&log_line(now + 5, "snapshot/v3_snapshot.go:97", "saved", &[("path", json::string(&path))], None));
+    con.vfs.write(&path, bytes);
+    Exec::took(Output { stdout: format!("Snapshot saved at {path}\n"), stderr: err, exit: 0, clear: false }, 5)
+}
+
+/// What `snapshot status` reports about a snapshot file.
+pub(crate) struct SnapStatus {
+    pub hash: u32,
+    pub revision: i64,
+    pub total_keys: usize,
+    pub total_size: u64,
+}
+
+/// Reads a snapshot file's status, or etcd's error text.
+pub(crate) fn read_status(con: &Console, path: &str) -> Result<SnapStatus, String> {
+    let Some(bytes) = con.vfs.read(path) else {
+        return Err(format!("stat {path}: no such file or directory"));
+    };
+    let store = Store::restore(bytes, StoreConfig::default()).map_err(|e| format!("snapshot file integrity check failed: {e}"))?;
+    let digest = Sha256::digest(bytes);
+    let hash = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
+    let revision = store.current_revision();
+    let total_keys = store.index().len() + 12;
+    Ok(SnapStatus { hash, revision, total_keys, total_size: store.size() })
+}
+
+/// Prints a snapshot status in a format (etcdutl's printers).
+pub(crate) fn print_status(s: &SnapStatus, format: Format, format_name: &str) -> Output {
+    match format {
+        Format::Simple => Output::ok(format!("{:x}, {}, {}, {}\n", s.hash, s.revision, s.total_keys, humanize_bytes(s.total_size))),
+        Format::Table => Output::ok(table::render(
+            &["HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE"],
+            &[vec![format!("{:x}", s.hash), s.revision.to_string(), s.total_keys.to_string(), humanize_bytes(s.total_size)]],
+        )),
+        Format::Json => Output::ok(format!(
+            "{{\"hash\":{},\"revision\":{},\"totalKey\":{},\"totalSize\":{}}}\n",
+            s.hash, s.revision, s.total_keys, s.total_size
+        )),
+        Format::Fields => Output::ok(format!(
+            "\"Hash\" : {}\n\"Revision\" : {}\n\"Keys\" : {}\n\"Size\" : {}\n",
+            s.hash, s.revision, s.total_keys, s.total_size
+        )),
+        Format::Protobuf => Output::error(format!("{format_name} not supported as output format"), exit::BAD_FEATURE),
+    }
+}
+
+/// etcdctl 3.5's deprecated `snapshot status`.
+pub(crate) fn status_deprecated(con: &mut Console, p: &Parsed) -> Exec {
+    let mut out = status(con, p);
+    out.stderr.insert_str(0, "Deprecated: Use `etcdutl snapshot status` instead.\n\n");
+    out.into()
+}
+
+/// `snapshot status FILE` (etcdutl).
+pub(crate) fn status(con: &Console, p: &Parsed) -> Output {
+    if p.args.len() != 1 {
+        return Output::error("snapshot status requires exactly one argument", exit::BAD_ARGS);
+    }
+    let name = p.get("write-out");
+    let Some(format) = Format::parse(name) else {
+        return Output::error("unsupported output format", exit::BAD_FEATURE);
+    };
+    match read_status(con, &p.args[0]) {
+        Ok(s) => print_status(&s, format, name),
+        Err(e) => Output::error(e, exit::ERROR),
+    }
+}
+
+/// etcdctl 3.5's deprecated `snapshot restore`.
+pub(crate) fn restore_deprecated(con: &mut Console, p: &Parsed) -> Exec {
+    let mut out = restore(con, p, 0);
+    out.stderr.insert_str(0, "Deprecated: Use `etcdutl snapshot restore` instead.\n\n");
+    out.into()
+}
+
+fn console_log(now: u64, caller: &str, msg: &str, fields: Option<String>) -> String {
+    let mut s = format!("{}\tinfo\t{caller}\t{msg}", timefmt::rfc3339(now));
+    if let Some(f) = fields {
+        s.push('\t');
+        s.push_str(&f);
+    }
+    s.push('\n');
+    s
+}
+
+/// `snapshot restore FILE --data-dir ...` (etcdutl): writes a data dir the playground can start from.
+pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
+    if p.args.len() != 1 {
+        return Output::error("snapshot restore requires exactly one argument", exit::BAD_ARGS);
+    }
+    let path = p.args[0].clone();
+    let name = p.get("name").to_string();
+    let data_dir = if p.get("data-dir").is_empty() { format!("{name}.etcd") } else { p.get("data-dir").to_string() };
+    let initial_cluster = p.get("initial-cluster").to_string();
+    let token = p.get("initial-cluster-token").to_string();
+    let peer_urls = p.slice("initial-advertise-peer-urls");
+    let mut members: Vec<(String, String)> = Vec::new();
+    for part in initial_cluster.split(',').filter(|s| !s.is_empty()) {
+        match part.split_once('=') {
+            Some((n, u)) => members.push((n.to_string(), u.to_string())),
+            None => return Output::error(format!("parse error: {part}"), exit::ERROR),
+        }
+    }
+    if !members.iter().any(|(n, u)| n == &name && peer_urls.contains(u)) {
+        return Output::error(
+            format!(
+                "--initial-cluster has {} but missing from --initial-advertise-peer-urls={} (couldn't find local name {:?} in the initial cluster configuration)",
+                initial_cluster,
+                peer_urls.join(","),
+                name
+            ),
+            exit::ERROR,
+        );
+    }
+    if con.vfs.exists(&data_dir) {
+        return Output::error(format!("data-dir {data_dir:?} not empty or could not be read"), exit::ERROR);
+    }
+    let now = con.cluster.now_ms;
+    let where_ = format!(
+        "{{\"path\": {}, \"wal-dir\": {}, \"data-dir\": {}, \"snap-dir\": {}, \"initial-memory-map-size\": {mmap}}}",
+        json::string(&path),
+        json::string(&format!("{data_dir}/member/wal")),
+        json::string(&data_dir),
+        json::string(&format!("{data_dir}/member/snap"))
+    );
+    let mut err = console_log(now, "snapshot/v3_snapshot.go:265", "restoring snapshot", Some(where_.clone()));
+    let Some(bytes) = con.vfs.read(&path).map(<[u8]>::to_vec) else {
+        err.push_str(&format!("Error: open {path}: no such file or directory\n"));
+        return Output::fail(err, exit::ERROR);
+    };
+    if Store::restore(&bytes, StoreConfig::default()).is_err() && !p.bool("skip-hash-check") {
+        err.push_str("Error: snapshot file integrity check failed\n");
+        return Output::fail(err, exit::ERROR);
+    }
+    err.push_str(&console_log(now, "membership/store.go:138", "Trimming membership information from the backend...", None));
+    let peer_ids: Vec<u64> = members.iter().map(|(_, u)| crate::ids::member_id(std::slice::from_ref(u), &token, None)).collect();
+    let cluster_id = crate::ids::cluster_id(&peer_ids);
+    let local = members.iter().position(|(n, _)| n == &name).map(|i| peer_ids[i]).unwrap_or(0);
+    for ((_, u), id) in members.iter().zip(&peer_ids) {
+        err.push_str(&console_log(
+            now,
+            "membership/cluster.go:421",
+            "added member",
+            Some(format!(
+                "{{\"cluster-id\": \"{cluster_id:x}\", \"local-member-id\": \"{local:x}\", \"added-peer-id\": \"{id:x}\", \"added-peer-peer-urls\": [{}], \"added-peer-is-learner\": false}}",
+                json::string(u)
+            )),
+        ));
+    }
+    err.push_str(&console_log(now, "snapshot/v3_snapshot.go:293", "restored snapshot", Some(where_)));
+    let mut meta = format!("name={name}\ntoken={token}\n");
+    for (n, u) in &members {
+        meta.push_str(&format!("member={n}={u}\n"));
+    }
+    con.vfs.write(&format!("{data_dir}/member/snap/db"), bytes);
+    con.vfs.write(&format!("{data_dir}/member/wal/0000000000000000-0000000000000000.wal"), meta.into_bytes());
+    Output::fail(err, exit::SUCCESS)
+}

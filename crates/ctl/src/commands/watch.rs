@@ -1,0 +1,150 @@
+//! `watch`: key, range or prefix, from a revision, with previous values; `-i` reads watch requests from standard input.
+
+use mvcc::{WatchCreateRequest, WatchResponse, prefix_end};
+
+use super::Conn;
+use crate::console::{Console, Exec};
+use crate::flags::Parsed;
+use crate::output::{Output, exit};
+use crate::printers::{Format, fields, json, protobuf};
+use crate::stream::{Kind, Stream};
+
+/// `etcdctl watch`.
+pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+    if p.bool("interactive") {
+        return interactive(con, p, stdin);
+    }
+    let mut args: Vec<String> = p.args.clone();
+    if let Some(i) = args.iter().position(|a| a == "--") {
+        args.truncate(i);
+    }
+    let env_key = con.env.get("ETCDCTL_WATCH_KEY").cloned().unwrap_or_default();
+    if args.is_empty() && env_key.is_empty() {
+        return super::bad_args("bad number of arguments");
+    }
+    if args.is_empty() {
+        args.push(env_key);
+        if let Some(end) = con.env.get("ETCDCTL_WATCH_RANGE_END") {
+            args.push(end.clone());
+        }
+    }
+    let conn = match Conn::open(con, p, false) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let mut req = WatchCreateRequest {
+        key: args[0].clone().into_bytes(),
+        start_revision: p.int("rev"),
+        prev_kv: p.bool("prev-kv"),
+        progress_notify: p.bool("progress-notify"),
+        ..WatchCreateRequest::default()
+    };
+    if let Some(end) = args.get(1) {
+        req.range_end = end.clone().into_bytes();
+    }
+    if p.bool("prefix") {
+        req.range_end = if req.key.is_empty() { vec![0] } else { prefix_end(&req.key) };
+        if req.key.is_empty() {
+            req.key = vec![0];
+        }
+    }
+    if let Err(e) = conn.check(con, &req.key, &req.range_end, false) {
+        return e;
+    }
+    let stream = con.cluster.store.watch_stream_open();
+    if let Err(e) = con.cluster.store.watch(stream, &req) {
+        let _ = con.cluster.store.watch_stream_close(stream);
+        return Output::fail(
+            format!("watch was canceled ({})\nError: watch is canceled by the server\n", super::super::client::etcd_message(&e)),
+            exit::INTERRUPTED,
+        )
+        .into();
+    }
+    Exec {
+        out: Output::default(),
+        elapsed_ms: conn.elapsed_ms,
+        stream: Some(Stream::new(Kind::Watch {
+            stream,
+            member: conn.member,
+            format: conn.format(),
+            hex: conn.client.hex,
+        })),
+    }
+}
+
+/// `watch -i`: reads `watch ...` lines; at the end of input etcdctl stops with an error.
+fn interactive(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+    let conn = match Conn::open(con, p, false) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let _ = conn;
+    let _ = stdin;
+    Exec {
+        out: Output::default(),
+        elapsed_ms: 0,
+        stream: Some(Stream::new(Kind::Failed(Output::error(
+            "Error reading watch request line: EOF",
+            exit::INVALID_INPUT,
+        )))),
+    }
+}
+
+/// One watch response in a format.
+pub(crate) fn print_watch(r: &WatchResponse, format: Format, hex: bool) -> String {
+    let mut s = String::new();
+    match format {
+        Format::Simple | Format::Table => {
+            for e in &r.events {
+                s.push_str(if e.kind == mvcc::EventType::Delete { "DELETE\n" } else { "PUT\n" });
+                if let Some(prev) = &e.prev_kv {
+                    super::kv::simple_kv(&mut s, prev, hex, false);
+                }
+                super::kv::simple_kv(&mut s, &e.kv, hex, false);
+            }
+        }
+        Format::Json => {
+            let events: Vec<String> = r
+                .events
+                .iter()
+                .map(|e| {
+                    let mut o = json::Obj::new().num("type", i128::from(e.kind == mvcc::EventType::Delete));
+                    o = o.raw("kv", json::kv(&e.kv));
+                    if let Some(p) = &e.prev_kv {
+                        o = o.raw("prev_kv", json::kv(p));
+                    }
+                    o.end()
+                })
+                .collect();
+            let events = if events.is_empty() { "null".to_string() } else { format!("[{}]", events.join(",")) };
+            s.push_str(&format!(
+                "{{\"Header\":{},\"Events\":{events},\"CompactRevision\":{},\"Canceled\":{},\"Created\":{}}}\n",
+                json::header(&r.header),
+                r.compact_revision,
+                r.canceled,
+                r.created
+            ));
+        }
+        Format::Fields => {
+            fields::header(&mut s, &r.header);
+            for e in &r.events {
+                s.push_str(&format!(
+                    "\"Type\" : {}\n",
+                    if e.kind == mvcc::EventType::Delete { "DELETE" } else { "PUT" }
+                ));
+                if let Some(prev) = &e.prev_kv {
+                    super::kv::prefixed_kv(&mut s, "Prev", prev);
+                }
+                fields::kv(&mut s, &e.kv, hex);
+            }
+        }
+        Format::Protobuf => {
+            let mut m = protobuf::Msg::new().msg(1, protobuf::header(&r.header));
+            for e in &r.events {
+                m = m.msg(11, protobuf::event(e));
+            }
+            s.push_str(&String::from_utf8_lossy(&m.end()));
+        }
+    }
+    s
+}

@@ -1,0 +1,94 @@
+//! Tab completion: commands, subcommands, flags, keys, member names and file paths.
+
+use mvcc::{RangeRequest, prefix_end};
+
+use crate::console::Console;
+use crate::shell::{COMMANDS, lexer};
+
+/// Candidates for the last word of `line` (the whole word each, sorted, unique).
+pub fn candidates(con: &Console, line: &str) -> Vec<String> {
+    let mut words = lexer::split_words(line, &Default::default()).unwrap_or_default();
+    if line.ends_with(' ') || line.is_empty() {
+        words.push(String::new());
+    }
+    let Some(last) = words.last().cloned() else { return Vec::new() };
+    let before = &words[..words.len() - 1];
+    let mut out: Vec<String> = if before.is_empty() {
+        COMMANDS.iter().map(|s| s.to_string()).collect()
+    } else {
+        match before[0].as_str() {
+            "etcdctl" => etcdctl(con, &before[1..], &last),
+            "cluster" if before.len() == 1 => {
+                ["status", "stop", "start", "restart", "partition", "isolate", "heal", "net", "campaign", "reset"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            }
+            "cluster" => con.cluster.members.iter().map(|m| m.name.clone()).filter(|n| !n.is_empty()).collect(),
+            "etcdutl" => ["snapshot", "status", "restore", "defrag", "version", "--data-dir", "--write-out"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(con.vfs.paths().cloned())
+                .collect(),
+            "cat" | "rm" | "ls" => con.vfs.paths().map(|p| p.trim_start_matches("/root/").to_string()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    out.retain(|c| c.starts_with(&last));
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn etcdctl(con: &Console, before: &[String], last: &str) -> Vec<String> {
+    let plain: Vec<&String> = before.iter().filter(|w| !w.starts_with('-')).collect();
+    let mut path = String::new();
+    let mut consumed = 0;
+    for w in &plain {
+        let next = if path.is_empty() { w.to_string() } else { format!("{path} {w}") };
+        if con.spec.command(&next).is_some() {
+            path = next;
+            consumed += 1;
+        } else {
+            break;
+        }
+    }
+    let Some(cmd) = con.spec.command(&path) else { return Vec::new() };
+    if last.starts_with('-') {
+        return cmd
+            .flags
+            .iter()
+            .chain(con.spec.global.iter())
+            .map(|f| format!("--{}", f.name))
+            .chain(std::iter::once("--help".to_string()))
+            .collect();
+    }
+    if !cmd.subcommands.is_empty() {
+        return cmd.subcommands.clone();
+    }
+    let args_so_far = plain.len() - consumed;
+    match path.as_str() {
+        "member remove" | "member update" | "member promote" | "move-leader" => {
+            con.cluster.members.iter().map(|m| format!("{:x}", m.id)).collect()
+        }
+        "lease revoke" | "lease timetolive" | "lease keep-alive" => {
+            con.cluster.store.lease_leases().leases.iter().map(|id| format!("{id:x}")).collect()
+        }
+        "get" | "del" | "watch" | "put" if args_so_far == 0 => keys(con, last),
+        "snapshot status" | "snapshot restore" | "snapshot save" => {
+            con.vfs.paths().map(|p| p.trim_start_matches("/root/").to_string()).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn keys(con: &Console, prefix: &str) -> Vec<String> {
+    let start = if prefix.is_empty() { vec![0] } else { prefix.as_bytes().to_vec() };
+    let end = if prefix.is_empty() { vec![0] } else { prefix_end(prefix.as_bytes()) };
+    let req = RangeRequest { key: start, range_end: end, keys_only: true, limit: 50, ..Default::default() };
+    con.cluster
+        .store
+        .range(&req)
+        .map(|r| r.kvs.iter().map(|kv| String::from_utf8_lossy(&kv.key).into_owned()).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,266 @@
+//! The console: one language (shell, etcdctl, etcdutl, playground commands) for the browser, the REPL, the goldens and the lessons.
+//!
+//! ```text
+//! let mut c = Console::new(7, ConsoleOptions::default());
+//! c.run_line("etcdctl put foo bar")    -> Run::Done(Output { stdout: "OK\n", .. })
+//! c.run_line("etcdctl watch foo")      -> Run::Streaming(Output { .. })   // nothing yet
+//! c.poll(500)                          -> Run::Streaming(new output)       // virtual time runs
+//! c.interrupt()                        -> Output { exit: 130, .. }         // Ctrl+C
+//! ```
+
+use std::collections::BTreeMap;
+
+use crate::cluster::{Cluster, ClusterOptions};
+use crate::output::{Output, exit};
+use crate::shell::lexer::{self, LexError};
+use crate::spec::Spec;
+use crate::stream::Stream;
+use crate::vfs::Vfs;
+
+/// How a console starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleOptions {
+    /// Members of the cluster (1 to 7; 3 by default).
+    pub nodes: usize,
+    /// A kubeadm-style cluster: https, client certificates required.
+    pub tls: bool,
+}
+
+impl Default for ConsoleOptions {
+    fn default() -> Self {
+        ConsoleOptions { nodes: 3, tls: false }
+    }
+}
+
+/// What running a line gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Run {
+    /// The command finished.
+    Done(Output),
+    /// The command streams (watch, keep-alive, lock, elect): this is its output
+    /// so far; call [`Console::poll`] to let virtual time run and
+    /// [`Console::interrupt`] to stop it.
+    Streaming(Output),
+}
+
+impl Run {
+    /// The output, finished or not.
+    pub fn output(&self) -> &Output {
+        match self {
+            Run::Done(o) | Run::Streaming(o) => o,
+        }
+    }
+}
+
+/// A command's result inside the console: its output, the virtual time it
+/// took, and a stream if it keeps running.
+#[derive(Debug, Default)]
+pub(crate) struct Exec {
+    pub out: Output,
+    pub elapsed_ms: u64,
+    pub stream: Option<Stream>,
+}
+
+impl Exec {
+    pub fn done(out: Output) -> Exec {
+        Exec { out, ..Exec::default() }
+    }
+
+    pub fn took(out: Output, elapsed_ms: u64) -> Exec {
+        Exec { out, elapsed_ms, stream: None }
+    }
+}
+
+impl From<Output> for Exec {
+    fn from(out: Output) -> Exec {
+        Exec::done(out)
+    }
+}
+
+/// The console: the cluster, the filesystem, the environment and the history.
+pub struct Console {
+    pub(crate) seed: u64,
+    pub(crate) cluster: Cluster,
+    pub(crate) vfs: Vfs,
+    pub(crate) env: BTreeMap<String, String>,
+    pub(crate) spec: Spec,
+    history: Vec<String>,
+    stream: Option<(Stream, Output)>,
+}
+
+impl Console {
+    /// A console over a fresh cluster made from `seed`.
+    pub fn new(seed: u64, options: ConsoleOptions) -> Console {
+        let mut env = BTreeMap::new();
+        env.insert("ETCDCTL_API".to_string(), "3".to_string());
+        env.insert("HOME".to_string(), crate::vfs::HOME.to_string());
+        let mut c = Console {
+            seed,
+            cluster: Cluster::new(seed, ClusterOptions { nodes: options.nodes, tls: options.tls }),
+            vfs: Vfs::new(),
+            env,
+            spec: Spec::etcdctl(),
+            history: Vec::new(),
+            stream: None,
+        };
+        c.install_pki();
+        c
+    }
+
+    /// Writes kubeadm's certificate files when the cluster serves TLS.
+    pub(crate) fn install_pki(&mut self) {
+        if self.cluster.options.tls {
+            for path in crate::vfs::KUBEADM_PKI {
+                let body = format!(
+                    "-----BEGIN {}-----\n(playground certificate for {path})\n-----END {}-----\n",
+                    if path.ends_with(".key") { "RSA PRIVATE KEY" } else { "CERTIFICATE" },
+                    if path.ends_with(".key") { "RSA PRIVATE KEY" } else { "CERTIFICATE" }
+                );
+                self.vfs.write(path, body.into_bytes());
+            }
+        }
+    }
+
+    /// Whether `input` needs more lines before it can run (an open heredoc,
+    /// a trailing backslash, an open quote).
+    pub fn needs_more(input: &str) -> bool {
+        if input.ends_with('\\') && !input.ends_with("\\\\") {
+            return true;
+        }
+        match lexer::split_entry(input) {
+            Err(LexError::Incomplete) => true,
+            Ok(e) => matches!(lexer::split_words(&e.line, &BTreeMap::new()), Err(LexError::UnterminatedQuote)),
+            Err(_) => false,
+        }
+    }
+
+    /// Runs one console entry (a line, or several lines for a heredoc).
+    /// A streaming command still running is interrupted first.
+    pub fn run_line(&mut self, input: &str) -> Run {
+        if self.stream.is_some() {
+            let _ = self.interrupt();
+        }
+        if !input.trim().is_empty() {
+            self.history.push(input.to_string());
+        }
+        let exec = crate::shell::run_entry(self, input);
+        self.finish(exec)
+    }
+
+    /// Applies an Exec: advances time, records `$?`, keeps a stream.
+    fn finish(&mut self, exec: Exec) -> Run {
+        self.cluster.advance(exec.elapsed_ms);
+        match exec.stream {
+            Some(stream) => {
+                self.stream = Some((stream, Output::default()));
+                let mut first = exec.out;
+                let more = self.poll(0);
+                first.append(more.output().clone());
+                match more {
+                    Run::Done(_) => {
+                        self.set_status(first.exit);
+                        Run::Done(first)
+                    }
+                    Run::Streaming(_) => Run::Streaming(first),
+                }
+            }
+            None => {
+                self.set_status(exec.out.exit);
+                Run::Done(exec.out)
+            }
+        }
+    }
+
+    fn set_status(&mut self, code: i32) {
+        self.env.insert("?".to_string(), code.to_string());
+    }
+
+    /// Whether a streaming command is running.
+    pub fn is_streaming(&self) -> bool {
+        self.stream.is_some()
+    }
+
+    /// Lets `ms` of virtual time pass for the running stream; returns what it printed meanwhile.
+    pub fn poll(&mut self, ms: u64) -> Run {
+        let Some((mut stream, _)) = self.stream.take() else {
+            self.cluster.advance(ms);
+            return Run::Done(Output::default());
+        };
+        let (out, done) = stream.poll(self, ms);
+        if done {
+            self.set_status(out.exit);
+            Run::Done(out)
+        } else {
+            self.stream = Some((stream, Output::default()));
+            Run::Streaming(out)
+        }
+    }
+
+    /// Ctrl+C: stops the running stream (exit 130, as a shell reports SIGINT).
+    pub fn interrupt(&mut self) -> Output {
+        let Some((mut stream, _)) = self.stream.take() else {
+            return Output::default();
+        };
+        let out = stream.stop(self, exit::SIGINT);
+        self.set_status(out.exit);
+        out
+    }
+
+    /// Runs an entry to its end: a stream without a `timeout` runs until its
+    /// pending output is drained, then gets Ctrl+C. For the REPL and the goldens.
+    pub fn run_to_end(&mut self, input: &str) -> Output {
+        match self.run_line(input) {
+            Run::Done(o) => o,
+            Run::Streaming(mut o) => {
+                if let Run::Done(more) = self.poll(0) {
+                    o.append(more);
+                    return o;
+                }
+                o.append(self.interrupt());
+                o
+            }
+        }
+    }
+
+    /// Candidates to complete the last word of `line` (Tab).
+    pub fn complete(&self, line: &str) -> Vec<String> {
+        crate::complete::candidates(self, line)
+    }
+
+    /// The cluster, to draw.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// The cluster, for the app's fault buttons.
+    pub fn cluster_mut(&mut self) -> &mut Cluster {
+        &mut self.cluster
+    }
+
+    /// The virtual filesystem.
+    pub fn vfs(&self) -> &Vfs {
+        &self.vfs
+    }
+
+    /// Entries run so far.
+    pub fn history(&self) -> &[String] {
+        &self.history
+    }
+
+    /// Sets a variable in the environment (as `export NAME=value`).
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.env.insert(name.to_string(), value.to_string());
+    }
+
+    /// The seed the console was made from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Replaces the cluster (`cluster reset`).
+    pub(crate) fn reset_cluster(&mut self, seed: u64, options: ClusterOptions) {
+        self.seed = seed;
+        self.cluster = Cluster::new(seed, options);
+        self.install_pki();
+    }
+}

@@ -1,0 +1,31 @@
+//! The console language of the etcd playground: etcdctl, etcdutl, playground commands and a small shell, with etcdctl's exact output.
+//!
+//! One [`Console`] serves the browser console, the native REPL (`etcdplay`),
+//! the golden tests and the lessons. It owns the cluster; a line goes
+//! through the shell ([`shell`]), then etcdctl's cobra-like parser
+//! ([`flags`], driven by etcdctl's own usage texts in [`spec`]), runs
+//! against the cluster while virtual time passes, and is printed by the
+//! printers ([`printers`]) byte for byte as etcdctl prints it.
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod client;
+pub mod cluster;
+pub(crate) mod commands;
+pub mod complete;
+pub mod console;
+pub(crate) mod etcdctl;
+pub(crate) mod etcdutl;
+pub mod flags;
+pub mod ids;
+pub mod output;
+pub mod playground;
+pub mod printers;
+pub mod shell;
+pub mod spec;
+pub(crate) mod stream;
+pub mod timefmt;
+pub mod vfs;
+
+pub use console::{Console, ConsoleOptions, Run};
+pub use output::Output;

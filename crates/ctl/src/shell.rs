@@ -1,0 +1,340 @@
+//! The shell around the commands: assignments, `export`, `echo`, `clear`, `history`, `sleep`, `timeout`, `ls`, `cat`, `rm`.
+//!
+//! Supported, exactly: one simple command per entry, with `'...'`, `"..."`,
+//! backslash escapes, `$VAR`/`${VAR}`/`$?`, `#` comments, `VAR=value cmd`,
+//! backslash-newline continuations and heredocs (`<<EOF`, `<<'EOF'`,
+//! `<<-EOF`) as standard input. Pipes, redirections, `;`, `&&`, subshells and
+//! command substitution are refused with a "not supported in the playground"
+//! message.
+
+pub mod lexer;
+
+use std::collections::BTreeMap;
+
+use crate::console::{Console, Exec};
+use crate::flags::parse_duration_ms;
+use crate::output::{Output, exit};
+use lexer::LexError;
+
+/// The commands the playground knows, for `help` and completion.
+pub const COMMANDS: [&str; 18] = [
+    "etcdctl", "etcdutl", "cluster", "echo", "export", "unset", "env", "clear", "history", "sleep", "timeout", "ls",
+    "cat", "rm", "pwd", "help", "true", "false",
+];
+
+const HELP: &str = "\
+etcd playground console. Supported commands:
+  etcdctl ...                 etcd's v3 client (etcdctl help)
+  etcdutl snapshot status|restore, defrag, version
+  cluster status|stop|start|restart|partition|isolate|heal|net|campaign|reset
+  echo, export, unset, env, clear, history, pwd, true, false
+  sleep DURATION              let virtual time pass (1s, 500ms, 2m)
+  timeout DURATION CMD        stop CMD after DURATION (exit 124)
+  ls [DIR], cat FILE, rm [-r] PATH   the playground's own small filesystem
+Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
+heredocs (<<EOF ... EOF). Pipes and redirections are not supported.
+";
+
+/// Runs one console entry.
+pub(crate) fn run_entry(con: &mut Console, input: &str) -> Exec {
+    let entry = match lexer::split_entry(input) {
+        Ok(e) => e,
+        Err(e) => return lex_error(e).into(),
+    };
+    let words = match lexer::split_words(&entry.line, &con.env) {
+        Ok(w) => w,
+        Err(e) => return lex_error(e).into(),
+    };
+    run_words(con, &words, entry.stdin.as_deref())
+}
+
+fn lex_error(e: LexError) -> Output {
+    match e {
+        LexError::UnterminatedQuote => {
+            Output::fail("bash: unexpected EOF while looking for matching quote\n", 2)
+        }
+        LexError::Incomplete => Output::fail("bash: warning: here-document not terminated\n", 2),
+        LexError::Unsupported(what) => {
+            Output::fail(format!("playground: {what} are not supported in the playground\n"), 2)
+        }
+    }
+}
+
+/// Runs a split command line with its standard input.
+pub(crate) fn run_words(con: &mut Console, words: &[String], stdin: Option<&str>) -> Exec {
+    // Leading NAME=value assignments.
+    let mut local: BTreeMap<String, String> = BTreeMap::new();
+    let mut i = 0;
+    while let Some((name, value)) = words.get(i).and_then(|w| assignment(w)) {
+        local.insert(name, value);
+        i += 1;
+    }
+    let words = &words[i..];
+    let Some(cmd) = words.first() else {
+        for (k, v) in local {
+            con.env.insert(k, v);
+        }
+        return Output::default().into();
+    };
+    let args = &words[1..];
+    let mut env = con.env.clone();
+    env.extend(local);
+    match cmd.as_str() {
+        "etcdctl" => crate::etcdctl::run(con, args, &env, stdin),
+        "etcdutl" => crate::etcdutl::run(con, args),
+        "cluster" => crate::playground::run(con, args),
+        "echo" => echo(args).into(),
+        "export" => export(con, args).into(),
+        "unset" => {
+            for a in args {
+                con.env.remove(a);
+            }
+            Output::default().into()
+        }
+        "env" => Output::ok(env.iter().filter(|(k, _)| *k != "?").map(|(k, v)| format!("{k}={v}\n")).collect::<String>())
+            .into(),
+        "clear" => Output { clear: true, ..Output::default() }.into(),
+        "history" => {
+            let h = con.history();
+            Output::ok(h.iter().enumerate().map(|(n, l)| format!("{:5}  {l}\n", n + 1)).collect::<String>()).into()
+        }
+        "sleep" => sleep(args),
+        "timeout" => timeout(con, args, stdin),
+        "ls" => ls(con, args).into(),
+        "cat" => cat(con, args, stdin).into(),
+        "rm" => rm(con, args).into(),
+        "pwd" => Output::ok(format!("{}\n", crate::vfs::HOME)).into(),
+        "help" => Output::ok(HELP).into(),
+        "true" | ":" => Output::default().into(),
+        "false" => Output::fail("", 1).into(),
+        "kubectl" => Output::fail(
+            "kubectl: not supported in this console yet (the playground's kubectl subset lives in its own tab)\n",
+            exit::NOT_FOUND,
+        )
+        .into(),
+        other => Output::fail(
+            format!("{other}: command not found: not supported in the playground (type 'help' for what is)\n"),
+            exit::NOT_FOUND,
+        )
+        .into(),
+    }
+}
+
+/// `NAME=value` (a shell assignment word).
+fn assignment(word: &str) -> Option<(String, String)> {
+    let (name, value) = word.split_once('=')?;
+    let ok = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    ok.then(|| (name.to_string(), value.to_string()))
+}
+
+fn echo(args: &[String]) -> Output {
+    let mut newline = true;
+    let mut escapes = false;
+    let mut rest = args;
+    while let Some(first) = rest.first() {
+        match first.as_str() {
+            "-n" => newline = false,
+            "-e" => escapes = true,
+            "-E" => escapes = false,
+            "-ne" | "-en" => {
+                newline = false;
+                escapes = true;
+            }
+            _ => break,
+        }
+        rest = &rest[1..];
+    }
+    let mut s = rest.join(" ");
+    if escapes {
+        s = s.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+    }
+    if newline {
+        s.push('\n');
+    }
+    Output::ok(s)
+}
+
+fn export(con: &mut Console, args: &[String]) -> Output {
+    if args.is_empty() || args.iter().any(|a| a == "-p") {
+        let mut out = String::new();
+        for (k, v) in &con.env {
+            if k != "?" {
+                out.push_str(&format!("declare -x {k}={v:?}\n"));
+            }
+        }
+        return Output::ok(out);
+    }
+    let mut out = Output::default();
+    for a in args {
+        match assignment(a) {
+            Some((k, v)) => {
+                con.env.insert(k, v);
+            }
+            None if a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {}
+            None => {
+                out.stderr.push_str(&format!("bash: export: `{a}': not a valid identifier\n"));
+                out.exit = 1;
+            }
+        }
+    }
+    out
+}
+
+/// coreutils' duration: a number with an optional s/m/h/d suffix, or a Go duration.
+fn shell_duration_ms(s: &str) -> Option<u64> {
+    let (num, mult) = match s.chars().last()? {
+        's' if !s.ends_with("ms") => (&s[..s.len() - 1], 1000.0),
+        'm' => (&s[..s.len() - 1], 60_000.0),
+        'h' => (&s[..s.len() - 1], 3_600_000.0),
+        'd' => (&s[..s.len() - 1], 86_400_000.0),
+        c if c.is_ascii_digit() || c == '.' => (s, 1000.0),
+        _ => return parse_duration_ms(s).ok(),
+    };
+    let v: f64 = num.parse().ok()?;
+    (v >= 0.0 && v.is_finite()).then(|| (v * mult) as u64)
+}
+
+fn sleep(args: &[String]) -> Exec {
+    let Some(d) = args.first() else {
+        return Output::fail("sleep: missing operand\nTry 'sleep --help' for more information.\n", 1).into();
+    };
+    let mut total = 0;
+    for a in args {
+        match shell_duration_ms(a) {
+            Some(ms) => total += ms,
+            None => {
+                return Output::fail(
+                    format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"),
+                    1,
+                )
+                .into();
+            }
+        }
+    }
+    let _ = d;
+    Exec::took(Output::default(), total.min(24 * 3_600_000))
+}
+
+fn timeout(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
+    let mut rest = args;
+    while rest.first().is_some_and(|a| a.starts_with('-') && a.len() > 1) {
+        rest = &rest[1..];
+    }
+    let Some(d) = rest.first() else {
+        return Output::fail("timeout: missing operand\nTry 'timeout --help' for more information.\n", 125).into();
+    };
+    let Some(limit) = shell_duration_ms(d) else {
+        return Output::fail(
+            format!("timeout: invalid time interval '{d}'\nTry 'timeout --help' for more information.\n"),
+            125,
+        )
+        .into();
+    };
+    if rest.len() < 2 {
+        return Output::fail("timeout: missing operand\nTry 'timeout --help' for more information.\n", 125).into();
+    }
+    let mut exec = run_words(con, &rest[1..], stdin);
+    if let Some(stream) = exec.stream.as_mut() {
+        stream.deadline_ms = Some(con.cluster.now_ms + limit);
+    } else if exec.elapsed_ms > limit {
+        return Exec::took(Output::fail("", exit::TIMEOUT), limit);
+    }
+    exec
+}
+
+fn ls(con: &Console, args: &[String]) -> Output {
+    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
+    let targets: Vec<String> = if paths.is_empty() { vec![".".to_string()] } else { paths.iter().map(|s| s.to_string()).collect() };
+    let mut out = Output::default();
+    for t in &targets {
+        if let Some(bytes) = con.vfs.read(t) {
+            if long {
+                out.println(format!("-rw------- 1 root root {} {t}", bytes.len()));
+            } else {
+                out.println(t);
+            }
+            continue;
+        }
+        match con.vfs.list(t) {
+            Some(names) => {
+                if targets.len() > 1 {
+                    out.println(format!("{t}:"));
+                }
+                for n in names {
+                    if long {
+                        let full = format!("{}/{}", t.trim_end_matches('/'), n.trim_end_matches('/'));
+                        let size = con.vfs.read(&full).map(|b| b.len()).unwrap_or(4096);
+                        let kind = if n.ends_with('/') { "drwx------" } else { "-rw-------" };
+                        out.println(format!("{kind} 1 root root {size} {}", n.trim_end_matches('/')));
+                    } else {
+                        out.println(n.trim_end_matches('/'));
+                    }
+                }
+            }
+            None => {
+                out.eprintln(format!("ls: cannot access '{t}': No such file or directory"));
+                out.exit = 2;
+            }
+        }
+    }
+    out
+}
+
+fn cat(con: &Console, args: &[String], stdin: Option<&str>) -> Output {
+    if args.is_empty() {
+        return Output::ok(stdin.unwrap_or(""));
+    }
+    let mut out = Output::default();
+    for a in args {
+        if con.vfs.is_dir(a) {
+            out.eprintln(format!("cat: {a}: Is a directory"));
+            out.exit = 1;
+            continue;
+        }
+        match con.vfs.read(a) {
+            Some(b) if std::str::from_utf8(b).is_ok() => out.stdout.push_str(&String::from_utf8_lossy(b)),
+            Some(b) => out.stdout.push_str(&format!("(binary file, {} bytes)\n", b.len())),
+            None => {
+                out.eprintln(format!("cat: {a}: No such file or directory"));
+                out.exit = 1;
+            }
+        }
+    }
+    out
+}
+
+fn rm(con: &mut Console, args: &[String]) -> Output {
+    let recursive = args.iter().any(|a| a.starts_with('-') && (a.contains('r') || a.contains('R')));
+    let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
+    let mut out = Output::default();
+    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if paths.is_empty() {
+        return Output::fail("rm: missing operand\nTry 'rm --help' for more information.\n", 1);
+    }
+    for p in paths {
+        if let Err(e) = con.vfs.remove(p, recursive)
+            && !(force && !con.vfs.exists(p))
+        {
+            out.eprintln(e);
+            out.exit = 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(shell_duration_ms("2"), Some(2000));
+        assert_eq!(shell_duration_ms("1s"), Some(1000));
+        assert_eq!(shell_duration_ms("500ms"), Some(500));
+        assert_eq!(shell_duration_ms("0.5"), Some(500));
+        assert_eq!(shell_duration_ms("x"), None);
+    }
+}

@@ -1,0 +1,307 @@
+//! The shell's lexer: quoting, escapes, `$VAR` expansion, `#` comments, line continuations and heredocs.
+//!
+//! A console entry is one line, or several when it carries a heredoc
+//! (`etcdctl txn <<EOF` ... `EOF`) or ends lines with a backslash:
+//!
+//! ```text
+//! etcdctl put k "a b" 'c d' \     ->  ["etcdctl", "put", "k", "a b", "c d", "--lease=$L"]
+//!   --lease="$L"   # comment           (with L expanded from the environment)
+//! ```
+
+use std::collections::BTreeMap;
+
+/// Why a line could not be split into words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LexError {
+    /// A quote was opened and never closed.
+    UnterminatedQuote,
+    /// A heredoc's terminator line never came: more input is needed.
+    Incomplete,
+    /// A shell feature the playground does not implement (pipes, redirections, ...).
+    Unsupported(String),
+}
+
+/// A console entry split into its command line and the standard input a heredoc gives it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    /// The command line, continuations joined.
+    pub line: String,
+    /// The heredoc's body (each line ending in `\n`), if the line had one.
+    pub stdin: Option<String>,
+}
+
+/// Splits an entry into its command line and heredoc body.
+///
+/// Backslash-newline joins lines; `<<WORD`, `<<'WORD'`, `<<"WORD"` and `<<-WORD`
+/// take the following lines up to a line equal to `WORD` as standard input.
+pub fn split_entry(input: &str) -> Result<Entry, LexError> {
+    let mut lines = input.split('\n');
+    let mut line = String::new();
+    for l in lines.by_ref() {
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        if let Some(head) = l.strip_suffix('\\')
+            && !head.ends_with('\\')
+        {
+            line.push_str(head);
+            continue;
+        }
+        line.push_str(l);
+        break;
+    }
+    let Some((at, word, strip_tabs)) = find_heredoc(&line) else {
+        return Ok(Entry { line, stdin: None });
+    };
+    let mut body = String::new();
+    let mut closed = false;
+    for l in lines {
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        let l = if strip_tabs { l.trim_start_matches('\t') } else { l };
+        if l == word {
+            closed = true;
+            break;
+        }
+        body.push_str(l);
+        body.push('\n');
+    }
+    if !closed {
+        return Err(LexError::Incomplete);
+    }
+    let mut rest = line[..at.0].to_string();
+    rest.push(' ');
+    rest.push_str(&line[at.1..]);
+    Ok(Entry { line: rest.trim_end().to_string(), stdin: Some(body) })
+}
+
+/// Finds an unquoted `<<WORD` in `line`: its byte span, the word, and whether it was `<<-`.
+fn find_heredoc(line: &str) -> Option<((usize, usize), String, bool)> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    let (mut sq, mut dq) = (false, false);
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\\' if !sq => i += 1,
+            b'\'' if !dq => sq = !sq,
+            b'"' if !sq => dq = !dq,
+            b'#' if !sq && !dq && (i == 0 || b[i - 1] == b' ' || b[i - 1] == b'\t') => return None,
+            b'<' if !sq && !dq && b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
+                let start = i;
+                let mut j = i + 2;
+                let strip = b.get(j) == Some(&b'-');
+                if strip {
+                    j += 1;
+                }
+                while b.get(j) == Some(&b' ') {
+                    j += 1;
+                }
+                let mut word = String::new();
+                let quote = match b.get(j) {
+                    Some(&q @ (b'\'' | b'"')) => {
+                        j += 1;
+                        Some(q)
+                    }
+                    _ => None,
+                };
+                while let Some(&ch) = b.get(j) {
+                    if Some(ch) == quote {
+                        j += 1;
+                        break;
+                    }
+                    if quote.is_none() && (ch == b' ' || ch == b'\t' || ch == b';' || ch == b'|') {
+                        break;
+                    }
+                    word.push(ch as char);
+                    j += 1;
+                }
+                if word.is_empty() {
+                    return None;
+                }
+                return Some(((start, j), word, strip));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Splits a command line into words as a POSIX shell would, expanding `$VAR`,
+/// `${VAR}` and `$?` from `env` outside single quotes.
+pub fn split_words(line: &str, env: &BTreeMap<String, String>) -> Result<Vec<String>, LexError> {
+    let chars: Vec<char> = line.chars().collect();
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            ' ' | '\t' | '\n' | '\r' => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '#' if !in_word => break,
+            '\'' => {
+                in_word = true;
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => return Err(LexError::UnterminatedQuote),
+                        Some('\'') => break,
+                        Some(&ch) => cur.push(ch),
+                    }
+                    i += 1;
+                }
+            }
+            '"' => {
+                in_word = true;
+                i += 1;
+                loop {
+                    match chars.get(i) {
+                        None => return Err(LexError::UnterminatedQuote),
+                        Some('"') => break,
+                        Some('\\') => match chars.get(i + 1) {
+                            Some(&n @ ('"' | '\\' | '$' | '`')) => {
+                                cur.push(n);
+                                i += 1;
+                            }
+                            Some('\n') => i += 1,
+                            _ => cur.push('\\'),
+                        },
+                        Some('$') => i = expand(&chars, i, env, &mut cur)?,
+                        Some('`') => return Err(unsupported("command substitution")),
+                        Some(&ch) => cur.push(ch),
+                    }
+                    i += 1;
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(&n) = chars.get(i + 1) {
+                    if n != '\n' {
+                        cur.push(n);
+                    }
+                    i += 1;
+                }
+            }
+            '$' => {
+                let before = cur.len();
+                i = expand(&chars, i, env, &mut cur)?;
+                if cur.len() > before || in_word {
+                    in_word = true;
+                } else if matches!(chars.get(i), Some(' ' | '\t') | None) {
+                    // An unset unquoted variable expands to no word at all.
+                }
+            }
+            '|' => return Err(unsupported("pipes (|)")),
+            ';' => return Err(unsupported("command lists (;)")),
+            '&' => return Err(unsupported("background jobs and && lists")),
+            '>' => return Err(unsupported("output redirection (>)")),
+            '<' => return Err(unsupported("input redirection (<); use a heredoc (<<EOF)")),
+            '`' => return Err(unsupported("command substitution")),
+            '(' | ')' => return Err(unsupported("subshells")),
+            _ => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+        i += 1;
+    }
+    if in_word {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+fn unsupported(what: &str) -> LexError {
+    LexError::Unsupported(what.to_string())
+}
+
+/// Expands the variable reference starting at `chars[i] == '$'` into `out`;
+/// returns the index of its last character.
+fn expand(chars: &[char], i: usize, env: &BTreeMap<String, String>, out: &mut String) -> Result<usize, LexError> {
+    match chars.get(i + 1) {
+        Some('{') => {
+            let mut j = i + 2;
+            let mut name = String::new();
+            while let Some(&c) = chars.get(j) {
+                if c == '}' {
+                    out.push_str(env.get(&name).map(String::as_str).unwrap_or(""));
+                    return Ok(j);
+                }
+                name.push(c);
+                j += 1;
+            }
+            Err(LexError::UnterminatedQuote)
+        }
+        Some('(') => Err(unsupported("command substitution ($(...))")),
+        Some('?') => {
+            out.push_str(env.get("?").map(String::as_str).unwrap_or("0"));
+            Ok(i + 1)
+        }
+        Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
+            let mut j = i + 1;
+            let mut name = String::new();
+            while let Some(&c) = chars.get(j) {
+                if !(c.is_ascii_alphanumeric() || c == '_') {
+                    break;
+                }
+                name.push(c);
+                j += 1;
+            }
+            out.push_str(env.get(&name).map(String::as_str).unwrap_or(""));
+            Ok(j - 1)
+        }
+        _ => {
+            out.push('$');
+            Ok(i)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        let mut env = BTreeMap::new();
+        env.insert("L".to_string(), "abc".to_string());
+        split_words(s, &env).unwrap()
+    }
+
+    #[test]
+    fn quotes_and_escapes() {
+        assert_eq!(words(r#"put k "a b" 'c  d' e\ f"#), ["put", "k", "a b", "c  d", "e f"]);
+        assert_eq!(words(r#"put k "" ''"#), ["put", "k", "", ""]);
+        assert_eq!(words(r#"echo "x\"y" 'a\b'"#), ["echo", "x\"y", "a\\b"]);
+        assert_eq!(words("a # comment"), ["a"]);
+        assert_eq!(words("a#b"), ["a#b"]);
+    }
+
+    #[test]
+    fn variables() {
+        assert_eq!(words("x $L ${L}x \"$L y\" '$L' $NONE z"), ["x", "abc", "abcx", "abc y", "$L", "z"]);
+        assert_eq!(words("--lease=$L"), ["--lease=abc"]);
+    }
+
+    #[test]
+    fn errors() {
+        let env = BTreeMap::new();
+        assert_eq!(split_words("a 'b", &env), Err(LexError::UnterminatedQuote));
+        assert!(matches!(split_words("a | b", &env), Err(LexError::Unsupported(_))));
+    }
+
+    #[test]
+    fn heredoc() {
+        let e = split_entry("etcdctl put k <<EOF\nline 1\nline 2\nEOF").unwrap();
+        assert_eq!(e.line, "etcdctl put k");
+        assert_eq!(e.stdin.as_deref(), Some("line 1\nline 2\n"));
+        assert_eq!(split_entry("etcdctl txn <<EOF\nx"), Err(LexError::Incomplete));
+        let e = split_entry("etcdctl get \\\n  foo").unwrap();
+        assert_eq!(e.line, "etcdctl get   foo");
+        let e = split_entry("cat <<'END'\n$x\nEND").unwrap();
+        assert_eq!(e.stdin.as_deref(), Some("$x\n"));
+    }
+}

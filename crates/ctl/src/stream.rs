@@ -1,0 +1,200 @@
+//! Streaming commands (watch, lease keep-alive, lock, elect): they run while virtual time passes, until cancelled, timed out or done.
+
+use mvcc::{DeleteRangeRequest, RangeRequest, StreamId, WatchResponse, prefix_end};
+
+use crate::commands::watch::print_watch;
+use crate::console::Console;
+use crate::output::{Output, exit};
+use crate::printers::Format;
+
+/// A running stream and when `timeout` ends it.
+#[derive(Debug)]
+pub(crate) struct Stream {
+    pub kind: Kind,
+    /// Virtual time at which `timeout` stops the command (exit 124).
+    pub deadline_ms: Option<u64>,
+}
+
+/// What the stream does.
+#[derive(Debug)]
+pub(crate) enum Kind {
+    /// `watch`: events of an mvcc watch stream.
+    Watch { stream: StreamId, member: usize, format: Format, hex: bool },
+    /// `watch -i` hit the end of its input.
+    Failed(Output),
+    /// `lease keep-alive`.
+    KeepAlive { lease: i64, next_ms: u64, format: Format, member: usize },
+    /// `lock` (holding or waiting) or `elect` (campaigning): a key under a session lease.
+    Hold { key: Vec<u8>, lease: i64, prefix: Vec<u8>, announced: bool, proposal: Option<String> },
+    /// `elect -l`: prints the leader's proposal whenever it changes.
+    Observe { prefix: Vec<u8>, last: Option<Vec<u8>> },
+}
+
+const STEP_MS: u64 = 100;
+
+impl Stream {
+    /// A stream without a deadline.
+    pub fn new(kind: Kind) -> Stream {
+        Stream { kind, deadline_ms: None }
+    }
+
+    /// Lets up to `ms` of virtual time pass; returns new output and whether the stream ended.
+    pub fn poll(&mut self, con: &mut Console, ms: u64) -> (Output, bool) {
+        let mut out = Output::default();
+        if let Some(done) = self.step(con, &mut out) {
+            out.exit = done;
+            return (out, true);
+        }
+        let end = con.cluster.now_ms.saturating_add(ms);
+        while con.cluster.now_ms < end {
+            if let Some(d) = self.deadline_ms
+                && con.cluster.now_ms >= d
+            {
+                break;
+            }
+            let limit = self.deadline_ms.map_or(end, |d| d.min(end));
+            let step = STEP_MS.min(limit.saturating_sub(con.cluster.now_ms)).max(1);
+            con.cluster.advance(step);
+            if let Some(done) = self.step(con, &mut out) {
+                out.exit = done;
+                return (out, true);
+            }
+        }
+        if let Some(d) = self.deadline_ms
+            && con.cluster.now_ms >= d
+        {
+            out.append(self.stop(con, exit::TIMEOUT));
+            return (out, true);
+        }
+        (out, false)
+    }
+
+    /// Ends the stream (Ctrl+C or `timeout`): releases what it holds.
+    pub fn stop(&mut self, con: &mut Console, code: i32) -> Output {
+        match &self.kind {
+            Kind::Watch { stream, .. } => {
+                let _ = con.cluster.store.watch_stream_close(*stream);
+            }
+            Kind::Hold { lease, .. } => {
+                if con.cluster.store.lease_revoke(*lease).is_ok() {
+                    con.cluster.commit();
+                }
+            }
+            _ => {}
+        }
+        Output::fail("", code)
+    }
+
+    /// One step: prints what is new; `Some(code)` when the command ended.
+    fn step(&mut self, con: &mut Console, out: &mut Output) -> Option<i32> {
+        match &mut self.kind {
+            Kind::Failed(o) => {
+                let o = std::mem::take(o);
+                let code = o.exit;
+                out.append(o);
+                Some(code)
+            }
+            Kind::Watch { stream, member, format, hex } => {
+                let responses: Vec<WatchResponse> = con.cluster.store.watch_drain(*stream).unwrap_or_default();
+                for mut r in responses {
+                    if r.created {
+                        continue;
+                    }
+                    if r.canceled {
+                        let why = if r.compact_revision > 0 {
+                            "etcdserver: mvcc: required revision has been compacted".to_string()
+                        } else {
+                            r.cancel_reason.clone()
+                        };
+                        out.stderr.push_str(&format!("watch was canceled ({why})\n"));
+                        out.stderr.push_str("Error: watch is canceled by the server\n");
+                        let _ = con.cluster.store.watch_stream_close(*stream);
+                        return Some(exit::INTERRUPTED);
+                    }
+                    let rev = r.header.revision;
+                    r.header = con.cluster.header(*member);
+                    r.header.revision = rev;
+                    out.stdout.push_str(&print_watch(&r, *format, *hex));
+                }
+                None
+            }
+            Kind::KeepAlive { lease, next_ms, format, member } => {
+                if con.cluster.now_ms < *next_ms {
+                    return None;
+                }
+                if con.cluster.leader.is_none() || !con.cluster.members[*member].up {
+                    *next_ms = con.cluster.now_ms + 500;
+                    return None;
+                }
+                let now = con.cluster.now_ms;
+                match con.cluster.store.lease_renew(*lease, now) {
+                    Ok(mut r) => {
+                        r.header = con.cluster.header(*member);
+                        out.stdout.push_str(&crate::commands::lease::keepalive_text(&r, *format));
+                        *next_ms = now + (r.ttl.max(1) as u64 * 1000 / 3).max(500);
+                        None
+                    }
+                    Err(_) => {
+                        if *format == Format::Simple {
+                            out.stdout.push_str(&format!("lease {:016x} expired or revoked.\n", *lease));
+                        }
+                        Some(exit::SUCCESS)
+                    }
+                }
+            }
+            Kind::Hold { key, lease, prefix, announced, proposal } => {
+                if *announced {
+                    return None;
+                }
+                if con.cluster.leader.is_none() {
+                    return None;
+                }
+                let req = RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
+                let kvs = con.cluster.store.range(&req).map(|r| r.kvs).unwrap_or_default();
+                let mine = kvs.iter().find(|kv| &kv.key == key).map(|kv| kv.create_revision);
+                let Some(my_rev) = mine else {
+                    // Our key is gone (lease expired): etcdctl reports the session ended.
+                    out.stderr.push_str("Error: session expired\n");
+                    return Some(exit::ERROR);
+                };
+                if kvs.iter().any(|kv| kv.create_revision < my_rev) {
+                    return None;
+                }
+                *announced = true;
+                out.stdout.push_str(&String::from_utf8_lossy(key));
+                out.stdout.push('\n');
+                match proposal {
+                    Some(p) => out.stdout.push_str(&format!("{p}\n")),
+                    None => out.stdout.push('\n'),
+                }
+                let _ = lease;
+                None
+            }
+            Kind::Observe { prefix, last } => {
+                let req = RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
+                let kvs = con.cluster.store.range(&req).map(|r| r.kvs).unwrap_or_default();
+                let first = kvs.iter().min_by_key(|kv| kv.create_revision);
+                if let Some(kv) = first {
+                    let now = Some(kv.value.clone());
+                    if *last != now {
+                        out.stdout.push_str(&format!(
+                            "{}\n{}\n",
+                            String::from_utf8_lossy(&kv.key),
+                            String::from_utf8_lossy(&kv.value)
+                        ));
+                        *last = now;
+                    }
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Deletes a key (used when `lock CMD` finishes).
+pub(crate) fn delete_key(con: &mut Console, key: &[u8]) {
+    let req = DeleteRangeRequest { key: key.to_vec(), ..Default::default() };
+    if con.cluster.store.delete_range(&req).is_ok() {
+        con.cluster.commit();
+    }
+}
