@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::confchange_types::{ConfChangeI, ConfState};
+use crate::confchange_types::{ConfChange, ConfChangeI, ConfChangeType, ConfState};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::logger::{Level, LogLine};
@@ -154,6 +154,42 @@ impl<S: Storage> RawNode<S> {
             accepted: None,
             committed_in_flight: Vec::new(),
         })
+    }
+
+    /// Starts a brand-new cluster member with the initial voters `peers`, as
+    /// etcd's `StartNode` does: the membership is written into the log as
+    /// committed `ConfChange` entries (indexes `1..=peers.len()`, term 1), so
+    /// members added later learn the whole configuration history by
+    /// replication. The first Ready persists and applies those entries.
+    /// Members joining an existing cluster start from empty storage instead
+    /// and are caught up by the leader. The storage must be empty; a founding
+    /// member that restarts and finds its storage still empty (it crashed
+    /// before persisting the first Ready) bootstraps again.
+    pub fn bootstrap(&mut self, peers: &[u64]) -> Result<()> {
+        if peers.is_empty() {
+            return Err(Error::ConfigInvalid("must provide at least one peer to Bootstrap".into()));
+        }
+        if self.raft.raft_log.last_index() != 0 {
+            return Err(Error::StoreInvalid("can't bootstrap a nonempty Storage".into()));
+        }
+        // Nothing is persisted yet: the first Ready carries the hard state.
+        self.prev_hard_state = HardState::default();
+        self.raft.become_follower(1, 0);
+        let changes: Vec<ConfChange> = peers
+            .iter()
+            .map(|&id| ConfChange { change_type: ConfChangeType::AddNode, node_id: id, context: Vec::new() })
+            .collect();
+        let ents: Vec<Entry> = changes
+            .iter()
+            .enumerate()
+            .map(|(i, cc)| Entry { term: 1, index: i as u64 + 1, ..cc.to_entry() })
+            .collect();
+        self.raft.raft_log.append(&ents);
+        self.raft.raft_log.committed = ents.len() as u64;
+        for cc in &changes {
+            self.raft.apply_conf_change(&cc.as_v2())?;
+        }
+        Ok(())
     }
 
     /// Enables the event log (`None` disables it) and logs the start line.

@@ -77,8 +77,11 @@ impl MemoryStorage {
         }
     }
 
-    /// An empty storage whose initial configuration is `cs`: how a brand-new
-    /// cluster's members start.
+    /// An empty storage whose initial configuration is `cs` (held by an
+    /// index-0 snapshot). Convenient for fixed-membership clusters; where
+    /// members may be added later, start with `MemoryStorage::new()` and
+    /// `RawNode::bootstrap` instead, so that the initial membership is in
+    /// the log a joining member replicates.
     pub fn new_with_conf_state(cs: ConfState) -> Self {
         let mut s = Self::new();
         s.snapshot.metadata.conf_state = cs;

@@ -52,6 +52,16 @@ impl Checker {
             // Committed entries never change (and are recorded for leader
             // completeness).
             let commit = r.raft_log.committed;
+            if std::env::var("RAFT_TRACE").is_ok() {
+                let log: Vec<String> = logs[i].iter().take(4).map(|e| e.to_string()).collect();
+                eprintln!(
+                    "   node {} term {} commit {} first {} log {log:?}",
+                    r.id,
+                    r.term,
+                    commit,
+                    r.raft_log.first_index()
+                );
+            }
             for e in logs[i].iter().filter(|e| e.index <= commit) {
                 match self.committed.get(&e.index) {
                     Some((t, d, _)) => assert!(

@@ -39,6 +39,8 @@ pub struct Node {
     pub applied: u64,
     /// Configuration as of `applied` (saved with snapshots).
     pub conf_state: ConfState,
+    /// A founding member (bootstraps the initial membership).
+    pub initial: bool,
 }
 
 pub struct Cluster {
@@ -54,6 +56,9 @@ pub struct Cluster {
     last_leader: u64,
     /// Ids removed from the configuration (never re-added, as in etcd).
     removed: BTreeSet<u64>,
+    /// `RAFT_TRACE=1`: print every event (to investigate a seed).
+    trace: bool,
+    initial_voters: Vec<u64>,
 }
 
 impl Cluster {
@@ -83,9 +88,11 @@ impl Cluster {
                     seed: seed.wrapping_mul(31).wrapping_add(id),
                     ..Config::default()
                 };
-                let cs = if id <= n { ConfState::from_voters(voters.clone()) } else { ConfState::default() };
-                let store = MemoryStorage::new_with_conf_state(cs.clone());
-                Node { raw: RawNode::new(&cfg, store).expect("new node"), cfg, applied: 0, conf_state: cs }
+                let mut raw = RawNode::new(&cfg, MemoryStorage::new()).expect("new node");
+                if id <= n {
+                    raw.bootstrap(&voters).expect("bootstrap");
+                }
+                Node { raw, cfg, applied: 0, conf_state: ConfState::default(), initial: id <= n }
             })
             .collect();
         Cluster {
@@ -94,6 +101,8 @@ impl Cluster {
             net: Vec::new(),
             group: vec![0; n as usize + 2],
             removed: BTreeSet::new(),
+            trace: std::env::var("RAFT_TRACE").is_ok(),
+            initial_voters: voters,
             checker: Checker::default(),
             next_prop: 0,
             stats: Stats::default(),
@@ -103,7 +112,9 @@ impl Cluster {
 
     pub fn stats(&self) -> Stats {
         let mut s = self.stats.clone();
-        s.seeds_with_commits = u64::from(self.checker.applied.len() > 1);
+        // A proposal (not just bootstrap or empty entries) was committed.
+        s.seeds_with_commits =
+            u64::from(self.checker.applied.values().any(|(_, d)| d.first() == Some(&b'p')));
         s
     }
 
@@ -114,6 +125,9 @@ impl Cluster {
     /// One random event.
     pub fn step(&mut self) {
         let r = self.rng.below(1000);
+        if self.trace {
+            eprintln!("-- event {r}");
+        }
         self.checker.touched.clear();
         match r {
             0..=349 => self.deliver_one(),
@@ -200,6 +214,9 @@ impl Cluster {
         if m.msg_type == raft::MessageType::MsgSnap {
             self.stats.snapshots_sent += 1;
         }
+        if self.trace {
+            eprintln!("deliver {m}");
+        }
         let _ = self.nodes[to].raw.step(m);
         self.checker.touched.insert(to);
     }
@@ -211,6 +228,9 @@ impl Cluster {
         }
         self.checker.touched.insert(i);
         let rd = self.nodes[i].raw.ready();
+        if self.trace {
+            eprintln!("ready {}:\n{rd}", i + 1);
+        }
         let node = &mut self.nodes[i];
         let store = node.raw.store_mut();
         if let Some(s) = &rd.snapshot {
@@ -311,12 +331,22 @@ impl Cluster {
 
     /// Crash and restart from what was persisted (unstable state is lost).
     fn restart(&mut self, i: usize) {
+        if self.trace {
+            eprintln!("restart {}", i + 1);
+        }
         self.stats.restarts += 1;
         let node = &mut self.nodes[i];
         let store = node.raw.store().clone();
         let snap_index = raft::Storage::snapshot(&store).expect("snapshot").metadata.index;
         let snap_cs = raft::Storage::snapshot(&store).expect("snapshot").metadata.conf_state;
+        let empty = raft::Storage::last_index(&store).expect("last") == 0;
         node.raw = RawNode::new(&node.cfg, store).expect("restart");
+        if empty && node.initial {
+            // Crashed before persisting anything: start over, as etcd does
+            // when it finds no WAL.
+            let voters = self.initial_voters.clone();
+            node.raw.bootstrap(&voters).expect("bootstrap");
+        }
         // The state machine restarts from the snapshot.
         node.applied = snap_index;
         node.conf_state = snap_cs;

@@ -1,0 +1,188 @@
+//! The `RawNode` API contract: the Ready/advance cycle and its obligations,
+//! errors returned for bad calls and messages, status, cloning, restart
+//! from storage and determinism.
+
+use raft::{
+    ConfChange, ConfChangeType, ConfState, Config, Error, HardState, MemoryStorage, Message, MessageType,
+    RawNode, Ready, StateRole,
+};
+
+fn single_node() -> RawNode<MemoryStorage> {
+    RawNode::new(&Config::new(1), MemoryStorage::new_with_conf_state(ConfState::from_voters([1])))
+        .expect("node")
+}
+
+/// Handles one Ready as an application must; returns it for inspection.
+fn handle(n: &mut RawNode<MemoryStorage>) -> Ready {
+    let rd = n.ready();
+    let store = n.store_mut();
+    if let Some(s) = &rd.snapshot {
+        store.apply_snapshot(s.clone()).expect("snapshot");
+    }
+    store.append(&rd.entries).expect("append");
+    if let Some(hs) = rd.hard_state {
+        store.set_hard_state(hs);
+    }
+    n.advance();
+    rd
+}
+
+#[test]
+fn ready_cycle_on_a_single_node() {
+    let mut n = single_node();
+    assert!(!n.has_ready());
+    n.campaign().expect("campaign");
+    assert!(n.has_ready());
+    let rd = handle(&mut n);
+    assert_eq!(rd.soft_state.map(|s| (s.lead, s.raft_state)), Some((1, StateRole::Leader)));
+    assert_eq!(rd.hard_state, Some(HardState { term: 1, vote: 1, commit: 1 }));
+    assert_eq!(rd.entries.len(), 1, "the leader's empty entry");
+    assert_eq!(rd.committed_entries.len(), 1, "committed in the same Ready: persist first, then apply");
+    assert!(rd.must_sync);
+    assert!(!n.has_ready(), "advance acknowledged everything");
+
+    n.propose(b"x".to_vec()).expect("propose");
+    let rd = handle(&mut n);
+    assert_eq!(rd.committed_entries.iter().map(|e| e.data.clone()).collect::<Vec<_>>(), vec![b"x".to_vec()]);
+    let st = n.status();
+    assert_eq!((st.hard_state.commit, st.applied, st.last_index), (2, 2, 2));
+    assert!(!n.has_ready());
+}
+
+#[test]
+fn must_sync_only_for_entries_term_or_vote() {
+    let mut a = single_node();
+    a.campaign().expect("campaign");
+    handle(&mut a);
+    // A follower that only learns a new commit index need not fsync.
+    let mut f =
+        RawNode::new(&Config::new(2), MemoryStorage::new_with_conf_state(ConfState::from_voters([1, 2])))
+            .expect("node");
+    let app = Message {
+        msg_type: MessageType::MsgApp,
+        from: 1,
+        to: 2,
+        term: 1,
+        entries: vec![raft::Entry { term: 1, index: 1, ..Default::default() }],
+        ..Default::default()
+    };
+    f.step(app).expect("append");
+    assert!(handle(&mut f).must_sync);
+    let hb = Message {
+        msg_type: MessageType::MsgHeartbeat,
+        from: 1,
+        to: 2,
+        term: 1,
+        commit: 1,
+        ..Default::default()
+    };
+    f.step(hb).expect("heartbeat");
+    let rd = handle(&mut f);
+    assert_eq!(rd.hard_state.map(|h| h.commit), Some(1));
+    assert!(!rd.must_sync);
+}
+
+#[test]
+fn errors_for_bad_calls_and_messages() {
+    let mut n =
+        RawNode::new(&Config::new(1), MemoryStorage::new_with_conf_state(ConfState::from_voters([1, 2, 3])))
+            .expect("node");
+    assert_eq!(n.propose(b"x".to_vec()), Err(Error::ProposalDropped), "no leader");
+    let local = Message { msg_type: MessageType::MsgHup, from: 1, to: 1, ..Default::default() };
+    assert_eq!(n.step(local), Err(Error::StepLocalMsg));
+    let stranger =
+        Message { msg_type: MessageType::MsgAppResp, from: 9, to: 1, term: 1, ..Default::default() };
+    assert_eq!(n.step(stranger), Err(Error::StepPeerNotFound));
+    let termless = Message { msg_type: MessageType::MsgVote, from: 2, to: 1, ..Default::default() };
+    assert!(matches!(n.step(termless), Err(Error::MalformedMessage(_))));
+    assert!(matches!(RawNode::new(&Config::new(0), MemoryStorage::new()), Err(Error::ConfigInvalid(_))));
+    let bad = ConfChange { change_type: ConfChangeType::RemoveNode, node_id: 1, context: Vec::new() };
+    let mut one = single_node();
+    assert!(matches!(one.apply_conf_change(&bad), Err(Error::ConfChangeInvalid(_))), "removing all voters");
+    let add = ConfChange { change_type: ConfChangeType::AddLearnerNode, node_id: 2, context: Vec::new() };
+    assert_eq!(one.apply_conf_change(&add).expect("add").learners, vec![2]);
+}
+
+#[test]
+fn status_exposes_timers_and_progress() {
+    let mut n = RawNode::new(
+        &Config { election_tick: 10, seed: 42, ..Config::new(1) },
+        MemoryStorage::new_with_conf_state(ConfState::from_voters([1, 2, 3])),
+    )
+    .expect("node");
+    let st = n.status();
+    assert!((10..20).contains(&st.randomized_election_timeout));
+    assert!(st.progress.is_empty(), "progress is the leader's view");
+    n.tick();
+    assert_eq!(n.status().election_elapsed, 1);
+    assert!(st.pre_vote && st.check_quorum, "etcd 3.5 server defaults");
+    // Win an election by hand.
+    n.campaign().expect("campaign");
+    handle(&mut n);
+    for from in [2, 3] {
+        let resp =
+            Message { msg_type: MessageType::MsgPreVoteResp, from, to: 1, term: 1, ..Default::default() };
+        let _ = n.step(resp);
+    }
+    handle(&mut n);
+    for from in [2, 3] {
+        let resp = Message { msg_type: MessageType::MsgVoteResp, from, to: 1, term: 1, ..Default::default() };
+        let _ = n.step(resp);
+    }
+    handle(&mut n);
+    let st = n.status();
+    assert_eq!(st.soft_state.raft_state, StateRole::Leader);
+    assert_eq!(st.progress.len(), 3);
+    assert!(st.progress[&2].paused, "probe sent, awaiting response");
+    assert_eq!(st.entries.len(), 1);
+    assert!(!st.has_pending_conf);
+}
+
+#[test]
+fn restart_from_storage_keeps_term_vote_commit() {
+    let mut n = single_node();
+    n.campaign().expect("campaign");
+    handle(&mut n);
+    n.propose(b"a".to_vec()).expect("propose");
+    handle(&mut n);
+    let store = n.store().clone();
+    let r = RawNode::new(&Config::new(1), store).expect("restart");
+    let st = r.status();
+    assert_eq!((st.hard_state.term, st.hard_state.vote, st.hard_state.commit), (1, 1, 2));
+    assert_eq!(st.soft_state.raft_state, StateRole::Follower);
+    assert_eq!(st.last_index, 2);
+}
+
+#[test]
+fn clones_evolve_identically() {
+    let mut a = RawNode::new(
+        &Config { seed: 7, ..Config::new(1) },
+        MemoryStorage::new_with_conf_state(ConfState::from_voters([1, 2, 3])),
+    )
+    .expect("node");
+    let mut b = a.clone();
+    let trace = |n: &mut RawNode<MemoryStorage>| {
+        let mut out = Vec::new();
+        for _ in 0..100 {
+            n.tick();
+            if n.has_ready() {
+                out.push(serde_json::to_string(&handle(n)).expect("serialize"));
+            }
+        }
+        out
+    };
+    let (ta, tb) = (trace(&mut a), trace(&mut b));
+    assert!(!ta.is_empty(), "an election started");
+    assert_eq!(ta, tb);
+}
+
+#[test]
+fn read_index_on_a_single_node_is_immediate() {
+    let mut n = single_node();
+    n.campaign().expect("campaign");
+    handle(&mut n);
+    n.read_index(b"ctx".to_vec());
+    let rd = handle(&mut n);
+    assert_eq!(rd.read_states.len(), 1);
+    assert_eq!((rd.read_states[0].index, rd.read_states[0].request_ctx.as_slice()), (1, &b"ctx"[..]));
+}
