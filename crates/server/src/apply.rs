@@ -305,3 +305,93 @@ pub(crate) fn txn_read_only(t: &mvcc::TxnRequest) -> (bool, bool) {
     let ro = walk(t, &mut ser);
     (ro, ro && ser)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::default_cluster;
+
+    fn state() -> (State, MemberConfig) {
+        let (peers, cid) = default_cluster(3);
+        let cfg = MemberConfig::new(peers[0].id, "etcd-1", cid, peers.clone(), 1);
+        (State::new(&cfg, &peers), cfg)
+    }
+
+    fn put(k: &str, v: &str) -> Op {
+        Op::Put(mvcc::PutRequest { key: k.into(), value: v.into(), ..Default::default() })
+    }
+
+    #[test]
+    fn state_round_trips_through_snapshot_bytes() {
+        let (mut s, cfg) = state();
+        let env = Env { now_ms: 0, quota_bytes: u64::MAX };
+        let mut ev = Vec::new();
+        s.apply(&put("a", "1"), None, &env, &mut ev).unwrap();
+        s.apply(&Op::LeaseGrant { id: 5, ttl: 60 }, None, &env, &mut ev).unwrap();
+        s.apply(
+            &Op::Alarm { activate: Some(true), member_id: 9, alarm: AlarmType::NoSpace },
+            None,
+            &env,
+            &mut ev,
+        )
+        .unwrap();
+        let back = State::decode(&s.encode(), &cfg).unwrap();
+        assert_eq!(back.store.current_revision(), 2);
+        assert_eq!(back.cluster, s.cluster);
+        assert_eq!(back.alarms, s.alarms);
+        assert!(back.store.lessor().lookup(5).is_some());
+        assert!(!back.store.lessor().is_primary(), "restored leases do not tick");
+        assert!(State::decode(b"garbage", &cfg).is_err());
+    }
+
+    #[test]
+    fn nospace_caps_writes_but_not_deletes() {
+        let (mut s, _) = state();
+        let env = Env { now_ms: 0, quota_bytes: u64::MAX };
+        let mut ev = Vec::new();
+        s.apply(&put("a", "1"), None, &env, &mut ev).unwrap();
+        s.apply(
+            &Op::Alarm { activate: Some(true), member_id: 1, alarm: AlarmType::NoSpace },
+            None,
+            &env,
+            &mut ev,
+        )
+        .unwrap();
+        assert_eq!(s.apply(&put("b", "1"), None, &env, &mut ev), Err(Error::NoSpace));
+        assert_eq!(s.apply(&Op::LeaseGrant { id: 1, ttl: 5 }, None, &env, &mut ev), Err(Error::NoSpace));
+        let del = Op::DeleteRange(mvcc::DeleteRangeRequest { key: b"a".to_vec(), ..Default::default() });
+        assert!(s.apply(&del, None, &env, &mut ev).is_ok());
+        assert!(matches!(ev.first(), Some(MemberEventKind::AlarmRaised { .. })));
+    }
+
+    #[test]
+    fn over_quota_a_put_is_applied_but_fails_as_in_etcd() {
+        let (mut s, _) = state();
+        let env = Env { now_ms: 0, quota_bytes: 100 };
+        let mut ev = Vec::new();
+        assert_eq!(s.apply(&put("a", "1"), None, &env, &mut ev), Err(Error::NoSpace));
+        assert_eq!(s.store.current_revision(), 2);
+    }
+
+    #[test]
+    fn read_only_txns_are_recognised() {
+        let range = |ser| {
+            mvcc::RequestOp::Range(mvcc::RangeRequest {
+                key: b"a".to_vec(),
+                serializable: ser,
+                ..Default::default()
+            })
+        };
+        let t = mvcc::TxnRequest {
+            success: vec![range(true)],
+            failure: vec![range(false)],
+            ..Default::default()
+        };
+        assert_eq!(txn_read_only(&t), (true, false));
+        let t = mvcc::TxnRequest { success: vec![range(true)], ..Default::default() };
+        assert_eq!(txn_read_only(&t), (true, true));
+        let p = mvcc::RequestOp::Put(mvcc::PutRequest { key: b"a".to_vec(), ..Default::default() });
+        let t = mvcc::TxnRequest { success: vec![range(true), p], ..Default::default() };
+        assert_eq!(txn_read_only(&t), (false, false));
+    }
+}

@@ -33,7 +33,7 @@ impl Member {
             Ok(a) => a,
             Err(e) => return self.reply(client, Err(e)),
         };
-        if self.node.status().is_learner && !learner_allowed(&req.op) {
+        if self.node.raft().is_learner && !learner_allowed(&req.op) {
             return self.reply(client, Err(Error::NotSupportedForLearner));
         }
         if let Err(e) = self.handle(client, req.op, auth) {
@@ -99,6 +99,10 @@ impl Member {
                 self.reply(client, Ok(Response::LeaseLeases(r)));
             }
             Request::Watch(w) => {
+                // etcdctl watches with `WithRequireLeader`.
+                if self.soft.lead == 0 {
+                    return Err(Error::NoLeader);
+                }
                 self.state.auth.check(auth.as_ref(), &w.key, &w.range_end, false)?;
                 self.open_watch(client, w);
             }
@@ -212,18 +216,18 @@ impl Member {
     }
 
     fn status_response(&self) -> StatusResponse {
-        let st = self.node.status();
+        let r = self.node.raft();
         StatusResponse {
             header: self.header(),
             version: SERVER_VERSION.to_string(),
             db_size: self.state.store.size() as i64,
             leader: self.soft.lead,
-            raft_index: st.hard_state.commit,
-            raft_term: st.hard_state.term,
+            raft_index: r.raft_log.committed,
+            raft_term: r.term,
             raft_applied_index: self.applied,
             errors: self.state.alarms.errors(),
             db_size_in_use: self.state.store.size_in_use() as i64,
-            is_learner: st.is_learner,
+            is_learner: r.is_learner,
             storage_version: STORAGE_VERSION.to_string(),
         }
     }
@@ -277,7 +281,7 @@ impl Member {
                 let since = self.ticks.saturating_sub(self.cfg.ms_to_ticks(5000));
                 let voters: Vec<u64> = self.state.cluster.voters().map(|v| v.id).collect();
                 let active = voters.iter().filter(|&&v| self.connected_since(v, since)).count();
-                if active.saturating_sub(1) < 1 + (voters.len() - 1) / 2 {
+                if active.saturating_sub(1) < 1 + voters.len().saturating_sub(1) / 2 {
                     return Err(Error::NotEnoughStartedMembers);
                 }
             }
@@ -295,12 +299,12 @@ impl Member {
     /// leader had then).
     pub(crate) fn check_promote(&self, id: u64, asked_at: Option<u64>) -> Result<raft::ConfChange> {
         self.state.cluster.validate(&Change::Promote(id))?;
-        let st = self.node.status();
-        let mut leader_match = st.progress.get(&self.cfg.id).map_or(0, |p| p.matched);
+        let prs = &self.node.raft().trk.progress;
+        let mut leader_match = prs.get(&self.cfg.id).map_or(0, |p| p.matched);
         if let Some(at) = asked_at {
             leader_match = leader_match.min(at.saturating_sub(1));
         }
-        let learner_match = st.progress.get(&id).map_or(0, |p| p.matched);
+        let learner_match = prs.get(&id).map_or(0, |p| p.matched);
         if (learner_match as f64) < (leader_match as f64) * 0.9 {
             return Err(Error::LearnerNotReady);
         }

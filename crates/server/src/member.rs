@@ -94,8 +94,16 @@ pub struct Member {
     pub(crate) last_snapshot_index: u64,
     pub(crate) force_snapshot: bool,
     pub(crate) removed: bool,
+    /// Election timeouts in a row without a leader (etcd's `monitorLeader`).
+    pub(crate) no_leader_count: u64,
+    /// Since when this member has had no leader.
+    pub(crate) no_leader_since: Option<u64>,
     pub(crate) out: Output,
 }
+
+/// etcd's `maxNoLeaderCnt`: leaderless election timeouts before streams
+/// that require a leader (watches) are cancelled.
+const MAX_NO_LEADER_COUNT: u64 = 3;
 
 fn raft_config(cfg: &MemberConfig, applied: u64) -> raft::Config {
     raft::Config {
@@ -186,10 +194,12 @@ impl Member {
             last_snapshot_index: snap_index,
             force_snapshot: false,
             removed: false,
+            no_leader_count: 0,
+            no_leader_since: Some(0),
             out: Output::default(),
             cfg,
         };
-        m.term = m.node.status().hard_state.term;
+        m.term = m.node.raft().term;
         m.state.store.lessor_mut().set_id_prefix((m.cfg.id & 0xffff) as u16);
         m.event(MemberEventKind::Started { bootstrapped, snapshot_index: snap_index });
         m
@@ -287,11 +297,32 @@ impl Member {
         self.expire_waiting();
         self.tick_reads();
         self.tick_leases();
+        self.monitor_leader();
         if let Some((client, _, deadline)) = self.move_leader
             && deadline <= self.ticks
         {
             self.move_leader = None;
             self.reply(client, Err(Error::TimeoutLeaderTransfer));
+        }
+    }
+
+    /// Every election timeout: after `MAX_NO_LEADER_COUNT` of them without
+    /// a leader, watch streams end with `etcdserver: no leader`; keep-alive
+    /// streams end so after the request timeout.
+    fn monitor_leader(&mut self) {
+        if self.ticks.is_multiple_of(self.cfg.election_ticks) {
+            self.no_leader_count = if self.soft.lead == 0 { self.no_leader_count + 1 } else { 0 };
+            if self.no_leader_count >= MAX_NO_LEADER_COUNT {
+                for (client, w) in std::mem::take(&mut self.watches) {
+                    let _ = self.state.store.watch_stream_close(w.stream);
+                    self.reply(client, Err(Error::NoLeader));
+                }
+            }
+        }
+        if self.no_leader_since.is_some_and(|t| t + self.cfg.request_timeout_ticks() <= self.ticks) {
+            for client in std::mem::take(&mut self.keepalives).into_keys() {
+                self.reply(client, Err(Error::NoLeader));
+            }
         }
     }
 
@@ -525,7 +556,7 @@ impl Member {
     fn on_soft_state(&mut self, ss: SoftState) {
         let old = self.soft;
         self.soft = ss;
-        let term = self.node.status().hard_state.term;
+        let term = self.node.raft().term;
         self.term = term;
         if ss.raft_state != old.raft_state {
             match ss.raft_state {
@@ -554,6 +585,7 @@ impl Member {
         }
         if ss.lead != old.lead {
             self.event(MemberEventKind::LeaderChanged { term, leader: ss.lead });
+            self.no_leader_since = if ss.lead == 0 { Some(self.ticks) } else { None };
             if ss.lead != 0 {
                 self.lead_elected_tick = self.ticks;
                 if old.lead != 0 {

@@ -146,14 +146,14 @@ impl Cluster {
         if nstarted == 1 && nmembers == 2 {
             return true;
         }
-        nstarted >= nmembers / 2 + 1
+        nstarted > nmembers / 2
     }
 
     /// etcd's `IsReadyToRemoveVotingMember`.
     pub fn ready_to_remove_voter(&self, id: u64) -> bool {
         let rest: Vec<&PeerInfo> = self.voters().filter(|m| m.id != id).collect();
         let nstarted = rest.iter().filter(|m| m.is_started()).count();
-        nstarted >= rest.len() / 2 + 1
+        nstarted > rest.len() / 2
     }
 
     /// etcd's `IsReadyToPromoteMember`: the voters after promotion, started
@@ -164,7 +164,7 @@ impl Cluster {
         if nstarted == 1 && nmembers == 2 {
             return true;
         }
-        nstarted >= nmembers / 2 + 1
+        nstarted > nmembers / 2
     }
 }
 

@@ -44,7 +44,8 @@ fn run_file(path: &Path) -> (String, String) {
 #[test]
 fn transcripts() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
     files.sort();
     let rewrite = std::env::var("REWRITE").is_ok_and(|v| v == "1");
     let mut failed = Vec::new();

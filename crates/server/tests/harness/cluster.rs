@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use server::{ClientRequest, Disk, Member, MemberConfig, MemberEvent, PeerInfo, Reply, Request, default_cluster};
+use server::{
+    ClientRequest, Disk, Member, MemberConfig, MemberEvent, PeerInfo, Reply, Request, default_cluster,
+};
 
 /// The cluster under test.
 pub struct Cluster {
@@ -126,10 +128,9 @@ impl Cluster {
         self.req_member.insert(id, num);
         match self.members.get_mut(&num) {
             Some(m) => m.request(ClientRequest { id, op, token }),
-            None => self.replies.push((
-                num,
-                Reply { id, body: server::ReplyBody::Done(Err(server::Error::Stopped)) },
-            )),
+            None => self
+                .replies
+                .push((num, Reply { id, body: server::ReplyBody::Done(Err(server::Error::Stopped)) })),
         }
         id
     }

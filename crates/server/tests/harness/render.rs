@@ -11,7 +11,14 @@ fn s(b: &[u8]) -> String {
 
 fn kv(kv: &mvcc::KeyValue) -> String {
     let lease = if kv.lease != 0 { format!(" lease={:x}", kv.lease) } else { String::new() };
-    format!("{} = {} (create={} mod={} ver={}{lease})", s(&kv.key), s(&kv.value), kv.create_revision, kv.mod_revision, kv.version)
+    format!(
+        "{} = {} (create={} mod={} ver={}{lease})",
+        s(&kv.key),
+        s(&kv.value),
+        kv.create_revision,
+        kv.mod_revision,
+        kv.version
+    )
 }
 
 /// The member's name for an ID.
@@ -25,7 +32,9 @@ pub fn name(c: &Cluster, id: u64) -> String {
 
 fn event(ev: &mvcc::Event) -> String {
     match ev.kind {
-        mvcc::EventType::Put => format!("PUT {} = {} (mod={})", s(&ev.kv.key), s(&ev.kv.value), ev.kv.mod_revision),
+        mvcc::EventType::Put => {
+            format!("PUT {} = {} (mod={})", s(&ev.kv.key), s(&ev.kv.value), ev.kv.mod_revision)
+        }
         mvcc::EventType::Delete => format!("DELETE {} (mod={})", s(&ev.kv.key), ev.kv.mod_revision),
     }
 }
@@ -115,7 +124,10 @@ pub fn reply(c: &Cluster, r: &Reply) -> Vec<String> {
         }
         Response::WatchEnded(_) => out.push(format!("{p} watch ended")),
         Response::WatchProgress(_) => out.push(format!("{p} progress requested")),
-        Response::MemberList(l) | Response::MemberRemove(l) | Response::MemberUpdate(l) | Response::MemberPromote(l) => {
+        Response::MemberList(l)
+        | Response::MemberRemove(l)
+        | Response::MemberUpdate(l)
+        | Response::MemberPromote(l) => {
             out.push(format!("{p} {} members", l.members.len()));
             for m in &l.members {
                 out.push(format!(
@@ -130,7 +142,11 @@ pub fn reply(c: &Cluster, r: &Reply) -> Vec<String> {
             }
         }
         Response::MemberAdd(a) => {
-            out.push(format!("{p} Member {} added to cluster, {} members", name(c, a.member.id), a.members.len()));
+            out.push(format!(
+                "{p} Member {} added to cluster, {} members",
+                name(c, a.member.id),
+                a.members.len()
+            ));
         }
         Response::Status(st) => out.push(format!(
             "{p} version={} leader={} term={} index={} applied={} db={} in_use={} learner={} errors={:?}",
@@ -151,20 +167,26 @@ pub fn reply(c: &Cluster, r: &Reply) -> Vec<String> {
         Response::Defrag(_) => out.push(format!("{p} Finished defragmenting etcd member")),
         Response::Alarm(a) => {
             out.push(format!("{p} {} alarms", a.alarms.len()));
-            out.extend(a.alarms.iter().map(|x| format!("  memberID:{} alarm:{}", name(c, x.member_id), x.alarm)));
+            out.extend(
+                a.alarms.iter().map(|x| format!("  memberID:{} alarm:{}", name(c, x.member_id), x.alarm)),
+            );
         }
         Response::MoveLeader(_) => out.push(format!("{p} Leadership transferred")),
         Response::Snapshot(sn) => out.push(format!("{p} snapshot {} bytes", sn.blob.len())),
         Response::Authenticate { token, .. } => out.push(format!("{p} token {token}")),
         Response::Auth { resp, .. } => out.push(match resp {
             AuthResponse::Ok => format!("{p} OK"),
-            AuthResponse::Status(st) => format!("{p} Authentication Status: {} AuthRevision: {}", st.enabled, st.auth_revision),
+            AuthResponse::Status(st) => {
+                format!("{p} Authentication Status: {} AuthRevision: {}", st.enabled, st.auth_revision)
+            }
             AuthResponse::UserGet { roles } => format!("{p} Roles: {}", roles.join(" ")),
             AuthResponse::UserList { users } => format!("{p} users: {}", users.join(" ")),
             AuthResponse::RoleList { roles } => format!("{p} roles: {}", roles.join(" ")),
             AuthResponse::RoleGet { perm } => {
-                let ps: Vec<String> =
-                    perm.iter().map(|x| format!("{} [{}, {})", x.perm_type, s(&x.key), s(&x.range_end))).collect();
+                let ps: Vec<String> = perm
+                    .iter()
+                    .map(|x| format!("{} [{}, {})", x.perm_type, s(&x.key), s(&x.range_end)))
+                    .collect();
                 format!("{p} perms: {}", ps.join("; "))
             }
         }),

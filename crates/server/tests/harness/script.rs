@@ -144,7 +144,14 @@ impl Env {
             "del" => {
                 let key = p.get(1).unwrap_or(&"").as_bytes().to_vec();
                 let range_end = if flag(args, "prefix") { mvcc::prefix_end(&key) } else { Vec::new() };
-                send(self, Request::DeleteRange(mvcc::DeleteRangeRequest { key, range_end, prev_kv: flag(args, "prev-kv") }));
+                send(
+                    self,
+                    Request::DeleteRange(mvcc::DeleteRangeRequest {
+                        key,
+                        range_end,
+                        prev_kv: flag(args, "prev-kv"),
+                    }),
+                );
             }
             "txn-cas" => {
                 // txn-cas <m> <key> <expected> <new>: if value(key) == expected then put new else get key
@@ -172,7 +179,11 @@ impl Env {
                 for _ in 0..n {
                     let c = env_c(self);
                     let before = c.replies.len();
-                    let req = mvcc::PutRequest { key: b"k".to_vec(), value: vec![b'x'; 1024], ..Default::default() };
+                    let req = mvcc::PutRequest {
+                        key: b"k".to_vec(),
+                        value: vec![b'x'; 1024],
+                        ..Default::default()
+                    };
                     c.request(m, Request::Put(req), token.clone());
                     c.stabilize();
                     if let Some((_, r)) = c.replies.get(before) {
@@ -182,13 +193,19 @@ impl Env {
                 }
                 out.push(format!("{n} puts, last: {last}"));
             }
-            "compact" => send(self, Request::Compact { revision: num(p.get(1)) as i64, physical: flag(args, "physical") }),
+            "compact" => send(
+                self,
+                Request::Compact { revision: num(p.get(1)) as i64, physical: flag(args, "physical") },
+            ),
             "lease-grant" => {
                 let id = opt(args, "id").map_or(0, lease_id);
                 send(self, Request::LeaseGrant { ttl_seconds: num(p.get(1)) as i64, id });
             }
             "lease-revoke" => send(self, Request::LeaseRevoke { id: lease_id(p.get(1).unwrap_or(&"0")) }),
-            "lease-ttl" => send(self, Request::LeaseTimeToLive { id: lease_id(p.get(1).unwrap_or(&"0")), keys: flag(args, "keys") }),
+            "lease-ttl" => send(
+                self,
+                Request::LeaseTimeToLive { id: lease_id(p.get(1).unwrap_or(&"0")), keys: flag(args, "keys") },
+            ),
             "lease-list" => send(self, Request::LeaseLeases),
             "keepalive" => send(self, Request::LeaseKeepAlive { id: lease_id(p.get(1).unwrap_or(&"0")) }),
             "cancel" => {
@@ -205,7 +222,13 @@ impl Env {
                 let key = p.get(1).unwrap_or(&"").as_bytes().to_vec();
                 let range_end = if flag(args, "prefix") { mvcc::prefix_end(&key) } else { Vec::new() };
                 let start_revision = opt(args, "rev").and_then(|x| x.parse().ok()).unwrap_or(0);
-                let w = mvcc::WatchCreateRequest { key, range_end, start_revision, prev_kv: flag(args, "prev-kv"), ..Default::default() };
+                let w = mvcc::WatchCreateRequest {
+                    key,
+                    range_end,
+                    start_revision,
+                    prev_kv: flag(args, "prev-kv"),
+                    ..Default::default()
+                };
                 send(self, Request::Watch(w));
             }
             "progress" => send(self, Request::WatchProgress { watch_request: num(p.get(1)) }),
@@ -323,7 +346,10 @@ impl Env {
                 }
             }
             "auth" => {
-                let a = |i: usize| p.get(i).map_or(String::new(), |x| if *x == "\"\"" { String::new() } else { x.to_string() });
+                let a = |i: usize| {
+                    p.get(i)
+                        .map_or(String::new(), |x| if *x == "\"\"" { String::new() } else { x.to_string() })
+                };
                 let req = match a(1).as_str() {
                     "enable" => AuthRequest::Enable,
                     "disable" => AuthRequest::Disable,
@@ -346,10 +372,18 @@ impl Env {
                             _ => PermissionType::ReadWrite,
                         };
                         let key = a(4).into_bytes();
-                        let range_end = if flag(args, "prefix") { mvcc::prefix_end(&key) } else { a(5).into_bytes() };
-                        AuthRequest::RoleGrantPermission { name: a(2), perm: Some(Permission { perm_type, key, range_end }) }
+                        let range_end =
+                            if flag(args, "prefix") { mvcc::prefix_end(&key) } else { a(5).into_bytes() };
+                        AuthRequest::RoleGrantPermission {
+                            name: a(2),
+                            perm: Some(Permission { perm_type, key, range_end }),
+                        }
                     }
-                    "revoke-perm" => AuthRequest::RoleRevokePermission { role: a(2), key: a(3).into_bytes(), range_end: a(4).into_bytes() },
+                    "revoke-perm" => AuthRequest::RoleRevokePermission {
+                        role: a(2),
+                        key: a(3).into_bytes(),
+                        range_end: a(4).into_bytes(),
+                    },
                     other => return format!("unknown auth command {other}"),
                 };
                 send(self, Request::Auth(req));
@@ -357,7 +391,8 @@ impl Env {
             "events" => {
                 let kinds: Vec<&str> = p.clone();
                 let c = self.c.as_ref();
-                let evs = c.map(|c| c.events[self.events_seen.min(c.events.len())..].to_vec()).unwrap_or_default();
+                let evs =
+                    c.map(|c| c.events[self.events_seen.min(c.events.len())..].to_vec()).unwrap_or_default();
                 self.events_seen += evs.len();
                 for e in evs {
                     let text = format!("{:?}", e.kind);
@@ -370,7 +405,12 @@ impl Env {
             }
             "disk" => {
                 let c = self.c();
-                let d = c.members.get(&m).map(|x| x.disk().clone()).or_else(|| c.down.get(&m).cloned()).unwrap_or_default();
+                let d = c
+                    .members
+                    .get(&m)
+                    .map(|x| x.disk().clone())
+                    .or_else(|| c.down.get(&m).cloned())
+                    .unwrap_or_default();
                 let ents: Vec<u64> = d.entries().iter().map(|e| e.index).collect();
                 let (lo, hi) = (ents.first().copied().unwrap_or(0), ents.last().copied().unwrap_or(0));
                 out.push(format!(
@@ -388,7 +428,13 @@ impl Env {
                     let st = x.status();
                     out.push(format!(
                         "etcd-{n}: {:?} term={} commit={} applied={} rev={} snap={} first_index={}",
-                        st.raft.soft_state.raft_state, st.term, st.commit, st.applied, st.revision, st.last_snapshot_index, st.raft.first_index
+                        st.raft.soft_state.raft_state,
+                        st.term,
+                        st.commit,
+                        st.applied,
+                        st.revision,
+                        st.last_snapshot_index,
+                        st.raft.first_index
                     ));
                 }
             }
@@ -411,17 +457,27 @@ fn describe(k: &MemberEventKind, c: Option<&Cluster>) -> String {
     let name = |id: u64| c.map_or(format!("{id:x}"), |c| render::name(c, id));
     match k {
         MemberEventKind::BecameLeader { term } => format!("became leader at term {term}"),
-        MemberEventKind::BecameFollower { term, leader } => format!("became follower at term {term}, leader {}", name(*leader)),
-        MemberEventKind::LeaderChanged { term, leader } => format!("leader is {} at term {term}", name(*leader)),
+        MemberEventKind::BecameFollower { term, leader } => {
+            format!("became follower at term {term}, leader {}", name(*leader))
+        }
+        MemberEventKind::LeaderChanged { term, leader } => {
+            format!("leader is {} at term {term}", name(*leader))
+        }
         MemberEventKind::VoteGranted { to, term, pre_vote } => {
             format!("granted {}vote to {} at term {term}", if *pre_vote { "pre-" } else { "" }, name(*to))
         }
         MemberEventKind::MembershipChanged { what, id } => format!("{what} {}", name(*id)),
-        MemberEventKind::AlarmRaised { member_id, alarm } => format!("alarm {alarm} raised by {}", name(*member_id)),
-        MemberEventKind::AlarmCleared { member_id, alarm } => format!("alarm {alarm} of {} cleared", name(*member_id)),
+        MemberEventKind::AlarmRaised { member_id, alarm } => {
+            format!("alarm {alarm} raised by {}", name(*member_id))
+        }
+        MemberEventKind::AlarmCleared { member_id, alarm } => {
+            format!("alarm {alarm} of {} cleared", name(*member_id))
+        }
         MemberEventKind::LeaseExpired { id } => format!("lease {id:x} expired, revoke proposed"),
         MemberEventKind::LeaseRevoked { id } => format!("lease {id:x} revoked"),
-        MemberEventKind::SnapshotSent { to, index } => format!("sent snapshot at index {index} to {}", name(*to)),
+        MemberEventKind::SnapshotSent { to, index } => {
+            format!("sent snapshot at index {index} to {}", name(*to))
+        }
         other => format!("{other:?}"),
     }
 }
