@@ -33,7 +33,7 @@ impl Member {
             Ok(a) => a,
             Err(e) => return self.reply(client, Err(e)),
         };
-        if self.node.raft().is_learner && !learner_allowed(&req.op) {
+        if self.conf_state.learners.contains(&self.cfg.id) && !learner_allowed(&req.op) {
             return self.reply(client, Err(Error::NotSupportedForLearner));
         }
         if let Err(e) = self.handle(client, req.op, auth) {
@@ -216,18 +216,17 @@ impl Member {
     }
 
     fn status_response(&self) -> StatusResponse {
-        let r = self.node.raft();
         StatusResponse {
             header: self.header(),
             version: SERVER_VERSION.to_string(),
             db_size: self.state.store.size() as i64,
             leader: self.soft.lead,
-            raft_index: r.raft_log.committed,
-            raft_term: r.term,
+            raft_index: self.commit,
+            raft_term: self.term,
             raft_applied_index: self.applied,
             errors: self.state.alarms.errors(),
             db_size_in_use: self.state.store.size_in_use() as i64,
-            is_learner: r.is_learner,
+            is_learner: self.conf_state.learners.contains(&self.cfg.id),
             storage_version: STORAGE_VERSION.to_string(),
         }
     }
@@ -299,7 +298,7 @@ impl Member {
     /// leader had then).
     pub(crate) fn check_promote(&self, id: u64, asked_at: Option<u64>) -> Result<raft::ConfChange> {
         self.state.cluster.validate(&Change::Promote(id))?;
-        let prs = &self.node.raft().trk.progress;
+        let prs = &self.node.status().progress;
         let mut leader_match = prs.get(&self.cfg.id).map_or(0, |p| p.matched);
         if let Some(at) = asked_at {
             leader_match = leader_match.min(at.saturating_sub(1));

@@ -199,7 +199,7 @@ impl Member {
             out: Output::default(),
             cfg,
         };
-        m.term = m.node.raft().term;
+        m.term = m.disk.hard_state.term;
         m.state.store.lessor_mut().set_id_prefix((m.cfg.id & 0xffff) as u16);
         m.event(MemberEventKind::Started { bootstrapped, snapshot_index: snap_index });
         m
@@ -492,6 +492,9 @@ impl Member {
 
     fn handle_ready(&mut self) {
         let rd = self.node.ready();
+        if let Some(hs) = rd.hard_state {
+            self.term = hs.term;
+        }
         if let Some(ss) = rd.soft_state {
             self.on_soft_state(ss);
         }
@@ -556,8 +559,7 @@ impl Member {
     fn on_soft_state(&mut self, ss: SoftState) {
         let old = self.soft;
         self.soft = ss;
-        let term = self.node.raft().term;
-        self.term = term;
+        let term = self.term;
         if ss.raft_state != old.raft_state {
             match ss.raft_state {
                 StateRole::Leader => {
