@@ -376,8 +376,9 @@ impl Member {
     /// Proposes an operation for `client` (None: internal, nobody waits).
     pub(crate) fn propose(&mut self, client: Option<(u64, WaitKind)>, op: Op, auth: Option<AuthInfo>) -> u64 {
         let id = self.next_id();
+        let size = request_bytes(&op);
         let data = serde_json::to_vec(&Proposal { id, auth, op }).unwrap_or_default();
-        if data.len() as u64 > self.cfg.max_request_bytes {
+        if size > self.cfg.max_request_bytes {
             if let Some((c, _)) = client {
                 self.reply(c, Err(Error::RequestTooLarge));
             }
@@ -765,6 +766,32 @@ impl Member {
             return;
         }
         self.dispatch(req);
+    }
+}
+
+/// The size etcd compares with `--max-request-bytes`: roughly the
+/// protobuf encoding (keys and values plus a little framing), not our JSON.
+fn request_bytes(op: &Op) -> u64 {
+    fn txn(t: &mvcc::TxnRequest) -> u64 {
+        let ops: u64 = t
+            .success
+            .iter()
+            .chain(&t.failure)
+            .map(|op| match op {
+                mvcc::RequestOp::Range(r) => (r.key.len() + r.range_end.len()) as u64 + 8,
+                mvcc::RequestOp::Put(p) => (p.key.len() + p.value.len()) as u64 + 8,
+                mvcc::RequestOp::DeleteRange(d) => (d.key.len() + d.range_end.len()) as u64 + 8,
+                mvcc::RequestOp::Txn(n) => txn(n),
+            })
+            .sum();
+        let cmps: u64 = t.compare.iter().map(|c| (c.key.len() + c.range_end.len()) as u64 + 16).sum();
+        ops + cmps + 8
+    }
+    16 + match op {
+        Op::Put(p) => (p.key.len() + p.value.len()) as u64,
+        Op::DeleteRange(d) => (d.key.len() + d.range_end.len()) as u64,
+        Op::Txn(t) => txn(t),
+        _ => 64,
     }
 }
 
