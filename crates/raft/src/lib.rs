@@ -4,8 +4,10 @@
 //! is ticks and each node draws its election timeouts from a seeded
 //! generator, so a whole cluster replays exactly from a seed.
 //!
-//! Code map: `raft.rs` (state, roles, common step), `step_leader.rs` /
-//! `step_candidate.rs` / `step_follower.rs` (per-role handling), `log.rs` +
+//! Code map: `raft.rs` (state, roles, timers, common step) with `raft/`
+//! (elections, replication, snapshots, membership, read index),
+//! `step_leader.rs` / `step_candidate.rs` / `step_follower.rs` (per-role
+//! handling), `log.rs` +
 //! `log_unstable.rs` (the log), `storage.rs` (the `Storage` trait and
 //! `MemoryStorage`), `tracker/` (progress, inflights), `quorum/` (majority
 //! and joint quorums), `confchange.rs` (membership changes), `read_only.rs`
