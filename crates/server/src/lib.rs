@@ -14,7 +14,7 @@
 //! ```
 //!
 //! Code map: [`config`] (configuration, IDs), [`request`] / [`response`]
-//! (the RPCs), [`error`] (etcd's texts), [`member`] (the event loop),
+//! (the RPCs), [`error`] (etcd's texts), [`member`] (the member and its requests' life cycle), `ready.rs` (the raft loop),
 //! `apply.rs` (the replicated state machine), `read_index.rs`, `lease.rs`,
 //! `watch.rs`, [`quota`] (alarms), [`auth`], [`membership`], [`disk`],
 //! [`backup`] (snapshot save and restore), [`events`], [`status`].
@@ -33,6 +33,7 @@ pub mod member;
 pub mod membership;
 pub mod quota;
 mod read_index;
+mod ready;
 pub mod request;
 pub mod response;
 pub mod status;
