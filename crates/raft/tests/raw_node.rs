@@ -186,3 +186,129 @@ fn read_index_on_a_single_node_is_immediate() {
     assert_eq!(rd.read_states.len(), 1);
     assert_eq!((rd.read_states[0].index, rd.read_states[0].request_ctx.as_slice()), (1, &b"ctx"[..]));
 }
+
+/// A bootstrapped cluster driven by hand: `deliver` filters which
+/// messages arrive.
+struct Cluster {
+    nodes: Vec<RawNode<MemoryStorage>>,
+    queue: Vec<Message>,
+}
+
+impl Cluster {
+    fn new(n: u64, cfg: impl Fn(u64) -> Config) -> Self {
+        let ids: Vec<u64> = (1..=n).collect();
+        let nodes = ids
+            .iter()
+            .map(|&id| {
+                let mut r = RawNode::new(&cfg(id), MemoryStorage::new()).expect("node");
+                r.bootstrap(&ids).expect("bootstrap");
+                r
+            })
+            .collect();
+        let mut c = Cluster { nodes, queue: Vec::new() };
+        c.run(|_| true);
+        c.nodes[0].campaign().expect("campaign");
+        c.run(|_| true);
+        c
+    }
+
+    /// Handles Readies and delivers the messages `keep` accepts, until quiet.
+    fn run(&mut self, keep: impl Fn(&Message) -> bool) -> Vec<Message> {
+        let mut delivered = Vec::new();
+        loop {
+            for n in self.nodes.iter_mut() {
+                if n.has_ready() {
+                    let rd = n.ready();
+                    let store = n.store_mut();
+                    if let Some(s) = &rd.snapshot {
+                        store.apply_snapshot(s.clone()).expect("snapshot");
+                    }
+                    store.append(&rd.entries).expect("append");
+                    if let Some(hs) = rd.hard_state {
+                        store.set_hard_state(hs);
+                    }
+                    for e in &rd.committed_entries {
+                        if e.entry_type != raft::EntryType::EntryNormal {
+                            let cc = raft::decode_conf_change(e).expect("cc");
+                            n.apply_conf_change(&cc).expect("apply");
+                        }
+                    }
+                    self.queue.extend(rd.messages);
+                    n.advance();
+                }
+            }
+            let msgs: Vec<Message> =
+                std::mem::take(&mut self.queue).into_iter().filter(|m| keep(m)).collect();
+            if msgs.is_empty() {
+                return delivered;
+            }
+            for m in msgs {
+                delivered.push(m.clone());
+                let _ = self.nodes[m.to as usize - 1].step(m);
+            }
+        }
+    }
+}
+
+#[test]
+fn snapshot_status_reports_move_the_follower_out_of_snapshot_state() {
+    let mut c = Cluster::new(3, |id| Config { pre_vote: false, ..Config::new(id) });
+    for i in 0..5 {
+        c.nodes[0].propose(vec![i]).expect("propose");
+    }
+    c.run(|m| m.to != 3 && m.from != 3);
+    let st = c.nodes[0].status();
+    let applied = st.applied;
+    let store = c.nodes[0].store_mut();
+    // The snapshot records the configuration as of `applied`.
+    store.create_snapshot(applied, Some(st.conf_state), Vec::new()).expect("snapshot");
+    store.compact(applied).expect("compact");
+    // 3 is probed, rejects, and is sent a snapshot, which we lose.
+    c.nodes[0].tick();
+    let sent = c.run(|m| m.msg_type != MessageType::MsgSnap);
+    assert!(sent.iter().any(|m| m.msg_type == MessageType::MsgAppResp && m.reject && m.from == 3));
+    let pr = c.nodes[0].status().progress[&3].clone();
+    assert_eq!((pr.state, pr.pending_snapshot, pr.paused), (raft::ProgressState::Snapshot, applied, true));
+    c.nodes[0].report_snapshot(3, raft::SnapshotStatus::Failure);
+    let pr = c.nodes[0].status().progress[&3].clone();
+    assert_eq!((pr.state, pr.pending_snapshot, pr.paused), (raft::ProgressState::Probe, 0, true));
+    // The next heartbeat response resumes probing; this time the snapshot
+    // arrives and the follower catches up.
+    c.nodes[0].tick();
+    c.run(|_| true);
+    let st3 = c.nodes[2].status();
+    assert_eq!(st3.hard_state.commit, c.nodes[0].status().hard_state.commit);
+    assert_eq!(c.nodes[0].status().progress[&3].state, raft::ProgressState::Replicate);
+}
+
+#[test]
+fn appends_respect_max_size_per_msg() {
+    let mut c = Cluster::new(3, |id| Config { max_size_per_msg: 1, pre_vote: false, ..Config::new(id) });
+    for i in 0..6 {
+        c.nodes[0].propose(vec![i; 10]).expect("propose");
+    }
+    c.run(|m| m.to != 3 && m.from != 3);
+    // 3 catches up: every append carries a single entry (the size limit
+    // always lets one entry through).
+    c.nodes[0].tick();
+    let sent = c.run(|_| true);
+    let apps: Vec<&Message> =
+        sent.iter().filter(|m| m.msg_type == MessageType::MsgApp && m.to == 3).collect();
+    assert!(apps.iter().all(|m| m.entries.len() <= 1), "{apps:?}");
+    assert!(apps.iter().filter(|m| !m.entries.is_empty()).count() >= 6);
+    assert_eq!(c.nodes[2].status().last_index, c.nodes[0].status().last_index);
+}
+
+#[test]
+fn bootstrap_writes_the_membership_into_the_log() {
+    let mut n = RawNode::new(&Config::new(1), MemoryStorage::new()).expect("node");
+    n.bootstrap(&[1, 2, 3]).expect("bootstrap");
+    let rd = n.ready();
+    assert_eq!(rd.entries.len(), 3);
+    assert_eq!(rd.committed_entries.len(), 3);
+    assert_eq!(rd.hard_state, Some(HardState { term: 1, vote: 0, commit: 3 }));
+    assert_eq!(n.status().conf_state.voters, vec![1, 2, 3]);
+    assert!(matches!(n.bootstrap(&[1]), Err(Error::StoreInvalid(_))), "storage not empty");
+    let mut m = RawNode::new(&Config::new(1), MemoryStorage::new()).expect("node");
+    assert!(matches!(m.bootstrap(&[]), Err(Error::ConfigInvalid(_))));
+}
