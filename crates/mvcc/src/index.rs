@@ -170,19 +170,13 @@ impl TreeIndex {
 
     /// An estimate of the heap bytes held, from lengths and capacities.
     pub fn heap_bytes(&self) -> usize {
-        use crate::key_index::{Generation, RevEntry};
+        use crate::key_index::Generation;
         // A B-tree node holds up to 11 entries; assume two thirds full.
         let per_entry_node = (std::mem::size_of::<Vec<u8>>() + std::mem::size_of::<KeyIndex>()) * 3 / 2;
         self.keys
             .iter()
             .map(|(k, ki)| {
-                let revs: usize = ki
-                    .generations()
-                    .map(|g| {
-                        g.revs.capacity() * std::mem::size_of::<RevEntry>()
-                            + g.revs.iter().map(|e| e.value.capacity()).sum::<usize>()
-                    })
-                    .sum();
+                let revs: usize = ki.generations().map(|g| g.revs.heap_bytes()).sum();
                 per_entry_node + k.capacity() + ki.past.capacity() * std::mem::size_of::<Generation>() + revs
             })
             .sum()

@@ -64,6 +64,109 @@ pub struct RevEntry {
     pub lease: i64,
 }
 
+/// A generation's revisions, oldest first. The newest is kept inline, so
+/// reading a key's current value follows no extra pointer and a key with
+/// a single revision allocates nothing for it.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Revs {
+    older: Vec<RevEntry>,
+    newest: Option<RevEntry>,
+}
+
+impl Revs {
+    /// How many revisions there are.
+    pub fn len(&self) -> usize {
+        self.older.len() + usize::from(self.newest.is_some())
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.newest.is_none()
+    }
+
+    /// The oldest.
+    pub fn first(&self) -> Option<&RevEntry> {
+        self.older.first().or(self.newest.as_ref())
+    }
+
+    /// The newest.
+    pub fn last(&self) -> Option<&RevEntry> {
+        self.newest.as_ref()
+    }
+
+    /// Oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &RevEntry> + '_ {
+        self.older.iter().chain(self.newest.iter())
+    }
+
+    /// Appends a newer revision.
+    pub fn push(&mut self, e: RevEntry) {
+        if let Some(prev) = self.newest.replace(e) {
+            self.older.push(prev);
+        }
+    }
+
+    /// How many revisions, from the oldest, satisfy `pred` (which must be
+    /// true for a prefix and false after it).
+    pub fn partition_point(&self, pred: impl Fn(&RevEntry) -> bool) -> usize {
+        let n = self.older.partition_point(&pred);
+        if n == self.older.len() && self.newest.as_ref().is_some_and(&pred) { n + 1 } else { n }
+    }
+
+    /// Removes the `n` oldest revisions and gives back spare room.
+    pub fn drain_front(&mut self, n: usize) {
+        if n > self.older.len() {
+            self.older.clear();
+            self.newest = None;
+        } else {
+            self.older.drain(..n);
+        }
+        if self.older.capacity() > 2 * self.older.len() {
+            self.older.shrink_to_fit();
+        }
+    }
+
+    /// Heap bytes held, values included.
+    pub fn heap_bytes(&self) -> usize {
+        self.older.capacity() * std::mem::size_of::<RevEntry>()
+            + self.iter().map(|e| e.value.capacity()).sum::<usize>()
+    }
+}
+
+impl From<Vec<RevEntry>> for Revs {
+    fn from(mut older: Vec<RevEntry>) -> Self {
+        let newest = older.pop();
+        Revs { older, newest }
+    }
+}
+
+impl std::ops::Index<usize> for Revs {
+    type Output = RevEntry;
+
+    fn index(&self, i: usize) -> &RevEntry {
+        match self.older.get(i) {
+            Some(e) => e,
+            None => {
+                assert!(i == self.older.len(), "revision {i} out of bounds");
+                self.newest.as_ref().expect("revision out of bounds")
+            }
+        }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Revs {
+    fn index_mut(&mut self, i: usize) -> &mut RevEntry {
+        let n = self.older.len();
+        match self.older.get_mut(i) {
+            Some(e) => e,
+            None => {
+                assert!(i == n, "revision {i} out of bounds");
+                self.newest.as_mut().expect("revision out of bounds")
+            }
+        }
+    }
+}
+
 /// The revisions of one life of a key, from creation to deletion.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Generation {
@@ -74,7 +177,7 @@ pub struct Generation {
     pub created: Revision,
     /// Retained revisions, oldest first. In every generation but the last,
     /// the last entry is the tombstone.
-    pub revs: Vec<RevEntry>,
+    pub revs: Revs,
 }
 
 impl Generation {
@@ -187,9 +290,6 @@ impl KeyIndex {
         let g = &mut self.live;
         if g.revs.is_empty() {
             g.created = rev;
-            // Most keys keep one revision: do not let the first push
-            // allocate room for four.
-            g.revs.reserve_exact(1);
         }
         g.revs.push(RevEntry { rev, value, lease });
         g.ver += 1;
@@ -303,11 +403,7 @@ impl KeyIndex {
             for i in 0..idx {
                 removed(self.view(gi, i));
             }
-            let revs = &mut self.generation_mut(gi).revs;
-            revs.drain(..idx);
-            if revs.capacity() > 2 * revs.len() {
-                revs.shrink_to_fit();
-            }
+            self.generation_mut(gi).revs.drain_front(idx);
         }
         self.past.drain(..gi);
         self.is_empty()
@@ -453,6 +549,23 @@ mod tests {
         live.put(r(7), vec![], 0);
         assert_eq!(live.keep(9), Some(r(7)));
         assert_eq!(live.keep(6), None);
+    }
+
+    #[test]
+    fn revs_keep_the_newest_inline() {
+        let e = |m| RevEntry { rev: r(m), value: vec![], lease: 0 };
+        let mut revs = Revs::default();
+        assert_eq!((revs.len(), revs.first(), revs.partition_point(|_| true)), (0, None, 0));
+        revs.push(e(1));
+        assert_eq!((revs.len(), revs.first(), revs.last()), (1, Some(&e(1)), Some(&e(1))));
+        revs.push(e(2));
+        revs.push(e(3));
+        assert_eq!(revs.partition_point(|x| x.rev.main <= 2), 2);
+        assert_eq!(revs.partition_point(|x| x.rev.main <= 3), 3);
+        assert_eq!(revs[2], e(3));
+        revs.drain_front(2);
+        assert_eq!(revs.iter().cloned().collect::<Vec<_>>(), vec![e(3)]);
+        assert_eq!(Revs::from(vec![e(1), e(2)]).iter().count(), 2);
     }
 
     #[test]

@@ -165,7 +165,7 @@ fn build(p: Payload, config: StoreConfig) -> Result<Store> {
             if let Some(last) = revs.last() {
                 modified = last.rev;
             }
-            gens.push(Generation { ver, created, revs });
+            gens.push(Generation { ver, created, revs: revs.into() });
         }
         let live = gens.pop().ok_or_else(|| corrupt("key with no generation"))?;
         let ki = KeyIndex { modified, past: gens, live };
