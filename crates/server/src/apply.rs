@@ -23,14 +23,20 @@ pub(crate) struct State {
     pub(crate) alarms: Alarms,
 }
 
-/// The state as bytes, inside a raft snapshot.
+/// The state as bytes, inside a raft snapshot: the MVCC snapshot as is
+/// (it is sealed with its own sha256), then the rest as JSON.
+///
+/// ```text
+/// | "etcd-play-state\n" | store length (u64 BE) | store bytes | JSON {cluster, auth, alarms} |
+/// ```
 #[derive(Serialize, Deserialize)]
 struct Image {
-    store: Vec<u8>,
     cluster: Cluster,
     auth: AuthStore,
     alarms: Alarms,
 }
+
+const IMAGE_MAGIC: &[u8] = b"etcd-play-state\n";
 
 impl State {
     /// A new cluster's state: an empty store and the initial members.
@@ -42,20 +48,28 @@ impl State {
 
     /// Serializes the state for a raft snapshot.
     pub(crate) fn encode(&self) -> Vec<u8> {
-        let img = Image {
-            store: self.store.snapshot(),
-            cluster: self.cluster.clone(),
-            auth: self.auth.clone(),
-            alarms: self.alarms.clone(),
-        };
-        serde_json::to_vec(&img).unwrap_or_default()
+        let store = self.store.snapshot();
+        let img =
+            Image { cluster: self.cluster.clone(), auth: self.auth.clone(), alarms: self.alarms.clone() };
+        let mut out = IMAGE_MAGIC.to_vec();
+        out.extend_from_slice(&(store.len() as u64).to_be_bytes());
+        out.extend_from_slice(&store);
+        out.extend_from_slice(&serde_json::to_vec(&img).unwrap_or_default());
+        out
     }
 
     /// Rebuilds the state from a raft snapshot's bytes.
     pub(crate) fn decode(bytes: &[u8], cfg: &MemberConfig) -> Result<State> {
-        let img: Image = serde_json::from_slice(bytes)
-            .map_err(|e| Error::Snapshot(format!("snapshot: corrupt state: {e}")))?;
-        let mut store = mvcc::Store::restore(&img.store, cfg.store_config())?;
+        let bad = |what: &str| Error::Snapshot(format!("snapshot: corrupt state: {what}"));
+        let rest = bytes.strip_prefix(IMAGE_MAGIC).ok_or_else(|| bad("bad magic"))?;
+        let (len, rest) = rest.split_first_chunk::<8>().ok_or_else(|| bad("truncated"))?;
+        let len = usize::try_from(u64::from_be_bytes(*len)).map_err(|_| bad("length"))?;
+        if rest.len() < len {
+            return Err(bad("truncated store"));
+        }
+        let (store, json) = rest.split_at(len);
+        let img: Image = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
+        let mut store = mvcc::Store::restore(store, cfg.store_config())?;
         store.lessor_mut().demote();
         Ok(State { store, cluster: img.cluster, auth: img.auth, alarms: img.alarms })
     }

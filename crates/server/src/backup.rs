@@ -159,12 +159,12 @@ pub fn restore_disks(snapshot: &[u8], opts: RestoreOptions) -> Result<Vec<(PeerI
         store.lessor_mut().demote();
         let state =
             State { store, cluster: Cluster::new(&peers), auth: b.auth.clone(), alarms: Alarms::default() };
-        let snap = bootstrap_snapshot(&cfg, &state);
+        let snap = bootstrap_snapshot(&cfg, state);
         let mut disk = Disk {
             identity: Some(DiskIdentity { id: p.id, name: p.name.clone(), cluster_id: cid }),
             ..Disk::default()
         };
-        disk.install_snapshot(&snap);
+        disk.install_snapshot(snap);
         disk.hard_state = raft::HardState { term: 1, vote: 0, commit: 1 };
         out.push((p.clone(), disk));
     }

@@ -4,16 +4,20 @@
 //! `Disk`; a restart rebuilds everything from the snapshot and the log.
 //!
 //! ```text
-//! snapshot (index 40, term 3, conf state, state machine bytes)
+//! snapshot (index 40, term 3, conf state, the state machine at 40)
 //! WAL:  hard state {term 5, vote 2, commit 47}
 //!       entries 36 37 38 ... 47 48       (35 and before: compacted away)
 //! restart: state <- snapshot; raft log <- entries after 40;
 //!          committed 41..=47 are applied again.
 //! ```
 
+use std::sync::{Arc, OnceLock};
+
 use serde::{Deserialize, Serialize};
 
-use raft::{ConfState, Entry, HardState, MemoryStorage, Snapshot};
+use raft::{ConfState, Entry, HardState, MemoryStorage, Snapshot, SnapshotMetadata};
+
+use crate::apply::State;
 
 /// Who this disk belongs to: written once, when the member bootstraps.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,14 +30,42 @@ pub struct DiskIdentity {
     pub cluster_id: u64,
 }
 
+/// A snapshot file: its metadata and the state machine as of its index.
+/// The state is shared, not copied, and serialized only when it is sent to
+/// a follower (once; the bytes are kept).
+#[derive(Clone, Debug)]
+pub(crate) struct SnapshotFile {
+    pub(crate) meta: SnapshotMetadata,
+    pub(crate) state: Arc<State>,
+    bytes: Arc<OnceLock<Vec<u8>>>,
+}
+
+impl SnapshotFile {
+    /// A snapshot file holding `state` at `meta.index`.
+    pub(crate) fn new(meta: SnapshotMetadata, state: State) -> Self {
+        SnapshotFile { meta, state: Arc::new(state), bytes: Arc::new(OnceLock::new()) }
+    }
+
+    /// The file's bytes, as a raft snapshot carries them.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.bytes.get_or_init(|| self.state.encode())
+    }
+
+    /// The raft snapshot for the raft storage, without the bytes (they are
+    /// filled in when the snapshot is sent).
+    pub(crate) fn raft_snapshot(&self) -> Snapshot {
+        Snapshot { data: Vec::new(), metadata: self.meta.clone() }
+    }
+}
+
 /// Everything that survives a crash: identity, WAL (hard state + entries),
 /// raft snapshot (which carries the state machine).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct Disk {
     pub(crate) identity: Option<DiskIdentity>,
     pub(crate) hard_state: HardState,
     pub(crate) entries: Vec<Entry>,
-    pub(crate) snapshot: Option<Snapshot>,
+    pub(crate) snapshot: Option<SnapshotFile>,
     /// How many times a member started from this disk.
     pub(crate) boots: u64,
 }
@@ -47,7 +79,7 @@ impl Disk {
     /// Bytes on disk: WAL records and the snapshot file.
     pub fn size_bytes(&self) -> u64 {
         let wal: u64 = self.entries.iter().map(|e| e.data.len() as u64 + 24).sum();
-        let snap = self.snapshot.as_ref().map_or(0, |s| s.data.len() as u64 + 64);
+        let snap = self.snapshot.as_ref().map_or(0, |s| s.state.store.size() + 64);
         wal + snap + 32
     }
 
@@ -68,36 +100,43 @@ impl Disk {
 
     /// The index of the snapshot file (0: none).
     pub fn snapshot_index(&self) -> u64 {
-        self.snapshot.as_ref().map_or(0, |s| s.metadata.index)
+        self.snapshot.as_ref().map_or(0, |s| s.meta.index)
     }
 
     /// The conf state of the snapshot file.
     pub fn snapshot_conf_state(&self) -> Option<&ConfState> {
-        self.snapshot.as_ref().map(|s| &s.metadata.conf_state)
+        self.snapshot.as_ref().map(|s| &s.meta.conf_state)
     }
 
     /// Appends entries, replacing any conflicting suffix (as the WAL does
     /// when a new leader overwrites uncommitted entries).
     pub(crate) fn append(&mut self, ents: &[Entry]) {
         let Some(first) = ents.first() else { return };
-        self.entries.retain(|e| e.index < first.index);
+        // The WAL is contiguous: cut at the first new index.
+        let keep = match self.entries.first() {
+            Some(e0) if first.index > e0.index => {
+                usize::try_from(first.index - e0.index).unwrap_or(usize::MAX).min(self.entries.len())
+            }
+            _ => 0,
+        };
+        self.entries.truncate(keep);
         self.entries.extend_from_slice(ents);
     }
 
     /// Saves a snapshot received from the leader: it replaces the log.
-    pub(crate) fn install_snapshot(&mut self, snap: &Snapshot) {
-        if snap.metadata.index <= self.snapshot_index() {
+    pub(crate) fn install_snapshot(&mut self, snap: SnapshotFile) {
+        if snap.meta.index <= self.snapshot_index() {
             return;
         }
         self.entries.clear();
-        self.snapshot = Some(snap.clone());
+        self.snapshot = Some(snap);
     }
 
     /// Saves a snapshot this member took, then drops entries up to
     /// `compact_to` (etcd: save snap file, then compact the raft log).
-    pub(crate) fn save_snapshot(&mut self, snap: &Snapshot, compact_to: u64) {
-        if snap.metadata.index > self.snapshot_index() {
-            self.snapshot = Some(snap.clone());
+    pub(crate) fn save_snapshot(&mut self, snap: SnapshotFile, compact_to: u64) {
+        if snap.meta.index > self.snapshot_index() {
+            self.snapshot = Some(snap);
         }
         self.entries.retain(|e| e.index > compact_to);
     }
@@ -108,7 +147,7 @@ impl Disk {
         let mut s = MemoryStorage::new();
         if let Some(snap) = &self.snapshot {
             // A fresh storage accepts any snapshot with a positive index.
-            let _ = s.apply_snapshot(snap.clone());
+            let _ = s.apply_snapshot(snap.raft_snapshot());
         }
         let after = self.snapshot_index();
         let ents: Vec<Entry> = self.entries.iter().filter(|e| e.index > after).cloned().collect();
@@ -151,11 +190,10 @@ mod tests {
         let mut d = Disk::default();
         d.append(&[ent(1, 1), ent(2, 1), ent(3, 2), ent(4, 2)]);
         d.hard_state = HardState { term: 2, vote: 1, commit: 4 };
-        let mut snap = Snapshot::default();
-        snap.metadata.index = 2;
-        snap.metadata.term = 1;
-        snap.metadata.conf_state = ConfState::from_voters([1]);
-        d.save_snapshot(&snap, 1);
+        let meta = SnapshotMetadata { conf_state: ConfState::from_voters([1]), index: 2, term: 1 };
+        let (peers, cid) = crate::config::default_cluster(1);
+        let cfg = crate::config::MemberConfig::new(peers[0].id, "etcd-1", cid, peers.clone(), 0);
+        d.save_snapshot(SnapshotFile::new(meta, State::new(&cfg, &peers)), 1);
         let s = d.raft_storage();
         assert_eq!(s.first_index(), Ok(3));
         assert_eq!(s.last_index(), Ok(4));

@@ -17,7 +17,7 @@ use raft::{ConfState, MemoryStorage, RawNode, SoftState, StateRole};
 use crate::apply::{Op, Proposal, State};
 use crate::auth::AuthInfo;
 use crate::config::{InitialClusterState, MemberConfig};
-use crate::disk::{Disk, DiskIdentity};
+use crate::disk::{Disk, DiskIdentity, SnapshotFile};
 use crate::error::{Error, Result};
 use crate::events::{MemberEvent, MemberEventKind};
 use crate::read_index::PendingRead;
@@ -117,16 +117,13 @@ fn raft_config(cfg: &MemberConfig, applied: u64) -> raft::Config {
 }
 
 /// The bootstrap snapshot of a new cluster: index 1, term 1, the initial
-/// members as the configuration and an empty store as the data.
-pub(crate) fn bootstrap_snapshot(cfg: &MemberConfig, state: &State) -> raft::Snapshot {
+/// members as the configuration and an empty store as the state.
+pub(crate) fn bootstrap_snapshot(cfg: &MemberConfig, state: State) -> SnapshotFile {
     let mut cs = ConfState::default();
     for p in &cfg.initial_cluster {
         if p.is_learner { cs.learners.push(p.id) } else { cs.voters.push(p.id) }
     }
-    raft::Snapshot {
-        data: state.encode(),
-        metadata: raft::SnapshotMetadata { conf_state: cs, index: 1, term: 1 },
-    }
+    SnapshotFile::new(raft::SnapshotMetadata { conf_state: cs, index: 1, term: 1 }, state)
 }
 
 impl Member {
@@ -145,8 +142,8 @@ impl Member {
                 Some(DiskIdentity { id: cfg.id, name: cfg.name.clone(), cluster_id: cfg.cluster_id });
             if cfg.initial_cluster_state == InitialClusterState::New {
                 let state = State::new(&cfg, &cfg.initial_cluster);
-                let snap = bootstrap_snapshot(&cfg, &state);
-                disk.install_snapshot(&snap);
+                let snap = bootstrap_snapshot(&cfg, state);
+                disk.install_snapshot(snap);
                 disk.hard_state = raft::HardState { term: 1, vote: 0, commit: 1 };
             }
         }
@@ -157,15 +154,12 @@ impl Member {
         disk.boots += 1;
         let snap_index = disk.snapshot_index();
         if let Some(s) = &disk.snapshot
-            && disk.hard_state.term < s.metadata.term
+            && disk.hard_state.term < s.meta.term
         {
-            disk.hard_state.term = s.metadata.term;
+            disk.hard_state.term = s.meta.term;
         }
-        let state = disk
-            .snapshot
-            .as_ref()
-            .and_then(|s| State::decode(&s.data, &cfg).ok())
-            .unwrap_or_else(|| State::new(&cfg, &[]));
+        let mut state = disk.snapshot.as_ref().map_or_else(|| State::new(&cfg, &[]), |s| (*s.state).clone());
+        state.store.lessor_mut().demote();
         let conf_state = disk.snapshot_conf_state().cloned().unwrap_or_default();
         let node = RawNode::new(&raft_config(&cfg, snap_index), disk.raft_storage())
             .or_else(|_| RawNode::new(&raft_config(&cfg, 0), MemoryStorage::new()));

@@ -4,9 +4,10 @@
 //! proposals they are), hand read states to waiting reads, advance, and
 //! take a raft snapshot every `snapshot_count` applied entries.
 
-use raft::{MessageType, SoftState, StateRole};
+use raft::{MessageType, Snapshot, SoftState, StateRole};
 
 use crate::apply::{Env, Forwarded, Op, Proposal, State};
+use crate::disk::SnapshotFile;
 use crate::error::Result;
 use crate::events::MemberEventKind;
 use crate::member::{Member, Queued, WaitKind};
@@ -42,9 +43,12 @@ impl Member {
             self.on_soft_state(ss);
         }
         if let Some(snap) = &rd.snapshot {
-            let _ = self.node.store_mut().apply_snapshot(snap.clone());
-            self.disk.install_snapshot(snap);
+            let _ = self
+                .node
+                .store_mut()
+                .apply_snapshot(Snapshot { data: Vec::new(), metadata: snap.metadata.clone() });
             if let Ok(state) = State::decode(&snap.data, &self.cfg) {
+                self.disk.install_snapshot(SnapshotFile::new(snap.metadata.clone(), state.clone()));
                 self.state = state;
                 self.state.store.lessor_mut().set_id_prefix((self.cfg.id & 0xffff) as u16);
                 self.rewatch_all();
@@ -66,10 +70,19 @@ impl Member {
             }
         }
         let mut snaps = Vec::new();
-        for m in rd.messages {
+        let mut failed = Vec::new();
+        for mut m in rd.messages {
             match m.msg_type {
                 MessageType::MsgSnap => {
                     let index = m.snapshot.as_ref().map_or(0, |s| s.metadata.index);
+                    // The raft storage holds the snapshot without its bytes.
+                    match (&mut m.snapshot, &self.disk.snapshot) {
+                        (Some(s), Some(f)) if f.meta.index == index => s.data = f.bytes().to_vec(),
+                        _ => {
+                            failed.push(m.to);
+                            continue;
+                        }
+                    }
                     self.event(MemberEventKind::SnapshotSent { to: m.to, index });
                     snaps.push(m.to);
                 }
@@ -94,6 +107,9 @@ impl Member {
         self.node.advance();
         for to in snaps {
             self.node.report_snapshot(to, raft::SnapshotStatus::Finish);
+        }
+        for to in failed {
+            self.node.report_snapshot(to, raft::SnapshotStatus::Failure);
         }
         self.maybe_snapshot();
         self.serve_reads();
@@ -235,9 +251,9 @@ impl Member {
             return;
         }
         self.force_snapshot = false;
-        let data = self.state.encode();
         let index = self.applied;
-        let Ok(snap) = self.node.store_mut().create_snapshot(index, Some(self.conf_state.clone()), data)
+        let Ok(snap) =
+            self.node.store_mut().create_snapshot(index, Some(self.conf_state.clone()), Vec::new())
         else {
             return;
         };
@@ -245,7 +261,14 @@ impl Member {
         if compact_to > 0 {
             let _ = self.node.store_mut().compact(compact_to);
         }
-        self.disk.save_snapshot(&snap, compact_to);
+        // The snapshot keeps a copy of the state, without this member's
+        // watchers and with leases that do not tick.
+        let mut state = self.state.clone();
+        for w in self.watches.values() {
+            let _ = state.store.watch_stream_close(w.stream);
+        }
+        state.store.lessor_mut().demote();
+        self.disk.save_snapshot(SnapshotFile::new(snap.metadata, state), compact_to);
         self.last_snapshot_index = index;
         self.event(MemberEventKind::SnapshotTaken { index, compacted_to: compact_to + 1 });
     }
