@@ -170,3 +170,65 @@ pub fn restore_disks(snapshot: &[u8], opts: RestoreOptions) -> Result<Vec<(PeerI
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::default_cluster;
+
+    fn backup_of_three_keys() -> Vec<u8> {
+        let (peers, cid) = default_cluster(1);
+        let cfg = MemberConfig::new(peers[0].id, "etcd-1", cid, peers.clone(), 0);
+        let mut state = State::new(&cfg, &peers);
+        for k in ["a", "b", "c"] {
+            state
+                .store
+                .put(&mvcc::PutRequest { key: k.into(), value: b"v".to_vec(), ..Default::default() })
+                .unwrap();
+        }
+        backup(&state)
+    }
+
+    #[test]
+    fn status_and_integrity() {
+        let b = backup_of_three_keys();
+        let st = snapshot_status(&b).unwrap();
+        assert_eq!((st.revision, st.total_keys, st.total_size), (4, 3, b.len() as u64));
+        let mut bad = b.clone();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 1;
+        assert!(snapshot_status(&bad).is_err());
+        assert!(snapshot_status(b"short").is_err());
+        let opts = RestoreOptions {
+            initial_cluster: default_cluster(1).0,
+            skip_hash_check: true,
+            ..Default::default()
+        };
+        assert!(restore_disks(&bad, opts).is_err(), "a flipped byte in the JSON or the store is caught");
+    }
+
+    #[test]
+    fn restore_gives_new_ids_and_bumps_revisions() {
+        let b = backup_of_three_keys();
+        let mut peers = default_cluster(3).0;
+        for p in &mut peers {
+            p.id = 0;
+        }
+        let opts = RestoreOptions {
+            initial_cluster: peers,
+            bump_revision: 10,
+            mark_compacted: true,
+            ..Default::default()
+        };
+        let disks = restore_disks(&b, opts).unwrap();
+        assert_eq!(disks.len(), 3);
+        let ids: Vec<u64> = disks.iter().map(|(p, _)| p.id).collect();
+        assert_eq!(ids, default_cluster(3).0.iter().map(|p| p.id).collect::<Vec<_>>());
+        let (_, d) = &disks[0];
+        let state = &d.snapshot.as_ref().unwrap().state;
+        assert_eq!(state.store.current_revision(), 14);
+        assert_eq!(state.store.compacted_revision(), 14);
+        assert_eq!(state.cluster.members().len(), 3);
+        assert!(restore_disks(&b, RestoreOptions::default()).is_err(), "no members");
+    }
+}

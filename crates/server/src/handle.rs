@@ -407,3 +407,36 @@ fn simple_token_prefix(member: u64, pid: u64) -> String {
     let d = Sha256::digest([member.to_be_bytes(), pid.to_be_bytes()].concat());
     d.iter().take(16).map(|b| (if b % 52 < 26 { b'a' + b % 26 } else { b'A' + b % 26 }) as char).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_checked_like_etcd() {
+        assert!(check_urls(&["http://127.0.0.1:2380".into()]).is_ok());
+        assert!(check_urls(&["https://h:1".into(), "http://x:2".into()]).is_ok());
+        for bad in ["", "127.0.0.1:2380", "http://:2380", "http://h", "ftp://h:1", "http://h:99999"] {
+            assert_eq!(check_urls(&[bad.into()]), Err(Error::MemberBadUrls), "{bad}");
+        }
+        assert_eq!(check_urls(&[]), Err(Error::MemberBadUrls));
+    }
+
+    #[test]
+    fn tokens_are_sixteen_letters_and_deterministic() {
+        let t = simple_token_prefix(1, 2);
+        assert_eq!(t.len(), 16);
+        assert!(t.chars().all(|c| c.is_ascii_alphabetic()));
+        assert_eq!(t, simple_token_prefix(1, 2));
+        assert_ne!(t, simple_token_prefix(1, 3));
+    }
+
+    #[test]
+    fn learners_serve_only_serializable_reads_and_status() {
+        let r = mvcc::RangeRequest { key: b"a".to_vec(), ..Default::default() };
+        assert!(learner_allowed(&Request::Range { req: r.clone(), serializable: true }));
+        assert!(!learner_allowed(&Request::Range { req: r, serializable: false }));
+        assert!(learner_allowed(&Request::Status));
+        assert!(!learner_allowed(&Request::Watch(mvcc::WatchCreateRequest::default())));
+    }
+}

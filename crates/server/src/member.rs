@@ -534,3 +534,79 @@ fn request_bytes(op: &Op) -> u64 {
 fn unreachable_config(cfg: &MemberConfig) -> ! {
     panic!("raft refused a clamped configuration for member {:x}", cfg.id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::default_cluster;
+    use crate::request::Request;
+    use crate::response::ReplyBody;
+
+    fn single() -> Member {
+        let (peers, cid) = default_cluster(1);
+        let mut m = Member::start(MemberConfig::new(peers[0].id, "etcd-1", cid, peers, 7), Disk::default());
+        for _ in 0..30 {
+            m.tick();
+            m.drain();
+        }
+        assert!(m.is_leader());
+        m
+    }
+
+    fn ask(m: &mut Member, id: u64, op: Request) -> ReplyBody {
+        m.request(ClientRequest { id, op, token: None });
+        let out = m.drain();
+        out.replies.into_iter().find(|r| r.id == id).map(|r| r.body).expect("a reply")
+    }
+
+    #[test]
+    fn a_single_member_serves_writes_and_reads_with_full_headers() {
+        let mut m = single();
+        let put = mvcc::PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() };
+        let ReplyBody::Done(Ok(Response::Put(p))) = ask(&mut m, 1, Request::Put(put)) else { panic!() };
+        assert_eq!(p.header.revision, 2);
+        assert_eq!(p.header.member_id, m.id());
+        assert_eq!(p.header.cluster_id, m.config().cluster_id);
+        assert_eq!(p.header.raft_term, 2);
+        let get = Request::Range {
+            req: mvcc::RangeRequest { key: b"k".to_vec(), ..Default::default() },
+            serializable: false,
+        };
+        let ReplyBody::Done(Ok(Response::Range(r))) = ask(&mut m, 2, get) else { panic!() };
+        assert_eq!(r.kvs[0].value, b"v");
+    }
+
+    #[test]
+    fn a_crash_keeps_acknowledged_writes() {
+        let mut m = single();
+        for i in 0..120u8 {
+            let put = mvcc::PutRequest { key: vec![b'k', i], value: vec![i], ..Default::default() };
+            assert!(matches!(ask(&mut m, u64::from(i), Request::Put(put)), ReplyBody::Done(Ok(_))));
+        }
+        let cfg = m.config().clone();
+        let disk = m.into_disk();
+        assert!(disk.snapshot_index() > 100, "snapshots were taken");
+        let mut m = Member::start(cfg, disk);
+        m.drain();
+        assert_eq!(m.store().current_revision(), 121);
+        assert_eq!(m.status().applied, m.status().commit);
+    }
+
+    #[test]
+    fn unproposed_requests_fail_with_deadline_exceeded_proposed_ones_time_out() {
+        let (peers, cid) = default_cluster(3);
+        let cfg = MemberConfig::new(peers[0].id, "etcd-1", cid, peers, 1);
+        let timeout = cfg.request_timeout_ticks();
+        let mut m = Member::start(cfg, Disk::default());
+        let put = mvcc::PutRequest { key: b"k".to_vec(), ..Default::default() };
+        m.request(ClientRequest { id: 1, op: Request::Put(put), token: None });
+        let mut replies = Vec::new();
+        for _ in 0..timeout {
+            m.tick();
+            replies.extend(m.drain().replies);
+        }
+        assert_eq!(replies.len(), 1);
+        assert_eq!(replies[0].body, ReplyBody::Done(Err(Error::DeadlineExceeded)));
+        m.cancel(1);
+    }
+}
