@@ -380,10 +380,11 @@ pub(crate) fn with_id(mut cc: raft::ConfChange, pid: u64) -> raft::ConfChange {
 }
 
 /// What a learner serves (etcd's `isRPCSupportedForLearner`).
+/// (Snapshot is a stream, which learners serve too.)
 fn learner_allowed(op: &Request) -> bool {
     match op {
         Request::Range { req, serializable } => *serializable || req.serializable,
-        Request::Status | Request::MemberList | Request::MemberPromote { .. } => true,
+        Request::Status | Request::Snapshot => true,
         _ => false,
     }
 }
