@@ -36,8 +36,9 @@ const RETRY_MS: u64 = 500;
 impl Member {
     /// Starts a linearizable read.
     pub(crate) fn start_read(&mut self, client: u64, op: ReadOp, auth: Option<AuthInfo>) {
-        self.seq += 1;
-        let ctx = self.seq;
+        // The context must be unique in the cluster: the leader keys
+        // pending reads by it.
+        let ctx = self.next_id();
         self.node.read_index(ctx.to_be_bytes().to_vec());
         let retry = self.cfg.ms_to_ticks(RETRY_MS);
         self.reads.push(PendingRead {

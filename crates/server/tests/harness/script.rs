@@ -16,6 +16,8 @@ pub struct Env {
     tokens: BTreeMap<String, String>,
     backup: Vec<u8>,
     events_seen: usize,
+    /// Inside `concurrent`: send without waiting.
+    defer: bool,
 }
 
 fn opt<'a>(args: &'a [&'a str], k: &str) -> Option<&'a str> {
@@ -53,11 +55,27 @@ impl Env {
         let p = pos(args);
         let m = num(p.first());
         let send = |env: &mut Env, op: Request| {
+            let defer = env.defer;
             let c = env.c();
             c.request(m, op, token.clone());
-            c.stabilize();
+            if !defer {
+                c.stabilize();
+            }
         };
         match cmd {
+            "concurrent" => {
+                // concurrent <cmd> ; <cmd> ; ...: all sent before any is
+                // delivered.
+                self.defer = true;
+                for sub in line.trim_start_matches("concurrent").split(';') {
+                    let r = self.run(sub.trim());
+                    if r != "ok" && !r.starts_with("req ") {
+                        out.push(r);
+                    }
+                }
+                self.defer = false;
+                self.c().stabilize();
+            }
             "cluster" => {
                 let n = opt(args, "n").and_then(|x| x.parse().ok()).unwrap_or(3);
                 let snap = opt(args, "snapshot-count").and_then(|x| x.parse().ok());
