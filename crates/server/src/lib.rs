@@ -13,11 +13,22 @@
 //!                                                   committed entries, answer
 //! ```
 //!
-//! Code map: [`config`] (configuration, IDs), [`request`] / [`response`]
-//! (the RPCs), [`error`] (etcd's texts), [`member`] (the member and its requests' life cycle), `ready.rs` (the raft loop),
-//! `apply.rs` (the replicated state machine), `read_index.rs`, `lease.rs`,
-//! `watch.rs`, [`quota`] (alarms), [`auth`], [`membership`], [`disk`],
-//! [`backup`] (snapshot save and restore), [`events`], [`status`].
+//! Code map:
+//! - [`config`]: configuration, member and cluster IDs; [`request`] and
+//!   [`response`]: the RPCs; [`error`]: etcd's texts; [`events`]: the
+//!   timeline; [`status`]: what the UI draws.
+//! - [`member`]: the member, its proposals and their timeouts;
+//!   `handle.rs`: each request's checks and route (propose, read, local);
+//!   `ready.rs`: the raft loop (persist, send, apply, snapshot).
+//! - `apply.rs`: the replicated state machine; `read_index.rs`:
+//!   linearizable reads; `lease.rs`: expiry and keep-alives; `watch.rs`:
+//!   watch streams.
+//! - [`quota`] (alarms), [`auth`], [`membership`]: the replicated stores
+//!   besides MVCC; [`disk`]: WAL and snapshot files; [`backup`]: snapshot
+//!   save and restore.
+//!
+//! Invariant: a client is answered only after its entry is committed,
+//! persisted and applied; a member's own time is its tick count.
 #![deny(missing_docs)]
 
 mod apply;
