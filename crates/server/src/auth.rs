@@ -118,6 +118,14 @@ impl AuthStore {
         Ok(info)
     }
 
+    /// etcd's `requireAuthInfo`: with auth on, some user must be logged in.
+    pub fn require_user(&self, info: Option<&AuthInfo>) -> Result<()> {
+        if self.enabled && info.is_none_or(|i| i.user.is_empty()) {
+            return Err(Error::UserEmpty);
+        }
+        Ok(())
+    }
+
     /// etcd's `IsAdminPermitted`: auth disabled, or a user with the root role.
     pub fn check_admin(&self, info: Option<&AuthInfo>) -> Result<()> {
         if !self.enabled {

@@ -74,6 +74,7 @@ impl Member {
                 self.propose(Some((client, WaitKind::Reply)), Op::Compact { revision }, auth);
             }
             Request::LeaseGrant { ttl_seconds, id } => {
+                self.state.auth.require_user(auth.as_ref())?;
                 self.check_quota(quota::lease_cost())?;
                 let mut id = id;
                 while id == 0 {
@@ -82,10 +83,18 @@ impl Member {
                 self.propose(Some((client, WaitKind::Reply)), Op::LeaseGrant { id, ttl: ttl_seconds }, auth);
             }
             Request::LeaseRevoke { id } => {
+                self.state.auth.require_user(auth.as_ref())?;
                 self.propose(Some((client, WaitKind::Reply)), Op::LeaseRevoke { id }, auth);
             }
-            Request::LeaseKeepAlive { id } => self.keepalive_open(client, id),
+            Request::LeaseKeepAlive { id } => {
+                self.check_lease_keys(auth.as_ref(), &[id], true)?;
+                self.keepalive_open(client, id);
+            }
             Request::LeaseTimeToLive { id, keys } => {
+                self.state.auth.require_user(auth.as_ref())?;
+                if keys {
+                    self.check_lease_keys(auth.as_ref(), &[id], false)?;
+                }
                 if self.is_leader() {
                     let r = self.lease_ttl_local(id, keys);
                     self.reply(client, r);
@@ -95,6 +104,8 @@ impl Member {
                 }
             }
             Request::LeaseLeases => {
+                let all = self.state.store.lease_leases().leases;
+                self.check_lease_keys(auth.as_ref(), &all, false)?;
                 let r = self.state.store.lease_leases();
                 self.reply(client, Ok(Response::LeaseLeases(r)));
             }
@@ -140,6 +151,7 @@ impl Member {
                 }
             }
             Request::Status => {
+                self.state.auth.require_user(auth.as_ref())?;
                 let r = self.status_response();
                 self.reply(client, Ok(Response::Status(r)));
             }
@@ -156,6 +168,7 @@ impl Member {
                 self.reply(client, Ok(Response::Defrag(h)));
             }
             Request::AlarmList => {
+                self.state.auth.require_user(auth.as_ref())?;
                 let op = Op::Alarm { activate: None, member_id: 0, alarm: AlarmType::None };
                 self.propose(Some((client, WaitKind::Reply)), op, auth);
             }
@@ -196,6 +209,26 @@ impl Member {
                     a => a,
                 };
                 self.propose(Some((client, WaitKind::Reply)), Op::Auth(a), auth);
+            }
+        }
+        Ok(())
+    }
+
+    /// etcd's `checkLeaseRenew` / `checkLeaseTimeToLive`: with auth on, a
+    /// user who is not admin needs write (renew) or read permission on
+    /// every key attached to the leases.
+    fn check_lease_keys(&self, auth: Option<&AuthInfo>, ids: &[i64], write: bool) -> Result<()> {
+        let a = &self.state.auth;
+        if !a.is_enabled() {
+            return Ok(());
+        }
+        a.require_user(auth)?;
+        if a.check_admin(auth).is_ok() {
+            return Ok(());
+        }
+        for id in ids {
+            for k in self.state.store.lessor().lookup(*id).map(|l| l.keys.iter()).into_iter().flatten() {
+                a.check(auth, k, b"", write)?;
             }
         }
         Ok(())
