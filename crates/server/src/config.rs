@@ -128,6 +128,10 @@ pub struct MemberConfig {
     pub initial_cluster_state: InitialClusterState,
     /// The cluster token (`--initial-cluster-token`), for member IDs.
     pub cluster_token: String,
+    /// A deliberately broken read path, for showing that the
+    /// linearizability checker catches it: linearizable reads are served
+    /// from the local store without ReadIndex. Never on by default.
+    pub unsafe_local_reads: bool,
 }
 
 /// etcd's `--initial-cluster-state`.
@@ -160,6 +164,7 @@ impl MemberConfig {
             max_request_bytes: 1024 * 1024 + 512 * 1024,
             initial_cluster_state: InitialClusterState::New,
             cluster_token: DEFAULT_CLUSTER_TOKEN.to_string(),
+            unsafe_local_reads: false,
         }
     }
 

@@ -45,7 +45,7 @@ impl Member {
         match op {
             Request::Range { mut req, serializable } => {
                 req.serializable |= serializable;
-                if req.serializable {
+                if req.serializable || self.cfg.unsafe_local_reads {
                     let r = self.read_now(&ReadOp::Range(req), auth.as_ref());
                     self.reply(client, r);
                 } else {
@@ -60,7 +60,7 @@ impl Member {
                 self.propose(Some((client, WaitKind::Reply)), Op::DeleteRange(d), auth);
             }
             Request::Txn(t) => match txn_read_only(&t) {
-                (true, true) => {
+                (true, ser) if ser || self.cfg.unsafe_local_reads => {
                     let r = self.read_now(&ReadOp::Txn(t), auth.as_ref());
                     self.reply(client, r);
                 }

@@ -80,6 +80,7 @@ impl Env {
                 let n = opt(args, "n").and_then(|x| x.parse().ok()).unwrap_or(3);
                 let snap = opt(args, "snapshot-count").and_then(|x| x.parse().ok());
                 let quota = opt(args, "quota").and_then(|x| x.parse().ok());
+                let unsafe_reads = flag(args, "unsafe-local-reads");
                 self.c = Some(Cluster::new(n, |cfg| {
                     if let Some(s) = snap {
                         cfg.snapshot_count = s;
@@ -87,6 +88,7 @@ impl Env {
                     if let Some(q) = quota {
                         cfg.quota_bytes = q;
                     }
+                    cfg.unsafe_local_reads = unsafe_reads;
                 }));
                 self.events_seen = 0;
                 return "ok".into();
