@@ -43,6 +43,9 @@ pub(crate) struct Waiting {
     pub(crate) deadline: u64,
     pub(crate) proposed: bool,
     pub(crate) kind: WaitKind,
+    /// Forwarded to the leader (etcd's HTTP forwarding, which fails with
+    /// `etcdserver: no leader` when none appears in time).
+    pub(crate) forwarded: bool,
 }
 
 /// A proposal raft has not accepted yet (no leader, or a transfer).
@@ -364,13 +367,17 @@ impl Member {
     /// Registers a client waiting for proposal `pid`.
     pub(crate) fn wait(&mut self, pid: u64, client: u64, kind: WaitKind) {
         let deadline = self.ticks + self.cfg.request_timeout_ticks();
-        self.waiting.insert(pid, Waiting { client, start: self.ticks, deadline, proposed: false, kind });
+        self.waiting.insert(
+            pid,
+            Waiting { client, start: self.ticks, deadline, proposed: false, kind, forwarded: false },
+        );
     }
 
     /// Proposes an operation for `client` (None: internal, nobody waits).
     pub(crate) fn propose(&mut self, client: Option<(u64, WaitKind)>, op: Op, auth: Option<AuthInfo>) -> u64 {
         let id = self.next_id();
         let size = request_bytes(&op);
+        let forwarded = matches!(op, Op::Forward(_));
         let data = serde_json::to_vec(&Proposal { id, auth, op }).unwrap_or_default();
         if size > self.cfg.max_request_bytes {
             if let Some((c, _)) = client {
@@ -380,6 +387,9 @@ impl Member {
         }
         if let Some((c, kind)) = client {
             self.wait(id, c, kind);
+            if let Some(w) = self.waiting.get_mut(&id) {
+                w.forwarded = forwarded;
+            }
         }
         self.submit(Queued::Normal(id, data));
         id
@@ -424,7 +434,7 @@ impl Member {
     /// etcd's `parseProposeCtxErr`, for a proposal whose time ran out.
     fn timeout_error(&self, w: &Waiting) -> Error {
         if !w.proposed {
-            return Error::DeadlineExceeded;
+            return if w.forwarded { Error::NoLeader } else { Error::DeadlineExceeded };
         }
         let window = 2 * self.cfg.election_ticks;
         let elected = self.lead_elected_tick;
