@@ -157,6 +157,10 @@ impl State {
         events: &mut Vec<MemberEventKind>,
     ) -> Result<Response> {
         let capped = self.alarms.has(AlarmType::NoSpace);
+        // etcd's corrupt applier: with a CORRUPT alarm, only alarms apply.
+        if self.alarms.has(AlarmType::Corrupt) && !matches!(op, Op::Alarm { .. }) {
+            return Err(Error::Corrupt);
+        }
         match op {
             Op::Put(p) => {
                 self.auth.check(auth, &p.key, b"", true)?;
@@ -376,6 +380,24 @@ mod tests {
         let del = Op::DeleteRange(mvcc::DeleteRangeRequest { key: b"a".to_vec(), ..Default::default() });
         assert!(s.apply(&del, None, &env, &mut ev).is_ok());
         assert!(matches!(ev.first(), Some(MemberEventKind::AlarmRaised { .. })));
+    }
+
+    #[test]
+    fn a_corrupt_alarm_stops_everything_but_alarms() {
+        let (mut s, _) = state();
+        let env = Env { now_ms: 0, quota_bytes: u64::MAX };
+        let mut ev = Vec::new();
+        s.apply(
+            &Op::Alarm { activate: Some(true), member_id: 1, alarm: AlarmType::Corrupt },
+            None,
+            &env,
+            &mut ev,
+        )
+        .unwrap();
+        assert_eq!(s.apply(&put("a", "1"), None, &env, &mut ev), Err(Error::Corrupt));
+        assert_eq!(s.apply(&Op::Compact { revision: 1 }, None, &env, &mut ev), Err(Error::Corrupt));
+        let list = Op::Alarm { activate: None, member_id: 0, alarm: AlarmType::None };
+        assert!(s.apply(&list, None, &env, &mut ev).is_ok());
     }
 
     #[test]

@@ -295,6 +295,10 @@ impl Member {
         self.tick_reads();
         self.tick_leases();
         self.monitor_leader();
+        // etcd's watch progress notify interval: ten minutes.
+        if self.ticks.is_multiple_of(self.cfg.ms_to_ticks(10 * 60 * 1000)) {
+            self.state.store.watch_progress_notify();
+        }
         if let Some((client, _, deadline)) = self.move_leader
             && deadline <= self.ticks
         {
