@@ -100,12 +100,14 @@ pub mod err {
     /// `etcdserver: role name is empty`.
     pub const ROLE_EMPTY: (&str, &str) = ("InvalidArgument", "etcdserver: role name is empty");
     /// `etcdserver: role is not granted to the user`.
-    pub const ROLE_NOT_GRANTED: (&str, &str) = ("FailedPrecondition", "etcdserver: role is not granted to the user");
+    pub const ROLE_NOT_GRANTED: (&str, &str) =
+        ("FailedPrecondition", "etcdserver: role is not granted to the user");
     /// `etcdserver: permission is not granted to the role`.
     pub const PERM_NOT_GRANTED: (&str, &str) =
         ("FailedPrecondition", "etcdserver: permission is not granted to the role");
     /// `etcdserver: root user does not exist`.
-    pub const ROOT_USER_MISSING: (&str, &str) = ("FailedPrecondition", "etcdserver: root user does not exist");
+    pub const ROOT_USER_MISSING: (&str, &str) =
+        ("FailedPrecondition", "etcdserver: root user does not exist");
     /// `etcdserver: root user does not have root role`.
     pub const ROOT_ROLE_MISSING: (&str, &str) =
         ("FailedPrecondition", "etcdserver: root user does not have root role");
@@ -315,8 +317,11 @@ mod tests {
         a.grant_role("root", "root").unwrap();
         a.user_add("alice", Some("a".into())).unwrap();
         a.role_add("reader").unwrap();
-        a.grant_perm("reader", Perm { perm_type: PermType::Read, key: b"foo".to_vec(), range_end: b"fop".to_vec() })
-            .unwrap();
+        a.grant_perm(
+            "reader",
+            Perm { perm_type: PermType::Read, key: b"foo".to_vec(), range_end: b"fop".to_vec() },
+        )
+        .unwrap();
         a.grant_role("alice", "reader").unwrap();
         a.enable().unwrap();
         assert!(a.allowed("alice", b"foo1", b"", false));

@@ -67,7 +67,10 @@ pub fn server_error(now_ms: u64, endpoint: &str, code: &str, msg: &str) -> Outpu
 /// gRPC code for an mvcc error text.
 pub fn grpc_code(msg: &str) -> &'static str {
     match msg {
-        m if m.contains("compacted") || m.contains("future revision") || m.contains("too large lease TTL") => {
+        m if m.contains("compacted")
+            || m.contains("future revision")
+            || m.contains("too large lease TTL") =>
+        {
             "OutOfRange"
         }
         m if m.contains("lease not found") || m.contains("member not found") => "NotFound",
@@ -89,8 +92,8 @@ impl Client {
     /// etcdctl checks when it builds its client: format, TLS files, user.
     pub fn from_flags(p: &Parsed, vfs: &Vfs) -> Result<Client, Output> {
         let format_name = p.get("write-out").to_string();
-        let format =
-            Format::parse(&format_name).ok_or_else(|| Output::error("unsupported output format", exit::BAD_FEATURE))?;
+        let format = Format::parse(&format_name)
+            .ok_or_else(|| Output::error("unsupported output format", exit::BAD_FEATURE))?;
         for flag in ["cert", "key", "cacert"] {
             let path = p.get(flag);
             if !path.is_empty() && vfs.read(path).is_none() {
@@ -98,7 +101,11 @@ impl Client {
             }
         }
         if p.get("cert").is_empty() != p.get("key").is_empty() {
-            let msg = if p.get("cert").is_empty() { "key file without cert file" } else { "cert file without key file" };
+            let msg = if p.get("cert").is_empty() {
+                "key file without cert file"
+            } else {
+                "cert file without key file"
+            };
             return Err(Output::error(msg, exit::BAD_ARGS));
         }
         let mut user = None;

@@ -155,7 +155,9 @@ impl Cluster {
         let cluster_id = ids::cluster_id(&members.iter().map(|m| m.id).collect::<Vec<_>>());
         let mut store = Store::new(StoreConfig::default());
         store.lessor_mut().promote(0, 0);
-        store.lessor_mut().set_id_prefix((seed & 0xffff) as u16 | 0x10);
+        if let Some(m) = members.first() {
+            store.lessor_mut().set_id_prefix((m.id & 0xffff) as u16);
+        }
         let leader = members.first().map(|m| m.id);
         let mut c = Cluster {
             options,
@@ -179,9 +181,12 @@ impl Cluster {
 
     /// The index of the member serving `endpoint` (`host:port` or a URL).
     pub fn member_at(&self, endpoint: &str) -> Option<usize> {
-        let host = endpoint.trim_start_matches("http://").trim_start_matches("https://").trim_end_matches('/');
+        let host =
+            endpoint.trim_start_matches("http://").trim_start_matches("https://").trim_end_matches('/');
         self.members.iter().position(|m| {
-            m.client_urls.iter().any(|u| u.trim_start_matches("http://").trim_start_matches("https://") == host)
+            m.client_urls
+                .iter()
+                .any(|u| u.trim_start_matches("http://").trim_start_matches("https://") == host)
         })
     }
 

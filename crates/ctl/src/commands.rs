@@ -75,7 +75,8 @@ impl Conn {
     /// Opens the client and reaches a member (`linearizable`: one that has a leader).
     pub fn open(con: &mut Console, p: &Parsed, linearizable: bool) -> Result<Conn, Exec> {
         let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
-        let member = client.reach(&mut con.cluster, linearizable).map_err(|f| Exec::took(f.out, f.elapsed_ms))?;
+        let member =
+            client.reach(&mut con.cluster, linearizable).map_err(|f| Exec::took(f.out, f.elapsed_ms))?;
         let user = client.authenticate(p, &con.cluster).map_err(Exec::done)?;
         let elapsed_ms = con.cluster.latency_ms();
         Ok(Conn { client, user, member, elapsed_ms })
@@ -83,7 +84,10 @@ impl Conn {
 
     /// A server error as etcdctl prints it.
     pub fn fail(&self, con: &Console, code: &str, msg: &str) -> Exec {
-        Exec::took(client::server_error(con.cluster.now_ms + self.elapsed_ms, &self.client.endpoint(), code, msg), self.elapsed_ms)
+        Exec::took(
+            client::server_error(con.cluster.now_ms + self.elapsed_ms, &self.client.endpoint(), code, msg),
+            self.elapsed_ms,
+        )
     }
 
     /// An mvcc error.
@@ -130,7 +134,10 @@ impl Conn {
 
     /// etcdctl's printerUnsupported: `<format> not supported as output format` (exit 4).
     pub fn unsupported(&self) -> Exec {
-        self.ok(Output::error(format!("{} not supported as output format", self.client.format_name), exit::BAD_FEATURE))
+        self.ok(Output::error(
+            format!("{} not supported as output format", self.client.format_name),
+            exit::BAD_FEATURE,
+        ))
     }
 }
 

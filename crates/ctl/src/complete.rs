@@ -18,19 +18,32 @@ pub fn candidates(con: &Console, line: &str) -> Vec<String> {
     } else {
         match before[0].as_str() {
             "etcdctl" => etcdctl(con, &before[1..], &last),
-            "cluster" if before.len() == 1 => {
-                ["status", "stop", "start", "restart", "partition", "isolate", "heal", "net", "campaign", "reset"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect()
+            "cluster" if before.len() == 1 => [
+                "status",
+                "stop",
+                "start",
+                "restart",
+                "partition",
+                "isolate",
+                "heal",
+                "net",
+                "campaign",
+                "reset",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            "cluster" => {
+                con.cluster.members.iter().map(|m| m.name.clone()).filter(|n| !n.is_empty()).collect()
             }
-            "cluster" => con.cluster.members.iter().map(|m| m.name.clone()).filter(|n| !n.is_empty()).collect(),
             "etcdutl" => ["snapshot", "status", "restore", "defrag", "version", "--data-dir", "--write-out"]
                 .iter()
                 .map(|s| s.to_string())
                 .chain(con.vfs.paths().cloned())
                 .collect(),
-            "cat" | "rm" | "ls" => con.vfs.paths().map(|p| p.trim_start_matches("/root/").to_string()).collect(),
+            "cat" | "rm" | "ls" => {
+                con.vfs.paths().map(|p| p.trim_start_matches("/root/").to_string()).collect()
+            }
             _ => Vec::new(),
         }
     };

@@ -129,7 +129,9 @@ impl Console {
         }
         match lexer::split_entry(input) {
             Err(LexError::Incomplete) => true,
-            Ok(e) => matches!(lexer::split_words(&e.line, &BTreeMap::new()), Err(LexError::UnterminatedQuote)),
+            Ok(e) => {
+                matches!(lexer::split_words(&e.line, &BTreeMap::new()), Err(LexError::UnterminatedQuote))
+            }
             Err(_) => false,
         }
     }
@@ -212,6 +214,15 @@ impl Console {
         match self.run_line(input) {
             Run::Done(o) => o,
             Run::Streaming(mut o) => {
+                let deadline = self.stream.as_ref().and_then(|(s, _)| s.deadline_ms);
+                if let Some(d) = deadline {
+                    let wait = d.saturating_sub(self.cluster.now_ms);
+                    let more = self.poll(wait);
+                    o.append(more.output().clone());
+                    if let Run::Done(_) = more {
+                        return o;
+                    }
+                }
                 if let Run::Done(more) = self.poll(0) {
                     o.append(more);
                     return o;

@@ -19,8 +19,8 @@ use crate::output::{Output, exit};
 
 /// What the v2 API's users want to know.
 pub const V2_NOTE: &str = "\
-etcdctl: ETCDCTL_API=2 is not available in the playground: the v2 API and its store are
-deprecated in etcd v3.5 (and removed in v3.6). Kubernetes keeps its data in the v3 API.
+playground: ETCDCTL_API=2 selects etcd's v2 API, which this cluster does not serve: the v2 API
+and its store are deprecated in etcd v3.5 (and removed in v3.6); Kubernetes keeps its data in v3.
 The v3 commands for what v2 did:
   etcdctl set KEY VALUE         ->  etcdctl put KEY VALUE
   etcdctl mk / update KEY VALUE ->  etcdctl put KEY VALUE (txn for create-only)
@@ -36,10 +36,23 @@ Run: export ETCDCTL_API=3
 ";
 
 /// Runs `etcdctl ARGS` with environment `env` and standard input `stdin`.
-pub(crate) fn run(con: &mut Console, args: &[String], env: &BTreeMap<String, String>, stdin: Option<&str>) -> Exec {
+pub(crate) fn run(
+    con: &mut Console,
+    args: &[String],
+    env: &BTreeMap<String, String>,
+    stdin: Option<&str>,
+) -> Exec {
     match env.get("ETCDCTL_API").map(String::as_str) {
         None | Some("") | Some("3") => {}
-        Some("2") => return Output::fail(V2_NOTE, exit::ERROR).into(),
+        Some("2") => {
+            return Output::fail(
+                format!(
+                    "Error:  client: response is invalid json. The endpoint is probably not valid etcd cluster endpoint\n{V2_NOTE}"
+                ),
+                exit::BAD_FEATURE,
+            )
+            .into();
+        }
         Some(v) => return Output::fail(format!("unsupported API version: {v}\n"), exit::ERROR).into(),
     }
     let (path, rest) = match flags::find_command(&con.spec, args) {

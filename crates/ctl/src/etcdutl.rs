@@ -38,8 +38,11 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
         ["snapshot"] => return Output::ok(HELP).into(),
         [other, ..] => {
             let e = format!("unknown command {other:?} for \"etcdutl\"");
-            return Output::fail(format!("Error: {e}\nRun 'etcdutl --help' for usage.\nError: {e}\n"), exit::ERROR)
-                .into();
+            return Output::fail(
+                format!("Error: {e}\nRun 'etcdutl --help' for usage.\nError: {e}\n"),
+                exit::ERROR,
+            )
+            .into();
         }
     };
     let mut rest: Vec<String> = args.to_vec();
@@ -75,7 +78,8 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
         "snapshot status" => snapshot::status(con, &p).into(),
         "snapshot restore" => {
             if p.int("bump-revision") > 0 && !p.bool("mark-compacted") {
-                return Output::error("--mark-compacted required if --bump-revision > 0", exit::BAD_ARGS).into();
+                return Output::error("--mark-compacted required if --bump-revision > 0", exit::BAD_ARGS)
+                    .into();
             }
             snapshot::restore(con, &p, 10_737_418_240).into()
         }
@@ -85,8 +89,11 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
                 return Output::error("Please provide --data-dir flag", exit::BAD_ARGS).into();
             }
             if !con.vfs.exists(&format!("{dir}/member/snap/db")) {
-                return Output::fail(format!("Error: open {dir}/member/snap/db: no such file or directory\n"), exit::ERROR)
-                    .into();
+                return Output::fail(
+                    format!("Error: open {dir}/member/snap/db: no such file or directory\n"),
+                    exit::ERROR,
+                )
+                .into();
             }
             Output::ok(format!("finished defragmenting directory: {dir}\n")).into()
         }

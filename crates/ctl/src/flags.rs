@@ -65,8 +65,7 @@ impl Parsed {
 pub fn find_command(spec: &Spec, args: &[String]) -> Result<(String, Vec<String>), String> {
     let mut path = String::new();
     let mut rest: Vec<String> = args.to_vec();
-    loop {
-        let Some(cmd) = spec.command(&path) else { break };
+    while let Some(cmd) = spec.command(&path) {
         let words = strip_flags(&rest, cmd, spec);
         let Some(next) = words.first() else { break };
         let Some(sub) = find_next(cmd, next) else {
@@ -97,7 +96,8 @@ fn is_bool(name: &str, cmd: &CommandSpec, spec: &Spec) -> bool {
 }
 
 fn short_is_bool(c: char, cmd: &CommandSpec, spec: &Spec) -> bool {
-    c == 'h' || cmd.flags.iter().chain(spec.global.iter()).any(|f| f.short == Some(c) && f.kind == FlagKind::Bool)
+    c == 'h'
+        || cmd.flags.iter().chain(spec.global.iter()).any(|f| f.short == Some(c) && f.kind == FlagKind::Bool)
 }
 
 /// cobra's `stripFlags`: the words that are not flags or (guessed) flag values.
@@ -141,7 +141,8 @@ fn strip_flags(args: &[String], cmd: &CommandSpec, spec: &Spec) -> Vec<String> {
 
 /// Parses the flags of `cmd` (its own, the global ones and `-h/--help`) out of `args`.
 pub fn parse_flags(spec: &Spec, cmd: &CommandSpec, args: &[String]) -> Result<Parsed, String> {
-    let help = FlagSpec { name: "help".into(), short: Some('h'), kind: FlagKind::Bool, default: "false".into() };
+    let help =
+        FlagSpec { name: "help".into(), short: Some('h'), kind: FlagKind::Bool, default: "false".into() };
     let mut flags: Vec<&FlagSpec> = cmd.flags.iter().collect();
     if !flags.iter().any(|f| f.name == "help") {
         flags.push(&help);
@@ -276,7 +277,8 @@ pub fn parse_go_int(s: &str) -> Result<i64, String> {
     if body.is_empty() || !body.chars().all(|c| c.is_digit(radix)) {
         return Err(syntax());
     }
-    let mag = u128::from_str_radix(&body, radix).map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))?;
+    let mag = u128::from_str_radix(&body, radix)
+        .map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))?;
     let limit = if neg { 1u128 << 63 } else { (1u128 << 63) - 1 };
     if mag > limit {
         return Err(format!("strconv.ParseInt: parsing {s:?}: value out of range"));
@@ -292,7 +294,9 @@ pub fn parse_dec_i64(s: &str) -> Result<i64, String> {
     if !ok || rest.is_empty() {
         return Err(format!("strconv.ParseInt: parsing {s:?}: invalid syntax"));
     }
-    s.trim_start_matches('+').parse::<i64>().map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))
+    s.trim_start_matches('+')
+        .parse::<i64>()
+        .map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))
 }
 
 /// Go's `strconv.ParseInt(s, 16, 64)` (lease IDs).
@@ -301,7 +305,8 @@ pub fn parse_hex_i64(s: &str) -> Result<i64, String> {
     if body.is_empty() || !body.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(format!("strconv.ParseInt: parsing {s:?}: invalid syntax"));
     }
-    let v = i128::from_str_radix(s, 16).map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))?;
+    let v = i128::from_str_radix(s, 16)
+        .map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))?;
     i64::try_from(v).map_err(|_| format!("strconv.ParseInt: parsing {s:?}: value out of range"))
 }
 

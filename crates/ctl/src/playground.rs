@@ -32,7 +32,8 @@ fn fail(msg: impl std::fmt::Display) -> Exec {
 
 fn member(con: &Console, name: &str) -> Result<usize, Exec> {
     con.cluster.member_named(name).ok_or_else(|| {
-        let names: Vec<String> = con.cluster.members.iter().map(|m| m.name.clone()).filter(|n| !n.is_empty()).collect();
+        let names: Vec<String> =
+            con.cluster.members.iter().map(|m| m.name.clone()).filter(|n| !n.is_empty()).collect();
         fail(format!("unknown member {name:?} (members: {})", names.join(", ")))
     })
 }
@@ -221,10 +222,12 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         };
         match flag.as_str() {
             "--tls" => tls = true,
-            "--nodes" => match value().and_then(|v| v.parse::<usize>().ok()).filter(|n| (1..=7).contains(n)) {
-                Some(n) => nodes = n,
-                None => return fail("--nodes takes a number from 1 to 7"),
-            },
+            "--nodes" => {
+                match value().and_then(|v| v.parse::<usize>().ok()).filter(|n| (1..=7).contains(n)) {
+                    Some(n) => nodes = n,
+                    None => return fail("--nodes takes a number from 1 to 7"),
+                }
+            }
             "--seed" => match value().and_then(|v| v.parse::<u64>().ok()) {
                 Some(s) => seed = s,
                 None => return fail("--seed takes a number"),

@@ -17,9 +17,9 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 18] = [
-    "etcdctl", "etcdutl", "cluster", "echo", "export", "unset", "env", "clear", "history", "sleep", "timeout", "ls",
-    "cat", "rm", "pwd", "help", "true", "false",
+pub const COMMANDS: [&str; 19] = [
+    "etcdctl", "etcdutl", "cluster", "echo", "export", "unset", "env", "clear", "history", "sleep",
+    "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false",
 ];
 
 const HELP: &str = "\
@@ -30,7 +30,7 @@ etcd playground console. Supported commands:
   echo, export, unset, env, clear, history, pwd, true, false
   sleep DURATION              let virtual time pass (1s, 500ms, 2m)
   timeout DURATION CMD        stop CMD after DURATION (exit 124)
-  ls [DIR], cat FILE, rm [-r] PATH   the playground's own small filesystem
+  ls [DIR], cat FILE, rm [-r] PATH, mkdir [-p] DIR   the playground's own small filesystem
 Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
 heredocs (<<EOF ... EOF). Pipes and redirections are not supported.
 ";
@@ -103,6 +103,7 @@ pub(crate) fn run_words(con: &mut Console, words: &[String], stdin: Option<&str>
         "ls" => ls(con, args).into(),
         "cat" => cat(con, args, stdin).into(),
         "rm" => rm(con, args).into(),
+        "mkdir" => mkdir(con, args).into(),
         "pwd" => Output::ok(format!("{}\n", crate::vfs::HOME)).into(),
         "help" => Output::ok(HELP).into(),
         "true" | ":" => Output::default().into(),
@@ -193,7 +194,7 @@ fn shell_duration_ms(s: &str) -> Option<u64> {
         _ => return parse_duration_ms(s).ok(),
     };
     let v: f64 = num.parse().ok()?;
-    (v >= 0.0 && v.is_finite()).then(|| (v * mult) as u64)
+    (v >= 0.0 && v.is_finite()).then_some((v * mult) as u64)
 }
 
 fn sleep(args: &[String]) -> Exec {
@@ -223,7 +224,8 @@ fn timeout(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
         rest = &rest[1..];
     }
     let Some(d) = rest.first() else {
-        return Output::fail("timeout: missing operand\nTry 'timeout --help' for more information.\n", 125).into();
+        return Output::fail("timeout: missing operand\nTry 'timeout --help' for more information.\n", 125)
+            .into();
     };
     let Some(limit) = shell_duration_ms(d) else {
         return Output::fail(
@@ -233,7 +235,8 @@ fn timeout(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
         .into();
     };
     if rest.len() < 2 {
-        return Output::fail("timeout: missing operand\nTry 'timeout --help' for more information.\n", 125).into();
+        return Output::fail("timeout: missing operand\nTry 'timeout --help' for more information.\n", 125)
+            .into();
     }
     let mut exec = run_words(con, &rest[1..], stdin);
     if let Some(stream) = exec.stream.as_mut() {
@@ -247,7 +250,8 @@ fn timeout(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
 fn ls(con: &Console, args: &[String]) -> Output {
     let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
-    let targets: Vec<String> = if paths.is_empty() { vec![".".to_string()] } else { paths.iter().map(|s| s.to_string()).collect() };
+    let targets: Vec<String> =
+        if paths.is_empty() { vec![".".to_string()] } else { paths.iter().map(|s| s.to_string()).collect() };
     let mut out = Output::default();
     for t in &targets {
         if let Some(bytes) = con.vfs.read(t) {
@@ -306,6 +310,29 @@ fn cat(con: &Console, args: &[String], stdin: Option<&str>) -> Output {
     out
 }
 
+fn mkdir(con: &mut Console, args: &[String]) -> Output {
+    let parents = args.iter().any(|a| a == "-p");
+    let mut out = Output::default();
+    let dirs: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    if dirs.is_empty() {
+        return Output::fail("mkdir: missing operand\nTry 'mkdir --help' for more information.\n", 1);
+    }
+    for d in dirs {
+        if con.vfs.exists(d) {
+            if !parents {
+                out.eprintln(format!("mkdir: cannot create directory '{d}': File exists"));
+                out.exit = 1;
+            }
+        } else if !parents && !con.vfs.parent_exists(d) {
+            out.eprintln(format!("mkdir: cannot create directory '{d}': No such file or directory"));
+            out.exit = 1;
+        } else {
+            con.vfs.mkdir(d);
+        }
+    }
+    out
+}
+
 fn rm(con: &mut Console, args: &[String]) -> Output {
     let recursive = args.iter().any(|a| a.starts_with('-') && (a.contains('r') || a.contains('R')));
     let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
@@ -316,7 +343,7 @@ fn rm(con: &mut Console, args: &[String]) -> Output {
     }
     for p in paths {
         if let Err(e) = con.vfs.remove(p, recursive)
-            && !(force && !con.vfs.exists(p))
+            && (!force || con.vfs.exists(p))
         {
             out.eprintln(e);
             out.exit = 1;

@@ -80,7 +80,8 @@ impl Spec {
         for section in text.split("@@ ").filter(|s| !s.is_empty()) {
             let (path, help) = section.split_once('\n').unwrap_or((section, ""));
             let path = path.trim().to_string();
-            let mut spec = CommandSpec { path: path.clone(), help: help.to_string(), ..CommandSpec::default() };
+            let mut spec =
+                CommandSpec { path: path.clone(), help: help.to_string(), ..CommandSpec::default() };
             let mut part = "";
             for line in help.lines() {
                 if !line.starts_with(' ') && !line.starts_with('\t') && line.ends_with(':') {

@@ -75,10 +75,8 @@ impl Stream {
             Kind::Watch { stream, .. } => {
                 let _ = con.cluster.store.watch_stream_close(*stream);
             }
-            Kind::Hold { lease, .. } => {
-                if con.cluster.store.lease_revoke(*lease).is_ok() {
-                    con.cluster.commit();
-                }
+            Kind::Hold { lease, .. } if con.cluster.store.lease_revoke(*lease).is_ok() => {
+                con.cluster.commit();
             }
             _ => {}
         }
@@ -95,7 +93,8 @@ impl Stream {
                 Some(code)
             }
             Kind::Watch { stream, member, format, hex } => {
-                let responses: Vec<WatchResponse> = con.cluster.store.watch_drain(*stream).unwrap_or_default();
+                let responses: Vec<WatchResponse> =
+                    con.cluster.store.watch_drain(*stream).unwrap_or_default();
                 for mut r in responses {
                     if r.created {
                         continue;
@@ -146,10 +145,9 @@ impl Stream {
                 if *announced {
                     return None;
                 }
-                if con.cluster.leader.is_none() {
-                    return None;
-                }
-                let req = RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
+                con.cluster.leader?;
+                let req =
+                    RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
                 let kvs = con.cluster.store.range(&req).map(|r| r.kvs).unwrap_or_default();
                 let mine = kvs.iter().find(|kv| &kv.key == key).map(|kv| kv.create_revision);
                 let Some(my_rev) = mine else {
@@ -171,7 +169,8 @@ impl Stream {
                 None
             }
             Kind::Observe { prefix, last } => {
-                let req = RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
+                let req =
+                    RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
                 let kvs = con.cluster.store.range(&req).map(|r| r.kvs).unwrap_or_default();
                 let first = kvs.iter().min_by_key(|kv| kv.create_revision);
                 if let Some(kv) = first {

@@ -20,6 +20,10 @@ pub const KUBEADM_PKI: [&str; 7] = [
     "/etc/kubernetes/pki/etcd/healthcheck-client.key",
 ];
 
+/// Directories that exist from the start.
+pub const BASE_DIRS: [&str; 9] =
+    ["/", "/root", "/tmp", "/etc", "/var", "/var/lib", "/home", "/opt", "/var/backups"];
+
 /// The virtual filesystem.
 #[derive(Clone, Debug, Default)]
 pub struct Vfs {
@@ -70,10 +74,20 @@ impl Vfs {
         self.files.contains_key(&p) || self.is_dir(&p)
     }
 
+    /// Whether the directory holding `path` exists (files can only be created there).
+    pub fn parent_exists(&self, path: &str) -> bool {
+        let p = Vfs::resolve(path);
+        let parent = match p.rfind('/') {
+            Some(0) | None => "/".to_string(),
+            Some(i) => p[..i].to_string(),
+        };
+        BASE_DIRS.contains(&parent.as_str()) || self.is_dir(&parent)
+    }
+
     /// Whether `path` is a directory.
     pub fn is_dir(&self, path: &str) -> bool {
         let p = Vfs::resolve(path);
-        if p == "/" || self.dirs.contains(&p) {
+        if BASE_DIRS.contains(&p.as_str()) || self.dirs.contains(&p) {
             return true;
         }
         let prefix = format!("{p}/");

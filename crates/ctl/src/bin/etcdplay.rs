@@ -37,7 +37,9 @@ fn main() {
                 return;
             }
             other => {
-                eprintln!("etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]");
+                eprintln!(
+                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]"
+                );
                 std::process::exit(2);
             }
         }

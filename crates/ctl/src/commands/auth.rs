@@ -16,9 +16,15 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     // Argument checks come before the client, as in etcdctl.
     let need = |n: usize, msg: &str| if a.len() != n { Some(bad_args(msg)) } else { None };
     let check = match p.path.as_str() {
-        "auth enable" => (!a.is_empty()).then(|| bad_args("auth enable command does not accept any arguments")),
-        "auth disable" => (!a.is_empty()).then(|| bad_args("auth disable command does not accept any arguments")),
-        "auth status" => (!a.is_empty()).then(|| bad_args("auth status command does not accept any arguments")),
+        "auth enable" => {
+            (!a.is_empty()).then(|| bad_args("auth enable command does not accept any arguments"))
+        }
+        "auth disable" => {
+            (!a.is_empty()).then(|| bad_args("auth disable command does not accept any arguments"))
+        }
+        "auth status" => {
+            (!a.is_empty()).then(|| bad_args("auth status command does not accept any arguments"))
+        }
         "user add" => need(1, "user add command requires user name as its argument"),
         "user delete" => need(1, "user delete command requires user name as its argument"),
         "user get" => need(1, "user get command requires user name as its argument"),
@@ -31,10 +37,13 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         "role get" => need(1, "role get command requires role name as its argument"),
         "role list" => (!a.is_empty()).then(|| bad_args("role list command requires no arguments")),
         "role grant-permission" => (a.len() < 3 || a.len() > 4).then(|| {
-            bad_args("role grant command requires role name, permission type, and key [endkey] as its argument")
+            bad_args(
+                "role grant command requires role name, permission type, and key [endkey] as its argument",
+            )
         }),
-        "role revoke-permission" => (a.len() < 2 || a.len() > 3)
-            .then(|| bad_args("role revoke-permission command requires role name and key [endkey] as its argument")),
+        "role revoke-permission" => (a.len() < 2 || a.len() > 3).then(|| {
+            bad_args("role revoke-permission command requires role name and key [endkey] as its argument")
+        }),
         _ => None,
     };
     if let Some(e) = check {

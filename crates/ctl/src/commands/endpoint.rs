@@ -49,6 +49,7 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
     };
     let mut rows = Vec::new();
     let mut elapsed = 0;
+    let mut warnings = String::new();
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
         let (ok, err, took_us) = match one.reach(&mut con.cluster, true) {
@@ -66,12 +67,18 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
             }
             Err(f) => {
                 elapsed = elapsed.max(f.elapsed_ms);
+                warnings.push_str(&retry_warning(
+                    con.cluster.now_ms + f.elapsed_ms,
+                    ep,
+                    "DeadlineExceeded",
+                    "context deadline exceeded",
+                ));
                 (false, "context deadline exceeded".to_string(), f.elapsed_ms * 1000)
             }
         };
         rows.push((ep.clone(), ok, go_duration_us(took_us), err));
     }
-    let mut out = Output::default();
+    let mut out = Output { stderr: warnings, ..Output::default() };
     match client.format {
         Format::Simple => {
             for (ep, ok, took, err) in &rows {
@@ -97,13 +104,18 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
             out.println(format!("[{}]", items.join(",")));
         }
         Format::Table => {
-            let rows: Vec<Vec<String>> =
-                rows.iter().map(|(ep, ok, took, err)| vec![ep.clone(), ok.to_string(), took.clone(), err.clone()]).collect();
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(ep, ok, took, err)| vec![ep.clone(), ok.to_string(), took.clone(), err.clone()])
+                .collect();
             out.stdout.push_str(&table::render(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &rows));
         }
         _ => {
             return Exec::took(
-                Output::error(format!("{} not supported as output format", client.format_name), exit::BAD_FEATURE),
+                Output::error(
+                    format!("{} not supported as output format", client.format_name),
+                    exit::BAD_FEATURE,
+                ),
                 elapsed,
             );
         }
@@ -134,8 +146,15 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
             Ok(i) => rows.push((ep.clone(), i)),
             Err(f) => {
                 elapsed += f.elapsed_ms;
-                out.stderr.push_str(&retry_warning(con.cluster.now_ms + elapsed, ep, "DeadlineExceeded", "context deadline exceeded"));
-                out.eprintln(format!("Failed to get the status of endpoint {ep} (context deadline exceeded)"));
+                out.stderr.push_str(&retry_warning(
+                    con.cluster.now_ms + elapsed,
+                    ep,
+                    "DeadlineExceeded",
+                    "context deadline exceeded",
+                ));
+                out.eprintln(format!(
+                    "Failed to get the status of endpoint {ep} (context deadline exceeded)"
+                ));
                 out.exit = exit::ERROR;
             }
         }
@@ -145,9 +164,14 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
     let in_use = c.store.size_in_use();
     let info = |i: usize| {
         let m = &c.members[i];
-        let errors: Vec<String> =
-            c.alarms.iter().filter(|a| a.member_id == m.id).map(|a| format!("memberID:{} alarm:{}", a.member_id, a.kind)).collect();
-        let leader = if c.leader.is_some() && Some(m.group) == c.quorum_group() { c.leader.unwrap_or(0) } else { 0 };
+        let errors: Vec<String> = c
+            .alarms
+            .iter()
+            .filter(|a| a.member_id == m.id)
+            .map(|a| format!("memberID:{} alarm:{}", a.member_id, a.kind))
+            .collect();
+        let leader =
+            if c.leader.is_some() && Some(m.group) == c.quorum_group() { c.leader.unwrap_or(0) } else { 0 };
         (m, leader, errors)
     };
     match client.format {
@@ -292,7 +316,8 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
             }
         }
         Format::Table => {
-            let t: Vec<Vec<String>> = rows.iter().map(|(ep, _, h)| vec![ep.clone(), h.hash.to_string()]).collect();
+            let t: Vec<Vec<String>> =
+                rows.iter().map(|(ep, _, h)| vec![ep.clone(), h.hash.to_string()]).collect();
             out.stdout.push_str(&table::render(&["ENDPOINT", "HASH"], &t));
         }
         Format::Json => {

@@ -42,7 +42,9 @@ pub(crate) fn range_request(p: &Parsed, args: &[String]) -> Result<RangeRequest,
     let mut req = RangeRequest { key: args[0].clone().into_bytes(), serializable, ..RangeRequest::default() };
     if args.len() > 1 {
         if prefix || from_key {
-            return Err(bad("too many arguments, only accept one argument when `--prefix` or `--from-key` is set."));
+            return Err(bad(
+                "too many arguments, only accept one argument when `--prefix` or `--from-key` is set.",
+            ));
         }
         req.range_end = args[1].clone().into_bytes();
     }
@@ -163,11 +165,15 @@ pub(crate) fn range_pb(r: &RangeResponse) -> protobuf::Msg {
 
 /// Builds `put`'s request; `stdin` supplies a missing value.
 pub(crate) fn put_request(p: &Parsed, args: &[String], stdin: Option<&str>) -> Result<PutRequest, Output> {
-    let need = || Output::error("put command needs 1 argument and input from stdin or 2 arguments", exit::BAD_ARGS);
+    let need =
+        || Output::error("put command needs 1 argument and input from stdin or 2 arguments", exit::BAD_ARGS);
     let Some(key) = args.first() else { return Err(need()) };
     let ignore_value = p.bool("ignore-value");
     if ignore_value && args.len() > 1 {
-        return Err(Output::error("put command needs only 1 argument when 'ignore-value' is set", exit::BAD_ARGS));
+        return Err(Output::error(
+            "put command needs only 1 argument when 'ignore-value' is set",
+            exit::BAD_ARGS,
+        ));
     }
     let mut value = String::new();
     if !ignore_value {
@@ -285,11 +291,16 @@ pub(crate) fn del_request(p: &Parsed, args: &[String]) -> Result<DeleteRangeRequ
     if prefix && from_key {
         return Err(bad("`--prefix` and `--from-key` cannot be set at the same time, choose one"));
     }
-    let mut req =
-        DeleteRangeRequest { key: args[0].clone().into_bytes(), prev_kv: p.bool("prev-kv"), ..Default::default() };
+    let mut req = DeleteRangeRequest {
+        key: args[0].clone().into_bytes(),
+        prev_kv: p.bool("prev-kv"),
+        ..Default::default()
+    };
     if args.len() > 1 {
         if prefix || from_key {
-            return Err(bad("too many arguments, only accept one argument when `--prefix` or `--from-key` is set."));
+            return Err(bad(
+                "too many arguments, only accept one argument when `--prefix` or `--from-key` is set.",
+            ));
         }
         req.range_end = args[1].clone().into_bytes();
     }

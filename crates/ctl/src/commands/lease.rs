@@ -42,7 +42,10 @@ pub(crate) fn grant(con: &mut Console, p: &Parsed) -> Exec {
         Err(e) => {
             let msg = crate::client::etcd_message(&e);
             let mut ex = conn.fail(con, crate::client::grpc_code(&msg), &msg);
-            ex.out.stderr = ex.out.stderr.replace(&format!("Error: {msg}"), &format!("Error: failed to grant lease ({msg})"));
+            ex.out.stderr = ex
+                .out
+                .stderr
+                .replace(&format!("Error: {msg}"), &format!("Error: failed to grant lease ({msg})"));
             return ex;
         }
     };
@@ -52,7 +55,11 @@ pub(crate) fn grant(con: &mut Console, p: &Parsed) -> Exec {
         Format::Simple => format!("lease {:016x} granted with TTL({}s)\n", r.id, r.ttl),
         Format::Json => format!(
             "{}\n",
-            flat_header(&h).num_always("ID", r.id as i128).num_always("TTL", r.ttl as i128).raw("Error", "\"\"").end()
+            flat_header(&h)
+                .num_always("ID", r.id as i128)
+                .num_always("TTL", r.ttl as i128)
+                .raw("Error", "\"\"")
+                .end()
         ),
         Format::Fields => {
             let mut s = String::new();
@@ -86,7 +93,10 @@ pub(crate) fn revoke(con: &mut Console, p: &Parsed) -> Exec {
     if let Err(e) = con.cluster.store.lease_revoke(id) {
         let msg = crate::client::etcd_message(&e);
         let mut ex = conn.fail(con, crate::client::grpc_code(&msg), &msg);
-        ex.out.stderr = ex.out.stderr.replace(&format!("Error: {msg}"), &format!("Error: failed to revoke lease ({msg})"));
+        ex.out.stderr = ex
+            .out
+            .stderr
+            .replace(&format!("Error: {msg}"), &format!("Error: failed to revoke lease ({msg})"));
         return ex;
     }
     con.cluster.commit();
@@ -100,7 +110,9 @@ pub(crate) fn revoke(con: &mut Console, p: &Parsed) -> Exec {
             s
         }
         Format::Table => return conn.unsupported(),
-        Format::Protobuf => return conn.ok(protobuf_out(protobuf::Msg::new().msg(1, protobuf::header(&h)).end())),
+        Format::Protobuf => {
+            return conn.ok(protobuf_out(protobuf::Msg::new().msg(1, protobuf::header(&h)).end()));
+        }
     };
     conn.ok(Output::ok(out))
 }
@@ -129,7 +141,8 @@ pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
             } else {
                 let mut s = format!("lease {id:016x} granted with TTL({granted}s), remaining({ttl}s)");
                 if keys_wanted {
-                    let names: Vec<String> = keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
+                    let names: Vec<String> =
+                        keys.iter().map(|k| String::from_utf8_lossy(k).into_owned()).collect();
                     s.push_str(&format!(", attached keys([{}])", names.join(" ")));
                 }
                 s.push('\n');
@@ -142,7 +155,10 @@ pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
             } else {
                 format!(
                     "[{}]",
-                    keys.iter().map(|k| json::string(&crate::printers::base64(k))).collect::<Vec<_>>().join(",")
+                    keys.iter()
+                        .map(|k| json::string(&crate::printers::base64(k)))
+                        .collect::<Vec<_>>()
+                        .join(",")
                 )
             };
             format!(
@@ -166,7 +182,8 @@ pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
         }
         Format::Table => return conn.unsupported(),
         Format::Protobuf => {
-            let mut m = protobuf::Msg::new().msg(1, protobuf::header(&h)).int(2, id).int(3, ttl).int(4, granted);
+            let mut m =
+                protobuf::Msg::new().msg(1, protobuf::header(&h)).int(2, id).int(3, ttl).int(4, granted);
             for k in &keys {
                 m = m.bytes(5, k);
             }
@@ -263,6 +280,11 @@ pub(crate) fn keep_alive(con: &mut Console, p: &Parsed) -> Exec {
     Exec {
         out: Output::default(),
         elapsed_ms: conn.elapsed_ms,
-        stream: Some(Stream::new(Kind::KeepAlive { lease: id, next_ms: 0, format: conn.format(), member: conn.member })),
+        stream: Some(Stream::new(Kind::KeepAlive {
+            lease: id,
+            next_ms: 0,
+            format: conn.format(),
+            member: conn.member,
+        })),
     }
 }

@@ -52,7 +52,11 @@ fn alarms_out(con: &Console, conn: &Conn, alarms: &[crate::cluster::Alarm]) -> E
                 let items: Vec<String> = alarms
                     .iter()
                     .map(|a| {
-                        format!("{{\"memberID\":{},\"alarm\":{}}}", a.member_id, if a.kind == "NOSPACE" { 1 } else { 2 })
+                        format!(
+                            "{{\"memberID\":{},\"alarm\":{}}}",
+                            a.member_id,
+                            if a.kind == "NOSPACE" { 1 } else { 2 }
+                        )
                     })
                     .collect();
                 format!(
@@ -140,7 +144,8 @@ pub(crate) fn move_leader(con: &mut Console, p: &Parsed) -> Exec {
         Err(o) => return o.into(),
     };
     let leader = con.cluster.leader_index();
-    let leader_ep = client.endpoints.iter().find(|ep| con.cluster.member_at(ep).is_some_and(|i| Some(i) == leader));
+    let leader_ep =
+        client.endpoints.iter().find(|ep| con.cluster.member_at(ep).is_some_and(|i| Some(i) == leader));
     let Some(leader_ep) = leader_ep.cloned() else {
         if leader.is_none() {
             let f = client.reach(&mut con.cluster, true).err();
@@ -179,11 +184,7 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
         "l" => (8000, 500, 256, 8000),
         "xl" => (15000, 1000, 256, 15000),
         other => {
-            return Output::error(
-                format!("unknown load option {other}"),
-                exit::BAD_ARGS,
-            )
-            .into();
+            return Output::error(format!("unknown load option {other}"), exit::BAD_ARGS).into();
         }
     };
     let conn = match Conn::open(con, p, true) {
@@ -207,7 +208,8 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
         sum += lat as f64;
         sum_sq += (lat * lat) as f64;
         let key = format!("{prefix}{:08}", n % 10_000).into_bytes();
-        if con.cluster.store.put(&PutRequest { key, value: value.clone(), ..PutRequest::default() }).is_err() {
+        if con.cluster.store.put(&PutRequest { key, value: value.clone(), ..PutRequest::default() }).is_err()
+        {
             break;
         }
         con.cluster.commit();

@@ -8,8 +8,12 @@ use crate::output::Output;
 use crate::printers::{Format, json, table};
 
 fn member_json(m: &Member) -> String {
-    let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json::string(u)).collect::<Vec<_>>().join(","));
-    let mut o = json::Obj::new().num_always("ID", m.id as i128).str("name", &m.name).raw("peerURLs", urls(&m.peer_urls));
+    let urls =
+        |v: &[String]| format!("[{}]", v.iter().map(|u| json::string(u)).collect::<Vec<_>>().join(","));
+    let mut o = json::Obj::new()
+        .num_always("ID", m.id as i128)
+        .str("name", &m.name)
+        .raw("peerURLs", urls(&m.peer_urls));
     if !m.client_urls.is_empty() {
         o = o.raw("clientURLs", urls(&m.client_urls));
     }
@@ -267,7 +271,7 @@ pub(crate) fn promote(con: &mut Console, p: &Parsed) -> Exec {
 
 /// `member list`.
 pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
-    let linearizable = p.get("consistency") != "s";
+    let linearizable = p.get("consistency") == "l";
     let conn = match Conn::open(con, p, linearizable) {
         Ok(c) => c,
         Err(e) => return e,
@@ -312,7 +316,9 @@ pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
                 "{{\"header\":{{\"cluster_id\":\"{:x}\",\"member_id\":\"{:x}\",\"raft_term\":{}}}",
                 h.cluster_id, h.member_id, h.raft_term
             );
-            let urls = |v: &[String]| format!("[{}]", v.iter().map(|u| json::string(u)).collect::<Vec<_>>().join(","));
+            let urls = |v: &[String]| {
+                format!("[{}]", v.iter().map(|u| json::string(u)).collect::<Vec<_>>().join(","))
+            };
             for (i, m) in members.iter().enumerate() {
                 s.push_str(if i == 0 { ",\"members\":[{\"ID\":\"" } else { ",{\"ID\":\"" });
                 s.push_str(&format!(
@@ -339,7 +345,11 @@ pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
             h.revision = 0;
             crate::printers::fields::header(&mut s, &h);
             for m in &members {
-                s.push_str(&format!("\"ID\" : {}\n\"Name\" : {}\n", m.id, crate::printers::go_quote(&m.name)));
+                s.push_str(&format!(
+                    "\"ID\" : {}\n\"Name\" : {}\n",
+                    m.id,
+                    crate::printers::go_quote(&m.name)
+                ));
                 for u in &m.peer_urls {
                     s.push_str(&format!("\"PeerURL\" : {}\n", crate::printers::go_quote(u)));
                 }

@@ -35,7 +35,10 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
     };
     if client.endpoints.len() != 1 {
         return Output::error(
-            format!("snapshot must be requested to one selected node, not multiple [{}]", client.endpoints.join(" ")),
+            format!(
+                "snapshot must be requested to one selected node, not multiple [{}]",
+                client.endpoints.join(" ")
+            ),
             exit::INTERRUPTED,
         )
         .into();
@@ -46,25 +49,68 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
     };
     let _ = member;
     let path = p.args[0].clone();
+    if !con.vfs.parent_exists(&path) || con.vfs.is_dir(&path) {
+        let part = format!("{path}.part");
+        let why = if con.vfs.is_dir(&path) { "is a directory" } else { "no such file or directory" };
+        return Output::error(format!("could not open {part} (open {part}: {why})"), exit::INTERRUPTED)
+            .into();
+    }
     let bytes = con.cluster.store.snapshot();
     let now = con.cluster.now_ms;
     let ep = client.endpoint();
     let mv = format!("v3@v{VERSION}/maintenance.go");
     let mut err = String::new();
-    err.push_str(&log_line(now, "snapshot/v3_snapshot.go:65", "created temporary db file", &[("path", json::string(&format!("{path}.part")))], None));
-    err.push_str(&log_line(now, &format!("{mv}:212"), "opened snapshot stream; downloading", &[], Some("client")));
-    err.push_str(&log_line(now, "snapshot/v3_snapshot.go:73", "fetching snapshot", &[("endpoint", json::string(&ep))], None));
-    err.push_str(&log_line(now + 5, &format!("{mv}:220"), "completed snapshot read; closing", &[], Some("client")));
+    err.push_str(&log_line(
+        now,
+        "snapshot/v3_snapshot.go:65",
+        "created temporary db file",
+        &[("path", json::string(&format!("{path}.part")))],
+        None,
+    ));
+    err.push_str(&log_line(
+        now,
+        &format!("{mv}:212"),
+        "opened snapshot stream; downloading",
+        &[],
+        Some("client"),
+    ));
+    err.push_str(&log_line(
+        now,
+        "snapshot/v3_snapshot.go:73",
+        "fetching snapshot",
+        &[("endpoint", json::string(&ep))],
+        None,
+    ));
+    err.push_str(&log_line(
+        now + 5,
+        &format!("{mv}:220"),
+        "completed snapshot read; closing",
+        &[],
+        Some("client"),
+    ));
     err.push_str(&log_line(
         now + 5,
         "snapshot/v3_snapshot.go:88",
         "fetched snapshot",
-        &[("endpoint", json::string(&ep)), ("size", json::string(&humanize_bytes(bytes.len() as u64))), ("took", json::string("now"))],
+        &[
+            ("endpoint", json::string(&ep)),
+            ("size", json::string(&humanize_bytes(bytes.len() as u64))),
+            ("took", json::string("now")),
+        ],
         None,
     ));
-    err.push_str(&log_line(now + 5, "snapshot/v3_snapshot.go:97", "saved", &[("path", json::string(&path))], None));
+    err.push_str(&log_line(
+        now + 5,
+        "snapshot/v3_snapshot.go:97",
+        "saved",
+        &[("path", json::string(&path))],
+        None,
+    ));
     con.vfs.write(&path, bytes);
-    Exec::took(Output { stdout: format!("Snapshot saved at {path}\n"), stderr: err, exit: 0, clear: false }, 5)
+    Exec::took(
+        Output { stdout: format!("Snapshot saved at {path}\n"), stderr: err, exit: 0, clear: false },
+        5,
+    )
 }
 
 /// What `snapshot status` reports about a snapshot file.
@@ -80,7 +126,8 @@ pub(crate) fn read_status(con: &Console, path: &str) -> Result<SnapStatus, Strin
     let Some(bytes) = con.vfs.read(path) else {
         return Err(format!("stat {path}: no such file or directory"));
     };
-    let store = Store::restore(bytes, StoreConfig::default()).map_err(|e| format!("snapshot file integrity check failed: {e}"))?;
+    let store = Store::restore(bytes, StoreConfig::default())
+        .map_err(|e| format!("snapshot file integrity check failed: {e}"))?;
     let digest = Sha256::digest(bytes);
     let hash = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]);
     let revision = store.current_revision();
@@ -91,10 +138,21 @@ pub(crate) fn read_status(con: &Console, path: &str) -> Result<SnapStatus, Strin
 /// Prints a snapshot status in a format (etcdutl's printers).
 pub(crate) fn print_status(s: &SnapStatus, format: Format, format_name: &str) -> Output {
     match format {
-        Format::Simple => Output::ok(format!("{:x}, {}, {}, {}\n", s.hash, s.revision, s.total_keys, humanize_bytes(s.total_size))),
+        Format::Simple => Output::ok(format!(
+            "{:x}, {}, {}, {}\n",
+            s.hash,
+            s.revision,
+            s.total_keys,
+            humanize_bytes(s.total_size)
+        )),
         Format::Table => Output::ok(table::render(
             &["HASH", "REVISION", "TOTAL KEYS", "TOTAL SIZE"],
-            &[vec![format!("{:x}", s.hash), s.revision.to_string(), s.total_keys.to_string(), humanize_bytes(s.total_size)]],
+            &[vec![
+                format!("{:x}", s.hash),
+                s.revision.to_string(),
+                s.total_keys.to_string(),
+                humanize_bytes(s.total_size),
+            ]],
         )),
         Format::Json => Output::ok(format!(
             "{{\"hash\":{},\"revision\":{},\"totalKey\":{},\"totalSize\":{}}}\n",
@@ -104,7 +162,9 @@ pub(crate) fn print_status(s: &SnapStatus, format: Format, format_name: &str) ->
             "\"Hash\" : {}\n\"Revision\" : {}\n\"Keys\" : {}\n\"Size\" : {}\n",
             s.hash, s.revision, s.total_keys, s.total_size
         )),
-        Format::Protobuf => Output::error(format!("{format_name} not supported as output format"), exit::BAD_FEATURE),
+        Format::Protobuf => {
+            Output::error(format!("{format_name} not supported as output format"), exit::BAD_FEATURE)
+        }
     }
 }
 
@@ -154,7 +214,8 @@ pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
     }
     let path = p.args[0].clone();
     let name = p.get("name").to_string();
-    let data_dir = if p.get("data-dir").is_empty() { format!("{name}.etcd") } else { p.get("data-dir").to_string() };
+    let data_dir =
+        if p.get("data-dir").is_empty() { format!("{name}.etcd") } else { p.get("data-dir").to_string() };
     let initial_cluster = p.get("initial-cluster").to_string();
     let token = p.get("initial-cluster-token").to_string();
     let peer_urls = p.slice("initial-advertise-peer-urls");
@@ -196,8 +257,14 @@ pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
         err.push_str("Error: snapshot file integrity check failed\n");
         return Output::fail(err, exit::ERROR);
     }
-    err.push_str(&console_log(now, "membership/store.go:138", "Trimming membership information from the backend...", None));
-    let peer_ids: Vec<u64> = members.iter().map(|(_, u)| crate::ids::member_id(std::slice::from_ref(u), &token, None)).collect();
+    err.push_str(&console_log(
+        now,
+        "membership/store.go:138",
+        "Trimming membership information from the backend...",
+        None,
+    ));
+    let peer_ids: Vec<u64> =
+        members.iter().map(|(_, u)| crate::ids::member_id(std::slice::from_ref(u), &token, None)).collect();
     let cluster_id = crate::ids::cluster_id(&peer_ids);
     let local = members.iter().position(|(n, _)| n == &name).map(|i| peer_ids[i]).unwrap_or(0);
     for ((_, u), id) in members.iter().zip(&peer_ids) {

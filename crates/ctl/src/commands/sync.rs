@@ -9,7 +9,13 @@ use crate::output::Output;
 use crate::stream::{Kind, Stream, delete_key};
 
 /// Creates the session lease and the contender key `prefix/<lease>`.
-fn contend(con: &mut Console, conn: &Conn, name: &str, ttl: i64, value: &[u8]) -> Result<(Vec<u8>, i64), Exec> {
+fn contend(
+    con: &mut Console,
+    conn: &Conn,
+    name: &str,
+    ttl: i64,
+    value: &[u8],
+) -> Result<(Vec<u8>, i64), Exec> {
     let now = con.cluster.now_ms;
     let lease = con
         .cluster
@@ -51,7 +57,11 @@ pub(crate) fn lock(con: &mut Console, p: &Parsed) -> Exec {
         let held_by_other = con
             .cluster
             .store
-            .range(&mvcc::RangeRequest { key: prefix.clone(), range_end: mvcc::prefix_end(&prefix), ..Default::default() })
+            .range(&mvcc::RangeRequest {
+                key: prefix.clone(),
+                range_end: mvcc::prefix_end(&prefix),
+                ..Default::default()
+            })
             .map(|r| r.kvs.iter().any(|kv| kv.key != key))
             .unwrap_or(false);
         if held_by_other {
@@ -107,6 +117,12 @@ pub(crate) fn elect(con: &mut Console, p: &Parsed) -> Exec {
     Exec {
         out: Output::default(),
         elapsed_ms: conn.elapsed_ms,
-        stream: Some(Stream::new(Kind::Hold { key, lease, prefix, announced: false, proposal: Some(proposal) })),
+        stream: Some(Stream::new(Kind::Hold {
+            key,
+            lease,
+            prefix,
+            announced: false,
+            proposal: Some(proposal),
+        })),
     }
 }

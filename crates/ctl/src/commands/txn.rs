@@ -13,7 +13,9 @@
 
 use std::collections::BTreeMap;
 
-use mvcc::{Compare, CompareResult, CompareTarget, RequestOp, ResponseHeader, ResponseOp, TxnRequest, TxnResponse};
+use mvcc::{
+    Compare, CompareResult, CompareTarget, RequestOp, ResponseHeader, ResponseOp, TxnRequest, TxnResponse,
+};
 
 use super::kv::{self, del_json, del_pb, prefixed_kv, put_json, put_pb, range_json, range_pb, simple_kv};
 use super::{Conn, protobuf_out};
@@ -74,7 +76,9 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             Err(e) => return fail(Output::error(e, exit::INVALID_INPUT), &prompts),
         }
     }
-    for (label, list) in [("success requests (get, put, del):\n", 0), ("failure requests (get, put, del):\n", 1)] {
+    for (label, list) in
+        [("success requests (get, put, del):\n", 0), ("failure requests (get, put, del):\n", 1)]
+    {
         if interactive {
             prompts.push_str(label);
         }
@@ -203,7 +207,8 @@ fn parse_op(con: &Console, line: &str) -> Result<RequestOp, Output> {
     let name = match args[0].as_str() {
         "get" | "put" | "del" => args[0].clone(),
         other => {
-            let matches: Vec<&str> = ["put", "get", "del"].into_iter().filter(|c| c.starts_with(other)).collect();
+            let matches: Vec<&str> =
+                ["put", "get", "del"].into_iter().filter(|c| c.starts_with(other)).collect();
             if matches.len() != 1 {
                 return Err(invalid());
             }
@@ -272,12 +277,14 @@ fn txn_json(r: &TxnResponse) -> String {
         .iter()
         .map(|resp| {
             let (name, body) = match resp {
-                ResponseOp::Range(g) => {
-                    ("ResponseRange", range_json(&mvcc::RangeResponse { header: sub_header(&g.header), ..g.clone() }))
-                }
-                ResponseOp::Put(pr) => {
-                    ("ResponsePut", put_json(&mvcc::PutResponse { header: sub_header(&pr.header), ..pr.clone() }))
-                }
+                ResponseOp::Range(g) => (
+                    "ResponseRange",
+                    range_json(&mvcc::RangeResponse { header: sub_header(&g.header), ..g.clone() }),
+                ),
+                ResponseOp::Put(pr) => (
+                    "ResponsePut",
+                    put_json(&mvcc::PutResponse { header: sub_header(&pr.header), ..pr.clone() }),
+                ),
                 ResponseOp::DeleteRange(d) => (
                     "ResponseDeleteRange",
                     del_json(&mvcc::DeleteRangeResponse { header: sub_header(&d.header), ..d.clone() }),
@@ -289,7 +296,11 @@ fn txn_json(r: &TxnResponse) -> String {
             format!("{{\"Response\":{{\"{name}\":{body}}}}}")
         })
         .collect();
-    json::Obj::new().raw("header", json::header(&r.header)).flag("succeeded", r.succeeded).arr("responses", items).end()
+    json::Obj::new()
+        .raw("header", json::header(&r.header))
+        .flag("succeeded", r.succeeded)
+        .arr("responses", items)
+        .end()
 }
 
 fn txn_fields(s: &mut String, r: &TxnResponse) {
@@ -326,11 +337,14 @@ fn txn_pb(r: &TxnResponse) -> protobuf::Msg {
     let mut m = protobuf::Msg::new().msg(1, protobuf::header(&r.header)).boolean(2, r.succeeded);
     for resp in &r.responses {
         let op = match resp {
-            ResponseOp::Range(g) => protobuf::Msg::new().msg(1, range_pb(&mvcc::RangeResponse { header: sub_header(&g.header), ..g.clone() })),
-            ResponseOp::Put(pr) => protobuf::Msg::new().msg(2, put_pb(&mvcc::PutResponse { header: sub_header(&pr.header), ..pr.clone() })),
+            ResponseOp::Range(g) => protobuf::Msg::new()
+                .msg(1, range_pb(&mvcc::RangeResponse { header: sub_header(&g.header), ..g.clone() })),
+            ResponseOp::Put(pr) => protobuf::Msg::new()
+                .msg(2, put_pb(&mvcc::PutResponse { header: sub_header(&pr.header), ..pr.clone() })),
             ResponseOp::DeleteRange(d) => protobuf::Msg::new()
                 .msg(3, del_pb(&mvcc::DeleteRangeResponse { header: sub_header(&d.header), ..d.clone() })),
-            ResponseOp::Txn(t) => protobuf::Msg::new().msg(4, txn_pb(&TxnResponse { header: sub_header(&t.header), ..t.clone() })),
+            ResponseOp::Txn(t) => protobuf::Msg::new()
+                .msg(4, txn_pb(&TxnResponse { header: sub_header(&t.header), ..t.clone() })),
         };
         m = m.msg(3, op);
     }

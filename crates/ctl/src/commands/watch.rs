@@ -55,7 +55,10 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     if let Err(e) = con.cluster.store.watch(stream, &req) {
         let _ = con.cluster.store.watch_stream_close(stream);
         return Output::fail(
-            format!("watch was canceled ({})\nError: watch is canceled by the server\n", super::super::client::etcd_message(&e)),
+            format!(
+                "watch was canceled ({})\nError: watch is canceled by the server\n",
+                super::super::client::etcd_message(&e)
+            ),
             exit::INTERRUPTED,
         )
         .into();
@@ -116,7 +119,8 @@ pub(crate) fn print_watch(r: &WatchResponse, format: Format, hex: bool) -> Strin
                     o.end()
                 })
                 .collect();
-            let events = if events.is_empty() { "null".to_string() } else { format!("[{}]", events.join(",")) };
+            let events =
+                if events.is_empty() { "null".to_string() } else { format!("[{}]", events.join(",")) };
             s.push_str(&format!(
                 "{{\"Header\":{},\"Events\":{events},\"CompactRevision\":{},\"Canceled\":{},\"Created\":{}}}\n",
                 json::header(&r.header),

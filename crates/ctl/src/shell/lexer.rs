@@ -221,7 +221,12 @@ fn unsupported(what: &str) -> LexError {
 
 /// Expands the variable reference starting at `chars[i] == '$'` into `out`;
 /// returns the index of its last character.
-fn expand(chars: &[char], i: usize, env: &BTreeMap<String, String>, out: &mut String) -> Result<usize, LexError> {
+fn expand(
+    chars: &[char],
+    i: usize,
+    env: &BTreeMap<String, String>,
+    out: &mut String,
+) -> Result<usize, LexError> {
     match chars.get(i + 1) {
         Some('{') => {
             let mut j = i + 2;
