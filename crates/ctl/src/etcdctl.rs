@@ -105,8 +105,11 @@ fn help(con: &Console, args: &[String]) -> Output {
         }
         _ => {
             let topic = args.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" ");
-            let mut out = Output::ok(format!("Unknown help topic [{topic}]\n"));
-            out.stdout.push_str(&con.spec.command("").map(|c| c.help.clone()).unwrap_or_default());
+            // cobra prints the root's usage before it added its -h flag.
+            let root = con.spec.command("").map(|c| c.help.clone()).unwrap_or_default();
+            let root: String = root.split_inclusive('\n').filter(|l| !l.contains("help for etcdctl")).collect();
+            let mut out = Output::ok(root);
+            out.stderr = format!("Unknown help topic [{topic}]\n");
             out
         }
     }

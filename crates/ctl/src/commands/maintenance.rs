@@ -122,6 +122,12 @@ pub(crate) fn defrag(con: &mut Console, p: &Parsed) -> Exec {
             }
             Err(f) => {
                 elapsed += f.elapsed_ms;
+                out.stderr.push_str(&crate::client::retry_warning(
+                    con.cluster.now_ms + elapsed,
+                    &ep,
+                    "DeadlineExceeded",
+                    "context deadline exceeded",
+                ));
                 out.eprintln(format!("Failed to defragment etcd member[{ep}] (context deadline exceeded)"));
                 out.exit = exit::ERROR;
             }
@@ -184,7 +190,7 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
         "l" => (8000, 500, 256, 8000),
         "xl" => (15000, 1000, 256, 15000),
         other => {
-            return Output::error(format!("unknown load option {other}"), exit::BAD_ARGS).into();
+            return Output::error(format!("unknown load option {other}"), exit::BAD_FEATURE).into();
         }
     };
     let conn = match Conn::open(con, p, true) {
@@ -277,7 +283,7 @@ pub(crate) fn check_datascale(con: &mut Console, p: &Parsed) -> Exec {
         "m" => (100_000, 1024),
         "l" => (1_000_000, 1024),
         "xl" => (3_000_000, 1000),
-        other => return Output::error(format!("unknown load option {other}"), exit::BAD_ARGS).into(),
+        other => return Output::error(format!("unknown load option {other}"), exit::BAD_FEATURE).into(),
     };
     let before = con.cluster.store.heap_bytes();
     let n = keys.min(20_000);

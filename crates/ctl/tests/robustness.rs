@@ -1,0 +1,66 @@
+//! Parser and console robustness: arbitrary lines, flags and heredocs never panic, and the console stays usable.
+
+use ctl::{Console, ConsoleOptions, Run};
+use proptest::prelude::*;
+
+const WORDS: &[&str] = &[
+    "etcdctl", "etcdutl", "cluster", "get", "put", "del", "txn", "watch", "lease", "grant", "revoke", "keep-alive",
+    "timetolive", "list", "member", "add", "remove", "update", "promote", "endpoint", "health", "status", "hashkv",
+    "alarm", "disarm", "defrag", "snapshot", "save", "restore", "move-leader", "auth", "enable", "disable", "user",
+    "role", "grant-permission", "lock", "elect", "version", "check", "perf", "compaction", "help", "foo", "bar",
+    "--prefix", "--from-key", "--rev=2", "--rev", "-w", "json", "table", "fields", "protobuf", "simple", "--hex",
+    "--limit=1", "--keys-only", "--count-only", "--prev-kv", "--lease=1", "--ttl=5", "--once", "--cluster",
+    "--endpoints=127.0.0.2:2379", "--user=root:pw", "--command-timeout=1s", "--", "-", "'a b'", "\"x\"", "$LEASE",
+    "stop", "start", "etcd-1", "etcd-2", "partition", "/", "heal", "isolate", "reset", "--nodes", "5", "timeout",
+    "2", "sleep", "1s", "echo", "export", "A=1", "ls", "cat", "rm", "-r", "snap.db", "<<EOF", "|", ">", "#",
+];
+
+fn run_all(con: &mut Console, line: &str) {
+    let out = con.run_to_end(line);
+    assert!(out.exit >= 0 && out.exit <= 255, "exit {} for {line:?}", out.exit);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(line in "\\PC{0,80}") {
+        let mut con = Console::new(3, ConsoleOptions::default());
+        run_all(&mut con, &line);
+        let _ = con.complete(&line);
+        let _ = Console::needs_more(&line);
+    }
+
+    #[test]
+    fn command_like_lines_never_panic(words in proptest::collection::vec(proptest::sample::select(WORDS), 0..9)) {
+        let mut con = Console::new(5, ConsoleOptions::default());
+        let line = words.join(" ");
+        run_all(&mut con, &line);
+        run_all(&mut con, &format!("etcdctl {line}"));
+        let _ = con.complete(&line);
+        // The console still works afterwards.
+        let ok = con.run_to_end("etcdctl put after ok");
+        prop_assert!(ok.exit == 0 || ok.stderr.contains("deadline") || ok.stderr.contains("user name"),
+            "console broken after {line:?}: {ok:?}");
+    }
+
+    #[test]
+    fn heredocs_never_panic(body in proptest::collection::vec("[ -~]{0,30}", 0..6), cmd in proptest::sample::select(&["etcdctl txn", "etcdctl put k", "etcdctl txn -i", "cat", "etcdctl watch -i"][..])) {
+        let mut con = Console::new(9, ConsoleOptions::default());
+        let input = format!("{cmd} <<EOF\n{}\nEOF", body.join("\n"));
+        run_all(&mut con, &input);
+    }
+}
+
+#[test]
+fn streams_can_be_polled_and_interrupted() {
+    let mut con = Console::new(1, ConsoleOptions::default());
+    con.run_to_end("etcdctl put k v1");
+    let Run::Streaming(_) = con.run_line("etcdctl watch k") else { panic!("watch should stream") };
+    let _ = con.poll(500);
+    // A write while the watch runs is what it prints next.
+    // (The console runs one line at a time, so the write goes through the cluster directly.)
+    let out = con.interrupt();
+    assert_eq!(out.exit, 130);
+    assert!(!con.is_streaming());
+}
