@@ -1,0 +1,189 @@
+//! Console scenarios a learner goes through: quorum loss, environment, heredocs, streams, TLS, backup and restore.
+
+use ctl::{Console, ConsoleOptions, Output, Run};
+
+fn con() -> Console {
+    Console::new(7, ConsoleOptions::default())
+}
+
+fn run(c: &mut Console, line: &str) -> Output {
+    c.run_to_end(line)
+}
+
+#[test]
+fn quorum_loss_times_out_in_virtual_time() {
+    let mut c = con();
+    assert_eq!(run(&mut c, "etcdctl put q before").stdout, "OK\n");
+    run(&mut c, "cluster stop etcd-2");
+    assert_eq!(run(&mut c, "etcdctl put q one-down").stdout, "OK\n");
+    run(&mut c, "cluster stop etcd-3");
+    let t0 = c.cluster().now_ms;
+    let out = run(&mut c, "etcdctl --command-timeout=2s put q no-quorum");
+    assert_eq!(out.exit, 1);
+    assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
+    assert!(c.cluster().now_ms >= t0 + 2000);
+    // A serializable read is still served by the member that is up.
+    let out = run(&mut c, "etcdctl get q --consistency=s");
+    assert_eq!(out.stdout, "q\none-down\n");
+    run(&mut c, "cluster start etcd-2");
+    assert_eq!(run(&mut c, "etcdctl put q back").stdout, "OK\n");
+}
+
+#[test]
+fn environment_and_assignments() {
+    let mut c = con();
+    run(&mut c, "etcdctl put foo bar");
+    let out = run(&mut c, "ETCDCTL_WRITE_OUT=json etcdctl get foo");
+    assert!(out.stdout.starts_with("{\"header\""), "{out:?}");
+    // The assignment applied to that command only.
+    assert_eq!(run(&mut c, "etcdctl get foo").stdout, "foo\nbar\n");
+    run(&mut c, "export ETCDCTL_ENDPOINTS=127.0.0.2:2379");
+    let out = run(&mut c, "etcdctl endpoint status");
+    assert!(out.stdout.starts_with("127.0.0.2:2379, 23284278a2d8a0e6"), "{out:?}");
+    let out = run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 get foo");
+    assert_eq!(out.exit, 1);
+    assert!(out.stderr.contains("conflicting environment variable \"ETCDCTL_ENDPOINTS\""));
+    let out = run(&mut c, "ETCDCTL_API=2 etcdctl ls /");
+    assert!(out.stderr.contains("etcdctl get DIR --prefix --keys-only"));
+    assert_eq!(run(&mut c, "echo \"$ETCDCTL_ENDPOINTS\" 'x  y'").stdout, "127.0.0.2:2379 x  y\n");
+}
+
+#[test]
+fn heredoc_txn_and_put_from_stdin() {
+    let mut c = con();
+    run(&mut c, "etcdctl put foo bar");
+    let out = run(&mut c, "etcdctl txn <<EOF\nvalue(\"foo\") = \"bar\"\n\nput foo yes\n\nput foo no\n\nEOF");
+    assert_eq!(out.stdout, "SUCCESS\n\nOK\n");
+    assert_eq!(run(&mut c, "etcdctl get foo --print-value-only").stdout, "yes\n");
+    assert!(Console::needs_more("etcdctl put k <<EOF\nline"));
+    assert!(!Console::needs_more("etcdctl put k <<EOF\nline\nEOF"));
+    run(&mut c, "etcdctl put k <<EOF\nline\nEOF");
+    assert_eq!(run(&mut c, "etcdctl get k --print-value-only").stdout, "line\n\n");
+}
+
+#[test]
+fn watch_streams_until_timeout_or_ctrl_c() {
+    let mut c = con();
+    run(&mut c, "etcdctl put w 1");
+    let out = run(&mut c, "timeout 2 etcdctl watch w --rev=1");
+    assert_eq!((out.stdout.as_str(), out.exit), ("PUT\nw\n1\n", 124));
+    let Run::Streaming(_) = c.run_line("etcdctl watch w") else { panic!("watch streams") };
+    assert!(c.is_streaming());
+    assert_eq!(c.interrupt().exit, 130);
+    // Keep-alive renews every TTL/3 of virtual time.
+    let lease = run(&mut c, "etcdctl lease grant 9").stdout;
+    let id = lease.split_whitespace().nth(1).unwrap().to_string();
+    let out = run(&mut c, &format!("timeout 7 etcdctl lease keep-alive {id}"));
+    assert_eq!(out.exit, 124);
+    assert_eq!(out.stdout.lines().count(), 3, "{out:?}");
+}
+
+#[test]
+fn leases_expire_as_virtual_time_passes() {
+    let mut c = con();
+    let out = run(&mut c, "etcdctl lease grant 5");
+    let id = out.stdout.split_whitespace().nth(1).unwrap().to_string();
+    run(&mut c, &format!("etcdctl put tmp x --lease={id}"));
+    assert_eq!(run(&mut c, "etcdctl get tmp").stdout, "tmp\nx\n");
+    run(&mut c, "sleep 6s");
+    assert_eq!(run(&mut c, "etcdctl get tmp").stdout, "");
+    assert_eq!(run(&mut c, &format!("etcdctl lease timetolive {id}")).stdout, format!("lease {id} already expired\n"));
+}
+
+#[test]
+fn kubeadm_tls_cluster() {
+    let mut c = Console::new(3, ConsoleOptions { nodes: 3, tls: true });
+    assert!(run(&mut c, "ls /etc/kubernetes/pki/etcd").stdout.contains("healthcheck-client.key"));
+    let ok = "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
+    assert_eq!(run(&mut c, &format!("{ok} put k v")).stdout, "OK\n");
+    let out = run(&mut c, "etcdctl --endpoints=https://127.0.0.1:2379 get k");
+    assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
+    let out = run(&mut c, "etcdctl --cert=/nope.crt --key=/nope.key get k");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: open /nope.crt: no such file or directory\n", 128));
+}
+
+#[test]
+fn backup_and_restore_end_to_end() {
+    let mut c = con();
+    run(&mut c, "etcdctl put /registry/configmaps/default/app v1");
+    let out = run(&mut c, "etcdctl snapshot save /var/backups/snap.db");
+    assert_eq!(out.stdout, "Snapshot saved at /var/backups/snap.db\n");
+    assert_eq!(run(&mut c, "etcdutl snapshot status /var/backups/snap.db -w table").exit, 0);
+    run(&mut c, "etcdctl put /registry/configmaps/default/app v2-bad");
+    let out = run(&mut c, "etcdutl snapshot restore /var/backups/snap.db --data-dir /var/lib/etcd-from-backup");
+    assert_eq!(out.exit, 0, "{out:?}");
+    let again = run(&mut c, "etcdutl snapshot restore /var/backups/snap.db --data-dir /var/lib/etcd-from-backup");
+    assert!(again.stderr.contains("not empty"), "{again:?}");
+    assert_eq!(run(&mut c, "cluster reset --data-dir /var/lib/etcd-from-backup").exit, 0);
+    assert_eq!(run(&mut c, "etcdctl get /registry/configmaps/default/app --print-value-only").stdout, "v1\n");
+    let out = run(&mut c, "etcdctl snapshot save /nodir/snap.db");
+    assert_eq!(out.exit, 5);
+}
+
+#[test]
+fn help_and_errors_in_etcdctl_words() {
+    let mut c = con();
+    let help = run(&mut c, "etcdctl put --help");
+    assert!(help.stdout.starts_with("NAME:\n\tput - Puts the given key into the store\n"));
+    assert_eq!(run(&mut c, "etcdctl help put").stdout, help.stdout);
+    let out = run(&mut c, "etcdctl gett foo");
+    assert!(out.stderr.contains("Did you mean this?\n\tget\n"));
+    assert_eq!(out.exit, 1);
+    assert_eq!(run(&mut c, "etcdctl put").exit, 128);
+    assert_eq!(run(&mut c, "etcdctl get foo -w yaml").exit, 4);
+    assert_eq!(run(&mut c, "etcdctl version").stdout, "etcdctl version: 3.5.33\nAPI version: 3.5\n");
+    assert_eq!(run(&mut c, "etcdctl get a -w table").stderr, "Error: table not supported as output format\n");
+    assert_eq!(run(&mut c, "nosuchcmd").exit, 127);
+    assert!(run(&mut c, "etcdctl get a | grep a").stderr.contains("not supported in the playground"));
+}
+
+#[test]
+fn auth_flow() {
+    let mut c = con();
+    run(&mut c, "etcdctl user add root:rootpw");
+    run(&mut c, "etcdctl user add alice:alicepw");
+    run(&mut c, "etcdctl role add reader");
+    run(&mut c, "etcdctl role grant-permission reader --prefix=true read /app/");
+    run(&mut c, "etcdctl user grant-role alice reader");
+    assert_eq!(run(&mut c, "etcdctl auth enable").stdout, "Authentication Enabled\n");
+    run(&mut c, "etcdctl --user=root:rootpw put /app/x 1");
+    assert_eq!(run(&mut c, "etcdctl --user=alice:alicepw get /app/x").stdout, "/app/x\n1\n");
+    let denied = run(&mut c, "etcdctl --user=alice:alicepw put /app/x 2");
+    assert!(denied.stderr.ends_with("Error: etcdserver: permission denied\n"));
+    let wrong = run(&mut c, "etcdctl --user=alice:nope get /app/x");
+    assert_eq!(wrong.exit, 2);
+    let status = run(&mut c, "etcdctl --user=root:rootpw auth status");
+    assert!(status.stdout.starts_with("Authentication Status: true\n"));
+}
+
+#[test]
+fn playground_commands_and_completion() {
+    let mut c = con();
+    let st = run(&mut c, "cluster status");
+    assert!(st.stdout.contains("| etcd-1 ") && st.stdout.contains("leader"), "{st:?}");
+    run(&mut c, "cluster isolate etcd-1");
+    let l = c.cluster().leader.unwrap();
+    assert_ne!(l, c.cluster().members[0].id);
+    run(&mut c, "cluster heal");
+    run(&mut c, "cluster campaign etcd-3");
+    assert_eq!(c.cluster().leader, Some(c.cluster().members[2].id));
+    assert_eq!(run(&mut c, "cluster net --delay 5-20ms --drop 1% --duplicate 0%").exit, 0);
+    assert_eq!(run(&mut c, "cluster stop etcd-9").exit, 1);
+    run(&mut c, "cluster reset --nodes 5 --seed 3");
+    assert_eq!(c.cluster().members.len(), 5);
+    run(&mut c, "etcdctl put /registry/pods/default/nginx x");
+    assert_eq!(c.complete("etcdctl get /registry/p"), ["/registry/pods/default/nginx"]);
+    assert!(c.complete("etcdctl mem").contains(&"member".to_string()));
+    assert!(c.complete("etcdctl get foo --pre").contains(&"--prefix".to_string()));
+    assert!(c.complete("cluster stop etcd-").contains(&"etcd-5".to_string()));
+}
+
+#[test]
+fn same_seed_same_run() {
+    let lines = ["etcdctl put a 1", "etcdctl lease grant 60", "cluster stop etcd-1", "etcdctl endpoint status --cluster -w json", "etcdctl member list"];
+    let outs = |seed| {
+        let mut c = Console::new(seed, ConsoleOptions::default());
+        lines.iter().map(|l| c.run_to_end(l)).collect::<Vec<_>>()
+    };
+    assert_eq!(outs(11), outs(11));
+}
