@@ -140,13 +140,13 @@ impl Cluster {
                 self.nodes[i].raw.tick();
                 self.checker.touched.insert(i);
             }
-            660..=679 => {
+            660..=699 => {
                 for i in 0..self.nodes.len() {
                     self.nodes[i].raw.tick();
                     self.checker.touched.insert(i);
                 }
             }
-            680..=909 => {
+            700..=909 => {
                 let i = self.pick();
                 self.next_prop += 1;
                 let data = format!("p{}", self.next_prop).into_bytes();
@@ -274,7 +274,7 @@ impl Cluster {
     }
 
     /// The leader proposes a membership change: add a learner or a voter,
-    /// promote a learner, remove a voter, or a joint replace.
+    /// promote a learner, remove or demote a voter, or a joint replace.
     fn propose_conf_change(&mut self) {
         let Some(li) = self.nodes.iter().position(|n| n.raw.raft().state == StateRole::Leader) else {
             return;
@@ -304,6 +304,14 @@ impl Cluster {
         }
         if cs.voters.len() >= 4 {
             options.push(vec![single(ConfChangeType::RemoveNode, victim)]);
+            // Demote a voter (through learners_next when joint).
+            options.push(vec![single(ConfChangeType::AddLearnerNode, victim)]);
+            if let Some(f) = fresh {
+                options.push(vec![
+                    single(ConfChangeType::AddNode, f),
+                    single(ConfChangeType::AddLearnerNode, victim),
+                ]);
+            }
         }
         if options.is_empty() {
             return;
