@@ -86,6 +86,20 @@ pub struct Console {
     pub(crate) spec: Spec,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
+    /// The tab whose environment, history and stream are in the fields above.
+    active: usize,
+    /// The other tabs' state, parked while another tab is active.
+    parked: BTreeMap<usize, Tab>,
+}
+
+/// A console tab's own state: its environment, history and running stream.
+/// Every tab talks to the same cluster, so a `watch` in one tab sees the
+/// `put`s of another.
+#[derive(Default)]
+struct Tab {
+    env: BTreeMap<String, String>,
+    history: Vec<String>,
+    stream: Option<(Stream, Output)>,
 }
 
 impl Console {
@@ -102,6 +116,8 @@ impl Console {
             spec: Spec::etcdctl(),
             history: Vec::new(),
             stream: None,
+            active: 0,
+            parked: BTreeMap::new(),
         };
         c.install_pki();
         c
@@ -175,6 +191,91 @@ impl Console {
 
     fn set_status(&mut self, code: i32) {
         self.env.insert("?".to_string(), code.to_string());
+    }
+
+    /// Makes `tab` the active tab (a new tab starts with a fresh environment).
+    fn switch(&mut self, tab: usize) {
+        if tab == self.active {
+            return;
+        }
+        let fresh = || {
+            let mut env = BTreeMap::new();
+            env.insert("ETCDCTL_API".to_string(), "3".to_string());
+            env.insert("HOME".to_string(), crate::vfs::HOME.to_string());
+            Tab { env, ..Tab::default() }
+        };
+        let next = self.parked.remove(&tab).unwrap_or_else(fresh);
+        let old = Tab {
+            env: std::mem::replace(&mut self.env, next.env),
+            history: std::mem::replace(&mut self.history, next.history),
+            stream: std::mem::replace(&mut self.stream, next.stream),
+        };
+        self.parked.insert(self.active, old);
+        self.active = tab;
+    }
+
+    /// Runs an entry in console tab `tab` (tab 0 is the one [`Console::run_line`] uses).
+    pub fn run_line_in(&mut self, tab: usize, input: &str) -> Run {
+        self.switch(tab);
+        self.run_line(input)
+    }
+
+    /// Ctrl+C in tab `tab`.
+    pub fn interrupt_in(&mut self, tab: usize) -> Output {
+        self.switch(tab);
+        self.interrupt()
+    }
+
+    /// Lets `ms` of virtual time pass for every tab; returns what each tab's
+    /// stream printed meanwhile (tabs without a stream are left out).
+    pub fn poll_tabs(&mut self, ms: u64) -> Vec<(usize, Run)> {
+        let mut tabs: Vec<usize> =
+            self.parked.iter().filter(|(_, t)| t.stream.is_some()).map(|(k, _)| *k).collect();
+        if self.stream.is_some() {
+            tabs.push(self.active);
+        }
+        tabs.sort_unstable();
+        let mut outs: BTreeMap<usize, (Output, bool)> =
+            tabs.iter().map(|&t| (t, (Output::default(), false))).collect();
+        let end = self.cluster.now_ms.saturating_add(ms);
+        loop {
+            for &t in &tabs {
+                let Some((o, done)) = outs.get_mut(&t) else { continue };
+                if *done {
+                    continue;
+                }
+                let slot = if t == self.active {
+                    self.stream.take()
+                } else {
+                    self.parked.get_mut(&t).and_then(|p| p.stream.take())
+                };
+                let Some((mut stream, _)) = slot else { continue };
+                let mut step_out = Output::default();
+                match stream.tick(self, &mut step_out) {
+                    Some(code) => {
+                        step_out.exit = code;
+                        *done = true;
+                    }
+                    None => {
+                        let back = Some((stream, Output::default()));
+                        if t == self.active {
+                            self.stream = back;
+                        } else if let Some(p) = self.parked.get_mut(&t) {
+                            p.stream = back;
+                        }
+                    }
+                }
+                o.append(step_out);
+            }
+            if self.cluster.now_ms >= end {
+                break;
+            }
+            let step = (end - self.cluster.now_ms).min(100);
+            self.cluster.advance(step);
+        }
+        outs.into_iter()
+            .map(|(t, (o, done))| (t, if done { Run::Done(o) } else { Run::Streaming(o) }))
+            .collect()
     }
 
     /// Whether a streaming command is running.

@@ -107,7 +107,8 @@ fn help(con: &Console, args: &[String]) -> Output {
             let topic = args.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(" ");
             // cobra prints the root's usage before it added its -h flag.
             let root = con.spec.command("").map(|c| c.help.clone()).unwrap_or_default();
-            let root: String = root.split_inclusive('\n').filter(|l| !l.contains("help for etcdctl")).collect();
+            let root: String =
+                root.split_inclusive('\n').filter(|l| !l.contains("help for etcdctl")).collect();
             let mut out = Output::ok(root);
             out.stderr = format!("Unknown help topic [{topic}]\n");
             out

@@ -69,6 +69,18 @@ impl Stream {
         (out, false)
     }
 
+    /// One step at the current virtual time (time is moved by the caller):
+    /// `Some(code)` when the stream ended (its `timeout` ran out: 124).
+    pub fn tick(&mut self, con: &mut Console, out: &mut Output) -> Option<i32> {
+        if let Some(d) = self.deadline_ms
+            && con.cluster.now_ms >= d
+        {
+            out.append(self.stop(con, exit::TIMEOUT));
+            return Some(exit::TIMEOUT);
+        }
+        self.step(con, out)
+    }
+
     /// Ends the stream (Ctrl+C or `timeout`): releases what it holds.
     pub fn stop(&mut self, con: &mut Console, code: i32) -> Output {
         match &self.kind {

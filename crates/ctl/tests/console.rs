@@ -87,7 +87,10 @@ fn leases_expire_as_virtual_time_passes() {
     assert_eq!(run(&mut c, "etcdctl get tmp").stdout, "tmp\nx\n");
     run(&mut c, "sleep 6s");
     assert_eq!(run(&mut c, "etcdctl get tmp").stdout, "");
-    assert_eq!(run(&mut c, &format!("etcdctl lease timetolive {id}")).stdout, format!("lease {id} already expired\n"));
+    assert_eq!(
+        run(&mut c, &format!("etcdctl lease timetolive {id}")).stdout,
+        format!("lease {id} already expired\n")
+    );
 }
 
 #[test]
@@ -110,9 +113,11 @@ fn backup_and_restore_end_to_end() {
     assert_eq!(out.stdout, "Snapshot saved at /var/backups/snap.db\n");
     assert_eq!(run(&mut c, "etcdutl snapshot status /var/backups/snap.db -w table").exit, 0);
     run(&mut c, "etcdctl put /registry/configmaps/default/app v2-bad");
-    let out = run(&mut c, "etcdutl snapshot restore /var/backups/snap.db --data-dir /var/lib/etcd-from-backup");
+    let out =
+        run(&mut c, "etcdutl snapshot restore /var/backups/snap.db --data-dir /var/lib/etcd-from-backup");
     assert_eq!(out.exit, 0, "{out:?}");
-    let again = run(&mut c, "etcdutl snapshot restore /var/backups/snap.db --data-dir /var/lib/etcd-from-backup");
+    let again =
+        run(&mut c, "etcdutl snapshot restore /var/backups/snap.db --data-dir /var/lib/etcd-from-backup");
     assert!(again.stderr.contains("not empty"), "{again:?}");
     assert_eq!(run(&mut c, "cluster reset --data-dir /var/lib/etcd-from-backup").exit, 0);
     assert_eq!(run(&mut c, "etcdctl get /registry/configmaps/default/app --print-value-only").stdout, "v1\n");
@@ -180,10 +185,32 @@ fn playground_commands_and_completion() {
 
 #[test]
 fn same_seed_same_run() {
-    let lines = ["etcdctl put a 1", "etcdctl lease grant 60", "cluster stop etcd-1", "etcdctl endpoint status --cluster -w json", "etcdctl member list"];
+    let lines = [
+        "etcdctl put a 1",
+        "etcdctl lease grant 60",
+        "cluster stop etcd-1",
+        "etcdctl endpoint status --cluster -w json",
+        "etcdctl member list",
+    ];
     let outs = |seed| {
         let mut c = Console::new(seed, ConsoleOptions::default());
         lines.iter().map(|l| c.run_to_end(l)).collect::<Vec<_>>()
     };
     assert_eq!(outs(11), outs(11));
+}
+
+#[test]
+fn watch_in_one_tab_sees_puts_of_another() {
+    let mut c = con();
+    let Run::Streaming(_) = c.run_line_in(1, "etcdctl watch demo --prefix") else { panic!("watch streams") };
+    assert_eq!(c.run_line_in(0, "etcdctl put demo/a 1"), Run::Done(Output::ok("OK\n")));
+    c.run_line_in(0, "etcdctl del demo/a");
+    let polled = c.poll_tabs(200);
+    assert_eq!(polled.len(), 1);
+    let (tab, Run::Streaming(out)) = &polled[0] else { panic!("still streaming") };
+    assert_eq!((*tab, out.stdout.as_str()), (1, "PUT\ndemo/a\n1\nDELETE\ndemo/a\n\n"));
+    // Each tab keeps its own environment.
+    c.run_line_in(0, "export ETCDCTL_WRITE_OUT=json");
+    assert_eq!(c.interrupt_in(1).exit, 130);
+    assert_eq!(c.run_line_in(1, "etcdctl put x y"), Run::Done(Output::ok("OK\n")));
 }
