@@ -13,6 +13,48 @@
 //! and joint quorums), `confchange.rs` (membership changes), `read_only.rs`
 //! (ReadIndex), `raw_node.rs` (the API), `status.rs` (what the UI draws),
 //! `describe.rs` (etcd-style rendering).
+//!
+//! A single-node cluster, handled the way every application handles Ready:
+//!
+//! ```
+//! use raft::{Config, EntryType, MemoryStorage, RawNode};
+//!
+//! fn handle_ready(node: &mut RawNode<MemoryStorage>, applied: &mut Vec<Vec<u8>>) {
+//!     while node.has_ready() {
+//!         let rd = node.ready();
+//!         let store = node.store_mut();
+//!         if let Some(s) = rd.snapshot.clone() {
+//!             store.apply_snapshot(s).unwrap();
+//!         }
+//!         store.append(&rd.entries).unwrap();
+//!         if let Some(hs) = rd.hard_state {
+//!             store.set_hard_state(hs);
+//!         }
+//!         // (send rd.messages to the peers here)
+//!         for e in rd.committed_entries {
+//!             match e.entry_type {
+//!                 EntryType::EntryConfChange => {
+//!                     let cc = raft::decode_conf_change_v1(&e).unwrap();
+//!                     node.apply_conf_change(&cc).unwrap();
+//!                 }
+//!                 _ if !e.data.is_empty() => applied.push(e.data),
+//!                 _ => {}
+//!             }
+//!         }
+//!         node.advance();
+//!     }
+//! }
+//!
+//! let mut node = RawNode::new(&Config::new(1), MemoryStorage::new()).unwrap();
+//! let mut applied = Vec::new();
+//! node.bootstrap(&[1]).unwrap();
+//! handle_ready(&mut node, &mut applied); // persist and apply the membership
+//! node.campaign().unwrap();
+//! node.propose(b"hello".to_vec()).unwrap();
+//! handle_ready(&mut node, &mut applied);
+//! assert_eq!(applied, vec![b"hello".to_vec()]);
+//! assert_eq!(node.status().soft_state.lead, 1);
+//! ```
 #![deny(missing_docs)]
 
 pub mod confchange;

@@ -362,4 +362,71 @@ mod tests {
         l.applied_to(4);
         assert!(!l.has_next_committed_entries());
     }
+
+    /// Model test: the log (unstable tail over stable storage) behaves like
+    /// a plain vector of terms under appends that truncate, persistence of
+    /// any prefix, and commits.
+    mod model {
+        use super::*;
+        use proptest::prelude::*;
+
+        #[derive(Debug, Clone)]
+        enum Op {
+            /// Append `n` entries of `term` after index `at % (len + 1)`.
+            Append { at: u64, n: u64, term: u64 },
+            /// Persist the unstable entries.
+            Persist,
+            /// Commit up to `to % (len + 1)`.
+            Commit { to: u64 },
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            prop_oneof![
+                (0u64..20, 1u64..4, 1u64..5).prop_map(|(at, n, term)| Op::Append { at, n, term }),
+                Just(Op::Persist),
+                (0u64..20).prop_map(|to| Op::Commit { to }),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn log_matches_vector_model(ops in proptest::collection::vec(op(), 1..40)) {
+                let mut log = RaftLog::new(MemoryStorage::new(), u64::MAX).unwrap();
+                let mut model: Vec<u64> = Vec::new(); // model[i] = term of index i + 1
+                for op in ops {
+                    match op {
+                        Op::Append { at, n, term } => {
+                            let len = model.len() as u64;
+                            let after = (at % (len + 1)).max(log.committed);
+                            // Terms never decrease along the log.
+                            let term = term.max(model.last().copied().unwrap_or(0));
+                            let ents: Vec<Entry> = (0..n).map(|k| ent(term, after + 1 + k)).collect();
+                            log.append(&ents);
+                            model.truncate(after as usize);
+                            model.extend(std::iter::repeat_n(term, n as usize));
+                        }
+                        Op::Persist => {
+                            let ents = log.unstable_entries().to_vec();
+                            log.store.append(&ents).unwrap();
+                            if let Some(e) = ents.last() {
+                                log.stable_to(e.index, e.term);
+                            }
+                            prop_assert!(log.unstable_entries().is_empty());
+                        }
+                        Op::Commit { to } => {
+                            let to = to % (model.len() as u64 + 1);
+                            log.commit_to(to);
+                        }
+                    }
+                    prop_assert_eq!(log.last_index(), model.len() as u64);
+                    let terms: Vec<u64> = log.all_entries().iter().map(|e| e.term).collect();
+                    prop_assert_eq!(&terms, &model);
+                    for (i, t) in model.iter().enumerate() {
+                        prop_assert!(log.match_term(i as u64 + 1, *t));
+                    }
+                    prop_assert!(log.committed <= log.last_index());
+                }
+            }
+        }
+    }
 }
