@@ -375,6 +375,18 @@ impl<S: Storage> RawNode<S> {
         Status::new(&self.raft)
     }
 
+    /// Entries `[lo, hi)` of the log (stable and unstable), with their
+    /// payloads, for display. Compacted indexes are an error; `hi` is
+    /// clamped to the end of the log.
+    pub fn log_entries(&self, lo: u64, hi: u64) -> Result<Vec<Entry>> {
+        let log = &self.raft.raft_log;
+        let hi = hi.min(log.last_index() + 1);
+        if lo >= hi {
+            return Ok(Vec::new());
+        }
+        log.slice(lo, hi, u64::MAX)
+    }
+
     /// The node's id.
     pub fn id(&self) -> u64 {
         self.raft.id
