@@ -2,4 +2,5 @@
 
 pub mod cluster;
 pub mod console;
+pub mod data;
 pub mod layout;

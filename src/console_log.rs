@@ -68,6 +68,20 @@ impl ConsoleLog {
         }
     }
 
+    /// Drops the oldest lines beyond the newest `keep`.
+    pub fn keep_last(&mut self, keep: usize) {
+        if self.lines.len() > keep {
+            let extra = self.lines.len() - keep;
+            self.lines.drain(..extra);
+        }
+    }
+
+    /// Replaces the history (restored from the browser's storage).
+    pub fn set_history(&mut self, history: Vec<String>) {
+        self.history = history;
+        self.cursor = None;
+    }
+
     /// Removes every output line (Ctrl+L, `clear`); the history is kept.
     pub fn clear(&mut self) {
         self.lines.clear();

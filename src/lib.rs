@@ -2,8 +2,14 @@
 //! cluster and hosts the console. All cluster logic lives in `crates/`.
 
 pub mod app;
+pub mod browser;
 pub mod components;
 pub mod console_log;
+pub mod engine;
+pub mod model;
+pub mod session;
+pub mod shell;
+pub mod state;
 
 /// Installs the panic hook (so a panic reaches the browser console with its
 /// message) and mounts the app on `<body>`.

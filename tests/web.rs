@@ -65,7 +65,7 @@ async fn enter_echoes_the_command_with_its_prompt_and_clears_the_input() {
     type_line(&input, "etcdctl version").await;
     let output: HtmlElement = by_testid(&host, "console-output");
     let first = output.first_element_child().expect("the command was echoed");
-    assert_eq!(first.text_content().unwrap(), "$ etcdctl version");
+    assert_eq!(first.text_content().unwrap(), "etcd-1 $ etcdctl version");
     assert_eq!(first.class_name(), "line line-input");
     assert_eq!(input.value(), "", "the input is cleared after Enter");
 }

@@ -1,3 +1,7 @@
-//! The cluster stage: members, messages and quorum.
+//! The cluster stage: members, messages, quorum and the controls that bend time and the network.
 
+pub mod controls;
+pub mod member;
+pub mod message;
+pub mod quorum;
 pub mod stage;

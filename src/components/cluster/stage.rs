@@ -1,21 +1,90 @@
-//! The cluster stage: where the members, their messages and the quorum
-//! banner are drawn.
+//! The cluster stage: the controls, the ring of members with their links
+//! and messages, and the quorum banner.
 
 use leptos::prelude::*;
 
-/// The area of the page that shows the cluster. The ring is laid out for
-/// the members the simulator will report.
+use crate::components::cluster::controls::Controls;
+use crate::components::cluster::member::MemberNode;
+use crate::components::cluster::message::MessageDot;
+use crate::components::cluster::quorum::QuorumBanner;
+use crate::model::{CENTRE, RADIUS};
+use crate::state::AppState;
+
+/// The area of the page that shows the cluster.
 #[component]
 pub fn ClusterStage() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let member_ids = Memo::new(move |_| state.stage.with(|s| s.members.iter().map(|m| m.id).collect::<Vec<_>>()));
+    let message_ids = Memo::new(move |_| state.stage.with(|s| s.messages.iter().map(|m| m.id).collect::<Vec<_>>()));
+    let links = Memo::new(move |_| state.stage.with(|s| s.links.clone()));
+    let summary = move || {
+        state.stage.with(|s| {
+            let parts: Vec<String> = s.members.iter().map(|m| format!("{} {}", m.name, m.role.label())).collect();
+            format!("cluster ring: {}", parts.join(", "))
+        })
+    };
     view! {
         <section class="panel stage" data-testid="cluster-stage" aria-labelledby="stage-title">
             <div class="panel-head">
                 <h2 id="stage-title">"Cluster"</h2>
+                <span class="clock" data-testid="clock">
+                    {move || {
+                        state.clock.with(|c| {
+                            format!(
+                                "t = {:.2} s · step {} · seed {:x}{}",
+                                c.now_ms as f64 / 1000.0,
+                                c.steps,
+                                c.seed,
+                                if c.paused { " · paused" } else { "" }
+                            )
+                        })
+                    }}
+                </span>
             </div>
-            <svg class="ring" viewBox="0 0 400 400" role="img" aria-label="cluster ring, no members yet">
-                <circle class="ring-orbit" cx="200" cy="200" r="140" />
-                <text class="ring-caption" x="200" y="205" text-anchor="middle">"no members yet"</text>
-            </svg>
+            <Controls />
+            <div class="ring-wrap">
+                <svg class="ring" viewBox="0 0 440 440" role="group" aria-label=summary>
+                    <circle class="ring-orbit" cx=CENTRE cy=CENTRE r=RADIUS />
+                    <For
+                        each=move || links.get()
+                        key=|l| (l.key, l.cut)
+                        children=|l| {
+                            let (mx, my) = ((l.x1 + l.x2) / 2.0, (l.y1 + l.y2) / 2.0);
+                            view! {
+                                <g class=if l.cut { "link cut" } else { "link" }>
+                                    <line x1=l.x1 y1=l.y1 x2=l.x2 y2=l.y2 />
+                                    {l.cut
+                                        .then(|| {
+                                            view! {
+                                                <g transform=format!("translate({mx:.1} {my:.1})")>
+                                                    <circle class="cut-mark" r="9" />
+                                                    <path d="M-4 -4 L4 4 M4 -4 L-4 4" />
+                                                </g>
+                                            }
+                                        })}
+                                </g>
+                            }
+                        }
+                    />
+                    <For each=move || member_ids.get() key=|id| *id children=|id| view! { <MemberNode id=id /> } />
+                    <For each=move || message_ids.get() key=|id| *id children=|id| view! { <MessageDot id=id /> } />
+                    <text class="ring-clock" x=CENTRE y=CENTRE - 4.0 text-anchor="middle">
+                        {move || format!("{:.1} s", state.clock.with(|c| c.now_ms) as f64 / 1000.0)}
+                    </text>
+                    <text class="ring-sub" x=CENTRE y=CENTRE + 14.0 text-anchor="middle">
+                        {move || state.clock.with(|c| if c.paused { "paused".to_string() } else { format!("{}×", c.speed.max(0.01).to_string().chars().take(4).collect::<String>()) })}
+                    </text>
+                </svg>
+                <ul class="legend" aria-label="legend">
+                    <li><span class="key role-leader">"⬢"</span>"leader"</li>
+                    <li><span class="key role-follower">"●"</span>"follower"</li>
+                    <li><span class="key role-precandidate">"◌"</span>"pre-candidate"</li>
+                    <li><span class="key role-candidate">"◆"</span>"candidate"</li>
+                    <li><span class="key role-learner">"■"</span>"learner"</li>
+                    <li><span class="key role-stopped">"⊗"</span>"stopped"</li>
+                </ul>
+            </div>
+            <QuorumBanner />
         </section>
     }
 }

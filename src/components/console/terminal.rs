@@ -1,57 +1,251 @@
-//! A console tab: output above, a prompt below, history on ↑/↓, Ctrl+L clears.
+//! The console: tabs, the active tab's output (the newest lines only, so
+//! ten thousand lines stay fast), a pending indicator with virtual elapsed
+//! time, and the prompt with history (kept across reloads), heredocs, Tab
+//! completion, Ctrl+C and Ctrl+L.
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
-use crate::console_log::{ConsoleLog, Stream};
+use crate::console_log::Stream;
+use crate::engine::Job;
+use crate::shell;
+use crate::state::AppState;
 
-/// The prompt printed before each echoed command.
-pub const PROMPT: &str = "$ ";
+/// Output lines drawn at most; older ones stay in memory, summarised.
+pub const DRAWN_LINES: usize = 600;
 
-/// A terminal that keeps its own [`ConsoleLog`].
+/// The console panel.
 #[component]
 pub fn Terminal() -> impl IntoView {
-    let log = RwSignal::new(ConsoleLog::default());
+    let state = expect_context::<AppState>();
     let input = RwSignal::new(String::new());
+    // Lines of a heredoc typed so far (the entry is not complete yet).
+    let partial = RwSignal::new(String::new());
+    let hint = RwSignal::new(String::new());
+    let output_ref = NodeRef::<leptos::html::Div>::new();
+    let tab = state.active_tab;
 
-    let on_keydown = move |ev: KeyboardEvent| match ev.key().as_str() {
-        "Enter" => {
-            ev.prevent_default();
-            let line = input.get_untracked();
-            input.set(String::new());
-            log.update(|log| run_line(log, &line));
+    let lines = Memo::new(move |_| {
+        state.console.track();
+        let t = tab.get();
+        state
+            .read(|e| {
+                e.tabs.get(t).map(|tab| {
+                    let all = tab.log.lines();
+                    let from = all.len().saturating_sub(DRAWN_LINES);
+                    (from, all[from..].to_vec())
+                })
+            })
+            .flatten()
+            .unwrap_or_default()
+    });
+    let prompt = Memo::new(move |_| {
+        state.console.track();
+        let t = tab.get();
+        state.read(|e| e.prompt(t)).unwrap_or_default()
+    });
+    let pending = move || {
+        let now = state.clock.with(|c| c.now_ms);
+        let t = tab.get();
+        state.console.track();
+        state
+            .read(|e| {
+                e.tabs.get(t).and_then(|tab| tab.job.as_ref()).map(|job| {
+                    let secs = now.saturating_sub(job.started_ms()) as f64 / 1000.0;
+                    match job {
+                        Job::Call { .. } => format!("waiting for the cluster… {secs:.1} s (virtual) · Ctrl+C cancels"),
+                        Job::Watch { .. } => format!("watching… {secs:.1} s · Ctrl+C stops"),
+                        Job::Load { sent, ok, .. } => format!("load: {sent} sent, {ok} OK · {secs:.1} s · Ctrl+C stops"),
+                    }
+                })
+            })
+            .flatten()
+    };
+
+    // Keep the newest line in view.
+    Effect::new(move |_| {
+        lines.track();
+        if let Some(el) = output_ref.get() {
+            el.set_scroll_top(el.scroll_height());
         }
-        "ArrowUp" => {
-            ev.prevent_default();
-            let mut prev = None;
-            log.update(|log| prev = log.history_prev().map(str::to_owned));
-            if let Some(prev) = prev {
-                input.set(prev);
+    });
+
+    let submit = move || {
+        let line = input.get_untracked();
+        input.set(String::new());
+        hint.set(String::new());
+        let entry = if partial.with_untracked(String::is_empty) { line } else { format!("{}\n{line}", partial.get_untracked()) };
+        if shell::needs_more(&entry) {
+            partial.set(entry);
+            return;
+        }
+        partial.set(String::new());
+        let t = tab.get_untracked();
+        let history = state.act(|e| {
+            e.run_line(t, &entry);
+            e.tabs.get(t).map(|tab| tab.log.history().to_vec())
+        });
+        if let Some(Some(h)) = history {
+            crate::browser::save_history(&h);
+            state.engine.update_value(|e| {
+                for (i, other) in e.tabs.iter_mut().enumerate() {
+                    if i != t {
+                        other.log.set_history(h.clone());
+                    }
+                }
+            });
+        }
+    };
+    let complete = move || {
+        let line = input.get_untracked();
+        let Some(candidates) = state.read(|e| shell::complete(&line, &e.keys(200), &e.member_names())) else { return };
+        match candidates.len() {
+            0 => hint.set(String::new()),
+            1 => {
+                input.set(candidates[0].clone());
+                hint.set(String::new());
+            }
+            _ => {
+                let common = shell::common_prefix(&candidates);
+                if common.len() > line.len() {
+                    input.set(common);
+                }
+                let shown: Vec<&str> = candidates.iter().take(12).map(|c| c.rsplit(' ').next().unwrap_or(c)).collect();
+                hint.set(shown.join("  "));
             }
         }
-        "ArrowDown" => {
-            ev.prevent_default();
-            let mut next = String::new();
-            log.update(|log| next = log.history_next().to_owned());
-            input.set(next);
+    };
+    let on_keydown = move |ev: KeyboardEvent| {
+        let t = tab.get_untracked();
+        match ev.key().as_str() {
+            "Enter" => {
+                ev.prevent_default();
+                submit();
+            }
+            "Tab" if !ev.shift_key() => {
+                ev.prevent_default();
+                complete();
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                if let Some(Some(prev)) = state.engine.try_update_value(|e| {
+                    e.tabs.get_mut(t).and_then(|tab| tab.log.history_prev().map(str::to_owned))
+                }) {
+                    input.set(prev);
+                }
+            }
+            "ArrowDown" => {
+                ev.prevent_default();
+                if let Some(Some(next)) =
+                    state.engine.try_update_value(|e| e.tabs.get_mut(t).map(|tab| tab.log.history_next().to_owned()))
+                {
+                    input.set(next);
+                }
+            }
+            "c" | "C" if ev.ctrl_key() => {
+                // With text selected, Ctrl+C copies; otherwise it interrupts.
+                let selected = web_sys::window()
+                    .and_then(|w| w.get_selection().ok().flatten())
+                    .is_some_and(|s| !s.is_collapsed());
+                let field_selection = ev
+                    .target()
+                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+                    .and_then(|i| Some((i.selection_start().ok()??, i.selection_end().ok()??)))
+                    .is_some_and(|(a, b)| a != b);
+                if !selected && !field_selection {
+                    ev.prevent_default();
+                    partial.set(String::new());
+                    input.set(String::new());
+                    state.act(|e| e.interrupt(t));
+                }
+            }
+            "l" | "L" if ev.ctrl_key() => {
+                ev.prevent_default();
+                state.act(|e| {
+                    if let Some(tab) = e.tabs.get_mut(t) {
+                        tab.log.clear();
+                    }
+                    e.console_version += 1;
+                });
+            }
+            _ => {}
         }
-        "l" if ev.ctrl_key() => {
-            ev.prevent_default();
-            log.update(ConsoleLog::clear);
-        }
-        _ => {}
     };
 
     view! {
         <section class="panel console" data-testid="console" aria-labelledby="console-title">
             <div class="panel-head">
                 <h2 id="console-title">"Console"</h2>
+                <div class="tabs" role="tablist" aria-label="console tabs">
+                    {(0..2)
+                        .map(|i| {
+                            view! {
+                                <button
+                                    role="tab"
+                                    class="tab"
+                                    data-testid=format!("console-tab-{}", i + 1)
+                                    aria-selected=move || (tab.get() == i).to_string()
+                                    on:click=move |_| {
+                                        tab.set(i);
+                                        partial.set(String::new());
+                                    }
+                                >
+                                    {format!("Tab {}", i + 1)}
+                                    {move || {
+                                        state.console.track();
+                                        state
+                                            .read(|e| e.tabs.get(i).is_some_and(|t| t.job.is_some()))
+                                            .unwrap_or(false)
+                                            .then_some(" •")
+                                    }}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <label class="endpoint">
+                    <span>"endpoint"</span>
+                    <select
+                        data-testid="endpoint"
+                        prop:value=move || {
+                            state.console.track();
+                            let t = tab.get();
+                            state.read(|e| e.tabs.get(t).map_or(1, |x| x.endpoint)).unwrap_or(1).to_string()
+                        }
+                        on:change=move |ev| {
+                            let n: u64 = event_target_value(&ev).parse().unwrap_or(1);
+                            let t = tab.get_untracked();
+                            state.act(|e| {
+                                if let Some(x) = e.tabs.get_mut(t) {
+                                    x.endpoint = n;
+                                }
+                                e.console_version += 1;
+                            });
+                        }
+                    >
+                        {move || {
+                            state
+                                .stage
+                                .with(|s| s.members.iter().map(|m| (m.number, m.name.clone())).collect::<Vec<_>>())
+                                .into_iter()
+                                .map(|(n, name)| view! { <option value=n.to_string()>{name}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
             </div>
-            <div class="console-output" data-testid="console-output" role="log" aria-live="polite">
+            <div class="console-output" data-testid="console-output" role="log" aria-live="polite" node_ref=output_ref>
+                {move || {
+                    let (from, _) = lines.get();
+                    (from > 0).then(|| view! { <div class="hidden-lines">{format!("… {from} earlier lines not shown")}</div> })
+                }}
                 <For
-                    each=move || log.with(|log| log.lines().to_vec())
-                    key=|line| line.id
-                    children=|line| {
+                    each=move || {
+                        let t = tab.get();
+                        lines.get().1.into_iter().map(move |l| (t, l))
+                    }
+                    key=|(t, line)| (*t, line.id)
+                    children=|(_, line)| {
                         let class = match line.stream {
                             Stream::Input => "line line-input",
                             Stream::Stdout => "line line-stdout",
@@ -61,8 +255,12 @@ pub fn Terminal() -> impl IntoView {
                     }
                 />
             </div>
+            {move || pending().map(|p| view! { <div class="pending" data-testid="console-pending" role="status"><span class="spinner" aria-hidden="true"></span>{p}</div> })}
+            {move || (!hint.get().is_empty()).then(|| view! { <div class="hint">{hint.get()}</div> })}
             <label class="console-prompt">
-                <span class="prompt" aria-hidden="true">{PROMPT}</span>
+                <span class="prompt" aria-hidden="true">
+                    {move || if partial.with(String::is_empty) { prompt.get() } else { "> ".to_string() }}
+                </span>
                 <span class="visually-hidden">"Command"</span>
                 <input
                     type="text"
@@ -70,26 +268,12 @@ pub fn Terminal() -> impl IntoView {
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
-                    placeholder="etcdctl put foo bar"
+                    placeholder="etcdctl put foo bar   (Tab completes, ↑ history, help)"
                     prop:value=move || input.get()
                     on:input=move |ev| input.set(event_target_value(&ev))
                     on:keydown=on_keydown
                 />
             </label>
         </section>
-    }
-}
-
-/// Echoes `line` and answers it. The console language (crates/ctl) is not
-/// part of the app yet, so every command but `clear` is answered with that.
-fn run_line(log: &mut ConsoleLog, line: &str) {
-    log.enter(PROMPT, line);
-    match line.trim() {
-        "" => {}
-        "clear" => log.clear(),
-        command => log.push(
-            Stream::Stderr,
-            &format!("{command}: the console language is not connected to this page yet"),
-        ),
     }
 }

@@ -15,12 +15,33 @@ export class Playground {
     this.stage = page.getByTestId('cluster-stage');
     this.input = page.getByTestId('console-input');
     this.output = page.getByTestId('console-output');
+    this.pending = page.getByTestId('console-pending');
+    this.quorum = page.getByTestId('quorum');
+    this.members = page.getByTestId('member');
+    this.clock = page.getByTestId('clock');
+    this.playButton = page.getByTestId('play');
   }
 
-  /** Opens the page and waits until the app has mounted. */
-  async open() {
-    await this.page.goto('/');
+  /** Opens the page (or `path`) and waits until the app has mounted. */
+  async open(path = '/') {
+    await this.page.goto(path);
     await expect(this.shell).toBeVisible();
+  }
+
+  /** Opens the page and waits until the cluster has elected a leader. */
+  async openWithLeader(path = '/') {
+    await this.open(path);
+    await this.waitForLeader();
+  }
+
+  /** Waits until some member is drawn as the leader. */
+  async waitForLeader() {
+    await expect(this.page.locator('[data-testid="member"][data-role="leader"]')).toHaveCount(1, { timeout: 15_000 });
+  }
+
+  /** A member's drawing by name (`etcd-2`). */
+  member(name) {
+    return this.page.locator(`[data-testid="member"][data-name="${name}"]`);
   }
 
   /** Types a command line and presses Enter. */
@@ -29,9 +50,54 @@ export class Playground {
     await this.input.press('Enter');
   }
 
+  /** Runs `line` and waits until the active console prints `expected` after it. */
+  async runAndExpect(line, expected, timeout = 15_000) {
+    const before = (await this.outputLines()).length;
+    await this.run(line);
+    await expect
+      .poll(async () => (await this.outputLines()).slice(before), { timeout })
+      .toEqual(expect.arrayContaining([expected]));
+  }
+
   /** Lines of the active console's output, as text. */
   async outputLines() {
     return this.output.locator('.line').allTextContents();
+  }
+
+  /** Brings console tab `n` (1 or 2) to the front. */
+  async consoleTab(n) {
+    await this.page.getByTestId(`console-tab-${n}`).click();
+  }
+
+  /** Opens the inspector of `name` and presses one of its actions (`stop`, `start`). */
+  async memberAction(name, action) {
+    await this.member(name).click();
+    await this.page.getByTestId(`action-${action}`).click();
+  }
+
+  /** Pauses time (no-op if paused). */
+  async pause() {
+    if ((await this.playButton.getAttribute('aria-label')).startsWith('Pause')) await this.playButton.click();
+    await expect(this.playButton).toHaveAttribute('aria-label', /^Play/);
+  }
+
+  /** Sets the speed slider to a position between 0 (0.01×) and 1000 (20×). */
+  async setSpeedSlider(value) {
+    await this.page.getByTestId('speed').fill(String(value));
+  }
+
+  /** Opens "Network, keep & share", copies the share link and returns it. */
+  async shareLink() {
+    await this.page.locator('details.more > summary').click();
+    await this.page.getByTestId('share').click();
+    const link = this.page.getByTestId('share-link');
+    await expect(link).toBeVisible();
+    return link.inputValue();
+  }
+
+  /** The data-name/data-role of every member, in order. */
+  async roles() {
+    return this.members.evaluateAll((els) => els.map((e) => `${e.dataset.name}:${e.dataset.role}`));
   }
 
   /** Fails if the page threw or logged an error (a wasm panic does both). */

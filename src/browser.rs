@@ -1,0 +1,192 @@
+//! Browser glue: the animation loop, localStorage, the URL fragment,
+//! downloads and media queries. Every call tolerates a missing or hostile
+//! browser API (private mode, blocked storage): it does nothing instead of
+//! panicking.
+//!
+//! ```text
+//!   wake() ─► requestAnimationFrame(frame)
+//!   frame(t): engine.frame(t - last) ; refresh signals ; save every 2 s
+//!             paused? stop (no CPU while nothing moves) : requestAnimationFrame(frame)
+//! ```
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::engine::Engine;
+use crate::session::{MAX_BYTES, Session};
+use crate::state::AppState;
+
+/// localStorage key of the saved session.
+pub const SESSION_KEY: &str = "etcd-playground/session";
+/// localStorage key of the console history.
+pub const HISTORY_KEY: &str = "etcd-playground/history";
+/// History entries kept across reloads.
+pub const HISTORY_KEEP: usize = 500;
+/// Wall time between two saves of the session while time runs.
+const SAVE_EVERY_MS: f64 = 2_000.0;
+/// Wall time between stage redraws under prefers-reduced-motion.
+const REDUCED_STEP_MS: f64 = 500.0;
+/// Wall time between redraws of the slow panels (timeline, keys, logs).
+const DATA_EVERY_MS: f64 = 250.0;
+
+/// Milliseconds since the page opened.
+pub fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Reads a localStorage item.
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+/// Writes a localStorage item (quietly does nothing if storage is refused).
+pub fn store(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// Removes a localStorage item.
+pub fn forget(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Saves the engine's session in localStorage.
+pub fn save_session(engine: &Engine) {
+    let json = Session::of(engine).to_json();
+    if json.len() <= MAX_BYTES {
+        store(SESSION_KEY, &json);
+    }
+}
+
+/// The console history saved across reloads.
+pub fn load_history() -> Vec<String> {
+    load(HISTORY_KEY).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
+}
+
+/// Saves the console history (the newest entries).
+pub fn save_history(history: &[String]) {
+    let from = history.len().saturating_sub(HISTORY_KEEP);
+    if let Ok(s) = serde_json::to_string(&history[from..]) {
+        store(HISTORY_KEY, &s);
+    }
+}
+
+/// The page's URL fragment, without `#`.
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// Removes the fragment without reloading (a shared run, once loaded,
+/// becomes this browser's own session).
+pub fn clear_fragment() {
+    if let Some(w) = web_sys::window()
+        && let Ok(h) = w.history()
+    {
+        let path = w.location().pathname().unwrap_or_else(|_| "/".to_string());
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
+/// The session a share link carries (`#run=<json, URI-encoded>`).
+pub fn session_from_fragment() -> Option<Session> {
+    let f = fragment();
+    let enc = f.strip_prefix("run=")?;
+    let json = js_sys::decode_uri_component(enc).ok()?.as_string()?;
+    Session::from_json(&json)
+}
+
+/// A link to this page that reproduces `engine`'s run.
+pub fn share_link(engine: &Engine) -> String {
+    let json = Session::of(engine).to_json();
+    let enc: String = js_sys::encode_uri_component(&json).into();
+    let base = web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or_default();
+    format!("{base}#run={enc}")
+}
+
+/// Whether the user asked for less motion.
+pub fn prefers_reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-reduced-motion: reduce)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+/// Offers `text` as a file download named `name`.
+pub fn download(name: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = document.create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Starts the animation loop unless it runs already.
+pub fn wake(state: AppState) {
+    if state.looping.try_get_value().unwrap_or(true) {
+        return;
+    }
+    state.looping.set_value(true);
+    request_animation_frame(move || frame(state, None));
+}
+
+struct Timers {
+    last: f64,
+    saved: f64,
+    drawn: f64,
+    data: f64,
+}
+
+fn frame(state: AppState, timers: Option<Timers>) {
+    let t = now();
+    let mut timers = timers.unwrap_or(Timers { last: t, saved: t, drawn: t, data: t });
+    let dt = t - timers.last;
+    timers.last = t;
+    let Some((paused, version)) = state.engine.try_update_value(|e| {
+        e.frame(dt);
+        (e.paused, e.console_version)
+    }) else {
+        return;
+    };
+    let reduced = state.reduced_motion.try_get_value().unwrap_or(false);
+    if !reduced || t - timers.drawn >= REDUCED_STEP_MS || paused {
+        timers.drawn = t;
+        let data_due = t - timers.data >= DATA_EVERY_MS;
+        if data_due {
+            timers.data = t;
+        }
+        state.refresh(data_due || paused);
+    } else if state.console.get_untracked() != version {
+        state.console.set(version);
+    }
+    if t - timers.saved >= SAVE_EVERY_MS || paused {
+        timers.saved = t;
+        state.engine.with_value(save_session);
+    }
+    if paused {
+        state.looping.set_value(false);
+        return;
+    }
+    request_animation_frame(move || frame(state, Some(timers)));
+}

@@ -1,0 +1,72 @@
+//! The quorum banner ("3 of 5 members up, quorum is 3: writes work") and
+//! the table of members, majority and failures tolerated, with the current
+//! row marked.
+
+use leptos::prelude::*;
+
+use crate::model::quorum_table;
+use crate::state::AppState;
+
+/// The banner and the table.
+#[component]
+pub fn QuorumBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let q = Memo::new(move |_| state.stage.with(|s| s.quorum.clone()));
+    let text = move || {
+        let q = q.get();
+        if q.ok {
+            let split = if q.reachable < q.up { format!(", {} can reach each other", q.reachable) } else { String::new() };
+            let leader = q.leader.map(|l| format!(" Leader: {l}.")).unwrap_or_else(|| " Electing a leader…".to_string());
+            format!("{} of {} members up{split}, quorum is {}: writes work.{leader}", q.up, q.voters, q.quorum)
+        } else {
+            format!(
+                "Quorum lost ({} of {} up, {} reachable, quorum is {}): writes and linearizable reads fail, serializable reads still answer.",
+                q.up, q.voters, q.reachable, q.quorum
+            )
+        }
+    };
+    view! {
+        <div class="quorum-wrap">
+            <div
+                class=move || if q.get().ok { "quorum ok" } else { "quorum lost" }
+                data-testid="quorum"
+                data-state=move || if q.get().ok { "ok" } else { "lost" }
+                role="status"
+                aria-live="polite"
+            >
+                <span class="quorum-icon" aria-hidden="true">{move || if q.get().ok { "✓" } else { "!" }}</span>
+                <span>{text}</span>
+            </div>
+            <details class="quorum-table">
+                <summary>"Members, majority and failures tolerated"</summary>
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">"members"</th>
+                            <th scope="col">"majority"</th>
+                            <th scope="col">"failures tolerated"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {quorum_table()
+                            .into_iter()
+                            .map(|(n, maj, tol)| {
+                                let current = move || q.get().voters == n;
+                                view! {
+                                    <tr
+                                        class=move || if current() { "current" } else { "" }
+                                        aria-current=move || if current() { "true" } else { "false" }
+                                    >
+                                        <td>{n}{move || if current() { " ◀" } else { "" }}</td>
+                                        <td>{maj}</td>
+                                        <td>{tol}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </details>
+        </div>
+    }
+}

@@ -1,0 +1,7 @@
+//! Seeing the data: the event timeline, the key browser, the raft logs and the member inspector.
+
+pub mod inspector;
+pub mod keys;
+pub mod logview;
+pub mod panel;
+pub mod timeline;

@@ -1,0 +1,161 @@
+//! The raft logs: one row per member, entries coloured by term, marks for
+//! conf changes and the leader's empty entries, commit and applied
+//! markers, the snapshot boundary; on the leader, each follower's match
+//! and next index and progress state.
+
+use leptos::prelude::*;
+use raft::{EntryType, ProgressState};
+
+use crate::state::AppState;
+
+/// Entries drawn per member (the newest).
+const SHOWN: usize = 36;
+
+/// One entry cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    /// Index.
+    pub index: u64,
+    /// Term.
+    pub term: u64,
+    /// `conf`, `empty` or ``.
+    pub mark: &'static str,
+    /// At or below commit.
+    pub committed: bool,
+    /// At or below applied.
+    pub applied: bool,
+}
+
+/// One member's row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    /// `etcd-N`.
+    pub name: String,
+    /// Running.
+    pub running: bool,
+    /// Snapshot boundary: entries before this index are compacted away.
+    pub first_index: u64,
+    /// Commit index.
+    pub commit: u64,
+    /// Applied index.
+    pub applied: u64,
+    /// Entries shown.
+    pub cells: Vec<Cell>,
+    /// Leader's view of followers: (name, match, next, state).
+    pub progress: Vec<(String, u64, u64, &'static str)>,
+}
+
+/// The hue of a term: terms next to each other get distant colours.
+pub fn term_hue(term: u64) -> u64 {
+    (term * 137 + 200) % 360
+}
+
+/// The log panel.
+#[component]
+pub fn LogView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rows = Memo::new(move |_| {
+        state.data.track();
+        state
+            .read(|e| {
+                let names = e.member_names();
+                let ids = e.sim.member_ids();
+                let name_of = |id: u64| {
+                    ids.iter().position(|x| *x == id).and_then(|i| names.get(i).cloned()).unwrap_or_else(|| format!("{id:x}"))
+                };
+                ids.iter()
+                    .map(|&id| {
+                        let name = name_of(id);
+                        let Some(m) = e.sim.member(id) else {
+                            return LogRow {
+                                name,
+                                running: false,
+                                first_index: 0,
+                                commit: 0,
+                                applied: 0,
+                                cells: Vec::new(),
+                                progress: Vec::new(),
+                            };
+                        };
+                        let st = m.raft().status();
+                        let commit = st.hard_state.commit;
+                        let from = st.entries.len().saturating_sub(SHOWN);
+                        let cells = st.entries[from..]
+                            .iter()
+                            .map(|en| Cell {
+                                index: en.index,
+                                term: en.term,
+                                mark: match en.entry_type {
+                                    EntryType::EntryConfChange | EntryType::EntryConfChangeV2 => "conf",
+                                    EntryType::EntryNormal if en.size == 0 => "empty",
+                                    EntryType::EntryNormal => "",
+                                },
+                                committed: en.index <= commit,
+                                applied: en.index <= st.applied,
+                            })
+                            .collect();
+                        let progress = st
+                            .progress
+                            .iter()
+                            .filter(|(pid, _)| **pid != id)
+                            .map(|(pid, p)| {
+                                let s = match p.state {
+                                    ProgressState::Probe => "probe",
+                                    ProgressState::Replicate => "replicate",
+                                    ProgressState::Snapshot => "snapshot",
+                                };
+                                (name_of(*pid), p.matched, p.next_idx, s)
+                            })
+                            .collect();
+                        LogRow { name, running: true, first_index: st.first_index, commit, applied: st.applied, cells, progress }
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    view! {
+        <div class="logview" data-testid="log-view">
+            <p class="legend-line">
+                "Colour = term · " <span class="cell conf">"C"</span> " conf change · "
+                <span class="cell empty">"∅"</span> " leader's empty entry · solid = committed, faint = not yet · ▲ applied"
+            </p>
+            <For
+                each=move || rows.get()
+                key=|r| r.name.clone()
+                children=move |r| {
+                    let name = r.name.clone();
+                    let row = Memo::new(move |_| rows.with(|rs| rs.iter().find(|x| x.name == name).cloned()));
+                    view! {
+                        <div class="log-row">
+                            <div class="log-name">{r.name.clone()}</div>
+                            {move || row.get().map(|r| {
+                                if !r.running {
+                                    return view! { <div class="log-stopped">"stopped (its log is on its disk)"</div> }.into_any();
+                                }
+                                view! {
+                                    <div class="log-cells" aria-label=format!("{}: snapshot before {}, commit {}, applied {}", r.name, r.first_index, r.commit, r.applied)>
+                                        <span class="snap-mark" title="snapshot boundary">{format!("snap<{}", r.first_index)}</span>
+                                        {r.cells.into_iter().map(|c| {
+                                            let style = format!("--h:{}", term_hue(c.term));
+                                            let class = format!("cell {}{}{}", c.mark, if c.committed { " committed" } else { "" }, if c.applied { " applied" } else { "" });
+                                            let text = match c.mark { "conf" => "C".to_string(), "empty" => "∅".to_string(), _ => c.term.to_string() };
+                                            view! { <span class=class style=style title=format!("index {} · term {}", c.index, c.term)>{text}</span> }
+                                        }).collect_view()}
+                                        <span class="log-idx">{format!("commit {} · applied {}", r.commit, r.applied)}</span>
+                                    </div>
+                                    {(!r.progress.is_empty()).then(|| view! {
+                                        <div class="progress">
+                                            {r.progress.into_iter().map(|(n, m, nx, s)| view! {
+                                                <span class=format!("prog {s}")>{format!("{n}: match {m} next {nx} {s}")}</span>
+                                            }).collect_view()}
+                                        </div>
+                                    })}
+                                }.into_any()
+                            })}
+                        </div>
+                    }
+                }
+            />
+        </div>
+    }
+}

@@ -1,0 +1,371 @@
+//! What the stage draws, computed from the simulator: members on a ring,
+//! messages on their way, cut links and the quorum. Plain data, no signals,
+//! no browser API.
+//!
+//! ```text
+//!   member i of n at angle -90° + i·360°/n on a circle of radius 150
+//!   message: t = (view - sent) / max(deliver - sent, visible_ms)
+//!            drawn at from + t·(to - from); dropped: fades where it was lost
+//! ```
+
+use raft::{MessageType, StateRole};
+use sim::{DropReason, Fate, Sim};
+
+/// Centre of the ring in the SVG's coordinates (viewBox 0 0 440 440).
+pub const CENTRE: f64 = 220.0;
+/// Radius of the ring.
+pub const RADIUS: f64 = 150.0;
+
+/// A member's role, as drawn (colour, shape and label).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Leads the term.
+    Leader,
+    /// Follows.
+    Follower,
+    /// Asks for pre-votes.
+    PreCandidate,
+    /// Campaigns.
+    Candidate,
+    /// Non-voting learner.
+    Learner,
+    /// Crashed or stopped.
+    Stopped,
+}
+
+impl Role {
+    /// The `data-role` value and CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+            Role::PreCandidate => "precandidate",
+            Role::Candidate => "candidate",
+            Role::Learner => "learner",
+            Role::Stopped => "stopped",
+        }
+    }
+
+    /// The label under the member.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
+            Role::Candidate => "candidate",
+            Role::Learner => "learner",
+            Role::Stopped => "stopped",
+        }
+    }
+}
+
+/// One member as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberView {
+    /// Simulator id.
+    pub id: u64,
+    /// N of `etcd-N`.
+    pub number: u64,
+    /// `etcd-N`.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Raft term (0 when stopped).
+    pub term: u64,
+    /// Election timer, 0..1 (leaders and stopped members: none).
+    pub timer: Option<f64>,
+    /// Position.
+    pub x: f64,
+    /// Position.
+    pub y: f64,
+    /// Commit index.
+    pub commit: u64,
+    /// Last log index.
+    pub last_index: u64,
+    /// Store revision.
+    pub revision: i64,
+}
+
+/// A message on its way (or fading where it was lost).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageView {
+    /// Record id (the key of its dot).
+    pub id: u64,
+    /// Short label (`App`, `HB`, `Vote`...).
+    pub label: &'static str,
+    /// CSS class by type.
+    pub class: &'static str,
+    /// Position.
+    pub x: f64,
+    /// Position.
+    pub y: f64,
+    /// Opacity (a dropped message fades).
+    pub opacity: f64,
+    /// Lost on the way.
+    pub dropped: bool,
+}
+
+/// A line between two members.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkView {
+    /// Key: (smaller id, larger id).
+    pub key: (u64, u64),
+    /// Ends.
+    pub x1: f64,
+    /// Ends.
+    pub y1: f64,
+    /// Ends.
+    pub x2: f64,
+    /// Ends.
+    pub y2: f64,
+    /// Blocked in at least one direction.
+    pub cut: bool,
+}
+
+/// The quorum banner.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuorumView {
+    /// Voting members.
+    pub voters: usize,
+    /// Voters running.
+    pub up: usize,
+    /// Majority of the voters.
+    pub quorum: usize,
+    /// Voters running and able to reach each other, at most.
+    pub reachable: usize,
+    /// Writes can commit.
+    pub ok: bool,
+    /// The leader's name, if any.
+    pub leader: Option<String>,
+}
+
+/// Everything the stage draws at one instant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageModel {
+    /// Shown virtual time (ms).
+    pub now_ms: u64,
+    /// Members, by id.
+    pub members: Vec<MemberView>,
+    /// Messages in sight.
+    pub messages: Vec<MessageView>,
+    /// Links between members.
+    pub links: Vec<LinkView>,
+    /// The quorum.
+    pub quorum: QuorumView,
+}
+
+impl Default for StageModel {
+    fn default() -> Self {
+        StageModel {
+            now_ms: 0,
+            members: Vec::new(),
+            messages: Vec::new(),
+            links: Vec::new(),
+            quorum: QuorumView { voters: 0, up: 0, quorum: 1, reachable: 0, ok: false, leader: None },
+        }
+    }
+}
+
+/// Label and CSS class of a raft message type.
+pub fn message_kind(t: MessageType) -> (&'static str, &'static str) {
+    use MessageType as M;
+    match t {
+        M::MsgApp => ("App", "m-app"),
+        M::MsgAppResp => ("AppResp", "m-appresp"),
+        M::MsgHeartbeat => ("HB", "m-hb"),
+        M::MsgHeartbeatResp => ("HBResp", "m-hbresp"),
+        M::MsgPreVote => ("PreVote", "m-prevote"),
+        M::MsgPreVoteResp => ("PreVoteResp", "m-prevoteresp"),
+        M::MsgVote => ("Vote", "m-vote"),
+        M::MsgVoteResp => ("VoteResp", "m-voteresp"),
+        M::MsgSnap => ("Snap", "m-snap"),
+        M::MsgReadIndex => ("ReadIndex", "m-read"),
+        M::MsgReadIndexResp => ("ReadIndexResp", "m-read"),
+        M::MsgTimeoutNow => ("TimeoutNow", "m-timeout"),
+        M::MsgProp => ("Prop", "m-prop"),
+        M::MsgTransferLeader => ("Transfer", "m-timeout"),
+        _ => ("Msg", "m-other"),
+    }
+}
+
+/// Where member `i` of `n` sits.
+pub fn ring_position(i: usize, n: usize) -> (f64, f64) {
+    let a = -std::f64::consts::FRAC_PI_2 + (i as f64) * std::f64::consts::TAU / (n.max(1) as f64);
+    (CENTRE + RADIUS * a.cos(), CENTRE + RADIUS * a.sin())
+}
+
+/// Virtual ms a message takes on screen at least: 300 ms of wall time at
+/// `speed`, capped below a tick so heartbeats do not pile up.
+pub fn visible_ms(speed: f64) -> f64 {
+    (300.0 * speed).clamp(2.0, 90.0)
+}
+
+/// The stage at `view_ms` of `sim`, drawn at `speed`.
+pub fn stage(sim: &Sim, view_ms: u64, speed: f64) -> StageModel {
+    let ids = sim.member_ids();
+    let n = ids.len();
+    let tick_ms = sim.options().tick_ms.max(1) as f64;
+    let sub_tick = (view_ms as f64 - sim.now_ms() as f64).max(0.0).min(tick_ms) / tick_ms;
+    let mut members = Vec::with_capacity(n);
+    let mut voters: Vec<u64> = Vec::new();
+    for (i, &id) in ids.iter().enumerate() {
+        let Some(node) = sim.node(id) else { continue };
+        let (x, y) = ring_position(i, n);
+        let mut view = MemberView {
+            id,
+            number: node.number,
+            name: node.config.name.clone(),
+            role: Role::Stopped,
+            term: 0,
+            timer: None,
+            x,
+            y,
+            commit: 0,
+            last_index: 0,
+            revision: 0,
+        };
+        if let Some(m) = sim.member(id) {
+            let raft = m.raft().raft();
+            view.term = raft.term;
+            view.commit = raft.raft_log.committed;
+            view.last_index = raft.raft_log.last_index();
+            view.revision = m.store().current_revision();
+            view.role = match raft.state {
+                _ if raft.is_learner => Role::Learner,
+                StateRole::Leader => Role::Leader,
+                StateRole::Follower => Role::Follower,
+                StateRole::PreCandidate => Role::PreCandidate,
+                StateRole::Candidate => Role::Candidate,
+            };
+            if view.role != Role::Leader && view.role != Role::Learner && raft.randomized_election_timeout > 0 {
+                let t = (raft.election_elapsed as f64 + sub_tick) / raft.randomized_election_timeout as f64;
+                view.timer = Some(t.clamp(0.0, 1.0));
+            }
+            if voters.is_empty() {
+                voters = raft.trk.voter_nodes();
+            }
+        }
+        members.push(view);
+    }
+    if voters.is_empty() {
+        voters = ids.clone();
+    }
+    let pos = |id: u64| members.iter().find(|m| m.id == id).map(|m| (m.x, m.y));
+    let mut links = Vec::new();
+    for (i, &a) in ids.iter().enumerate() {
+        for &b in &ids[i + 1..] {
+            if let (Some((x1, y1)), Some((x2, y2))) = (pos(a), pos(b)) {
+                let net = sim.network();
+                let cut = net.is_blocked(a, b) || net.is_blocked(b, a);
+                links.push(LinkView { key: (a, b), x1, y1, x2, y2, cut });
+            }
+        }
+    }
+    let messages = messages(sim, view_ms, speed, &pos);
+    let quorum = quorum(sim, &voters, &members);
+    StageModel { now_ms: view_ms, members, messages, links, quorum }
+}
+
+fn messages(sim: &Sim, view_ms: u64, speed: f64, pos: &dyn Fn(u64) -> Option<(f64, f64)>) -> Vec<MessageView> {
+    let vis = visible_ms(speed);
+    let fade = (500.0 * speed).clamp(5.0, 400.0);
+    let now = view_ms as f64;
+    let horizon = now - vis.max(fade) - 10.0;
+    let mut out = Vec::new();
+    for r in sim.network().records() {
+        let sent = r.sent_ms as f64;
+        if sent < horizon || sent > now {
+            continue;
+        }
+        let (Some((x1, y1)), Some((x2, y2))) = (pos(r.from), pos(r.to)) else { continue };
+        let flight = (r.deliver_ms as f64 - sent).max(vis);
+        let (label, class) = message_kind(r.msg_type);
+        let (t, opacity, dropped) = match r.fate {
+            Fate::Dropped(reason) => {
+                let (at, lost_ms) = match reason {
+                    DropReason::TargetDown => (0.85, sent + flight * 0.85),
+                    DropReason::Partition | DropReason::Loss => (0.45, sent + flight * 0.45),
+                };
+                if now < lost_ms {
+                    (((now - sent) / flight).clamp(0.0, 1.0), 1.0, false)
+                } else {
+                    let o = 1.0 - (now - lost_ms) / fade;
+                    if o <= 0.0 {
+                        continue;
+                    }
+                    (at, o, true)
+                }
+            }
+            _ => {
+                let t = (now - sent) / flight;
+                if t >= 1.0 {
+                    continue;
+                }
+                (t.max(0.0), 1.0, false)
+            }
+        };
+        // Requests and responses travel side by side, a little apart.
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let side = if r.from < r.to { 5.0 } else { -5.0 };
+        let (ox, oy) = (-dy / len * side, dx / len * side);
+        out.push(MessageView {
+            id: r.id,
+            label,
+            class,
+            x: x1 + dx * t + ox,
+            y: y1 + dy * t + oy,
+            opacity: (opacity * 100.0).round() / 100.0,
+            dropped,
+        });
+    }
+    out
+}
+
+fn quorum(sim: &Sim, voters: &[u64], members: &[MemberView]) -> QuorumView {
+    let running: Vec<u64> = voters.iter().copied().filter(|v| sim.member(*v).is_some()).collect();
+    let quorum = voters.len() / 2 + 1;
+    // The largest group of running voters that all reach each other both ways.
+    let net = sim.network();
+    let mut best = 0;
+    let mut seen: Vec<u64> = Vec::new();
+    for &a in &running {
+        if seen.contains(&a) {
+            continue;
+        }
+        let group: Vec<u64> =
+            running.iter().copied().filter(|&b| a == b || (!net.is_blocked(a, b) && !net.is_blocked(b, a))).collect();
+        seen.extend(&group);
+        best = best.max(group.len());
+    }
+    let leader = members.iter().find(|m| m.role == Role::Leader).map(|m| m.name.clone());
+    QuorumView { voters: voters.len(), up: running.len(), quorum, reachable: best, ok: best >= quorum, leader }
+}
+
+/// Members, majority and failures tolerated for 1..=7 members (etcd's table).
+pub fn quorum_table() -> Vec<(usize, usize, usize)> {
+    (1..=7).map(|n| (n, n / 2 + 1, n - (n / 2 + 1))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn the_ring_and_the_table() {
+        let (x, y) = ring_position(0, 3);
+        assert!((x - CENTRE).abs() < 1e-9 && (y - (CENTRE - RADIUS)).abs() < 1e-9);
+        assert_eq!(quorum_table()[4], (5, 3, 2));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_fresh_cluster_elects_a_leader_and_has_quorum() {
+        let mut sim = Sim::new(3, crate::engine::sim_options(3));
+        sim.run_for(3000);
+        let m = stage(&sim, sim.now_ms(), 1.0);
+        assert_eq!(m.members.len(), 3);
+        assert_eq!(m.members.iter().filter(|m| m.role == Role::Leader).count(), 1);
+        assert!(m.quorum.ok);
+    }
+}
