@@ -1,0 +1,222 @@
+//! The apiserver's request handling between kubectl (or a controller) and
+//! the storage layer: validation, the namespace check, defaulting, system
+//! fields, generation, then a guarded etcd transaction.
+//!
+//! ```text
+//!   create(manifest)
+//!     validate ─► namespace exists? ─► defaults ─► uid, creationTimestamp, generation
+//!     ─► resourceVersion blanked ─► txn(mod_revision(key) == 0 ? put : fail)
+//!   update(old, new, rv)
+//!     validate ─► keep uid/creationTimestamp ─► generation+1 if spec changed
+//!     ─► txn(mod_revision(key) == rv ? put : get)  ─► 409 Conflict
+//! ```
+
+use serde_json::{Value, json};
+use sim::Sim;
+
+use crate::error::{ApiError, Reason, Result};
+use crate::keys;
+use crate::kinds::{Catalog, Kind};
+use crate::manifest::Manifest;
+use crate::meta::{self, Rng};
+use crate::store::{self, Codec, Stored};
+
+/// Namespaces that exist from the start.
+pub const SYSTEM_NAMESPACES: [&str; 4] = ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// The apiserver's state: kinds known, the storage codec, the generator
+/// for uids and names.
+#[derive(Clone, Debug)]
+pub struct ApiServer {
+    /// Built-in and custom kinds.
+    pub catalog: Catalog,
+    /// JSON and encryption.
+    pub codec: Codec,
+    /// uids, generated names, cluster IPs.
+    pub rng: Rng,
+    bootstrapped: bool,
+}
+
+fn has_generation(kind: &Kind) -> bool {
+    matches!(kind.kind.as_str(), "Deployment" | "ReplicaSet" | "CustomResourceDefinition")
+        || !kind.group.is_empty() && crate::kinds::builtin().iter().all(|b| b.kind != kind.kind)
+}
+
+impl ApiServer {
+    /// An apiserver whose randomness derives from `seed`.
+    pub fn new(seed: u64) -> ApiServer {
+        ApiServer { catalog: Catalog::default(), codec: Codec::new(seed), rng: Rng::new(seed), bootstrapped: false }
+    }
+
+    /// Creates the system namespaces and the `kubernetes` Service once, and
+    /// learns the kinds of stored CRDs. Retried on the next request if etcd
+    /// did not answer.
+    pub fn bootstrap(&mut self, sim: &mut Sim) -> Result<()> {
+        if self.bootstrapped {
+            return Ok(());
+        }
+        for ns in SYSTEM_NAMESPACES {
+            let m = self.manifest(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}))?;
+            match self.create(sim, m) {
+                Ok(_) => {}
+                Err(e) if e.reason == Reason::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let svc = json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}});
+        let m = self.manifest(svc)?;
+        match self.create(sim, m) {
+            Ok(_) => {}
+            Err(e) if e.reason == Reason::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        self.refresh_crds(sim)?;
+        self.bootstrapped = true;
+        Ok(())
+    }
+
+    /// Whether [`ApiServer::bootstrap`] has completed.
+    pub fn is_bootstrapped(&self) -> bool {
+        self.bootstrapped
+    }
+
+    /// Re-reads the stored CRDs into the catalog.
+    pub fn refresh_crds(&mut self, sim: &mut Sim) -> Result<()> {
+        let Some(crd) = self.catalog.by_kind("CustomResourceDefinition").cloned() else { return Ok(()) };
+        let (items, _) = store::list(sim, &self.codec, &keys::prefix(&crd, None))?;
+        for s in items {
+            if let Some(k) = crate::kinds::from_crd(&s.object) {
+                self.catalog.add(k);
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves a whole object (for objects built in code).
+    pub fn manifest(&self, object: Value) -> Result<Manifest> {
+        let ns = meta::namespace(&object).to_string();
+        let ns = if ns.is_empty() { "default".to_string() } else { ns };
+        crate::manifest::resolve(object, &self.catalog, "object", &ns, false).map_err(ApiError::bad_request)
+    }
+
+    /// The key of `m`.
+    pub fn key(m: &Manifest) -> String {
+        keys::key(&m.kind, m.namespace(), m.name())
+    }
+
+    fn check_namespace(&mut self, sim: &mut Sim, kind: &Kind, ns: &str) -> Result<()> {
+        if !kind.namespaced {
+            return Ok(());
+        }
+        let Some(nsk) = self.catalog.by_kind("Namespace").cloned() else { return Ok(()) };
+        match store::get(sim, &self.codec, &keys::key(&nsk, "", ns))? {
+            Some(_) => Ok(()),
+            None => Err(ApiError::not_found("namespaces", ns)),
+        }
+    }
+
+    /// What `create` stores for `m`: validated, defaulted, with uid,
+    /// creationTimestamp and generation; returns the key and the object.
+    pub fn prepare_create(&mut self, m: &Manifest, now_ms: u64) -> Result<(String, Value)> {
+        crate::validate::validate(m)?;
+        let mut obj = m.object.clone();
+        crate::defaults::apply(&m.kind.kind, &mut obj, &mut self.rng);
+        let uid = self.rng.uuid();
+        if let Some(md) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            md.remove("resourceVersion");
+            md.insert("uid".into(), json!(uid));
+            md.insert("creationTimestamp".into(), json!(meta::timestamp(now_ms)));
+            if has_generation(&m.kind) {
+                md.insert("generation".into(), json!(1));
+            } else {
+                md.remove("generation");
+            }
+        }
+        Ok((Self::key(m), obj))
+    }
+
+    /// What `update` stores when `old` becomes `new`: validated, defaulted,
+    /// uid and creationTimestamp kept, generation bumped on a spec change.
+    pub fn prepare_update(&mut self, kind: &Kind, old: &Value, new: Value) -> Result<Value> {
+        let mut m = Manifest { kind: kind.clone(), object: new };
+        crate::validate::validate(&m)?;
+        crate::defaults::apply(&kind.kind, &mut m.object, &mut self.rng);
+        let keep = |f: &str| old.pointer(&format!("/metadata/{f}")).cloned();
+        let spec_changed = old.get("spec") != m.object.get("spec");
+        if let Some(md) = m.object.get_mut("metadata").and_then(Value::as_object_mut) {
+            for f in ["uid", "creationTimestamp"] {
+                if let Some(v) = keep(f) {
+                    md.insert(f.into(), v);
+                }
+            }
+            if has_generation(kind) {
+                let g = keep("generation").and_then(|g| g.as_i64()).unwrap_or(1);
+                md.insert("generation".into(), json!(if spec_changed { g + 1 } else { g }));
+            }
+        }
+        Ok(m.object)
+    }
+
+    /// Creates `m` (optionally attached to `lease`).
+    pub fn create_with_lease(&mut self, sim: &mut Sim, m: Manifest, lease: i64) -> Result<Stored> {
+        crate::validate::validate(&m)?;
+        self.check_namespace(sim, &m.kind, m.namespace())?;
+        let (key, obj) = self.prepare_create(&m, sim.now_ms())?;
+        let stored = store::create(sim, &mut self.codec, &m.kind, &key, &obj, lease)?;
+        if m.kind.kind == "CustomResourceDefinition"
+            && let Some(k) = crate::kinds::from_crd(&stored.object)
+        {
+            self.catalog.add(k);
+        }
+        Ok(stored)
+    }
+
+    /// Creates `m`.
+    pub fn create(&mut self, sim: &mut Sim, m: Manifest) -> Result<Stored> {
+        self.create_with_lease(sim, m, 0)
+    }
+
+    /// Replaces `old` with `new` if the key is still at revision `rv`.
+    pub fn update(&mut self, sim: &mut Sim, kind: &Kind, old: &Stored, new: Value, rv: i64) -> Result<Stored> {
+        let obj = self.prepare_update(kind, &old.object, new)?;
+        store::update(sim, &mut self.codec, kind, &old.key, &obj, rv)
+    }
+
+    /// Reads one object.
+    pub fn get(&mut self, sim: &mut Sim, kind: &Kind, ns: &str, name: &str) -> Result<Stored> {
+        store::get(sim, &self.codec, &keys::key(kind, ns, name))?
+            .ok_or_else(|| ApiError::not_found(&kind.qualified_resource(), name))
+    }
+
+    /// Lists a kind in one namespace or all; returns the list's revision.
+    pub fn list(&mut self, sim: &mut Sim, kind: &Kind, ns: Option<&str>) -> Result<(Vec<Stored>, i64)> {
+        store::list(sim, &self.codec, &keys::prefix(kind, ns))
+    }
+
+    /// Deletes one object; a namespace takes its contents with it.
+    pub fn delete(&mut self, sim: &mut Sim, kind: &Kind, ns: &str, name: &str, rv: Option<i64>) -> Result<Stored> {
+        if kind.kind == "Namespace" && SYSTEM_NAMESPACES.contains(&name) {
+            return Err(ApiError {
+                reason: Reason::Forbidden,
+                message: format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted"),
+            });
+        }
+        let key = keys::key(kind, ns, name);
+        let gone = store::delete(sim, &self.codec, kind, &key, name, rv)?;
+        if kind.kind == "Namespace" {
+            let kinds: Vec<Kind> = self.catalog.all().iter().filter(|k| k.namespaced).cloned().collect();
+            for k in kinds {
+                let prefix = keys::prefix(&k, Some(name));
+                let req = mvcc::DeleteRangeRequest {
+                    key: prefix.as_bytes().to_vec(),
+                    range_end: keys::range_end(&prefix),
+                    ..Default::default()
+                };
+                crate::client::call(sim, server::Request::DeleteRange(req))?;
+            }
+        }
+        Ok(gone)
+    }
+}

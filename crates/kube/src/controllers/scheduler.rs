@@ -1,0 +1,60 @@
+//! The scheduler: watches pods without a node and binds each to the ready
+//! node running the fewest pods (ties by name), as a guarded update of the
+//! pod (`spec.nodeName`, condition PodScheduled), then an event.
+//!
+//! ```text
+//!   pod web-x2x8k  nodeName=""  ──► nodes: node-1 (2 pods), node-2 (1 pod)
+//!   txn if mod_revision(pod) == 41 then put(pod with nodeName=node-2)
+//!   Event Scheduled: Successfully assigned default/web-x2x8k to node-2
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use sim::Sim;
+
+use super::{Controllers, events};
+use crate::apiserver::ApiServer;
+use crate::meta;
+
+fn node_ready(n: &Value) -> bool {
+    n.pointer("/status/conditions").and_then(Value::as_array).is_some_and(|cs| {
+        cs.iter().any(|c| c.get("type") == Some(&json!("Ready")) && c.get("status") == Some(&json!("True")))
+    })
+}
+
+/// Binds every unscheduled pod.
+pub fn schedule(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
+    let now = sim.now_ms();
+    let nodes: Vec<String> = c.objects("Node").iter().filter(|(_, n, _)| node_ready(n)).map(|(_, n, _)| meta::name(n).to_string()).collect();
+    if nodes.is_empty() {
+        return;
+    }
+    let pods = c.objects("Pod");
+    let mut load: BTreeMap<String, usize> = nodes.iter().map(|n| (n.clone(), 0)).collect();
+    for (_, p, _) in &pods {
+        if let Some(n) = p.pointer("/spec/nodeName").and_then(Value::as_str)
+            && let Some(l) = load.get_mut(n)
+        {
+            *l += 1;
+        }
+    }
+    for (key, pod, rev) in pods {
+        let bound = pod.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
+        let ours = pod.pointer("/spec/schedulerName").and_then(Value::as_str).is_none_or(|s| s == "default-scheduler");
+        if bound || !ours || pod.pointer("/metadata/deletionTimestamp").is_some() || c.busy(&key) {
+            continue;
+        }
+        let Some(node) = load.iter().min_by_key(|(n, l)| (**l, (*n).clone())).map(|(n, _)| n.clone()) else { return };
+        if let Some(l) = load.get_mut(&node) {
+            *l += 1;
+        }
+        let mut new = pod.clone();
+        super::set(&mut new, &["spec", "nodeName"], json!(node));
+        let ts = meta::timestamp(now);
+        super::set(&mut new, &["status", "conditions"], json!([{"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts}]));
+        c.update(api, sim, "Pod", &key, &pod, rev, new);
+        let msg = format!("Successfully assigned {}/{} to {node}", meta::namespace(&pod), meta::name(&pod));
+        events::record(c, &pod, "Pod", "Scheduled", msg, "default-scheduler", now);
+    }
+}
