@@ -70,7 +70,12 @@ impl Aes256 {
         for i in 8..60 {
             let mut t = w[i - 1];
             if i % 8 == 0 {
-                t = [SBOX[t[1] as usize] ^ rcon, SBOX[t[2] as usize], SBOX[t[3] as usize], SBOX[t[0] as usize]];
+                t = [
+                    SBOX[t[1] as usize] ^ rcon,
+                    SBOX[t[2] as usize],
+                    SBOX[t[3] as usize],
+                    SBOX[t[0] as usize],
+                ];
                 rcon = xtime(rcon);
             } else if i % 8 == 4 {
                 t = t.map(|b| SBOX[b as usize]);
@@ -172,7 +177,8 @@ mod tests {
 
     #[test]
     fn fips_197_appendix_c3() {
-        let key: [u8; 32] = hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f").try_into().unwrap();
+        let key: [u8; 32] =
+            hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f").try_into().unwrap();
         let mut block: [u8; 16] = hex("00112233445566778899aabbccddeeff").try_into().unwrap();
         let aes = Aes256::new(&key);
         aes.encrypt(&mut block);

@@ -45,7 +45,12 @@ fn has_generation(kind: &Kind) -> bool {
 impl ApiServer {
     /// An apiserver whose randomness derives from `seed`.
     pub fn new(seed: u64) -> ApiServer {
-        ApiServer { catalog: Catalog::default(), codec: Codec::new(seed), rng: Rng::new(seed), bootstrapped: false }
+        ApiServer {
+            catalog: Catalog::default(),
+            codec: Codec::new(seed),
+            rng: Rng::new(seed),
+            bootstrapped: false,
+        }
     }
 
     /// Creates the system namespaces and the `kubernetes` Service once, and
@@ -56,7 +61,8 @@ impl ApiServer {
             return Ok(());
         }
         for ns in SYSTEM_NAMESPACES {
-            let m = self.manifest(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}))?;
+            let m =
+                self.manifest(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}))?;
             match self.create(sim, m) {
                 Ok(_) => {}
                 Err(e) if e.reason == Reason::AlreadyExists => {}
@@ -179,7 +185,14 @@ impl ApiServer {
     }
 
     /// Replaces `old` with `new` if the key is still at revision `rv`.
-    pub fn update(&mut self, sim: &mut Sim, kind: &Kind, old: &Stored, new: Value, rv: i64) -> Result<Stored> {
+    pub fn update(
+        &mut self,
+        sim: &mut Sim,
+        kind: &Kind,
+        old: &Stored,
+        new: Value,
+        rv: i64,
+    ) -> Result<Stored> {
         let obj = self.prepare_update(kind, &old.object, new)?;
         store::update(sim, &mut self.codec, kind, &old.key, &obj, rv)
     }
@@ -196,7 +209,14 @@ impl ApiServer {
     }
 
     /// Deletes one object; a namespace takes its contents with it.
-    pub fn delete(&mut self, sim: &mut Sim, kind: &Kind, ns: &str, name: &str, rv: Option<i64>) -> Result<Stored> {
+    pub fn delete(
+        &mut self,
+        sim: &mut Sim,
+        kind: &Kind,
+        ns: &str,
+        name: &str,
+        rv: Option<i64>,
+    ) -> Result<Stored> {
         if kind.kind == "Namespace" && SYSTEM_NAMESPACES.contains(&name) {
             return Err(ApiError {
                 reason: Reason::Forbidden,

@@ -28,7 +28,8 @@ fn value(c: u8) -> Option<u32> {
 /// Decodes `text`; the error is the offset of the first bad byte, as Go reports it.
 pub fn decode(text: &str) -> Result<Vec<u8>, usize> {
     // Go skips newlines.
-    let bytes: Vec<(usize, u8)> = text.bytes().enumerate().filter(|(_, b)| *b != b'\n' && *b != b'\r').collect();
+    let bytes: Vec<(usize, u8)> =
+        text.bytes().enumerate().filter(|(_, b)| *b != b'\n' && *b != b'\r').collect();
     let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
     for (q, quad) in bytes.chunks(4).enumerate() {
         let mut n: u32 = 0;

@@ -122,15 +122,13 @@ impl Controllers {
         self.pending.insert(id, Pending { kind, key, raw: Some(raw), owner });
     }
 
-    /// Sends the update of the object at `key` (cached at `rev`) to `new`.
+    /// Sends the update of the object cached as `(key, old, rev)` to `new`.
     pub(crate) fn update(
         &mut self,
         api: &mut ApiServer,
         sim: &mut Sim,
         kind: &'static str,
-        key: &str,
-        old: &Value,
-        rev: i64,
+        (key, old, rev): (&str, &Value, i64),
         new: Value,
     ) {
         let Some(k) = Self::kind(api, kind) else { return };
@@ -141,7 +139,14 @@ impl Controllers {
     }
 
     /// Sends the deletion of `key` if it is still at `rev`.
-    pub(crate) fn delete(&mut self, sim: &mut Sim, kind: &'static str, key: &str, rev: i64, owner: Option<String>) {
+    pub(crate) fn delete(
+        &mut self,
+        sim: &mut Sim,
+        kind: &'static str,
+        key: &str,
+        rev: i64,
+        owner: Option<String>,
+    ) {
         let id = client::submit(sim, Request::Txn(store::delete_txn(key, rev)));
         self.pending.insert(id, Pending { kind, key: key.to_string(), raw: None, owner });
     }

@@ -47,7 +47,8 @@ pub fn apply(kind: &str, object: &mut Value, rng: &mut Rng) {
                     set_default(spec, "revisionHistoryLimit", json!(10));
                     set_default(spec, "progressDeadlineSeconds", json!(600));
                 }
-                if let Some(tspec) = spec.get_mut("template").and_then(|t| t.get_mut("spec")).and_then(Value::as_object_mut)
+                if let Some(tspec) =
+                    spec.get_mut("template").and_then(|t| t.get_mut("spec")).and_then(Value::as_object_mut)
                 {
                     pod_spec(tspec);
                 }
@@ -91,12 +92,12 @@ pub fn apply(kind: &str, object: &mut Value, rng: &mut Rng) {
         "Secret" => {
             set_default(top, "type", json!("Opaque"));
             // stringData is write-only: merged into data, base64-encoded.
-            if let Some(Value::Object(sd)) = top.remove("stringData") {
-                if let Some(data) = child(top, "data") {
-                    for (k, v) in sd {
-                        let s = v.as_str().unwrap_or("").to_string();
-                        data.insert(k, json!(crate::base64::encode(s.as_bytes())));
-                    }
+            if let Some(Value::Object(sd)) = top.remove("stringData")
+                && let Some(data) = child(top, "data")
+            {
+                for (k, v) in sd {
+                    let s = v.as_str().unwrap_or("").to_string();
+                    data.insert(k, json!(crate::base64::encode(s.as_bytes())));
                 }
             }
         }
@@ -114,7 +115,8 @@ fn pod_spec(spec: &mut Map<String, Value>) {
         for c in cs.iter_mut().filter_map(Value::as_object_mut) {
             let image = c.get("image").and_then(Value::as_str).unwrap_or("");
             let tag = image.rsplit('/').next().unwrap_or("");
-            let policy = if !tag.contains(':') || tag.ends_with(":latest") { "Always" } else { "IfNotPresent" };
+            let policy =
+                if !tag.contains(':') || tag.ends_with(":latest") { "Always" } else { "IfNotPresent" };
             set_default(c, "imagePullPolicy", json!(policy));
             set_default(c, "terminationMessagePath", json!("/dev/termination-log"));
             set_default(c, "terminationMessagePolicy", json!("File"));

@@ -100,7 +100,11 @@ impl Encryption {
             prev = cipher;
         }
         let pad = usize::from(*out.last().unwrap_or(&0));
-        if pad == 0 || pad > 16 || pad > out.len() || !out[out.len() - pad..].iter().all(|&b| usize::from(b) == pad) {
+        if pad == 0
+            || pad > 16
+            || pad > out.len()
+            || !out[out.len() - pad..].iter().all(|&b| usize::from(b) == pad)
+        {
             return Err("invalid padding on input".to_string());
         }
         out.truncate(out.len() - pad);

@@ -126,7 +126,8 @@ mod tests {
             "Error from server (NotFound): configmaps \"x\" not found"
         );
         assert_eq!(
-            ApiError::invalid("Pod", "p", &["a: Required value".into(), "b: Required value".into()]).kubectl(""),
+            ApiError::invalid("Pod", "p", &["a: Required value".into(), "b: Required value".into()])
+                .kubectl(""),
             "The Pod \"p\" is invalid: \n* a: Required value\n* b: Required value"
         );
     }

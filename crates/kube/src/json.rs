@@ -116,7 +116,11 @@ fn write(out: &mut String, v: &Value, level: Level) {
                 out.push(':');
                 let next = match (level, k.as_str()) {
                     (Level::Top, "metadata") => Level::Meta,
-                    (_, "labels" | "annotations" | "data" | "binaryData" | "stringData" | "selector" | "matchLabels")
+                    (
+                        _,
+                        "labels" | "annotations" | "data" | "binaryData" | "stringData" | "selector"
+                        | "matchLabels",
+                    )
                     | (_, "nodeSelector" | "capacity" | "allocatable" | "limits" | "requests") => Level::Map,
                     _ => Level::Struct,
                 };

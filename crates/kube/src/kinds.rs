@@ -49,7 +49,11 @@ impl Kind {
 
     /// `configmaps` or `deployments.apps`: the resource as the apiserver names it in errors.
     pub fn qualified_resource(&self) -> String {
-        if self.group.is_empty() { self.resource.clone() } else { format!("{}.{}", self.resource, self.group) }
+        if self.group.is_empty() {
+            self.resource.clone()
+        } else {
+            format!("{}.{}", self.resource, self.group)
+        }
     }
 
     /// Whether `name` (any case) names this kind: resource, singular, short name, kind, or `resource.group`.
@@ -57,7 +61,7 @@ impl Kind {
         let n = name.to_lowercase();
         n == self.resource
             || n == self.singular()
-            || self.short.iter().any(|s| *s == n)
+            || self.short.contains(&n)
             || n == self.qualified_resource()
             || n == self.qualified()
     }
@@ -135,7 +139,15 @@ pub fn from_crd(crd: &Value) -> Option<Kind> {
     if let Some(s) = names.get("singular").and_then(Value::as_str) {
         short.push(s.to_string());
     }
-    Some(Kind { prefix: format!("{group}/{plural}"), kind, group, version, resource: plural, namespaced, short })
+    Some(Kind {
+        prefix: format!("{group}/{plural}"),
+        kind,
+        group,
+        version,
+        resource: plural,
+        namespaced,
+        short,
+    })
 }
 
 /// The catalogue: built-in kinds plus those defined by CRDs.

@@ -110,8 +110,14 @@ const VALUE_FLAGS: [(&str, &str); 12] = [
     ("", "--type"),
 ];
 
-const BOOL_FLAGS: [(&str, &str); 6] =
-    [("-A", "--all-namespaces"), ("-w", "--watch"), ("", "--force"), ("", "--now"), ("", "--wait"), ("", "--validate")];
+const BOOL_FLAGS: [(&str, &str); 6] = [
+    ("-A", "--all-namespaces"),
+    ("-w", "--watch"),
+    ("", "--force"),
+    ("", "--now"),
+    ("", "--wait"),
+    ("", "--validate"),
+];
 
 /// Parses `args` (after the command word); errors are kubectl's lines.
 pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
@@ -138,7 +144,8 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
         } else {
             (name, inline)
         };
-        if let Some((_, long)) = VALUE_FLAGS.iter().find(|(s, l)| (!s.is_empty() && *s == name) || *l == name) {
+        if let Some((_, long)) = VALUE_FLAGS.iter().find(|(s, l)| (!s.is_empty() && *s == name) || *l == name)
+        {
             let value = match inline {
                 Some(v) => v,
                 None => match args.get(i) {
@@ -146,7 +153,11 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
                         i += 1;
                         v.clone()
                     }
-                    None => return Err(format!("error: flag needs an argument: {a}\nSee 'kubectl {command} --help' for usage.")),
+                    None => {
+                        return Err(format!(
+                            "error: flag needs an argument: {a}\nSee 'kubectl {command} --help' for usage."
+                        ));
+                    }
                 },
             };
             match *long {
@@ -164,7 +175,8 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
             }
             continue;
         }
-        if let Some((_, long)) = BOOL_FLAGS.iter().find(|(s, l)| (!s.is_empty() && *s == name) || *l == name) {
+        if let Some((_, long)) = BOOL_FLAGS.iter().find(|(s, l)| (!s.is_empty() && *s == name) || *l == name)
+        {
             let on = inline.as_deref().is_none_or(|v| v == "true");
             match *long {
                 "--all-namespaces" => f.all_namespaces = on,

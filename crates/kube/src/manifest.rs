@@ -107,7 +107,9 @@ pub fn resolve(
         _ => {}
     }
     if doc.get("metadata").is_some_and(|m| !m.is_object()) {
-        return Err(validating("ValidationError(.metadata): invalid type for io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta: got \"string\", expected \"map\""));
+        return Err(validating(
+            "ValidationError(.metadata): invalid type for io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta: got \"string\", expected \"map\"",
+        ));
     }
     let Some(k) = catalog.by_api(&api, &kind) else {
         let name = doc.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
@@ -154,7 +156,8 @@ mod tests {
         assert_eq!((m.name(), m.namespace()), ("a", "default"));
         let n = resolve(docs[1].clone(), &c, "STDIN", "default", false).unwrap();
         assert_eq!(n.namespace(), "");
-        let j = documents("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"}}", "p.json").unwrap();
+        let j = documents("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"}}", "p.json")
+            .unwrap();
         assert_eq!(j.len(), 1);
     }
 
@@ -162,7 +165,10 @@ mod tests {
     fn errors_read_like_kubectl() {
         let c = Catalog::default();
         let e = documents("a: b: c\n", "STDIN").unwrap_err();
-        assert_eq!(e, "error parsing STDIN: error converting YAML to JSON: yaml: line 1: mapping values are not allowed in this context");
+        assert_eq!(
+            e,
+            "error parsing STDIN: error converting YAML to JSON: yaml: line 1: mapping values are not allowed in this context"
+        );
         let d = documents("apiVersion: v1\nmetadata:\n  name: x\n", "cm.yaml").unwrap();
         let e = resolve(d[0].clone(), &c, "cm.yaml", "default", false).unwrap_err();
         assert!(e.starts_with("error validating \"cm.yaml\": error validating data: kind not set;"));

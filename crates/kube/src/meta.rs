@@ -105,15 +105,15 @@ pub fn human_duration(ms: u64) -> String {
     if s < 120 {
         format!("{s}s")
     } else if m < 10 {
-        if s % 60 == 0 { format!("{m}m") } else { format!("{m}m{}s", s % 60) }
+        if s.is_multiple_of(60) { format!("{m}m") } else { format!("{m}m{}s", s % 60) }
     } else if m < 180 {
         format!("{m}m")
     } else if h < 8 {
-        if m % 60 == 0 { format!("{h}h") } else { format!("{h}h{}m", m % 60) }
+        if m.is_multiple_of(60) { format!("{h}h") } else { format!("{h}h{}m", m % 60) }
     } else if h < 48 {
         format!("{h}h")
     } else if h < 192 {
-        if h % 24 == 0 { format!("{d}d") } else { format!("{d}d{}h", h % 24) }
+        if h.is_multiple_of(24) { format!("{d}d") } else { format!("{d}d{}h", h % 24) }
     } else if d < 730 {
         format!("{d}d")
     } else {

@@ -38,10 +38,7 @@ pub const TEMPLATES: [Template; 6] = [
         name: "Secret",
         yaml: "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-credentials\ntype: Opaque\ndata:\n  username: YWRtaW4=\n  password: czNjcjN0\n",
     },
-    Template {
-        name: "Namespace",
-        yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: staging\n",
-    },
+    Template { name: "Namespace", yaml: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: staging\n" },
 ];
 
 /// One object applied from the panel.
@@ -79,12 +76,24 @@ impl Kube {
     /// would, and reads back each object's key, stored bytes and revision.
     pub fn apply_text(&mut self, sim: &mut Sim, text: &str) -> Vec<Applied> {
         if let Err(e) = self.api.bootstrap(sim) {
-            return vec![Applied { message: e.kubectl(""), ok: false, key: None, stored: None, revision: None }];
+            return vec![Applied {
+                message: e.kubectl(""),
+                ok: false,
+                key: None,
+                stored: None,
+                revision: None,
+            }];
         }
         let docs = match manifest::documents(text, "STDIN") {
             Ok(d) => d,
             Err(e) => {
-                return vec![Applied { message: format!("error: {e}"), ok: false, key: None, stored: None, revision: None }];
+                return vec![Applied {
+                    message: format!("error: {e}"),
+                    ok: false,
+                    key: None,
+                    stored: None,
+                    revision: None,
+                }];
             }
         };
         let mut out = Vec::new();
@@ -92,7 +101,13 @@ impl Kube {
             let m = match manifest::resolve(doc, &self.api.catalog, "STDIN", "default", false) {
                 Ok(m) => m,
                 Err(e) => {
-                    out.push(Applied { message: format!("error: {e}"), ok: false, key: None, stored: None, revision: None });
+                    out.push(Applied {
+                        message: format!("error: {e}"),
+                        ok: false,
+                        key: None,
+                        stored: None,
+                        revision: None,
+                    });
                     continue;
                 }
             };
@@ -108,7 +123,9 @@ impl Kube {
                         revision: stored.map(|s| s.mod_revision),
                     });
                 }
-                Err(message) => out.push(Applied { message, ok: false, key: Some(key), stored: None, revision: None }),
+                Err(message) => {
+                    out.push(Applied { message, ok: false, key: Some(key), stored: None, revision: None })
+                }
             }
         }
         out

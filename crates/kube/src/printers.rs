@@ -126,7 +126,8 @@ pub fn row(kind: &str, obj: &Value, name: &str, now_ms: u64, wide: bool) -> Vec<
         "Pod" => {
             let cs = obj.pointer("/status/containerStatuses").and_then(Value::as_array);
             let total = obj.pointer("/spec/containers").and_then(Value::as_array).map_or(0, Vec::len);
-            let ready = cs.map_or(0, |c| c.iter().filter(|c| c.get("ready") == Some(&Value::Bool(true))).count());
+            let ready =
+                cs.map_or(0, |c| c.iter().filter(|c| c.get("ready") == Some(&Value::Bool(true))).count());
             let restarts: i64 = cs.map_or(0, |c| c.iter().map(|c| n(c, "/restartCount")).sum());
             vec![name.into(), format!("{ready}/{total}"), pod_status(obj), restarts.to_string(), age]
         }
@@ -166,7 +167,8 @@ pub fn row(kind: &str, obj: &Value, name: &str, now_ms: u64, wide: bool) -> Vec<
                 "ExternalName" => s(obj, "/spec/externalName").to_string(),
                 _ => "<none>".to_string(),
             };
-            let ip = if ty == "ExternalName" { "<none>".to_string() } else { or_none(s(obj, "/spec/clusterIP")) };
+            let ip =
+                if ty == "ExternalName" { "<none>".to_string() } else { or_none(s(obj, "/spec/clusterIP")) };
             let ports = if ports.is_empty() { "<none>".to_string() } else { ports.join(",") };
             vec![name.into(), ty.to_string(), ip, external, ports, age]
         }
@@ -208,7 +210,11 @@ pub fn row(kind: &str, obj: &Value, name: &str, now_ms: u64, wide: bool) -> Vec<
                 seen,
                 s(obj, "/type").to_string(),
                 s(obj, "/reason").to_string(),
-                format!("{}/{}", s(obj, "/involvedObject/kind").to_lowercase(), s(obj, "/involvedObject/name")),
+                format!(
+                    "{}/{}",
+                    s(obj, "/involvedObject/kind").to_lowercase(),
+                    s(obj, "/involvedObject/name")
+                ),
                 s(obj, "/message").to_string(),
             ]
         }

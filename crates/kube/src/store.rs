@@ -13,8 +13,8 @@
 //! the only version. Secrets are encrypted when the codec says so.
 
 use mvcc::{
-    Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp, ResponseOp,
-    TxnRequest,
+    Compare, CompareResult, CompareTarget, DeleteRangeRequest, PutRequest, RangeRequest, RequestOp,
+    ResponseOp, TxnRequest,
 };
 use serde_json::Value;
 use server::{Request, Response};
@@ -96,7 +96,12 @@ fn range(key: &str) -> RangeRequest {
 pub fn create_txn(key: &str, value: Vec<u8>, lease: i64) -> TxnRequest {
     TxnRequest {
         compare: vec![mod_equals(key, 0)],
-        success: vec![RequestOp::Put(PutRequest { key: key.as_bytes().to_vec(), value, lease, ..Default::default() })],
+        success: vec![RequestOp::Put(PutRequest {
+            key: key.as_bytes().to_vec(),
+            value,
+            lease,
+            ..Default::default()
+        })],
         failure: vec![],
     }
 }
@@ -105,7 +110,11 @@ pub fn create_txn(key: &str, value: Vec<u8>, lease: i64) -> TxnRequest {
 pub fn update_txn(key: &str, value: Vec<u8>, rev: i64) -> TxnRequest {
     TxnRequest {
         compare: vec![mod_equals(key, rev)],
-        success: vec![RequestOp::Put(PutRequest { key: key.as_bytes().to_vec(), value, ..Default::default() })],
+        success: vec![RequestOp::Put(PutRequest {
+            key: key.as_bytes().to_vec(),
+            value,
+            ..Default::default()
+        })],
         failure: vec![RequestOp::Range(range(key))],
     }
 }
@@ -114,7 +123,10 @@ pub fn update_txn(key: &str, value: Vec<u8>, rev: i64) -> TxnRequest {
 pub fn delete_txn(key: &str, rev: i64) -> TxnRequest {
     TxnRequest {
         compare: vec![mod_equals(key, rev)],
-        success: vec![RequestOp::DeleteRange(DeleteRangeRequest { key: key.as_bytes().to_vec(), ..Default::default() })],
+        success: vec![RequestOp::DeleteRange(DeleteRangeRequest {
+            key: key.as_bytes().to_vec(),
+            ..Default::default()
+        })],
         failure: vec![RequestOp::Range(range(key))],
     }
 }
@@ -166,7 +178,14 @@ pub fn list(sim: &mut Sim, codec: &Codec, prefix: &str) -> Result<(Vec<Stored>, 
 }
 
 /// Creates `obj` at `key`; AlreadyExists if the key is there.
-pub fn create(sim: &mut Sim, codec: &mut Codec, kind: &Kind, key: &str, obj: &Value, lease: i64) -> Result<Stored> {
+pub fn create(
+    sim: &mut Sim,
+    codec: &mut Codec,
+    kind: &Kind,
+    key: &str,
+    obj: &Value,
+    lease: i64,
+) -> Result<Stored> {
     let raw = codec.encode(kind, obj);
     let r = txn(sim, create_txn(key, raw.clone(), lease))?;
     if !r.succeeded {
@@ -179,7 +198,14 @@ pub fn create(sim: &mut Sim, codec: &mut Codec, kind: &Kind, key: &str, obj: &Va
 
 /// Replaces the object at `key` if its mod_revision is still `rev`:
 /// Conflict if it moved, NotFound if it is gone.
-pub fn update(sim: &mut Sim, codec: &mut Codec, kind: &Kind, key: &str, obj: &Value, rev: i64) -> Result<Stored> {
+pub fn update(
+    sim: &mut Sim,
+    codec: &mut Codec,
+    kind: &Kind,
+    key: &str,
+    obj: &Value,
+    rev: i64,
+) -> Result<Stored> {
     let raw = codec.encode(kind, obj);
     let r = txn(sim, update_txn(key, raw.clone(), rev))?;
     let name = crate::meta::name(obj);

@@ -49,7 +49,8 @@ pub fn validate(m: &Manifest) -> Result<()> {
     let mut causes = Vec::new();
     let name = m.name().to_string();
     let kind = m.kind.kind.as_str();
-    let name_given = m.object.pointer("/metadata/name").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
+    let name_given =
+        m.object.pointer("/metadata/name").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
     if !name_given {
         causes.push("metadata.name: Required value: name or generateName is required".to_string());
     } else {
@@ -71,7 +72,10 @@ pub fn validate(m: &Manifest) -> Result<()> {
                             && k.len() <= 253
                             && k.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._".contains(&c));
                         if !ok {
-                            causes.push(format!("{field}[{k}]: Invalid value: {}: {CONFIG_KEY_MSG}", quoted(k)));
+                            causes.push(format!(
+                                "{field}[{k}]: Invalid value: {}: {CONFIG_KEY_MSG}",
+                                quoted(k)
+                            ));
                         }
                     }
                 }
@@ -246,13 +250,22 @@ mod tests {
 
     #[test]
     fn names_and_required_fields() {
-        let e = validate(&m(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "App_1"}}))).unwrap_err();
+        let e = validate(&m(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "App_1"}})))
+            .unwrap_err();
         assert!(e.message.starts_with("The ConfigMap \"App_1\" is invalid: metadata.name: Invalid value: \"App_1\": a lowercase RFC 1123 subdomain"));
-        let e = validate(&m(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}}))).unwrap_err();
+        let e =
+            validate(&m(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}})))
+                .unwrap_err();
         assert_eq!(e.message, "The Pod \"p\" is invalid: spec.containers: Required value");
         let e = validate(&m(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"PORT": 3306}}))).unwrap_err();
-        assert_eq!(e.message, "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string");
-        let e = validate(&m(json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"p": "no!"}}))).unwrap_err();
+        assert_eq!(
+            e.message,
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ConfigMap.data of type string"
+        );
+        let e = validate(&m(
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"p": "no!"}}),
+        ))
+        .unwrap_err();
         assert!(e.message.ends_with("illegal base64 data at input byte 2"));
         assert!(validate(&m(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
             "spec": {"selector": {"matchLabels": {"app": "d"}}, "template": {"metadata": {"labels": {"app": "d"}},

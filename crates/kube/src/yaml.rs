@@ -186,7 +186,8 @@ impl Parser {
                 }
             } else {
                 // Re-read the rest of the line as a node at its own column.
-                self.lines[self.pos] = Line { no: line.no, indent: indent + 1 + extra, text: rest.to_string() };
+                self.lines[self.pos] =
+                    Line { no: line.no, indent: indent + 1 + extra, text: rest.to_string() };
                 items.push(self.node(indent + 1, depth + 1)?);
             }
         }
@@ -416,7 +417,9 @@ fn strip_comment(text: &str) -> &str {
             Some(q) if c == q => quote = None,
             Some(_) => {}
             None => {
-                if (c == '"' || c == '\'') && (i == 0 || prev == ' ' || prev == '[' || prev == '{' || prev == ',') {
+                if (c == '"' || c == '\'')
+                    && (i == 0 || prev == ' ' || prev == '[' || prev == '{' || prev == ',')
+                {
                     quote = Some(c);
                 } else if c == '#' && (i == 0 || prev == ' ' || prev == '\t') {
                     return text[..i].trim_end();
@@ -479,10 +482,11 @@ fn plain(t: &str) -> Value {
         _ => {}
     }
     let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(i) = t.parse::<i64>() {
-            return Value::Number(i.into());
-        }
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(i) = t.parse::<i64>()
+    {
+        return Value::Number(i.into());
     }
     if let Some(hex) = t.strip_prefix("0x")
         && let Ok(i) = i64::from_str_radix(hex, 16)
@@ -490,7 +494,9 @@ fn plain(t: &str) -> Value {
         return Value::Number(i.into());
     }
     let looks_float = digits.bytes().any(|b| b.is_ascii_digit())
-        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'-' || b == b'+')
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'-' || b == b'+')
         && digits.starts_with(|c: char| c.is_ascii_digit() || c == '.');
     if looks_float
         && let Ok(f) = t.parse::<f64>()
@@ -673,7 +679,8 @@ impl Flow<'_> {
                 let start = self.i;
                 while self.i < self.s.len() {
                     let c = self.s[self.i];
-                    let colon_sep = c == b':' && self.s.get(self.i + 1).is_none_or(|n| *n == b' ' || *n == b',');
+                    let colon_sep =
+                        c == b':' && self.s.get(self.i + 1).is_none_or(|n| *n == b' ' || *n == b',');
                     if c == b',' || c == b']' || c == b'}' || colon_sep {
                         break;
                     }

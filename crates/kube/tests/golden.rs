@@ -263,7 +263,13 @@ fn run_file(path: &std::path::Path) -> Result<(), String> {
     for (pre, c) in cases {
         let actual = env.run(&c.cmd, c.stdin.as_deref());
         if actual != c.expected {
-            failures.push(format!("{}: {}\n--- expected\n{}--- actual\n{}", path.display(), c.cmd, c.expected, actual));
+            failures.push(format!(
+                "{}: {}\n--- expected\n{}--- actual\n{}",
+                path.display(),
+                c.cmd,
+                c.expected,
+                actual
+            ));
         }
         results.push((pre, c, actual));
     }
@@ -277,7 +283,8 @@ fn run_file(path: &std::path::Path) -> Result<(), String> {
 #[test]
 fn transcripts() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
     paths.sort();
     assert!(!paths.is_empty());
     let mut failures = Vec::new();

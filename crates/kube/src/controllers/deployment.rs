@@ -67,7 +67,11 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
                     continue;
                 }
                 let mut tpl = template.clone();
-                super::set(&mut tpl, &["metadata", "labels"], with_label(template.pointer("/metadata/labels"), "pod-template-hash", &hash));
+                super::set(
+                    &mut tpl,
+                    &["metadata", "labels"],
+                    with_label(template.pointer("/metadata/labels"), "pod-template-hash", &hash),
+                );
                 let rs = json!({
                     "apiVersion": "apps/v1",
                     "kind": "ReplicaSet",
@@ -99,10 +103,18 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
                 if have != desired && !c.busy(k) {
                     let mut new = rs.clone();
                     super::set(&mut new, &["spec", "replicas"], json!(desired));
-                    c.update(api, sim, "ReplicaSet", k, rs, *rev, new);
+                    c.update(api, sim, "ReplicaSet", (k, rs, *rev), new);
                     let dir = if desired > have { "up" } else { "down" };
                     let msg = format!("Scaled {dir} replica set {rs_name} to {desired} from {have}");
-                    events::record(c, &d, "Deployment", "ScalingReplicaSet", msg, "deployment-controller", now);
+                    events::record(
+                        c,
+                        &d,
+                        "Deployment",
+                        "ScalingReplicaSet",
+                        msg,
+                        "deployment-controller",
+                        now,
+                    );
                 }
             }
         }
@@ -111,7 +123,7 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
             if have > 0 && !c.busy(k) {
                 let mut new = rs.clone();
                 super::set(&mut new, &["spec", "replicas"], json!(0));
-                c.update(api, sim, "ReplicaSet", k, rs, *rev, new);
+                c.update(api, sim, "ReplicaSet", (k, rs, *rev), new);
                 let msg = format!("Scaled down replica set {} to 0 from {have}", meta::name(rs));
                 events::record(c, &d, "Deployment", "ScalingReplicaSet", msg, "deployment-controller", now);
             }
@@ -150,7 +162,7 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
             );
             let mut new = d.clone();
             super::set(&mut new, &["status"], Value::Object(status));
-            c.update(api, sim, "Deployment", &dkey, &d, drev, new);
+            c.update(api, sim, "Deployment", (&dkey, &d, drev), new);
         }
     }
 }

@@ -30,10 +30,19 @@ pub struct EventSink {
     queue: Vec<Value>,
     lease: Option<(i64, u64)>,
     grant: Option<u64>,
+    seq: u64,
 }
 
 /// Queues a Normal event about `obj` (of `kind`) from `component`.
-pub fn record(c: &mut Controllers, obj: &Value, kind: &str, reason: &str, message: String, component: &str, now: u64) {
+pub fn record(
+    c: &mut Controllers,
+    obj: &Value,
+    kind: &str,
+    reason: &str,
+    message: String,
+    component: &str,
+    now: u64,
+) {
     if c.events.queue.len() >= QUEUE_MAX {
         return;
     }
@@ -93,7 +102,12 @@ pub fn flush(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
     let Some((lease, _)) = c.events.lease else { return };
     let Some(kind) = api.catalog.by_kind("Event").cloned() else { return };
     for mut ev in std::mem::take(&mut c.events.queue) {
-        let suffix = format!("{:016x}", api.rng.next_u64());
+        // As the apiserver's recorder: the hex of the time in ns, so an
+        // object's events sort by time.
+        c.events.seq += 1;
+        let nanos =
+            (meta::EPOCH_SECONDS as u64).saturating_mul(1_000_000_000) + now * 1_000_000 + c.events.seq;
+        let suffix = format!("{nanos:x}");
         let name = format!("{}.{suffix}", meta::name(&ev));
         if let Some(md) = ev.get_mut("metadata").and_then(Value::as_object_mut) {
             md.insert("name".into(), json!(name));

@@ -73,7 +73,10 @@ impl Informer {
                         self.objects.clear();
                         for kv in r.kvs {
                             if let Ok(obj) = codec.decode(&kv.value, kv.mod_revision) {
-                                self.objects.insert(String::from_utf8_lossy(&kv.key).into_owned(), (obj, kv.mod_revision));
+                                self.objects.insert(
+                                    String::from_utf8_lossy(&kv.key).into_owned(),
+                                    (obj, kv.mod_revision),
+                                );
                             }
                         }
                         self.synced = true;

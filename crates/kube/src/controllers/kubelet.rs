@@ -74,7 +74,8 @@ fn images(pod: &Value) -> Vec<(String, String)> {
 
 fn creating(pod: &Value) -> bool {
     pod.pointer("/status/containerStatuses").and_then(Value::as_array).is_some_and(|cs| {
-        cs.iter().any(|c| c.pointer("/state/waiting/reason").and_then(Value::as_str) == Some("ContainerCreating"))
+        cs.iter()
+            .any(|c| c.pointer("/state/waiting/reason").and_then(Value::as_str) == Some("ContainerCreating"))
     })
 }
 
@@ -95,22 +96,28 @@ pub fn run(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
         if !has_status {
             let statuses: Vec<Value> = containers
                 .iter()
-                .map(|(n, img)| json!({"name": n, "image": img, "imageID": "", "ready": false, "restartCount": 0,
-                    "started": false, "state": {"waiting": {"reason": "ContainerCreating"}}}))
+                .map(|(n, img)| {
+                    json!({"name": n, "image": img, "imageID": "", "ready": false, "restartCount": 0,
+                    "started": false, "state": {"waiting": {"reason": "ContainerCreating"}}})
+                })
                 .collect();
-            super::set(&mut new, &["status"], json!({
-                "phase": "Pending",
-                "hostIP": node_ip(idx),
-                "startTime": ts,
-                "qosClass": "BestEffort",
-                "conditions": [
-                    {"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts},
-                    {"type": "Ready", "status": "False", "lastProbeTime": null, "lastTransitionTime": ts, "reason": "ContainersNotReady"},
-                    {"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts}
-                ],
-                "containerStatuses": statuses,
-            }));
-            c.update(api, sim, "Pod", &key, &pod, rev, new);
+            super::set(
+                &mut new,
+                &["status"],
+                json!({
+                    "phase": "Pending",
+                    "hostIP": node_ip(idx),
+                    "startTime": ts,
+                    "qosClass": "BestEffort",
+                    "conditions": [
+                        {"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts},
+                        {"type": "Ready", "status": "False", "lastProbeTime": null, "lastTransitionTime": ts, "reason": "ContainersNotReady"},
+                        {"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts}
+                    ],
+                    "containerStatuses": statuses,
+                }),
+            );
+            c.update(api, sim, "Pod", (&key, &pod, rev), new);
             c.ready_at_ms.insert(key.clone(), now + PULL_MS);
             for (_, img) in &containers {
                 events::record(c, &pod, "Pod", "Pulling", format!("Pulling image \"{img}\""), "kubelet", now);
@@ -131,13 +138,17 @@ pub fn run(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
             super::set(&mut new, &["status", "podIP"], json!(ip));
             super::set(&mut new, &["status", "podIPs"], json!([{"ip": ip}]));
             super::set(&mut new, &["status", "containerStatuses"], json!(statuses));
-            super::set(&mut new, &["status", "conditions"], json!([
-                {"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts},
-                {"type": "Ready", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts},
-                {"type": "ContainersReady", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts},
-                {"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts}
-            ]));
-            c.update(api, sim, "Pod", &key, &pod, rev, new);
+            super::set(
+                &mut new,
+                &["status", "conditions"],
+                json!([
+                    {"type": "Initialized", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts},
+                    {"type": "Ready", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts},
+                    {"type": "ContainersReady", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts},
+                    {"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts}
+                ]),
+            );
+            c.update(api, sim, "Pod", (&key, &pod, rev), new);
             c.ready_at_ms.remove(&key);
             for (n, img) in &containers {
                 let pull = format!("Successfully pulled image \"{img}\" in {}s", PULL_MS / 1000);

@@ -37,7 +37,9 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
         let (name, ns) = (meta::name(&rs).to_string(), meta::namespace(&rs).to_string());
         let owned: Vec<&(String, Value, i64)> = pods
             .iter()
-            .filter(|(_, p, _)| owner_uid(p) == Some(uid(&rs)) && p.pointer("/metadata/deletionTimestamp").is_none())
+            .filter(|(_, p, _)| {
+                owner_uid(p) == Some(uid(&rs)) && p.pointer("/metadata/deletionTimestamp").is_none()
+            })
             .collect();
         let desired = n(&rs, "/spec/replicas");
         let have = owned.len() as i64;
@@ -93,7 +95,7 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
             }
             let mut new = rs.clone();
             super::set(&mut new, &["status"], Value::Object(status));
-            c.update(api, sim, "ReplicaSet", &rkey, &rs, rrev, new);
+            c.update(api, sim, "ReplicaSet", (&rkey, &rs, rrev), new);
         }
     }
 }

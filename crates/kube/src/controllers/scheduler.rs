@@ -26,7 +26,12 @@ fn node_ready(n: &Value) -> bool {
 /// Binds every unscheduled pod.
 pub fn schedule(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
     let now = sim.now_ms();
-    let nodes: Vec<String> = c.objects("Node").iter().filter(|(_, n, _)| node_ready(n)).map(|(_, n, _)| meta::name(n).to_string()).collect();
+    let nodes: Vec<String> = c
+        .objects("Node")
+        .iter()
+        .filter(|(_, n, _)| node_ready(n))
+        .map(|(_, n, _)| meta::name(n).to_string())
+        .collect();
     if nodes.is_empty() {
         return;
     }
@@ -41,19 +46,28 @@ pub fn schedule(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
     }
     for (key, pod, rev) in pods {
         let bound = pod.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
-        let ours = pod.pointer("/spec/schedulerName").and_then(Value::as_str).is_none_or(|s| s == "default-scheduler");
+        let ours = pod
+            .pointer("/spec/schedulerName")
+            .and_then(Value::as_str)
+            .is_none_or(|s| s == "default-scheduler");
         if bound || !ours || pod.pointer("/metadata/deletionTimestamp").is_some() || c.busy(&key) {
             continue;
         }
-        let Some(node) = load.iter().min_by_key(|(n, l)| (**l, (*n).clone())).map(|(n, _)| n.clone()) else { return };
+        let Some(node) = load.iter().min_by_key(|(n, l)| (**l, (*n).clone())).map(|(n, _)| n.clone()) else {
+            return;
+        };
         if let Some(l) = load.get_mut(&node) {
             *l += 1;
         }
         let mut new = pod.clone();
         super::set(&mut new, &["spec", "nodeName"], json!(node));
         let ts = meta::timestamp(now);
-        super::set(&mut new, &["status", "conditions"], json!([{"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts}]));
-        c.update(api, sim, "Pod", &key, &pod, rev, new);
+        super::set(
+            &mut new,
+            &["status", "conditions"],
+            json!([{"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": ts}]),
+        );
+        c.update(api, sim, "Pod", (&key, &pod, rev), new);
         let msg = format!("Successfully assigned {}/{} to {node}", meta::namespace(&pod), meta::name(&pod));
         events::record(c, &pod, "Pod", "Scheduled", msg, "default-scheduler", now);
     }

@@ -83,7 +83,13 @@ pub fn apply(
     out
 }
 
-fn resolve(kube: &mut Kube, sim: &mut Sim, doc: Value, source: &str, flags: &Flags) -> Result<Manifest, String> {
+fn resolve(
+    kube: &mut Kube,
+    sim: &mut Sim,
+    doc: Value,
+    source: &str,
+    flags: &Flags,
+) -> Result<Manifest, String> {
     let explicit = flags.namespace.is_some();
     match manifest::resolve(doc.clone(), &kube.api.catalog, source, flags.ns(), explicit) {
         Ok(m) => Ok(m),
@@ -98,10 +104,11 @@ fn resolve(kube: &mut Kube, sim: &mut Sim, doc: Value, source: &str, flags: &Fla
 
 fn strip_status(m: &mut Manifest) {
     let builtin = crate::kinds::builtin().iter().any(|k| k.kind == m.kind.kind && k.group == m.kind.group);
-    if builtin && m.kind.kind != "Event" {
-        if let Some(o) = m.object.as_object_mut() {
-            o.remove("status");
-        }
+    if builtin
+        && m.kind.kind != "Event"
+        && let Some(o) = m.object.as_object_mut()
+    {
+        o.remove("status");
     }
 }
 
@@ -117,7 +124,13 @@ fn gvr(m: &Manifest) -> String {
 }
 
 /// Applies one object; Ok is the line for stdout, Err the line for stderr.
-pub fn apply_one(kube: &mut Kube, sim: &mut Sim, mut m: Manifest, source: &str, mode: Mode) -> Result<String, String> {
+pub fn apply_one(
+    kube: &mut Kube,
+    sim: &mut Sim,
+    mut m: Manifest,
+    source: &str,
+    mode: Mode,
+) -> Result<String, String> {
     strip_status(&mut m);
     let what = format!("{}/{}", m.kind.qualified(), m.name());
     if m.name().is_empty() {

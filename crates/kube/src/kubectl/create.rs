@@ -58,11 +58,15 @@ pub fn create(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
     let ns = flags.ns().to_string();
     let obj = match what {
         "configmap" => match literals(flags, false) {
-            Ok(data) => json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": ns}, "data": data}),
+            Ok(data) => {
+                json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": ns}, "data": data})
+            }
             Err(e) => return CommandOutput::fail(e),
         },
         "secret" => match literals(flags, true) {
-            Ok(data) => json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": ns}, "type": "Opaque", "data": data}),
+            Ok(data) => {
+                json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name, "namespace": ns}, "type": "Opaque", "data": data})
+            }
             Err(e) => return CommandOutput::fail(e),
         },
         "namespace" => json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}),
@@ -72,7 +76,11 @@ pub fn create(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
             };
             let replicas: i64 = match flags.replicas.as_deref().map(str::parse).transpose() {
                 Ok(r) => r.unwrap_or(1),
-                Err(_) => return CommandOutput::fail("error: invalid argument for \"--replicas\" flag: must be an integer"),
+                Err(_) => {
+                    return CommandOutput::fail(
+                        "error: invalid argument for \"--replicas\" flag: must be an integer",
+                    );
+                }
             };
             json!({"apiVersion": "apps/v1", "kind": "Deployment",
                 "metadata": {"name": name, "namespace": ns, "labels": {"app": name}},

@@ -32,9 +32,18 @@ pub fn delete(
             match crate::manifest::documents(&text, &source) {
                 Ok(docs) => {
                     for d in docs {
-                        match crate::manifest::resolve(d, &kube.api.catalog, &source, flags.ns(), flags.namespace.is_some())
-                        {
-                            Ok(m) => targets.push((m.kind.clone(), m.namespace().to_string(), m.name().to_string())),
+                        match crate::manifest::resolve(
+                            d,
+                            &kube.api.catalog,
+                            &source,
+                            flags.ns(),
+                            flags.namespace.is_some(),
+                        ) {
+                            Ok(m) => targets.push((
+                                m.kind.clone(),
+                                m.namespace().to_string(),
+                                m.name().to_string(),
+                            )),
                             Err(e) => out.err(format!("error: {e}")),
                         }
                     }
@@ -62,9 +71,7 @@ pub fn delete(
                 Err(e) => return CommandOutput::fail(e),
             };
             if flags.positional.len() < 2 {
-                return CommandOutput::fail(
-                    "error: resource(s) were provided, but no name was specified",
-                );
+                return CommandOutput::fail("error: resource(s) were provided, but no name was specified");
             }
             for n in &flags.positional[1..] {
                 targets.push((kind.clone(), flags.ns().to_string(), n.clone()));

@@ -61,7 +61,11 @@ fn s<'a>(v: &'a Value, p: &str) -> &'a str {
 /// Runs `kubectl describe`.
 pub fn describe(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
     let (word, names): (String, Vec<String>) = match flags.positional.as_slice() {
-        [] => return CommandOutput::fail("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources."),
+        [] => {
+            return CommandOutput::fail(
+                "error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.",
+            );
+        }
         [one] if one.contains('/') => {
             let (k, n) = one.split_once('/').unwrap_or((one, ""));
             (k.to_string(), vec![n.to_string()])
@@ -118,7 +122,11 @@ pub fn render(kind: &Kind, o: &Value, events: &[Value], now: u64) -> String {
     }
     match kind.kind.as_str() {
         "Pod" => {
-            field(&mut out, "Node", &format!("{}", if s(o, "/spec/nodeName").is_empty() { "<none>" } else { s(o, "/spec/nodeName") }));
+            field(
+                &mut out,
+                "Node",
+                if s(o, "/spec/nodeName").is_empty() { "<none>" } else { s(o, "/spec/nodeName") },
+            );
             map_lines(&mut out, "Labels", o.pointer("/metadata/labels"), "");
             map_lines(&mut out, "Annotations", o.pointer("/metadata/annotations"), LAST_APPLIED);
             field(&mut out, "Status", &printers::pod_status(o));
@@ -143,8 +151,7 @@ pub fn render(kind: &Kind, o: &Value, events: &[Value], now: u64) -> String {
             out.push_str("BinaryData\n====\n\n");
         }
         "Secret" => {
-            out.push('\n');
-            field(&mut out, "Type", s(o, "/type"));
+            out.push_str(&format!("\nType:  {}\n", s(o, "/type")));
             out.push_str("\nData\n====\n");
             for (k, v) in o.get("data").and_then(Value::as_object).into_iter().flatten() {
                 let len = crate::base64::decode(v.as_str().unwrap_or("")).map_or(0, |b| b.len());
@@ -170,9 +177,11 @@ pub fn render(kind: &Kind, o: &Value, events: &[Value], now: u64) -> String {
         "Namespace" => field(&mut out, "Status", s(o, "/status/phase")),
         _ => {}
     }
-    if kind.namespaced {
+    if kind.namespaced && kind.kind != "Secret" {
         let uid = s(o, "/metadata/uid");
-        let mine: Vec<&Value> = events.iter().filter(|e| s(e, "/involvedObject/uid") == uid && !uid.is_empty()).collect();
+        let mut mine: Vec<&Value> =
+            events.iter().filter(|e| s(e, "/involvedObject/uid") == uid && !uid.is_empty()).collect();
+        mine.sort_by_key(|e| (s(e, "/lastTimestamp").to_string(), meta::name(e).to_string()));
         if mine.is_empty() {
             out.push_str("Events:  <none>\n");
         } else {

@@ -94,9 +94,9 @@ pub fn get(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
     if flags.positional.iter().any(|p| p.contains('/')) {
         for p in &flags.positional {
             let Some((k, n)) = p.split_once('/') else {
-                return CommandOutput::fail(format!(
-                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'"
-                ));
+                return CommandOutput::fail(
+                    "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'",
+                );
             };
             match resolve_kind(kube, sim, k) {
                 Ok(kind) => wanted.push((kind, Some(n.to_string()))),
@@ -201,10 +201,17 @@ pub fn get(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
                 if printed {
                     out.stdout.push('\n');
                 }
-                out.stdout.push_str(&render_table(k, objs, all_ns && k.namespaced, multi_kind, fmt == Format::Wide, now));
+                out.stdout.push_str(&render_table(
+                    k,
+                    objs,
+                    all_ns && k.namespaced,
+                    multi_kind,
+                    fmt == Format::Wide,
+                    now,
+                ));
                 printed = true;
             }
-            if !printed && out.exit == 0 && !flags.watch {
+            if !printed && out.exit == 0 {
                 if all_ns {
                     out.err("No resources found");
                 } else {
@@ -214,17 +221,25 @@ pub fn get(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
             }
         }
     }
-    if flags.watch {
-        if let Some((k, _)) = groups.first() {
-            let scope = if all_ns { None } else { Some(ns.clone()) };
-            out.watch = Some(super::watch::KubeWatch::start(sim, k.clone(), scope, list_rev, fmt == Format::Wide));
-        }
+    if flags.watch
+        && let Some((k, _)) = groups.first()
+    {
+        let scope = if all_ns { None } else { Some(ns.clone()) };
+        out.watch =
+            Some(super::watch::KubeWatch::start(sim, k.clone(), scope, list_rev, fmt == Format::Wide));
     }
     out
 }
 
 /// The table for one kind: header and one row per object.
-pub fn render_table(kind: &Kind, objs: &[Value], with_ns: bool, prefixed: bool, wide: bool, now: u64) -> String {
+pub fn render_table(
+    kind: &Kind,
+    objs: &[Value],
+    with_ns: bool,
+    prefixed: bool,
+    wide: bool,
+    now: u64,
+) -> String {
     let mut rows = vec![header(kind, with_ns, wide)];
     for o in objs {
         rows.push(row(kind, o, with_ns, prefixed, wide, now));

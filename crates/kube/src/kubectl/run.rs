@@ -16,7 +16,9 @@ use crate::Kube;
 /// Runs `kubectl run`.
 pub fn run(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
     let Some(name) = flags.positional.first().cloned() else {
-        return CommandOutput::fail("error: NAME is required for run\nSee 'kubectl run -h' for help and examples");
+        return CommandOutput::fail(
+            "error: NAME is required for run\nSee 'kubectl run -h' for help and examples",
+        );
     };
     let Some(image) = flags.image.clone() else {
         return CommandOutput::fail("error: required flag(s) \"image\" not set");
@@ -81,7 +83,9 @@ pub fn scale(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
         spec.insert("replicas".into(), json!(replicas));
     }
     match kube.api.update(sim, &kind, &cur, obj, cur.mod_revision) {
-        Ok(_) => CommandOutput { stdout: format!("{}/{name} scaled\n", kind.qualified()), ..Default::default() },
+        Ok(_) => {
+            CommandOutput { stdout: format!("{}/{name} scaled\n", kind.qualified()), ..Default::default() }
+        }
         Err(e) => CommandOutput::fail(e.kubectl("")),
     }
 }

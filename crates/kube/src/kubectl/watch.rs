@@ -40,7 +40,13 @@ fn open(sim: &mut Sim, prefix: &str, from: i64) -> u64 {
 
 impl KubeWatch {
     /// Starts watching `kind` (in `namespace`, or everywhere) after `list_revision`.
-    pub fn start(sim: &mut Sim, kind: Kind, namespace: Option<String>, list_revision: i64, wide: bool) -> KubeWatch {
+    pub fn start(
+        sim: &mut Sim,
+        kind: Kind,
+        namespace: Option<String>,
+        list_revision: i64,
+        wide: bool,
+    ) -> KubeWatch {
         let prefix = keys::prefix(&kind, namespace.as_deref());
         let from = list_revision + 1;
         let request = open(sim, &prefix, from);
