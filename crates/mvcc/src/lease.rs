@@ -109,13 +109,12 @@ impl Lessor {
         }
     }
 
-    /// Grants a lease (ID 0: assign one). Returns the ID and granted TTL.
+    /// Grants a lease (ID 0: assign one; any other ID, negative ones
+    /// included, is taken as given, as etcd does). Returns the ID and the
+    /// granted TTL.
     pub fn grant(&mut self, id: LeaseId, ttl_seconds: i64, now_ms: u64) -> Result<(LeaseId, i64)> {
         if ttl_seconds > MAX_LEASE_TTL_SECONDS {
             return Err(Error::LeaseTtlTooLarge);
-        }
-        if id < 0 {
-            return Err(Error::LeaseNotFound);
         }
         if self.leases.contains_key(&id) {
             return Err(Error::LeaseExists);

@@ -148,7 +148,7 @@ fn build(p: Payload, config: StoreConfig) -> Result<Store> {
     let mut lessor = Lessor::new(config.min_lease_ttl_seconds);
     lessor.demote();
     for &(id, ttl) in &p.leases {
-        if id <= 0 || ttl < 0 || lessor.lookup(id).is_some() {
+        if id == 0 || ttl < 0 || lessor.lookup(id).is_some() {
             return Err(corrupt(format!("bad lease {id}")));
         }
         lessor.restore(id, ttl);
@@ -268,7 +268,7 @@ mod tests {
             r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[[1,{"main":3,"sub":0},[[3,0,[],0],[2,0,[],0]]]]}],"leases":[]}"#,
             r#"{"current_rev":2,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[[1,{"main":3,"sub":0},[[3,0,[],0]]]]}],"leases":[]}"#,
             r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[]}],"leases":[]}"#,
-            r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[],"leases":[[-1,5]]}"#,
+            r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[],"leases":[[0,5]]}"#,
         ] {
             let err = Store::restore(&with_payload(json), StoreConfig::default()).err();
             assert!(
