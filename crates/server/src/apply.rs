@@ -14,6 +14,40 @@ use crate::quota::{self, Alarms};
 use crate::request::{AlarmType, AuthRequest};
 use crate::response::{AlarmResponse, Response, ResponseHeader};
 
+/// How many recently applied proposal IDs are remembered.
+const RECENT_IDS: usize = 4096;
+
+/// The IDs of the proposals applied last. A proposal forwarded twice (the
+/// network duplicated the message) is in the log twice; only its first
+/// entry is applied. The window is part of the replicated state, so every
+/// member skips the same entries.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(crate) struct RecentIds {
+    order: std::collections::VecDeque<u64>,
+    #[serde(skip)]
+    set: std::collections::BTreeSet<u64>,
+}
+
+impl RecentIds {
+    /// Records `id`; false if it was applied already.
+    pub(crate) fn insert(&mut self, id: u64) -> bool {
+        if !self.set.insert(id) {
+            return false;
+        }
+        self.order.push_back(id);
+        if self.order.len() > RECENT_IDS
+            && let Some(old) = self.order.pop_front()
+        {
+            self.set.remove(&old);
+        }
+        true
+    }
+
+    fn rebuild(&mut self) {
+        self.set = self.order.iter().copied().collect();
+    }
+}
+
 /// Everything the raft log drives on one member.
 #[derive(Clone, Debug)]
 pub(crate) struct State {
@@ -21,6 +55,7 @@ pub(crate) struct State {
     pub(crate) cluster: Cluster,
     pub(crate) auth: AuthStore,
     pub(crate) alarms: Alarms,
+    pub(crate) recent: RecentIds,
 }
 
 /// The state as bytes, inside a raft snapshot: the MVCC snapshot as is
@@ -34,6 +69,7 @@ struct Image {
     cluster: Cluster,
     auth: AuthStore,
     alarms: Alarms,
+    recent: RecentIds,
 }
 
 const IMAGE_MAGIC: &[u8] = b"etcd-play-state\n";
@@ -43,14 +79,24 @@ impl State {
     pub(crate) fn new(cfg: &MemberConfig, members: &[PeerInfo]) -> State {
         let mut store = mvcc::Store::new(cfg.store_config());
         store.lessor_mut().demote();
-        State { store, cluster: Cluster::new(members), auth: AuthStore::default(), alarms: Alarms::default() }
+        State {
+            store,
+            cluster: Cluster::new(members),
+            auth: AuthStore::default(),
+            alarms: Alarms::default(),
+            recent: RecentIds::default(),
+        }
     }
 
     /// Serializes the state for a raft snapshot.
     pub(crate) fn encode(&self) -> Vec<u8> {
         let store = self.store.snapshot();
-        let img =
-            Image { cluster: self.cluster.clone(), auth: self.auth.clone(), alarms: self.alarms.clone() };
+        let img = Image {
+            cluster: self.cluster.clone(),
+            auth: self.auth.clone(),
+            alarms: self.alarms.clone(),
+            recent: self.recent.clone(),
+        };
         let mut out = IMAGE_MAGIC.to_vec();
         out.extend_from_slice(&(store.len() as u64).to_be_bytes());
         out.extend_from_slice(&store);
@@ -71,7 +117,9 @@ impl State {
         let img: Image = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
         let mut store = mvcc::Store::restore(store, cfg.store_config())?;
         store.lessor_mut().demote();
-        Ok(State { store, cluster: img.cluster, auth: img.auth, alarms: img.alarms })
+        let mut recent = img.recent;
+        recent.rebuild();
+        Ok(State { store, cluster: img.cluster, auth: img.auth, alarms: img.alarms, recent })
     }
 }
 

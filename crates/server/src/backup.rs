@@ -157,8 +157,13 @@ pub fn restore_disks(snapshot: &[u8], opts: RestoreOptions) -> Result<Vec<(PeerI
         cfg.cluster_token = opts.cluster_token.clone();
         let mut store = mvcc::Store::restore(&store_bytes, cfg.store_config())?;
         store.lessor_mut().demote();
-        let state =
-            State { store, cluster: Cluster::new(&peers), auth: b.auth.clone(), alarms: Alarms::default() };
+        let state = State {
+            store,
+            cluster: Cluster::new(&peers),
+            auth: b.auth.clone(),
+            alarms: Alarms::default(),
+            recent: Default::default(),
+        };
         let snap = bootstrap_snapshot(&cfg, state);
         let mut disk = Disk {
             identity: Some(DiskIdentity { id: p.id, name: p.name.clone(), cluster_id: cid }),

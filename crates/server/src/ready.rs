@@ -190,6 +190,9 @@ impl Member {
     }
 
     fn apply_proposal(&mut self, p: Proposal, index: u64) {
+        if !self.state.recent.insert(p.id) {
+            return;
+        }
         match p.op {
             Op::Forward(f) => {
                 if self.is_leader() {

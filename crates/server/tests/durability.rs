@@ -108,3 +108,32 @@ fn acknowledged_writes_survive_crashes_restarts_and_partitions() {
         run(seed, 400);
     }
 }
+
+/// The network may deliver a forwarded proposal twice; the entry is then in
+/// the log twice, and only the first is applied (on every member).
+#[test]
+fn a_duplicated_forwarded_proposal_is_applied_once() {
+    let mut c = Cluster::new(3, |_| {});
+    let leader = c.elect(100).expect("a leader");
+    let follower = if leader == 1 { 2 } else { 1 };
+    let req = mvcc::PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() };
+    c.request(follower, Request::Put(req), None);
+    let out = c.members.get_mut(&follower).unwrap().drain();
+    for m in out.messages {
+        if m.msg_type == raft::MessageType::MsgProp {
+            c.inbox.push_back(m.clone());
+        }
+        c.inbox.push_back(m);
+    }
+    c.stabilize();
+    for m in c.members.values() {
+        assert_eq!(m.store().current_revision(), 2, "applied once on {:x}", m.id());
+        assert_eq!(
+            m.store().range(&mvcc::RangeRequest { key: b"k".to_vec(), ..Default::default() }).unwrap().kvs[0]
+                .version,
+            1
+        );
+    }
+    let oks = c.replies.iter().filter(|(_, r)| matches!(r.body, ReplyBody::Done(Ok(_)))).count();
+    assert_eq!(oks, 1);
+}
