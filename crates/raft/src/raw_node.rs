@@ -29,8 +29,20 @@ use crate::raft::Raft;
 use crate::status::Status;
 use crate::storage::Storage;
 
-/// Work handed to the application. Fields are in the order the
-/// application must handle them; see the module docs.
+/// Work handed to the application by [`RawNode::ready`]. Handle it in this
+/// order, then call [`RawNode::advance`]:
+///
+/// 1. `snapshot`: apply it to storage (it replaces the log).
+/// 2. `entries` and `hard_state`: append / save them durably (fsync when
+///    `must_sync`).
+/// 3. `messages`: send them, only now, since they may promise what step 2
+///    persisted (a vote, an acknowledged append).
+/// 4. `committed_entries`: apply them to the state machine in order; pass
+///    conf-change entries to [`RawNode::apply_conf_change`].
+/// 5. `read_states`: serve each waiting read once applied >= its index.
+/// 6. `soft_state`: show the new leader/role (nothing to persist).
+///
+/// Do not call `ready` again before `advance`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Ready {
     /// Leader or role changed (volatile: nothing to persist). Show it.
