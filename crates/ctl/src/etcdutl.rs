@@ -10,7 +10,7 @@ use crate::spec::{FlagKind, FlagSpec};
 const HELP: &str = "NAME:\n\tetcdutl - An administrative command line tool for etcd3.\n\nUSAGE:\n\tetcdutl [flags]\n\nVERSION:\n\t3.5.33\n\nAPI VERSION:\n\t3.5\n\n\nCOMMANDS:\n\tdefrag\t\t\tDefragments the storage of the etcd\n\thelp\t\t\tHelp about any command\n\tsnapshot restore\tRestores an etcd member snapshot to an etcd directory\n\tsnapshot status\t\tGets backend snapshot status of a given file\n\tversion\t\t\tPrints the version of etcdutl\n\nOPTIONS:\n  -h, --help[=false]\t\t\thelp for etcdutl\n  -w, --write-out=\"simple\"\tset the output format (fields, json, protobuf, simple, table)\n";
 
 fn flag(name: &str, kind: FlagKind, default: &str) -> FlagSpec {
-    FlagSpec { name: name.to_string(), short: None, kind, default: default.to_string() }
+    FlagSpec { name: name.to_string(), short: None, kind, default: default.to_string(), usage: String::new() }
 }
 
 /// Parses etcdutl's flags with pflag's rules.
@@ -21,6 +21,7 @@ fn parse(args: &[String], local: Vec<FlagSpec>) -> Result<Parsed, String> {
         short: Some('w'),
         kind: FlagKind::String,
         default: "simple".into(),
+        usage: String::new(),
     });
     let cmd = crate::spec::CommandSpec { flags: local, ..Default::default() };
     flags::parse_flags(&spec, &cmd, args)

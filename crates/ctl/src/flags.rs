@@ -141,8 +141,13 @@ fn strip_flags(args: &[String], cmd: &CommandSpec, spec: &Spec) -> Vec<String> {
 
 /// Parses the flags of `cmd` (its own, the global ones and `-h/--help`) out of `args`.
 pub fn parse_flags(spec: &Spec, cmd: &CommandSpec, args: &[String]) -> Result<Parsed, String> {
-    let help =
-        FlagSpec { name: "help".into(), short: Some('h'), kind: FlagKind::Bool, default: "false".into() };
+    let help = FlagSpec {
+        name: "help".into(),
+        short: Some('h'),
+        kind: FlagKind::Bool,
+        default: "false".into(),
+        usage: format!("help for {}", cmd.path.rsplit(' ').next().unwrap_or("")),
+    };
     let mut flags: Vec<&FlagSpec> = cmd.flags.iter().collect();
     if !flags.iter().any(|f| f.name == "help") {
         flags.push(&help);

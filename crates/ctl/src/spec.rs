@@ -43,6 +43,8 @@ pub struct FlagSpec {
     pub kind: FlagKind,
     /// The default value, as Go prints it.
     pub default: String,
+    /// The help text.
+    pub usage: String,
 }
 
 /// One command (or command group) of etcdctl.
@@ -65,6 +67,57 @@ pub struct Spec {
     pub commands: BTreeMap<String, CommandSpec>,
     /// Flags every command accepts.
     pub global: Vec<FlagSpec>,
+}
+
+impl CommandSpec {
+    /// The command's use line (`get [options] <key> [range_end] [flags]`).
+    pub fn use_line(&self) -> String {
+        let mut lines = self.help.lines().skip_while(|l| *l != "USAGE:");
+        lines.nth(1).map(|l| l.trim().trim_start_matches("etcdctl ").to_string()).unwrap_or_default()
+    }
+
+    /// pflag's `FlagUsages` of the command's own flags (cobra's default usage template).
+    pub fn flag_usages(&self) -> String {
+        let mut flags: Vec<&FlagSpec> = self.flags.iter().collect();
+        flags.sort_by(|a, b| a.name.cmp(&b.name));
+        let heads: Vec<String> = flags
+            .iter()
+            .map(|f| {
+                let mut h = match f.short {
+                    Some(c) => format!("  -{c}, --{}", f.name),
+                    None => format!("      --{}", f.name),
+                };
+                let var = match f.kind {
+                    FlagKind::Bool => "",
+                    FlagKind::String => "string",
+                    FlagKind::Int => "int",
+                    FlagKind::Duration => "duration",
+                    FlagKind::StringSlice => "strings",
+                };
+                if !var.is_empty() {
+                    h.push(' ');
+                    h.push_str(var);
+                }
+                h
+            })
+            .collect();
+        let width = heads.iter().map(|h| h.chars().count()).max().unwrap_or(0) + 3;
+        let mut out = String::new();
+        for (f, h) in flags.iter().zip(&heads) {
+            let pad = width - h.chars().count();
+            out.push_str(&format!("{h}{}{}", " ".repeat(pad), f.usage));
+            let zero = matches!(f.default.as_str(), "" | "false" | "0" | "0s" | "[]");
+            if !zero {
+                if f.kind == FlagKind::String {
+                    out.push_str(&format!(" (default {:?})", f.default));
+                } else {
+                    out.push_str(&format!(" (default {})", f.default));
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
 }
 
 impl Spec {
@@ -135,6 +188,7 @@ impl Spec {
 /// Parses one OPTIONS line such as `  -w, --write-out="simple"\t\tset the output format`.
 fn parse_flag(line: &str) -> Option<FlagSpec> {
     let decl = line.trim_start().split('\t').next()?.trim_end();
+    let usage = line.trim_start().split('\t').filter(|s| !s.is_empty()).nth(1).unwrap_or("").to_string();
     let (short, rest) = match decl.strip_prefix('-') {
         Some(r) if !r.starts_with('-') => {
             let c = r.chars().next()?;
@@ -157,7 +211,7 @@ fn parse_flag(line: &str) -> Option<FlagSpec> {
             (name, FlagKind::Int, d.to_string())
         }
     };
-    Some(FlagSpec { name: name.to_string(), short, kind, default })
+    Some(FlagSpec { name: name.to_string(), short, kind, default, usage })
 }
 
 #[cfg(test)]

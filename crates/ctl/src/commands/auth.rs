@@ -36,12 +36,12 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         "role delete" => need(1, "role delete command requires role name as its argument"),
         "role get" => need(1, "role get command requires role name as its argument"),
         "role list" => (!a.is_empty()).then(|| bad_args("role list command requires no arguments")),
-        "role grant-permission" => (a.len() < 3 || a.len() > 4).then(|| {
+        "role grant-permission" => (a.len() < 3).then(|| {
             bad_args(
                 "role grant command requires role name, permission type, and key [endkey] as its argument",
             )
         }),
-        "role revoke-permission" => (a.len() < 2 || a.len() > 3).then(|| {
+        "role revoke-permission" => (a.len() < 2).then(|| {
             bad_args("role revoke-permission command requires role name and key [endkey] as its argument")
         }),
         _ => None,
@@ -173,6 +173,9 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             conn.ok(Output::ok(text))
         }
         "user list" => {
+            if matches!(conn.format(), Format::Fields | Format::Table | Format::Protobuf) {
+                return conn.unsupported();
+            }
             let users: Vec<String> = con.cluster.auth.users.keys().cloned().collect();
             conn.ok(Output::ok(list_text(con, &conn, "users", &users)))
         }
@@ -277,6 +280,16 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
 
 fn list_text(con: &Console, conn: &Conn, field: &str, names: &[String]) -> String {
     match conn.format() {
+        Format::Fields if field == "roles" => {
+            let mut s = String::new();
+            crate::printers::fields::header(&mut s, &con.cluster.header(conn.member));
+            s.push_str("\"Roles\" :");
+            for n in names {
+                s.push_str(&format!(" {n:?}"));
+            }
+            s.push('\n');
+            s
+        }
         Format::Json => format!(
             "{}\n",
             json::Obj::new()

@@ -338,11 +338,10 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
             for (ep, i, h) in &rows {
                 crate::printers::fields::header(&mut out.stdout, &con.cluster.header(*i));
                 out.stdout.push_str(&format!(
-                    "\"Hash\" : {}\n\"HashRevision\" : {}\n\"CompactRevision\" : {}\n\"Endpoint\" : {}\n\n",
+                    "\"Endpoint\" : {}\n\"Hash\" : {}\n\"HashRevision\" : {}\n\n",
+                    go_quote(ep),
                     h.hash,
-                    h.hash_revision,
-                    h.compact_revision,
-                    go_quote(ep)
+                    h.hash_revision
                 ));
             }
         }

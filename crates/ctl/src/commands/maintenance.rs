@@ -35,12 +35,7 @@ pub(crate) fn compaction(con: &mut Console, p: &Parsed) -> Exec {
         return conn.mvcc_fail(con, &e);
     }
     con.cluster.commit();
-    let h = con.cluster.header(conn.member);
-    let out = match conn.format() {
-        Format::Json => format!("{{\"header\":{}}}\n", json::header(&h)),
-        _ => format!("compacted revision {rev}\n"),
-    };
-    conn.ok(Output::ok(out))
+    conn.ok(Output::ok(format!("compacted revision {rev}\n")))
 }
 
 fn alarms_out(con: &Console, conn: &Conn, alarms: &[crate::cluster::Alarm]) -> Exec {

@@ -40,7 +40,11 @@ fn urls_arg(p: &Parsed) -> Result<Vec<String>, Exec> {
     for u in &urls {
         let ok = ["http://", "https://", "unix://", "unixs://"].iter().any(|s| u.starts_with(s));
         if !ok {
-            return Err(bad_args(format!("URL scheme must be http, https, unix, or unixs: {u}")));
+            return Err(Output::error(
+                format!("URL scheme must be http, https, unix, or unixs: {u}"),
+                crate::output::exit::ERROR,
+            )
+            .into());
         }
     }
     Ok(urls)

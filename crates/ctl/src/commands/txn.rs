@@ -218,7 +218,13 @@ fn parse_op(con: &Console, line: &str) -> Result<RequestOp, Output> {
     let mut spec = con.spec.clone();
     spec.global.clear();
     let cmd = spec.command(&name).cloned().ok_or_else(invalid)?;
-    let p = flags::parse_flags(&spec, &cmd, &args[1..]).map_err(|_| invalid())?;
+    let p = flags::parse_flags(&spec, &cmd, &args[1..]).map_err(|_| {
+        // The inner cobra command prints its default usage (to stderr) before the error.
+        let mut o = invalid();
+        let usage = format!("Usage:\n   {}\n\nFlags:\n{}\n", cmd.use_line(), cmd.flag_usages());
+        o.stderr.insert_str(0, &usage);
+        o
+    })?;
     match name.as_str() {
         "get" => kv::range_request(&p, &p.args).map(RequestOp::Range),
         "put" => kv::put_request(&p, &p.args, None).map(RequestOp::Put),
