@@ -17,6 +17,7 @@
 //! `step` never advances virtual time; `run_for` interleaves time and steps.
 
 pub mod deployment;
+pub mod endpoints;
 pub mod events;
 pub mod informer;
 pub mod kubelet;
@@ -38,7 +39,7 @@ use informer::Informer;
 pub const STEP_MS: u64 = 100;
 
 /// The kinds the controllers watch.
-pub const WATCHED: [&str; 4] = ["Pod", "Node", "Deployment", "ReplicaSet"];
+pub const WATCHED: [&str; 6] = ["Pod", "Node", "Deployment", "ReplicaSet", "Service", "Endpoints"];
 
 /// A write in flight and what it changes in the caches when it succeeds.
 #[derive(Clone, Debug)]
@@ -49,6 +50,8 @@ struct Pending {
     raw: Option<Vec<u8>>,
     /// The object this write works for (a replica set creating pods).
     owner: Option<String>,
+    /// Events to write once this write has succeeded.
+    events: Vec<Value>,
 }
 
 /// The controllers' state (their caches, writes in flight, kubelets' timers).
@@ -61,6 +64,8 @@ pub struct Controllers {
     /// Pod key -> when its containers are up (the kubelet's image pull).
     pub(crate) ready_at_ms: BTreeMap<String, u64>,
     pub(crate) events: events::EventSink,
+    /// The write sent last: events recorded next belong to it.
+    last: Option<u64>,
     enabled: bool,
 }
 
@@ -73,6 +78,7 @@ impl Controllers {
             nodes,
             ready_at_ms: BTreeMap::new(),
             events: events::EventSink::default(),
+            last: None,
             enabled: true,
         }
     }
@@ -103,6 +109,13 @@ impl Controllers {
         self.pending.values().any(|p| p.owner.as_deref() == Some(owner))
     }
 
+    /// Attaches `event` to the write sent last (written once it succeeds).
+    pub(crate) fn attach(&mut self, event: Value) {
+        if let Some(p) = self.last.and_then(|id| self.pending.get_mut(&id)) {
+            p.events.push(event);
+        }
+    }
+
     /// Number of writes in flight.
     pub fn in_flight(&self) -> usize {
         self.pending.len()
@@ -119,7 +132,8 @@ impl Controllers {
         let raw = api.codec.encode(&m.kind, &obj);
         let id = client::submit(sim, Request::Txn(store::create_txn(&key, raw.clone(), 0)));
         let kind = WATCHED.iter().find(|k| **k == m.kind.kind).copied().unwrap_or("");
-        self.pending.insert(id, Pending { kind, key, raw: Some(raw), owner });
+        self.pending.insert(id, Pending { kind, key, raw: Some(raw), owner, events: Vec::new() });
+        self.last = Some(id);
     }
 
     /// Sends the update of the object cached as `(key, old, rev)` to `new`.
@@ -135,7 +149,11 @@ impl Controllers {
         let Ok(obj) = api.prepare_update(&k, old, new) else { return };
         let raw = api.codec.encode(&k, &obj);
         let id = client::submit(sim, Request::Txn(store::update_txn(key, raw.clone(), rev)));
-        self.pending.insert(id, Pending { kind, key: key.to_string(), raw: Some(raw), owner: None });
+        self.pending.insert(
+            id,
+            Pending { kind, key: key.to_string(), raw: Some(raw), owner: None, events: Vec::new() },
+        );
+        self.last = Some(id);
     }
 
     /// Sends the deletion of `key` if it is still at `rev`.
@@ -148,7 +166,8 @@ impl Controllers {
         owner: Option<String>,
     ) {
         let id = client::submit(sim, Request::Txn(store::delete_txn(key, rev)));
-        self.pending.insert(id, Pending { kind, key: key.to_string(), raw: None, owner });
+        self.pending.insert(id, Pending { kind, key: key.to_string(), raw: None, owner, events: Vec::new() });
+        self.last = Some(id);
     }
 
     /// Collects finished writes; successful ones update the caches at once.
@@ -167,6 +186,7 @@ impl Controllers {
             if !r.succeeded {
                 continue;
             }
+            self.events.extend(p.events);
             let Some(inf) = self.informers.get_mut(p.kind) else { continue };
             match p.raw {
                 Some(raw) => {
@@ -203,6 +223,8 @@ impl Controllers {
         scheduler::schedule(self, api, sim);
         kubelet::run(self, api, sim);
         replicaset::collect_garbage(self, sim);
+        endpoints::reconcile(self, api, sim);
+        self.last = None;
         events::flush(self, api, sim);
     }
 }

@@ -154,8 +154,13 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
                         v.clone()
                     }
                     None => {
+                        let what = if name.starts_with("--") {
+                            name.to_string()
+                        } else {
+                            format!("'{}' in {name}", &name[1..])
+                        };
                         return Err(format!(
-                            "error: flag needs an argument: {a}\nSee 'kubectl {command} --help' for usage."
+                            "Error: flag needs an argument: {what}\nSee 'kubectl {command} --help' for usage."
                         ));
                     }
                 },
@@ -185,7 +190,7 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
             }
             continue;
         }
-        return Err(format!("error: unknown flag: {name}\nSee 'kubectl {command} --help' for usage."));
+        return Err(format!("Error: unknown flag: {name}\nSee 'kubectl {command} --help' for usage."));
     }
     Ok(f)
 }
@@ -251,9 +256,7 @@ pub fn kubectl(
     }
     let known = ["apply", "create", "replace", "get", "delete", "describe", "run", "scale", "version"];
     if !known.contains(&cmd.as_str()) {
-        return CommandOutput::fail(format!(
-            "error: unknown command \"{cmd}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
-        ));
+        return CommandOutput::fail(format!("Error: unknown command \"{cmd}\" for \"kubectl\""));
     }
     if cmd == "version" {
         return CommandOutput {
@@ -317,7 +320,7 @@ mod tests {
         assert_eq!(f.literals, vec!["a=b", "c=d"]);
         assert_eq!(
             parse_flags(&words("pods --bogus"), "get").unwrap_err(),
-            "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage."
+            "Error: unknown flag: --bogus\nSee 'kubectl get --help' for usage."
         );
     }
 }

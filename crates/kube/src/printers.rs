@@ -218,7 +218,27 @@ pub fn row(kind: &str, obj: &Value, name: &str, now_ms: u64, wide: bool) -> Vec<
                 s(obj, "/message").to_string(),
             ]
         }
-        "Endpoints" => vec![name.into(), "<none>".to_string(), age],
+        "Endpoints" => {
+            let mut eps = Vec::new();
+            for sub in obj.get("subsets").and_then(Value::as_array).into_iter().flatten() {
+                let ports: Vec<i64> = sub
+                    .get("ports")
+                    .and_then(Value::as_array)
+                    .map(|ps| ps.iter().map(|p| n(p, "/port")).collect())
+                    .unwrap_or_default();
+                for a in sub.get("addresses").and_then(Value::as_array).into_iter().flatten() {
+                    for p in &ports {
+                        eps.push(format!("{}:{p}", s(a, "/ip")));
+                    }
+                }
+            }
+            let shown = match eps.len() {
+                0 => "<none>".to_string(),
+                1..=3 => eps.join(","),
+                k => format!("{} + {} more...", eps[..3].join(","), k - 3),
+            };
+            vec![name.into(), shown, age]
+        }
         "Ingress" => vec![
             name.into(),
             or_none(s(obj, "/spec/ingressClassName")),

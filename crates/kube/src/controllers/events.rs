@@ -33,7 +33,19 @@ pub struct EventSink {
     seq: u64,
 }
 
-/// Queues a Normal event about `obj` (of `kind`) from `component`.
+impl EventSink {
+    /// Queues events whose writes succeeded.
+    pub fn extend(&mut self, events: Vec<Value>) {
+        for e in events {
+            if self.queue.len() < QUEUE_MAX {
+                self.queue.push(e);
+            }
+        }
+    }
+}
+
+/// Records a Normal event about `obj` (of `kind`) from `component`, to be
+/// written once the write sent just before it has succeeded.
 pub fn record(
     c: &mut Controllers,
     obj: &Value,
@@ -43,9 +55,6 @@ pub fn record(
     component: &str,
     now: u64,
 ) {
-    if c.events.queue.len() >= QUEUE_MAX {
-        return;
-    }
     let ts = meta::timestamp(now);
     let api_version = obj.get("apiVersion").cloned().unwrap_or(json!("v1"));
     let ev = json!({
@@ -69,7 +78,7 @@ pub fn record(
         "reportingComponent": component,
         "reportingInstance": "",
     });
-    c.events.queue.push(ev);
+    c.attach(ev);
 }
 
 /// Gets a lease when needed and sends the queued events.
