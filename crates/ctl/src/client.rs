@@ -34,6 +34,8 @@ pub struct Client {
     pub has_cert: bool,
     /// Whether the CA was given or verification skipped.
     pub trusts_server: bool,
+    /// Whether any TLS setting was given (scheme-less endpoints then use TLS).
+    pub has_tls_config: bool,
 }
 
 /// A failed request: what to print and how long it took in virtual time.
@@ -133,6 +135,8 @@ impl Client {
             user,
             has_cert: !p.get("cert").is_empty(),
             trusts_server: !p.get("cacert").is_empty() || p.bool("insecure-skip-tls-verify"),
+            has_tls_config: ["cacert", "cert", "key"].iter().any(|f| !p.get(f).is_empty())
+                || p.bool("insecure-skip-tls-verify"),
         })
     }
 
@@ -155,8 +159,11 @@ impl Client {
         let mut chosen = None;
         let tls = cluster.options.tls;
         for ep in &self.endpoints {
-            let secure_ok = !tls || (ep.starts_with("https://") && self.trusts_server && self.has_cert);
-            let plain_ok = !ep.starts_with("https://") || tls;
+            // A scheme-less endpoint speaks TLS when TLS files were given (clientv3).
+            let speaks_tls =
+                ep.starts_with("https://") || (!ep.starts_with("http://") && self.has_tls_config);
+            let secure_ok = !tls || (speaks_tls && self.trusts_server && self.has_cert);
+            let plain_ok = tls || !speaks_tls;
             if let Some(i) = cluster.member_at(ep)
                 && cluster.members[i].up
                 && secure_ok
@@ -169,7 +176,7 @@ impl Client {
         let ep = self.endpoint();
         let Some(i) = chosen else {
             let host = ep.trim_start_matches("http://").trim_start_matches("https://").to_string();
-            let why = if tls && !ep.starts_with("https://") {
+            let why = if tls && ep.starts_with("http://") {
                 "latest balancer error: last connection error: connection closed before server preface received"
                     .to_string()
             } else if tls && !(self.trusts_server && self.has_cert) {

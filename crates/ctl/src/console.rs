@@ -132,6 +132,9 @@ impl Console {
                     if path.ends_with(".key") { "RSA PRIVATE KEY" } else { "CERTIFICATE" },
                     if path.ends_with(".key") { "RSA PRIVATE KEY" } else { "CERTIFICATE" }
                 );
+                let name = path.rsplit('/').next().unwrap_or(path);
+                self.vfs
+                    .write(&format!("{}/{name}", crate::vfs::MINIKUBE_PKI_DIR), body.clone().into_bytes());
                 self.vfs.write(path, body.into_bytes());
             }
         }

@@ -24,6 +24,9 @@ pub const KUBEADM_PKI: [&str; 7] = [
 pub const BASE_DIRS: [&str; 9] =
     ["/", "/root", "/tmp", "/etc", "/var", "/var/lib", "/home", "/opt", "/var/backups"];
 
+/// Where minikube keeps the same certificates.
+pub const MINIKUBE_PKI_DIR: &str = "/var/lib/minikube/certs/etcd";
+
 /// The virtual filesystem.
 #[derive(Clone, Debug, Default)]
 pub struct Vfs {

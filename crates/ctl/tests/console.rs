@@ -214,3 +214,42 @@ fn watch_in_one_tab_sees_puts_of_another() {
     assert_eq!(c.interrupt_in(1).exit, 130);
     assert_eq!(c.run_line_in(1, "etcdctl put x y"), Run::Done(Output::ok("OK\n")));
 }
+
+#[test]
+fn cka_commands_from_the_guides() {
+    let mut c = Console::new(3, ConsoleOptions { nodes: 3, tls: true });
+    let certs = "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
+    assert_eq!(
+        run(&mut c, &format!("ETCDCTL_API=3 etcdctl {certs} put /registry/configmaps/default/app-config hi"))
+            .stdout,
+        "OK\n"
+    );
+    let out = run(
+        &mut c,
+        &format!("ETCDCTL_API=3 etcdctl \\\n{certs} \\\nget /registry/configmaps/default/app-config"),
+    );
+    assert_eq!(out.stdout, "/registry/configmaps/default/app-config\nhi\n");
+    let mk = "--cacert=/var/lib/minikube/certs/etcd/ca.crt --cert=/var/lib/minikube/certs/etcd/server.crt --key=/var/lib/minikube/certs/etcd/server.key";
+    let out = run(
+        &mut c,
+        &format!("etcdctl --endpoints=https://127.0.0.1:2379 {mk} get --prefix /registry/ --keys-only"),
+    );
+    assert_eq!(out.stdout, "/registry/configmaps/default/app-config\n\n");
+    assert!(
+        run(&mut c, &format!("etcdctl --endpoints=https://127.0.0.1:2379 {certs} endpoint health"))
+            .stdout
+            .contains("is healthy")
+    );
+    assert_eq!(run(&mut c, &format!("ETCDCTL_API=3 etcdctl {certs} snapshot save snapshot.db")).exit, 0);
+    let out = run(&mut c, "ETCDCTL_API=3 etcdctl snapshot restore snapshot.db");
+    assert!(out.stderr.starts_with("Deprecated: Use `etcdutl snapshot restore` instead.\n\n"), "{out:?}");
+    assert_eq!(out.exit, 0);
+    assert!(run(&mut c, "ls").stdout.contains("default.etcd"));
+    // On a plain cluster the kubeadm files do not exist, as on a machine without them.
+    let mut plain = con();
+    let out = run(&mut plain, &format!("etcdctl {certs} get a"));
+    assert_eq!(
+        (out.stderr.as_str(), out.exit),
+        ("Error: open /etc/kubernetes/pki/etcd/server.crt: no such file or directory\n", 128)
+    );
+}
