@@ -253,3 +253,32 @@ fn cka_commands_from_the_guides() {
         ("Error: open /etc/kubernetes/pki/etcd/server.crt: no such file or directory\n", 128)
     );
 }
+
+/// Live watch events as a real etcdctl 3.4.23 printed them (IDs replaced by ours, revisions aligned).
+#[test]
+fn live_watch_events_print_like_etcdctl() {
+    let mut c = Console::new(1, ConsoleOptions { nodes: 1, tls: false });
+    for _ in 0..9 {
+        c.run_to_end("etcdctl put pad x");
+    }
+    c.run_line_in(1, "etcdctl watch live -w json");
+    c.run_line_in(2, "etcdctl watch live --prev-kv -w fields");
+    c.run_line_in(0, "etcdctl put live 1");
+    c.run_line_in(0, "etcdctl put live 2");
+    c.run_line_in(0, "etcdctl del live");
+    let polled = c.poll_tabs(300);
+    let (cid, mid) = (c.cluster().cluster_id, c.cluster().members[0].id);
+    let h = |rev: u32| format!("{{\"cluster_id\":{cid},\"member_id\":{mid},\"revision\":{rev},\"raft_term\":2}}");
+    let json = format!(
+        "{{\"Header\":{},\"Events\":[{{\"kv\":{{\"key\":\"bGl2ZQ==\",\"create_revision\":11,\"mod_revision\":11,\"version\":1,\"value\":\"MQ==\"}}}}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}}\n\
+         {{\"Header\":{},\"Events\":[{{\"kv\":{{\"key\":\"bGl2ZQ==\",\"create_revision\":11,\"mod_revision\":12,\"version\":2,\"value\":\"Mg==\"}}}}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}}\n\
+         {{\"Header\":{},\"Events\":[{{\"type\":1,\"kv\":{{\"key\":\"bGl2ZQ==\",\"mod_revision\":13}}}}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}}\n",
+        h(11),
+        h(12),
+        h(13)
+    );
+    assert_eq!(polled[0].1.output().stdout, json);
+    let fields = polled[1].1.output().stdout.clone();
+    assert!(fields.contains("\"Revision\" : 12\n\"RaftTerm\" : 2\n\"Type\" : PUT\n\"PrevKey\" : \"live\"\n\"PrevCreateRevision\" : 11\n\"PrevModRevision\" : 11\n\"PrevVersion\" : 1\n\"PrevValue\" : \"1\"\n\"PrevLease\" : 0\n\"Key\" : \"live\"\n"), "{fields}");
+    assert!(fields.contains("\"Type\" : DELETE\n\"PrevKey\" : \"live\"\n"), "{fields}");
+}
