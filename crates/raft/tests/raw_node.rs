@@ -315,3 +315,26 @@ fn bootstrap_writes_the_membership_into_the_log() {
     let mut m = RawNode::new(&Config::new(1), MemoryStorage::new()).expect("node");
     assert!(matches!(m.bootstrap(&[]), Err(Error::ConfigInvalid(_))));
 }
+
+#[test]
+fn committed_entries_are_batched_by_max_committed_size_per_ready() {
+    let cfg = Config { max_committed_size_per_ready: 30, ..Config::new(1) };
+    let mut n =
+        RawNode::new(&cfg, MemoryStorage::new_with_conf_state(ConfState::from_voters([1]))).expect("node");
+    n.campaign().expect("campaign");
+    handle(&mut n);
+    for i in 0..5 {
+        n.propose(vec![i; 10]).expect("propose");
+    }
+    let mut batches = Vec::new();
+    while n.has_ready() {
+        let rd = handle(&mut n);
+        if !rd.committed_entries.is_empty() {
+            batches.push(rd.committed_entries.len());
+        }
+    }
+    // Each entry counts 10 bytes of payload plus a fixed overhead: at most
+    // one fits in 30 bytes, and a Ready always carries at least one.
+    assert_eq!(batches, vec![1, 1, 1, 1, 1]);
+    assert_eq!(n.status().applied, 6);
+}
