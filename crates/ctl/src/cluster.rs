@@ -65,6 +65,9 @@ pub struct Member {
     pub applied: u64,
     /// Its raft term as it knows it.
     pub term: u64,
+    /// What it last applied while it cannot hear a leader: serializable
+    /// reads on it see this (stale) state. `None` while it is in sync.
+    pub stale: Option<Box<Store>>,
 }
 
 /// Network settings of `cluster net`.
@@ -149,6 +152,7 @@ impl Cluster {
                     group: 0,
                     applied: 0,
                     term: 2,
+                    stale: None,
                 }
             })
             .collect();
@@ -255,7 +259,8 @@ impl Cluster {
         self.sync_applied();
     }
 
-    /// Brings every member that can hear the leader up to date.
+    /// Brings every member that can hear the leader up to date; a member
+    /// that cannot keeps the state it had (see [`Member::stale`]).
     fn sync_applied(&mut self) {
         let group = self.quorum_group();
         let (idx, term) = (self.raft_index, self.term);
@@ -264,7 +269,18 @@ impl Cluster {
             if m.up && has_leader && Some(m.group) == group {
                 m.applied = idx;
                 m.term = term;
+                m.stale = None;
+            } else if m.stale.is_none() {
+                m.stale = Some(Box::new(self.store.clone()));
             }
+        }
+    }
+
+    /// The store as member `i` sees it (stale while it cannot hear a leader).
+    pub fn view(&self, i: usize) -> &Store {
+        match self.members.get(i).and_then(|m| m.stale.as_deref()) {
+            Some(s) => s,
+            None => &self.store,
         }
     }
 
@@ -296,7 +312,7 @@ impl Cluster {
         ResponseHeader {
             cluster_id: self.cluster_id,
             member_id: self.members.get(i).map(|m| m.id).unwrap_or(0),
-            revision: self.store.current_revision(),
+            revision: self.view(i).current_revision(),
             raft_term: self.members.get(i).map(|m| m.term.max(self.term)).unwrap_or(self.term),
         }
     }
@@ -336,6 +352,7 @@ impl Cluster {
         let name = self.members[i].name.clone();
         self.event(format!("{name} stopped"));
         self.settle();
+        self.sync_applied();
     }
 
     /// `cluster start`: the process starts again from its disk and catches up.
@@ -409,6 +426,7 @@ impl Cluster {
             group: 0,
             applied: 0,
             term: 0,
+            stale: None,
         });
         self.commit();
         self.settle();

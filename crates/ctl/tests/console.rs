@@ -268,7 +268,8 @@ fn live_watch_events_print_like_etcdctl() {
     c.run_line_in(0, "etcdctl del live");
     let polled = c.poll_tabs(300);
     let (cid, mid) = (c.cluster().cluster_id, c.cluster().members[0].id);
-    let h = |rev: u32| format!("{{\"cluster_id\":{cid},\"member_id\":{mid},\"revision\":{rev},\"raft_term\":2}}");
+    let h =
+        |rev: u32| format!("{{\"cluster_id\":{cid},\"member_id\":{mid},\"revision\":{rev},\"raft_term\":2}}");
     let json = format!(
         "{{\"Header\":{},\"Events\":[{{\"kv\":{{\"key\":\"bGl2ZQ==\",\"create_revision\":11,\"mod_revision\":11,\"version\":1,\"value\":\"MQ==\"}}}}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}}\n\
          {{\"Header\":{},\"Events\":[{{\"kv\":{{\"key\":\"bGl2ZQ==\",\"create_revision\":11,\"mod_revision\":12,\"version\":2,\"value\":\"Mg==\"}}}}],\"CompactRevision\":0,\"Canceled\":false,\"Created\":false}}\n\
@@ -281,4 +282,18 @@ fn live_watch_events_print_like_etcdctl() {
     let fields = polled[1].1.output().stdout.clone();
     assert!(fields.contains("\"Revision\" : 12\n\"RaftTerm\" : 2\n\"Type\" : PUT\n\"PrevKey\" : \"live\"\n\"PrevCreateRevision\" : 11\n\"PrevModRevision\" : 11\n\"PrevVersion\" : 1\n\"PrevValue\" : \"1\"\n\"PrevLease\" : 0\n\"Key\" : \"live\"\n"), "{fields}");
     assert!(fields.contains("\"Type\" : DELETE\n\"PrevKey\" : \"live\"\n"), "{fields}");
+}
+
+#[test]
+fn a_partitioned_member_serves_stale_serializable_reads() {
+    let mut c = con();
+    run(&mut c, "etcdctl put k old");
+    run(&mut c, "cluster isolate etcd-3");
+    run(&mut c, "etcdctl put k new");
+    let stale = run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 get k --consistency=s");
+    assert_eq!(stale.stdout, "k\nold\n");
+    let lin = run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 --command-timeout=1s get k");
+    assert!(lin.stderr.ends_with("Error: context deadline exceeded\n"));
+    run(&mut c, "cluster heal");
+    assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 get k --consistency=s").stdout, "k\nnew\n");
 }

@@ -110,7 +110,8 @@ pub(crate) fn get(con: &mut Console, p: &Parsed) -> Exec {
     if let Err(e) = conn.check(con, &req.key, &req.range_end, false) {
         return e;
     }
-    let mut resp = match con.cluster.store.range(&req) {
+    let store = if req.serializable { con.cluster.view(conn.member) } else { &con.cluster.store };
+    let mut resp = match store.range(&req) {
         Ok(r) => r,
         Err(e) => return conn.mvcc_fail(con, &e),
     };
