@@ -29,6 +29,7 @@ pub mod manifest;
 pub mod meta;
 pub mod panel;
 pub mod printers;
+pub mod protobuf;
 pub mod store;
 pub mod validate;
 pub mod yaml;

@@ -54,6 +54,9 @@ pub struct Applied {
     pub stored: Option<String>,
     /// The key's mod_revision (the object's resourceVersion).
     pub revision: Option<i64>,
+    /// `hexdump -C` of what a real cluster would store (protobuf), for
+    /// ConfigMaps and Secrets; see [`crate::protobuf::EXPLANATION`].
+    pub protobuf_hexdump: Option<String>,
 }
 
 /// One resource in the panel's list.
@@ -82,6 +85,7 @@ impl Kube {
                 key: None,
                 stored: None,
                 revision: None,
+                protobuf_hexdump: None,
             }];
         }
         let docs = match manifest::documents(text, "STDIN") {
@@ -93,6 +97,7 @@ impl Kube {
                     key: None,
                     stored: None,
                     revision: None,
+                    protobuf_hexdump: None,
                 }];
             }
         };
@@ -107,6 +112,7 @@ impl Kube {
                         key: None,
                         stored: None,
                         revision: None,
+                        protobuf_hexdump: None,
                     });
                     continue;
                 }
@@ -120,12 +126,21 @@ impl Kube {
                         ok: true,
                         key: Some(key),
                         stored: stored.as_ref().map(|s| String::from_utf8_lossy(&s.raw).into_owned()),
+                        protobuf_hexdump: stored
+                            .as_ref()
+                            .and_then(|s| crate::protobuf::encode(&s.object))
+                            .map(|b| crate::protobuf::hexdump(&b)),
                         revision: stored.map(|s| s.mod_revision),
                     });
                 }
-                Err(message) => {
-                    out.push(Applied { message, ok: false, key: Some(key), stored: None, revision: None })
-                }
+                Err(message) => out.push(Applied {
+                    message,
+                    ok: false,
+                    key: Some(key),
+                    stored: None,
+                    revision: None,
+                    protobuf_hexdump: None,
+                }),
             }
         }
         out
