@@ -196,7 +196,9 @@ impl Cluster {
 
     /// A member's index by name or hex ID.
     pub fn member_named(&self, name: &str) -> Option<usize> {
-        self.members.iter().position(|m| m.name == name || format!("{:x}", m.id) == name)
+        self.members.iter().position(|m| {
+            m.name == name || (m.name.is_empty() && m.pending_name == name) || format!("{:x}", m.id) == name
+        })
     }
 
     /// The voting members.

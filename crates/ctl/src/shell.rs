@@ -55,7 +55,7 @@ fn lex_error(e: LexError) -> Output {
         }
         LexError::Incomplete => Output::fail("bash: warning: here-document not terminated\n", 2),
         LexError::Unsupported(what) => {
-            Output::fail(format!("playground: {what} are not supported in the playground\n"), 2)
+            Output::fail(format!("playground: {what}: not supported in the playground\n"), 2)
         }
     }
 }

@@ -297,3 +297,26 @@ fn a_partitioned_member_serves_stale_serializable_reads() {
     run(&mut c, "cluster heal");
     assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 get k --consistency=s").stdout, "k\nnew\n");
 }
+
+#[test]
+fn add_start_and_promote_a_learner() {
+    let mut c = con();
+    let out = run(&mut c, "etcdctl member add etcd-4 --learner --peer-urls=http://127.0.0.4:2380");
+    let id = out.stdout.split_whitespace().nth(1).unwrap().to_string();
+    let early = run(&mut c, &format!("etcdctl member promote {id}"));
+    assert!(
+        early.stderr.contains("can only promote a learner member which is in sync with leader"),
+        "{early:?}"
+    );
+    assert_eq!(run(&mut c, "cluster start etcd-4").exit, 0);
+    assert!(
+        run(&mut c, "etcdctl member list")
+            .stdout
+            .contains(", started, etcd-4, http://127.0.0.4:2380, http://127.0.0.4:2379, true")
+    );
+    assert_eq!(
+        run(&mut c, &format!("etcdctl member promote {id}")).stdout,
+        format!("Member {id} promoted in cluster 6d05ff0701ee2767\n")
+    );
+    assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.4:2379 get k --consistency=s").exit, 0);
+}
