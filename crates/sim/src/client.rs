@@ -119,7 +119,7 @@ pub fn describe_request(req: &Request) -> String {
 pub fn kv_op(req: &Request) -> Option<Result<KvOp, (Vec<u8>, Vec<u8>)>> {
     use mvcc::{CompareResult, CompareTarget, RequestOp};
     match req {
-        Request::Range { req: r, serializable: false } => {
+        Request::Range { req: r, serializable: false } if !r.serializable => {
             let plain = r.range_end.is_empty()
                 && r.revision == 0
                 && !r.keys_only

@@ -29,7 +29,8 @@ pub struct LinkSettings {
     pub delay_max_ms: u64,
     /// Chance that a message is lost.
     pub drop_rate: f64,
-    /// Chance that a message is delivered twice.
+    /// Chance that a message is delivered twice (never a forwarded
+    /// proposal, `MsgProp`: see [`Network::send`]).
     pub duplicate_rate: f64,
     /// Chance that a message ignores the link's FIFO order.
     pub reorder_rate: f64,
@@ -240,7 +241,12 @@ impl Network {
             self.stats.dropped += 1;
             return;
         }
-        let duplicate = settings.duplicate_rate > 0.0 && self.chance(settings.duplicate_rate);
+        // A forwarded proposal is never duplicated: etcd's peers talk over
+        // TCP, and a proposal carried twice would be applied twice. Raft's
+        // own messages tolerate duplicates by design, so they may be.
+        let duplicate = settings.duplicate_rate > 0.0
+            && msg.msg_type != MessageType::MsgProp
+            && self.chance(settings.duplicate_rate);
         if duplicate {
             self.stats.duplicated += 1;
             self.enqueue(now_ms, msg.clone(), &settings, true);

@@ -34,6 +34,9 @@ pub struct Node {
     pub state: NodeState,
     /// Extra latency of its disk in ms (0: healthy).
     pub slow_disk_ms: u64,
+    /// Output held by a slow disk leaves no earlier than this (ms), so a
+    /// member's output stays in order when its disk speeds up.
+    pub held_until: u64,
     /// Bumped at every start, so output held by a slow disk before a crash
     /// is never released.
     pub incarnation: u64,
@@ -41,7 +44,7 @@ pub struct Node {
 
 impl Node {
     pub(crate) fn new(number: u64, config: MemberConfig) -> Node {
-        Node { number, config, state: NodeState::Stopped(Disk::default()), slow_disk_ms: 0, incarnation: 0 }
+        Node { number, config, state: NodeState::Stopped(Disk::default()), slow_disk_ms: 0, held_until: 0, incarnation: 0 }
     }
 
     /// The member, if running.
@@ -206,6 +209,7 @@ impl Sim {
             NodeState::Running(m) => m.into_disk(),
         };
         node.incarnation += 1;
+        node.held_until = 0;
         node.state = NodeState::Running(Box::new(Member::start(node.config.clone(), disk)));
         self.events.push(self.clock.now_ms(), SimEvent::Started { member: id });
         self.drain(id);

@@ -62,7 +62,7 @@ pub struct SimOptions {
     pub record_history: bool,
     /// A deliberately broken read path, for testing the checkers only:
     /// linearizable reads are served from the local store without
-    /// ReadIndex (sent to the member as serializable reads).
+    /// ReadIndex (the members' `MemberConfig::unsafe_local_reads`).
     pub unsafe_local_reads: bool,
 }
 
@@ -255,6 +255,7 @@ impl Sim {
         c.election_ticks = o.election_ticks;
         c.heartbeat_ticks = o.heartbeat_ticks;
         c.tick_ms = o.tick_ms;
+        c.unsafe_local_reads = o.unsafe_local_reads;
         if let Some(n) = o.snapshot_count {
             c.snapshot_count = n;
         }
@@ -415,7 +416,9 @@ impl Sim {
     /// Drains member `id`'s output and routes it; then checks safety.
     pub(crate) fn drain(&mut self, id: u64) {
         let Some(node) = self.nodes.get_mut(&id) else { return };
-        let slow = node.slow_disk_ms;
+        let now = self.clock.now_ms();
+        // Output leaves in order: behind whatever a slow disk still holds.
+        let release_at = (now + node.slow_disk_ms).max(node.held_until);
         let incarnation = node.incarnation;
         let Some(m) = node.member_mut() else { return };
         let out = m.drain();
@@ -425,13 +428,15 @@ impl Sim {
                 self.violation = Some(format!("at {} ms (step {}): {e}", self.clock.now_ms(), self.steps));
             }
         }
-        let now = self.clock.now_ms();
         for ev in out.events {
             self.events.push(now, SimEvent::Member(ev));
         }
-        if slow > 0 && !(out.messages.is_empty() && out.replies.is_empty()) {
+        if release_at > now && !(out.messages.is_empty() && out.replies.is_empty()) {
             let t = Timer::Release { member: id, incarnation, messages: out.messages, replies: out.replies };
-            self.timers.push(now + slow, t);
+            self.timers.push(release_at, t);
+            if let Some(node) = self.nodes.get_mut(&id) {
+                node.held_until = release_at;
+            }
         } else {
             self.route(out.messages, out.replies);
         }
@@ -543,13 +548,7 @@ impl Sim {
         let deadline = match node.member_mut() {
             None => Some(timeout.unwrap_or(u64::MAX).min(self.options.dial_timeout_ms)),
             Some(m) => {
-                let op = match request {
-                    Request::Range { req, serializable: false } if self.options.unsafe_local_reads => {
-                        Request::Range { req, serializable: true }
-                    }
-                    op => op,
-                };
-                m.request(ClientRequest { id, op, token: options.token });
+                m.request(ClientRequest { id, op: request, token: options.token });
                 timeout
             }
         };

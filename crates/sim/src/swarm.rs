@@ -42,11 +42,14 @@ pub struct SwarmOptions {
     pub keys: usize,
     /// Search budget per key for the linearizability checker.
     pub lin_budget: u64,
+    /// Run with the deliberately broken read path (to show the checker
+    /// catches it).
+    pub unsafe_local_reads: bool,
 }
 
 impl Default for SwarmOptions {
     fn default() -> Self {
-        SwarmOptions { nodes: 3, safety_ms: 8_000, liveness_ms: 30_000, clients: 3, keys: 4, lin_budget: 2_000_000 }
+        SwarmOptions { nodes: 3, safety_ms: 12_000, liveness_ms: 30_000, clients: 3, keys: 4, lin_budget: 2_000_000, unsafe_local_reads: false }
     }
 }
 
@@ -63,6 +66,10 @@ pub struct SeedReport {
     pub ops_ok: u64,
     /// Client operations that failed or timed out.
     pub ops_failed: u64,
+    /// Operations the linearizability checker checked.
+    pub checked_ops: usize,
+    /// Watch events received and checked.
+    pub watch_events: usize,
     /// Steps simulated.
     pub steps: u64,
     /// Virtual time at the end (ms).
@@ -86,6 +93,8 @@ enum Action {
     ReplaceMember,
     /// Compact the key space a little behind the current revision.
     Compact,
+    /// Start one stopped member (a repair in the middle of the chaos).
+    StartStopped,
 }
 
 struct Client {
@@ -108,22 +117,25 @@ pub fn sim_options(seed: u64, opts: &SwarmOptions) -> SimOptions {
         snapshot_count: Some(5 + rng.below(40)),
         message_log_capacity: 0,
         event_log_capacity: 200,
+        unsafe_local_reads: opts.unsafe_local_reads,
         ..SimOptions::default()
     }
 }
 
 fn schedule(rng: &mut Rng, opts: &SwarmOptions) -> Vec<(u64, Action)> {
-    let n = 2 + rng.below(8);
+    let n = 3 + rng.below(8);
     let mut plan: Vec<(u64, Action)> = Vec::new();
     let mut replaced = false;
     for _ in 0..n {
-        let at = 500 + rng.below(opts.safety_ms.saturating_sub(1000).max(1));
+        // Faults begin once a first leader is likely elected.
+        let at = 1_500 + rng.below(opts.safety_ms.saturating_sub(2_000).max(1));
         let member = 1 + rng.below(opts.nodes);
         let other = 1 + (member + rng.below(opts.nodes.saturating_sub(1).max(1))) % opts.nodes;
-        let action = match rng.below(13) {
+        let action = match rng.below(18) {
             0 | 1 => Action::Fault(Fault::Stop { member }),
             2 => Action::Fault(Fault::Restart { member }),
-            3 | 4 => {
+            3 | 4 => Action::StartStopped,
+            5 | 6 => {
                 let mut a = Vec::new();
                 let mut b = Vec::new();
                 for m in 1..=opts.nodes {
@@ -131,18 +143,18 @@ fn schedule(rng: &mut Rng, opts: &SwarmOptions) -> Vec<(u64, Action)> {
                 }
                 Action::Fault(Fault::Partition { groups: vec![a, b] })
             }
-            5 => Action::Fault(Fault::OneWay { from: member, to: other }),
-            6 => Action::Fault(Fault::Isolate { member }),
-            7 => Action::Fault(Fault::Heal),
-            8 | 9 => Action::Fault(Fault::NetworkSettings(LinkSettings {
+            7 => Action::Fault(Fault::OneWay { from: member, to: other }),
+            8 => Action::Fault(Fault::Isolate { member }),
+            9 | 10 => Action::Fault(Fault::Heal),
+            11 | 12 => Action::Fault(Fault::NetworkSettings(LinkSettings {
                 delay_min_ms: rng.below(5),
                 delay_max_ms: 5 + rng.below(150),
                 drop_rate: rng.below(20) as f64 / 100.0,
                 duplicate_rate: rng.below(10) as f64 / 100.0,
                 reorder_rate: rng.below(30) as f64 / 100.0,
             })),
-            10 => Action::Fault(Fault::SlowDisk { member, delay_ms: 10 + rng.below(300) }),
-            11 if !replaced => {
+            13 => Action::Fault(Fault::SlowDisk { member, delay_ms: 10 + rng.below(300) }),
+            14 if !replaced => {
                 replaced = true;
                 Action::ReplaceMember
             }
@@ -156,6 +168,12 @@ fn schedule(rng: &mut Rng, opts: &SwarmOptions) -> Vec<(u64, Action)> {
 
 /// Runs one seed; see the module docs.
 pub fn run_seed(seed: u64, opts: &SwarmOptions) -> SeedReport {
+    run_seed_with_sim(seed, opts).0
+}
+
+/// Runs one seed and returns the simulation too (to replay a failure and
+/// look inside).
+pub fn run_seed_with_sim(seed: u64, opts: &SwarmOptions) -> (SeedReport, Sim) {
     let mut sim = Sim::new(seed, sim_options(seed, opts));
     let mut rng = Rng::new(derive_seed(seed, 1002));
     // Member numbers in the schedule map to ids now.
@@ -169,6 +187,8 @@ pub fn run_seed(seed: u64, opts: &SwarmOptions) -> SeedReport {
         faults: Vec::new(),
         ops_ok: 0,
         ops_failed: 0,
+        checked_ops: 0,
+        watch_events: 0,
         steps: 0,
         virtual_ms: 0,
         state_hash: String::new(),
@@ -179,17 +199,19 @@ pub fn run_seed(seed: u64, opts: &SwarmOptions) -> SeedReport {
     let mut watchers: Vec<Watcher> = Vec::new();
     let mut next = 0;
     let slice_ms = 10;
+    // The driver's own time: the simulator's clock stays at its last event.
+    let mut t = 0;
     // Safety phase.
-    while sim.now_ms() < opts.safety_ms {
-        while next < plan.len() && plan[next].0 <= sim.now_ms() {
+    while t < opts.safety_ms {
+        while next < plan.len() && plan[next].0 <= t {
             let action = plan[next].1.clone();
             next += 1;
             run_action(&mut sim, &mut rng, action, &mut removed, &mut report);
         }
-        drive_clients(&mut sim, &mut rng, &mut clients, opts, &removed, &mut report, true);
+        drive_clients(&mut sim, &mut rng, &mut clients, opts, &removed, &mut report, Some(t));
         drive_watchers(&mut sim, &mut rng, &mut watchers, &removed);
-        let until = sim.now_ms() + slice_ms;
-        sim.run_until(until, |_| false);
+        t = t.max(sim.now_ms()) + slice_ms;
+        sim.run_until(t, |_| false);
         if sim.safety_violation().is_some() {
             break;
         }
@@ -205,24 +227,30 @@ pub fn run_seed(seed: u64, opts: &SwarmOptions) -> SeedReport {
                 let _ = sim.apply(Fault::Start { member: id });
             }
         }
-        let deadline = sim.now_ms() + opts.liveness_ms;
+        let deadline = t + opts.liveness_ms;
         // Let clients finish (or time out), then one write must commit.
         loop {
-            drive_clients(&mut sim, &mut rng, &mut clients, opts, &removed, &mut report, false);
+            drive_clients(&mut sim, &mut rng, &mut clients, opts, &removed, &mut report, None);
             drive_watchers(&mut sim, &mut rng, &mut watchers, &removed);
-            if clients.iter().all(|c| c.request.is_none()) || sim.now_ms() > deadline {
+            if clients.iter().all(|c| c.request.is_none()) || t > deadline {
                 break;
             }
-            let until = sim.now_ms() + slice_ms;
-            sim.run_until(until, |_| false);
+            t = t.max(sim.now_ms()) + slice_ms;
+            sim.run_until(t, |_| false);
         }
-        let live: Vec<u64> = sim.member_ids().into_iter().filter(|id| !removed.contains(id)).collect();
+        let candidates: Vec<u64> = sim.member_ids().into_iter().filter(|id| !removed.contains(id)).collect();
         let mut wrote = false;
         while !wrote && sim.now_ms() < deadline {
-            let ep = live[rng.below(live.len() as u64) as usize];
+            let ep = candidates[rng.below(candidates.len() as u64) as usize];
             let put = Request::Put(PutRequest { key: b"liveness".to_vec(), value: b"ok".to_vec(), ..Default::default() });
             wrote = sim.call(ep, put).is_ok();
         }
+        // The members are those the most advanced member lists (a removal
+        // whose request timed out may still have committed).
+        // A member added by a request that timed out was never started:
+        // only the members the simulator runs can converge.
+        let known = sim.member_ids();
+        let live: Vec<u64> = current_members(&sim).into_iter().filter(|id| known.contains(id)).collect();
         let converged = sim.run_until(deadline, |s| {
             s.now_ms() % 100 == 0 && {
                 let h = s.kv_hashes();
@@ -248,12 +276,12 @@ pub fn run_seed(seed: u64, opts: &SwarmOptions) -> SeedReport {
         let mut history = sim.history().clone();
         history.close();
         match checker::check_linearizable(&history, opts.lin_budget) {
-            Verdict::Ok { .. } => {}
+            Verdict::Ok { ops, .. } => report.checked_ops = ops,
             Verdict::Violation { key, ops } => {
                 report.failure = Some(format!(
                     "linearizability: key {:?} has no linearization:\n{}",
                     String::from_utf8_lossy(&key),
-                    checker::linearizability::describe(&ops)
+                    checker::linearizability::describe(&ops, opts.lin_budget, 12)
                 ));
             }
             Verdict::Inconclusive { key } => {
@@ -269,6 +297,7 @@ pub fn run_seed(seed: u64, opts: &SwarmOptions) -> SeedReport {
         if let Some(store) = best.and_then(|id| sim.member(id)).map(|m| m.store()) {
             let (reference, from) = checker::reference_history(store);
             for w in &watchers {
+                report.watch_events += w.record.responses.iter().map(|r| r.events.len()).sum::<usize>();
                 if let Err(e) = checker::check_watch(&w.record, &reference, from) {
                     report.failure = Some(format!("watch: {e}"));
                     break;
@@ -279,7 +308,14 @@ pub fn run_seed(seed: u64, opts: &SwarmOptions) -> SeedReport {
     report.steps = sim.steps();
     report.virtual_ms = sim.now_ms();
     report.state_hash = sim.state_hash();
-    report
+    (report, sim)
+}
+
+/// The member ids in the membership of the running member that applied
+/// the most.
+fn current_members(sim: &Sim) -> Vec<u64> {
+    let best = sim.running().into_iter().filter_map(|id| sim.member(id)).map(|m| m.status()).max_by_key(|s| s.applied);
+    best.map(|s| s.members.iter().map(|p| p.id).collect()).unwrap_or_default()
 }
 
 fn map_ids(sim: &Sim, action: Action) -> Action {
@@ -306,6 +342,16 @@ fn run_action(sim: &mut Sim, rng: &mut Rng, action: Action, removed: &mut Vec<u6
         Action::Fault(f) => {
             if sim.apply(f.clone()).is_ok() {
                 report.faults.push((now, f));
+            }
+        }
+        Action::StartStopped => {
+            let stopped: Vec<u64> =
+                sim.member_ids().into_iter().filter(|id| !removed.contains(id) && sim.member(*id).is_none()).collect();
+            if !stopped.is_empty() {
+                let f = Fault::Start { member: stopped[rng.below(stopped.len() as u64) as usize] };
+                if sim.apply(f.clone()).is_ok() {
+                    report.faults.push((now, f));
+                }
             }
         }
         Action::Compact => {
@@ -350,7 +396,7 @@ fn drive_clients(
     opts: &SwarmOptions,
     removed: &[u64],
     report: &mut SeedReport,
-    submit_new: bool,
+    submit_at: Option<u64>,
 ) {
     let members: Vec<u64> = sim.member_ids().into_iter().filter(|id| !removed.contains(id)).collect();
     for (i, c) in clients.iter_mut().enumerate() {
@@ -361,9 +407,10 @@ fn drive_clients(
                 Some(Err(_)) => report.ops_failed += 1,
             }
             c.request = None;
-            c.next_at_ms = sim.now_ms() + rng.below(30);
+            c.next_at_ms = submit_at.unwrap_or(0) + rng.below(30);
         }
-        if !submit_new || sim.now_ms() < c.next_at_ms || members.is_empty() {
+        let Some(now) = submit_at else { continue };
+        if now < c.next_at_ms || members.is_empty() {
             continue;
         }
         c.counter += 1;
@@ -406,10 +453,16 @@ fn drive_watchers(sim: &mut Sim, rng: &mut Rng, watchers: &mut Vec<Watcher>, rem
     for w in watchers.iter_mut() {
         for item in sim.take_stream(w.request) {
             if let StreamItem::Watch(resp) = item {
+                if std::env::var("SIM_DEBUG").is_ok() {
+                    let revs: Vec<i64> = resp.events.iter().map(|e| e.kv.mod_revision).collect();
+                    eprintln!("{} ms req {} member {:x}: created {} canceled {} hdr {} revs {revs:?}", sim.now_ms(), w.request, resp.header.member_id, resp.created, resp.canceled, resp.header.revision);
+                }
                 w.record.responses.push(resp);
             }
         }
-        let ended = matches!(sim.result(w.request), Some(Err(ClientError::ConnectionLost)));
+        // A stream ends when its member goes away (or refuses it, e.g. with
+        // no leader): resume elsewhere.
+        let ended = matches!(sim.result(w.request), Some(Err(e)) if *e != ClientError::Canceled);
         let compacted = w.record.responses.iter().any(|r| r.canceled);
         if ended && !compacted {
             // Resume on another member, from where the stream stopped.

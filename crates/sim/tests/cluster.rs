@@ -109,3 +109,17 @@ fn a_watch_streams_until_cancelled() {
     sim.cancel(w);
     assert_eq!(sim.result(w), Some(&Err(ClientError::Canceled)));
 }
+
+#[test]
+fn requests_take_a_few_network_round_trips() {
+    let mut sim = Sim::new(5, SimOptions::default());
+    let leader = elect(&mut sim);
+    let follower = sim.member_ids().into_iter().find(|&m| m != leader).unwrap();
+    for (ep, req, max_ms) in [(leader, put("p", "1"), 30), (follower, put("p", "2"), 40), (follower, get("p"), 40)] {
+        let t0 = sim.now_ms();
+        let r = sim.call(ep, req);
+        assert!(r.is_ok(), "{r:?}");
+        let took = sim.now_ms() - t0;
+        assert!(took <= max_ms, "took {took} ms");
+    }
+}

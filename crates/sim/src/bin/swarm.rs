@@ -30,7 +30,10 @@ fn main() -> ExitCode {
     }
     if let Some(seed) = std::env::var("SIM_SEED").ok().and_then(|s| s.parse::<u64>().ok()) {
         let r = run_seed(seed, &opts);
-        println!("seed {seed}: {} steps, {} virtual ms, {} ops ok, {} failed", r.steps, r.virtual_ms, r.ops_ok, r.ops_failed);
+        println!(
+            "seed {seed}: {} steps, {} virtual ms, {} ops ok, {} failed, {} checked for linearizability, {} watch events",
+            r.steps, r.virtual_ms, r.ops_ok, r.ops_failed, r.checked_ops, r.watch_events
+        );
         for (at, f) in &r.faults {
             println!("  {at:>6} ms  {f}");
         }

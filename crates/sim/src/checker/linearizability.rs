@@ -284,14 +284,32 @@ pub fn check_key(ops: &[Operation], budget: u64) -> Option<bool> {
     }
 }
 
-/// The ops of a violation as readable lines, for a failure report.
-pub fn describe(ops: &[Operation]) -> String {
+/// The ops of a violation as readable lines, for a failure report: the
+/// shortest failing prefix (by invocation), its last `tail` operations.
+pub fn describe(ops: &[Operation], budget: u64, tail: usize) -> String {
+    let mut sorted = ops.to_vec();
+    sorted.sort_by_key(|o| o.invoke);
+    let n = (1..=sorted.len()).find(|&n| check_key(&sorted[..n], budget) == Some(false)).unwrap_or(sorted.len());
+    let from = n.saturating_sub(tail);
     let mut lines: BTreeMap<u64, String> = BTreeMap::new();
-    for op in ops {
+    lines.insert(0, format!("shortest failing prefix: {n} of {} operations; its last {}:", ops.len(), n - from));
+    for op in &sorted[from..n] {
         let ret = op.ret.map_or("?".to_string(), |r| r.to_string());
-        lines.insert(op.invoke, format!("[{} .. {}] req {} {:?} -> {:?}", op.invoke, ret, op.request, op.op, op.outcome));
+        lines.insert(op.invoke, format!("  [{} .. {}] req {} {} -> {:?}", op.invoke, ret, op.request, show(&op.op), op.outcome));
     }
     lines.into_values().collect::<Vec<_>>().join("\n")
+}
+
+fn show(op: &KvOp) -> String {
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    match op {
+        KvOp::Get { key } => format!("get {}", s(key)),
+        KvOp::Put { key, value } => format!("put {} {}", s(key), s(value)),
+        KvOp::Delete { key } => format!("del {}", s(key)),
+        KvOp::Cas { key, expected, value } => {
+            format!("cas {} {} -> {}", s(key), expected.as_deref().map_or("<absent>".to_string(), s), s(value))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -33,8 +33,10 @@ pub struct MemberView<'a> {
 pub struct SafetyChecker {
     /// term -> the leader of that term.
     leaders: BTreeMap<u64, u64>,
-    /// index -> (term, payload size) of every entry seen committed.
-    committed: BTreeMap<u64, (u64, u64)>,
+    /// index -> (term, payload size) of every entry seen committed, and
+    /// the term of the member that first showed it committed (the commit
+    /// happened in that term or earlier).
+    committed: BTreeMap<u64, (u64, u64, u64)>,
     /// applied index -> store revision after applying it.
     revision_at: BTreeMap<u64, i64>,
     /// (index, term) -> (term of the entry before it, payload size).
@@ -100,7 +102,7 @@ impl SafetyChecker {
         // member's too).
         let commit = st.hard_state.commit;
         for (&index, &(t, size)) in log.range(..=commit) {
-            if let Some(&(ct, csize)) = self.committed.get(&index) {
+            if let Some(&(ct, csize, _)) = self.committed.get(&index) {
                 if (ct, csize) != (t, size) {
                     return Err(format!(
                         "member {id:x} committed entry {index} term {t} size {size}, but term {ct} size {csize} was committed there"
@@ -108,11 +110,12 @@ impl SafetyChecker {
                 }
             }
         }
-        // Leader completeness: a leader holds every committed entry in its
-        // log's range (older ones are in its snapshot).
+        // Leader completeness: a leader holds every entry committed in an
+        // earlier term, within its log's range (older ones are in its
+        // snapshot). A stale leader of an older term may lack newer ones.
         if st.soft_state.raft_state == StateRole::Leader {
-            for (&index, &(ct, _)) in self.committed.range(st.first_index..) {
-                if index > st.last_index {
+            for (&index, &(ct, _, seen_in)) in self.committed.range(st.first_index..) {
+                if seen_in < term && index > st.last_index {
                     return Err(format!(
                         "leader {id:x} of term {term} lacks committed entry {index} (term {ct}); its log ends at {}",
                         st.last_index
@@ -125,8 +128,8 @@ impl SafetyChecker {
         if commit > st.last_index {
             return Err(format!("member {id:x} commit {commit} is beyond its last index {}", st.last_index));
         }
-        for (&index, &v) in log.range(..=commit) {
-            self.committed.entry(index).or_insert(v);
+        for (&index, &(t, size)) in log.range(..=commit) {
+            self.committed.entry(index).or_insert((t, size, term));
         }
         if st.applied > commit {
             return Err(format!("member {id:x} applied {} beyond its commit {commit}", st.applied));
@@ -241,6 +244,9 @@ mod tests {
     fn a_leader_missing_a_committed_entry_is_caught() {
         let mut c = SafetyChecker::default();
         observe(&mut c, &status(1, 2, StateRole::Follower, &[(1, 1), (2, 2)], 2), 2).unwrap();
+        // A stale leader of the same term may lag...
+        observe(&mut c, &status(3, 2, StateRole::Leader, &[(1, 1)], 1), 1).unwrap();
+        // ...a leader of a later term may not.
         let err = observe(&mut c, &status(2, 3, StateRole::Leader, &[(1, 1)], 1), 1).unwrap_err();
         assert!(err.contains("lacks committed entry 2"), "{err}");
     }
