@@ -23,7 +23,7 @@ Usage: cluster COMMAND
   heal                                    one network again
   net [--delay MIN-MAXms] [--drop P%] [--duplicate P%]
   campaign NAME                           fire that member's election timer now
-  reset [--nodes N] [--seed S] [--tls] [--data-dir DIR]   a fresh cluster
+  reset [--nodes N] [--seed S] [--tls] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
 ";
 
 fn fail(msg: impl std::fmt::Display) -> Exec {
@@ -208,6 +208,7 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
     let mut seed = con.seed;
     let mut tls = false;
     let mut data_dir = None;
+    let mut quota = None;
     let mut i = 0;
     while i < args.len() {
         let (flag, inline) = match args[i].split_once('=') {
@@ -233,6 +234,10 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
                 None => return fail("--seed takes a number"),
             },
             "--data-dir" => data_dir = value(),
+            "--quota-bytes" => match value().and_then(|v| v.parse::<u64>().ok()).filter(|q| *q >= 4096) {
+                Some(q) => quota = Some(q),
+                None => return fail("--quota-bytes takes a number of bytes (at least 4096)"),
+            },
             other => return fail(format!("unknown flag {other}")),
         }
         i += 1;
@@ -250,6 +255,9 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         None => None,
     };
     con.reset_cluster(seed, ClusterOptions { nodes, tls });
+    if let Some(q) = quota {
+        con.cluster.quota_bytes = q;
+    }
     if let Some(mut store) = restored {
         store.lessor_mut().promote(0, crate::cluster::ELECTION_MS);
         con.cluster.store = store;

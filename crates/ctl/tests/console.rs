@@ -320,3 +320,26 @@ fn add_start_and_promote_a_learner() {
     );
     assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.4:2379 get k --consistency=s").exit, 0);
 }
+
+#[test]
+fn quota_exceeded_raises_nospace_until_compact_defrag_disarm() {
+    let mut c = con();
+    run(&mut c, "cluster reset --quota-bytes 40000");
+    let mut failed = None;
+    for i in 0..200 {
+        let out = run(&mut c, &format!("etcdctl put big{} {}", i % 3, "x".repeat(1000)));
+        if out.exit != 0 {
+            failed = Some(out);
+            break;
+        }
+    }
+    let out = failed.expect("the quota is reached");
+    assert!(out.stderr.ends_with("Error: etcdserver: mvcc: database space exceeded\n"), "{out:?}");
+    assert!(run(&mut c, "etcdctl alarm list").stdout.contains("alarm:NOSPACE"));
+    assert!(run(&mut c, "etcdctl put small x").stderr.contains("database space exceeded"));
+    let rev = c.cluster().store.current_revision();
+    run(&mut c, &format!("etcdctl compaction {rev}"));
+    run(&mut c, "etcdctl defrag --cluster");
+    run(&mut c, "etcdctl alarm disarm");
+    assert_eq!(run(&mut c, "etcdctl put small x").stdout, "OK\n");
+}

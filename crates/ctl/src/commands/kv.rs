@@ -212,6 +212,9 @@ pub(crate) fn put(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     if let Some(e) = space_exceeded(con, &conn) {
         return e;
     }
+    if let Some(e) = over_quota(con, &conn, (req.key.len() + req.value.len()) as u64) {
+        return e;
+    }
     let mut resp = match con.cluster.store.put(&req) {
         Ok(r) => r,
         Err(e) => return conn.mvcc_fail(con, &e),
@@ -219,6 +222,22 @@ pub(crate) fn put(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     con.cluster.commit();
     resp.header = con.cluster.header(conn.member);
     print_put(&conn, &resp)
+}
+
+/// A write that would grow the backend past its quota raises NOSPACE on every member and is refused.
+pub(crate) fn over_quota(con: &mut Console, conn: &Conn, grow_bytes: u64) -> Option<Exec> {
+    let c = &mut con.cluster;
+    if c.store.size().saturating_add(grow_bytes) <= c.quota_bytes {
+        return None;
+    }
+    let ids: Vec<u64> = c.members.iter().map(|m| m.id).collect();
+    for id in ids {
+        if !c.alarms.iter().any(|a| a.member_id == id && a.kind == "NOSPACE") {
+            c.alarms.push(crate::cluster::Alarm { member_id: id, kind: "NOSPACE".to_string() });
+        }
+    }
+    c.commit();
+    Some(conn.fail(con, "ResourceExhausted", "etcdserver: mvcc: database space exceeded"))
 }
 
 /// The NOSPACE alarm refuses writes.

@@ -237,7 +237,7 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
     let stddev = (sum_sq / n - mean * mean).max(0.0).sqrt();
     let throughput = done / duration_s;
     let bar = "o".repeat(74);
-    let mut out = Output::ok(format!(" {duration_s} / {duration_s} B{bar}! 100.00% {duration_s}s\n"));
+    let mut out = Output::ok(format!(" {duration_s} / {duration_s} B{bar}! 100.00% 1m0s\n"));
     let mut ok = true;
     if throughput < expected * 9 / 10 {
         ok = false;

@@ -114,6 +114,23 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             return e;
         }
     }
+    if writes_any(&req) {
+        if let Some(e) = kv::space_exceeded(con, &conn) {
+            return e;
+        }
+        let grow: u64 = req
+            .success
+            .iter()
+            .chain(req.failure.iter())
+            .map(|o| match o {
+                RequestOp::Put(p) => (p.key.len() + p.value.len()) as u64,
+                _ => 0,
+            })
+            .sum();
+        if let Some(e) = kv::over_quota(con, &conn, grow) {
+            return e;
+        }
+    }
     let writes = req
         .success
         .iter()
@@ -134,6 +151,10 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     let mut ex = print(&conn, &resp);
     ex.out.stdout.insert_str(0, &prompts);
     ex
+}
+
+fn writes_any(req: &TxnRequest) -> bool {
+    req.success.iter().chain(req.failure.iter()).any(|o| matches!(o, RequestOp::Put(_)))
 }
 
 /// Parses one compare line (`value("foo") = "bar"`) with etcdctl's errors.
