@@ -208,7 +208,10 @@ impl ApiServer {
         store::list(sim, &self.codec, &keys::prefix(kind, ns))
     }
 
-    /// Deletes one object; a namespace takes its contents with it.
+    /// Deletes one object; a namespace takes its contents with it. A pod
+    /// bound to a node is deleted gracefully: it gets a deletionTimestamp
+    /// `grace_seconds` (30 by default) ahead and shows as Terminating until
+    /// its kubelet has stopped it and removes the key; grace 0 deletes at once.
     pub fn delete(
         &mut self,
         sim: &mut Sim,
@@ -216,7 +219,27 @@ impl ApiServer {
         ns: &str,
         name: &str,
         rv: Option<i64>,
+        grace_seconds: Option<i64>,
     ) -> Result<Stored> {
+        if kind.kind == "Pod" && grace_seconds != Some(0) {
+            let cur = self.get(sim, kind, ns, name)?;
+            if let Some(e) = rv
+                && e != cur.mod_revision
+            {
+                return Err(ApiError::conflict(&kind.qualified_resource(), name));
+            }
+            let bound =
+                cur.object.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
+            if cur.object.pointer("/metadata/deletionTimestamp").is_some() {
+                return Ok(cur);
+            }
+            if bound {
+                let grace = grace_seconds.unwrap_or(30).max(1);
+                let mut obj = cur.object.clone();
+                mark_deleting(&mut obj, sim.now_ms(), grace);
+                return store::update(sim, &mut self.codec, kind, &cur.key, &obj, cur.mod_revision);
+            }
+        }
         if kind.kind == "Namespace" && SYSTEM_NAMESPACES.contains(&name) {
             return Err(ApiError {
                 reason: Reason::Forbidden,
@@ -238,5 +261,15 @@ impl ApiServer {
             }
         }
         Ok(gone)
+    }
+}
+
+/// Sets `deletionTimestamp` (now + grace) and `deletionGracePeriodSeconds`:
+/// the object is Terminating.
+pub fn mark_deleting(obj: &mut Value, now_ms: u64, grace_seconds: i64) {
+    if let Some(md) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        let at = now_ms + (grace_seconds.max(0) as u64) * 1000;
+        md.insert("deletionTimestamp".into(), json!(meta::timestamp(at)));
+        md.insert("deletionGracePeriodSeconds".into(), json!(grace_seconds));
     }
 }

@@ -63,6 +63,8 @@ pub struct Controllers {
     pub nodes: Vec<String>,
     /// Pod key -> when its containers are up (the kubelet's image pull).
     pub(crate) ready_at_ms: BTreeMap<String, u64>,
+    /// Pod key -> when its kubelet has stopped it and removes the key.
+    pub(crate) gone_at_ms: BTreeMap<String, u64>,
     pub(crate) events: events::EventSink,
     /// The write sent last: events recorded next belong to it.
     last: Option<u64>,
@@ -77,6 +79,7 @@ impl Controllers {
             pending: BTreeMap::new(),
             nodes,
             ready_at_ms: BTreeMap::new(),
+            gone_at_ms: BTreeMap::new(),
             events: events::EventSink::default(),
             last: None,
             enabled: true,
@@ -156,6 +159,29 @@ impl Controllers {
         self.last = Some(id);
     }
 
+    /// Deletes a pod as the API does for a controller: a pod bound to a
+    /// node becomes Terminating (its kubelet removes it), an unbound one
+    /// goes at once.
+    pub(crate) fn terminate(
+        &mut self,
+        api: &mut ApiServer,
+        sim: &mut Sim,
+        (key, pod, rev): (&str, &Value, i64),
+        owner: Option<String>,
+    ) {
+        let bound = pod.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
+        if !bound {
+            self.delete(sim, "Pod", key, rev, owner);
+            return;
+        }
+        let mut new = pod.clone();
+        crate::apiserver::mark_deleting(&mut new, sim.now_ms(), 30);
+        self.update(api, sim, "Pod", (key, pod, rev), new);
+        if let Some(p) = self.last.and_then(|id| self.pending.get_mut(&id)) {
+            p.owner = owner;
+        }
+    }
+
     /// Sends the deletion of `key` if it is still at `rev`.
     pub(crate) fn delete(
         &mut self,
@@ -222,7 +248,7 @@ impl Controllers {
         replicaset::reconcile(self, api, sim);
         scheduler::schedule(self, api, sim);
         kubelet::run(self, api, sim);
-        replicaset::collect_garbage(self, sim);
+        replicaset::collect_garbage(self, api, sim);
         endpoints::reconcile(self, api, sim);
         self.last = None;
         events::flush(self, api, sim);

@@ -84,6 +84,10 @@ pub struct Flags {
     pub labels: Option<String>,
     /// `--restart` (run).
     pub restart: Option<String>,
+    /// `--grace-period` (delete).
+    pub grace_period: Option<String>,
+    /// `--force` or `--now` (delete).
+    pub force: bool,
     /// Words that are not flags.
     pub positional: Vec<String>,
 }
@@ -176,6 +180,7 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
                 "--selector" => f.selector = Some(value),
                 "--labels" => f.labels = Some(value),
                 "--restart" => f.restart = Some(value),
+                "--grace-period" => f.grace_period = Some(value),
                 _ => {}
             }
             continue;
@@ -186,6 +191,7 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
             match *long {
                 "--all-namespaces" => f.all_namespaces = on,
                 "--watch" => f.watch = on,
+                "--force" | "--now" => f.force = on,
                 _ => {}
             }
             continue;

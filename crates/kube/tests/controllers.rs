@@ -169,7 +169,9 @@ fn the_panel_applies_templates_and_lists_resources() {
     assert!(a.stored.as_deref().unwrap().starts_with("{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\""));
     assert!(a.revision.unwrap() > 0);
     // What a real cluster would hold: protobuf behind the k8s\x00 magic.
-    assert!(a.protobuf_hexdump.as_deref().unwrap().starts_with("00000000  6b 38 73 00 0a 0f 0a 02  76 31 12 09"));
+    assert!(
+        a.protobuf_hexdump.as_deref().unwrap().starts_with("00000000  6b 38 73 00 0a 0f 0a 02  76 31 12 09")
+    );
     for t in kube::TEMPLATES {
         for a in kube.apply_text(&mut sim, t.yaml) {
             assert!(a.ok, "{}: {}", t.name, a.message);

@@ -44,20 +44,11 @@ impl EventSink {
     }
 }
 
-/// Records a Normal event about `obj` (of `kind`) from `component`, to be
-/// written once the write sent just before it has succeeded.
-pub fn record(
-    c: &mut Controllers,
-    obj: &Value,
-    kind: &str,
-    reason: &str,
-    message: String,
-    component: &str,
-    now: u64,
-) {
+/// A Normal event about `obj` (of `kind`) from `component`.
+fn event(obj: &Value, kind: &str, reason: &str, message: String, component: &str, now: u64) -> Value {
     let ts = meta::timestamp(now);
     let api_version = obj.get("apiVersion").cloned().unwrap_or(json!("v1"));
-    let ev = json!({
+    json!({
         "apiVersion": "v1",
         "kind": "Event",
         "metadata": {"name": meta::name(obj), "namespace": meta::namespace(obj)},
@@ -77,8 +68,35 @@ pub fn record(
         "type": "Normal",
         "reportingComponent": component,
         "reportingInstance": "",
-    });
-    c.attach(ev);
+    })
+}
+
+/// Records a Normal event about `obj` (of `kind`) from `component`, to be
+/// written once the write sent just before it has succeeded.
+pub fn record(
+    c: &mut Controllers,
+    obj: &Value,
+    kind: &str,
+    reason: &str,
+    message: String,
+    component: &str,
+    now: u64,
+) {
+    c.attach(event(obj, kind, reason, message, component, now));
+}
+
+/// Records an event that follows no write of its own (a kubelet stopping
+/// a container).
+pub fn record_now(
+    c: &mut Controllers,
+    obj: &Value,
+    kind: &str,
+    reason: &str,
+    message: String,
+    component: &str,
+    now: u64,
+) {
+    c.events.extend(vec![event(obj, kind, reason, message, component, now)]);
 }
 
 /// Gets a lease when needed and sends the queued events.

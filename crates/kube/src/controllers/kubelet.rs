@@ -19,6 +19,9 @@ use crate::meta;
 /// How long an image pull and container start take (virtual ms).
 pub const PULL_MS: u64 = 2_000;
 
+/// How long stopping a pod's containers takes (virtual ms).
+pub const STOP_MS: u64 = 1_000;
+
 /// The kubelet version nodes report.
 pub const KUBELET_VERSION: &str = "v1.30.0";
 
@@ -87,7 +90,22 @@ pub fn run(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
     for (key, pod, rev) in c.objects("Pod") {
         let node = pod.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or("");
         let Some(idx) = nodes.iter().position(|n| n == node) else { continue };
-        if pod.pointer("/metadata/deletionTimestamp").is_some() || c.busy(&key) {
+        if c.busy(&key) {
+            continue;
+        }
+        if pod.pointer("/metadata/deletionTimestamp").is_some() {
+            // Stop the containers, then remove the pod.
+            match c.gone_at_ms.get(&key).copied() {
+                None => {
+                    c.gone_at_ms.insert(key.clone(), now + STOP_MS);
+                    for (n, _) in images(&pod) {
+                        let msg = format!("Stopping container {n}");
+                        events::record_now(c, &pod, "Pod", "Killing", msg, "kubelet", now);
+                    }
+                }
+                Some(at) if now >= at => c.delete(sim, "Pod", &key, rev, None),
+                Some(_) => {}
+            }
             continue;
         }
         let containers = images(&pod);
@@ -161,4 +179,5 @@ pub fn run(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
     // Forget timers of pods that are gone.
     let live: std::collections::BTreeSet<String> = c.objects("Pod").into_iter().map(|(k, _, _)| k).collect();
     c.ready_at_ms.retain(|k, _| live.contains(k));
+    c.gone_at_ms.retain(|k, _| live.contains(k));
 }

@@ -72,7 +72,7 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
                 if c.busy(k) {
                     continue;
                 }
-                c.delete(sim, "Pod", k, *rev, Some(rkey.clone()));
+                c.terminate(api, sim, (k, p, *rev), Some(rkey.clone()));
                 let msg = format!("Deleted pod: {}", meta::name(p));
                 events::record(c, &rs, "ReplicaSet", "SuccessfulDelete", msg, "replicaset-controller", now);
             }
@@ -100,8 +100,9 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
     }
 }
 
-/// Deletes pods and ReplicaSets whose controlling owner no longer exists.
-pub fn collect_garbage(c: &mut Controllers, sim: &mut Sim) {
+/// Deletes pods and ReplicaSets whose controlling owner no longer exists
+/// (pods gracefully, through their kubelet).
+pub fn collect_garbage(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
     for (child, owner_kind) in [("Pod", "ReplicaSet"), ("ReplicaSet", "Deployment")] {
         let owners = uids(c, owner_kind);
         for (k, obj, rev) in c.objects(child) {
@@ -110,9 +111,17 @@ pub fn collect_garbage(c: &mut Controllers, sim: &mut Sim) {
                 .pointer("/metadata/ownerReferences/0/kind")
                 .and_then(Value::as_str)
                 .is_some_and(|k| k == owner_kind);
-            if kind_matches && !owners.contains(o) && !c.busy(&k) {
-                let kind = if child == "Pod" { "Pod" } else { "ReplicaSet" };
-                c.delete(sim, kind, &k, rev, None);
+            if !kind_matches
+                || owners.contains(o)
+                || c.busy(&k)
+                || obj.pointer("/metadata/deletionTimestamp").is_some()
+            {
+                continue;
+            }
+            if child == "Pod" {
+                c.terminate(api, sim, (&k, &obj, rev), None);
+            } else {
+                c.delete(sim, "ReplicaSet", &k, rev, None);
             }
         }
     }

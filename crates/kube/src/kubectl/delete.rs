@@ -78,8 +78,23 @@ pub fn delete(
             }
         }
     }
+    let grace = match flags.grace_period.as_deref().map(str::parse::<i64>).transpose() {
+        Ok(g) => g.or(flags.force.then_some(0)),
+        Err(_) => {
+            return CommandOutput::fail(
+                "Error: invalid argument for \"--grace-period\" flag: must be an integer",
+            );
+        }
+    };
+    if flags.force && grace == Some(0) {
+        out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+        out.exit = 0;
+    }
     for (kind, ns, name) in targets {
-        match kube.api.delete(sim, &kind, &ns, &name, None) {
+        match kube.api.delete(sim, &kind, &ns, &name, None, grace) {
+            Ok(_) if flags.force && grace == Some(0) => {
+                out.out(format!("{} \"{name}\" force deleted", kind.qualified()))
+            }
             Ok(_) => out.out(format!("{} \"{name}\" deleted", kind.qualified())),
             Err(e) => out.err(e.kubectl("")),
         }
