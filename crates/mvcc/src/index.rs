@@ -138,10 +138,9 @@ impl TreeIndex {
     /// Records a put; returns the key's create revision and version after
     /// it, and the lease the key had before it (0 if none or not live).
     pub fn put(&mut self, key: &[u8], rev: Revision, value: Vec<u8>, lease: i64) -> (i64, i64, i64) {
-        let ki = match self.keys.get_mut(key) {
-            Some(ki) => ki,
-            None => self.keys.entry(key.to_vec()).or_default(),
-        };
+        // One search: copying the key is cheaper than a second descent of
+        // the tree when the key is new.
+        let ki = self.keys.entry(key.to_vec()).or_default();
         let old_lease = ki.live.revs.last().map_or(0, |e| e.lease);
         ki.put(rev, value, lease);
         (ki.live.created.main, ki.live.ver, old_lease)
