@@ -88,6 +88,8 @@ pub struct Console {
     stream: Option<(Stream, Output)>,
     /// The tab whose environment, history and stream are in the fields above.
     active: usize,
+    /// How deeply commands are running other commands right now.
+    pub(crate) depth: usize,
     /// The other tabs' state, parked while another tab is active.
     parked: BTreeMap<usize, Tab>,
 }
@@ -117,6 +119,7 @@ impl Console {
             history: Vec::new(),
             stream: None,
             active: 0,
+            depth: 0,
             parked: BTreeMap::new(),
         };
         c.install_pki();

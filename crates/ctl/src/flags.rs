@@ -25,6 +25,8 @@ pub struct Parsed {
     pub changed: BTreeSet<String>,
     /// Slice flags' items by name, when given.
     pub slices: BTreeMap<String, Vec<String>>,
+    /// How many positional arguments came before `--` (cobra's `ArgsLenAtDash`).
+    pub args_at_dash: Option<usize>,
 }
 
 impl Parsed {
@@ -162,6 +164,7 @@ pub fn parse_flags(spec: &Spec, cmd: &CommandSpec, args: &[String]) -> Result<Pa
         let a = &args[i];
         i += 1;
         if a == "--" {
+            p.args_at_dash = Some(p.args.len());
             p.args.extend(args[i..].iter().cloned());
             break;
         }

@@ -27,7 +27,7 @@ etcd playground console. Supported commands:
   etcdctl ...                 etcd's v3 client (etcdctl help)
   etcdutl snapshot status|restore, defrag, version
   cluster status|stop|start|restart|partition|isolate|heal|net|campaign|reset
-  echo, export, unset, env, clear, history, pwd, true, false
+  echo, export, unset, env, clear, history, pwd, true, false, sh -c 'LINE'
   sleep DURATION              let virtual time pass (1s, 500ms, 2m)
   timeout DURATION CMD        stop CMD after DURATION (exit 124)
   ls [DIR], cat FILE, rm [-r] PATH, mkdir [-p] DIR   the playground's own small filesystem
@@ -60,8 +60,21 @@ fn lex_error(e: LexError) -> Output {
     }
 }
 
+/// How deeply commands may run other commands (`timeout`, `sh -c`, `lock NAME CMD`, watch's exec).
+const MAX_DEPTH: usize = 16;
+
 /// Runs a split command line with its standard input.
 pub(crate) fn run_words(con: &mut Console, words: &[String], stdin: Option<&str>) -> Exec {
+    if con.depth >= MAX_DEPTH {
+        return Output::fail("playground: commands nested too deeply\n", 2).into();
+    }
+    con.depth += 1;
+    let exec = run_words_inner(con, words, stdin);
+    con.depth -= 1;
+    exec
+}
+
+fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> Exec {
     // Leading NAME=value assignments.
     let mut local: BTreeMap<String, String> = BTreeMap::new();
     let mut i = 0;
@@ -104,6 +117,15 @@ pub(crate) fn run_words(con: &mut Console, words: &[String], stdin: Option<&str>
         "cat" => cat(con, args, stdin).into(),
         "rm" => rm(con, args).into(),
         "mkdir" => mkdir(con, args).into(),
+        "sh" | "bash" => match args {
+            [c, line, ..] if c == "-c" => {
+                let saved = std::mem::replace(&mut con.env, env);
+                let exec = run_entry(con, line);
+                let _ = std::mem::replace(&mut con.env, saved);
+                exec
+            }
+            _ => Output::fail(format!("{cmd}: only `{cmd} -c 'LINE'` is supported in the playground\n"), 2).into(),
+        },
         "pwd" => Output::ok(format!("{}\n", crate::vfs::HOME)).into(),
         "help" => Output::ok(HELP).into(),
         "true" | ":" => Output::default().into(),

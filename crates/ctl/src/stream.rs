@@ -19,7 +19,7 @@ pub(crate) struct Stream {
 #[derive(Debug)]
 pub(crate) enum Kind {
     /// `watch`: events of an mvcc watch stream.
-    Watch { stream: StreamId, member: usize, format: Format, hex: bool },
+    Watch { stream: StreamId, member: usize, format: Format, hex: bool, exec: Vec<String> },
     /// `watch -i` hit the end of its input.
     Failed(Output),
     /// `lease keep-alive`.
@@ -104,7 +104,7 @@ impl Stream {
                 out.append(o);
                 Some(code)
             }
-            Kind::Watch { stream, member, format, hex } => {
+            Kind::Watch { stream, member, format, hex, exec } => {
                 let responses: Vec<WatchResponse> =
                     con.cluster.store.watch_drain(*stream).unwrap_or_default();
                 for mut r in responses {
@@ -126,6 +126,14 @@ impl Stream {
                     r.header = con.cluster.header(*member);
                     r.header.revision = rev;
                     out.stdout.push_str(&print_watch(&r, *format, *hex));
+                    if !exec.is_empty() {
+                        let exec = exec.clone();
+                        for e in &r.events {
+                            if let Some(code) = run_exec(con, &exec, &r, e, out) {
+                                return Some(code);
+                            }
+                        }
+                    }
                 }
                 None
             }
@@ -200,6 +208,39 @@ impl Stream {
             }
         }
     }
+}
+
+/// Runs `watch`'s exec command for one event, with etcdctl's `ETCD_WATCH_*` variables.
+fn run_exec(
+    con: &mut Console,
+    exec: &[String],
+    r: &WatchResponse,
+    e: &mvcc::Event,
+    out: &mut Output,
+) -> Option<i32> {
+    let kind = if e.kind == mvcc::EventType::Delete { "DELETE" } else { "PUT" };
+    let vars = [
+        ("ETCD_WATCH_REVISION", r.header.revision.to_string()),
+        ("ETCD_WATCH_EVENT_TYPE", format!("{kind:?}")),
+        ("ETCD_WATCH_KEY", crate::printers::go_quote_bytes(&e.kv.key)),
+        ("ETCD_WATCH_VALUE", crate::printers::go_quote_bytes(&e.kv.value)),
+    ];
+    let saved: Vec<(String, Option<String>)> =
+        vars.iter().map(|(k, v)| (k.to_string(), con.env.insert(k.to_string(), v.clone()))).collect();
+    let result = crate::shell::run_words(con, exec, None);
+    for (k, old) in saved {
+        match old {
+            Some(v) => con.env.insert(k, v),
+            None => con.env.remove(&k),
+        };
+    }
+    out.stdout.push_str(&result.out.stdout);
+    out.stderr.push_str(&result.out.stderr);
+    if result.out.exit != 0 {
+        out.stderr.push_str(&format!("command {exec:?} error (exit status {})\n", result.out.exit));
+        return Some(exit::ERROR);
+    }
+    None
 }
 
 /// Deletes a key (used when `lock CMD` finishes).

@@ -343,3 +343,12 @@ fn quota_exceeded_raises_nospace_until_compact_defrag_disarm() {
     run(&mut c, "etcdctl alarm disarm");
     assert_eq!(run(&mut c, "etcdctl put small x").stdout, "OK\n");
 }
+
+#[test]
+fn watch_runs_its_exec_command_per_event() {
+    let mut c = con();
+    c.run_line_in(1, "etcdctl watch cfg -- sh -c 'echo changed $ETCD_WATCH_KEY'");
+    c.run_line_in(0, "etcdctl put cfg v1");
+    let polled = c.poll_tabs(100);
+    assert_eq!(polled[0].1.output().stdout, "PUT\ncfg\nv1\nchanged \"cfg\"\n");
+}

@@ -143,6 +143,16 @@ proptest! {
 }
 
 #[test]
+fn deep_nesting_is_refused_not_overflowed() {
+    let mut con = Console::new(1, ConsoleOptions::default());
+    let line = "timeout 1 ".repeat(5000) + "echo hi";
+    let out = con.run_to_end(&line);
+    assert!(out.stderr.contains("nested too deeply"), "{out:?}");
+    let out = con.run_to_end("sh -c 'echo hi'");
+    assert_eq!(out.stdout, "hi\n");
+}
+
+#[test]
 fn streams_can_be_polled_and_interrupted() {
     let mut con = Console::new(1, ConsoleOptions::default());
     con.run_to_end("etcdctl put k v1");

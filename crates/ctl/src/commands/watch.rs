@@ -15,8 +15,9 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         return interactive(con, p, stdin);
     }
     let mut args: Vec<String> = p.args.clone();
-    if let Some(i) = args.iter().position(|a| a == "--") {
-        args.truncate(i);
+    let mut exec = Vec::new();
+    if let Some(i) = p.args_at_dash {
+        exec = args.split_off(i.min(args.len()));
     }
     let env_key = con.env.get("ETCDCTL_WATCH_KEY").cloned().unwrap_or_default();
     if args.is_empty() && env_key.is_empty() {
@@ -71,6 +72,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             member: conn.member,
             format: conn.format(),
             hex: conn.client.hex,
+            exec,
         })),
     }
 }
