@@ -67,6 +67,18 @@ fn etcdctl(con: &Console, before: &[String], last: &str) -> Vec<String> {
         }
     }
     let Some(cmd) = con.spec.command(&path) else { return Vec::new() };
+    if last.starts_with("--endpoints=") {
+        return con
+            .cluster
+            .members
+            .iter()
+            .flat_map(|m| m.client_urls.iter())
+            .flat_map(|u| {
+                let host = u.trim_start_matches("http://").trim_start_matches("https://").to_string();
+                [format!("--endpoints={host}"), format!("--endpoints={u}")]
+            })
+            .collect();
+    }
     if last.starts_with('-') {
         return cmd
             .flags

@@ -181,6 +181,7 @@ fn playground_commands_and_completion() {
     assert!(c.complete("etcdctl mem").contains(&"member".to_string()));
     assert!(c.complete("etcdctl get foo --pre").contains(&"--prefix".to_string()));
     assert!(c.complete("cluster stop etcd-").contains(&"etcd-5".to_string()));
+    assert!(c.complete("etcdctl --endpoints=127.0.0.2").contains(&"--endpoints=127.0.0.2:2379".to_string()));
 }
 
 #[test]
