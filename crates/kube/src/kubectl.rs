@@ -88,6 +88,8 @@ pub struct Flags {
     pub grace_period: Option<String>,
     /// `--force` or `--now` (delete).
     pub force: bool,
+    /// `--show-labels` (get).
+    pub show_labels: bool,
     /// Words that are not flags.
     pub positional: Vec<String>,
 }
@@ -114,7 +116,8 @@ const VALUE_FLAGS: [(&str, &str); 12] = [
     ("", "--type"),
 ];
 
-const BOOL_FLAGS: [(&str, &str); 6] = [
+const BOOL_FLAGS: [(&str, &str); 7] = [
+    ("", "--show-labels"),
     ("-A", "--all-namespaces"),
     ("-w", "--watch"),
     ("", "--force"),
@@ -192,6 +195,7 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
                 "--all-namespaces" => f.all_namespaces = on,
                 "--watch" => f.watch = on,
                 "--force" | "--now" => f.force = on,
+                "--show-labels" => f.show_labels = on,
                 _ => {}
             }
             continue;
@@ -260,7 +264,18 @@ pub fn kubectl(
     if matches!(cmd.as_str(), "-h" | "--help" | "help") {
         return CommandOutput { stdout: USAGE.to_string(), ..Default::default() };
     }
-    let known = ["apply", "create", "replace", "get", "delete", "describe", "run", "scale", "version"];
+    let known = [
+        "apply",
+        "create",
+        "replace",
+        "get",
+        "delete",
+        "describe",
+        "run",
+        "scale",
+        "version",
+        "api-resources",
+    ];
     if !known.contains(&cmd.as_str()) {
         return CommandOutput::fail(format!("Error: unknown command \"{cmd}\" for \"kubectl\""));
     }
@@ -289,8 +304,33 @@ pub fn kubectl(
         "describe" => describe::describe(kube, sim, &flags),
         "run" => run::run(kube, sim, &flags),
         "scale" => run::scale(kube, sim, &flags),
+        "api-resources" => api_resources(kube),
         _ => CommandOutput::fail(format!("error: unknown command \"{cmd}\" for \"kubectl\"")),
     }
+}
+
+/// `kubectl api-resources`: the kinds this apiserver serves.
+fn api_resources(kube: &Kube) -> CommandOutput {
+    let mut rows = vec![vec![
+        "NAME".to_string(),
+        "SHORTNAMES".into(),
+        "APIVERSION".into(),
+        "NAMESPACED".into(),
+        "KIND".into(),
+    ]];
+    let mut kinds = kube.api.catalog.all().to_vec();
+    kinds.sort_by_key(|k| (k.group.clone(), k.resource.clone()));
+    for k in kinds {
+        let short: Vec<&str> = k.short.iter().map(String::as_str).filter(|s| *s != k.singular()).collect();
+        rows.push(vec![
+            k.resource.clone(),
+            short.join(","),
+            k.api_version(),
+            k.namespaced.to_string(),
+            k.kind.clone(),
+        ]);
+    }
+    CommandOutput { stdout: crate::printers::table(&rows), ..Default::default() }
 }
 
 /// Resolves a kubectl resource word (`po`, `deployments.apps`) or fails

@@ -201,14 +201,19 @@ pub fn get(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
                 if printed {
                     out.stdout.push('\n');
                 }
-                out.stdout.push_str(&render_table(
-                    k,
-                    objs,
-                    all_ns && k.namespaced,
-                    multi_kind,
-                    fmt == Format::Wide,
-                    now,
-                ));
+                let wide = fmt == Format::Wide;
+                let mut rows = vec![header(k, all_ns && k.namespaced, wide)];
+                if flags.show_labels {
+                    rows[0].push("LABELS".to_string());
+                }
+                for o in objs {
+                    let mut r = row(k, o, all_ns && k.namespaced, multi_kind, wide, now);
+                    if flags.show_labels {
+                        r.push(printers::labels(o.pointer("/metadata/labels")));
+                    }
+                    rows.push(r);
+                }
+                out.stdout.push_str(&printers::table(&rows));
                 printed = true;
             }
             if !printed && out.exit == 0 {
