@@ -6,9 +6,10 @@
 //! marked compacted (so watchers and caches of the old cluster resync).
 //!
 //! ```text
-//! +-----------------------+----------------------------+-------------+
-//! | "etcd-play-backup\n"  | JSON {store bytes, auth}   | sha256 (32) |
-//! +-----------------------+----------------------------+-------------+
+//! +----------------------+--------------+-------------------+-------------+-------------+
+//! | "etcd-play-backup\n" | store length | MVCC snapshot     | JSON {auth} | sha256 (32) |
+//! |                      | (u64 BE)     | (sealed itself)   |             | of all before|
+//! +----------------------+--------------+-------------------+-------------+-------------+
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,6 @@ use crate::quota::Alarms;
 const MAGIC: &[u8] = b"etcd-play-backup\n";
 const SHA_LEN: usize = 32;
 
-#[derive(Serialize, Deserialize)]
 struct Backup {
     store: Vec<u8>,
     auth: AuthStore,
@@ -34,26 +34,36 @@ struct Backup {
 
 /// The backup of a member's state.
 pub(crate) fn backup(state: &State) -> Vec<u8> {
-    let b = Backup { store: state.store.snapshot(), auth: state.auth.clone() };
+    let store = state.store.snapshot();
     let mut out = MAGIC.to_vec();
-    out.extend_from_slice(&serde_json::to_vec(&b).unwrap_or_default());
+    out.extend_from_slice(&(store.len() as u64).to_be_bytes());
+    out.extend_from_slice(&store);
+    out.extend_from_slice(&serde_json::to_vec(&state.auth).unwrap_or_default());
     let d = Sha256::digest(&out);
     out.extend_from_slice(&d);
     out
 }
 
 fn open(bytes: &[u8], check_hash: bool) -> Result<Backup> {
-    if bytes.len() < MAGIC.len() + SHA_LEN || !bytes.starts_with(MAGIC) {
-        return Err(Error::Snapshot("snapshot file is not a valid backup (bad magic or truncated)".into()));
+    let bad = |what: &str| Error::Snapshot(format!("snapshot: not a valid backup ({what})"));
+    if bytes.len() < MAGIC.len() + 8 + SHA_LEN || !bytes.starts_with(MAGIC) {
+        return Err(bad("bad magic or truncated"));
     }
     let (body, sha) = bytes.split_at(bytes.len() - SHA_LEN);
     if check_hash && Sha256::digest(body).as_slice() != sha {
         return Err(Error::Snapshot(
-            "expected sha256 [...] mismatch: snapshot file integrity check failed".into(),
+            "snapshot: expected sha256 does not match: snapshot file integrity check failed".into(),
         ));
     }
-    serde_json::from_slice(&body[MAGIC.len()..])
-        .map_err(|e| Error::Snapshot(format!("snapshot: corrupt backup: {e}")))
+    let rest = &body[MAGIC.len()..];
+    let (len, rest) = rest.split_first_chunk::<8>().ok_or_else(|| bad("truncated"))?;
+    let len = usize::try_from(u64::from_be_bytes(*len)).map_err(|_| bad("length"))?;
+    if rest.len() < len {
+        return Err(bad("truncated store"));
+    }
+    let (store, json) = rest.split_at(len);
+    let auth: AuthStore = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
+    Ok(Backup { store: store.to_vec(), auth })
 }
 
 /// What `etcdutl snapshot status` shows.
