@@ -135,6 +135,8 @@ impl Member {
     /// with `InitialClusterState::Existing`, waits for the leader's data).
     pub fn start(config: MemberConfig, mut disk: Disk) -> Member {
         let mut cfg = config;
+        // Raft refuses ID 0 ("none"); a member always has an ID.
+        cfg.id = cfg.id.max(1);
         cfg.heartbeat_ticks = cfg.heartbeat_ticks.max(1);
         cfg.election_ticks = cfg.election_ticks.max(cfg.heartbeat_ticks + 1);
         cfg.tick_ms = cfg.tick_ms.max(1);
@@ -151,7 +153,7 @@ impl Member {
             }
         }
         if let Some(id) = &disk.identity {
-            cfg.id = id.id;
+            cfg.id = id.id.max(1);
             cfg.cluster_id = id.cluster_id;
         }
         disk.boots += 1;
@@ -604,6 +606,22 @@ mod tests {
         m.drain();
         assert_eq!(m.store().current_revision(), 121);
         assert_eq!(m.status().applied, m.status().commit);
+    }
+
+    #[test]
+    fn odd_configurations_do_not_panic() {
+        let mut cfg = MemberConfig::new(0, "", 0, Vec::new(), 0);
+        cfg.election_ticks = 0;
+        cfg.heartbeat_ticks = 0;
+        cfg.tick_ms = 0;
+        cfg.snapshot_count = 0;
+        let mut m = Member::start(cfg, Disk::default());
+        for i in 0..50 {
+            m.tick();
+            m.request(ClientRequest { id: i, op: Request::Status, token: None });
+            m.drain();
+        }
+        assert_eq!(m.id(), 1);
     }
 
     #[test]
