@@ -78,9 +78,16 @@ impl Output {
         self.stderr.push('\n');
     }
 
-    /// This output as one JSON object `{"input", "stdout", "stderr", "exit"}`.
+    /// This output as one JSON object `{"input", "stdout", "stderr", "exit"}`, in that order
+    /// (the shape of tests/golden/recorded.jsonl).
     pub fn to_jsonl(&self, input: &str) -> String {
-        serde_json::json!({"input": input, "stdout": self.stdout, "stderr": self.stderr, "exit": self.exit})
-            .to_string()
+        let q = |s: &str| serde_json::Value::from(s).to_string();
+        format!(
+            "{{\"input\": {}, \"stdout\": {}, \"stderr\": {}, \"exit\": {}}}",
+            q(input),
+            q(&self.stdout),
+            q(&self.stderr),
+            self.exit
+        )
     }
 }
