@@ -48,6 +48,16 @@ pub fn split_entry(input: &str) -> Result<Entry, LexError> {
         line.push_str(l);
         break;
     }
+    // A quote left open continues on the next line, as in a shell.
+    while open_quote(&line) {
+        match lines.next() {
+            Some(l) => {
+                line.push('\n');
+                line.push_str(l.strip_suffix('\r').unwrap_or(l));
+            }
+            None => break,
+        }
+    }
     let Some((at, word, strip_tabs)) = find_heredoc(&line) else {
         return Ok(Entry { line, stdin: None });
     };
@@ -70,6 +80,29 @@ pub fn split_entry(input: &str) -> Result<Entry, LexError> {
     rest.push(' ');
     rest.push_str(&line[at.1..]);
     Ok(Entry { line: rest.trim_end().to_string(), stdin: Some(body) })
+}
+
+/// Whether `line` ends inside a `'...'` or `"..."` quote.
+fn open_quote(line: &str) -> bool {
+    let (mut sq, mut dq, mut esc) = (false, false, false);
+    let mut prev = ' ';
+    for c in line.chars() {
+        if esc {
+            esc = false;
+            prev = c;
+            continue;
+        }
+        match c {
+            '\\' if !sq => esc = true,
+            '\'' if !dq => sq = !sq,
+            '"' if !sq => dq = !dq,
+            // A comment runs to the end of the line: quotes in it do not count.
+            '#' if !sq && !dq && prev.is_whitespace() => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    sq || dq
 }
 
 /// Finds an unquoted `<<WORD` in `line`: its byte span, the word, and whether it was `<<-`.
@@ -306,6 +339,13 @@ mod tests {
         assert_eq!(split_entry("etcdctl txn <<EOF\nx"), Err(LexError::Incomplete));
         let e = split_entry("etcdctl get \\\n  foo").unwrap();
         assert_eq!(e.line, "etcdctl get   foo");
+        let e = split_entry("etcdctl put k 'line 1\nline 2'").unwrap();
+        assert_eq!(
+            split_words(&e.line, &BTreeMap::new()).unwrap(),
+            ["etcdctl", "put", "k", "line 1\nline 2"]
+        );
+        assert!(!open_quote("echo a # it's"));
+        assert!(open_quote("echo 'it"));
         let e = split_entry("cat <<'END'\n$x\nEND").unwrap();
         assert_eq!(e.stdin.as_deref(), Some("$x\n"));
     }
