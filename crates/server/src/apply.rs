@@ -318,8 +318,14 @@ impl State {
             }
             Op::Publish { id, name, client_urls } => {
                 self.cluster.publish(*id, name, client_urls);
-                Ok(Response::Defrag(ResponseHeader::default()))
+                let header = ResponseHeader::at(self.store.current_revision());
+                Ok(Response::MemberList(crate::response::MemberListResponse {
+                    header,
+                    members: self.cluster.members(),
+                }))
             }
+            // The member itself acts on these (only the leader does work);
+            // they change nothing here and nobody waits for this answer.
             Op::Forward(_) | Op::Answer { .. } => Ok(Response::Defrag(ResponseHeader::default())),
         }
     }
