@@ -198,7 +198,9 @@ impl Member {
             out: Output::default(),
             cfg,
         };
-        m.term = m.disk.hard_state.term;
+        let hs = m.node.status().hard_state;
+        m.term = hs.term;
+        m.commit = hs.commit.max(snap_index);
         m.state.store.lessor_mut().set_id_prefix((m.cfg.id & 0xffff) as u16);
         m.event(MemberEventKind::Started { bootstrapped, snapshot_index: snap_index });
         m
