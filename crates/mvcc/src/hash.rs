@@ -5,7 +5,8 @@
 //! revision its on-disk key (the revision bytes, plus `t` for a tombstone)
 //! and its value (the protobuf encoding of `mvccpb.KeyValue`), in revision
 //! order. Revisions at or below the compacted revision count only if a
-//! compaction at the hashed revision would keep them. This module rebuilds
+//! compaction at the hashed revision would keep them, and a tombstone at
+//! exactly the compacted revision never counts (as in etcd 3.5.33). This module rebuilds
 //! those exact bytes, so equal histories give equal hashes across members,
 //! snapshots and restarts.
 
@@ -149,6 +150,12 @@ impl Store {
                 if e.rev.main <= compact && !keep.is_empty() && !keep.contains(&e.rev) {
                     continue;
                 }
+                // etcd 3.5.16+ keeps a tombstone at the compaction point
+                // where older versions deleted it; the hash leaves it out
+                // so that both agree.
+                if e.tombstone && e.rev.main == compact {
+                    continue;
+                }
                 stored.push((e.rev, e.tombstone, key, e.to_kv(key)));
             }
         }
@@ -194,6 +201,19 @@ mod tests {
         assert_eq!(enc, [10, 3, b'f', b'o', b'o', 16, 2, 24, 0xac, 0x02, 32, 1, 42, 3, b'b', b'a', b'r']);
         assert_eq!(enc.len(), kv_encoded_len(3, 2, 300, 1, 3, 0));
         assert_eq!(kv_encoded_len(0, -1, 0, 0, 0, 0), 11);
+    }
+
+    #[test]
+    fn a_tombstone_at_the_compaction_point_is_not_hashed() {
+        use crate::kv::{DeleteRangeRequest, PutRequest};
+        let mut s = Store::default();
+        s.put(&PutRequest { key: b"a".to_vec(), ..Default::default() }).unwrap();
+        s.delete_range(&DeleteRangeRequest { key: b"a".to_vec(), ..Default::default() }).unwrap();
+        s.compact(3).unwrap();
+        let mut empty = Crc32c::default();
+        empty.update(b"key");
+        assert_eq!(s.hash_kv(0).unwrap().hash, empty.sum());
+        assert_eq!(s.hash_kv(3).unwrap().compact_revision, 3);
     }
 
     /// Recorded from etcd 3.4.23: put foo bar; put foo baz; put a 1;

@@ -197,9 +197,20 @@ impl Store {
     }
 
     /// Creates a watcher; see the module documentation for what is queued.
+    ///
+    /// As in etcd 3.5, an empty key means the key "\0". A negative start
+    /// revision fails with [`Error::Compacted`]; an empty range with
+    /// [`Error::EmptyWatcherRange`]; a taken ID with
+    /// [`Error::DuplicateWatchId`]. On error nothing is queued: etcd's gRPC
+    /// layer answers such a create with a response that is both `created`
+    /// and `canceled`, watch ID -1 and the error's text as `cancel_reason`.
     pub fn watch(&mut self, stream: StreamId, req: &WatchCreateRequest) -> Result<WatchId> {
+        let key = if req.key.is_empty() { vec![0] } else { req.key.clone() };
+        if req.start_revision < 0 {
+            return Err(Error::Compacted);
+        }
         let end: &[u8] = &req.range_end;
-        if !end.is_empty() && end != [0] && req.key.as_slice() >= end {
+        if !end.is_empty() && end != [0] && key.as_slice() >= end {
             return Err(Error::EmptyWatcherRange);
         }
         let current = self.current_rev;
@@ -223,7 +234,7 @@ impl Store {
             created: true,
             ..WatchResponse::default()
         });
-        let start = if req.start_revision <= 0 { current + 1 } else { req.start_revision };
+        let start = if req.start_revision == 0 { current + 1 } else { req.start_revision };
         if start < compacted {
             s.pending.push_back(WatchResponse {
                 header: ResponseHeader::at(current),
@@ -236,7 +247,7 @@ impl Store {
         }
         let w = Watcher {
             start_rev: start,
-            key: req.key.clone(),
+            key,
             range_end: req.range_end.clone(),
             prev_kv: req.prev_kv,
             no_put: req.filters.contains(&WatchFilter::NoPut),
