@@ -273,6 +273,9 @@ fn messages(sim: &Sim, view_ms: u64, speed: f64, pos: &dyn Fn(u64) -> Option<(f6
     let horizon = now - vis.max(fade) - 10.0;
     let mut out = Vec::new();
     for r in sim.network().records() {
+        if out.len() == crate::components::cluster::message::POOL {
+            break;
+        }
         let sent = r.sent_ms as f64;
         if sent < horizon || sent > now {
             continue;

@@ -477,7 +477,7 @@ pub fn format_result(format: Format, result: &CallResult, endpoint_url: &str, to
         )),
         (Format::Compaction(rev), Response::Compact(_)) => out.push(format!("compacted revision {rev}")),
         (Format::Watch, _) => {}
-        (_, other) => out.push(format!("{other:?}")),
+        (_, _) => out.push("Error: unexpected response".to_string()),
     }
     (out, Vec::new())
 }

@@ -94,3 +94,30 @@ async fn arrow_keys_walk_the_history_and_ctrl_l_clears() {
     settle().await;
     assert_eq!(output.child_element_count(), 0, "Ctrl+L clears the output");
 }
+
+#[wasm_bindgen_test]
+async fn the_stage_draws_three_members_and_the_quorum_banner() {
+    let host = mount();
+    settle().await;
+    let members = host.query_selector_all("[data-testid='member']").unwrap();
+    assert_eq!(members.length(), 3, "a fresh cluster has three members");
+    for i in 0..members.length() {
+        let el: web_sys::Element = members.item(i).unwrap().unchecked_into();
+        let role = el.get_attribute("data-role").unwrap();
+        assert!(["leader", "follower", "precandidate", "candidate"].contains(&role.as_str()), "role {role}");
+        assert!(el.get_attribute("data-name").unwrap().starts_with("etcd-"));
+    }
+    let quorum: HtmlElement = by_testid(&host, "quorum");
+    assert_eq!(quorum.get_attribute("data-state").as_deref(), Some("ok"));
+}
+
+#[wasm_bindgen_test]
+async fn tab_completes_a_command() {
+    let host = mount();
+    let input: HtmlInputElement = by_testid(&host, "console-input");
+    input.set_value("etcdctl wa");
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    press(&input, "Tab", false);
+    settle().await;
+    assert_eq!(input.value(), "etcdctl watch ");
+}

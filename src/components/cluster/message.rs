@@ -1,28 +1,38 @@
-//! One raft message on its way between two members: a dot coloured and
-//! labelled by type; a lost one fades where it was lost.
+//! Raft messages on their way between members: dots coloured and labelled
+//! by type; a lost one fades where it was lost with a cross.
+//!
+//! The dots are a fixed pool of slots built once: each frame only moves,
+//! recolours and relabels them (no elements are created or removed while
+//! time runs, which keeps frames short).
 
 use leptos::prelude::*;
 
 use crate::state::AppState;
 
-/// Message record `id`, drawn from the stage model.
+/// Messages drawn at most at one instant.
+pub const POOL: usize = 64;
+
+/// Slot `index` of the pool: the `index`-th message in sight, or hidden.
 #[component]
-pub fn MessageDot(id: u64) -> impl IntoView {
+pub fn MessageDot(index: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let msg = Memo::new(move |_| state.stage.with(|s| s.messages.iter().find(|m| m.id == id).cloned()));
+    let msg = Memo::new(move |_| state.stage.with(|s| s.messages.get(index).cloned()));
+    let dropped = Memo::new(move |_| msg.with(|m| m.as_ref().is_some_and(|m| m.dropped)));
+    let class = Memo::new(move |_| {
+        msg.with(|m| match m {
+            Some(m) => format!("msg {}{}", m.class, if m.dropped { " dropped" } else { "" }),
+            None => "msg idle".to_string(),
+        })
+    });
     view! {
-        {move || {
-            msg.get()
-                .map(|m| {
-                    let class = format!("msg {}{}", m.class, if m.dropped { " dropped" } else { "" });
-                    view! {
-                        <g class=class transform=format!("translate({:.1} {:.1})", m.x, m.y) opacity=m.opacity.to_string()>
-                            <circle r="5" />
-                            {m.dropped.then(|| view! { <path class="lost" d="M-4 -4 L4 4 M4 -4 L-4 4" /> })}
-                            <text x="8" y="3">{m.label}</text>
-                        </g>
-                    }
-                })
-        }}
+        <g
+            class=move || class.get()
+            transform=move || msg.with(|m| m.as_ref().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default())
+            opacity=move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.opacity)).to_string()
+        >
+            <circle r="5" />
+            <path class="lost" d=move || if dropped.get() { "M-4 -4 L4 4 M4 -4 L-4 4" } else { "" } />
+            <text x="8" y="3">{move || msg.with(|m| m.as_ref().map_or("", |m| m.label))}</text>
+        </g>
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use crate::components::cluster::controls::Controls;
 use crate::components::cluster::member::MemberNode;
-use crate::components::cluster::message::MessageDot;
+use crate::components::cluster::message::{MessageDot, POOL};
 use crate::components::cluster::quorum::QuorumBanner;
 use crate::model::{CENTRE, RADIUS};
 use crate::state::AppState;
@@ -15,7 +15,6 @@ use crate::state::AppState;
 pub fn ClusterStage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let member_ids = Memo::new(move |_| state.stage.with(|s| s.members.iter().map(|m| m.id).collect::<Vec<_>>()));
-    let message_ids = Memo::new(move |_| state.stage.with(|s| s.messages.iter().map(|m| m.id).collect::<Vec<_>>()));
     let links = Memo::new(move |_| state.stage.with(|s| s.links.clone()));
     let summary = move || {
         state.stage.with(|s| {
@@ -31,8 +30,8 @@ pub fn ClusterStage() -> impl IntoView {
                     {move || {
                         state.clock.with(|c| {
                             format!(
-                                "t = {:.2} s · step {} · seed {:x}{}",
-                                c.now_ms as f64 / 1000.0,
+                                "t = {:.1} s · step {} · seed {:x}{}",
+                                (c.now_ms / 100) as f64 / 10.0,
                                 c.steps,
                                 c.seed,
                                 if c.paused { " · paused" } else { "" }
@@ -67,9 +66,11 @@ pub fn ClusterStage() -> impl IntoView {
                         }
                     />
                     <For each=move || member_ids.get() key=|id| *id children=|id| view! { <MemberNode id=id /> } />
-                    <For each=move || message_ids.get() key=|id| *id children=|id| view! { <MessageDot id=id /> } />
+                    <g class="messages" aria-hidden="true">
+                        {(0..POOL).map(|index| view! { <MessageDot index=index /> }).collect_view()}
+                    </g>
                     <text class="ring-clock" x=CENTRE y=CENTRE - 4.0 text-anchor="middle">
-                        {move || format!("{:.1} s", state.clock.with(|c| c.now_ms) as f64 / 1000.0)}
+                        {move || format!("{:.1} s", (state.clock.with(|c| c.now_ms) / 100) as f64 / 10.0)}
                     </text>
                     <text class="ring-sub" x=CENTRE y=CENTRE + 14.0 text-anchor="middle">
                         {move || state.clock.with(|c| if c.paused { "paused".to_string() } else { format!("{}×", c.speed.max(0.01).to_string().chars().take(4).collect::<String>()) })}

@@ -44,7 +44,7 @@ pub fn Terminal() -> impl IntoView {
         let t = tab.get();
         state.read(|e| e.prompt(t)).unwrap_or_default()
     });
-    let pending = move || {
+    let pending = Memo::new(move |_| {
         let now = state.clock.with(|c| c.now_ms);
         let t = tab.get();
         state.console.track();
@@ -60,7 +60,7 @@ pub fn Terminal() -> impl IntoView {
                 })
             })
             .flatten()
-    };
+    });
 
     // Keep the newest line in view.
     Effect::new(move |_| {
@@ -255,7 +255,12 @@ pub fn Terminal() -> impl IntoView {
                     }
                 />
             </div>
-            {move || pending().map(|p| view! { <div class="pending" data-testid="console-pending" role="status"><span class="spinner" aria-hidden="true"></span>{p}</div> })}
+            <Show when=move || pending.with(Option::is_some)>
+                <div class="pending" data-testid="console-pending" role="status" aria-live="off">
+                    <span class="spinner" aria-hidden="true"></span>
+                    {move || pending.get().unwrap_or_default()}
+                </div>
+            </Show>
             {move || (!hint.get().is_empty()).then(|| view! { <div class="hint">{hint.get()}</div> })}
             <label class="console-prompt">
                 <span class="prompt" aria-hidden="true">

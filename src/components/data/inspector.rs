@@ -53,7 +53,15 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
                 if s.alarms.is_empty() {
                     "none".into()
                 } else {
-                    s.alarms.iter().map(|a| format!("{:?}", a.alarm)).collect::<Vec<_>>().join(", ")
+                    s.alarms
+                        .iter()
+                        .map(|a| match a.alarm {
+                            server::AlarmType::NoSpace => "NOSPACE",
+                            server::AlarmType::Corrupt => "CORRUPT",
+                            server::AlarmType::None => "NONE",
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 },
             ),
             ("last snapshot", format!("index {}", s.last_snapshot_index)),
@@ -61,7 +69,12 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
         ]);
         for (pid, p) in &r.progress {
             if *pid != id {
-                rows.push(("progress", format!("{pid:x}: match {} next {} {:?}", p.matched, p.next_idx, p.state)));
+                let st = match p.state {
+                    raft::ProgressState::Probe => "probe",
+                    raft::ProgressState::Replicate => "replicate",
+                    raft::ProgressState::Snapshot => "snapshot",
+                };
+                rows.push(("progress", format!("{pid:x}: match {} next {} {st}", p.matched, p.next_idx)));
             }
         }
     }

@@ -11,7 +11,7 @@ use sim::{EventRecord, SimEvent};
 use crate::state::AppState;
 
 /// Events listed at most.
-const SHOWN: usize = 250;
+const SHOWN: usize = 120;
 
 /// One row of the timeline.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +79,11 @@ pub fn describe(r: &EventRecord, names: &BTreeMap<u64, String>) -> TimelineRow {
     TimelineRow { seq: r.seq, at_ms: r.at_ms, member, text, class }
 }
 
+/// Commits and applies: many per write, hidden unless asked for.
+fn is_routine(r: &EventRecord) -> bool {
+    matches!(&r.event, SimEvent::Member(e) if matches!(e.kind, K::EntryCommitted { .. } | K::Applied { .. }))
+}
+
 /// The timeline panel.
 #[component]
 pub fn Timeline() -> impl IntoView {
@@ -97,8 +102,8 @@ pub fn Timeline() -> impl IntoView {
                     .events()
                     .records()
                     .rev()
+                    .filter(|r| !hide_routine || !is_routine(r))
                     .map(|r| describe(r, &names))
-                    .filter(|row| !hide_routine || (row.class != "ev-commit"))
                     .filter(|row| f.is_empty() || row.text.to_lowercase().contains(&f))
                     .take(SHOWN)
                     .collect::<Vec<_>>()

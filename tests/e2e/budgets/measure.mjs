@@ -66,8 +66,11 @@ try {
       requestAnimationFrame(f);
     }));
     const longTasks = await page.evaluate(() => performance.getEntriesByType('longtask')?.length ?? 0);
+    const work = await page.evaluate(() => window.__playgroundFrameMs ?? []);
+    console.log(`frame work in wasm (simulator + stage model), last ${work.length} frames: p50 ${pct(work, 50)?.toFixed(1)} ms, p95 ${pct(work, 95)?.toFixed(1)} ms, max ${Math.max(...work).toFixed(1)} ms`);
     const status = await page.getByTestId('console-pending').textContent();
-    console.log(`frames over 10 s: ${frames.length}; p50 ${pct(frames, 50).toFixed(1)} ms, p95 ${pct(frames, 95).toFixed(1)} ms, p99 ${pct(frames, 99).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms; long tasks ${longTasks}; ${status}`);
+    const missed = frames.filter((f) => f > 17.5).length;
+    console.log(`frames over 10 s: ${frames.length}; missed vsync (>17.5 ms): ${missed} (${((100 * missed) / frames.length).toFixed(1)}%); p50 ${pct(frames, 50).toFixed(1)} ms, p95 ${pct(frames, 95).toFixed(1)} ms, p99 ${pct(frames, 99).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms; long tasks ${longTasks}; ${status}`);
     await ctx.close();
   }
 

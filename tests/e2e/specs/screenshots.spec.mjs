@@ -1,0 +1,38 @@
+// Screenshots of a living cluster at 1280x800 and 390x844, for people to
+// look at after each UI change (artifacts/).
+import { test, expect } from '@playwright/test';
+import { Playground } from '../pages/playground.mjs';
+
+async function populate(app) {
+  await app.openWithLeader();
+  await app.runAndExpect('etcdctl put /app/config \'{"replicas": 3, "image": "nginx:1.27"}\'', 'OK');
+  await app.runAndExpect('etcdctl put /app/owner team-a', 'OK');
+  await app.runAndExpect('etcdctl get /app --prefix --keys-only', '/app/owner');
+  await app.memberAction('etcd-3', 'stop');
+  await expect(app.member('etcd-3')).toHaveAttribute('data-role', 'stopped');
+  await app.page.getByTestId('tab-log').click();
+  await app.setSpeedSlider(230);
+  await app.page.waitForTimeout(700);
+}
+
+test('a living cluster at 1280x800', async ({ page }) => {
+  const app = new Playground(page);
+  await populate(app);
+  await app.screenshot('playground-1280x800');
+  app.expectNoErrors();
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('a living cluster at 390x844 fits the screen', async ({ page }) => {
+    const app = new Playground(page);
+    await populate(app);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await app.screenshot('playground-390x844');
+    await app.input.scrollIntoViewIfNeeded();
+    await app.screenshot('playground-390x844-console');
+    app.expectNoErrors();
+  });
+});
