@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::backend::Backend;
 use crate::cluster::{Cluster, ClusterOptions};
 use crate::output::{Output, exit};
 use crate::shell::lexer::{self, LexError};
@@ -81,6 +82,8 @@ impl From<Output> for Exec {
 pub struct Console {
     pub(crate) seed: u64,
     pub(crate) cluster: Cluster,
+    /// The simulated cluster (crates/sim, with kube over it): kubectl runs on it.
+    pub(crate) backend: Backend,
     pub(crate) vfs: Vfs,
     pub(crate) env: BTreeMap<String, String>,
     pub(crate) spec: Spec,
@@ -113,6 +116,7 @@ impl Console {
         let mut c = Console {
             seed,
             cluster: Cluster::new(seed, ClusterOptions { nodes: options.nodes, tls: options.tls }),
+            backend: Backend::new(seed, options.nodes),
             vfs: Vfs::new(),
             env,
             spec: Spec::etcdctl(),
@@ -171,9 +175,16 @@ impl Console {
         self.finish(exec)
     }
 
+    /// Lets `ms` of virtual time pass: the cluster, and the simulated
+    /// cluster with kube's controllers up to the same clock.
+    pub(crate) fn advance(&mut self, ms: u64) {
+        self.cluster.advance(ms);
+        self.backend.advance_to(self.cluster.now_ms);
+    }
+
     /// Applies an Exec: advances time, records `$?`, keeps a stream.
     fn finish(&mut self, exec: Exec) -> Run {
-        self.cluster.advance(exec.elapsed_ms);
+        self.advance(exec.elapsed_ms);
         match exec.stream {
             Some(stream) => {
                 self.stream = Some((stream, Output::default()));
@@ -277,7 +288,7 @@ impl Console {
                 break;
             }
             let step = (end - self.cluster.now_ms).min(100);
-            self.cluster.advance(step);
+            self.advance(step);
         }
         outs.into_iter()
             .map(|(t, (o, done))| (t, if done { Run::Done(o) } else { Run::Streaming(o) }))
@@ -292,7 +303,7 @@ impl Console {
     /// Lets `ms` of virtual time pass for the running stream; returns what it printed meanwhile.
     pub fn poll(&mut self, ms: u64) -> Run {
         let Some((mut stream, _)) = self.stream.take() else {
-            self.cluster.advance(ms);
+            self.advance(ms);
             return Run::Done(Output::default());
         };
         let (out, done) = stream.poll(self, ms);
@@ -355,6 +366,21 @@ impl Console {
         &mut self.cluster
     }
 
+    /// The simulated cluster (members, network, events), for the page to draw.
+    pub fn sim(&self) -> &sim::Sim {
+        &self.backend.sim
+    }
+
+    /// The simulated cluster, for the page's fault buttons and step control.
+    pub fn sim_mut(&mut self) -> &mut sim::Sim {
+        &mut self.backend.sim
+    }
+
+    /// The Kubernetes object layer over the simulated cluster.
+    pub fn kube(&self) -> &kube::Kube {
+        &self.backend.kube
+    }
+
     /// The virtual filesystem.
     pub fn vfs(&self) -> &Vfs {
         &self.vfs
@@ -378,6 +404,7 @@ impl Console {
     /// Replaces the cluster (`cluster reset`).
     pub(crate) fn reset_cluster(&mut self, seed: u64, options: ClusterOptions) {
         self.seed = seed;
+        self.backend = Backend::new(seed, options.nodes);
         self.cluster = Cluster::new(seed, options);
         self.install_pki();
     }

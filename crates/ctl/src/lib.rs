@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub mod backend;
 pub mod client;
 pub mod cluster;
 pub(crate) mod commands;
@@ -21,6 +22,7 @@ pub(crate) mod etcdctl;
 pub(crate) mod etcdutl;
 pub mod flags;
 pub mod ids;
+pub(crate) mod kubectl;
 pub mod output;
 pub mod playground;
 pub mod printers;

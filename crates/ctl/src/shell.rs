@@ -17,15 +17,16 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 19] = [
-    "etcdctl", "etcdutl", "cluster", "echo", "export", "unset", "env", "clear", "history", "sleep",
-    "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false",
+pub const COMMANDS: [&str; 20] = [
+    "etcdctl", "etcdutl", "kubectl", "cluster", "echo", "export", "unset", "env", "clear", "history",
+    "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false",
 ];
 
 const HELP: &str = "\
 etcd playground console. Supported commands:
   etcdctl ...                 etcd's v3 client (etcdctl help)
   etcdutl snapshot status|restore, defrag, version
+  kubectl ...                 apply/create/replace/get [-w]/delete/describe/run/scale (kubectl help)
   cluster status|stop|start|restart|partition|isolate|heal|net|campaign|reset
   echo, export, unset, env, clear, history, pwd, true, false, sh -c 'LINE'
   sleep DURATION              let virtual time pass (1s, 500ms, 2m)
@@ -104,12 +105,15 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
             }
             Output::default().into()
         }
-        "env" => Output::ok(env.iter().filter(|(k, _)| *k != "?").map(|(k, v)| format!("{k}={v}\n")).collect::<String>())
-            .into(),
+        "env" => Output::ok(
+            env.iter().filter(|(k, _)| *k != "?").map(|(k, v)| format!("{k}={v}\n")).collect::<String>(),
+        )
+        .into(),
         "clear" => Output { clear: true, ..Output::default() }.into(),
         "history" => {
             let h = con.history();
-            Output::ok(h.iter().enumerate().map(|(n, l)| format!("{:5}  {l}\n", n + 1)).collect::<String>()).into()
+            Output::ok(h.iter().enumerate().map(|(n, l)| format!("{:5}  {l}\n", n + 1)).collect::<String>())
+                .into()
         }
         "sleep" => sleep(args),
         "timeout" => timeout(con, args, stdin),
@@ -124,19 +128,18 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
                 let _ = std::mem::replace(&mut con.env, saved);
                 exec
             }
-            _ => Output::fail(format!("{cmd}: only `{cmd} -c 'LINE'` is supported in the playground\n"), 2).into(),
+            _ => Output::fail(format!("{cmd}: only `{cmd} -c 'LINE'` is supported in the playground\n"), 2)
+                .into(),
         },
         "pwd" => Output::ok(format!("{}\n", crate::vfs::HOME)).into(),
         "help" => Output::ok(HELP).into(),
         "true" | ":" => Output::default().into(),
         "false" => Output::fail("", 1).into(),
-        "kubectl" => Output::fail(
-            "kubectl: not supported in this console yet (the playground's kubectl subset lives in its own tab)\n",
-            exit::NOT_FOUND,
-        )
-        .into(),
+        "kubectl" => crate::kubectl::run(con, args, stdin),
         other => Output::fail(
-            format!("{other}: command not found: not supported in the playground (type 'help' for what is)\n"),
+            format!(
+                "{other}: command not found: not supported in the playground (type 'help' for what is)\n"
+            ),
             exit::NOT_FOUND,
         )
         .into(),

@@ -28,6 +28,8 @@ pub(crate) enum Kind {
     Hold { key: Vec<u8>, lease: i64, prefix: Vec<u8>, announced: bool, proposal: Option<String> },
     /// `elect -l`: prints the leader's proposal whenever it changes.
     Observe { prefix: Vec<u8>, last: Option<Vec<u8>> },
+    /// `kubectl get -w`: rows from a watch on the simulated cluster.
+    Kube(Box<kube::KubeWatch>),
 }
 
 const STEP_MS: u64 = 100;
@@ -54,7 +56,7 @@ impl Stream {
             }
             let limit = self.deadline_ms.map_or(end, |d| d.min(end));
             let step = STEP_MS.min(limit.saturating_sub(con.cluster.now_ms)).max(1);
-            con.cluster.advance(step);
+            con.advance(step);
             if let Some(done) = self.step(con, &mut out) {
                 out.exit = done;
                 return (out, true);
@@ -90,6 +92,7 @@ impl Stream {
             Kind::Hold { lease, .. } if con.cluster.store.lease_revoke(*lease).is_ok() => {
                 con.cluster.commit();
             }
+            Kind::Kube(w) => crate::kubectl::stop(con, w),
             _ => {}
         }
         Output::fail("", code)
@@ -186,6 +189,10 @@ impl Stream {
                     None => out.stdout.push('\n'),
                 }
                 let _ = lease;
+                None
+            }
+            Kind::Kube(w) => {
+                crate::kubectl::poll(con, w, out);
                 None
             }
             Kind::Observe { prefix, last } => {

@@ -216,7 +216,7 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
         con.cluster.commit();
         done += 1;
         if n % rate == rate - 1 {
-            con.cluster.advance(1000);
+            con.advance(1000);
         }
     }
     let del = mvcc::DeleteRangeRequest {

@@ -1,0 +1,169 @@
+//! The simulated cluster behind the console: `crates/sim` (real Raft members from `crates/server`) with `crates/kube` on top.
+//!
+//! Every request goes through [`sim::Sim`]: it enters at the member serving
+//! the endpoint, carries the client's command timeout in virtual time, and
+//! resolves to a `server::Response` or to the error etcdctl prints.
+//!
+//! ```text
+//! Backend::new(seed, 3)       etcd-1..3 at http://127.0.0.N:2379, run until a leader is elected
+//! call(etcd-2, Put foo)       -> (Ok(Response::Put), 12 ms)      virtual time ran
+//! call(etcd-2, Put foo)       -> (Err(DeadlineExceeded), 5000 ms)  no quorum
+//! advance_to(t)               the sim and kube's controllers run up to the console's clock
+//! ```
+
+use kube::Kube;
+use server::{Request, Response};
+use sim::{CallOptions, CallResult, Fault, Sim, SimOptions};
+
+/// How long a new cluster may take to elect its first leader (virtual ms).
+const FIRST_LEADER_MS: u64 = 10_000;
+
+/// One member as the console addresses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Its member ID.
+    pub id: u64,
+    /// `etcd-N` (or the name `member add` gave it).
+    pub name: String,
+    /// `host:port` of its client URL, without a scheme.
+    pub host: String,
+    /// Whether its process runs.
+    pub running: bool,
+}
+
+/// The simulated cluster and the Kubernetes object layer over it.
+#[derive(Clone)]
+pub struct Backend {
+    /// The cluster.
+    pub sim: Sim,
+    /// kube-apiserver and the controllers, writing through `sim`.
+    pub kube: Kube,
+}
+
+impl Backend {
+    /// A fresh cluster of `nodes` members made from `seed`, run until it has a leader.
+    pub fn new(seed: u64, nodes: usize) -> Backend {
+        let options = SimOptions { members: nodes.clamp(1, 7) as u64, ..SimOptions::default() };
+        let mut sim = Sim::new(seed, options);
+        let until = sim.now_ms() + FIRST_LEADER_MS;
+        sim.run_until(until, |s| s.leader().is_some());
+        Backend { sim, kube: Kube::new(seed) }
+    }
+
+    /// Every member, in ID order: name, client host:port, running or not.
+    pub fn endpoints(&self) -> Vec<Endpoint> {
+        self.sim
+            .member_ids()
+            .into_iter()
+            .filter_map(|id| {
+                let node = self.sim.node(id)?;
+                let me = node.config.initial_cluster.iter().find(|p| p.id == id);
+                let url = me
+                    .and_then(|p| p.client_urls.first().cloned())
+                    .or_else(|| me.and_then(|p| p.peer_urls.first()).map(|u| u.replace(":2380", ":2379")))
+                    .unwrap_or_else(|| format!("http://127.0.0.{}:2379", node.number));
+                Some(Endpoint {
+                    id,
+                    name: node.config.name.clone(),
+                    host: strip_scheme(&url).to_string(),
+                    running: node.is_running(),
+                })
+            })
+            .collect()
+    }
+
+    /// The member serving `endpoint` (`host:port` or a URL).
+    pub fn member_at(&self, endpoint: &str) -> Option<Endpoint> {
+        let host = strip_scheme(endpoint).trim_end_matches('/');
+        self.endpoints().into_iter().find(|e| e.host == host)
+    }
+
+    /// A member by name or hex ID.
+    pub fn member_named(&self, name: &str) -> Option<Endpoint> {
+        self.endpoints().into_iter().find(|e| e.name == name || format!("{:x}", e.id) == name)
+    }
+
+    /// Sends `request` to member `endpoint` and runs virtual time until it
+    /// resolves or `timeout_ms` runs out. Returns the result and the time spent.
+    pub fn call(
+        &mut self,
+        endpoint: u64,
+        request: Request,
+        timeout_ms: u64,
+        token: Option<String>,
+    ) -> (CallResult, u64) {
+        let start = self.sim.now_ms();
+        let id = self.sim.submit(endpoint, request, CallOptions { timeout_ms: Some(timeout_ms), token });
+        let result = self.sim.wait(id).unwrap_or(Err(sim::ClientError::DeadlineExceeded));
+        let done = self.sim.request_state(id).and_then(|c| c.done_ms).unwrap_or(self.sim.now_ms());
+        self.sim.forget_resolved();
+        (result, done.saturating_sub(start))
+    }
+
+    /// Like [`Backend::call`], unwrapping the response.
+    pub fn call_ok(&mut self, endpoint: u64, request: Request, timeout_ms: u64) -> Option<Response> {
+        self.call(endpoint, request, timeout_ms, None).0.ok()
+    }
+
+    /// Lets virtual time run (controllers stepping) until the sim's clock reaches `t_ms`.
+    pub fn advance_to(&mut self, t_ms: u64) {
+        let now = self.sim.now_ms();
+        if t_ms > now {
+            self.kube.run_for(&mut self.sim, t_ms - now);
+        }
+    }
+
+    /// Applies a fault (stop, start, partition, ...), recorded for replay.
+    pub fn fault(&mut self, fault: Fault) -> Result<(), String> {
+        self.sim.apply(fault).map_err(|e| e.to_string())
+    }
+}
+
+/// `host:port` of a URL.
+pub fn strip_scheme(url: &str) -> &str {
+    url.trim_start_matches("http://").trim_start_matches("https://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mvcc::{PutRequest, RangeRequest};
+
+    #[test]
+    fn a_new_cluster_has_a_leader_and_serves_requests_through_raft() {
+        let mut b = Backend::new(7, 3);
+        assert!(b.sim.leader().is_some());
+        let eps = b.endpoints();
+        assert_eq!(eps.len(), 3);
+        assert_eq!(eps.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().len(), 3);
+        let e2 = b.member_at("http://127.0.0.2:2379").expect("etcd-2");
+        assert_eq!(e2.name, "etcd-2");
+        assert_eq!(b.member_named("etcd-2").map(|e| e.id), Some(e2.id));
+        let put =
+            Request::Put(PutRequest { key: b"foo".to_vec(), value: b"bar".to_vec(), ..Default::default() });
+        let (r, took) = b.call(e2.id, put, 5000, None);
+        assert!(matches!(r, Ok(Response::Put(_))), "{r:?}");
+        assert!(took < 5000);
+        let get = Request::Range {
+            req: RangeRequest { key: b"foo".to_vec(), ..Default::default() },
+            serializable: false,
+        };
+        let e3 = b.member_named("etcd-3").expect("etcd-3").id;
+        match b.call(e3, get, 5000, None).0 {
+            Ok(Response::Range(r)) => assert_eq!(r.kvs[0].value, b"bar"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn without_quorum_a_write_runs_out_the_command_timeout() {
+        let mut b = Backend::new(1, 3);
+        let ids: Vec<u64> = b.endpoints().iter().map(|e| e.id).collect();
+        b.fault(Fault::Stop { member: ids[0] }).unwrap();
+        b.fault(Fault::Stop { member: ids[1] }).unwrap();
+        let put = Request::Put(PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() });
+        let (r, took) = b.call(ids[2], put, 5000, None);
+        assert_eq!(r, Err(sim::ClientError::DeadlineExceeded));
+        assert!((4900..=5000).contains(&took), "{took}");
+    }
+}
