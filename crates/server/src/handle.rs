@@ -283,8 +283,11 @@ impl Member {
             is_learner,
         };
         self.state.cluster.validate(&Change::Add(m.clone()))?;
-        if !is_learner && self.cfg.strict_reconfig_check {
-            if !self.state.cluster.ready_to_add_voter() {
+        // etcd's `mayAddMember`: a voter needs enough started members; any
+        // new member needs every voter connected for the health interval
+        // (5 s), which only the leader observes here.
+        if self.cfg.strict_reconfig_check {
+            if !is_learner && !self.state.cluster.ready_to_add_voter() {
                 return Err(Error::NotEnoughStartedMembers);
             }
             if self.is_leader() {
