@@ -198,6 +198,8 @@ impl Member {
             out: Output::default(),
             cfg,
         };
+        // A member removed before its last snapshot stays stopped.
+        m.removed = m.state.cluster.is_removed(m.cfg.id);
         let hs = m.node.status().hard_state;
         m.term = hs.term;
         m.commit = hs.commit.max(snap_index);
