@@ -59,6 +59,9 @@ impl Member {
             Request::DeleteRange(d) => {
                 self.propose(Some((client, WaitKind::Reply)), Op::DeleteRange(d), auth);
             }
+            Request::Txn(t) if txn_depth(&t) > MAX_TXN_DEPTH => {
+                return Err(Error::Mvcc(mvcc::Error::TooManyOps));
+            }
             Request::Txn(t) => match txn_read_only(&t) {
                 (true, ser) if ser || self.cfg.unsafe_local_reads => {
                     let r = self.read_now(&ReadOp::Txn(t), auth.as_ref());
@@ -408,6 +411,31 @@ impl Member {
     }
 }
 
+/// The deepest nesting of transactions accepted. etcd bounds nesting by its
+/// `--max-txn-ops` budget (each level spends at least one op); the entry
+/// encoding here bounds it further, so deeper requests fail the same way up
+/// front instead of never applying.
+const MAX_TXN_DEPTH: usize = 32;
+
+/// How deeply transactions nest in `t` (1: no nested txn), without
+/// recursing, so no input can overflow the stack.
+fn txn_depth(t: &mvcc::TxnRequest) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(t, 1usize)];
+    while let Some((t, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        if d > MAX_TXN_DEPTH {
+            break;
+        }
+        for op in t.success.iter().chain(&t.failure) {
+            if let mvcc::RequestOp::Txn(n) = op {
+                stack.push((n, d + 1));
+            }
+        }
+    }
+    deepest
+}
+
 /// Sets the context of a promote conf change.
 pub(crate) fn with_id(mut cc: raft::ConfChange, pid: u64) -> raft::ConfChange {
     let ctx = ConfContext { id: pid, change: Change::Promote(cc.node_id) };
@@ -448,6 +476,24 @@ fn simple_token_prefix(member: u64, pid: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_txns_are_refused_without_recursion() {
+        let mut t = mvcc::TxnRequest::default();
+        for _ in 0..10_000 {
+            t = mvcc::TxnRequest { success: vec![mvcc::RequestOp::Txn(t)], ..Default::default() };
+        }
+        assert!(txn_depth(&t) > MAX_TXN_DEPTH);
+        assert_eq!(txn_depth(&mvcc::TxnRequest::default()), 1);
+        // Dropping a deep tree recurses in the std library; unwind it by hand.
+        let mut cur = Some(t);
+        while let Some(mut x) = cur.take() {
+            cur = match x.success.pop() {
+                Some(mvcc::RequestOp::Txn(n)) => Some(n),
+                _ => None,
+            };
+        }
+    }
 
     #[test]
     fn urls_are_checked_like_etcd() {

@@ -613,6 +613,24 @@ mod tests {
     }
 
     #[test]
+    fn nested_txns_up_to_the_limit_apply() {
+        let mut m = single();
+        let put = mvcc::PutRequest { key: b"deep".to_vec(), value: b"1".to_vec(), ..Default::default() };
+        let mut t = mvcc::TxnRequest { success: vec![mvcc::RequestOp::Put(put)], ..Default::default() };
+        for _ in 1..32 {
+            t = mvcc::TxnRequest { success: vec![mvcc::RequestOp::Txn(t)], ..Default::default() };
+        }
+        let ReplyBody::Done(Ok(Response::Txn(r))) = ask(&mut m, 1, Request::Txn(t.clone())) else { panic!() };
+        assert!(r.succeeded);
+        assert_eq!(m.store().current_revision(), 2);
+        let deeper = mvcc::TxnRequest { success: vec![mvcc::RequestOp::Txn(t)], ..Default::default() };
+        assert_eq!(
+            ask(&mut m, 2, Request::Txn(deeper)),
+            ReplyBody::Done(Err(Error::Mvcc(mvcc::Error::TooManyOps)))
+        );
+    }
+
+    #[test]
     fn odd_configurations_do_not_panic() {
         let mut cfg = MemberConfig::new(0, "", 0, Vec::new(), 0);
         cfg.election_ticks = 0;
