@@ -6,10 +6,12 @@
 //! cargo xtask dist            build the release site into dist/
 //! cargo xtask size            build the release site, print wasm and JS sizes
 //! cargo xtask setup           only install what is missing
+//! cargo xtask sim --seeds N [--start S] [--nodes K]   the simulator's swarm
 //! ```
 
 mod run;
 mod setup;
+mod sim;
 mod site;
 mod test;
 #[cfg(test)]
@@ -28,8 +30,9 @@ fn main() -> ExitCode {
         ["size"] => site::size(),
         ["test"] => test::all(),
         ["e2e"] => test::e2e_only(),
+        ["sim", rest @ ..] => sim::swarm(rest),
         _ => {
-            eprintln!("usage: cargo xtask <serve [--dev] | test | e2e | dist | size | setup>");
+            eprintln!("usage: cargo xtask <serve [--dev] | test | e2e | dist | size | setup | sim --seeds N>");
             return ExitCode::from(2);
         }
     };

@@ -48,7 +48,9 @@ impl Checkpoints {
 
     /// The state at `t_ms` of the run whose inputs are `inputs` (the current
     /// simulation's [`Sim::inputs`]): the newest checkpoint at or before
-    /// `t_ms`, replayed forward to the last event at or before `t_ms`.
+    /// `t_ms`, replayed forward to the last event at or before `t_ms`: the
+    /// state as it was when the clock reached `t_ms`, before any input made
+    /// at `t_ms` itself.
     pub fn rewind(&self, t_ms: u64, inputs: &[InputRecord]) -> Option<Sim> {
         let base = self.saved.iter().rev().find(|s| s.now_ms() <= t_ms)?;
         let mut sim = base.clone();
@@ -69,10 +71,11 @@ impl Checkpoints {
 
 impl Sim {
     /// Applies recorded `inputs` (taken from a later copy of this same run)
-    /// at the steps where they came, then runs on to `until_ms` if given.
+    /// at the steps where they came, then runs on to `until_ms` if given
+    /// (inputs made at `until_ms` or later are left out).
     pub fn replay_inputs(&mut self, inputs: &[InputRecord], until_ms: Option<u64>) {
         for rec in inputs {
-            if until_ms.is_some_and(|t| rec.at_ms > t) {
+            if until_ms.is_some_and(|t| rec.at_ms >= t) {
                 break;
             }
             while self.steps() < rec.step {

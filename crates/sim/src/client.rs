@@ -113,10 +113,13 @@ pub fn describe_request(req: &Request) -> String {
     }
 }
 
+/// A key range `(key, range_end)` in etcd's terms.
+pub type KeyRange = (Vec<u8>, Vec<u8>);
+
 /// The checker's view of a single-key KV request; `None` for anything
 /// else. `Err(range)` names the keys written by a request the model cannot
 /// follow (they get tainted).
-pub fn kv_op(req: &Request) -> Option<Result<KvOp, (Vec<u8>, Vec<u8>)>> {
+pub fn kv_op(req: &Request) -> Option<Result<KvOp, KeyRange>> {
     use mvcc::{CompareResult, CompareTarget, RequestOp};
     match req {
         Request::Range { req: r, serializable: false } if !r.serializable => {
@@ -143,11 +146,15 @@ pub fn kv_op(req: &Request) -> Option<Result<KvOp, (Vec<u8>, Vec<u8>)>> {
         Request::DeleteRange(d) => Some(Err((d.key.clone(), d.range_end.clone()))),
         Request::Txn(t) => {
             let cas = match (t.compare.as_slice(), t.success.as_slice(), t.failure.as_slice()) {
-                ([c], [RequestOp::Put(p)], []) if c.range_end.is_empty() && c.key == p.key && p.lease == 0 => {
+                ([c], [RequestOp::Put(p)], [])
+                    if c.range_end.is_empty() && c.key == p.key && p.lease == 0 =>
+                {
                     match (&c.result, &c.target) {
-                        (CompareResult::Equal, CompareTarget::Value(v)) => {
-                            Some(KvOp::Cas { key: p.key.clone(), expected: Some(v.clone()), value: p.value.clone() })
-                        }
+                        (CompareResult::Equal, CompareTarget::Value(v)) => Some(KvOp::Cas {
+                            key: p.key.clone(),
+                            expected: Some(v.clone()),
+                            value: p.value.clone(),
+                        }),
                         (CompareResult::Equal, CompareTarget::Version(0)) => {
                             Some(KvOp::Cas { key: p.key.clone(), expected: None, value: p.value.clone() })
                         }
@@ -160,7 +167,8 @@ pub fn kv_op(req: &Request) -> Option<Result<KvOp, (Vec<u8>, Vec<u8>)>> {
                 Some(op) if !p_ignores(t) => Some(Ok(op)),
                 _ => {
                     // Taint everything a branch may write.
-                    let writes = t.success.iter().chain(&t.failure).any(|op| !matches!(op, RequestOp::Range(_)));
+                    let writes =
+                        t.success.iter().chain(&t.failure).any(|op| !matches!(op, RequestOp::Range(_)));
                     writes.then(|| Err((vec![0], vec![0])))
                 }
             }
@@ -211,9 +219,15 @@ mod tests {
 
     #[test]
     fn single_key_requests_become_model_operations() {
-        let get = Request::Range { req: RangeRequest { key: b"a".to_vec(), ..Default::default() }, serializable: false };
+        let get = Request::Range {
+            req: RangeRequest { key: b"a".to_vec(), ..Default::default() },
+            serializable: false,
+        };
         assert_eq!(kv_op(&get), Some(Ok(KvOp::Get { key: b"a".to_vec() })));
-        let ser = Request::Range { req: RangeRequest { key: b"a".to_vec(), ..Default::default() }, serializable: true };
+        let ser = Request::Range {
+            req: RangeRequest { key: b"a".to_vec(), ..Default::default() },
+            serializable: true,
+        };
         assert_eq!(kv_op(&ser), None);
         let leased = Request::Put(PutRequest { key: b"a".to_vec(), lease: 7, ..Default::default() });
         assert_eq!(kv_op(&leased), Some(Err((b"a".to_vec(), vec![]))));
@@ -224,10 +238,17 @@ mod tests {
                 key: b"a".to_vec(),
                 range_end: vec![],
             }],
-            success: vec![RequestOp::Put(PutRequest { key: b"a".to_vec(), value: b"1".to_vec(), ..Default::default() })],
+            success: vec![RequestOp::Put(PutRequest {
+                key: b"a".to_vec(),
+                value: b"1".to_vec(),
+                ..Default::default()
+            })],
             failure: vec![],
         });
-        assert_eq!(kv_op(&cas), Some(Ok(KvOp::Cas { key: b"a".to_vec(), expected: None, value: b"1".to_vec() })));
+        assert_eq!(
+            kv_op(&cas),
+            Some(Ok(KvOp::Cas { key: b"a".to_vec(), expected: None, value: b"1".to_vec() }))
+        );
         assert_eq!(describe_request(&get), "get a");
         assert_eq!(describe_request(&Request::MemberList), "memberlist");
     }

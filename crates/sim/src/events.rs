@@ -101,7 +101,9 @@ pub fn describe_member_event(kind: &MemberEventKind) -> String {
         K::LeaderChanged { term, leader } => format!("leader is now {leader:x} (term {term})"),
         K::EntryCommitted { index } => format!("entry {index} committed"),
         K::Applied { index } => format!("applied up to {index}"),
-        K::SnapshotTaken { index, compacted_to } => format!("snapshot at {index}, log compacted to {compacted_to}"),
+        K::SnapshotTaken { index, compacted_to } => {
+            format!("snapshot at {index}, log compacted to {compacted_to}")
+        }
         K::SnapshotSent { to, index } => format!("snapshot {index} sent to {to:x}"),
         K::SnapshotRestored { index } => format!("snapshot {index} restored"),
         K::AlarmRaised { member_id, alarm } => format!("alarm {alarm} raised for {member_id:x}"),
@@ -180,7 +182,10 @@ mod tests {
         let r = EventRecord {
             seq: 4,
             at_ms: 1300,
-            event: SimEvent::Member(MemberEvent { member: 0xab, kind: MemberEventKind::BecameLeader { term: 2 } }),
+            event: SimEvent::Member(MemberEvent {
+                member: 0xab,
+                kind: MemberEventKind::BecameLeader { term: 2 },
+            }),
         };
         assert_eq!(r.to_string(), "#4 1300 ms ab became leader (term 2)");
     }

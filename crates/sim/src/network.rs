@@ -39,7 +39,13 @@ pub struct LinkSettings {
 impl Default for LinkSettings {
     /// A LAN: 1 to 5 ms, nothing lost, duplicated or reordered.
     fn default() -> Self {
-        LinkSettings { delay_min_ms: 1, delay_max_ms: 5, drop_rate: 0.0, duplicate_rate: 0.0, reorder_rate: 0.0 }
+        LinkSettings {
+            delay_min_ms: 1,
+            delay_max_ms: 5,
+            drop_rate: 0.0,
+            duplicate_rate: 0.0,
+            reorder_rate: 0.0,
+        }
     }
 }
 
@@ -390,7 +396,10 @@ mod tests {
     }
 
     fn drain(net: &mut Network) -> Vec<(u64, u64)> {
-        std::iter::from_fn(|| net.pop_next()).filter_map(Result::ok).map(|f| (f.deliver_ms, f.msg.index)).collect()
+        std::iter::from_fn(|| net.pop_next())
+            .filter_map(Result::ok)
+            .map(|f| (f.deliver_ms, f.msg.index))
+            .collect()
     }
 
     #[test]
@@ -408,7 +417,8 @@ mod tests {
 
     #[test]
     fn reordering_breaks_fifo_sometimes() {
-        let s = LinkSettings { delay_min_ms: 1, delay_max_ms: 50, reorder_rate: 1.0, ..LinkSettings::default() };
+        let s =
+            LinkSettings { delay_min_ms: 1, delay_max_ms: 50, reorder_rate: 1.0, ..LinkSettings::default() };
         let mut net = Network::new(3, s, 100);
         for i in 0..20 {
             net.send(0, msg(1, 2, i));
@@ -436,7 +446,8 @@ mod tests {
 
     #[test]
     fn a_partition_drops_messages_already_in_flight() {
-        let mut net = Network::new(1, LinkSettings { delay_min_ms: 10, delay_max_ms: 10, ..Default::default() }, 10);
+        let mut net =
+            Network::new(1, LinkSettings { delay_min_ms: 10, delay_max_ms: 10, ..Default::default() }, 10);
         net.send(0, msg(1, 2, 1));
         net.isolate(2, &[1, 2, 3]);
         assert_eq!(net.pop_next(), Some(Err(10)));

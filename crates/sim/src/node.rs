@@ -20,7 +20,7 @@ pub enum NodeState {
     /// Running, with everything in memory.
     Running(Box<Member>),
     /// Stopped: only the disk is left.
-    Stopped(Disk),
+    Stopped(Box<Disk>),
 }
 
 /// One member slot of the simulated cluster.
@@ -44,7 +44,14 @@ pub struct Node {
 
 impl Node {
     pub(crate) fn new(number: u64, config: MemberConfig) -> Node {
-        Node { number, config, state: NodeState::Stopped(Disk::default()), slow_disk_ms: 0, held_until: 0, incarnation: 0 }
+        Node {
+            number,
+            config,
+            state: NodeState::Stopped(Box::default()),
+            slow_disk_ms: 0,
+            held_until: 0,
+            incarnation: 0,
+        }
     }
 
     /// The member, if running.
@@ -184,9 +191,9 @@ impl Sim {
     /// Crash: the member's memory is lost, its disk kept; its streams end.
     pub(crate) fn stop_member(&mut self, id: u64) {
         let node = self.nodes.get_mut(&id).expect("member exists");
-        let state = std::mem::replace(&mut node.state, NodeState::Stopped(Disk::default()));
+        let state = std::mem::replace(&mut node.state, NodeState::Stopped(Box::default()));
         node.state = match state {
-            NodeState::Running(m) => NodeState::Stopped(m.into_disk()),
+            NodeState::Running(m) => NodeState::Stopped(Box::new(m.into_disk())),
             stopped => stopped,
         };
         self.events.push(self.clock.now_ms(), SimEvent::Stopped { member: id });
@@ -204,8 +211,8 @@ impl Sim {
     /// Starts member `id` from its disk (an empty disk bootstraps).
     pub(crate) fn start_member(&mut self, id: u64) {
         let node = self.nodes.get_mut(&id).expect("member exists");
-        let disk = match std::mem::replace(&mut node.state, NodeState::Stopped(Disk::default())) {
-            NodeState::Stopped(d) => d,
+        let disk = match std::mem::replace(&mut node.state, NodeState::Stopped(Box::default())) {
+            NodeState::Stopped(d) => *d,
             NodeState::Running(m) => m.into_disk(),
         };
         node.incarnation += 1;

@@ -203,6 +203,7 @@ pub struct Sim {
     pub(crate) violation: Option<String>,
     pub(crate) history: History,
     pub(crate) history_time: u64,
+    pub(crate) resolved: u64,
 }
 
 /// splitmix64 of `seed` and a stream number: independent seeds per member.
@@ -218,7 +219,11 @@ impl Sim {
         let (peers, cluster_id) = server::default_cluster(options.members.max(1));
         let mut sim = Sim {
             seed,
-            network: Network::new(derive_seed(seed, 0), options.network.clone(), options.message_log_capacity),
+            network: Network::new(
+                derive_seed(seed, 0),
+                options.network.clone(),
+                options.message_log_capacity,
+            ),
             events: EventLog::new(options.event_log_capacity),
             options,
             clock: Clock::default(),
@@ -234,6 +239,7 @@ impl Sim {
             violation: None,
             history: History::default(),
             history_time: 0,
+            resolved: 0,
         };
         for (i, p) in peers.iter().enumerate() {
             let number = i as u64 + 1;
@@ -249,7 +255,13 @@ impl Sim {
         sim
     }
 
-    pub(crate) fn member_config(&self, id: u64, name: &str, peers: Vec<PeerInfo>, number: u64) -> MemberConfig {
+    pub(crate) fn member_config(
+        &self,
+        id: u64,
+        name: &str,
+        peers: Vec<PeerInfo>,
+        number: u64,
+    ) -> MemberConfig {
         let o = &self.options;
         let mut c = MemberConfig::new(id, name, self.cluster_id, peers, derive_seed(self.seed, number));
         c.election_ticks = o.election_ticks;
@@ -344,7 +356,8 @@ impl Sim {
                 Step::Deadline { at_ms, request }
             }
             Timer::Release { member, incarnation, messages, replies } => {
-                let alive = self.nodes.get(&member).is_some_and(|n| n.is_running() && n.incarnation == incarnation);
+                let alive =
+                    self.nodes.get(&member).is_some_and(|n| n.is_running() && n.incarnation == incarnation);
                 if alive {
                     self.route(messages, replies);
                 }
@@ -490,6 +503,7 @@ impl Sim {
         }
         call.result = Some(result);
         call.done_ms = Some(now);
+        self.resolved += 1;
         self.events.push(now, SimEvent::Response { id, outcome });
     }
 
@@ -587,6 +601,12 @@ impl Sim {
     /// What request `id` resolved to, once it has.
     pub fn result(&self, id: u64) -> Option<&CallResult> {
         self.calls.get(&id).and_then(|c| c.result.as_ref())
+    }
+
+    /// How many requests have resolved since the start: a cheap way for a
+    /// client to know when to look at its results.
+    pub fn resolved_count(&self) -> u64 {
+        self.resolved
     }
 
     /// Request `id` and its state.

@@ -90,7 +90,9 @@ impl Sim {
             if let Some(m) = n.member() {
                 let s = m.status();
                 let hs = s.raft.hard_state;
-                for v in [hs.term, hs.vote, hs.commit, s.applied, s.revision as u64, s.compact_revision as u64] {
+                for v in
+                    [hs.term, hs.vote, hs.commit, s.applied, s.revision as u64, s.compact_revision as u64]
+                {
                     h.update(v.to_be_bytes());
                 }
                 let kv = m.store().hash_kv(0).map(|r| r.hash).unwrap_or(0);

@@ -17,7 +17,10 @@
 //!
 //! Everything derives from the seed, so a failing seed replays exactly.
 
-use mvcc::{Compare, CompareResult, CompareTarget, PutRequest, RangeRequest, RequestOp, TxnRequest, WatchCreateRequest};
+use mvcc::{
+    Compare, CompareResult, CompareTarget, PutRequest, RangeRequest, RequestOp, TxnRequest,
+    WatchCreateRequest,
+};
 use raft::Rng;
 use server::{Request, Response, StreamItem};
 
@@ -49,7 +52,15 @@ pub struct SwarmOptions {
 
 impl Default for SwarmOptions {
     fn default() -> Self {
-        SwarmOptions { nodes: 3, safety_ms: 12_000, liveness_ms: 30_000, clients: 3, keys: 4, lin_budget: 2_000_000, unsafe_local_reads: false }
+        SwarmOptions {
+            nodes: 3,
+            safety_ms: 12_000,
+            liveness_ms: 30_000,
+            clients: 3,
+            keys: 4,
+            lin_budget: 2_000_000,
+            unsafe_local_reads: false,
+        }
     }
 }
 
@@ -177,10 +188,8 @@ pub fn run_seed_with_sim(seed: u64, opts: &SwarmOptions) -> (SeedReport, Sim) {
     let mut sim = Sim::new(seed, sim_options(seed, opts));
     let mut rng = Rng::new(derive_seed(seed, 1002));
     // Member numbers in the schedule map to ids now.
-    let plan: Vec<(u64, Action)> = schedule(&mut rng, opts)
-        .into_iter()
-        .map(|(at, a)| (at, map_ids(&sim, a)))
-        .collect();
+    let plan: Vec<(u64, Action)> =
+        schedule(&mut rng, opts).into_iter().map(|(at, a)| (at, map_ids(&sim, a))).collect();
     let mut report = SeedReport {
         seed,
         failure: None,
@@ -242,7 +251,11 @@ pub fn run_seed_with_sim(seed: u64, opts: &SwarmOptions) -> (SeedReport, Sim) {
         let mut wrote = false;
         while !wrote && sim.now_ms() < deadline {
             let ep = candidates[rng.below(candidates.len() as u64) as usize];
-            let put = Request::Put(PutRequest { key: b"liveness".to_vec(), value: b"ok".to_vec(), ..Default::default() });
+            let put = Request::Put(PutRequest {
+                key: b"liveness".to_vec(),
+                value: b"ok".to_vec(),
+                ..Default::default()
+            });
             wrote = sim.call(ep, put).is_ok();
         }
         // The members are those the most advanced member lists (a removal
@@ -255,11 +268,17 @@ pub fn run_seed_with_sim(seed: u64, opts: &SwarmOptions) -> (SeedReport, Sim) {
             s.now_ms() % 100 == 0 && {
                 let h = s.kv_hashes();
                 live.iter().all(|id| h.contains_key(id))
-                    && h.iter().filter(|(id, _)| live.contains(id)).map(|(_, v)| *v).collect::<Vec<_>>().windows(2).all(|w| w[0] == w[1])
+                    && h.iter()
+                        .filter(|(id, _)| live.contains(id))
+                        .map(|(_, v)| *v)
+                        .collect::<Vec<_>>()
+                        .windows(2)
+                        .all(|w| w[0] == w[1])
             }
         });
         if !wrote {
-            report.failure = Some(format!("liveness: no write committed within {} ms of healing", opts.liveness_ms));
+            report.failure =
+                Some(format!("liveness: no write committed within {} ms of healing", opts.liveness_ms));
         } else if !converged {
             report.failure = Some(format!(
                 "liveness: members did not converge within {} ms of healing: {:?}",
@@ -285,15 +304,19 @@ pub fn run_seed_with_sim(seed: u64, opts: &SwarmOptions) -> (SeedReport, Sim) {
                 ));
             }
             Verdict::Inconclusive { key } => {
-                report.failure =
-                    Some(format!("linearizability: search budget exhausted on key {:?}", String::from_utf8_lossy(&key)));
+                report.failure = Some(format!(
+                    "linearizability: search budget exhausted on key {:?}",
+                    String::from_utf8_lossy(&key)
+                ));
             }
         }
     }
     if report.failure.is_none() {
-        let best = sim.running().into_iter().filter(|id| !removed.contains(id)).max_by_key(|id| {
-            sim.member(*id).map_or(0, |m| m.store().current_revision())
-        });
+        let best = sim
+            .running()
+            .into_iter()
+            .filter(|id| !removed.contains(id))
+            .max_by_key(|id| sim.member(*id).map_or(0, |m| m.store().current_revision()));
         if let Some(store) = best.and_then(|id| sim.member(id)).map(|m| m.store()) {
             let (reference, from) = checker::reference_history(store);
             for w in &watchers {
@@ -314,7 +337,12 @@ pub fn run_seed_with_sim(seed: u64, opts: &SwarmOptions) -> (SeedReport, Sim) {
 /// The member ids in the membership of the running member that applied
 /// the most.
 fn current_members(sim: &Sim) -> Vec<u64> {
-    let best = sim.running().into_iter().filter_map(|id| sim.member(id)).map(|m| m.status()).max_by_key(|s| s.applied);
+    let best = sim
+        .running()
+        .into_iter()
+        .filter_map(|id| sim.member(id))
+        .map(|m| m.status())
+        .max_by_key(|s| s.applied);
     best.map(|s| s.members.iter().map(|p| p.id).collect()).unwrap_or_default()
 }
 
@@ -327,9 +355,9 @@ fn map_ids(sim: &Sim, action: Action) -> Action {
             Fault::Isolate { member } => Fault::Isolate { member: id(member) },
             Fault::SlowDisk { member, delay_ms } => Fault::SlowDisk { member: id(member), delay_ms },
             Fault::OneWay { from, to } => Fault::OneWay { from: id(from), to: id(to) },
-            Fault::Partition { groups } => {
-                Fault::Partition { groups: groups.into_iter().map(|g| g.into_iter().map(id).collect()).collect() }
-            }
+            Fault::Partition { groups } => Fault::Partition {
+                groups: groups.into_iter().map(|g| g.into_iter().map(id).collect()).collect(),
+            },
             other => other,
         }),
         other => other,
@@ -345,8 +373,11 @@ fn run_action(sim: &mut Sim, rng: &mut Rng, action: Action, removed: &mut Vec<u6
             }
         }
         Action::StartStopped => {
-            let stopped: Vec<u64> =
-                sim.member_ids().into_iter().filter(|id| !removed.contains(id) && sim.member(*id).is_none()).collect();
+            let stopped: Vec<u64> = sim
+                .member_ids()
+                .into_iter()
+                .filter(|id| !removed.contains(id) && sim.member(*id).is_none())
+                .collect();
             if !stopped.is_empty() {
                 let f = Fault::Start { member: stopped[rng.below(stopped.len() as u64) as usize] };
                 if sim.apply(f.clone()).is_ok() {
@@ -358,7 +389,11 @@ fn run_action(sim: &mut Sim, rng: &mut Rng, action: Action, removed: &mut Vec<u6
             let Some(ep) = sim.running().first().copied() else { return };
             let rev = sim.member(ep).map_or(0, |m| m.store().current_revision());
             if rev > 5 {
-                let id = sim.submit(ep, Request::Compact { revision: rev - 5, physical: false }, CallOptions::default());
+                let id = sim.submit(
+                    ep,
+                    Request::Compact { revision: rev - 5, physical: false },
+                    CallOptions::default(),
+                );
                 let _ = id;
             }
         }
@@ -367,7 +402,7 @@ fn run_action(sim: &mut Sim, rng: &mut Rng, action: Action, removed: &mut Vec<u6
             let Some(&via) = running.first() else { return };
             let ids: Vec<u64> = sim.member_ids().into_iter().filter(|i| !removed.contains(i)).collect();
             let victim = ids[rng.below(ids.len() as u64) as usize];
-            if !matches!(sim.call(via, Request::MemberRemove { id: victim }), Ok(_)) {
+            if sim.call(via, Request::MemberRemove { id: victim }).is_err() {
                 return;
             }
             removed.push(victim);
@@ -421,13 +456,22 @@ fn drive_clients(
             4..=6 => Request::Put(PutRequest { key, value, ..Default::default() }),
             7 => Request::DeleteRange(mvcc::DeleteRangeRequest { key, ..Default::default() }),
             _ => {
-                let expected = if rng.chance(1, 3) { None } else { Some(format!("c{}-{}", rng.below(3), rng.below(c.counter + 1))) };
+                let expected = if rng.chance(1, 3) {
+                    None
+                } else {
+                    Some(format!("c{}-{}", rng.below(3), rng.below(c.counter + 1)))
+                };
                 let target = match &expected {
                     None => CompareTarget::Version(0),
                     Some(v) => CompareTarget::Value(v.clone().into_bytes()),
                 };
                 Request::Txn(TxnRequest {
-                    compare: vec![Compare { result: CompareResult::Equal, target, key: key.clone(), range_end: vec![] }],
+                    compare: vec![Compare {
+                        result: CompareResult::Equal,
+                        target,
+                        key: key.clone(),
+                        range_end: vec![],
+                    }],
                     success: vec![RequestOp::Put(PutRequest { key, value, ..Default::default() })],
                     failure: vec![],
                 })
@@ -445,7 +489,12 @@ fn drive_watchers(sim: &mut Sim, rng: &mut Rng, watchers: &mut Vec<Watcher>, rem
         return;
     }
     if watchers.is_empty() {
-        let record = WatchRecord { key: b"k".to_vec(), range_end: b"l".to_vec(), start_revision: 1, responses: vec![] };
+        let record = WatchRecord {
+            key: b"k".to_vec(),
+            range_end: b"l".to_vec(),
+            start_revision: 1,
+            responses: vec![],
+        };
         let ep = live[rng.below(live.len() as u64) as usize];
         let request = start_watch(sim, ep, &record, record.start_revision);
         watchers.push(Watcher { request, record });
@@ -455,7 +504,15 @@ fn drive_watchers(sim: &mut Sim, rng: &mut Rng, watchers: &mut Vec<Watcher>, rem
             if let StreamItem::Watch(resp) = item {
                 if std::env::var("SIM_DEBUG").is_ok() {
                     let revs: Vec<i64> = resp.events.iter().map(|e| e.kv.mod_revision).collect();
-                    eprintln!("{} ms req {} member {:x}: created {} canceled {} hdr {} revs {revs:?}", sim.now_ms(), w.request, resp.header.member_id, resp.created, resp.canceled, resp.header.revision);
+                    eprintln!(
+                        "{} ms req {} member {:x}: created {} canceled {} hdr {} revs {revs:?}",
+                        sim.now_ms(),
+                        w.request,
+                        resp.header.member_id,
+                        resp.created,
+                        resp.canceled,
+                        resp.header.revision
+                    );
                 }
                 w.record.responses.push(resp);
             }

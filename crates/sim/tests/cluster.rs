@@ -56,7 +56,8 @@ fn losing_the_leader_elects_another_and_quorum_loss_times_out() {
     assert_eq!(r.as_ref().unwrap_err().to_string(), "context deadline exceeded", "{r:?}");
     assert_eq!(sim.now_ms() - t0, 5_000);
     // Serializable reads still work without quorum.
-    let ser = Request::Range { req: RangeRequest { key: b"a".to_vec(), ..Default::default() }, serializable: true };
+    let ser =
+        Request::Range { req: RangeRequest { key: b"a".to_vec(), ..Default::default() }, serializable: true };
     assert_eq!(value(&sim.call(third, ser)).as_deref(), Some("1"));
     // A stopped endpoint fails at the dial timeout.
     let t0 = sim.now_ms();
@@ -115,7 +116,9 @@ fn requests_take_a_few_network_round_trips() {
     let mut sim = Sim::new(5, SimOptions::default());
     let leader = elect(&mut sim);
     let follower = sim.member_ids().into_iter().find(|&m| m != leader).unwrap();
-    for (ep, req, max_ms) in [(leader, put("p", "1"), 30), (follower, put("p", "2"), 40), (follower, get("p"), 40)] {
+    for (ep, req, max_ms) in
+        [(leader, put("p", "1"), 30), (follower, put("p", "2"), 40), (follower, get("p"), 40)]
+    {
         let t0 = sim.now_ms();
         let r = sim.call(ep, req);
         assert!(r.is_ok(), "{r:?}");

@@ -54,7 +54,8 @@ fn main() -> ExitCode {
     #[allow(clippy::disallowed_methods)]
     let began = std::time::Instant::now();
     let all: Vec<u64> = (start..start + seeds).collect();
-    let chunks: Vec<Vec<u64>> = (0..jobs).map(|j| all.iter().copied().skip(j).step_by(jobs).collect()).collect();
+    let chunks: Vec<Vec<u64>> =
+        (0..jobs).map(|j| all.iter().copied().skip(j).step_by(jobs).collect()).collect();
     let mut reports: Vec<sim::swarm::SeedReport> = std::thread::scope(|s| {
         let handles: Vec<_> = chunks
             .iter()

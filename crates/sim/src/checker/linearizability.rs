@@ -289,13 +289,20 @@ pub fn check_key(ops: &[Operation], budget: u64) -> Option<bool> {
 pub fn describe(ops: &[Operation], budget: u64, tail: usize) -> String {
     let mut sorted = ops.to_vec();
     sorted.sort_by_key(|o| o.invoke);
-    let n = (1..=sorted.len()).find(|&n| check_key(&sorted[..n], budget) == Some(false)).unwrap_or(sorted.len());
+    let n =
+        (1..=sorted.len()).find(|&n| check_key(&sorted[..n], budget) == Some(false)).unwrap_or(sorted.len());
     let from = n.saturating_sub(tail);
     let mut lines: BTreeMap<u64, String> = BTreeMap::new();
-    lines.insert(0, format!("shortest failing prefix: {n} of {} operations; its last {}:", ops.len(), n - from));
+    lines.insert(
+        0,
+        format!("shortest failing prefix: {n} of {} operations; its last {}:", ops.len(), n - from),
+    );
     for op in &sorted[from..n] {
         let ret = op.ret.map_or("?".to_string(), |r| r.to_string());
-        lines.insert(op.invoke, format!("  [{} .. {}] req {} {} -> {:?}", op.invoke, ret, op.request, show(&op.op), op.outcome));
+        lines.insert(
+            op.invoke,
+            format!("  [{} .. {}] req {} {} -> {:?}", op.invoke, ret, op.request, show(&op.op), op.outcome),
+        );
     }
     lines.into_values().collect::<Vec<_>>().join("\n")
 }
@@ -307,7 +314,12 @@ fn show(op: &KvOp) -> String {
         KvOp::Put { key, value } => format!("put {} {}", s(key), s(value)),
         KvOp::Delete { key } => format!("del {}", s(key)),
         KvOp::Cas { key, expected, value } => {
-            format!("cas {} {} -> {}", s(key), expected.as_deref().map_or("<absent>".to_string(), s), s(value))
+            format!(
+                "cas {} {} -> {}",
+                s(key),
+                expected.as_deref().map_or("<absent>".to_string(), s),
+                s(value)
+            )
         }
     }
 }
@@ -329,7 +341,12 @@ mod tests {
         }
     }
     fn get(req: u64, v: Option<(&str, i64, i64)>, t: (u64, u64), rev: i64) -> Operation {
-        let kv = v.map(|(v, m, ver)| ObservedKv { value: v.into(), create_revision: 2, mod_revision: m, version: ver });
+        let kv = v.map(|(v, m, ver)| ObservedKv {
+            value: v.into(),
+            create_revision: 2,
+            mod_revision: m,
+            version: ver,
+        });
         Operation {
             request: req,
             op: KvOp::Get { key: k() },
@@ -398,7 +415,8 @@ mod tests {
     #[test]
     fn many_concurrent_writes_stay_tractable() {
         // 14 overlapping puts and a final read: the cache keeps this small.
-        let mut ops: Vec<Operation> = (0..14).map(|i| put(i, &format!("v{i}"), (i, 100 + i), 2 + i as i64)).collect();
+        let mut ops: Vec<Operation> =
+            (0..14).map(|i| put(i, &format!("v{i}"), (i, 100 + i), 2 + i as i64)).collect();
         ops.push(get(99, Some(("v13", 15, 14)), (200, 201), 15));
         assert_eq!(check_key(&ops, 1_000_000), Some(true));
     }

@@ -102,12 +102,12 @@ impl SafetyChecker {
         // member's too).
         let commit = st.hard_state.commit;
         for (&index, &(t, size)) in log.range(..=commit) {
-            if let Some(&(ct, csize, _)) = self.committed.get(&index) {
-                if (ct, csize) != (t, size) {
-                    return Err(format!(
-                        "member {id:x} committed entry {index} term {t} size {size}, but term {ct} size {csize} was committed there"
-                    ));
-                }
+            if let Some(&(ct, csize, _)) = self.committed.get(&index)
+                && (ct, csize) != (t, size)
+            {
+                return Err(format!(
+                    "member {id:x} committed entry {index} term {t} size {size}, but term {ct} size {csize} was committed there"
+                ));
             }
         }
         // Leader completeness: a leader holds every entry committed in an
@@ -150,13 +150,14 @@ impl SafetyChecker {
             }
         }
         // Monotonic revisions while the applied index moves forward.
-        if let Some(&(applied, rev)) = self.last.get(&id) {
-            if st.applied >= applied && m.revision < rev {
-                return Err(format!(
-                    "member {id:x} revision went backwards: {rev} at applied {applied}, now {} at applied {}",
-                    m.revision, st.applied
-                ));
-            }
+        if let Some(&(applied, rev)) = self.last.get(&id)
+            && st.applied >= applied
+            && m.revision < rev
+        {
+            return Err(format!(
+                "member {id:x} revision went backwards: {rev} at applied {applied}, now {} at applied {}",
+                m.revision, st.applied
+            ));
         }
         self.last.insert(id, (st.applied, m.revision));
         Ok(())
@@ -177,7 +178,13 @@ mod tests {
     fn status(id: u64, term: u64, role: StateRole, log: &[(u64, u64)], commit: u64) -> Status {
         let entries: Vec<EntryInfo> = log
             .iter()
-            .map(|&(index, term)| EntryInfo { index, term, entry_type: EntryType::EntryNormal, size: 1, unstable: false })
+            .map(|&(index, term)| EntryInfo {
+                index,
+                term,
+                entry_type: EntryType::EntryNormal,
+                size: 1,
+                unstable: false,
+            })
             .collect();
         Status {
             id,
@@ -236,7 +243,8 @@ mod tests {
     fn logs_that_agree_on_an_entry_but_not_its_predecessor_are_caught() {
         let mut c = SafetyChecker::default();
         observe(&mut c, &status(1, 3, StateRole::Follower, &[(1, 1), (2, 2), (3, 3)], 0), 0).unwrap();
-        let err = observe(&mut c, &status(2, 3, StateRole::Follower, &[(1, 1), (2, 1), (3, 3)], 0), 0).unwrap_err();
+        let err =
+            observe(&mut c, &status(2, 3, StateRole::Follower, &[(1, 1), (2, 1), (3, 3)], 0), 0).unwrap_err();
         assert!(err.contains("log matching"), "{err}");
     }
 

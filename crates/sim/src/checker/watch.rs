@@ -74,7 +74,10 @@ pub fn check_watch(watch: &WatchRecord, reference: &[RefEvent], reference_from: 
         for ev in &resp.events {
             let rev = ev.kv.mod_revision;
             if rev < last_rev {
-                return Err(format!("watch {:?}: event at revision {rev} after revision {last_rev}", watch.key));
+                return Err(format!(
+                    "watch {:?}: event at revision {rev} after revision {last_rev}",
+                    watch.key
+                ));
             }
             if seen.contains(&(rev, ev.kv.key.clone())) {
                 return Err(format!("watch {:?}: event {rev} {:?} delivered twice", watch.key, ev.kv.key));
@@ -94,7 +97,10 @@ pub fn check_watch(watch: &WatchRecord, reference: &[RefEvent], reference_from: 
                 .count();
             let got = resp.events.iter().filter(|e| e.kv.mod_revision == rev).count();
             if rev > reference_from && want != got {
-                return Err(format!("watch {:?}: revision {rev} split: {got} of {want} events in one response", watch.key));
+                return Err(format!(
+                    "watch {:?}: revision {rev} split: {got} of {want} events in one response",
+                    watch.key
+                ));
             }
         }
     }
@@ -118,7 +124,11 @@ pub fn check_watch(watch: &WatchRecord, reference: &[RefEvent], reference_from: 
         ));
     }
     for (g, e) in got.iter().zip(&expected) {
-        if g.kind != e.kind || g.kv.key != e.kv.key || g.kv.mod_revision != e.kv.mod_revision || g.kv.value != e.kv.value {
+        if g.kind != e.kind
+            || g.kv.key != e.kv.key
+            || g.kv.mod_revision != e.kv.mod_revision
+            || g.kv.value != e.kv.value
+        {
             return Err(format!("watch {:?}: delivered {g:?} where the history has {e:?}", watch.key));
         }
     }
@@ -182,7 +192,11 @@ mod tests {
             key: b"a".to_vec(),
             range_end: b"d".to_vec(),
             start_revision: 2,
-            responses: vec![resp(&[&reference[0]]), resp(&[&reference[1]]), resp(&[&reference[2], &reference[3]])],
+            responses: vec![
+                resp(&[&reference[0]]),
+                resp(&[&reference[1]]),
+                resp(&[&reference[2], &reference[3]]),
+            ],
         };
         assert_eq!(check_watch(&w, &reference, from), Ok(()));
         let mut lost = w.clone();

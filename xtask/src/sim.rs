@@ -1,0 +1,42 @@
+//! `cargo xtask sim --seeds N [--start S] [--nodes K]`: the simulator's swarm
+//! runner, built optimised. Each seed draws a random fault schedule, runs a
+//! safety phase under client load, heals and requires liveness; a failure
+//! prints `SIM_SEED=...` (replay it with `SIM_SEED=s cargo xtask sim`). The
+//! last line is `N passed, N failed`.
+
+use crate::run::{self, Result};
+
+/// Runs the swarm with `args` (the flags after `sim`).
+pub fn swarm(args: &[&str]) -> Result {
+    let mut i = 0;
+    while i < args.len() {
+        match args[i] {
+            "--seeds" | "--start" | "--nodes" | "--jobs" => {
+                let ok = args.get(i + 1).is_some_and(|v| v.parse::<u64>().is_ok());
+                if !ok {
+                    return Err(format!("{} needs a number", args[i]));
+                }
+                i += 2;
+            }
+            other => return Err(format!("unknown flag {other}; usage: cargo xtask sim --seeds N [--start S] [--nodes K]")),
+        }
+    }
+    // Speed, not size: the workspace's release profile is tuned for wasm.
+    let mut cargo_args = vec![
+        "run",
+        "--release",
+        "--config",
+        "profile.release.opt-level=3",
+        "--config",
+        "profile.release.lto=false",
+        "--config",
+        "profile.release.codegen-units=16",
+        "-p",
+        "sim",
+        "--bin",
+        "swarm",
+        "--",
+    ];
+    cargo_args.extend_from_slice(args);
+    run::status(&mut run::cmd("cargo", &cargo_args))
+}
