@@ -149,14 +149,19 @@ fn count(output: &str) -> (u64, u64) {
                 }
             }
         } else {
-            let mut words = line.split_whitespace();
-            if let (Some(n), Some(what)) = (words.next(), words.next())
-                && let Ok(n) = n.parse::<u64>()
-            {
-                match what {
-                    "passed" => passed += n,
-                    "failed" => failed += n,
-                    _ => {}
+            // A summary line starts with a count: Playwright's `3 passed
+            // (2.1s)`, or the plain `1000 passed, 0 failed` of our runners.
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if words.first().is_none_or(|w| w.parse::<u64>().is_err()) {
+                continue;
+            }
+            for pair in words.windows(2) {
+                if let Ok(n) = pair[0].parse::<u64>() {
+                    match pair[1].trim_end_matches([',', ';', '.']) {
+                        "passed" => passed += n,
+                        "failed" => failed += n,
+                        _ => {}
+                    }
                 }
             }
         }
@@ -175,7 +180,8 @@ mod tests {
                    test result: FAILED. 5 passed; 1 failed; 0 ignored\n\
                    \x20 4 passed (3.1s)\n\
                    \x20 2 failed\n\
+                   1000 passed, 1 failed\n\
                    [chromium] > spec.ts:3:1 > 12 passed fixtures\n";
-        assert_eq!(count(out), (11, 3));
+        assert_eq!(count(out), (1011, 4));
     }
 }
