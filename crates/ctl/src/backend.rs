@@ -8,8 +8,14 @@
 //! Backend::new(seed, 3)       etcd-1..3 at http://127.0.0.N:2379, run until a leader is elected
 //! call(etcd-2, Put foo)       -> (Ok(Response::Put), 12 ms)      virtual time ran
 //! call(etcd-2, Put foo)       -> (Err(DeadlineExceeded), 5000 ms)  no quorum
-//! advance_to(t)               the sim and kube's controllers run up to the console's clock
+//! advance(ms)                 the console's clock moves on: the sim and kube's controllers follow
 //! ```
+//!
+//! A call's own time is spent inside [`Backend::call`]; the console's clock
+//! ([`Backend::clock_ms`]) never falls behind the sim's, so `sleep 5s` after
+//! a call lets 5 s pass from where the call ended.
+
+use std::collections::BTreeMap;
 
 use kube::Kube;
 use server::{Request, Response};
@@ -38,6 +44,13 @@ pub struct Backend {
     pub sim: Sim,
     /// kube-apiserver and the controllers, writing through `sim`.
     pub kube: Kube,
+    /// The console's virtual clock in the sim's time (ms).
+    clock_ms: u64,
+    /// Members `member add` announced and `cluster start NAME` will join:
+    /// name -> (ID, peer URLs).
+    pub pending: BTreeMap<String, (u64, Vec<String>)>,
+    /// The partition groups last set (for `cluster status`).
+    pub groups: Vec<Vec<u64>>,
 }
 
 impl Backend {
@@ -47,7 +60,8 @@ impl Backend {
         let mut sim = Sim::new(seed, options);
         let until = sim.now_ms() + FIRST_LEADER_MS;
         sim.run_until(until, |s| s.leader().is_some());
-        Backend { sim, kube: Kube::new(seed) }
+        let clock_ms = sim.now_ms();
+        Backend { sim, kube: Kube::new(seed), clock_ms, pending: BTreeMap::new(), groups: Vec::new() }
     }
 
     /// Every member, in ID order: name, client host:port, running or not.
@@ -97,7 +111,15 @@ impl Backend {
         let result = self.sim.wait(id).unwrap_or(Err(sim::ClientError::DeadlineExceeded));
         let done = self.sim.request_state(id).and_then(|c| c.done_ms).unwrap_or(self.sim.now_ms());
         self.sim.forget_resolved();
+        self.clock_ms = self.clock_ms.max(self.sim.now_ms());
         (result, done.saturating_sub(start))
+    }
+
+    /// Opens a stream (watch, keep-alive) at member `endpoint`: no deadline,
+    /// items arrive through `sim.take_stream` as time runs. The request is
+    /// submitted now; no virtual time passes.
+    pub fn open_stream(&mut self, endpoint: u64, request: Request, token: Option<String>) -> u64 {
+        self.sim.submit(endpoint, request, CallOptions { timeout_ms: None, token })
     }
 
     /// Like [`Backend::call`], unwrapping the response.
@@ -105,12 +127,25 @@ impl Backend {
         self.call(endpoint, request, timeout_ms, None).0.ok()
     }
 
-    /// Lets virtual time run (controllers stepping) until the sim's clock reaches `t_ms`.
-    pub fn advance_to(&mut self, t_ms: u64) {
+    /// The console's virtual clock (ms of the sim's time).
+    pub fn clock_ms(&self) -> u64 {
+        self.clock_ms.max(self.sim.now_ms())
+    }
+
+    /// Lets `ms` of virtual time pass, kube's controllers stepping.
+    pub fn advance(&mut self, ms: u64) {
+        self.clock_ms = self.clock_ms().saturating_add(ms);
         let now = self.sim.now_ms();
-        if t_ms > now {
-            self.kube.run_for(&mut self.sim, t_ms - now);
+        if self.clock_ms > now {
+            self.kube.run_for(&mut self.sim, self.clock_ms - now);
         }
+    }
+
+    /// Runs `f` on the sim and kube (a kubectl command), keeping the clock.
+    pub fn with_kube<T>(&mut self, f: impl FnOnce(&mut Kube, &mut Sim) -> T) -> T {
+        let out = f(&mut self.kube, &mut self.sim);
+        self.clock_ms = self.clock_ms.max(self.sim.now_ms());
+        out
     }
 
     /// Applies a fault (stop, start, partition, ...), recorded for replay.

@@ -173,27 +173,34 @@ impl Client {
                 break;
             }
         }
-        let ep = self.endpoint();
         let Some(i) = chosen else {
-            let host = ep.trim_start_matches("http://").trim_start_matches("https://").to_string();
-            let why = if tls && ep.starts_with("http://") {
-                "latest balancer error: last connection error: connection closed before server preface received"
-                    .to_string()
-            } else if tls && !(self.trusts_server && self.has_cert) {
-                "latest balancer error: last connection error: connection error: desc = \"transport: authentication handshake failed: x509: certificate signed by unknown authority\"".to_string()
-            } else {
-                format!(
-                    "latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {host}: connect: connection refused\""
-                )
-            };
-            return Err(self.deadline(cluster.now_ms + self.command_timeout_ms, &ep, &why));
+            return Err(self.dial_failure(cluster.now_ms, tls));
         };
+        let ep = self.endpoint();
         match cluster.reach(i, linearizable) {
             Ok(()) => Ok(i),
             Err(Unreachable::Refused(_)) | Err(Unreachable::NoLeader) => {
                 Err(self.deadline(cluster.now_ms + self.command_timeout_ms, &ep, "context deadline exceeded"))
             }
         }
+    }
+
+    /// No endpoint answered (down, wrong scheme or no trust): what etcdctl
+    /// prints once its command timeout, counted from `now_ms`, runs out.
+    pub fn dial_failure(&self, now_ms: u64, tls: bool) -> Failure {
+        let ep = self.endpoint();
+        let host = ep.trim_start_matches("http://").trim_start_matches("https://").to_string();
+        let why = if tls && ep.starts_with("http://") {
+            "latest balancer error: last connection error: connection closed before server preface received"
+                .to_string()
+        } else if tls && !(self.trusts_server && self.has_cert) {
+            "latest balancer error: last connection error: connection error: desc = \"transport: authentication handshake failed: x509: certificate signed by unknown authority\"".to_string()
+        } else {
+            format!(
+                "latest balancer error: last connection error: connection error: desc = \"transport: Error while dialing dial tcp {host}: connect: connection refused\""
+            )
+        };
+        self.deadline(now_ms + self.command_timeout_ms, &ep, &why)
     }
 
     fn deadline(&self, at_ms: u64, ep: &str, why: &str) -> Failure {

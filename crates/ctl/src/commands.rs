@@ -6,6 +6,7 @@ pub mod kv;
 pub mod lease;
 pub mod maintenance;
 pub mod member;
+pub mod remote;
 pub mod snapshot;
 pub mod sync;
 pub mod txn;
@@ -63,11 +64,30 @@ pub(crate) fn dispatch(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Ex
     }
 }
 
+/// Sends a request on a simulated-cluster connection and takes the
+/// response of the expected kind; any other outcome returns the printed
+/// failure from the enclosing command.
+macro_rules! send {
+    ($conn:expr, $con:expr, $req:expr, $variant:path) => {
+        match $conn.send($con, $req) {
+            Ok($variant(r)) => r,
+            Ok(other) => return $conn.unexpected(&other),
+            Err(e) => return e,
+        }
+    };
+}
+pub(crate) use send;
+
 /// A connected client: settings, authenticated user, serving member, time spent so far.
 pub(crate) struct Conn {
     pub client: Client,
     pub user: Option<String>,
+    /// The model's member index.
     pub member: usize,
+    /// The simulated member's ID (see `remote.rs`).
+    pub endpoint: u64,
+    /// The auth token from `Authenticate` on the simulated cluster.
+    pub token: Option<String>,
     pub elapsed_ms: u64,
 }
 
@@ -79,7 +99,7 @@ impl Conn {
             client.reach(&mut con.cluster, linearizable).map_err(|f| Exec::took(f.out, f.elapsed_ms))?;
         let user = client.authenticate(p, &con.cluster).map_err(Exec::done)?;
         let elapsed_ms = con.cluster.latency_ms();
-        Ok(Conn { client, user, member, elapsed_ms })
+        Ok(Conn { client, user, member, endpoint: 0, token: None, elapsed_ms })
     }
 
     /// A server error as etcdctl prints it.

@@ -84,6 +84,8 @@ pub struct Console {
     pub(crate) cluster: Cluster,
     /// The simulated cluster (crates/sim, with kube over it): kubectl runs on it.
     pub(crate) backend: Backend,
+    /// etcdctl's ported commands run on `backend` instead of the model (see `set_sim_backed`).
+    pub(crate) sim_backed: bool,
     pub(crate) vfs: Vfs,
     pub(crate) env: BTreeMap<String, String>,
     pub(crate) spec: Spec,
@@ -117,6 +119,7 @@ impl Console {
             seed,
             cluster: Cluster::new(seed, ClusterOptions { nodes: options.nodes, tls: options.tls }),
             backend: Backend::new(seed, options.nodes),
+            sim_backed: false,
             vfs: Vfs::new(),
             env,
             spec: Spec::etcdctl(),
@@ -179,7 +182,7 @@ impl Console {
     /// cluster with kube's controllers up to the same clock.
     pub(crate) fn advance(&mut self, ms: u64) {
         self.cluster.advance(ms);
-        self.backend.advance_to(self.cluster.now_ms);
+        self.backend.advance(ms);
     }
 
     /// Applies an Exec: advances time, records `$?`, keeps a stream.
@@ -374,6 +377,13 @@ impl Console {
     /// The simulated cluster, for the page's fault buttons and step control.
     pub fn sim_mut(&mut self) -> &mut sim::Sim {
         &mut self.backend.sim
+    }
+
+    /// Runs etcdctl's commands that are ported onto the simulated cluster
+    /// there (real Raft, ReadIndex, leases, auth in crates/server) instead
+    /// of on the model cluster. Off by default until every command is ported.
+    pub fn set_sim_backed(&mut self, on: bool) {
+        self.sim_backed = on;
     }
 
     /// The Kubernetes object layer over the simulated cluster.

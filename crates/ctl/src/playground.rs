@@ -7,6 +7,8 @@
 //! cluster reset --nodes 5 --seed 42 --tls     a fresh cluster (--data-dir DIR: from a restored snapshot)
 //! ```
 
+pub(crate) mod sim;
+
 use mvcc::{Store, StoreConfig};
 
 use crate::cluster::{ClusterOptions, Net};
@@ -26,7 +28,7 @@ Usage: cluster COMMAND
   reset [--nodes N] [--seed S] [--tls] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
 ";
 
-fn fail(msg: impl std::fmt::Display) -> Exec {
+pub(crate) fn fail(msg: impl std::fmt::Display) -> Exec {
     Output::fail(format!("cluster: {msg}\n"), exit::ERROR).into()
 }
 
@@ -44,6 +46,11 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
         return Output::ok(USAGE).into();
     };
     let rest = &args[1..];
+    if con.sim_backed
+        && ["stop", "start", "restart", "partition", "isolate", "heal", "campaign"].contains(&sub.as_str())
+    {
+        return sim::run(con, sub, rest);
+    }
     match sub.as_str() {
         "status" => Output::ok(status(con)).into(),
         "stop" | "start" | "restart" => {
@@ -119,6 +126,9 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
 
 /// The `cluster status` table.
 pub fn status(con: &Console) -> String {
+    if con.sim_backed {
+        return sim::status(con);
+    }
     let c = &con.cluster;
     let group = c.quorum_group();
     let rows: Vec<Vec<String>> = c
@@ -149,7 +159,11 @@ pub fn status(con: &Console) -> String {
             ]
         })
         .collect();
-    table::render(&["NAME", "ID", "ROLE", "TERM", "COMMIT", "APPLIED", "STATE", "GROUP"], &rows)
+    status_table(&rows)
+}
+
+pub(crate) fn status_table(rows: &[Vec<String>]) -> String {
+    table::render(&["NAME", "ID", "ROLE", "TERM", "COMMIT", "APPLIED", "STATE", "GROUP"], rows)
 }
 
 fn net(con: &mut Console, args: &[String]) -> Exec {
@@ -194,6 +208,11 @@ fn net(con: &mut Console, args: &[String]) -> Exec {
             other => return fail(format!("unknown flag {other}")),
         }
         i += 1;
+    }
+    if con.sim_backed
+        && let Err(e) = sim::net(con, &net)
+    {
+        return e;
     }
     con.cluster.net = net.clone();
     let Net { delay_min_ms, delay_max_ms, drop_percent, duplicate_percent } = net;
@@ -254,9 +273,15 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         }
         None => None,
     };
+    if con.sim_backed && restored.is_some() {
+        return fail("--data-dir needs the simulator to start a cluster from restored disks (not yet)");
+    }
     con.reset_cluster(seed, ClusterOptions { nodes, tls });
     if let Some(q) = quota {
         con.cluster.quota_bytes = q;
+        for m in con.backend.sim.member_ids() {
+            let _ = con.backend.fault(::sim::Fault::Quota { member: m, bytes: q });
+        }
     }
     if let Some(mut store) = restored {
         store.lessor_mut().promote(0, crate::cluster::ELECTION_MS);

@@ -28,6 +28,10 @@ pub(crate) enum Kind {
     Hold { key: Vec<u8>, lease: i64, prefix: Vec<u8>, announced: bool, proposal: Option<String> },
     /// `elect -l`: prints the leader's proposal whenever it changes.
     Observe { prefix: Vec<u8>, last: Option<Vec<u8>> },
+    /// `watch` on the simulated cluster: the watch stream's request id.
+    SimWatch { request: u64, format: Format, hex: bool, exec: Vec<String> },
+    /// `lease keep-alive` on the simulated cluster.
+    SimKeepAlive { request: u64, lease: i64, format: Format },
     /// `kubectl get -w`: rows from a watch on the simulated cluster.
     Kube(Box<kube::KubeWatch>),
 }
@@ -93,6 +97,9 @@ impl Stream {
                 con.cluster.commit();
             }
             Kind::Kube(w) => crate::kubectl::stop(con, w),
+            Kind::SimWatch { request, .. } | Kind::SimKeepAlive { request, .. } => {
+                con.backend.sim.cancel(*request);
+            }
             _ => {}
         }
         Output::fail("", code)
@@ -195,6 +202,46 @@ impl Stream {
                 crate::kubectl::poll(con, w, out);
                 None
             }
+            Kind::SimWatch { request, format, hex, exec } => {
+                let request = *request;
+                let (format, hex, exec) = (*format, *hex, exec.clone());
+                for item in con.backend.sim.take_stream(request) {
+                    let server::StreamItem::Watch(r) = item else { continue };
+                    if r.created {
+                        continue;
+                    }
+                    if r.canceled {
+                        let why = if r.compact_revision > 0 {
+                            "etcdserver: mvcc: required revision has been compacted".to_string()
+                        } else {
+                            r.cancel_reason.clone()
+                        };
+                        out.stderr.push_str(&format!("watch was canceled ({why})\n"));
+                        out.stderr.push_str("Error: watch is canceled by the server\n");
+                        con.backend.sim.cancel(request);
+                        return Some(exit::INTERRUPTED);
+                    }
+                    out.stdout.push_str(&print_watch(&r, format, hex));
+                    for e in r.events.iter().filter(|_| !exec.is_empty()) {
+                        if let Some(code) = run_exec(con, &exec, &r, e, out) {
+                            return Some(code);
+                        }
+                    }
+                }
+                None
+            }
+            Kind::SimKeepAlive { request, lease, format } => {
+                let (request, lease, format) = (*request, *lease, *format);
+                for item in con.backend.sim.take_stream(request) {
+                    let server::StreamItem::LeaseKeepAlive(r) = item else { continue };
+                    if r.ttl <= 0 {
+                        return Some(keepalive_gone(lease, format, out));
+                    }
+                    out.stdout.push_str(&crate::commands::lease::keepalive_text(&r, format));
+                }
+                let ended = con.backend.sim.result(request).is_some();
+                ended.then(|| keepalive_gone(lease, format, out))
+            }
             Kind::Observe { prefix, last } => {
                 let req =
                     RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
@@ -215,6 +262,14 @@ impl Stream {
             }
         }
     }
+}
+
+/// A keep-alive stream ended: the lease is gone.
+fn keepalive_gone(lease: i64, format: Format, out: &mut Output) -> i32 {
+    if format == Format::Simple {
+        out.stdout.push_str(&format!("lease {lease:016x} expired or revoked.\n"));
+    }
+    exit::SUCCESS
 }
 
 /// Runs `watch`'s exec command for one event, with etcdctl's `ETCD_WATCH_*` variables.

@@ -5,7 +5,9 @@ use mvcc::{
     SortOrder, SortTarget, prefix_end,
 };
 
-use super::{Conn, bad_args, protobuf_out};
+use server::{Request, Response};
+
+use super::{Conn, bad_args, protobuf_out, send};
 use crate::console::{Console, Exec};
 use crate::flags::{Parsed, parse_hex_i64};
 use crate::output::{Output, exit};
@@ -97,6 +99,9 @@ pub(crate) fn get(con: &mut Console, p: &Parsed) -> Exec {
         Ok(r) => r,
         Err(o) => return o.into(),
     };
+    if con.sim_backed {
+        return get_sim(con, p, req);
+    }
     let conn = match Conn::open(con, p, !req.serializable) {
         Ok(c) => c,
         Err(e) => return e,
@@ -116,6 +121,24 @@ pub(crate) fn get(con: &mut Console, p: &Parsed) -> Exec {
         Err(e) => return conn.mvcc_fail(con, &e),
     };
     resp.header = con.cluster.header(conn.member);
+    print_range(&conn, &resp, p.bool("print-value-only"))
+}
+
+/// `etcdctl get` on the simulated cluster: ReadIndex for a linearizable
+/// read, the local store for `--consistency=s`.
+fn get_sim(con: &mut Console, p: &Parsed, req: RangeRequest) -> Exec {
+    let mut conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if req.count_only && conn.format() != Format::Fields {
+        return bad_args("--count-only is only for `--write-out=fields`");
+    }
+    if p.bool("print-value-only") && conn.format() != Format::Simple {
+        return bad_args("print-value-only is only for `--write-out=simple`");
+    }
+    let serializable = req.serializable;
+    let resp = send!(conn, con, Request::Range { req, serializable }, Response::Range);
     print_range(&conn, &resp, p.bool("print-value-only"))
 }
 
@@ -202,6 +225,14 @@ pub(crate) fn put(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         Ok(r) => r,
         Err(o) => return o.into(),
     };
+    if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let resp = send!(conn, con, Request::Put(req), Response::Put);
+        return print_put(&conn, &resp);
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -352,6 +383,16 @@ pub(crate) fn del(con: &mut Console, p: &Parsed) -> Exec {
     } else {
         ""
     };
+    if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let resp = send!(conn, con, Request::DeleteRange(req), Response::DeleteRange);
+        let mut exec = print_del(&conn, &resp);
+        exec.out.stderr.insert_str(0, warning);
+        return exec;
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,

@@ -2,7 +2,9 @@
 
 use mvcc::{LeaseGrantRequest, LeaseKeepAliveResponse, ResponseHeader};
 
-use super::{Conn, bad_args, protobuf_out};
+use server::{Request, Response};
+
+use super::{Conn, bad_args, protobuf_out, send};
 use crate::console::{Console, Exec};
 use crate::flags::{Parsed, parse_dec_i64, parse_hex_i64};
 use crate::output::{Output, exit};
@@ -29,13 +31,32 @@ pub(crate) fn grant(con: &mut Console, p: &Parsed) -> Exec {
         Ok(t) => t,
         Err(e) => return bad_args(format!("bad TTL ({e})")),
     };
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
+    let (conn, h, r) = if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        match conn.send(con, Request::LeaseGrant { ttl_seconds: ttl, id: 0 }) {
+            Ok(Response::LeaseGrant(r)) => (conn, r.header.clone(), r),
+            Ok(other) => return conn.unexpected(&other),
+            Err(e) => return super::remote::wrap_error(e, "failed to grant lease"),
+        }
+    } else {
+        match grant_model(con, p, ttl) {
+            Ok(t) => t,
+            Err(e) => return e,
+        }
     };
-    if let Err(e) = conn.check(con, b"", b"", false) {
-        return e;
-    }
+    print_grant(&conn, &h, &r)
+}
+
+fn grant_model(
+    con: &mut Console,
+    p: &Parsed,
+    ttl: i64,
+) -> Result<(Conn, ResponseHeader, mvcc::LeaseGrantResponse), Exec> {
+    let conn = Conn::open(con, p, true)?;
+    conn.check(con, b"", b"", false)?;
     let now = con.cluster.now_ms;
     let r = match con.cluster.store.lease_grant(&LeaseGrantRequest { ttl, id: 0 }, now) {
         Ok(r) => r,
@@ -46,11 +67,16 @@ pub(crate) fn grant(con: &mut Console, p: &Parsed) -> Exec {
                 .out
                 .stderr
                 .replace(&format!("Error: {msg}"), &format!("Error: failed to grant lease ({msg})"));
-            return ex;
+            return Err(ex);
         }
     };
     con.cluster.commit();
     let h = con.cluster.header(conn.member);
+    Ok((conn, h, r))
+}
+
+fn print_grant(conn: &Conn, h: &ResponseHeader, r: &mvcc::LeaseGrantResponse) -> Exec {
+    let h = h.clone();
     let out = match conn.format() {
         Format::Simple => format!("lease {:016x} granted with TTL({}s)\n", r.id, r.ttl),
         Format::Json => format!(
@@ -83,24 +109,22 @@ pub(crate) fn revoke(con: &mut Console, p: &Parsed) -> Exec {
         Ok(id) => id,
         Err(e) => return e,
     };
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
+    let (conn, h) = if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        match conn.send(con, Request::LeaseRevoke { id }) {
+            Ok(Response::LeaseRevoke(r)) => (conn, r.header),
+            Ok(other) => return conn.unexpected(&other),
+            Err(e) => return super::remote::wrap_error(e, "failed to revoke lease"),
+        }
+    } else {
+        match revoke_model(con, p, id) {
+            Ok(t) => t,
+            Err(e) => return e,
+        }
     };
-    if let Err(e) = conn.check(con, b"", b"", false) {
-        return e;
-    }
-    if let Err(e) = con.cluster.store.lease_revoke(id) {
-        let msg = crate::client::etcd_message(&e);
-        let mut ex = conn.fail(con, crate::client::grpc_code(&msg), &msg);
-        ex.out.stderr = ex
-            .out
-            .stderr
-            .replace(&format!("Error: {msg}"), &format!("Error: failed to revoke lease ({msg})"));
-        return ex;
-    }
-    con.cluster.commit();
-    let h = con.cluster.header(conn.member);
     let out = match conn.format() {
         Format::Simple => format!("lease {id:016x} revoked\n"),
         Format::Json => format!("{{\"header\":{}}}\n", json::header(&h)),
@@ -117,23 +141,51 @@ pub(crate) fn revoke(con: &mut Console, p: &Parsed) -> Exec {
     conn.ok(Output::ok(out))
 }
 
+fn revoke_model(con: &mut Console, p: &Parsed, id: i64) -> Result<(Conn, ResponseHeader), Exec> {
+    let conn = Conn::open(con, p, true)?;
+    conn.check(con, b"", b"", false)?;
+    if let Err(e) = con.cluster.store.lease_revoke(id) {
+        let msg = crate::client::etcd_message(&e);
+        let mut ex = conn.fail(con, crate::client::grpc_code(&msg), &msg);
+        ex.out.stderr = ex
+            .out
+            .stderr
+            .replace(&format!("Error: {msg}"), &format!("Error: failed to revoke lease ({msg})"));
+        return Err(ex);
+    }
+    con.cluster.commit();
+    let h = con.cluster.header(conn.member);
+    Ok((conn, h))
+}
+
 /// `lease timetolive ID [--keys]`.
 pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
     let id = match lease_arg(p, "lease timetolive command needs lease ID as argument") {
         Ok(id) => id,
         Err(e) => return e,
     };
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
     let keys_wanted = p.bool("keys");
-    let now = con.cluster.now_ms;
-    let (ttl, granted, keys) = match con.cluster.store.lease_time_to_live(id, keys_wanted, now) {
-        Ok(r) => (r.ttl, r.granted_ttl, r.keys),
-        Err(_) => (-1, 0, Vec::new()),
+    let (conn, h, ttl, granted, keys) = if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let r =
+            send!(conn, con, Request::LeaseTimeToLive { id, keys: keys_wanted }, Response::LeaseTimeToLive);
+        (conn, r.header, r.ttl, r.granted_ttl, r.keys)
+    } else {
+        let conn = match Conn::open(con, p, true) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let now = con.cluster.now_ms;
+        let (ttl, granted, keys) = match con.cluster.store.lease_time_to_live(id, keys_wanted, now) {
+            Ok(r) => (r.ttl, r.granted_ttl, r.keys),
+            Err(_) => (-1, 0, Vec::new()),
+        };
+        let h = con.cluster.header(conn.member);
+        (conn, h, ttl, granted, keys)
     };
-    let h = con.cluster.header(conn.member);
     let out = match conn.format() {
         Format::Simple => {
             if granted == 0 && ttl == -1 {
@@ -195,12 +247,22 @@ pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
 
 /// `lease list`.
 pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
+    let (conn, h, ids) = if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let r = send!(conn, con, Request::LeaseLeases, Response::LeaseLeases);
+        (conn, r.header, r.leases)
+    } else {
+        let conn = match Conn::open(con, p, true) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let ids = con.cluster.store.lease_leases().leases;
+        let h = con.cluster.header(conn.member);
+        (conn, h, ids)
     };
-    let ids = con.cluster.store.lease_leases().leases;
-    let h = con.cluster.header(conn.member);
     let out = match conn.format() {
         Format::Simple => {
             let mut s = format!("found {} leases\n", ids.len());
@@ -260,6 +322,9 @@ pub(crate) fn keep_alive(con: &mut Console, p: &Parsed) -> Exec {
         Ok(id) => id,
         Err(e) => return e,
     };
+    if con.sim_backed {
+        return keep_alive_sim(con, p, id);
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -286,5 +351,42 @@ pub(crate) fn keep_alive(con: &mut Console, p: &Parsed) -> Exec {
             format: conn.format(),
             member: conn.member,
         })),
+    }
+}
+
+/// `lease keep-alive` on the simulated cluster: a keep-alive stream to the
+/// member; `--once` waits for its first answer.
+fn keep_alive_sim(con: &mut Console, p: &Parsed, id: i64) -> Exec {
+    let conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    if conn.format() == Format::Table {
+        return conn.unsupported();
+    }
+    let request = con.backend.open_stream(conn.endpoint, Request::LeaseKeepAlive { id }, conn.token.clone());
+    if !p.bool("once") {
+        let kind = Kind::SimKeepAlive { request, lease: id, format: conn.format() };
+        return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) };
+    }
+    let deadline = con.backend.clock_ms() + conn.client.command_timeout_ms;
+    let sim = &mut con.backend.sim;
+    sim.run_until(deadline, |s| {
+        s.request_state(request).is_some_and(|c| !c.stream.is_empty() || c.is_done())
+    });
+    let first = sim.take_stream(request).into_iter().find_map(|i| match i {
+        server::StreamItem::LeaseKeepAlive(r) => Some(r),
+        server::StreamItem::Watch(_) => None,
+    });
+    let ended = sim.result(request).cloned();
+    sim.cancel(request);
+    match (first, ended) {
+        (Some(r), _) if r.ttl > 0 => conn.ok(Output::ok(keepalive_text(&r, conn.format()))),
+        (_, Some(Err(e))) => {
+            let mut ex = conn.client_error(con, e);
+            ex.out.exit = exit::BAD_CONNECTION;
+            ex
+        }
+        _ => conn.ok(Output::error("etcdserver: requested lease not found", exit::BAD_CONNECTION)),
     }
 }

@@ -29,7 +29,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             args.push(end.clone());
         }
     }
-    let conn = match Conn::open(con, p, false) {
+    let conn = match if con.sim_backed { Conn::open_sim(con, p) } else { Conn::open(con, p, false) } {
         Ok(c) => c,
         Err(e) => return e,
     };
@@ -48,6 +48,11 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         if req.key.is_empty() {
             req.key = vec![0];
         }
+    }
+    if con.sim_backed {
+        let request = con.backend.open_stream(conn.endpoint, server::Request::Watch(req), conn.token.clone());
+        let kind = Kind::SimWatch { request, format: conn.format(), hex: conn.client.hex, exec };
+        return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) };
     }
     if let Err(e) = conn.check(con, &req.key, &req.range_end, false) {
         return e;

@@ -1,0 +1,120 @@
+//! A connection to the simulated cluster (crates/sim): pick the member serving the endpoints, authenticate, send `server::Request`s with the command timeout in virtual time, and print failures as etcdctl does.
+//!
+//! ```text
+//! open:  --endpoints 127.0.0.2:2379   -> etcd-2 (running, TLS settings fit)   else: the dial fails
+//!        --user u:pw                  -> Authenticate -> token for every later request
+//! send:  Put foo bar                  -> Ok(Response::Put) | Error: <etcd's message>
+//!                                        (quorum lost: Error: context deadline exceeded after 5 s)
+//! ```
+
+use server::{Request, Response};
+use sim::ClientError;
+
+use super::Conn;
+use crate::client::{self, Client};
+use crate::console::{Console, Exec};
+use crate::flags::Parsed;
+use crate::output::{Output, exit};
+
+impl Conn {
+    /// Opens the client on the simulated cluster: the first endpoint whose
+    /// member runs and speaks the same TLS, then `Authenticate` when `--user`
+    /// is given.
+    pub fn open_sim(con: &mut Console, p: &Parsed) -> Result<Conn, Exec> {
+        let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
+        let tls = con.cluster.options.tls;
+        let mut chosen = None;
+        for ep in &client.endpoints {
+            let speaks_tls =
+                ep.starts_with("https://") || (!ep.starts_with("http://") && client.has_tls_config);
+            let secure_ok = !tls || (speaks_tls && client.trusts_server && client.has_cert);
+            let plain_ok = tls || !speaks_tls;
+            if let Some(m) = con.backend.member_at(ep)
+                && m.running
+                && secure_ok
+                && plain_ok
+            {
+                chosen = Some(m.id);
+                break;
+            }
+        }
+        let Some(endpoint) = chosen else {
+            let f = client.dial_failure(con.backend.clock_ms(), tls);
+            // Nothing answered: the client waits out its command timeout.
+            con.backend.advance(f.elapsed_ms);
+            return Err(Exec::done(f.out));
+        };
+        let mut conn = Conn { client, user: None, member: 0, endpoint, token: None, elapsed_ms: 0 };
+        if let Some(name) = conn.client.user.clone() {
+            let password = Client::password(p).unwrap_or_default();
+            let timeout = conn.client.command_timeout_ms;
+            let auth = Request::Authenticate { name: name.clone(), password };
+            let (result, took) = con.backend.call(endpoint, auth, timeout, None);
+            conn.elapsed_ms += took;
+            match result {
+                Ok(Response::Authenticate { token, .. }) => conn.token = Some(token),
+                Ok(_) => {}
+                // clientv3 goes on without a token when auth is off.
+                Err(ClientError::Server(server::Error::AuthNotEnabled)) => {}
+                Err(e) => {
+                    let mut e = conn.client_error(con, e);
+                    if e.out.exit == exit::ERROR {
+                        e.out.exit = exit::BAD_CONNECTION;
+                    }
+                    return Err(e);
+                }
+            }
+            conn.user = Some(name);
+        }
+        Ok(conn)
+    }
+
+    /// Sends `request` to the member this connection talks to; runs virtual
+    /// time until it resolves. A failure comes back printed as etcdctl prints it.
+    pub fn send(&mut self, con: &mut Console, request: Request) -> Result<Response, Exec> {
+        let timeout = self.client.command_timeout_ms;
+        let (result, took) = con.backend.call(self.endpoint, request, timeout, self.token.clone());
+        self.elapsed_ms += took;
+        result.map_err(|e| self.client_error(con, e))
+    }
+
+    /// A client error as etcdctl prints it: the client's warning, then `Error: ...`.
+    pub fn client_error(&self, con: &Console, e: ClientError) -> Exec {
+        let now = con.backend.clock_ms();
+        let ep = self.client.endpoint();
+        let out = match e {
+            ClientError::Server(err) => {
+                let msg = err.to_string();
+                client::server_error(now, &ep, client::grpc_code(&msg), &msg)
+            }
+            ClientError::DeadlineExceeded => {
+                let mut out = Output::fail(
+                    client::retry_warning(now, &ep, "DeadlineExceeded", "context deadline exceeded"),
+                    exit::ERROR,
+                );
+                out.stderr.push_str("Error: context deadline exceeded\n");
+                out
+            }
+            other => Output::error(other, exit::ERROR),
+        };
+        Exec::done(out)
+    }
+
+    /// An answer of the wrong kind (a broken invariant of the server's
+    /// protocol, reported rather than panicking).
+    pub fn unexpected(&self, r: &Response) -> Exec {
+        let name = format!("{r:?}");
+        let name: String = name.chars().take_while(|c| c.is_alphanumeric()).collect();
+        Output::error(format!("unexpected response {name}"), exit::ERROR).into()
+    }
+}
+
+/// etcdctl's wrapped errors: `Error: failed to grant lease (<etcd's message>)`.
+pub(crate) fn wrap_error(mut ex: Exec, what: &str) -> Exec {
+    if let Some(at) = ex.out.stderr.rfind("Error: ") {
+        let msg = ex.out.stderr[at + 7..].trim_end().to_string();
+        ex.out.stderr.truncate(at);
+        ex.out.stderr.push_str(&format!("Error: {what} ({msg})\n"));
+    }
+    ex
+}

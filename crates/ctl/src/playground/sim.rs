@@ -1,0 +1,162 @@
+//! `cluster ...` on the simulated cluster: every fault is a recorded sim input (`sim::Fault`), and `cluster status` reads the members' raft state.
+//!
+//! ```text
+//! cluster stop etcd-1            Fault::Stop       (memory lost, disk kept; the others elect a leader)
+//! cluster partition etcd-1 / etcd-2,etcd-3   Fault::Partition
+//! cluster net --delay 5-20ms     Fault::NetworkSettings
+//! cluster start NAME             Fault::Start, or Fault::Join for a member `member add` announced
+//! ```
+
+use sim::{Fault, LinkSettings};
+
+use super::{fail, status_table};
+use crate::backend::Endpoint;
+use crate::cluster::Net;
+use crate::console::{Console, Exec};
+use crate::output::Output;
+
+fn member(con: &Console, name: &str) -> Result<Endpoint, Exec> {
+    con.backend.member_named(name).ok_or_else(|| {
+        let names: Vec<String> = con.backend.endpoints().into_iter().map(|e| e.name).collect();
+        fail(format!("unknown member {name:?} (members: {})", names.join(", ")))
+    })
+}
+
+fn apply(con: &mut Console, fault: Fault) -> Result<(), Exec> {
+    con.backend.fault(fault).map_err(fail)
+}
+
+/// Runs `cluster stop|start|restart|partition|isolate|heal|campaign` on the sim.
+pub(crate) fn run(con: &mut Console, sub: &str, rest: &[String]) -> Exec {
+    match sub {
+        "stop" | "start" | "restart" => {
+            let Some(name) = rest.first() else { return fail(format!("{sub} needs a member name")) };
+            if sub == "start"
+                && let Some((id, peer_urls)) = con.backend.pending.remove(name)
+            {
+                let join = Fault::Join { member: id, name: name.clone(), peer_urls };
+                if let Err(e) = apply(con, join) {
+                    return e;
+                }
+                return Exec::took(Output::ok(format!("{name}: running\n")), 1000);
+            }
+            let m = match member(con, name) {
+                Ok(m) => m,
+                Err(e) => return e,
+            };
+            let fault = match sub {
+                "stop" => Fault::Stop { member: m.id },
+                "start" => Fault::Start { member: m.id },
+                _ => Fault::Restart { member: m.id },
+            };
+            if let Err(e) = apply(con, fault) {
+                return e;
+            }
+            let state = if sub == "stop" { "stopped" } else { "running" };
+            Exec::took(Output::ok(format!("{}: {state}\n", m.name)), 1000)
+        }
+        "partition" | "isolate" => {
+            let joined = rest.join(" ");
+            let mut groups = Vec::new();
+            for part in joined.split('/') {
+                let mut g = Vec::new();
+                for name in part.split([',', ' ']).filter(|s| !s.is_empty()) {
+                    match member(con, name) {
+                        Ok(m) => g.push(m.id),
+                        Err(e) => return e,
+                    }
+                }
+                if !g.is_empty() {
+                    groups.push(g);
+                }
+            }
+            let fault = match (sub, groups.as_slice()) {
+                ("isolate", [g]) if g.len() == 1 => Fault::Isolate { member: g[0] },
+                ("isolate", _) => return fail("isolate needs a member name"),
+                (_, []) => {
+                    return fail("partition needs member names: cluster partition etcd-1 / etcd-2,etcd-3");
+                }
+                _ => Fault::Partition { groups: groups.clone() },
+            };
+            if let Err(e) = apply(con, fault) {
+                return e;
+            }
+            con.backend.groups = groups;
+            con.advance(1000);
+            Output::ok(status(con)).into()
+        }
+        "heal" => {
+            if let Err(e) = apply(con, Fault::Heal) {
+                return e;
+            }
+            con.backend.groups.clear();
+            con.advance(1000);
+            Output::ok(status(con)).into()
+        }
+        "campaign" => fail(
+            "campaign needs an input the simulator does not have yet (fire a member's election timer now)",
+        ),
+        other => fail(format!("unknown command {other:?}")),
+    }
+}
+
+/// `cluster net` settings as a sim input.
+pub(crate) fn net(con: &mut Console, net: &Net) -> Result<(), Exec> {
+    let settings = LinkSettings {
+        delay_min_ms: net.delay_min_ms.max(1),
+        delay_max_ms: net.delay_max_ms.max(net.delay_min_ms.max(1)),
+        drop_rate: f64::from(net.drop_percent) / 100.0,
+        duplicate_rate: f64::from(net.duplicate_percent) / 100.0,
+        ..LinkSettings::default()
+    };
+    apply(con, Fault::NetworkSettings(settings))
+}
+
+/// The `cluster status` table from the members' raft state.
+pub fn status(con: &Console) -> String {
+    let st = con.backend.sim.status();
+    let pending: Vec<Vec<String>> = con
+        .backend
+        .pending
+        .iter()
+        .map(|(name, (id, _))| {
+            let mut row = vec![format!("({name})"), format!("{id:x}"), "-".to_string()];
+            row.extend(["0", "0", "0", "down", "0"].map(String::from));
+            row
+        })
+        .collect();
+    let rows: Vec<Vec<String>> = st
+        .members
+        .iter()
+        .map(|n| {
+            let group = con.backend.groups.iter().position(|g| g.contains(&n.id)).map_or(0, |g| g + 1);
+            let (role, term, commit, applied) = match &n.status {
+                Some(s) => {
+                    let role = if s.is_learner {
+                        "learner"
+                    } else {
+                        match s.raft.soft_state.raft_state {
+                            raft::StateRole::Leader => "leader",
+                            raft::StateRole::Follower => "follower",
+                            _ => "candidate",
+                        }
+                    };
+                    (role, s.term, s.commit, s.applied)
+                }
+                None => ("-", 0, 0, 0),
+            };
+            vec![
+                n.name.clone(),
+                format!("{:x}", n.id),
+                role.to_string(),
+                term.to_string(),
+                commit.to_string(),
+                applied.to_string(),
+                if n.running { "up" } else { "down" }.to_string(),
+                group.to_string(),
+            ]
+        })
+        .chain(pending)
+        .collect();
+    status_table(&rows)
+}

@@ -1,0 +1,88 @@
+//! etcdctl on the simulated cluster (`Console::set_sim_backed`): real Raft elections, ReadIndex, quorum loss, leases and watches from crates/server through crates/sim.
+
+use ctl::{Console, ConsoleOptions, Run};
+
+fn console(seed: u64) -> Console {
+    let mut c = Console::new(seed, ConsoleOptions::default());
+    c.set_sim_backed(true);
+    c
+}
+
+fn run(c: &mut Console, line: &str) -> ctl::Output {
+    c.run_to_end(line)
+}
+
+#[test]
+fn writes_and_reads_go_through_raft() {
+    let mut c = console(1);
+    assert_eq!(run(&mut c, "etcdctl put foo bar").stdout, "OK\n");
+    assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 get foo").stdout, "foo\nbar\n");
+    let o = run(&mut c, "etcdctl del foo --prev-kv");
+    assert_eq!(o.stdout, "1\nfoo\nbar\n");
+    // The key is in every member's store.
+    for id in c.sim().member_ids() {
+        let m = c.sim().member(id).expect("running");
+        assert!(m.store().current_revision() >= 3);
+    }
+}
+
+#[test]
+fn quorum_loss_times_out_writes_and_linearizable_reads_but_not_serializable_reads() {
+    let mut c = console(2);
+    run(&mut c, "etcdctl put k v1");
+    run(&mut c, "cluster stop etcd-1");
+    run(&mut c, "cluster stop etcd-2");
+    let before = c.sim().now_ms();
+    let o = run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 put k v2");
+    assert_eq!(o.exit, 1);
+    assert!(o.stderr.ends_with("Error: context deadline exceeded\n"), "{}", o.stderr);
+    assert!(c.sim().now_ms() - before >= 5000, "the command timeout ran out in virtual time");
+    let o = run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 get k");
+    assert!(o.stderr.ends_with("Error: context deadline exceeded\n"), "{}", o.stderr);
+    let o = run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 get k --consistency=s");
+    assert_eq!(o.stdout, "k\nv1\n");
+    // A stopped endpoint: the dial fails.
+    let o = run(&mut c, "etcdctl --endpoints=127.0.0.1:2379 get k");
+    assert!(o.stderr.contains("connection refused"), "{}", o.stderr);
+    run(&mut c, "cluster start etcd-1");
+    run(&mut c, "sleep 3s");
+    assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.3:2379 put k v3").stdout, "OK\n");
+    let status = run(&mut c, "cluster status").stdout;
+    assert!(status.contains("leader") && status.contains("down"), "{status}");
+}
+
+#[test]
+fn leases_expire_in_virtual_time_and_watches_stream_across_tabs() {
+    let mut c = console(3);
+    let o = run(&mut c, "etcdctl lease grant 5");
+    let id = o.stdout.split_whitespace().nth(1).expect("lease id").to_string();
+    assert!(o.stdout.ends_with("granted with TTL(5s)\n"), "{}", o.stdout);
+    run(&mut c, &format!("etcdctl put --lease={id} lk v"));
+    assert_eq!(run(&mut c, "etcdctl get lk").stdout, "lk\nv\n");
+    run(&mut c, "sleep 7s");
+    assert_eq!(run(&mut c, "etcdctl get lk").stdout, "");
+    let o = run(&mut c, &format!("etcdctl lease timetolive {id}"));
+    assert_eq!(o.stdout, format!("lease {id} already expired\n"));
+
+    let first = c.run_line_in(1, "etcdctl watch w --prefix");
+    assert!(matches!(first, Run::Streaming(_)));
+    c.run_line_in(0, "etcdctl put w1 x");
+    let outs = c.poll_tabs(500);
+    let got: String = outs.iter().map(|(_, r)| r.output().stdout.clone()).collect();
+    assert_eq!(got, "PUT\nw1\nx\n");
+    assert_eq!(c.interrupt_in(1).exit, 130);
+}
+
+#[test]
+fn a_partitioned_minority_cannot_write() {
+    let mut c = console(4);
+    let o = run(&mut c, "cluster isolate etcd-1");
+    assert_eq!(o.exit, 0, "{}", o.stderr);
+    run(&mut c, "sleep 3s");
+    let o = run(&mut c, "etcdctl --endpoints=127.0.0.1:2379 put p q");
+    assert_eq!(o.exit, 1);
+    assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.2:2379 put p r").stdout, "OK\n");
+    run(&mut c, "cluster heal");
+    run(&mut c, "sleep 3s");
+    assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.1:2379 get p").stdout, "p\nr\n");
+}
