@@ -1,5 +1,8 @@
 //! `endpoint health|status|hashkv` (with `--cluster`) and their printers.
 
+use mvcc::ResponseHeader;
+use server::{Request, Response};
+
 use super::Conn;
 use crate::client::{Client, retry_warning};
 use crate::cluster::VERSION;
@@ -12,6 +15,14 @@ use crate::printers::{Format, go_quote, humanize_bytes, json, table};
 fn targets(con: &mut Console, p: &Parsed, client: &Client) -> Result<Vec<String>, Exec> {
     if !p.bool("cluster") {
         return Ok(client.endpoints.clone());
+    }
+    if con.sim_backed {
+        let mut conn = Conn::open_sim(con, p)?;
+        return match conn.send(con, Request::MemberList) {
+            Ok(Response::MemberList(r)) => Ok(r.members.iter().flat_map(|m| m.client_urls.clone()).collect()),
+            Ok(other) => Err(conn.unexpected(&other)),
+            Err(e) => Err(e),
+        };
     }
     let conn = Conn::open(con, p, false)?;
     let _ = conn;
@@ -52,6 +63,40 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
     let mut warnings = String::new();
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
+        if con.sim_backed {
+            let start = con.backend.clock_ms();
+            let get = Request::Range {
+                req: mvcc::RangeRequest { key: b"health".to_vec(), ..Default::default() },
+                serializable: false,
+            };
+            let probe = match sim_call(con, &one, get) {
+                Ok(_) => Ok(()),
+                Err(e) if e == server::Error::PermissionDenied.to_string() => Ok(()),
+                Err(e) => Err(e),
+            };
+            let took_us = (con.backend.clock_ms() - start) * 1000;
+            let (ok, err) = match probe {
+                Ok(()) => match sim_call(con, &one, Request::AlarmList) {
+                    Ok(Response::Alarm(a)) if !a.alarms.is_empty() => {
+                        let id = con.backend.member_at(ep).map_or(0, |m| m.id);
+                        let mine: Vec<String> = a
+                            .alarms
+                            .iter()
+                            .filter(|x| x.member_id == id)
+                            .map(|x| format!("Active Alarm(s): {}", x.alarm))
+                            .collect();
+                        (mine.is_empty(), mine.join(","))
+                    }
+                    _ => (true, String::new()),
+                },
+                Err(why) => {
+                    warnings.push_str(&retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", &why));
+                    (false, why)
+                }
+            };
+            rows.push((ep.clone(), ok, go_duration_us(took_us.max(1)), err));
+            continue;
+        }
         let (ok, err, took_us) = match one.reach(&mut con.cluster, true) {
             Ok(i) => {
                 let lat = con.cluster.latency_ms();
@@ -127,6 +172,67 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
     Exec::took(out, elapsed.max(1))
 }
 
+/// One member's `endpoint status` as the printers take it.
+struct Stat {
+    header: ResponseHeader,
+    id: u64,
+    version: String,
+    db_size: u64,
+    db_size_in_use: u64,
+    leader: u64,
+    is_learner: bool,
+    term: u64,
+    index: u64,
+    applied: u64,
+    errors: Vec<String>,
+}
+
+/// The model's status of member `i`.
+fn model_stat(con: &Console, i: usize) -> Stat {
+    let c = &con.cluster;
+    let m = &c.members[i];
+    let errors: Vec<String> = c
+        .alarms
+        .iter()
+        .filter(|a| a.member_id == m.id)
+        .map(|a| format!("memberID:{} alarm:{}", a.member_id, a.kind))
+        .collect();
+    let leader =
+        if c.leader.is_some() && Some(m.group) == c.quorum_group() { c.leader.unwrap_or(0) } else { 0 };
+    let mut header = c.header(i);
+    header.raft_term = m.term;
+    Stat {
+        header,
+        id: m.id,
+        version: VERSION.to_string(),
+        db_size: c.store.size(),
+        db_size_in_use: c.store.size_in_use(),
+        leader,
+        is_learner: m.is_learner,
+        term: m.term,
+        index: m.applied,
+        applied: m.applied,
+        errors,
+    }
+}
+
+/// A simulated member's status response.
+fn sim_stat(st: server::StatusResponse) -> Stat {
+    Stat {
+        id: st.header.member_id,
+        version: st.version,
+        db_size: st.db_size.max(0) as u64,
+        db_size_in_use: st.db_size_in_use.max(0) as u64,
+        leader: st.leader,
+        is_learner: st.is_learner,
+        term: st.raft_term,
+        index: st.raft_index,
+        applied: st.raft_applied_index,
+        errors: st.errors,
+        header: st.header,
+    }
+}
+
 /// `endpoint status`.
 pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
     let client = match client_for(p, con) {
@@ -138,75 +244,69 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
         Err(e) => return e,
     };
     let mut out = Output::default();
-    let mut rows = Vec::new();
+    let mut rows: Vec<(String, Stat)> = Vec::new();
     let mut elapsed = 1;
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
-        match one.reach(&mut con.cluster, false) {
-            Ok(i) => rows.push((ep.clone(), i)),
-            Err(f) => {
+        let got = if con.sim_backed {
+            sim_call(con, &one, Request::Status).map(|r| match r {
+                Response::Status(st) => Some(sim_stat(st)),
+                _ => None,
+            })
+        } else {
+            one.reach(&mut con.cluster, false).map(|i| Some(model_stat(con, i))).map_err(|f| {
                 elapsed += f.elapsed_ms;
-                out.stderr.push_str(&retry_warning(
-                    con.cluster.now_ms + elapsed,
-                    ep,
-                    "DeadlineExceeded",
-                    "context deadline exceeded",
-                ));
-                out.eprintln(format!(
-                    "Failed to get the status of endpoint {ep} (context deadline exceeded)"
-                ));
+                "context deadline exceeded".to_string()
+            })
+        };
+        match got {
+            Ok(Some(st)) => rows.push((ep.clone(), st)),
+            Ok(None) => {}
+            Err(why) => {
+                let now = if con.sim_backed { con.backend.clock_ms() } else { con.cluster.now_ms + elapsed };
+                out.stderr.push_str(&retry_warning(now, ep, "DeadlineExceeded", &why));
+                out.eprintln(format!("Failed to get the status of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
             }
         }
     }
-    let c = &con.cluster;
-    let size = c.store.size();
-    let in_use = c.store.size_in_use();
-    let info = |i: usize| {
-        let m = &c.members[i];
-        let errors: Vec<String> = c
-            .alarms
-            .iter()
-            .filter(|a| a.member_id == m.id)
-            .map(|a| format!("memberID:{} alarm:{}", a.member_id, a.kind))
-            .collect();
-        let leader =
-            if c.leader.is_some() && Some(m.group) == c.quorum_group() { c.leader.unwrap_or(0) } else { 0 };
-        (m, leader, errors)
-    };
+    print_status(&client, &rows, &mut out);
+    Exec::took(out, if con.sim_backed { 0 } else { elapsed })
+}
+
+fn print_status(client: &Client, rows: &[(String, Stat)], out: &mut Output) {
     match client.format {
         Format::Simple => {
-            for (ep, i) in &rows {
-                let (m, leader, errors) = info(*i);
+            for (ep, m) in rows {
                 out.println(format!(
-                    "{ep}, {:x}, {VERSION}, {}, {}, {}, {}, {}, {}, {}",
+                    "{ep}, {:x}, {}, {}, {}, {}, {}, {}, {}, {}",
                     m.id,
-                    humanize_bytes(size),
-                    leader == m.id,
+                    m.version,
+                    humanize_bytes(m.db_size),
+                    m.leader == m.id,
                     m.is_learner,
                     m.term,
+                    m.index,
                     m.applied,
-                    m.applied,
-                    errors.join(", ")
+                    m.errors.join(", ")
                 ));
             }
         }
         Format::Table => {
             let t: Vec<Vec<String>> = rows
                 .iter()
-                .map(|(ep, i)| {
-                    let (m, leader, errors) = info(*i);
+                .map(|(ep, m)| {
                     vec![
                         ep.clone(),
                         format!("{:x}", m.id),
-                        VERSION.to_string(),
-                        humanize_bytes(size),
-                        (leader == m.id).to_string(),
+                        m.version.clone(),
+                        humanize_bytes(m.db_size),
+                        (m.leader == m.id).to_string(),
                         m.is_learner.to_string(),
                         m.term.to_string(),
+                        m.index.to_string(),
                         m.applied.to_string(),
-                        m.applied.to_string(),
-                        errors.join(", "),
+                        m.errors.join(", "),
                     ]
                 })
                 .collect();
@@ -229,20 +329,17 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
         Format::Json => {
             let items: Vec<String> = rows
                 .iter()
-                .map(|(ep, i)| {
-                    let (m, leader, errors) = info(*i);
-                    let mut h = c.header(*i);
-                    h.raft_term = m.term;
+                .map(|(ep, m)| {
                     let st = json::Obj::new()
-                        .raw("header", json::header(&h))
-                        .str("version", VERSION)
-                        .num("dbSize", size as i128)
-                        .num("leader", leader as i128)
-                        .num("raftIndex", m.applied as i128)
+                        .raw("header", json::header(&m.header))
+                        .str("version", &m.version)
+                        .num("dbSize", m.db_size as i128)
+                        .num("leader", m.leader as i128)
+                        .num("raftIndex", m.index as i128)
                         .num("raftTerm", m.term as i128)
                         .num("raftAppliedIndex", m.applied as i128)
-                        .arr("errors", errors.iter().map(|e| json::string(e)).collect())
-                        .num("dbSizeInUse", in_use as i128)
+                        .arr("errors", m.errors.iter().map(|e| json::string(e)).collect())
+                        .num("dbSizeInUse", m.db_size_in_use as i128)
                         .flag("isLearner", m.is_learner)
                         .end();
                     format!("{{\"Endpoint\":{},\"Status\":{st}}}", json::string(ep))
@@ -251,28 +348,39 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
             out.println(format!("[{}]", items.join(",")));
         }
         Format::Fields => {
-            for (ep, i) in &rows {
-                let (m, leader, errors) = info(*i);
-                let mut h = c.header(*i);
-                h.raft_term = m.term;
-                crate::printers::fields::header(&mut out.stdout, &h);
+            for (ep, m) in rows {
+                crate::printers::fields::header(&mut out.stdout, &m.header);
                 out.stdout.push_str(&format!(
-                    "\"Version\" : {}\n\"DBSize\" : {size}\n\"Leader\" : {leader}\n\"IsLearner\" : {}\n\"RaftIndex\" : {}\n\"RaftTerm\" : {}\n\"RaftAppliedIndex\" : {}\n\"Errors\" : [{}]\n\"Endpoint\" : {}\n\n",
-                    go_quote(VERSION),
+                    "\"Version\" : {}\n\"DBSize\" : {}\n\"Leader\" : {}\n\"IsLearner\" : {}\n\"RaftIndex\" : {}\n\"RaftTerm\" : {}\n\"RaftAppliedIndex\" : {}\n\"Errors\" : [{}]\n\"Endpoint\" : {}\n\n",
+                    go_quote(&m.version),
+                    m.db_size,
+                    m.leader,
                     m.is_learner,
-                    m.applied,
+                    m.index,
                     m.term,
                     m.applied,
-                    errors.join(" "),
+                    m.errors.join(" "),
                     go_quote(ep)
                 ));
             }
         }
         Format::Protobuf => {
-            out = Output::error("protobuf not supported as output format", exit::BAD_FEATURE);
+            *out = Output::error("protobuf not supported as output format", exit::BAD_FEATURE);
         }
     }
-    Exec::took(out, elapsed)
+}
+
+/// One request to the single endpoint of `one` on the simulated cluster;
+/// a failure as the text etcdctl puts in parentheses.
+fn sim_call(con: &mut Console, one: &Client, req: Request) -> Result<Response, String> {
+    let ep = one.endpoint();
+    match con.backend.member_at(&ep).filter(|m| m.running) {
+        Some(m) => con.backend.call(m.id, req, one.command_timeout_ms, None).0.map_err(|e| e.to_string()),
+        None => {
+            con.backend.advance(one.command_timeout_ms);
+            Err("context deadline exceeded".to_string())
+        }
+    }
 }
 
 /// `endpoint hashkv [--rev]`.
@@ -291,9 +399,20 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
     let mut elapsed = 1;
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
+        if con.sim_backed {
+            match sim_call(con, &one, Request::HashKv { revision: rev }) {
+                Ok(Response::HashKv(h)) => rows.push((ep.clone(), h.header.clone(), h)),
+                Ok(_) => {}
+                Err(why) => {
+                    out.eprintln(format!("Failed to get the hash of endpoint {ep} ({why})"));
+                    out.exit = exit::ERROR;
+                }
+            }
+            continue;
+        }
         match one.reach(&mut con.cluster, false) {
             Ok(i) => match con.cluster.store.hash_kv(rev) {
-                Ok(h) => rows.push((ep.clone(), i, h)),
+                Ok(h) => rows.push((ep.clone(), con.cluster.header(i), h)),
                 Err(e) => {
                     out.eprintln(format!(
                         "Failed to get the hash of endpoint {ep} ({})",
@@ -325,7 +444,7 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
                 .iter()
                 .map(|(ep, i, h)| {
                     let hk = json::Obj::new()
-                        .raw("header", json::header(&con.cluster.header(*i)))
+                        .raw("header", json::header(i))
                         .num("hash", h.hash as i128)
                         .num("compact_revision", h.compact_revision as i128)
                         .end();
@@ -336,7 +455,7 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
         }
         Format::Fields => {
             for (ep, i, h) in &rows {
-                crate::printers::fields::header(&mut out.stdout, &con.cluster.header(*i));
+                crate::printers::fields::header(&mut out.stdout, i);
                 out.stdout.push_str(&format!(
                     "\"Endpoint\" : {}\n\"Hash\" : {}\n\"HashRevision\" : {}\n\n",
                     go_quote(ep),

@@ -2,7 +2,10 @@
 
 use mvcc::PutRequest;
 
-use super::{Conn, bad_args};
+use mvcc::ResponseHeader;
+use server::{AlarmType, Request, Response};
+
+use super::{Conn, bad_args, send};
 use crate::client::Client;
 use crate::cluster::{API_VERSION, VERSION};
 use crate::console::{Console, Exec};
@@ -24,6 +27,14 @@ pub(crate) fn compaction(con: &mut Console, p: &Parsed) -> Exec {
         Ok(r) => r,
         Err(e) => return Output::error(e, exit::ERROR).into(),
     };
+    if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        send!(conn, con, Request::Compact { revision: rev, physical: p.bool("physical") }, Response::Compact);
+        return conn.ok(Output::ok(format!("compacted revision {rev}\n")));
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -39,6 +50,15 @@ pub(crate) fn compaction(con: &mut Console, p: &Parsed) -> Exec {
 }
 
 fn alarms_out(con: &Console, conn: &Conn, alarms: &[crate::cluster::Alarm]) -> Exec {
+    alarms_print(conn, &con.cluster.header(conn.member), alarms)
+}
+
+fn alarms_of(r: &server::AlarmResponse) -> Vec<crate::cluster::Alarm> {
+    let kind = |a: AlarmType| a.to_string();
+    r.alarms.iter().map(|a| crate::cluster::Alarm { member_id: a.member_id, kind: kind(a.alarm) }).collect()
+}
+
+fn alarms_print(conn: &Conn, header: &ResponseHeader, alarms: &[crate::cluster::Alarm]) -> Exec {
     let out = match conn.format() {
         Format::Json => {
             if alarms.is_empty() {
@@ -54,11 +74,7 @@ fn alarms_out(con: &Console, conn: &Conn, alarms: &[crate::cluster::Alarm]) -> E
                         )
                     })
                     .collect();
-                format!(
-                    "{{\"header\":{},\"alarms\":[{}]}}\n",
-                    json::header(&con.cluster.header(conn.member)),
-                    items.join(",")
-                )
+                format!("{{\"header\":{},\"alarms\":[{}]}}\n", json::header(header), items.join(","))
             }
         }
         Format::Table => return conn.unsupported(),
@@ -69,6 +85,14 @@ fn alarms_out(con: &Console, conn: &Conn, alarms: &[crate::cluster::Alarm]) -> E
 
 /// `alarm list`.
 pub(crate) fn alarm_list(con: &mut Console, p: &Parsed) -> Exec {
+    if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let r = send!(conn, con, Request::AlarmList, Response::Alarm);
+        return alarms_print(&conn, &r.header, &alarms_of(&r));
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -79,6 +103,15 @@ pub(crate) fn alarm_list(con: &mut Console, p: &Parsed) -> Exec {
 
 /// `alarm disarm`.
 pub(crate) fn alarm_disarm(con: &mut Console, p: &Parsed) -> Exec {
+    if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let disarm = Request::AlarmDisarm { member_id: 0, alarm: AlarmType::None };
+        let r = send!(conn, con, disarm, Response::Alarm);
+        return alarms_print(&conn, &r.header, &alarms_of(&r));
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -99,6 +132,9 @@ pub(crate) fn defrag(con: &mut Console, p: &Parsed) -> Exec {
         Ok(c) => c,
         Err(o) => return o.into(),
     };
+    if con.sim_backed {
+        return defrag_sim(con, p, client);
+    }
     let eps: Vec<String> = if p.bool("cluster") {
         let mut ms = con.cluster.members.clone();
         ms.sort_by_key(|m| m.id);
@@ -131,6 +167,47 @@ pub(crate) fn defrag(con: &mut Console, p: &Parsed) -> Exec {
     Exec::took(out, elapsed)
 }
 
+/// `defrag` on the simulated cluster: one Defragment request per endpoint
+/// (`--cluster`: every member's client URL from `member list`).
+fn defrag_sim(con: &mut Console, p: &Parsed, client: Client) -> Exec {
+    let eps: Vec<String> = if p.bool("cluster") {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let r = send!(conn, con, Request::MemberList, Response::MemberList);
+        r.members.iter().flat_map(|m| m.client_urls.clone()).collect()
+    } else {
+        client.endpoints.clone()
+    };
+    let mut out = Output::default();
+    for ep in eps {
+        let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
+        let target = con.backend.member_at(&ep).filter(|m| m.running);
+        let result = match target {
+            Some(m) => con.backend.call(m.id, Request::Defrag, one.command_timeout_ms, None).0,
+            None => {
+                con.backend.advance(one.command_timeout_ms);
+                Err(sim::ClientError::DeadlineExceeded)
+            }
+        };
+        match result {
+            Ok(_) => out.println(format!("Finished defragmenting etcd member[{ep}]")),
+            Err(e) => {
+                out.stderr.push_str(&crate::client::retry_warning(
+                    con.backend.clock_ms(),
+                    &ep,
+                    "DeadlineExceeded",
+                    &e.to_string(),
+                ));
+                out.eprintln(format!("Failed to defragment etcd member[{ep}] ({e})"));
+                out.exit = exit::ERROR;
+            }
+        }
+    }
+    out.into()
+}
+
 /// `move-leader ID`.
 pub(crate) fn move_leader(con: &mut Console, p: &Parsed) -> Exec {
     if p.args.len() != 1 {
@@ -144,6 +221,9 @@ pub(crate) fn move_leader(con: &mut Console, p: &Parsed) -> Exec {
         Ok(c) => c,
         Err(o) => return o.into(),
     };
+    if con.sim_backed {
+        return move_leader_sim(con, p, client, target);
+    }
     let leader = con.cluster.leader_index();
     let leader_ep =
         client.endpoints.iter().find(|ep| con.cluster.member_at(ep).is_some_and(|i| Some(i) == leader));
@@ -174,6 +254,42 @@ pub(crate) fn move_leader(con: &mut Console, p: &Parsed) -> Exec {
     if from != target {
         let _ = con.cluster.campaign(t);
     }
+    conn.ok(Output::ok(format!("Leadership transferred from {from:x} to {target:x}\n")))
+}
+
+/// `move-leader` on the simulated cluster: etcdctl asks each endpoint's
+/// status for the leader and sends MoveLeader to the leader's endpoint.
+fn move_leader_sim(con: &mut Console, p: &Parsed, client: Client, target: u64) -> Exec {
+    let mut leader_ep = None;
+    for ep in &client.endpoints {
+        let Some(m) = con.backend.member_at(ep).filter(|m| m.running) else { continue };
+        if let (Ok(Response::Status(st)), _) =
+            con.backend.call(m.id, Request::Status, client.command_timeout_ms, None)
+            && st.leader == m.id
+        {
+            leader_ep = Some((ep.clone(), m.id, st.leader));
+            break;
+        }
+    }
+    let Some((ep, leader, from)) = leader_ep else {
+        if con.backend.sim.leader().is_none() {
+            let mut conn = match Conn::open_sim(con, p) {
+                Ok(c) => c,
+                Err(e) => return e,
+            };
+            if let Err(e) = conn.send(con, Request::MoveLeader { target }) {
+                return e;
+            }
+        }
+        return bad_args(format!("no leader endpoint given at [{}]", client.endpoints.join(" ")));
+    };
+    let mut conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    conn.client = Client { endpoints: vec![ep], ..client };
+    conn.endpoint = leader;
+    send!(conn, con, Request::MoveLeader { target }, Response::MoveLeader);
     conn.ok(Output::ok(format!("Leadership transferred from {from:x} to {target:x}\n")))
 }
 

@@ -1,6 +1,9 @@
 //! `member add|remove|update|list|promote` and their printers (table included).
 
-use super::{Conn, bad_args};
+use mvcc::ResponseHeader;
+use server::{PeerInfo, Request, Response};
+
+use super::{Conn, bad_args, send};
 use crate::cluster::{Cluster, Member};
 use crate::console::{Console, Exec};
 use crate::flags::{Parsed, parse_hex_u64};
@@ -27,9 +30,53 @@ fn sorted(c: &Cluster) -> Vec<Member> {
 }
 
 fn header_json(c: &Cluster, member: usize) -> String {
+    json::header(&cluster_header(c, member))
+}
+
+/// The model's header as membership responses carry it (no revision).
+fn cluster_header(c: &Cluster, member: usize) -> ResponseHeader {
     let mut h = c.header(member);
     h.revision = 0;
-    json::header(&h)
+    h
+}
+
+/// A member of the simulated cluster as the printers take it.
+fn from_peer(p: &PeerInfo) -> Member {
+    Member {
+        id: p.id,
+        name: p.name.clone(),
+        pending_name: String::new(),
+        peer_urls: p.peer_urls.clone(),
+        client_urls: p.client_urls.clone(),
+        is_learner: p.is_learner,
+        up: true,
+        group: 0,
+        applied: 0,
+        term: 0,
+        stale: None,
+    }
+}
+
+fn from_peers(ps: &[PeerInfo]) -> Vec<Member> {
+    let mut v: Vec<Member> = ps.iter().map(from_peer).collect();
+    v.sort_by_key(|m| m.id);
+    v
+}
+
+/// Opens a connection to the simulated cluster and sends a membership change.
+fn sim_change(
+    con: &mut Console,
+    p: &Parsed,
+    req: Request,
+) -> Result<(Conn, server::MemberListResponse), Exec> {
+    let mut conn = Conn::open_sim(con, p)?;
+    match conn.send(con, req) {
+        Ok(Response::MemberRemove(r) | Response::MemberUpdate(r) | Response::MemberPromote(r)) => {
+            Ok((conn, r))
+        }
+        Ok(other) => Err(conn.unexpected(&other)),
+        Err(e) => Err(e),
+    }
 }
 
 fn urls_arg(p: &Parsed) -> Result<Vec<String>, Exec> {
@@ -65,6 +112,20 @@ pub(crate) fn add(con: &mut Console, p: &Parsed) -> Exec {
         Ok(u) => u,
         Err(e) => return e,
     };
+    if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let req = Request::MemberAdd { peer_urls: urls.clone(), is_learner: p.bool("learner") };
+        let r = send!(conn, con, req, Response::MemberAdd);
+        let name = p.args[0].clone();
+        con.backend.pending.insert(name.clone(), (r.member.id, urls.clone()));
+        let mut h = r.header.clone();
+        h.revision = 0;
+        let cid = h.cluster_id;
+        return print_add(&conn, &from_peer(&r.member), &name, &urls, &from_peers(&r.members), &h, cid);
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -91,12 +152,25 @@ pub(crate) fn add(con: &mut Console, p: &Parsed) -> Exec {
     let idx = con.cluster.add_member(&name, urls.clone(), learner);
     let new = con.cluster.members[idx].clone();
     let c = &con.cluster;
+    let h = cluster_header(c, conn.member);
+    print_add(&conn, &new, &name, &urls, &sorted(c), &h, c.cluster_id)
+}
+
+fn print_add(
+    conn: &Conn,
+    new: &Member,
+    name: &str,
+    urls: &[String],
+    members: &[Member],
+    h: &ResponseHeader,
+    cluster_id: u64,
+) -> Exec {
     let out = match conn.format() {
         Format::Simple => {
-            let mut s = format!("Member {:>16x} added to cluster {:>16x}\n\n", new.id, c.cluster_id);
+            let mut s = format!("Member {:>16x} added to cluster {:>16x}\n\n", new.id, cluster_id);
             let mut parts = Vec::new();
-            for m in sorted(c) {
-                let n = if m.id == new.id { name.clone() } else { m.name.clone() };
+            for m in members {
+                let n = if m.id == new.id { name.to_string() } else { m.name.clone() };
                 if n.is_empty() {
                     continue;
                 }
@@ -113,21 +187,17 @@ pub(crate) fn add(con: &mut Console, p: &Parsed) -> Exec {
         Format::Json => {
             let mut m = new.clone();
             m.name.clear();
-            let members: Vec<String> = sorted(c).iter().map(member_json).collect();
+            let members: Vec<String> = members.iter().map(member_json).collect();
             format!(
                 "{{\"header\":{},\"member\":{},\"members\":[{}]}}\n",
-                header_json(c, conn.member),
+                json::header(h),
                 member_json(&m),
                 members.join(",")
             )
         }
         Format::Fields => {
             let mut s = String::new();
-            crate::printers::fields::header(&mut s, &{
-                let mut h = c.header(conn.member);
-                h.revision = 0;
-                h
-            });
+            crate::printers::fields::header(&mut s, h);
             s.push_str(&format!("\"Member ID\" : {}\n", new.id));
             s
         }
@@ -149,6 +219,15 @@ pub(crate) fn remove(con: &mut Console, p: &Parsed) -> Exec {
         Ok(i) => i,
         Err(e) => return e,
     };
+    if con.sim_backed {
+        return match sim_change(con, p, Request::MemberRemove { id }) {
+            Ok((conn, r)) => {
+                con.backend.pending.retain(|_, (m, _)| *m != id);
+                print_changed(&conn, "removed from", id, &r)
+            }
+            Err(e) => e,
+        };
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -200,6 +279,12 @@ pub(crate) fn update(con: &mut Console, p: &Parsed) -> Exec {
         Ok(u) => u,
         Err(e) => return e,
     };
+    if con.sim_backed {
+        return match sim_change(con, p, Request::MemberUpdate { id, peer_urls: urls }) {
+            Ok((conn, r)) => print_changed(&conn, "updated in", id, &r),
+            Err(e) => e,
+        };
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -236,6 +321,12 @@ pub(crate) fn promote(con: &mut Console, p: &Parsed) -> Exec {
         Ok(i) => i,
         Err(e) => return e,
     };
+    if con.sim_backed {
+        return match sim_change(con, p, Request::MemberPromote { id }) {
+            Ok((conn, r)) => print_changed(&conn, "promoted in", id, &r),
+            Err(e) => e,
+        };
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -276,12 +367,25 @@ pub(crate) fn promote(con: &mut Console, p: &Parsed) -> Exec {
 /// `member list`.
 pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
     let linearizable = p.get("consistency") == "l";
+    if con.sim_backed {
+        let mut conn = match Conn::open_sim(con, p) {
+            Ok(c) => c,
+            Err(e) => return e,
+        };
+        let r = send!(conn, con, Request::MemberList, Response::MemberList);
+        let mut h = r.header.clone();
+        h.revision = 0;
+        return print_list(&conn, &from_peers(&r.members), &h);
+    }
     let conn = match Conn::open(con, p, linearizable) {
         Ok(c) => c,
         Err(e) => return e,
     };
     let c = &con.cluster;
-    let members = sorted(c);
+    print_list(&conn, &sorted(c), &cluster_header(c, conn.member))
+}
+
+fn print_list(conn: &Conn, members: &[Member], h: &ResponseHeader) -> Exec {
     let status = |m: &Member| if m.name.is_empty() { "unstarted" } else { "started" };
     let out = match conn.format() {
         Format::Simple => members
@@ -315,7 +419,6 @@ pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
             table::render(&["ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"], &rows)
         }
         Format::Json if conn.client.hex => {
-            let h = c.header(conn.member);
             let mut s = format!(
                 "{{\"header\":{{\"cluster_id\":\"{:x}\",\"member_id\":\"{:x}\",\"raft_term\":{}}}",
                 h.cluster_id, h.member_id, h.raft_term
@@ -341,14 +444,12 @@ pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
         }
         Format::Json => {
             let items: Vec<String> = members.iter().map(member_json).collect();
-            format!("{{\"header\":{},\"members\":[{}]}}\n", header_json(c, conn.member), items.join(","))
+            format!("{{\"header\":{},\"members\":[{}]}}\n", json::header(h), items.join(","))
         }
         Format::Fields => {
             let mut s = String::new();
-            let mut h = c.header(conn.member);
-            h.revision = 0;
-            crate::printers::fields::header(&mut s, &h);
-            for m in &members {
+            crate::printers::fields::header(&mut s, h);
+            for m in members {
                 s.push_str(&format!(
                     "\"ID\" : {}\n\"Name\" : {}\n",
                     m.id,
@@ -367,4 +468,31 @@ pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
         Format::Protobuf => return conn.unsupported(),
     };
     conn.ok(Output::ok(out))
+}
+
+/// What `member remove|update|promote` print.
+fn print_changed(conn: &Conn, verb: &str, id: u64, r: &server::MemberListResponse) -> Exec {
+    let mut h = r.header.clone();
+    h.revision = 0;
+    let cid = h.cluster_id;
+    match conn.format() {
+        Format::Simple => conn.ok(Output::ok(format!("Member {id:>16x} {verb} cluster {cid:>16x}\n"))),
+        Format::Json => {
+            let members: Vec<String> = from_peers(&r.members).iter().map(member_json).collect();
+            conn.ok(Output::ok(format!(
+                "{{\"header\":{},\"members\":[{}]}}\n",
+                json::header(&h),
+                members.join(",")
+            )))
+        }
+        _ if verb == "promoted in" => {
+            let members: Vec<String> = from_peers(&r.members).iter().map(member_json).collect();
+            conn.ok(Output::ok(format!(
+                "{{\"header\":{},\"members\":[{}]}}\n",
+                json::header(&h),
+                members.join(",")
+            )))
+        }
+        _ => conn.unsupported(),
+    }
 }

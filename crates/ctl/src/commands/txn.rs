@@ -48,7 +48,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     if !p.args.is_empty() {
         return super::bad_args("txn command does not accept argument");
     }
-    let conn = match Conn::open(con, p, true) {
+    let mut conn = match if con.sim_backed { Conn::open_sim(con, p) } else { Conn::open(con, p, true) } {
         Ok(c) => c,
         Err(e) => return e,
     };
@@ -101,6 +101,15 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
                 Err(o) => return fail(o, &prompts),
             }
         }
+    }
+    if con.sim_backed {
+        let mut ex = match conn.send(con, server::Request::Txn(req)) {
+            Ok(server::Response::Txn(resp)) => print(&conn, &resp),
+            Ok(other) => conn.unexpected(&other),
+            Err(e) => e,
+        };
+        ex.out.stdout.insert_str(0, &prompts);
+        return ex;
     }
     for op in req.success.iter().chain(req.failure.iter()) {
         let (key, end, write) = match op {
