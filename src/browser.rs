@@ -127,10 +127,19 @@ pub fn prefers_reduced_motion() -> bool {
 
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str) {
+    download_part(name, &wasm_bindgen::JsValue::from_str(text), "application/json");
+}
+
+/// Offers `bytes` as a file download named `name`.
+pub fn download_bytes(name: &str, bytes: &[u8]) {
+    download_part(name, &js_sys::Uint8Array::from(bytes).into(), "application/octet-stream");
+}
+
+fn download_part(name: &str, part: &wasm_bindgen::JsValue, mime: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let parts = js_sys::Array::of1(part);
     let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
+    opts.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
     if let Ok(a) = document.create_element("a") {
@@ -205,6 +214,10 @@ fn frame(state: AppState, timers: Option<Timers>) {
         state.console.set(version);
     }
     record_work(now() - t);
+    let files = state.engine.try_update_value(|e| std::mem::take(&mut e.downloads)).unwrap_or_default();
+    for (name, bytes) in files {
+        download_bytes(&name, &bytes);
+    }
     if t - timers.saved >= SAVE_EVERY_MS || paused {
         timers.saved = t;
         state.engine.with_value(save_session);

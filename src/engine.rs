@@ -39,6 +39,8 @@ pub enum Job {
         started_ms: u64,
         /// The endpoint's client URL.
         url: String,
+        /// The file it writes, if any.
+        file: String,
     },
     /// A watch stream.
     Watch {
@@ -109,6 +111,8 @@ pub struct Engine {
     pub console_version: u64,
     /// Admin requests from the stage's buttons.
     pub admin: Vec<AdminOp>,
+    /// Files commands wrote (`snapshot save`), for the page to download.
+    pub downloads: Vec<(String, Vec<u8>)>,
     /// The time the page shows (ms): wall time × speed, at or after the
     /// simulator's last event.
     pub view_ms: u64,
@@ -141,7 +145,7 @@ impl Engine {
     pub fn from_sim(sim: Sim) -> Engine {
         let tab = Tab { endpoint: 1, ..Tab::default() };
         let view_ms = sim.now_ms();
-        Engine { sim, speed: 1.0, paused: false, tabs: vec![tab.clone(), tab], console_version: 0, admin: Vec::new(), view_ms, carry_ms: 0.0 }
+        Engine { sim, speed: 1.0, paused: false, tabs: vec![tab.clone(), tab], console_version: 0, admin: Vec::new(), downloads: Vec::new(), view_ms, carry_ms: 0.0 }
     }
 
     /// Whether something must still run while paused (a command waits).
@@ -336,7 +340,7 @@ impl Engine {
                 self.tabs[tab].job = Some(Job::Load { rate, started_ms, sent: 0, ok: 0, waiting: Vec::new() });
                 self.print(tab, Stream::Stdout, &format!("writing {rate} keys per second under load/ (Ctrl+C stops)"));
             }
-            Parsed::Call { endpoint, request, format, timeout_ms } => {
+            Parsed::Call { endpoint, request, format, timeout_ms, file } => {
                 let number = match endpoint {
                     Some(e) => match self.parse_endpoint(&e) {
                         Some(n) => n,
@@ -355,7 +359,7 @@ impl Engine {
                 self.tabs[tab].job = Some(if format == Format::Watch {
                     Job::Watch { id, started_ms }
                 } else {
-                    Job::Call { id, format, started_ms, url: self.endpoint_url(number) }
+                    Job::Call { id, format, started_ms, url: self.endpoint_url(number), file }
                 });
                 self.poll_jobs();
             }
@@ -370,8 +374,16 @@ impl Engine {
         for i in 0..self.tabs.len() {
             let Some(job) = self.tabs[i].job.clone() else { continue };
             match job {
-                Job::Call { id, format, started_ms, url } => {
+                Job::Call { id, format, started_ms, url, file } => {
                     if let Some(result) = self.sim.result(id).cloned() {
+                        if let Ok(server::Response::Snapshot(snap)) = &result {
+                            self.downloads.push((file.clone(), snap.blob.clone()));
+                            let lines = format!(
+                                "{{\"level\":\"info\",\"msg\":\"fetched snapshot\",\"endpoint\":\"{url}\",\"size\":\"{}\"}}\nSnapshot saved at {file}",
+                                shell::human_bytes(snap.blob.len() as i64)
+                            );
+                            self.print(i, Stream::Stdout, &lines);
+                        }
                         let took = self.sim.now_ms().saturating_sub(started_ms);
                         let (out, err) = shell::format_result(format, &result, &url, took);
                         self.tabs[i].job = None;

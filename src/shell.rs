@@ -44,6 +44,8 @@ pub enum Parsed {
         format: Format,
         /// `--command-timeout` in ms, when given.
         timeout_ms: Option<u64>,
+        /// A file name the command writes (`snapshot save FILE`), or empty.
+        file: String,
     },
     /// Submit puts at `rate` per virtual second until Ctrl+C.
     Load {
@@ -78,6 +80,8 @@ pub enum Format {
     EndpointHealth,
     /// `compaction REV`.
     Compaction(i64),
+    /// `snapshot save FILE`: the page offers the file as a download.
+    SnapshotSave,
 }
 
 /// Commands Tab completes, in the order offered.
@@ -90,6 +94,7 @@ pub const COMMANDS: &[&str] = &[
     "etcdctl endpoint status",
     "etcdctl endpoint health",
     "etcdctl compaction ",
+    "etcdctl snapshot save ",
     "etcdctl version",
     "load 50",
     "clear",
@@ -114,7 +119,8 @@ const HELP: &str = "etcdctl commands on this page:
   put KEY VALUE            get KEY [--prefix] [--keys-only] [--print-value-only]
   del KEY [--prefix]       watch KEY [--prefix]        (Ctrl+C stops it)
   member list              endpoint status | health    compaction REV
-  version                  --endpoints=etcd-2  --command-timeout=5s  --consistency=s
+  snapshot save FILE       (the file is downloaded)    version
+  --endpoints=etcd-2  --command-timeout=5s  --consistency=s
 page commands: clear (or Ctrl+L), load RATE (puts per second until Ctrl+C), help
 values may come from a heredoc:  etcdctl put key <<EOF ... EOF";
 
@@ -291,7 +297,13 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
     if let Some(w) = flag("write-out").filter(|w| w != "simple") {
         return print_err(format!("Error: -w {w}: this page's console prints the simple format only"));
     }
-    let call = |request: Request, format: Format| Parsed::Call { endpoint: endpoint.clone(), request, format, timeout_ms };
+    let call = |request: Request, format: Format| Parsed::Call {
+        endpoint: endpoint.clone(),
+        request,
+        format,
+        timeout_ms,
+        file: String::new(),
+    };
     let Some(&cmd) = positional.first() else {
         return Parsed::Print { stdout: HELP.to_string(), stderr: String::new() };
     };
@@ -370,6 +382,16 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
                 Format::EndpointHealth,
             ),
             _ => print_err("Error: unknown endpoint subcommand (status, health)"),
+        },
+        "snapshot" => match rest {
+            ["save", file] => Parsed::Call {
+                endpoint: endpoint.clone(),
+                request: Request::Snapshot,
+                format: Format::SnapshotSave,
+                timeout_ms,
+                file: (*file).to_string(),
+            },
+            _ => print_err("Error: snapshot save expects one argument"),
         },
         "compaction" => match rest.first().and_then(|r| r.parse::<i64>().ok()) {
             Some(revision) => call(Request::Compact { revision, physical: false }, Format::Compaction(revision)),
@@ -475,6 +497,7 @@ pub fn format_result(format: Format, result: &CallResult, endpoint_url: &str, to
             took_ms,
             (took_ms * 137) % 1000
         )),
+        (Format::SnapshotSave, Response::Snapshot(_)) => {}
         (Format::Compaction(rev), Response::Compact(_)) => out.push(format!("compacted revision {rev}")),
         (Format::Watch, _) => {}
         (_, _) => out.push("Error: unexpected response".to_string()),

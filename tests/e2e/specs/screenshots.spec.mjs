@@ -8,8 +8,10 @@ async function populate(app) {
   await app.runAndExpect('etcdctl put /app/config \'{"replicas": 3, "image": "nginx:1.27"}\'', 'OK');
   await app.runAndExpect('etcdctl put /app/owner team-a', 'OK');
   await app.runAndExpect('etcdctl get /app --prefix --keys-only', '/app/owner');
-  await app.memberAction('etcd-3', 'stop');
-  await expect(app.member('etcd-3')).toHaveAttribute('data-role', 'stopped');
+  // Stop a follower: the cluster keeps its leader and quorum.
+  const follower = await app.page.locator('[data-testid="member"][data-role="follower"]').last().getAttribute('data-name');
+  await app.memberAction(follower, 'stop');
+  await expect(app.member(follower)).toHaveAttribute('data-role', 'stopped');
   await app.page.getByTestId('tab-log').click();
   await app.setSpeedSlider(230);
   await app.page.waitForTimeout(700);
