@@ -1,6 +1,8 @@
 //! `auth enable|disable|status`, `user ...` and `role ...`: auth management with etcdctl's texts.
 
-use mvcc::prefix_end;
+mod sim;
+
+use mvcc::{ResponseHeader, prefix_end};
 
 use super::{Conn, bad_args};
 use crate::auth::{AuthError, Perm, PermType};
@@ -48,6 +50,9 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     };
     if let Some(e) = check {
         return e;
+    }
+    if con.sim_backed {
+        return sim::run(con, p, stdin);
     }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
@@ -100,17 +105,9 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             conn.ok(Output::ok(text))
         }
         "user add" => {
-            let (name, password) = if p.bool("no-password") {
-                (a[0].clone(), None)
-            } else if let Some((n, pw)) = a[0].split_once(':') {
-                (n.to_string(), Some(pw.to_string()))
-            } else if p.is_set("new-user-password") {
-                (a[0].clone(), Some(p.get("new-user-password").to_string()))
-            } else {
-                match read_password(stdin, p.bool("interactive"), &a[0]) {
-                    Ok(pw) => (a[0].clone(), Some(pw)),
-                    Err(e) => return e,
-                }
+            let (name, password) = match user_add_arg(p, stdin) {
+                Ok(t) => t,
+                Err(e) => return e,
             };
             match con.cluster.auth.user_add(&name, password) {
                 Ok(()) => ok(con, format!("User {name} created\n")),
@@ -156,7 +153,10 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
                     let mut s = format!("User: {}\n", a[0]);
                     for r in &roles {
                         s.push('\n');
-                        s.push_str(&role_text(con, r));
+                        s.push_str(&role_text(
+                            r,
+                            &con.cluster.auth.roles.get(r).cloned().unwrap_or_default(),
+                        ));
                     }
                     s
                 }
@@ -177,7 +177,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
                 return conn.unsupported();
             }
             let users: Vec<String> = con.cluster.auth.users.keys().cloned().collect();
-            conn.ok(Output::ok(list_text(con, &conn, "users", &users)))
+            conn.ok(Output::ok(list_text(&con.cluster.header(conn.member), &conn, "users", &users)))
         }
         "role add" => match con.cluster.auth.role_add(&a[0]) {
             Ok(()) => ok(con, format!("Role {} created\n", a[0])),
@@ -212,65 +212,28 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
                             .end()
                     )
                 }
-                _ => role_text(con, &a[0]),
+                _ => role_text(&a[0], &con.cluster.auth.roles.get(&a[0]).cloned().unwrap_or_default()),
             };
             conn.ok(Output::ok(text))
         }
         "role list" => {
             let roles: Vec<String> = con.cluster.auth.roles.keys().cloned().collect();
-            conn.ok(Output::ok(list_text(con, &conn, "roles", &roles)))
+            conn.ok(Output::ok(list_text(&con.cluster.header(conn.member), &conn, "roles", &roles)))
         }
         "role grant-permission" => {
-            let Some(perm_type) = PermType::parse(&a[1]) else {
-                return bad_args(format!("invalid permission type: {}", a[1]));
+            let perm = match grant_perm_arg(p) {
+                Ok(perm) => perm,
+                Err(e) => return e,
             };
-            let key = a[2].clone().into_bytes();
-            let (prefix, from_key) = (p.bool("prefix"), p.bool("from-key"));
-            if prefix && from_key {
-                return bad_args("--from-key and --prefix flags are mutually exclusive");
-            }
-            let range_end = match (a.get(3), prefix, from_key) {
-                (Some(_), true, _) | (Some(_), _, true) => {
-                    return bad_args("unexpected endkey argument with --prefix or --from-key");
-                }
-                (Some(e), _, _) => e.clone().into_bytes(),
-                (None, true, _) => {
-                    if key.is_empty() {
-                        vec![0]
-                    } else {
-                        prefix_end(&key)
-                    }
-                }
-                (None, _, true) => vec![0],
-                (None, false, false) => Vec::new(),
-            };
-            match con.cluster.auth.grant_perm(&a[0], Perm { perm_type, key, range_end }) {
+            match con.cluster.auth.grant_perm(&a[0], perm) {
                 Ok(()) => ok(con, format!("Role {} updated\n", a[0])),
                 Err(e) => fail(con, e),
             }
         }
         "role revoke-permission" => {
-            let key = a[1].clone().into_bytes();
-            let range_end = match (a.get(2), p.bool("prefix"), p.bool("from-key")) {
-                (Some(e), _, _) => e.clone().into_bytes(),
-                (None, true, _) => prefix_end(&key),
-                (None, _, true) => vec![0],
-                _ => Vec::new(),
-            };
+            let (key, range_end) = revoke_range(p);
             match con.cluster.auth.revoke_perm(&a[0], &key, &range_end) {
-                Ok(()) => {
-                    let text = if range_end.is_empty() {
-                        format!("Permission of key {} is revoked from role {}\n", a[1], a[0])
-                    } else {
-                        format!(
-                            "Permission of range [{}, {}) is revoked from role {}\n",
-                            a[1],
-                            String::from_utf8_lossy(&range_end),
-                            a[0]
-                        )
-                    };
-                    ok(con, text)
-                }
+                Ok(()) => ok(con, revoked_text(p, &range_end)),
                 Err(e) => fail(con, e),
             }
         }
@@ -278,11 +241,81 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     }
 }
 
-fn list_text(con: &Console, conn: &Conn, field: &str, names: &[String]) -> String {
+/// `role grant-permission ROLE TYPE KEY [END] [--prefix|--from-key]`'s permission.
+fn grant_perm_arg(p: &Parsed) -> Result<Perm, Exec> {
+    let a = &p.args;
+    let Some(perm_type) = PermType::parse(&a[1]) else {
+        return Err(bad_args(format!("invalid permission type: {}", a[1])));
+    };
+    let key = a[2].clone().into_bytes();
+    let (prefix, from_key) = (p.bool("prefix"), p.bool("from-key"));
+    if prefix && from_key {
+        return Err(bad_args("--from-key and --prefix flags are mutually exclusive"));
+    }
+    let range_end = match (a.get(3), prefix, from_key) {
+        (Some(_), true, _) | (Some(_), _, true) => {
+            return Err(bad_args("unexpected endkey argument with --prefix or --from-key"));
+        }
+        (Some(e), _, _) => e.clone().into_bytes(),
+        (None, true, _) => {
+            if key.is_empty() {
+                vec![0]
+            } else {
+                prefix_end(&key)
+            }
+        }
+        (None, _, true) => vec![0],
+        (None, false, false) => Vec::new(),
+    };
+    Ok(Perm { perm_type, key, range_end })
+}
+
+/// `role revoke-permission ROLE KEY [END] [--prefix|--from-key]`'s key and range end.
+fn revoke_range(p: &Parsed) -> (Vec<u8>, Vec<u8>) {
+    let a = &p.args;
+    let key = a[1].clone().into_bytes();
+    let range_end = match (a.get(2), p.bool("prefix"), p.bool("from-key")) {
+        (Some(e), _, _) => e.clone().into_bytes(),
+        (None, true, _) => prefix_end(&key),
+        (None, _, true) => vec![0],
+        _ => Vec::new(),
+    };
+    (key, range_end)
+}
+
+fn revoked_text(p: &Parsed, range_end: &[u8]) -> String {
+    let a = &p.args;
+    if range_end.is_empty() {
+        format!("Permission of key {} is revoked from role {}\n", a[1], a[0])
+    } else {
+        format!(
+            "Permission of range [{}, {}) is revoked from role {}\n",
+            a[1],
+            String::from_utf8_lossy(range_end),
+            a[0]
+        )
+    }
+}
+
+/// `user add`'s name and password (`None`: `--no-password`).
+fn user_add_arg(p: &Parsed, stdin: Option<&str>) -> Result<(String, Option<String>), Exec> {
+    let a = &p.args;
+    Ok(if p.bool("no-password") {
+        (a[0].clone(), None)
+    } else if let Some((n, pw)) = a[0].split_once(':') {
+        (n.to_string(), Some(pw.to_string()))
+    } else if p.is_set("new-user-password") {
+        (a[0].clone(), Some(p.get("new-user-password").to_string()))
+    } else {
+        (a[0].clone(), Some(read_password(stdin, p.bool("interactive"), &a[0])?))
+    })
+}
+
+fn list_text(header: &ResponseHeader, conn: &Conn, field: &str, names: &[String]) -> String {
     match conn.format() {
         Format::Fields if field == "roles" => {
             let mut s = String::new();
-            crate::printers::fields::header(&mut s, &con.cluster.header(conn.member));
+            crate::printers::fields::header(&mut s, header);
             s.push_str("\"Roles\" :");
             for n in names {
                 s.push_str(&format!(" {n:?}"));
@@ -293,7 +326,7 @@ fn list_text(con: &Console, conn: &Conn, field: &str, names: &[String]) -> Strin
         Format::Json => format!(
             "{}\n",
             json::Obj::new()
-                .raw("header", json::header(&con.cluster.header(conn.member)))
+                .raw("header", json::header(header))
                 .arr(field, names.iter().map(|n| json::string(n)).collect())
                 .end()
         ),
@@ -302,8 +335,7 @@ fn list_text(con: &Console, conn: &Conn, field: &str, names: &[String]) -> Strin
 }
 
 /// `role get`'s text.
-fn role_text(con: &Console, role: &str) -> String {
-    let perms = con.cluster.auth.roles.get(role).cloned().unwrap_or_default();
+fn role_text(role: &str, perms: &[Perm]) -> String {
     let line = |pm: &Perm| {
         let k = String::from_utf8_lossy(&pm.key).into_owned();
         if pm.range_end.is_empty() {
