@@ -116,6 +116,27 @@ pub struct InFlight {
     pub sent_ms: u64,
     /// Due at (ms).
     pub deliver_ms: u64,
+    /// A second copy made by the link's duplicate rate.
+    pub duplicate: bool,
+}
+
+impl InFlight {
+    /// Its record, for drawing.
+    pub fn record(&self) -> MessageRecord {
+        MessageRecord {
+            id: self.id,
+            from: self.msg.from,
+            to: self.msg.to,
+            msg_type: self.msg.msg_type,
+            term: self.msg.term,
+            index: self.msg.index,
+            entries: self.msg.entries.len(),
+            sent_ms: self.sent_ms,
+            deliver_ms: self.deliver_ms,
+            duplicate: self.duplicate,
+            fate: Fate::InFlight,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -272,20 +293,9 @@ impl Network {
         }
         let id = self.next_id;
         self.next_id += 1;
-        let rec = MessageRecord {
-            id,
-            from: msg.from,
-            to: msg.to,
-            msg_type: msg.msg_type,
-            term: msg.term,
-            index: msg.index,
-            entries: msg.entries.len(),
-            sent_ms: now_ms,
-            deliver_ms,
-            duplicate,
-            fate: Fate::InFlight,
-        };
-        link.queue.insert((deliver_ms, id), InFlight { id, msg, sent_ms: now_ms, deliver_ms });
+        let flight = InFlight { id, msg, sent_ms: now_ms, deliver_ms, duplicate };
+        let rec = flight.record();
+        link.queue.insert((deliver_ms, id), flight);
         self.push_record(rec);
     }
 

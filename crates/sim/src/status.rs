@@ -51,7 +51,6 @@ pub struct ClusterStatus {
 impl Sim {
     /// A picture of the cluster now.
     pub fn status(&self) -> ClusterStatus {
-        let in_flight_ids: std::collections::BTreeSet<u64> = self.network.in_flight().map(|f| f.id).collect();
         ClusterStatus {
             now_ms: self.now_ms(),
             steps: self.steps,
@@ -68,7 +67,7 @@ impl Sim {
                     status: n.member().map(server::Member::status),
                 })
                 .collect(),
-            in_flight: self.network.records().filter(|r| in_flight_ids.contains(&r.id)).cloned().collect(),
+            in_flight: self.network.in_flight().map(crate::network::InFlight::record).collect(),
             blocked: self.network.blocked_links().collect(),
             network: self.network.stats(),
             link: self.network.link(0, 0).clone(),
