@@ -51,6 +51,9 @@ pub struct Backend {
     pub pending: BTreeMap<String, (u64, Vec<String>)>,
     /// The partition groups last set (for `cluster status`).
     pub groups: Vec<Vec<u64>>,
+    /// Kubernetes is in use (a kubectl command ran): its controllers run as
+    /// time passes. Until then the keyspace holds only what etcdctl wrote.
+    kube_active: bool,
 }
 
 impl Backend {
@@ -60,8 +63,22 @@ impl Backend {
         let mut sim = Sim::new(seed, options);
         let until = sim.now_ms() + FIRST_LEADER_MS;
         sim.run_until(until, |s| s.leader().is_some());
+        // A cluster started in order is led by etcd-1, as the recorded one
+        // is: hand leadership over if another member won the first election.
+        if let (Some(leader), Some(first)) = (sim.leader(), sim.member_id(1))
+            && leader != first
+        {
+            let _ = sim.call(leader, Request::MoveLeader { target: first });
+        }
         let clock_ms = sim.now_ms();
-        Backend { sim, kube: Kube::new(seed), clock_ms, pending: BTreeMap::new(), groups: Vec::new() }
+        Backend {
+            sim,
+            kube: Kube::new(seed),
+            clock_ms,
+            pending: BTreeMap::new(),
+            groups: Vec::new(),
+            kube_active: false,
+        }
     }
 
     /// Every member, in ID order: name, client host:port, running or not.
@@ -137,12 +154,18 @@ impl Backend {
         self.clock_ms = self.clock_ms().saturating_add(ms);
         let now = self.sim.now_ms();
         if self.clock_ms > now {
-            self.kube.run_for(&mut self.sim, self.clock_ms - now);
+            if self.kube_active {
+                self.kube.run_for(&mut self.sim, self.clock_ms - now);
+            } else {
+                let until = self.clock_ms;
+                self.sim.run_until(until, |_| false);
+            }
         }
     }
 
     /// Runs `f` on the sim and kube (a kubectl command), keeping the clock.
     pub fn with_kube<T>(&mut self, f: impl FnOnce(&mut Kube, &mut Sim) -> T) -> T {
+        self.kube_active = true;
         let out = f(&mut self.kube, &mut self.sim);
         self.clock_ms = self.clock_ms.max(self.sim.now_ms());
         out
@@ -167,7 +190,7 @@ mod tests {
     #[test]
     fn a_new_cluster_has_a_leader_and_serves_requests_through_raft() {
         let mut b = Backend::new(7, 3);
-        assert!(b.sim.leader().is_some());
+        assert_eq!(b.sim.leader(), b.sim.member_id(1), "etcd-1 leads a new cluster");
         let eps = b.endpoints();
         assert_eq!(eps.len(), 3);
         assert_eq!(eps.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().len(), 3);

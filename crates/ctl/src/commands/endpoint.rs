@@ -64,17 +64,17 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
         if con.sim_backed {
-            let start = con.backend.clock_ms();
             let get = Request::Range {
                 req: mvcc::RangeRequest { key: b"health".to_vec(), ..Default::default() },
                 serializable: false,
             };
-            let probe = match sim_call(con, &one, get) {
+            let (probe, took_ms) = sim_call_timed(con, &one, get);
+            let probe = match probe {
                 Ok(_) => Ok(()),
                 Err(e) if e == server::Error::PermissionDenied.to_string() => Ok(()),
                 Err(e) => Err(e),
             };
-            let took_us = (con.backend.clock_ms() - start) * 1000;
+            let took_us = measured_us(con, took_ms);
             let (ok, err) = match probe {
                 Ok(()) => match sim_call(con, &one, Request::AlarmList) {
                     Ok(Response::Alarm(a)) if !a.alarms.is_empty() => {
@@ -94,7 +94,7 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
                     (false, why)
                 }
             };
-            rows.push((ep.clone(), ok, go_duration_us(took_us.max(1)), err));
+            rows.push((ep.clone(), ok, go_duration_us(took_us), err));
             continue;
         }
         let (ok, err, took_us) = match one.reach(&mut con.cluster, true) {
@@ -373,14 +373,29 @@ fn print_status(client: &Client, rows: &[(String, Stat)], out: &mut Output) {
 /// One request to the single endpoint of `one` on the simulated cluster;
 /// a failure as the text etcdctl puts in parentheses.
 fn sim_call(con: &mut Console, one: &Client, req: Request) -> Result<Response, String> {
-    let ep = one.endpoint();
-    match con.backend.member_at(&ep).filter(|m| m.running) {
-        Some(m) => con.backend.call(m.id, req, one.command_timeout_ms, None).0.map_err(|e| e.to_string()),
+    sim_call_timed(con, one, req).0
+}
+
+/// [`sim_call`] and the virtual ms it took.
+fn sim_call_timed(con: &mut Console, one: &Client, req: Request) -> (Result<Response, String>, u64) {
+    match super::remote::pick(con, one) {
+        Some(id) => {
+            let (r, took) = con.backend.call(id, req, one.command_timeout_ms, None);
+            (r.map_err(|e| e.to_string()), took)
+        }
         None => {
             con.backend.advance(one.command_timeout_ms);
-            Err("context deadline exceeded".to_string())
+            (Err("context deadline exceeded".to_string()), one.command_timeout_ms)
         }
     }
+}
+
+/// A duration the client measured, in µs: the simulator counts whole
+/// virtual ms, the client's clock reads finer, so the part below a ms comes
+/// from the simulation's seeded randomness (deterministic per run).
+fn measured_us(con: &Console, ms: u64) -> u64 {
+    let salt = con.backend.sim.seed() ^ con.backend.sim.steps().wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    ms * 1000 + (salt >> 7) % 1000
 }
 
 /// `endpoint hashkv [--rev]`.

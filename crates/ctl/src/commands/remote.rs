@@ -16,6 +16,19 @@ use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::{Output, exit};
 
+/// The member serving the client: the first endpoint whose member runs and
+/// speaks the client's TLS (a scheme-less endpoint speaks TLS when TLS files
+/// were given, as in clientv3).
+pub(crate) fn pick(con: &Console, client: &Client) -> Option<u64> {
+    let tls = con.cluster.options.tls;
+    client.endpoints.iter().find_map(|ep| {
+        let speaks_tls = ep.starts_with("https://") || (!ep.starts_with("http://") && client.has_tls_config);
+        let secure_ok = !tls || (speaks_tls && client.trusts_server && client.has_cert);
+        let plain_ok = tls || !speaks_tls;
+        con.backend.member_at(ep).filter(|m| m.running && secure_ok && plain_ok).map(|m| m.id)
+    })
+}
+
 impl Conn {
     /// Opens the client on the simulated cluster: the first endpoint whose
     /// member runs and speaks the same TLS, then `Authenticate` when `--user`
@@ -23,22 +36,7 @@ impl Conn {
     pub fn open_sim(con: &mut Console, p: &Parsed) -> Result<Conn, Exec> {
         let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
         let tls = con.cluster.options.tls;
-        let mut chosen = None;
-        for ep in &client.endpoints {
-            let speaks_tls =
-                ep.starts_with("https://") || (!ep.starts_with("http://") && client.has_tls_config);
-            let secure_ok = !tls || (speaks_tls && client.trusts_server && client.has_cert);
-            let plain_ok = tls || !speaks_tls;
-            if let Some(m) = con.backend.member_at(ep)
-                && m.running
-                && secure_ok
-                && plain_ok
-            {
-                chosen = Some(m.id);
-                break;
-            }
-        }
-        let Some(endpoint) = chosen else {
+        let Some(endpoint) = pick(con, &client) else {
             let f = client.dial_failure(con.backend.clock_ms(), tls);
             // Nothing answered: the client waits out its command timeout.
             con.backend.advance(f.elapsed_ms);
