@@ -20,11 +20,11 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use server::{ClientRequest, Member, MemberConfig, PeerInfo, Reply, ReplyBody, Request, StreamItem};
+use server::{Member, MemberConfig, PeerInfo, Reply, Request};
 
-use crate::checker::history::{History, Outcome};
+use crate::checker::history::History;
 use crate::checker::safety::{MemberView, SafetyChecker};
-use crate::client::{self, COMMAND_TIMEOUT_MS, Call, CallOptions, CallResult, ClientError, DIAL_TIMEOUT_MS};
+use crate::client::{COMMAND_TIMEOUT_MS, Call, CallOptions, ClientError, DIAL_TIMEOUT_MS};
 use crate::clock::{Clock, EventQueue, QueueKey};
 use crate::events::{EventLog, SimEvent};
 use crate::faults::Fault;
@@ -285,7 +285,7 @@ impl Sim {
         sim
     }
 
-    fn record(&mut self, input: Input) {
+    pub(crate) fn record(&mut self, input: Input) {
         self.inputs.push(InputRecord { step: self.steps, at_ms: self.clock.now_ms(), input });
     }
 
@@ -463,167 +463,6 @@ impl Sim {
         for reply in replies {
             self.on_reply(reply);
         }
-    }
-
-    fn on_reply(&mut self, reply: Reply) {
-        let Some(call) = self.calls.get_mut(&reply.id) else { return };
-        if call.is_done() {
-            return;
-        }
-        match reply.body {
-            ReplyBody::Stream(item) => call.stream.push_back(item),
-            ReplyBody::Done(result) => self.resolve(reply.id, result.map_err(ClientError::Server)),
-        }
-    }
-
-    /// Resolves request `id` with `result`: the client sees it now.
-    pub(crate) fn resolve(&mut self, id: u64, result: CallResult) {
-        let now = self.clock.now_ms();
-        let Some(call) = self.calls.get_mut(&id) else { return };
-        if call.is_done() {
-            return;
-        }
-        if let Some(key) = self.deadlines.remove(&id) {
-            self.timers.remove(key);
-        }
-        let outcome = match &result {
-            Ok(_) => "OK".to_string(),
-            Err(e) => format!("Error: {e}"),
-        };
-        if self.options.record_history {
-            let h = match (&result, client::kv_op(&call.request)) {
-                (Ok(resp), Some(Ok(op))) => match client::kv_output(&op, resp) {
-                    Some(out) => Outcome::Ok(out),
-                    None => Outcome::Unknown,
-                },
-                _ => Outcome::Fail,
-            };
-            self.history_time += 1;
-            self.history.complete(id, self.history_time, h);
-        }
-        call.result = Some(result);
-        call.done_ms = Some(now);
-        self.resolved += 1;
-        self.events.push(now, SimEvent::Response { id, outcome });
-    }
-
-    fn give_up(&mut self, id: u64, err: ClientError) {
-        let Some(call) = self.calls.get(&id) else { return };
-        if call.is_done() {
-            return;
-        }
-        let endpoint = call.endpoint;
-        if let Some(m) = self.nodes.get_mut(&endpoint).and_then(Node::member_mut) {
-            m.cancel(id);
-            self.drain(endpoint);
-        }
-        self.resolve(id, Err(err));
-    }
-
-    /// Sends `request` to member `endpoint`; returns its id. It resolves
-    /// through [`Sim::result`] as time runs.
-    pub fn submit(&mut self, endpoint: u64, request: Request, options: CallOptions) -> u64 {
-        self.record(Input::Submit { endpoint, request: request.clone(), options: options.clone() });
-        let id = self.next_request;
-        self.next_request += 1;
-        let now = self.clock.now_ms();
-        let timeout = match options.timeout_ms {
-            Some(t) => Some(t),
-            None if request.is_stream() => None,
-            None => Some(self.options.command_timeout_ms),
-        };
-        let what = client::describe_request(&request);
-        self.events.push(now, SimEvent::Request { id, endpoint, what });
-        if self.options.record_history {
-            match client::kv_op(&request) {
-                Some(Ok(op)) => {
-                    self.history_time += 1;
-                    self.history.invoke(id, op, self.history_time);
-                }
-                Some(Err((key, end))) => self.history.taint(&key, &end),
-                None => {}
-            }
-        }
-        let call = Call {
-            id,
-            endpoint,
-            request: request.clone(),
-            sent_ms: now,
-            deadline_ms: None,
-            result: None,
-            done_ms: None,
-            stream: Default::default(),
-        };
-        self.calls.insert(id, call);
-        let Some(node) = self.nodes.get_mut(&endpoint) else {
-            self.resolve(id, Err(ClientError::UnknownEndpoint(endpoint)));
-            return id;
-        };
-        let deadline = match node.member_mut() {
-            None => Some(timeout.unwrap_or(u64::MAX).min(self.options.dial_timeout_ms)),
-            Some(m) => {
-                m.request(ClientRequest { id, op: request, token: options.token });
-                timeout
-            }
-        };
-        if let Some(d) = deadline {
-            let at = now.saturating_add(d);
-            self.calls.get_mut(&id).expect("just inserted").deadline_ms = Some(at);
-            let key = self.timers.push(at, Timer::Deadline { request: id });
-            self.deadlines.insert(id, key);
-        }
-        self.drain(endpoint);
-        id
-    }
-
-    /// The client gives up on request `id` (Ctrl+C, or the end of a watch).
-    pub fn cancel(&mut self, id: u64) {
-        self.record(Input::Cancel { request: id });
-        self.give_up(id, ClientError::Canceled);
-    }
-
-    /// Sends `request` with default options and runs until it resolves
-    /// (at the latest at its deadline).
-    pub fn call(&mut self, endpoint: u64, request: Request) -> CallResult {
-        let id = self.submit(endpoint, request, CallOptions::default());
-        self.wait(id).unwrap_or(Err(ClientError::DeadlineExceeded))
-    }
-
-    /// Runs until request `id` resolves; `None` if it is a stream without
-    /// deadline that has not ended after a command timeout.
-    pub fn wait(&mut self, id: u64) -> Option<CallResult> {
-        let limit = self.now_ms() + self.options.command_timeout_ms.max(self.options.dial_timeout_ms) + 1;
-        let until = self.calls.get(&id)?.deadline_ms.unwrap_or(limit);
-        self.run_until(until, |s| s.calls.get(&id).is_none_or(Call::is_done));
-        self.result(id).cloned()
-    }
-
-    /// What request `id` resolved to, once it has.
-    pub fn result(&self, id: u64) -> Option<&CallResult> {
-        self.calls.get(&id).and_then(|c| c.result.as_ref())
-    }
-
-    /// How many requests have resolved since the start: a cheap way for a
-    /// client to know when to look at its results.
-    pub fn resolved_count(&self) -> u64 {
-        self.resolved
-    }
-
-    /// Request `id` and its state.
-    pub fn request_state(&self, id: u64) -> Option<&Call> {
-        self.calls.get(&id)
-    }
-
-    /// Takes the stream items (watch responses, keep-alives) that arrived
-    /// for request `id` since the last call.
-    pub fn take_stream(&mut self, id: u64) -> Vec<StreamItem> {
-        self.calls.get_mut(&id).map(|c| c.stream.drain(..).collect()).unwrap_or_default()
-    }
-
-    /// Forgets resolved requests (their results were read), to bound memory
-    /// in long runs.
-    pub fn forget_resolved(&mut self) {
-        self.calls.retain(|_, c| !c.is_done() || !c.stream.is_empty());
     }
 
     /// The event log.
