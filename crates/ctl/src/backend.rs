@@ -139,6 +139,25 @@ impl Backend {
         self.sim.submit(endpoint, request, CallOptions { timeout_ms: None, token })
     }
 
+    /// The keys under `prefix` as member `endpoint` reads them linearizably
+    /// (`None` when the read fails, e.g. without quorum).
+    pub fn range_prefix(
+        &mut self,
+        endpoint: u64,
+        prefix: &[u8],
+        timeout_ms: u64,
+    ) -> Option<Vec<mvcc::KeyValue>> {
+        let req = mvcc::RangeRequest {
+            key: prefix.to_vec(),
+            range_end: mvcc::prefix_end(prefix),
+            ..Default::default()
+        };
+        match self.call(endpoint, Request::Range { req, serializable: false }, timeout_ms, None).0 {
+            Ok(Response::Range(r)) => Some(r.kvs),
+            _ => None,
+        }
+    }
+
     /// Like [`Backend::call`], unwrapping the response.
     pub fn call_ok(&mut self, endpoint: u64, request: Request, timeout_ms: u64) -> Option<Response> {
         self.call(endpoint, request, timeout_ms, None).0.ok()

@@ -32,11 +32,51 @@ pub(crate) enum Kind {
     SimWatch { request: u64, format: Format, hex: bool, exec: Vec<String> },
     /// `lease keep-alive` on the simulated cluster.
     SimKeepAlive { request: u64, lease: i64, format: Format },
+    /// `lock` or `elect` on the simulated cluster: a key under a kept-alive session lease.
+    SimHold { session: Session, announced: bool, proposal: Option<String> },
+    /// `elect -l` on the simulated cluster.
+    SimObserve { endpoint: u64, prefix: Vec<u8>, last: Option<Vec<u8>> },
     /// `kubectl get -w`: rows from a watch on the simulated cluster.
     Kube(Box<kube::KubeWatch>),
 }
 
 const STEP_MS: u64 = 100;
+
+/// A concurrency session on the simulated cluster (`lock`, `elect`): its
+/// lease kept alive by a keep-alive stream, and its contender key.
+#[derive(Debug)]
+pub(crate) struct Session {
+    /// The member the session talks to.
+    pub endpoint: u64,
+    /// `prefix/<lease>`.
+    pub key: Vec<u8>,
+    /// The session lease.
+    pub lease: i64,
+    /// The keep-alive stream's request.
+    pub keepalive: u64,
+    /// `NAME/`.
+    pub prefix: Vec<u8>,
+}
+
+impl Session {
+    /// Ends the session: stops the keep-alive and revokes the lease (its key goes with it).
+    pub fn end(&self, con: &mut Console, timeout_ms: u64) {
+        con.backend.sim.cancel(self.keepalive);
+        let _ = con.backend.call(
+            self.endpoint,
+            server::Request::LeaseRevoke { id: self.lease },
+            timeout_ms,
+            None,
+        );
+    }
+}
+
+/// Whether the contender key `key` is the oldest under its prefix (the
+/// holder); `None` when the key is gone (the session expired).
+fn holds(kvs: &[mvcc::KeyValue], key: &[u8]) -> Option<bool> {
+    let mine = kvs.iter().find(|kv| kv.key == key)?.create_revision;
+    Some(!kvs.iter().any(|kv| kv.create_revision < mine))
+}
 
 impl Stream {
     /// A stream without a deadline.
@@ -97,6 +137,7 @@ impl Stream {
                 con.cluster.commit();
             }
             Kind::Kube(w) => crate::kubectl::stop(con, w),
+            Kind::SimHold { session, .. } => session.end(con, sim::COMMAND_TIMEOUT_MS),
             Kind::SimWatch { request, .. } | Kind::SimKeepAlive { request, .. } => {
                 con.backend.sim.cancel(*request);
             }
@@ -200,6 +241,45 @@ impl Stream {
             }
             Kind::Kube(w) => {
                 crate::kubectl::poll(con, w, out);
+                None
+            }
+            Kind::SimHold { session, announced, proposal } => {
+                if *announced {
+                    return None;
+                }
+                let timeout = sim::COMMAND_TIMEOUT_MS;
+                let kvs = con.backend.range_prefix(session.endpoint, &session.prefix, timeout)?;
+                match holds(&kvs, &session.key) {
+                    None => {
+                        out.stderr.push_str("Error: session expired\n");
+                        Some(exit::ERROR)
+                    }
+                    Some(false) => None,
+                    Some(true) => {
+                        *announced = true;
+                        out.stdout.push_str(&String::from_utf8_lossy(&session.key));
+                        out.stdout.push('\n');
+                        match proposal {
+                            Some(p) => out.stdout.push_str(&format!("{p}\n")),
+                            None => out.stdout.push('\n'),
+                        }
+                        None
+                    }
+                }
+            }
+            Kind::SimObserve { endpoint, prefix, last } => {
+                let kvs = con.backend.range_prefix(*endpoint, prefix, sim::COMMAND_TIMEOUT_MS)?;
+                if let Some(kv) = kvs.iter().min_by_key(|kv| kv.create_revision) {
+                    let now = Some(kv.value.clone());
+                    if *last != now {
+                        out.stdout.push_str(&format!(
+                            "{}\n{}\n",
+                            String::from_utf8_lossy(&kv.key),
+                            String::from_utf8_lossy(&kv.value)
+                        ));
+                        *last = now;
+                    }
+                }
                 None
             }
             Kind::SimWatch { request, format, hex, exec } => {

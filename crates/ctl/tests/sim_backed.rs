@@ -86,3 +86,33 @@ fn a_partitioned_minority_cannot_write() {
     run(&mut c, "sleep 3s");
     assert_eq!(run(&mut c, "etcdctl --endpoints=127.0.0.1:2379 get p").stdout, "p\nr\n");
 }
+
+#[test]
+fn lock_and_elect_hold_a_session_lease_kept_alive() {
+    let mut c = console(5);
+    let first = c.run_line_in(1, "etcdctl lock mylock");
+    let mut seen = first.output().stdout.clone();
+    for (_, r) in c.poll_tabs(300) {
+        seen.push_str(&r.output().stdout);
+    }
+    assert!(seen.starts_with("mylock/"), "{seen}");
+    // The session outlives its TTL (60 s) because it is kept alive.
+    c.run_line_in(0, "sleep 90s");
+    let held = c.run_line_in(0, "etcdctl get mylock --prefix --keys-only");
+    assert!(held.output().stdout.starts_with("mylock/"), "{}", held.output().stdout);
+    // Another contender waits; Ctrl+C on the holder releases the lock.
+    let waiting = c.run_line_in(2, "etcdctl lock mylock");
+    assert!(matches!(waiting, Run::Streaming(_)));
+    assert_eq!(c.poll_tabs(300).iter().map(|(_, r)| r.output().stdout.len()).sum::<usize>(), 0);
+    assert_eq!(c.interrupt_in(1).exit, 130);
+    let got: String = c.poll_tabs(500).into_iter().map(|(_, r)| r.output().stdout.clone()).collect();
+    assert!(got.starts_with("mylock/"), "{got}");
+    assert_eq!(c.interrupt_in(2).exit, 130);
+    c.run_line_in(0, "true");
+
+    let o = run(&mut c, "timeout 1s etcdctl elect job alpha");
+    assert!(o.stdout.starts_with("job/") && o.stdout.ends_with("\nalpha\n"), "{}", o.stdout);
+    let o = run(&mut c, "etcdctl lock once echo inside");
+    assert_eq!(o.stdout, "inside\n");
+    assert_eq!(run(&mut c, "etcdctl get once --prefix").stdout, "");
+}

@@ -43,11 +43,21 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         )
         .into();
     }
-    let member = match client.reach(&mut con.cluster, false) {
-        Ok(m) => m,
-        Err(f) => return Exec::took(f.out, f.elapsed_ms),
+    let sim_member = if con.sim_backed {
+        match super::remote::pick(con, &client) {
+            Some(id) => Some(id),
+            None => {
+                let f = client.dial_failure(con.backend.clock_ms(), con.cluster.options.tls);
+                con.backend.advance(f.elapsed_ms);
+                return f.out.into();
+            }
+        }
+    } else {
+        match client.reach(&mut con.cluster, false) {
+            Ok(_) => None,
+            Err(f) => return Exec::took(f.out, f.elapsed_ms),
+        }
     };
-    let _ = member;
     let path = p.args[0].clone();
     if !con.vfs.parent_exists(&path) || con.vfs.is_dir(&path) {
         let part = format!("{path}.part");
@@ -55,8 +65,22 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         return Output::error(format!("could not open {part} (open {part}: {why})"), exit::INTERRUPTED)
             .into();
     }
-    let bytes = con.cluster.store.snapshot();
-    let now = con.cluster.now_ms;
+    let (bytes, now) = match sim_member {
+        Some(id) => {
+            let now = con.backend.clock_ms();
+            match con.backend.call(id, server::Request::Snapshot, client.command_timeout_ms, None).0 {
+                Ok(server::Response::Snapshot(r)) => (r.blob, now),
+                Ok(_) => return Output::error("unexpected response to Snapshot", exit::ERROR).into(),
+                Err(e) => {
+                    let mut out =
+                        crate::client::server_error(now, &client.endpoint(), "Unknown", &e.to_string());
+                    out.stderr = out.stderr.replace("Error: ", "Error: rpc error: code = Unknown desc = ");
+                    return out.into();
+                }
+            }
+        }
+        None => (con.cluster.store.snapshot(), con.cluster.now_ms),
+    };
     let ep = client.endpoint();
     let mv = format!("v3@v{VERSION}/maintenance.go");
     let mut err = String::new();
@@ -113,6 +137,18 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
     )
 }
 
+/// How a backup from the simulated cluster (`server::backup`) begins.
+const SERVER_BACKUP_MAGIC: &[u8] = b"etcd-play-backup\n";
+
+/// Whether `bytes` are a snapshot `restore` can use (either format).
+fn valid_snapshot(bytes: &[u8]) -> bool {
+    if bytes.starts_with(SERVER_BACKUP_MAGIC) {
+        server::snapshot_status(bytes).is_ok()
+    } else {
+        Store::restore(bytes, StoreConfig::default()).is_ok()
+    }
+}
+
 /// What `snapshot status` reports about a snapshot file.
 pub(crate) struct SnapStatus {
     pub hash: u32,
@@ -126,6 +162,15 @@ pub(crate) fn read_status(con: &Console, path: &str) -> Result<SnapStatus, Strin
     let Some(bytes) = con.vfs.read(path) else {
         return Err(format!("stat {path}: no such file or directory"));
     };
+    if bytes.starts_with(SERVER_BACKUP_MAGIC) {
+        let st = server::snapshot_status(bytes).map_err(|e| e.to_string())?;
+        return Ok(SnapStatus {
+            hash: st.hash,
+            revision: st.revision,
+            total_keys: st.total_keys,
+            total_size: st.total_size,
+        });
+    }
     let store = Store::restore(bytes, StoreConfig::default())
         .map_err(|e| format!("snapshot file integrity check failed: {e}"))?;
     let digest = Sha256::digest(bytes);
@@ -253,7 +298,7 @@ pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
         err.push_str(&format!("Error: open {path}: no such file or directory\n"));
         return Output::fail(err, exit::ERROR);
     };
-    if Store::restore(&bytes, StoreConfig::default()).is_err() && !p.bool("skip-hash-check") {
+    if !valid_snapshot(&bytes) && !p.bool("skip-hash-check") {
         err.push_str("Error: snapshot file integrity check failed\n");
         return Output::fail(err, exit::ERROR);
     }

@@ -1,12 +1,13 @@
 //! `lock` and `elect`: etcd's concurrency recipes (a key per session lease under a prefix; the oldest wins).
 
 use mvcc::{LeaseGrantRequest, PutRequest};
+use server::{Request, Response};
 
 use super::{Conn, bad_args};
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::Output;
-use crate::stream::{Kind, Stream, delete_key};
+use crate::stream::{Kind, Session, Stream, delete_key};
 
 /// Creates the session lease and the contender key `prefix/<lease>`.
 fn contend(
@@ -32,10 +33,79 @@ fn contend(
     Ok((key, lease))
 }
 
+/// On the simulated cluster: grants the session lease, keeps it alive, and
+/// puts the contender key `prefix/<lease>` under it.
+fn contend_sim(
+    con: &mut Console,
+    conn: &mut Conn,
+    name: &str,
+    ttl: i64,
+    value: &[u8],
+) -> Result<Session, Exec> {
+    let lease = match conn.send(con, Request::LeaseGrant { ttl_seconds: ttl, id: 0 })? {
+        Response::LeaseGrant(r) => r.id,
+        other => return Err(conn.unexpected(&other)),
+    };
+    let key = format!("{name}/{lease:x}").into_bytes();
+    let put = PutRequest { key: key.clone(), value: value.to_vec(), lease, ..PutRequest::default() };
+    conn.send(con, Request::Put(put))?;
+    let keepalive =
+        con.backend.open_stream(conn.endpoint, Request::LeaseKeepAlive { id: lease }, conn.token.clone());
+    let mut prefix = name.as_bytes().to_vec();
+    prefix.push(b'/');
+    Ok(Session { endpoint: conn.endpoint, key, lease, keepalive, prefix })
+}
+
+/// `lock` and `elect` on the simulated cluster.
+fn sync_sim(con: &mut Console, p: &Parsed, elect: bool) -> Exec {
+    let mut conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let name = p.args[0].clone();
+    if elect && p.bool("listen") {
+        let mut prefix = name.into_bytes();
+        prefix.push(b'/');
+        let kind = Kind::SimObserve { endpoint: conn.endpoint, prefix, last: None };
+        return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) };
+    }
+    let (ttl, value) = if elect {
+        (if p.values.contains_key("ttl") { p.int("ttl").max(1) } else { 60 }, p.args[1].clone())
+    } else {
+        (p.int("ttl").max(1), String::new())
+    };
+    let session = match contend_sim(con, &mut conn, &name, ttl, value.as_bytes()) {
+        Ok(s) => s,
+        Err(e) => return e,
+    };
+    if !elect && p.args.len() > 1 {
+        let timeout = conn.client.command_timeout_ms;
+        let kvs = con.backend.range_prefix(session.endpoint, &session.prefix, timeout).unwrap_or_default();
+        let mine = kvs.iter().find(|kv| kv.key == session.key).map_or(i64::MAX, |kv| kv.create_revision);
+        let held_by_other = kvs.iter().any(|kv| kv.create_revision < mine);
+        if held_by_other {
+            session.end(con, timeout);
+            return conn.ok(Output::error(
+                "the lock is held by another session; the playground runs one command at a time",
+                crate::output::exit::ERROR,
+            ));
+        }
+        let exec = crate::shell::run_words(con, &p.args[1..], None);
+        session.end(con, timeout);
+        return Exec::took(exec.out, exec.elapsed_ms);
+    }
+    let proposal = elect.then_some(value);
+    let kind = Kind::SimHold { session, announced: false, proposal };
+    Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) }
+}
+
 /// `lock NAME [COMMAND ...]`.
 pub(crate) fn lock(con: &mut Console, p: &Parsed) -> Exec {
     if p.args.is_empty() {
         return bad_args("lock takes a lock name argument and an optional command to execute");
+    }
+    if con.sim_backed {
+        return sync_sim(con, p, false);
     }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
@@ -93,6 +163,9 @@ pub(crate) fn elect(con: &mut Console, p: &Parsed) -> Exec {
     }
     if p.args.len() == 1 && !listen {
         return bad_args("no proposal argument but -l not set");
+    }
+    if con.sim_backed {
+        return sync_sim(con, p, true);
     }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
