@@ -24,6 +24,11 @@ use sim::{CallOptions, CallResult, Fault, Sim, SimOptions};
 /// How long a new cluster may take to elect its first leader (virtual ms).
 const FIRST_LEADER_MS: u64 = 10_000;
 
+/// How long a new cluster has been up when the console opens: etcd's health
+/// interval (5 s), so membership changes pass the strict connectivity check
+/// as they do on a cluster that has been running for a moment.
+const WARM_UP_MS: u64 = 5_000;
+
 /// One member as the console addresses it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
@@ -59,7 +64,12 @@ pub struct Backend {
 impl Backend {
     /// A fresh cluster of `nodes` members made from `seed`, run until it has a leader.
     pub fn new(seed: u64, nodes: usize) -> Backend {
-        let options = SimOptions { members: nodes.clamp(1, 7) as u64, ..SimOptions::default() };
+        Backend::with_quota(seed, nodes, None)
+    }
+
+    /// [`Backend::new`] with a backend quota in bytes (`None`: the members' default).
+    pub fn with_quota(seed: u64, nodes: usize, quota_bytes: Option<u64>) -> Backend {
+        let options = SimOptions { members: nodes.clamp(1, 7) as u64, quota_bytes, ..SimOptions::default() };
         let mut sim = Sim::new(seed, options);
         let until = sim.now_ms() + FIRST_LEADER_MS;
         sim.run_until(until, |s| s.leader().is_some());
@@ -70,6 +80,8 @@ impl Backend {
         {
             let _ = sim.call(leader, Request::MoveLeader { target: first });
         }
+        let until = sim.now_ms() + WARM_UP_MS;
+        sim.run_until(until, |_| false);
         let clock_ms = sim.now_ms();
         Backend {
             sim,

@@ -279,9 +279,7 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
     con.reset_cluster(seed, ClusterOptions { nodes, tls });
     if let Some(q) = quota {
         con.cluster.quota_bytes = q;
-        for m in con.backend.sim.member_ids() {
-            let _ = con.backend.fault(::sim::Fault::Quota { member: m, bytes: q });
-        }
+        con.backend = crate::backend::Backend::with_quota(seed, nodes, Some(q));
     }
     if let Some(mut store) = restored {
         store.lessor_mut().promote(0, crate::cluster::ELECTION_MS);

@@ -114,7 +114,8 @@ pub(crate) fn net(con: &mut Console, net: &Net) -> Result<(), Exec> {
 
 /// The `cluster status` table from the members' raft state.
 pub fn status(con: &Console) -> String {
-    let st = con.backend.sim.status();
+    let mut st = con.backend.sim.status();
+    st.members.sort_by_key(|n| n.number);
     let pending: Vec<Vec<String>> = con
         .backend
         .pending
