@@ -74,7 +74,8 @@ fn main() -> ExitCode {
         steps += r.steps;
         if let Some(f) = &r.failure {
             failed += 1;
-            println!("SIM_SEED={} failed: {f}", r.seed);
+            let nodes = if opts.nodes == 3 { String::new() } else { format!(" --nodes {}", opts.nodes) };
+            println!("SIM_SEED={} failed (replay: SIM_SEED={} cargo xtask sim{nodes}): {f}", r.seed, r.seed);
             for (at, fault) in &r.faults {
                 println!("    {at:>6} ms  {fault}");
             }
