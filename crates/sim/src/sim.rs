@@ -510,13 +510,14 @@ impl Sim {
         self.nodes.iter().filter(|(_, n)| n.is_running()).map(|(id, _)| *id).collect()
     }
 
-    /// The running member that leads the highest term, if any.
+    /// The running member that leads the highest term, if any (cheap: no
+    /// status is built).
     pub fn leader(&self) -> Option<u64> {
         self.nodes
             .iter()
-            .filter_map(|(id, n)| n.member().map(|m| (id, m.status())))
-            .filter(|(_, s)| s.raft.soft_state.raft_state == raft::StateRole::Leader)
-            .max_by_key(|(_, s)| s.term)
+            .filter_map(|(id, n)| n.member().map(|m| (id, m)))
+            .filter(|(_, m)| m.is_leader())
+            .max_by_key(|(_, m)| m.raft().raft().term)
             .map(|(id, _)| *id)
     }
 }
