@@ -6,6 +6,7 @@ pub mod kv;
 pub mod lease;
 pub mod maintenance;
 pub mod member;
+pub mod perf;
 pub mod remote;
 pub mod snapshot;
 pub mod sync;

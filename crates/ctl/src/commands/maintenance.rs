@@ -304,6 +304,9 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
             return Output::error(format!("unknown load option {other}"), exit::BAD_FEATURE).into();
         }
     };
+    if con.sim_backed {
+        return super::perf::check_perf(con, p, rate, clients, size, expected);
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,
@@ -351,6 +354,12 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
     let n = done.max(1) as f64;
     let mean = sum / n;
     let stddev = (sum_sq / n - mean * mean).max(0.0).sqrt();
+    let _ = conn;
+    Exec::took(perf_report(duration_s, done, expected, worst_ms, stddev), 1)
+}
+
+/// `check perf`'s verdict: throughput, slowest request and stddev (ms) against the load's bars.
+pub(crate) fn perf_report(duration_s: u64, done: u64, expected: u64, worst_ms: u64, stddev: f64) -> Output {
     let throughput = done / duration_s;
     let bar = "o".repeat(74);
     let mut out = Output::ok(format!(" {duration_s} / {duration_s} B{bar}! 100.00% 1m0s\n"));
@@ -379,8 +388,7 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
         out.println("FAIL");
         out.exit = exit::ERROR;
     }
-    let _ = conn;
-    Exec::took(out, 1)
+    out
 }
 
 /// `check datascale`: memory a workload takes, measured on the store.
