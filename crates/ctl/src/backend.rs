@@ -135,13 +135,17 @@ impl Backend {
         timeout_ms: u64,
         token: Option<String>,
     ) -> (CallResult, u64) {
+        // The sim's clock rests at its last event (at most a tick behind the
+        // console's): the call's duration counts from the console's clock.
+        let console_start = self.clock_ms();
         let start = self.sim.now_ms();
         let id = self.sim.submit(endpoint, request, CallOptions { timeout_ms: Some(timeout_ms), token });
         let result = self.sim.wait(id).unwrap_or(Err(sim::ClientError::DeadlineExceeded));
         let done = self.sim.request_state(id).and_then(|c| c.done_ms).unwrap_or(self.sim.now_ms());
         self.sim.forget_resolved();
-        self.clock_ms = self.clock_ms.max(self.sim.now_ms());
-        (result, done.saturating_sub(start))
+        let took = done.saturating_sub(start);
+        self.clock_ms = (console_start + took).max(self.sim.now_ms());
+        (result, took)
     }
 
     /// Opens a stream (watch, keep-alive) at member `endpoint`: no deadline,

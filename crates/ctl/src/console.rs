@@ -406,6 +406,12 @@ impl Console {
         self.env.insert(name.to_string(), value.to_string());
     }
 
+    /// The console's virtual time in ms (the simulated cluster's clock when
+    /// etcdctl runs on it).
+    pub fn now_ms(&self) -> u64 {
+        if self.sim_backed { self.backend.clock_ms() } else { self.cluster.now_ms }
+    }
+
     /// The seed the console was made from.
     pub fn seed(&self) -> u64 {
         self.seed
