@@ -116,3 +116,18 @@ fn lock_and_elect_hold_a_session_lease_kept_alive() {
     assert_eq!(o.stdout, "inside\n");
     assert_eq!(run(&mut c, "etcdctl get once --prefix").stdout, "");
 }
+
+#[test]
+fn check_perf_runs_its_load_through_raft() {
+    let mut c = console(6);
+    // With room for the load (the playground's default quota is small) it passes.
+    run(&mut c, "cluster reset --quota-bytes 100000000");
+    let o = run(&mut c, "etcdctl check perf --prefix=/perf/ --auto-compact --auto-defrag");
+    assert!(o.stdout.contains("PASS: Throughput is 150 writes/s\n"), "{}", o.stdout);
+    assert!(o.stdout.ends_with("PASS\n"), "{}", o.stdout);
+    assert_eq!(
+        run(&mut c, "etcdctl get /perf/ --prefix --count-only -w fields").stdout.lines().last(),
+        Some("\"Count\" : 0")
+    );
+    assert!(c.sim().now_ms() >= 60_000, "a minute of virtual time passed");
+}
