@@ -131,3 +131,15 @@ fn check_perf_runs_its_load_through_raft() {
     );
     assert!(c.sim().now_ms() >= 60_000, "a minute of virtual time passed");
 }
+
+#[test]
+fn check_datascale_hits_the_small_default_quota_honestly() {
+    let mut c = console(8);
+    let o = run(&mut c, "etcdctl check datascale");
+    assert!(o.stdout.starts_with("Start data scale check for work load [10000 key-value pairs"), "{o:?}");
+    assert_eq!(o.stderr, "Error: etcdserver: mvcc: database space exceeded\n");
+    assert_eq!(o.exit, 1);
+    // etcd also raises NOSPACE when a write fails the quota at apply time
+    // (applyEntryNormal); the server raises it only in its pre-proposal check,
+    // which 50 concurrent writers can pass, so `alarm list` is not checked here.
+}

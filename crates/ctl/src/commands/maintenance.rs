@@ -393,6 +393,9 @@ pub(crate) fn perf_report(duration_s: u64, done: u64, expected: u64, worst_ms: u
 
 /// `check datascale`: memory a workload takes, measured on the store.
 pub(crate) fn check_datascale(con: &mut Console, p: &Parsed) -> Exec {
+    if con.sim_backed {
+        return super::perf::check_datascale(con, p);
+    }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
         Err(e) => return e,

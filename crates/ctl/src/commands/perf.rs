@@ -14,6 +14,7 @@ use super::Conn;
 use super::maintenance::perf_report;
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
+use crate::output::{Output, exit};
 
 const SLOT_MS: u64 = 10;
 const DURATION_S: u64 = 60;
@@ -87,4 +88,70 @@ pub(crate) fn check_perf(
     let mean = sum / count;
     let stddev = (sum_sq / count - mean * mean).max(0.0).sqrt();
     perf_report(DURATION_S, done, expected, worst_ms, stddev).into()
+}
+
+/// The store's memory on the member the client talks to.
+fn heap_bytes(con: &Console, member: u64) -> usize {
+    con.sim().member(member).map_or(0, |m| m.store().heap_bytes())
+}
+
+/// `check datascale`: writes the load's keys through Raft (up to 20,000 of
+/// them, scaled to the load) and reports the memory the member's store grew by.
+pub(crate) fn check_datascale(con: &mut Console, p: &Parsed) -> Exec {
+    let mut conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let (keys, size) = match p.get("load") {
+        "s" => (10_000usize, 1024usize),
+        "m" => (100_000, 1024),
+        "l" => (1_000_000, 1024),
+        "xl" => (3_000_000, 1000),
+        other => return Output::error(format!("unknown load option {other}"), exit::BAD_FEATURE).into(),
+    };
+    let prefix = p.get("prefix").to_string();
+    let n = keys.min(20_000);
+    let before = heap_bytes(con, conn.endpoint);
+    let timeout = conn.client.command_timeout_ms;
+    let mut in_flight: Vec<u64> = Vec::new();
+    let mut failure = None;
+    let mut next = 0;
+    while (next < n || !in_flight.is_empty()) && failure.is_none() {
+        while next < n && in_flight.len() < 50 {
+            let key = format!("{prefix}{next:08}").into_bytes();
+            let put = Request::Put(PutRequest { key, value: vec![b'x'; size], ..PutRequest::default() });
+            let options = CallOptions { timeout_ms: Some(timeout), token: conn.token.clone() };
+            in_flight.push(con.backend.sim.submit(conn.endpoint, put, options));
+            next += 1;
+        }
+        con.backend.advance(SLOT_MS);
+        in_flight.retain(|&id| match con.backend.sim.result(id) {
+            None => true,
+            Some(Ok(_)) => false,
+            Some(Err(e)) => {
+                failure.get_or_insert_with(|| e.clone());
+                false
+            }
+        });
+        con.backend.sim.forget_resolved();
+    }
+    let after = heap_bytes(con, conn.endpoint);
+    let del = DeleteRangeRequest {
+        key: prefix.clone().into_bytes(),
+        range_end: prefix_end(prefix.as_bytes()),
+        ..Default::default()
+    };
+    let _ = conn.send(con, Request::DeleteRange(del));
+    let head = format!(
+        "Start data scale check for work load [{keys} key-value pairs, {size} bytes per key-value, 50 concurrent clients].\n"
+    );
+    if let Some(e) = failure {
+        let mut out = Output::ok(head);
+        out.stderr.push_str(&format!("Error: {e}\n"));
+        out.exit = exit::ERROR;
+        return out.into();
+    }
+    let per_key = after.saturating_sub(before) as f64 / n as f64;
+    let mb = per_key * keys as f64 / 1e6;
+    Output::ok(format!("{head}PASS: Approximate system memory used : {mb:.2} MB.\n")).into()
 }
