@@ -345,10 +345,9 @@ impl Network {
         self.links.values().filter_map(|l| l.queue.keys().next().map(|k| k.0)).min()
     }
 
-    /// Takes the next due message off the wire. A message whose link is
-    /// blocked by now is dropped instead (recorded) and `None` returned
-    /// with the time it was due.
-    pub fn pop_next(&mut self) -> Option<Result<InFlight, u64>> {
+    /// Takes the next due message off the wire: `Ok` to deliver, or `Err`
+    /// if its link is blocked by now (it is dropped, and recorded so).
+    pub fn pop_next(&mut self) -> Option<Result<InFlight, InFlight>> {
         let (&link_key, _) = self
             .links
             .iter()
@@ -358,7 +357,7 @@ impl Network {
         let (_, flight) = link.queue.pop_first().expect("queue is not empty");
         if self.is_blocked(link_key.0, link_key.1) {
             self.drop_in_flight(flight.id, DropReason::Partition);
-            return Some(Err(flight.deliver_ms));
+            return Some(Err(flight));
         }
         self.stats.delivered += 1;
         self.set_fate(flight.id, Fate::Delivered);
@@ -460,7 +459,7 @@ mod tests {
             Network::new(1, LinkSettings { delay_min_ms: 10, delay_max_ms: 10, ..Default::default() }, 10);
         net.send(0, msg(1, 2, 1));
         net.isolate(2, &[1, 2, 3]);
-        assert_eq!(net.pop_next(), Some(Err(10)));
+        assert_eq!(net.pop_next().map(|r| r.unwrap_err().deliver_ms), Some(10));
         assert_eq!(net.stats().dropped, 1);
     }
 

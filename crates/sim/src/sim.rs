@@ -369,14 +369,14 @@ impl Sim {
     fn deliver_next(&mut self) -> Step {
         let Some(next) = self.network.pop_next() else { unreachable!("a delivery was due") };
         match next {
-            Err(at_ms) => {
-                self.clock.advance_to(at_ms);
+            Err(flight) => {
+                self.clock.advance_to(flight.deliver_ms);
                 Step::Message {
-                    at_ms,
-                    id: 0,
-                    from: 0,
-                    to: 0,
-                    msg_type: raft::MessageType::MsgHup,
+                    at_ms: flight.deliver_ms,
+                    id: flight.id,
+                    from: flight.msg.from,
+                    to: flight.msg.to,
+                    msg_type: flight.msg.msg_type,
                     delivered: false,
                 }
             }
