@@ -50,7 +50,9 @@ pub fn App() -> impl IntoView {
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
             .map(|el| el.tag_name().to_ascii_lowercase())
-            .is_some_and(|tag| matches!(tag.as_str(), "input" | "textarea" | "select" | "button" | "summary"));
+            .is_some_and(|tag| {
+                matches!(tag.as_str(), "input" | "textarea" | "select" | "button" | "summary")
+            });
         if !typing {
             e.prevent_default();
             state.act(|e| e.paused = !e.paused);

@@ -68,7 +68,9 @@ impl Job {
     /// When the job started (ms of virtual time).
     pub fn started_ms(&self) -> u64 {
         match self {
-            Job::Call { started_ms, .. } | Job::Watch { started_ms, .. } | Job::Load { started_ms, .. } => *started_ms,
+            Job::Call { started_ms, .. } | Job::Watch { started_ms, .. } | Job::Load { started_ms, .. } => {
+                *started_ms
+            }
         }
     }
 }
@@ -145,7 +147,17 @@ impl Engine {
     pub fn from_sim(sim: Sim) -> Engine {
         let tab = Tab { endpoint: 1, ..Tab::default() };
         let view_ms = sim.now_ms();
-        Engine { sim, speed: 1.0, paused: false, tabs: vec![tab.clone(), tab], console_version: 0, admin: Vec::new(), downloads: Vec::new(), view_ms, carry_ms: 0.0 }
+        Engine {
+            sim,
+            speed: 1.0,
+            paused: false,
+            tabs: vec![tab.clone(), tab],
+            console_version: 0,
+            admin: Vec::new(),
+            downloads: Vec::new(),
+            view_ms,
+            carry_ms: 0.0,
+        }
     }
 
     /// Whether something must still run while paused (a command waits).
@@ -198,7 +210,8 @@ impl Engine {
             };
             match (result, op.join_as) {
                 (Ok(server::Response::MemberAdd(r)), Some(name)) => {
-                    let fault = Fault::Join { member: r.member.id, name, peer_urls: r.member.peer_urls.clone() };
+                    let fault =
+                        Fault::Join { member: r.member.id, name, peer_urls: r.member.peer_urls.clone() };
                     if let Err(e) = self.sim.apply(fault) {
                         self.print(0, Stream::Stderr, &format!("Error: {e}"));
                     }
@@ -250,7 +263,9 @@ impl Engine {
         self.tabs
             .iter()
             .filter_map(|t| match &t.job {
-                Some(Job::Load { rate, started_ms, sent, .. }) => Some(started_ms + (sent * 1000) / rate.max(&1)),
+                Some(Job::Load { rate, started_ms, sent, .. }) => {
+                    Some(started_ms + (sent * 1000) / rate.max(&1))
+                }
                 _ => None,
             })
             .min()
@@ -259,7 +274,9 @@ impl Engine {
     fn submit_load_writes(&mut self, now: u64) {
         for i in 0..self.tabs.len() {
             let endpoint = self.endpoint_id(i);
-            let Some(Job::Load { rate, started_ms, sent, waiting, .. }) = &mut self.tabs[i].job else { continue };
+            let Some(Job::Load { rate, started_ms, sent, waiting, .. }) = &mut self.tabs[i].job else {
+                continue;
+            };
             while *started_ms + (*sent * 1000) / (*rate).max(1) <= now {
                 let put = mvcc::PutRequest {
                     key: format!("load/{:06}", *sent).into_bytes(),
@@ -337,8 +354,13 @@ impl Engine {
             }
             Parsed::Load { rate } => {
                 let started_ms = self.sim.now_ms();
-                self.tabs[tab].job = Some(Job::Load { rate, started_ms, sent: 0, ok: 0, waiting: Vec::new() });
-                self.print(tab, Stream::Stdout, &format!("writing {rate} keys per second under load/ (Ctrl+C stops)"));
+                self.tabs[tab].job =
+                    Some(Job::Load { rate, started_ms, sent: 0, ok: 0, waiting: Vec::new() });
+                self.print(
+                    tab,
+                    Stream::Stdout,
+                    &format!("writing {rate} keys per second under load/ (Ctrl+C stops)"),
+                );
             }
             Parsed::Call { endpoint, request, format, timeout_ms, file } => {
                 let number = match endpoint {
@@ -489,10 +511,13 @@ impl Engine {
     /// member's), for Tab completion and the key browser.
     pub fn keys(&self, limit: usize) -> Vec<String> {
         let Some(m) = self.read_member() else { return Vec::new() };
-        let req = mvcc::RangeRequest { key: vec![0], range_end: vec![0], keys_only: true, ..Default::default() };
+        let req =
+            mvcc::RangeRequest { key: vec![0], range_end: vec![0], keys_only: true, ..Default::default() };
         m.store()
             .range(&req)
-            .map(|r| r.kvs.iter().take(limit).map(|kv| String::from_utf8_lossy(&kv.key).into_owned()).collect())
+            .map(|r| {
+                r.kvs.iter().take(limit).map(|kv| String::from_utf8_lossy(&kv.key).into_owned()).collect()
+            })
             .unwrap_or_default()
     }
 
@@ -504,7 +529,11 @@ impl Engine {
 
     /// Member names, for completion.
     pub fn member_names(&self) -> Vec<String> {
-        self.sim.member_ids().iter().filter_map(|id| self.sim.node(*id).map(|n| n.config.name.clone())).collect()
+        self.sim
+            .member_ids()
+            .iter()
+            .filter_map(|id| self.sim.node(*id).map(|n| n.config.name.clone()))
+            .collect()
     }
 
     /// Recent output lines, by tab, for tests.
@@ -541,6 +570,9 @@ mod tests {
         }
         run(&mut e, 0, "etcdctl put foo bar", 5000.0);
         run(&mut e, 0, "etcdctl get foo", 5000.0);
-        assert_eq!(e.tab_texts(0), ["etcd-1 $ etcdctl put foo bar", "OK", "etcd-1 $ etcdctl get foo", "foo", "bar"]);
+        assert_eq!(
+            e.tab_texts(0),
+            ["etcd-1 $ etcdctl put foo bar", "OK", "etcd-1 $ etcdctl get foo", "foo", "bar"]
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod complete;
 pub mod components;
 pub mod console_log;
 pub mod engine;

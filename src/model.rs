@@ -89,8 +89,10 @@ pub struct MemberView {
 /// A message on its way (or fading where it was lost).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageView {
-    /// Record id (the key of its dot).
+    /// Record id.
     pub id: u64,
+    /// The drawing slot it keeps for its whole flight (id modulo the pool).
+    pub slot: usize,
     /// Short label (`App`, `HB`, `Vote`...).
     pub label: &'static str,
     /// CSS class by type.
@@ -237,7 +239,8 @@ pub fn stage(sim: &Sim, view_ms: u64, speed: f64) -> StageModel {
                 StateRole::PreCandidate => Role::PreCandidate,
                 StateRole::Candidate => Role::Candidate,
             };
-            if view.role != Role::Leader && view.role != Role::Learner && raft.randomized_election_timeout > 0 {
+            if view.role != Role::Leader && view.role != Role::Learner && raft.randomized_election_timeout > 0
+            {
                 let t = (raft.election_elapsed as f64 + sub_tick) / raft.randomized_election_timeout as f64;
                 view.timer = Some(t.clamp(0.0, 1.0));
             }
@@ -266,15 +269,23 @@ pub fn stage(sim: &Sim, view_ms: u64, speed: f64) -> StageModel {
     StageModel { now_ms: view_ms, members, messages, links, quorum }
 }
 
-fn messages(sim: &Sim, view_ms: u64, speed: f64, pos: &dyn Fn(u64) -> Option<(f64, f64)>) -> Vec<MessageView> {
+fn messages(
+    sim: &Sim,
+    view_ms: u64,
+    speed: f64,
+    pos: &dyn Fn(u64) -> Option<(f64, f64)>,
+) -> Vec<MessageView> {
     let vis = visible_ms(speed);
     let fade = (500.0 * speed).clamp(5.0, 400.0);
     let now = view_ms as f64;
     let horizon = now - vis.max(fade) - 10.0;
+    let pool = crate::components::cluster::message::POOL;
+    let mut taken = vec![false; pool];
     let mut out = Vec::new();
     for r in sim.network().records() {
-        if out.len() == crate::components::cluster::message::POOL {
-            break;
+        let slot = (r.id % pool as u64) as usize;
+        if taken[slot] {
+            continue;
         }
         let sent = r.sent_ms as f64;
         if sent < horizon || sent > now {
@@ -312,8 +323,10 @@ fn messages(sim: &Sim, view_ms: u64, speed: f64, pos: &dyn Fn(u64) -> Option<(f6
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let side = if r.from < r.to { 5.0 } else { -5.0 };
         let (ox, oy) = (-dy / len * side, dx / len * side);
+        taken[slot] = true;
         out.push(MessageView {
             id: r.id,
+            slot,
             label,
             class,
             x: x1 + dx * t + ox,
@@ -336,13 +349,23 @@ fn quorum(sim: &Sim, voters: &[u64], members: &[MemberView]) -> QuorumView {
         if seen.contains(&a) {
             continue;
         }
-        let group: Vec<u64> =
-            running.iter().copied().filter(|&b| a == b || (!net.is_blocked(a, b) && !net.is_blocked(b, a))).collect();
+        let group: Vec<u64> = running
+            .iter()
+            .copied()
+            .filter(|&b| a == b || (!net.is_blocked(a, b) && !net.is_blocked(b, a)))
+            .collect();
         seen.extend(&group);
         best = best.max(group.len());
     }
     let leader = members.iter().find(|m| m.role == Role::Leader).map(|m| m.name.clone());
-    QuorumView { voters: voters.len(), up: running.len(), quorum, reachable: best, ok: best >= quorum, leader }
+    QuorumView {
+        voters: voters.len(),
+        up: running.len(),
+        quorum,
+        reachable: best,
+        ok: best >= quorum,
+        leader,
+    }
 }
 
 /// Members, majority and failures tolerated for 1..=7 members (etcd's table).

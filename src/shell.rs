@@ -84,37 +84,6 @@ pub enum Format {
     SnapshotSave,
 }
 
-/// Commands Tab completes, in the order offered.
-pub const COMMANDS: &[&str] = &[
-    "etcdctl put ",
-    "etcdctl get ",
-    "etcdctl del ",
-    "etcdctl watch ",
-    "etcdctl member list",
-    "etcdctl endpoint status",
-    "etcdctl endpoint health",
-    "etcdctl compaction ",
-    "etcdctl snapshot save ",
-    "etcdctl version",
-    "load 50",
-    "clear",
-    "help",
-];
-
-/// Flags Tab completes after a command.
-pub const FLAGS: &[&str] = &[
-    "--prefix",
-    "--keys-only",
-    "--print-value-only",
-    "--count-only",
-    "--consistency=s",
-    "--endpoints=",
-    "--command-timeout=",
-    "--rev=",
-    "--limit=",
-    "--from-key",
-];
-
 const HELP: &str = "etcdctl commands on this page:
   put KEY VALUE            get KEY [--prefix] [--keys-only] [--print-value-only]
   del KEY [--prefix]       watch KEY [--prefix]        (Ctrl+C stops it)
@@ -175,7 +144,8 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
 pub fn heredoc_delimiter(first_line: &str) -> Option<String> {
     let at = first_line.find("<<")?;
     let rest = first_line[at + 2..].trim_start_matches('-').trim();
-    let word: String = rest.chars().filter(|c| *c != '\'' && *c != '"').take_while(|c| !c.is_whitespace()).collect();
+    let word: String =
+        rest.chars().filter(|c| *c != '\'' && *c != '"').take_while(|c| !c.is_whitespace()).collect();
     (!word.is_empty()).then_some(word)
 }
 
@@ -266,8 +236,10 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
             match f.split_once('=') {
                 Some((k, v)) => flags.push((k.to_string(), Some(v.to_string()))),
                 None => {
-                    let takes_value =
-                        matches!(f, "endpoints" | "command-timeout" | "dial-timeout" | "rev" | "limit" | "consistency");
+                    let takes_value = matches!(
+                        f,
+                        "endpoints" | "command-timeout" | "dial-timeout" | "rev" | "limit" | "consistency"
+                    );
                     if takes_value && i + 1 < args.len() {
                         flags.push((f.to_string(), Some(args[i + 1].clone())));
                         i += 1;
@@ -290,7 +262,9 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
     let timeout_ms = match flag("command-timeout") {
         Some(t) => match parse_duration_ms(&t) {
             Some(ms) => Some(ms),
-            None => return print_err(format!("Error: invalid argument \"{t}\" for \"--command-timeout\" flag")),
+            None => {
+                return print_err(format!("Error: invalid argument \"{t}\" for \"--command-timeout\" flag"));
+            }
         },
         None => None,
     };
@@ -309,7 +283,9 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
     };
     let rest = &positional[1..];
     match cmd {
-        "version" => Parsed::Print { stdout: "etcdctl version: 3.5.0\nAPI version: 3.5".into(), stderr: String::new() },
+        "version" => {
+            Parsed::Print { stdout: "etcdctl version: 3.5.0\nAPI version: 3.5".into(), stderr: String::new() }
+        }
         "put" => match rest {
             [key, value] => call(
                 Request::Put(PutRequest {
@@ -326,7 +302,11 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
             let (key, end) = match rest {
                 [k] => (k.as_bytes().to_vec(), Vec::new()),
                 [k, e] => (k.as_bytes().to_vec(), e.as_bytes().to_vec()),
-                _ => return print_err("Error: get command needs one argument as key and an optional argument as range_end"),
+                _ => {
+                    return print_err(
+                        "Error: get command needs one argument as key and an optional argument as range_end",
+                    );
+                }
             };
             let range_end = if has("prefix") {
                 prefix_end(&key)
@@ -346,8 +326,11 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
                 count_only: has("count-only"),
                 ..Default::default()
             };
-            let format =
-                Format::Get { keys_only: has("keys-only"), value_only: has("print-value-only"), count_only: has("count-only") };
+            let format = Format::Get {
+                keys_only: has("keys-only"),
+                value_only: has("print-value-only"),
+                count_only: has("count-only"),
+            };
             call(Request::Range { req, serializable }, format)
         }
         "del" | "delete" => match rest {
@@ -360,7 +343,9 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
                 };
                 call(Request::DeleteRange(DeleteRangeRequest { key, range_end, prev_kv: false }), Format::Del)
             }
-            [] => print_err("Error: del command needs one argument as key and an optional argument as range_end"),
+            [] => print_err(
+                "Error: del command needs one argument as key and an optional argument as range_end",
+            ),
         },
         "watch" => match rest {
             [k, ..] => {
@@ -369,16 +354,23 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
                 let req = WatchCreateRequest { key, range_end, ..Default::default() };
                 call(Request::Watch(req), Format::Watch)
             }
-            [] => print_err("Error: watch in non-interactive mode requires one or two arguments as key or prefix, with range end"),
+            [] => print_err(
+                "Error: watch in non-interactive mode requires one or two arguments as key or prefix, with range end",
+            ),
         },
         "member" => match rest.first() {
             Some(&"list") => call(Request::MemberList, Format::MemberList),
-            _ => print_err("Error: this page's console knows `member list` (add/remove: the stage's buttons)"),
+            _ => {
+                print_err("Error: this page's console knows `member list` (add/remove: the stage's buttons)")
+            }
         },
         "endpoint" => match rest.first() {
             Some(&"status") => call(Request::Status, Format::EndpointStatus),
             Some(&"health") => call(
-                Request::Range { req: RangeRequest { key: b"health".to_vec(), ..Default::default() }, serializable: false },
+                Request::Range {
+                    req: RangeRequest { key: b"health".to_vec(), ..Default::default() },
+                    serializable: false,
+                },
                 Format::EndpointHealth,
             ),
             _ => print_err("Error: unknown endpoint subcommand (status, health)"),
@@ -394,10 +386,14 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
             _ => print_err("Error: snapshot save expects one argument"),
         },
         "compaction" => match rest.first().and_then(|r| r.parse::<i64>().ok()) {
-            Some(revision) => call(Request::Compact { revision, physical: false }, Format::Compaction(revision)),
+            Some(revision) => {
+                call(Request::Compact { revision, physical: false }, Format::Compaction(revision))
+            }
             None => print_err("Error: compaction command needs 1 argument"),
         },
-        other => print_err(format!("Error: unknown command \"{other}\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.")),
+        other => print_err(format!(
+            "Error: unknown command \"{other}\" for \"etcdctl\"\nRun 'etcdctl --help' for usage."
+        )),
     }
 }
 
@@ -435,7 +431,12 @@ pub fn watch_lines(events: &[Event]) -> Vec<String> {
 
 /// What a finished call prints: (stdout lines, stderr lines).
 /// `endpoint_url` names the endpoint for `endpoint status|health`.
-pub fn format_result(format: Format, result: &CallResult, endpoint_url: &str, took_ms: u64) -> (Vec<String>, Vec<String>) {
+pub fn format_result(
+    format: Format,
+    result: &CallResult,
+    endpoint_url: &str,
+    took_ms: u64,
+) -> (Vec<String>, Vec<String>) {
     let resp = match result {
         Ok(r) => r,
         Err(e) => {
@@ -447,9 +448,12 @@ pub fn format_result(format: Format, result: &CallResult, endpoint_url: &str, to
                         "Error: unhealthy cluster".to_string(),
                     ],
                 ),
-                Format::EndpointStatus => {
-                    (Vec::new(), vec![format!("Failed to get the status of endpoint {endpoint_url} (context deadline exceeded)")])
-                }
+                Format::EndpointStatus => (
+                    Vec::new(),
+                    vec![format!(
+                        "Failed to get the status of endpoint {endpoint_url} (context deadline exceeded)"
+                    )],
+                ),
                 _ => (Vec::new(), vec![format!("Error: {e}")]),
             };
         }
@@ -522,47 +526,6 @@ pub fn stream_end(err: &ClientError) -> String {
     format!("Error: {err}")
 }
 
-/// Candidates for Tab after `line`: commands at the start, then flags,
-/// then the given keys and member names.
-pub fn complete(line: &str, keys: &[String], members: &[String]) -> Vec<String> {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let ends_space = line.ends_with(' ');
-    let last = if ends_space { "" } else { words.last().copied().unwrap_or("") };
-    let head = &line[..line.len() - last.len()];
-    if words.len() <= 1 && !ends_space || (words.len() == 1 && words[0] == "etcdctl" && ends_space) {
-        let start = line.trim_start();
-        return COMMANDS.iter().filter(|c| c.starts_with(start) && **c != start).map(|c| c.to_string()).collect();
-    }
-    if words.len() == 2 && !ends_space && words[0] == "etcdctl" {
-        return COMMANDS
-            .iter()
-            .filter_map(|c| c.strip_prefix("etcdctl "))
-            .filter(|c| c.starts_with(last))
-            .map(|c| format!("{head}{c}"))
-            .collect();
-    }
-    if let Some(v) = last.strip_prefix("--endpoints=") {
-        return members.iter().filter(|m| m.starts_with(v)).map(|m| format!("{head}--endpoints={m}")).collect();
-    }
-    if last.starts_with('-') {
-        return FLAGS.iter().filter(|f| f.starts_with(last)).map(|f| format!("{head}{f}")).collect();
-    }
-    keys.iter().filter(|k| k.starts_with(last)).map(|k| format!("{head}{k}")).collect()
-}
-
-/// The longest common prefix of `items`.
-pub fn common_prefix(items: &[String]) -> String {
-    let Some(first) = items.first() else { return String::new() };
-    let mut len = first.len();
-    for s in &items[1..] {
-        len = len.min(first.bytes().zip(s.bytes()).take_while(|(a, b)| a == b).count());
-    }
-    while !first.is_char_boundary(len) {
-        len -= 1;
-    }
-    first[..len].to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -578,13 +541,5 @@ mod tests {
             Parsed::Call { request: Request::Put(p), .. } => assert_eq!(p.value, b"line1\nline2"),
             other => panic!("{other:?}"),
         }
-    }
-
-    #[wasm_bindgen_test]
-    fn completion_offers_commands_flags_and_keys() {
-        assert_eq!(complete("etcdctl pu", &[], &[]), ["etcdctl put "]);
-        assert_eq!(complete("etcdctl get foo --pre", &[], &[]), ["etcdctl get foo --prefix"]);
-        assert_eq!(complete("etcdctl get f", &["foo".into(), "bar".into()], &[]), ["etcdctl get foo"]);
-        assert_eq!(common_prefix(&["abc".into(), "abd".into()]), "ab");
     }
 }

@@ -126,5 +126,11 @@ impl AppState {
 
 /// The clock of `e`.
 pub fn clock_of(e: &Engine) -> ClockView {
-    ClockView { now_ms: e.view_ms, steps: e.sim.steps(), speed: e.speed, paused: e.paused, seed: e.sim.seed() }
+    ClockView {
+        now_ms: e.view_ms,
+        steps: e.sim.steps(),
+        speed: e.speed,
+        paused: e.paused,
+        seed: e.sim.seed(),
+    }
 }

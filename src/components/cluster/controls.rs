@@ -22,7 +22,13 @@ pub fn slider_to_speed(v: f64) -> f64 {
 }
 
 fn speed_label(s: f64) -> String {
-    if s < 0.1 { format!("{s:.2}×") } else if s < 10.0 { format!("{s:.1}×") } else { format!("{s:.0}×") }
+    if s < 0.1 {
+        format!("{s:.2}×")
+    } else if s < 10.0 {
+        format!("{s:.1}×")
+    } else {
+        format!("{s:.0}×")
+    }
 }
 
 /// A new random seed.
@@ -101,7 +107,9 @@ pub fn Controls() -> impl IntoView {
     };
     let upload = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         let promise = file.text();
         leptos::task::spawn_local(async move {

@@ -11,9 +11,13 @@ use crate::state::{AppState, DataTab};
 /// a circle, stopped a circle with a cross.
 fn shape(role: Role) -> impl IntoView {
     match role {
-        Role::Leader => view! { <polygon class="shape" points="0,-30 26,-15 26,15 0,30 -26,15 -26,-15" /> }.into_any(),
+        Role::Leader => {
+            view! { <polygon class="shape" points="0,-30 26,-15 26,15 0,30 -26,15 -26,-15" /> }.into_any()
+        }
         Role::Candidate => view! { <polygon class="shape" points="0,-30 30,0 0,30 -30,0" /> }.into_any(),
-        Role::Learner => view! { <rect class="shape" x="-22" y="-22" width="44" height="44" rx="6" /> }.into_any(),
+        Role::Learner => {
+            view! { <rect class="shape" x="-22" y="-22" width="44" height="44" rx="6" /> }.into_any()
+        }
         Role::Stopped => view! {
             <g>
                 <circle class="shape" r="26" />

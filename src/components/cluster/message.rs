@@ -12,11 +12,12 @@ use crate::state::AppState;
 /// Messages drawn at most at one instant.
 pub const POOL: usize = 64;
 
-/// Slot `index` of the pool: the `index`-th message in sight, or hidden.
+/// Slot `index` of the pool: the message in sight whose id is `index`
+/// modulo the pool, or hidden.
 #[component]
 pub fn MessageDot(index: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let msg = Memo::new(move |_| state.stage.with(|s| s.messages.get(index).cloned()));
+    let msg = Memo::new(move |_| state.stage.with(|s| s.messages.iter().find(|m| m.slot == index).cloned()));
     let dropped = Memo::new(move |_| msg.with(|m| m.as_ref().is_some_and(|m| m.dropped)));
     let class = Memo::new(move |_| {
         msg.with(|m| match m {

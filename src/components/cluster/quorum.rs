@@ -15,9 +15,19 @@ pub fn QuorumBanner() -> impl IntoView {
     let text = move || {
         let q = q.get();
         if q.ok {
-            let split = if q.reachable < q.up { format!(", {} can reach each other", q.reachable) } else { String::new() };
-            let leader = q.leader.map(|l| format!(" Leader: {l}.")).unwrap_or_else(|| " Electing a leader…".to_string());
-            format!("{} of {} members up{split}, quorum is {}: writes work.{leader}", q.up, q.voters, q.quorum)
+            let split = if q.reachable < q.up {
+                format!(", {} can reach each other", q.reachable)
+            } else {
+                String::new()
+            };
+            let leader = q
+                .leader
+                .map(|l| format!(" Leader: {l}."))
+                .unwrap_or_else(|| " Electing a leader…".to_string());
+            format!(
+                "{} of {} members up{split}, quorum is {}: writes work.{leader}",
+                q.up, q.voters, q.quorum
+            )
         } else {
             format!(
                 "Quorum lost ({} of {} up, {} reachable, quorum is {}): writes and linearizable reads fail, serializable reads still answer.",

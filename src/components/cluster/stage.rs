@@ -14,11 +14,13 @@ use crate::state::AppState;
 #[component]
 pub fn ClusterStage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let member_ids = Memo::new(move |_| state.stage.with(|s| s.members.iter().map(|m| m.id).collect::<Vec<_>>()));
+    let member_ids =
+        Memo::new(move |_| state.stage.with(|s| s.members.iter().map(|m| m.id).collect::<Vec<_>>()));
     let links = Memo::new(move |_| state.stage.with(|s| s.links.clone()));
     let summary = move || {
         state.stage.with(|s| {
-            let parts: Vec<String> = s.members.iter().map(|m| format!("{} {}", m.name, m.role.label())).collect();
+            let parts: Vec<String> =
+                s.members.iter().map(|m| format!("{} {}", m.name, m.role.label())).collect();
             format!("cluster ring: {}", parts.join(", "))
         })
     };

@@ -8,8 +8,8 @@ use leptos::prelude::*;
 
 use crate::console_log::Stream;
 use crate::engine::Job;
-use crate::shell;
 use crate::state::AppState;
+use crate::{complete, shell};
 
 /// Output lines drawn at most; older ones stay in memory, summarised.
 pub const DRAWN_LINES: usize = 600;
@@ -53,9 +53,13 @@ pub fn Terminal() -> impl IntoView {
                 e.tabs.get(t).and_then(|tab| tab.job.as_ref()).map(|job| {
                     let secs = now.saturating_sub(job.started_ms()) as f64 / 1000.0;
                     match job {
-                        Job::Call { .. } => format!("waiting for the cluster… {secs:.1} s (virtual) · Ctrl+C cancels"),
+                        Job::Call { .. } => {
+                            format!("waiting for the cluster… {secs:.1} s (virtual) · Ctrl+C cancels")
+                        }
                         Job::Watch { .. } => format!("watching… {secs:.1} s · Ctrl+C stops"),
-                        Job::Load { sent, ok, .. } => format!("load: {sent} sent, {ok} OK · {secs:.1} s · Ctrl+C stops"),
+                        Job::Load { sent, ok, .. } => {
+                            format!("load: {sent} sent, {ok} OK · {secs:.1} s · Ctrl+C stops")
+                        }
                     }
                 })
             })
@@ -74,7 +78,11 @@ pub fn Terminal() -> impl IntoView {
         let line = input.get_untracked();
         input.set(String::new());
         hint.set(String::new());
-        let entry = if partial.with_untracked(String::is_empty) { line } else { format!("{}\n{line}", partial.get_untracked()) };
+        let entry = if partial.with_untracked(String::is_empty) {
+            line
+        } else {
+            format!("{}\n{line}", partial.get_untracked())
+        };
         if shell::needs_more(&entry) {
             partial.set(entry);
             return;
@@ -98,7 +106,10 @@ pub fn Terminal() -> impl IntoView {
     };
     let complete = move || {
         let line = input.get_untracked();
-        let Some(candidates) = state.read(|e| shell::complete(&line, &e.keys(200), &e.member_names())) else { return };
+        let Some(candidates) = state.read(|e| complete::complete(&line, &e.keys(200), &e.member_names()))
+        else {
+            return;
+        };
         match candidates.len() {
             0 => hint.set(String::new()),
             1 => {
@@ -106,11 +117,12 @@ pub fn Terminal() -> impl IntoView {
                 hint.set(String::new());
             }
             _ => {
-                let common = shell::common_prefix(&candidates);
+                let common = complete::common_prefix(&candidates);
                 if common.len() > line.len() {
                     input.set(common);
                 }
-                let shown: Vec<&str> = candidates.iter().take(12).map(|c| c.rsplit(' ').next().unwrap_or(c)).collect();
+                let shown: Vec<&str> =
+                    candidates.iter().take(12).map(|c| c.rsplit(' ').next().unwrap_or(c)).collect();
                 hint.set(shown.join("  "));
             }
         }
@@ -136,8 +148,9 @@ pub fn Terminal() -> impl IntoView {
             }
             "ArrowDown" => {
                 ev.prevent_default();
-                if let Some(Some(next)) =
-                    state.engine.try_update_value(|e| e.tabs.get_mut(t).map(|tab| tab.log.history_next().to_owned()))
+                if let Some(Some(next)) = state
+                    .engine
+                    .try_update_value(|e| e.tabs.get_mut(t).map(|tab| tab.log.history_next().to_owned()))
                 {
                     input.set(next);
                 }

@@ -31,13 +31,21 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
         learner = s.is_learner;
         let keys = m
             .store()
-            .range(&mvcc::RangeRequest { key: vec![0], range_end: vec![0], count_only: true, ..Default::default() })
+            .range(&mvcc::RangeRequest {
+                key: vec![0],
+                range_end: vec![0],
+                count_only: true,
+                ..Default::default()
+            })
             .map_or(0, |r| r.count);
         let r = &s.raft;
         rows.extend([
             ("role", format!("{}", r.soft_state.raft_state)),
             ("term", s.term.to_string()),
-            ("voted for", if r.hard_state.vote == 0 { "nobody".into() } else { format!("{:x}", r.hard_state.vote) }),
+            (
+                "voted for",
+                if r.hard_state.vote == 0 { "nobody".into() } else { format!("{:x}", r.hard_state.vote) },
+            ),
             ("leader", if s.leader == 0 { "none".into() } else { format!("{:x}", s.leader) }),
             ("log", format!("{}..{} (last term {})", r.first_index, r.last_index, r.last_term)),
             ("commit / applied", format!("{} / {}", s.commit, s.applied)),
@@ -45,7 +53,10 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
             ("membership", r.config.clone()),
             ("revision", format!("{} (compacted {})", s.revision, s.compact_revision)),
             ("keys", keys.to_string()),
-            ("db size / in use", format!("{} / {}", human_bytes(s.db_size as i64), human_bytes(s.db_size_in_use as i64))),
+            (
+                "db size / in use",
+                format!("{} / {}", human_bytes(s.db_size as i64), human_bytes(s.db_size_in_use as i64)),
+            ),
             ("leases", s.leases.to_string()),
             ("watchers", s.watchers.to_string()),
             (

@@ -35,7 +35,11 @@ pub fn tree(keys: &[String]) -> Vec<TreeRow> {
             rows.push(TreeRow { depth, label: format!("{f}/"), key: None });
             open.push((*f).to_string());
         }
-        rows.push(TreeRow { depth: folders.len(), label: parts.last().copied().unwrap_or("").to_string(), key: Some(key.clone()) });
+        rows.push(TreeRow {
+            depth: folders.len(),
+            label: parts.last().copied().unwrap_or("").to_string(),
+            key: Some(key.clone()),
+        });
     }
     rows
 }
@@ -87,7 +91,10 @@ pub fn KeyBrowser() -> impl IntoView {
                 }
                 let compacted = store.compacted_revision();
                 if compacted > 0 {
-                    d.history.push((format!("── compacted at revision {compacted}: older revisions are gone ──"), "compact"));
+                    d.history.push((
+                        format!("── compacted at revision {compacted}: older revisions are gone ──"),
+                        "compact",
+                    ));
                 }
                 for ev in store.key_history(key.as_bytes()) {
                     match ev.kind {

@@ -61,7 +61,10 @@ pub fn LogView() -> impl IntoView {
                 let names = e.member_names();
                 let ids = e.sim.member_ids();
                 let name_of = |id: u64| {
-                    ids.iter().position(|x| *x == id).and_then(|i| names.get(i).cloned()).unwrap_or_else(|| format!("{id:x}"))
+                    ids.iter()
+                        .position(|x| *x == id)
+                        .and_then(|i| names.get(i).cloned())
+                        .unwrap_or_else(|| format!("{id:x}"))
                 };
                 ids.iter()
                     .map(|&id| {
@@ -107,7 +110,15 @@ pub fn LogView() -> impl IntoView {
                                 (name_of(*pid), p.matched, p.next_idx, s)
                             })
                             .collect();
-                        LogRow { name, running: true, first_index: st.first_index, commit, applied: st.applied, cells, progress }
+                        LogRow {
+                            name,
+                            running: true,
+                            first_index: st.first_index,
+                            commit,
+                            applied: st.applied,
+                            cells,
+                            progress,
+                        }
                     })
                     .collect::<Vec<_>>()
             })

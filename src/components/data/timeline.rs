@@ -38,11 +38,16 @@ pub fn describe(r: &EventRecord, names: &BTreeMap<u64, String>) -> TimelineRow {
         SimEvent::Member(e) => {
             let who = name(names, e.member);
             let (text, class) = match &e.kind {
-                K::ElectionTimerFired { term } => {
-                    (format!("{who}'s election timer fired: it starts a pre-vote for term {}", term + 1), "ev-election")
+                K::ElectionTimerFired { term } => (
+                    format!("{who}'s election timer fired: it starts a pre-vote for term {}", term + 1),
+                    "ev-election",
+                ),
+                K::PreVoteStarted { term } => {
+                    (format!("{who} asks for pre-votes (term {term})"), "ev-election")
                 }
-                K::PreVoteStarted { term } => (format!("{who} asks for pre-votes (term {term})"), "ev-election"),
-                K::ElectionStarted { term } => (format!("{who} starts an election for term {term}"), "ev-election"),
+                K::ElectionStarted { term } => {
+                    (format!("{who} starts an election for term {term}"), "ev-election")
+                }
                 K::VoteGranted { to, term, pre_vote } => (
                     format!(
                         "{who} grants its {} to {} (term {term})",
@@ -55,7 +60,9 @@ pub fn describe(r: &EventRecord, names: &BTreeMap<u64, String>) -> TimelineRow {
                 K::BecameFollower { term, leader } if *leader != 0 => {
                     (format!("{who} follows {} (term {term})", name(names, *leader)), "ev-follow")
                 }
-                K::BecameFollower { term, .. } => (format!("{who} becomes a follower (term {term})"), "ev-follow"),
+                K::BecameFollower { term, .. } => {
+                    (format!("{who} becomes a follower (term {term})"), "ev-follow")
+                }
                 K::EntryCommitted { index } => (format!("{who} commits entry {index}"), "ev-commit"),
                 K::Applied { index } => (format!("{who} applies up to entry {index}"), "ev-commit"),
                 other => (format!("{who}: {}", sim::events::describe_member_event(other)), "ev-other"),
@@ -69,19 +76,34 @@ pub fn describe(r: &EventRecord, names: &BTreeMap<u64, String>) -> TimelineRow {
             }
             (None, t, "ev-fault")
         }
-        SimEvent::Stopped { member } => (Some(*member), format!("{} stopped: its memory is lost, its disk is kept", name(names, *member)), "ev-fault"),
-        SimEvent::Started { member } => (Some(*member), format!("{}'s process started", name(names, *member)), "ev-start"),
-        SimEvent::Request { id, endpoint, what } => {
-            (Some(*endpoint), format!("client request {id} to {}: {what}", name(names, *endpoint)), "ev-client")
+        SimEvent::Stopped { member } => (
+            Some(*member),
+            format!("{} stopped: its memory is lost, its disk is kept", name(names, *member)),
+            "ev-fault",
+        ),
+        SimEvent::Started { member } => {
+            (Some(*member), format!("{}'s process started", name(names, *member)), "ev-start")
         }
-        SimEvent::Response { id, outcome } => (None, format!("request {id} answered: {outcome}"), "ev-client"),
+        SimEvent::Request { id, endpoint, what } => (
+            Some(*endpoint),
+            format!("client request {id} to {}: {what}", name(names, *endpoint)),
+            "ev-client",
+        ),
+        SimEvent::Response { id, outcome } => {
+            (None, format!("request {id} answered: {outcome}"), "ev-client")
+        }
     };
     TimelineRow { seq: r.seq, at_ms: r.at_ms, member, text, class }
 }
 
-/// Commits and applies: many per write, hidden unless asked for.
+/// Commits, applies and client requests: several per write, hidden
+/// unless asked for.
 fn is_routine(r: &EventRecord) -> bool {
-    matches!(&r.event, SimEvent::Member(e) if matches!(e.kind, K::EntryCommitted { .. } | K::Applied { .. }))
+    match &r.event {
+        SimEvent::Member(e) => matches!(e.kind, K::EntryCommitted { .. } | K::Applied { .. }),
+        SimEvent::Request { .. } | SimEvent::Response { .. } => true,
+        _ => false,
+    }
 }
 
 /// The timeline panel.
@@ -96,8 +118,12 @@ pub fn Timeline() -> impl IntoView {
         let hide_routine = quiet.get();
         state
             .read(|e| {
-                let names: BTreeMap<u64, String> =
-                    e.sim.member_ids().iter().filter_map(|id| e.sim.node(*id).map(|n| (*id, n.config.name.clone()))).collect();
+                let names: BTreeMap<u64, String> = e
+                    .sim
+                    .member_ids()
+                    .iter()
+                    .filter_map(|id| e.sim.node(*id).map(|n| (*id, n.config.name.clone())))
+                    .collect();
                 e.sim
                     .events()
                     .records()
@@ -120,7 +146,7 @@ pub fn Timeline() -> impl IntoView {
                 </label>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || quiet.get() on:change=move |_| quiet.update(|q| *q = !*q) />
-                    "hide commits"
+                    "hide commits and requests"
                 </label>
             </div>
             <ol class="events">

@@ -44,6 +44,34 @@ try {
   }
   console.log(`open→interactive ms: runs ${opens.map((x) => x.toFixed(0)).join(', ')}; median ${pct(opens, 50).toFixed(0)}`);
 
+  const frameTimes = (page) => page.evaluate(() => new Promise((resolve) => {
+    const out = [];
+    let last = performance.now();
+    const end = last + 10000;
+    function f(t) {
+      out.push(t - last);
+      last = t;
+      if (t < end) requestAnimationFrame(f); else resolve(out);
+    }
+    requestAnimationFrame(f);
+  }));
+  const describe = (frames) => {
+    const missed = frames.filter((f) => f > 17.5).length;
+    return `${frames.length} frames in 10 s; p50 ${pct(frames, 50).toFixed(1)} ms, p95 ${pct(frames, 95).toFixed(1)} ms, p99 ${pct(frames, 99).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms; missed vsync (>17.5 ms) ${missed} (${((100 * missed) / frames.length).toFixed(1)}%)`;
+  };
+
+  // 2a. Baseline in the same run: the page open, time paused (nothing moves).
+  let baseline;
+  {
+    const { ctx, page } = await fresh();
+    await page.goto(base);
+    await page.waitForSelector('[data-testid="member"]');
+    await page.getByTestId('play').click();
+    baseline = await frameTimes(page);
+    console.log(`baseline (paused page): ${describe(baseline)}`);
+    await ctx.close();
+  }
+
   // 2. Frames with 5 members at 1× and 50 writes/s (the `load 50` command).
   {
     const { ctx, page } = await fresh();
@@ -54,23 +82,12 @@ try {
     await page.getByTestId('console-input').fill('load 50');
     await page.getByTestId('console-input').press('Enter');
     await page.waitForTimeout(1000);
-    const frames = await page.evaluate(() => new Promise((resolve) => {
-      const out = [];
-      let last = performance.now();
-      const end = last + 10000;
-      function f(t) {
-        out.push(t - last);
-        last = t;
-        if (t < end) requestAnimationFrame(f); else resolve(out);
-      }
-      requestAnimationFrame(f);
-    }));
+    const frames = await frameTimes(page);
     const longTasks = await page.evaluate(() => performance.getEntriesByType('longtask')?.length ?? 0);
     const work = await page.evaluate(() => window.__playgroundFrameMs ?? []);
     console.log(`frame work in wasm (simulator + stage model), last ${work.length} frames: p50 ${pct(work, 50)?.toFixed(1)} ms, p95 ${pct(work, 95)?.toFixed(1)} ms, max ${Math.max(...work).toFixed(1)} ms`);
     const status = await page.getByTestId('console-pending').textContent();
-    const missed = frames.filter((f) => f > 17.5).length;
-    console.log(`frames over 10 s: ${frames.length}; missed vsync (>17.5 ms): ${missed} (${((100 * missed) / frames.length).toFixed(1)}%); p50 ${pct(frames, 50).toFixed(1)} ms, p95 ${pct(frames, 95).toFixed(1)} ms, p99 ${pct(frames, 99).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms; long tasks ${longTasks}; ${status}`);
+    console.log(`5 members, 1×, 50 writes/s: ${describe(frames)}; p95 ratio to baseline ${(pct(frames, 95) / pct(baseline, 95)).toFixed(3)}; long tasks ${longTasks}; ${status}`);
     await ctx.close();
   }
 
