@@ -145,6 +145,12 @@ impl EventLog {
         self.records.push_back(EventRecord { seq, at_ms, event });
     }
 
+    /// False if the log keeps nothing (capacity 0): callers may skip
+    /// building records.
+    pub fn is_recording(&self) -> bool {
+        self.capacity > 0
+    }
+
     /// Records kept, oldest first.
     pub fn records(&self) -> impl DoubleEndedIterator<Item = &EventRecord> + ExactSizeIterator {
         self.records.iter()
