@@ -56,6 +56,10 @@ pub struct Backend {
     pub pending: BTreeMap<String, (u64, Vec<String>)>,
     /// The partition groups last set (for `cluster status`).
     pub groups: Vec<Vec<u64>>,
+    /// The console plays a kubeadm-style cluster: clients must speak TLS, and
+    /// the members' URLs are shown with `https://` (the sim itself has no
+    /// TLS; certificates are the console's).
+    pub tls: bool,
     /// Kubernetes is in use (a kubectl command ran): its controllers run as
     /// time passes. Until then the keyspace holds only what etcdctl wrote.
     kube_active: bool,
@@ -89,6 +93,7 @@ impl Backend {
             clock_ms,
             pending: BTreeMap::new(),
             groups: Vec::new(),
+            tls: false,
             kube_active: false,
         }
     }
@@ -209,6 +214,16 @@ impl Backend {
     /// Applies a fault (stop, start, partition, ...), recorded for replay.
     pub fn fault(&mut self, fault: Fault) -> Result<(), String> {
         self.sim.apply(fault).map_err(|e| e.to_string())
+    }
+}
+
+impl Backend {
+    /// A member URL as the console shows it (`https://` on a TLS cluster).
+    pub fn url(&self, url: &str) -> String {
+        match url.strip_prefix("http://") {
+            Some(rest) if self.tls => format!("https://{rest}"),
+            _ => url.to_string(),
+        }
     }
 }
 

@@ -129,6 +129,7 @@ impl Console {
             depth: 0,
             parked: BTreeMap::new(),
         };
+        c.backend.tls = options.tls;
         c.install_pki();
         c
     }
@@ -421,6 +422,7 @@ impl Console {
     pub(crate) fn reset_cluster(&mut self, seed: u64, options: ClusterOptions) {
         self.seed = seed;
         self.backend = Backend::new(seed, options.nodes);
+        self.backend.tls = options.tls;
         self.cluster = Cluster::new(seed, options);
         self.install_pki();
     }

@@ -261,6 +261,9 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         }
         i += 1;
     }
+    if con.sim_backed && data_dir.is_some() {
+        return fail("--data-dir needs the simulator to start a cluster from restored disks (not yet)");
+    }
     let restored = match &data_dir {
         Some(dir) => {
             let Some(bytes) = con.vfs.read(&format!("{dir}/member/snap/db")) else {
@@ -273,13 +276,11 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         }
         None => None,
     };
-    if con.sim_backed && restored.is_some() {
-        return fail("--data-dir needs the simulator to start a cluster from restored disks (not yet)");
-    }
     con.reset_cluster(seed, ClusterOptions { nodes, tls });
     if let Some(q) = quota {
         con.cluster.quota_bytes = q;
         con.backend = crate::backend::Backend::with_quota(seed, nodes, Some(q));
+        con.backend.tls = tls;
     }
     if let Some(mut store) = restored {
         store.lessor_mut().promote(0, crate::cluster::ELECTION_MS);

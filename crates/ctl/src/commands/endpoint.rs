@@ -19,7 +19,9 @@ fn targets(con: &mut Console, p: &Parsed, client: &Client) -> Result<Vec<String>
     if con.sim_backed {
         let mut conn = Conn::open_sim(con, p)?;
         return match conn.send(con, Request::MemberList) {
-            Ok(Response::MemberList(r)) => Ok(r.members.iter().flat_map(|m| m.client_urls.clone()).collect()),
+            Ok(Response::MemberList(r)) => {
+                Ok(r.members.iter().flat_map(|m| m.client_urls.iter().map(|u| con.backend.url(u))).collect())
+            }
             Ok(other) => Err(conn.unexpected(&other)),
             Err(e) => Err(e),
         };

@@ -176,7 +176,7 @@ fn defrag_sim(con: &mut Console, p: &Parsed, client: Client) -> Exec {
             Err(e) => return e,
         };
         let r = send!(conn, con, Request::MemberList, Response::MemberList);
-        r.members.iter().flat_map(|m| m.client_urls.clone()).collect()
+        r.members.iter().flat_map(|m| m.client_urls.iter().map(|u| con.backend.url(u))).collect()
     } else {
         client.endpoints.clone()
     };

@@ -41,13 +41,14 @@ fn cluster_header(c: &Cluster, member: usize) -> ResponseHeader {
 }
 
 /// A member of the simulated cluster as the printers take it.
-fn from_peer(p: &PeerInfo) -> Member {
+fn from_peer(con: &Console, p: &PeerInfo) -> Member {
+    let urls = |v: &[String]| v.iter().map(|u| con.backend.url(u)).collect();
     Member {
         id: p.id,
         name: p.name.clone(),
         pending_name: String::new(),
-        peer_urls: p.peer_urls.clone(),
-        client_urls: p.client_urls.clone(),
+        peer_urls: urls(&p.peer_urls),
+        client_urls: urls(&p.client_urls),
         is_learner: p.is_learner,
         up: true,
         group: 0,
@@ -57,8 +58,8 @@ fn from_peer(p: &PeerInfo) -> Member {
     }
 }
 
-fn from_peers(ps: &[PeerInfo]) -> Vec<Member> {
-    let mut v: Vec<Member> = ps.iter().map(from_peer).collect();
+fn from_peers(con: &Console, ps: &[PeerInfo]) -> Vec<Member> {
+    let mut v: Vec<Member> = ps.iter().map(|p| from_peer(con, p)).collect();
     v.sort_by_key(|m| m.id);
     v
 }
@@ -124,7 +125,15 @@ pub(crate) fn add(con: &mut Console, p: &Parsed) -> Exec {
         let mut h = r.header.clone();
         h.revision = 0;
         let cid = h.cluster_id;
-        return print_add(&conn, &from_peer(&r.member), &name, &urls, &from_peers(&r.members), &h, cid);
+        return print_add(
+            &conn,
+            &from_peer(con, &r.member),
+            &name,
+            &urls,
+            &from_peers(con, &r.members),
+            &h,
+            cid,
+        );
     }
     let conn = match Conn::open(con, p, true) {
         Ok(c) => c,
@@ -223,7 +232,7 @@ pub(crate) fn remove(con: &mut Console, p: &Parsed) -> Exec {
         return match sim_change(con, p, Request::MemberRemove { id }) {
             Ok((conn, r)) => {
                 con.backend.pending.retain(|_, (m, _)| *m != id);
-                print_changed(&conn, "removed from", id, &r)
+                print_changed(con, &conn, "removed from", id, &r)
             }
             Err(e) => e,
         };
@@ -281,7 +290,7 @@ pub(crate) fn update(con: &mut Console, p: &Parsed) -> Exec {
     };
     if con.sim_backed {
         return match sim_change(con, p, Request::MemberUpdate { id, peer_urls: urls }) {
-            Ok((conn, r)) => print_changed(&conn, "updated in", id, &r),
+            Ok((conn, r)) => print_changed(con, &conn, "updated in", id, &r),
             Err(e) => e,
         };
     }
@@ -323,7 +332,7 @@ pub(crate) fn promote(con: &mut Console, p: &Parsed) -> Exec {
     };
     if con.sim_backed {
         return match sim_change(con, p, Request::MemberPromote { id }) {
-            Ok((conn, r)) => print_changed(&conn, "promoted in", id, &r),
+            Ok((conn, r)) => print_changed(con, &conn, "promoted in", id, &r),
             Err(e) => e,
         };
     }
@@ -375,7 +384,7 @@ pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
         let r = send!(conn, con, Request::MemberList, Response::MemberList);
         let mut h = r.header.clone();
         h.revision = 0;
-        return print_list(&conn, &from_peers(&r.members), &h);
+        return print_list(&conn, &from_peers(con, &r.members), &h);
     }
     let conn = match Conn::open(con, p, linearizable) {
         Ok(c) => c,
@@ -471,14 +480,14 @@ fn print_list(conn: &Conn, members: &[Member], h: &ResponseHeader) -> Exec {
 }
 
 /// What `member remove|update|promote` print.
-fn print_changed(conn: &Conn, verb: &str, id: u64, r: &server::MemberListResponse) -> Exec {
+fn print_changed(con: &Console, conn: &Conn, verb: &str, id: u64, r: &server::MemberListResponse) -> Exec {
     let mut h = r.header.clone();
     h.revision = 0;
     let cid = h.cluster_id;
     match conn.format() {
         Format::Simple => conn.ok(Output::ok(format!("Member {id:>16x} {verb} cluster {cid:>16x}\n"))),
         Format::Json => {
-            let members: Vec<String> = from_peers(&r.members).iter().map(member_json).collect();
+            let members: Vec<String> = from_peers(con, &r.members).iter().map(member_json).collect();
             conn.ok(Output::ok(format!(
                 "{{\"header\":{},\"members\":[{}]}}\n",
                 json::header(&h),
@@ -486,7 +495,7 @@ fn print_changed(conn: &Conn, verb: &str, id: u64, r: &server::MemberListRespons
             )))
         }
         _ if verb == "promoted in" => {
-            let members: Vec<String> = from_peers(&r.members).iter().map(member_json).collect();
+            let members: Vec<String> = from_peers(con, &r.members).iter().map(member_json).collect();
             conn.ok(Output::ok(format!(
                 "{{\"header\":{},\"members\":[{}]}}\n",
                 json::header(&h),
