@@ -32,7 +32,9 @@ fn main() -> ExitCode {
         ["e2e"] => test::e2e_only(),
         ["sim", rest @ ..] => sim::swarm(rest),
         _ => {
-            eprintln!("usage: cargo xtask <serve [--dev] | test | e2e | dist | size | setup | sim --seeds N>");
+            eprintln!(
+                "usage: cargo xtask <serve [--dev] | test | e2e | dist | size | setup | sim --seeds N>"
+            );
             return ExitCode::from(2);
         }
     };

@@ -18,7 +18,11 @@ pub fn swarm(args: &[&str]) -> Result {
                 }
                 i += 2;
             }
-            other => return Err(format!("unknown flag {other}; usage: cargo xtask sim --seeds N [--start S] [--nodes K]")),
+            other => {
+                return Err(format!(
+                    "unknown flag {other}; usage: cargo xtask sim --seeds N [--start S] [--nodes K]"
+                ));
+            }
         }
     }
     // Speed, not size: the workspace's release profile is tuned for wasm.
