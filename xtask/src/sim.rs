@@ -2,7 +2,8 @@
 //! runner, built optimised. Each seed draws a random fault schedule, runs a
 //! safety phase under client load, heals and requires liveness; a failure
 //! prints `SIM_SEED=...` (replay it with `SIM_SEED=s cargo xtask sim`). The
-//! last line is `N passed, N failed`.
+//! last line is `N passed, N failed`. `--unsafe-local-reads` runs the
+//! deliberately broken read path, which the checkers must catch.
 
 use crate::run::{self, Result};
 
@@ -11,6 +12,7 @@ pub fn swarm(args: &[&str]) -> Result {
     let mut i = 0;
     while i < args.len() {
         match args[i] {
+            "--unsafe-local-reads" => i += 1,
             "--seeds" | "--start" | "--nodes" | "--jobs" => {
                 let ok = args.get(i + 1).is_some_and(|v| v.parse::<u64>().is_ok());
                 if !ok {

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use sim::swarm::{SwarmOptions, run_seed};
 
 fn usage() -> ExitCode {
-    eprintln!("usage: swarm --seeds N [--start S] [--nodes K] [--jobs J]   (or SIM_SEED=s swarm)");
+    eprintln!(
+        "usage: swarm --seeds N [--start S] [--nodes K] [--jobs J] [--unsafe-local-reads]   (or SIM_SEED=s swarm)"
+    );
     ExitCode::from(2)
 }
 
@@ -19,6 +21,11 @@ fn main() -> ExitCode {
     let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut it = args.iter();
     while let Some(flag) = it.next() {
+        if flag == "--unsafe-local-reads" {
+            // The deliberately broken read path: the checkers must fail.
+            opts.unsafe_local_reads = true;
+            continue;
+        }
         let Some(value) = it.next().and_then(|v| v.parse::<u64>().ok()) else { return usage() };
         match flag.as_str() {
             "--seeds" => seeds = value,
