@@ -9,6 +9,11 @@ use crate::run::{self, Result};
 
 /// Runs the swarm with `args` (the flags after `sim`).
 pub fn swarm(args: &[&str]) -> Result {
+    run::status(&mut swarm_command(args)?)
+}
+
+/// The command that runs the swarm with `args`, after checking them.
+pub fn swarm_command(args: &[&str]) -> Result<std::process::Command> {
     let mut i = 0;
     while i < args.len() {
         match args[i] {
@@ -44,5 +49,5 @@ pub fn swarm(args: &[&str]) -> Result {
         "--",
     ];
     cargo_args.extend_from_slice(args);
-    run::status(&mut run::cmd("cargo", &cargo_args))
+    Ok(run::cmd("cargo", &cargo_args))
 }

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test layer, then one summary line.
 //!
 //! Layers, in order: tidy (rustfmt, clippy natively and for wasm32), native
-//! tests of the workspace (which include xtask's tidy tests), the app's
+//! tests of the workspace (which include xtask's tidy tests), the
+//! simulator's swarm over 1,000 seeds, the app's
 //! `wasm-bindgen-test` tests in headless Chromium, and Playwright specs
 //! against the release build. Every layer runs even when an earlier one
 //! failed, so one run shows everything that is wrong; the last line is
@@ -28,6 +29,7 @@ pub fn all() -> Result {
     let layers = vec![
         tidy(),
         counted("native", cmd("cargo", &["test", "--workspace", "--exclude", "etcd-playground"])),
+        swarm(),
         counted("browser glue", wasm_tests()),
         e2e(),
     ];
@@ -98,6 +100,18 @@ fn tidy() -> Layer {
         }
     }
     layer
+}
+
+/// The simulator's swarm: 1,000 random fault schedules, each checked for
+/// safety, linearizability and convergence (issue: CI runs at least 1,000).
+fn swarm() -> Layer {
+    match crate::sim::swarm_command(&["--seeds", "1000"]) {
+        Ok(command) => counted("swarm", command),
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            Layer { name: "swarm", passed: 0, failed: 1, ok: false }
+        }
+    }
 }
 
 /// The app's tests, compiled to wasm32 and run by wasm-bindgen-test-runner
