@@ -31,7 +31,15 @@ pub(crate) enum Kind {
     /// `watch` on the simulated cluster: the watch stream's request id.
     SimWatch { request: u64, format: Format, hex: bool, exec: Vec<String> },
     /// `lease keep-alive` on the simulated cluster.
-    SimKeepAlive { request: u64, lease: i64, format: Format },
+    SimKeepAlive {
+        request: u64,
+        lease: i64,
+        format: Format,
+        endpoint: u64,
+        token: Option<String>,
+        renewed_ms: u64,
+        ttl_ms: u64,
+    },
     /// `lock` or `elect` on the simulated cluster: a key under a kept-alive session lease.
     SimHold { session: Session, announced: bool, proposal: Option<String> },
     /// `elect -l` on the simulated cluster.
@@ -310,17 +318,34 @@ impl Stream {
                 }
                 None
             }
-            Kind::SimKeepAlive { request, lease, format } => {
-                let (request, lease, format) = (*request, *lease, *format);
-                for item in con.backend.sim.take_stream(request) {
+            Kind::SimKeepAlive { request, lease, format, endpoint, token, renewed_ms, ttl_ms } => {
+                let (lease_id, fmt) = (*lease, *format);
+                for item in con.backend.sim.take_stream(*request) {
                     let server::StreamItem::LeaseKeepAlive(r) = item else { continue };
                     if r.ttl <= 0 {
-                        return Some(keepalive_gone(lease, format, out));
+                        return Some(keepalive_gone(lease_id, fmt, out));
                     }
-                    out.stdout.push_str(&crate::commands::lease::keepalive_text(&r, format));
+                    *renewed_ms = con.backend.clock_ms();
+                    *ttl_ms = r.ttl.max(1) as u64 * 1000;
+                    out.stdout.push_str(&crate::commands::lease::keepalive_text(&r, fmt));
                 }
-                let ended = con.backend.sim.result(request).is_some();
-                ended.then(|| keepalive_gone(lease, format, out))
+                match con.backend.sim.result(*request).cloned() {
+                    None => None,
+                    // The lease is gone.
+                    Some(Ok(_)) => Some(keepalive_gone(lease_id, fmt, out)),
+                    // The member went away: the client keeps retrying until
+                    // the lease would have run out without a renewal.
+                    Some(Err(_)) => {
+                        if con.backend.clock_ms() >= renewed_ms.saturating_add(*ttl_ms) {
+                            return Some(keepalive_gone(lease_id, fmt, out));
+                        }
+                        if con.backend.sim.member(*endpoint).is_some() {
+                            let req = server::Request::LeaseKeepAlive { id: lease_id };
+                            *request = con.backend.open_stream(*endpoint, req, token.clone());
+                        }
+                        None
+                    }
+                }
             }
             Kind::Observe { prefix, last } => {
                 let req =

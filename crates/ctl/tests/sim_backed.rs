@@ -143,3 +143,26 @@ fn check_datascale_hits_the_small_default_quota_honestly() {
     // (applyEntryNormal); the server raises it only in its pre-proposal check,
     // which 50 concurrent writers can pass, so `alarm list` is not checked here.
 }
+
+#[test]
+fn keep_alive_survives_a_restart_of_its_member_and_reports_a_revoke() {
+    let mut c = console(10);
+    let o = run(&mut c, "etcdctl lease grant 10");
+    let id = o.stdout.split_whitespace().nth(1).expect("lease id").to_string();
+    let first = c.run_line_in(1, &format!("etcdctl --endpoints=127.0.0.2:2379 lease keep-alive {id}"));
+    let mut seen = first.output().stdout.clone();
+    for (_, r) in c.poll_tabs(500) {
+        seen.push_str(&r.output().stdout);
+    }
+    assert!(seen.starts_with(&format!("lease {id} keepalived with TTL(10)\n")), "{seen}");
+    c.run_line_in(0, "cluster restart etcd-2");
+    // The app polls every tab as time passes; the keep-alive reconnects.
+    let during: String = c.poll_tabs(15_000).into_iter().map(|(_, r)| r.output().stdout.clone()).collect();
+    assert!(during.contains("keepalived with TTL(10)"), "{during}");
+    let ttl = c.run_line_in(0, &format!("etcdctl lease timetolive {id}"));
+    assert!(ttl.output().stdout.contains("granted with TTL(10s)"), "{:?}", ttl.output());
+    c.run_line_in(0, &format!("etcdctl lease revoke {id}"));
+    // The next renewal (every TTL/3) learns that the lease is gone.
+    let end: String = c.poll_tabs(4000).into_iter().map(|(_, r)| r.output().stdout.clone()).collect();
+    assert!(end.ends_with(&format!("lease {id} expired or revoked.\n")), "{end}");
+}

@@ -366,7 +366,15 @@ fn keep_alive_sim(con: &mut Console, p: &Parsed, id: i64) -> Exec {
     }
     let request = con.backend.open_stream(conn.endpoint, Request::LeaseKeepAlive { id }, conn.token.clone());
     if !p.bool("once") {
-        let kind = Kind::SimKeepAlive { request, lease: id, format: conn.format() };
+        let kind = Kind::SimKeepAlive {
+            request,
+            lease: id,
+            format: conn.format(),
+            endpoint: conn.endpoint,
+            token: conn.token.clone(),
+            renewed_ms: con.backend.clock_ms(),
+            ttl_ms: 60_000,
+        };
         return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) };
     }
     let deadline = con.backend.clock_ms() + conn.client.command_timeout_ms;
