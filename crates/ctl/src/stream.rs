@@ -29,7 +29,7 @@ pub(crate) enum Kind {
     /// `elect -l`: prints the leader's proposal whenever it changes.
     Observe { prefix: Vec<u8>, last: Option<Vec<u8>> },
     /// `watch` on the simulated cluster: the watch stream's request id.
-    SimWatch { request: u64, format: Format, hex: bool, exec: Vec<String> },
+    SimWatch { request: u64, format: Format, hex: bool, exec: Vec<String>, resume: Box<Resume> },
     /// `lease keep-alive` on the simulated cluster.
     SimKeepAlive {
         request: u64,
@@ -77,6 +77,20 @@ impl Session {
             None,
         );
     }
+}
+
+/// How a watch on the simulated cluster resumes when its member goes away
+/// (clientv3 reconnects and asks for the revisions it has not seen).
+#[derive(Debug)]
+pub(crate) struct Resume {
+    /// The member the watch talks to.
+    pub endpoint: u64,
+    /// The auth token.
+    pub token: Option<String>,
+    /// The watch as first created.
+    pub req: mvcc::WatchCreateRequest,
+    /// The first revision not yet delivered (0: none delivered yet).
+    pub next_revision: i64,
 }
 
 /// Whether the contender key `key` is the oldest under its prefix (the
@@ -290,9 +304,19 @@ impl Stream {
                 }
                 None
             }
-            Kind::SimWatch { request, format, hex, exec } => {
-                let request = *request;
+            Kind::SimWatch { request: slot, format, hex, exec, resume } => {
+                let request = *slot;
                 let (format, hex, exec) = (*format, *hex, exec.clone());
+                if let Some(Err(_)) = stream_end(con, request)
+                    && con.backend.sim.member(resume.endpoint).is_some()
+                {
+                    let mut req = resume.req.clone();
+                    if resume.next_revision > 0 {
+                        req.start_revision = resume.next_revision;
+                    }
+                    let r = server::Request::Watch(req);
+                    *slot = con.backend.open_stream(resume.endpoint, r, resume.token.clone());
+                }
                 for item in con.backend.sim.take_stream(request) {
                     let server::StreamItem::Watch(r) = item else { continue };
                     if r.created {
@@ -308,6 +332,9 @@ impl Stream {
                         out.stderr.push_str("Error: watch is canceled by the server\n");
                         con.backend.sim.cancel(request);
                         return Some(exit::INTERRUPTED);
+                    }
+                    if let Some(last) = r.events.iter().map(|e| e.kv.mod_revision).max() {
+                        resume.next_revision = last + 1;
                     }
                     out.stdout.push_str(&print_watch(&r, format, hex));
                     for e in r.events.iter().filter(|_| !exec.is_empty()) {
@@ -329,7 +356,7 @@ impl Stream {
                     *ttl_ms = r.ttl.max(1) as u64 * 1000;
                     out.stdout.push_str(&crate::commands::lease::keepalive_text(&r, fmt));
                 }
-                match con.backend.sim.result(*request).cloned() {
+                match stream_end(con, *request) {
                     None => None,
                     // The lease is gone.
                     Some(Ok(_)) => Some(keepalive_gone(lease_id, fmt, out)),
@@ -366,6 +393,15 @@ impl Stream {
                 None
             }
         }
+    }
+}
+
+/// How a stream on the simulated cluster ended, if it did (a resolved call
+/// the sim has already forgotten counts as a lost connection).
+fn stream_end(con: &Console, request: u64) -> Option<sim::CallResult> {
+    match con.backend.sim.request_state(request) {
+        None => Some(Err(sim::ClientError::ConnectionLost)),
+        Some(call) => call.result.clone(),
     }
 }
 

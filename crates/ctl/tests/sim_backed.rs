@@ -166,3 +166,18 @@ fn keep_alive_survives_a_restart_of_its_member_and_reports_a_revoke() {
     let end: String = c.poll_tabs(4000).into_iter().map(|(_, r)| r.output().stdout.clone()).collect();
     assert!(end.ends_with(&format!("lease {id} expired or revoked.\n")), "{end}");
 }
+
+#[test]
+fn a_watch_resumes_after_its_member_restarts_without_losing_events() {
+    let mut c = console(11);
+    c.run_line_in(1, "etcdctl --endpoints=127.0.0.3:2379 watch r --prefix");
+    c.run_line_in(0, "etcdctl put r1 a");
+    let mut got: String = c.poll_tabs(300).into_iter().map(|(_, r)| r.output().stdout.clone()).collect();
+    c.run_line_in(0, "cluster stop etcd-3");
+    c.run_line_in(0, "etcdctl put r2 b");
+    c.run_line_in(0, "cluster start etcd-3");
+    got.extend(c.poll_tabs(3000).into_iter().map(|(_, r)| r.output().stdout.clone()));
+    c.run_line_in(0, "etcdctl put r3 c");
+    got.extend(c.poll_tabs(500).into_iter().map(|(_, r)| r.output().stdout.clone()));
+    assert_eq!(got, "PUT\nr1\na\nPUT\nr2\nb\nPUT\nr3\nc\n");
+}

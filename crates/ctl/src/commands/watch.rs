@@ -7,7 +7,7 @@ use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::{Output, exit};
 use crate::printers::{Format, fields, json, protobuf};
-use crate::stream::{Kind, Stream};
+use crate::stream::{Kind, Resume, Stream};
 
 /// `etcdctl watch`.
 pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
@@ -50,8 +50,11 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         }
     }
     if con.sim_backed {
-        let request = con.backend.open_stream(conn.endpoint, server::Request::Watch(req), conn.token.clone());
-        let kind = Kind::SimWatch { request, format: conn.format(), hex: conn.client.hex, exec };
+        let request =
+            con.backend.open_stream(conn.endpoint, server::Request::Watch(req.clone()), conn.token.clone());
+        let resume =
+            Box::new(Resume { endpoint: conn.endpoint, token: conn.token.clone(), req, next_revision: 0 });
+        let kind = Kind::SimWatch { request, format: conn.format(), hex: conn.client.hex, exec, resume };
         return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) };
     }
     if let Err(e) = conn.check(con, &req.key, &req.range_end, false) {
