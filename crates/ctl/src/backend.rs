@@ -21,6 +21,10 @@ use kube::Kube;
 use server::{Request, Response};
 use sim::{CallOptions, CallResult, Fault, Sim, SimOptions};
 
+/// The most virtual time one command may wait for an answer (as `sleep`'s
+/// cap): a huge `--command-timeout` cannot stall the page.
+const MAX_WAIT_MS: u64 = 24 * 3_600_000;
+
 /// How long a new cluster may take to elect its first leader (virtual ms).
 const FIRST_LEADER_MS: u64 = 10_000;
 
@@ -144,7 +148,8 @@ impl Backend {
         // console's): the call's duration counts from the console's clock.
         let console_start = self.clock_ms();
         let start = self.sim.now_ms();
-        let id = self.sim.submit(endpoint, request, CallOptions { timeout_ms: Some(timeout_ms), token });
+        let timeout_ms = Some(timeout_ms.min(MAX_WAIT_MS));
+        let id = self.sim.submit(endpoint, request, CallOptions { timeout_ms, token });
         let result = self.sim.wait(id).unwrap_or(Err(sim::ClientError::DeadlineExceeded));
         let done = self.sim.request_state(id).and_then(|c| c.done_ms).unwrap_or(self.sim.now_ms());
         self.sim.forget_resolved();
@@ -191,7 +196,7 @@ impl Backend {
 
     /// Lets `ms` of virtual time pass, kube's controllers stepping.
     pub fn advance(&mut self, ms: u64) {
-        self.clock_ms = self.clock_ms().saturating_add(ms);
+        self.clock_ms = self.clock_ms().saturating_add(ms.min(MAX_WAIT_MS));
         let now = self.sim.now_ms();
         if self.clock_ms > now {
             if self.kube_active {
