@@ -315,7 +315,11 @@ fn parse_etcdctl(args: &[String]) -> Parsed {
             } else {
                 end
             };
-            let serializable = flag("consistency").is_some_and(|c| c == "s");
+            let serializable = match flag("consistency").as_deref() {
+                None | Some("l") => false,
+                Some("s") => true,
+                Some(other) => return print_err(format!("Error: unknown consistency flag \"{other}\"")),
+            };
             let req = RangeRequest {
                 key,
                 range_end,

@@ -40,7 +40,17 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
             .map_or(0, |r| r.count);
         let r = &s.raft;
         rows.extend([
-            ("role", format!("{}", r.soft_state.raft_state)),
+            (
+                "role",
+                match r.soft_state.raft_state {
+                    _ if s.is_learner => "learner",
+                    raft::StateRole::Leader => "leader",
+                    raft::StateRole::Follower => "follower",
+                    raft::StateRole::PreCandidate => "pre-candidate",
+                    raft::StateRole::Candidate => "candidate",
+                }
+                .to_string(),
+            ),
             ("term", s.term.to_string()),
             (
                 "voted for",

@@ -63,6 +63,12 @@ pub fn describe(r: &EventRecord, names: &BTreeMap<u64, String>) -> TimelineRow {
                 K::BecameFollower { term, .. } => {
                     (format!("{who} becomes a follower (term {term})"), "ev-follow")
                 }
+                K::LeaderChanged { term, leader: 0 } => {
+                    (format!("{who} has no leader (term {term})"), "ev-follow")
+                }
+                K::LeaderChanged { term, leader } => {
+                    (format!("{who} learns that {} leads term {term}", name(names, *leader)), "ev-follow")
+                }
                 K::EntryCommitted { index } => (format!("{who} commits entry {index}"), "ev-commit"),
                 K::Applied { index } => (format!("{who} applies up to entry {index}"), "ev-commit"),
                 other => (format!("{who}: {}", sim::events::describe_member_event(other)), "ev-other"),
