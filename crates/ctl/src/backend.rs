@@ -58,8 +58,6 @@ pub struct Backend {
     /// Members `member add` announced and `cluster start NAME` will join:
     /// name -> (ID, peer URLs).
     pub pending: BTreeMap<String, (u64, Vec<String>)>,
-    /// The partition groups last set (for `cluster status`).
-    pub groups: Vec<Vec<u64>>,
     /// The console plays a kubeadm-style cluster: clients must speak TLS, and
     /// the members' URLs are shown with `https://` (the sim itself has no
     /// TLS; certificates are the console's).
@@ -96,7 +94,6 @@ impl Backend {
             kube: Kube::new(seed),
             clock_ms,
             pending: BTreeMap::new(),
-            groups: Vec::new(),
             tls: false,
             kube_active: false,
         }
@@ -122,6 +119,38 @@ impl Backend {
                 })
             })
             .collect()
+    }
+
+    /// Partition groups as the network has them now (whoever cut the links:
+    /// a console command or the page): members that can talk both ways
+    /// share a group, numbered from 1 in member order; 0 for everyone while
+    /// no link is cut.
+    pub fn partition_groups(&self) -> BTreeMap<u64, u64> {
+        let st = self.sim.status();
+        let ids: Vec<u64> = st.members.iter().map(|n| n.id).collect();
+        if st.blocked.is_empty() {
+            return ids.into_iter().map(|id| (id, 0)).collect();
+        }
+        let cut = |a: u64, b: u64| st.blocked.contains(&(a, b)) || st.blocked.contains(&(b, a));
+        let mut by_number: Vec<(u64, u64)> = st.members.iter().map(|n| (n.number, n.id)).collect();
+        by_number.sort_unstable();
+        let mut group: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut next = 0;
+        for &(_, id) in &by_number {
+            if group.contains_key(&id) {
+                continue;
+            }
+            next += 1;
+            // Everyone reachable from `id` over uncut links.
+            let mut todo = vec![id];
+            while let Some(m) = todo.pop() {
+                if group.insert(m, next).is_some() {
+                    continue;
+                }
+                todo.extend(ids.iter().copied().filter(|&o| !group.contains_key(&o) && !cut(m, o)));
+            }
+        }
+        group
     }
 
     /// The member serving `endpoint` (`host:port` or a URL).

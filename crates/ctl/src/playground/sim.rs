@@ -76,12 +76,11 @@ pub(crate) fn run(con: &mut Console, sub: &str, rest: &[String]) -> Exec {
                 (_, []) => {
                     return fail("partition needs member names: cluster partition etcd-1 / etcd-2,etcd-3");
                 }
-                _ => Fault::Partition { groups: groups.clone() },
+                _ => Fault::Partition { groups },
             };
             if let Err(e) = apply(con, fault) {
                 return e;
             }
-            con.backend.groups = groups;
             con.advance(1000);
             Output::ok(status(con)).into()
         }
@@ -89,7 +88,6 @@ pub(crate) fn run(con: &mut Console, sub: &str, rest: &[String]) -> Exec {
             if let Err(e) = apply(con, Fault::Heal) {
                 return e;
             }
-            con.backend.groups.clear();
             con.advance(1000);
             Output::ok(status(con)).into()
         }
@@ -114,6 +112,7 @@ pub(crate) fn net(con: &mut Console, net: &Net) -> Result<(), Exec> {
 
 /// The `cluster status` table from the members' raft state.
 pub fn status(con: &Console) -> String {
+    let groups = con.backend.partition_groups();
     let mut st = con.backend.sim.status();
     st.members.sort_by_key(|n| n.number);
     let pending: Vec<Vec<String>> = con
@@ -130,7 +129,7 @@ pub fn status(con: &Console) -> String {
         .members
         .iter()
         .map(|n| {
-            let group = con.backend.groups.iter().position(|g| g.contains(&n.id)).map_or(0, |g| g + 1);
+            let group = groups.get(&n.id).copied().unwrap_or(0);
             let (role, term, commit, applied) = match &n.status {
                 Some(s) => {
                     let role = if s.is_learner {
