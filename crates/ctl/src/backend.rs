@@ -327,4 +327,16 @@ mod tests {
         assert_eq!(r, Err(sim::ClientError::DeadlineExceeded));
         assert!((4900..=5000).contains(&took), "{took}");
     }
+
+    #[test]
+    fn partition_groups_follow_the_cut_links() {
+        let mut b = Backend::new(3, 3);
+        let ids: Vec<u64> = (1..=3).map(|n| b.sim.member_id(n).unwrap()).collect();
+        assert!(b.partition_groups().values().all(|&g| g == 0));
+        b.fault(Fault::Partition { groups: vec![vec![ids[0]], vec![ids[1], ids[2]]] }).unwrap();
+        let g = b.partition_groups();
+        assert_eq!((g[&ids[0]], g[&ids[1]], g[&ids[2]]), (1, 2, 2));
+        b.fault(Fault::Heal).unwrap();
+        assert!(b.partition_groups().values().all(|&g| g == 0));
+    }
 }
