@@ -1,9 +1,16 @@
 //! A member's configuration, its peers, and how member and cluster IDs are
-//! derived (deterministically, from names, URLs and the cluster token, in the
-//! manner of etcd's `NewMember` and `genID`).
+//! derived (deterministically, exactly as etcd's `NewMember` and `genID` do).
+//!
+//! ```text
+//! member ID  = first 8 bytes (big endian) of
+//!              sha1(sorted peer URLs concatenated ++ token [++ decimal salt])
+//! cluster ID = first 8 bytes (big endian) of
+//!              sha1(sorted member IDs as 8-byte big endian words)
+//! etcd-1 (http://127.0.0.1:2380, token "etcd-cluster") -> b71f75320dc06a6c
+//! ```
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha1::{Digest, Sha1};
 
 /// etcd's default `--initial-cluster-token`.
 pub const DEFAULT_CLUSTER_TOKEN: &str = "etcd-cluster";
@@ -51,24 +58,25 @@ impl PeerInfo {
     }
 }
 
-/// The first 8 bytes of a sha256, big endian, never 0.
+/// The first 8 bytes of a sha1, big endian (etcd's IDs), never 0.
 fn hash_id(bytes: &[u8]) -> u64 {
-    let d = Sha256::digest(bytes);
+    let d = Sha1::digest(bytes);
     let mut b = [0u8; 8];
     b.copy_from_slice(&d[..8]);
     u64::from_be_bytes(b).max(1)
 }
 
 /// A member ID from its sorted peer URLs and the cluster token (etcd:
-/// `NewMember`); `salt` stands for etcd's start time when a member is added
-/// at run time (0 for the initial cluster), so a re-added URL gets a new ID.
+/// `NewMember`); `salt` stands for etcd's time in unix seconds, appended in
+/// decimal, when a member is added at run time (0 for the initial cluster:
+/// nothing appended), so a re-added URL gets a new ID.
 pub fn member_id(peer_urls: &[String], token: &str, salt: u64) -> u64 {
     let mut urls = peer_urls.to_vec();
     urls.sort();
     let mut b = urls.concat().into_bytes();
     b.extend_from_slice(token.as_bytes());
     if salt != 0 {
-        b.extend_from_slice(&salt.to_be_bytes());
+        b.extend_from_slice(salt.to_string().as_bytes());
     }
     hash_id(&b)
 }
@@ -211,6 +219,23 @@ mod tests {
         let urls = vec!["http://127.0.0.9:2380".to_string()];
         assert_ne!(member_id(&urls, DEFAULT_CLUSTER_TOKEN, 0), member_id(&urls, DEFAULT_CLUSTER_TOKEN, 7));
         assert_eq!(cluster_id(&[2, 1]), cluster_id(&[1, 2]));
+    }
+
+    /// The IDs a real etcd 3.5 gives etcd-1..3 (`member list`, `endpoint
+    /// status` in the recorded goldens).
+    #[test]
+    fn ids_are_etcds() {
+        let (peers, cid) = default_cluster(3);
+        let ids: Vec<u64> = peers.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [0xb71f_7532_0dc0_6a6c, 0x2328_4278_a2d8_a0e6, 0xcc4a_03f3_0001_902d]);
+        assert_eq!(cid, 0x6d05_ff07_01ee_2767);
+        // A member added at run time: the decimal seconds follow the token.
+        let urls = vec!["http://127.0.0.4:2380".to_string()];
+        let mut b = b"http://127.0.0.4:2380etcd-cluster1700000000".to_vec();
+        let salted = member_id(&urls, DEFAULT_CLUSTER_TOKEN, 1_700_000_000);
+        assert_eq!(salted, hash_id(&b));
+        b.truncate(b.len() - 10);
+        assert_eq!(member_id(&urls, DEFAULT_CLUSTER_TOKEN, 0), hash_id(&b));
     }
 
     #[test]

@@ -105,22 +105,40 @@ impl Env {
                 }
             }
             "campaign" => {
+                // campaign N: member N starts an election now and wins it if
+                // it can, whatever the seeded election timeouts say. As a
+                // follower it gets a MsgTimeoutNow, as in a leader transfer,
+                // so followers still in a leader's lease vote too; as a
+                // (pre-)candidate it alone ticks until its next election.
                 let c = self.c();
-                if let Some(mem) = c.members.get(&m) {
-                    let mut raw = mem.clone();
-                    let _ = &mut raw;
-                }
-                // Make member m time out first: tick it alone until it campaigns.
+                c.stabilize();
+                let peer = c.members.iter().find(|(n, _)| **n != m).map_or(0, |(_, x)| x.id());
                 for _ in 0..100 {
-                    if let Some(x) = c.members.get_mut(&m) {
+                    let Some(x) = c.members.get_mut(&m) else { break };
+                    if x.is_leader() {
+                        break;
+                    }
+                    let st = x.status();
+                    if st.raft.soft_state.raft_state == raft::StateRole::Follower {
+                        x.step(raft::Message {
+                            msg_type: raft::MessageType::MsgTimeoutNow,
+                            to: st.id,
+                            from: peer,
+                            term: st.term,
+                            ..Default::default()
+                        });
+                    } else {
                         x.tick();
                     }
                     c.stabilize();
-                    if c.members.get(&m).is_some_and(|x| x.is_leader()) {
-                        break;
-                    }
                 }
-                out.push(format!("leader {}", c.leader().map_or("none".into(), |l| format!("etcd-{l}"))));
+                match c.leader() {
+                    Some(l) => {
+                        let term = c.members[&l].status().term;
+                        out.push(format!("leader etcd-{l} term {term}"));
+                    }
+                    None => out.push("no leader".into()),
+                }
             }
             "tick" => {
                 let n = p.first().and_then(|x| x.parse().ok()).unwrap_or(1);
