@@ -16,7 +16,7 @@ use sha1::{Digest, Sha1};
 pub const DEFAULT_CLUSTER_TOKEN: &str = "etcd-cluster";
 
 /// The version every member reports (`etcdctl endpoint status`).
-pub const SERVER_VERSION: &str = "3.5.17";
+pub const SERVER_VERSION: &str = "3.5.33";
 
 /// The storage format version reported beside it.
 pub const STORAGE_VERSION: &str = "3.5.0";

@@ -84,7 +84,7 @@ pub struct MemberAddResponse {
 pub struct StatusResponse {
     /// Header.
     pub header: ResponseHeader,
-    /// The server version ("3.5.17").
+    /// The server version ([`crate::SERVER_VERSION`]).
     pub version: String,
     /// The backend file size.
     pub db_size: i64,
