@@ -3,7 +3,8 @@
 //! role, enable/disable, simple tokens, and the permission checks made for
 //! every request once auth is enabled.
 //!
-//! Every change bumps the auth revision; a token remembers the revision it
+//! The auth revision starts at 1, as etcd's `NewAuthStore` leaves it; every
+//! change but `auth enable` (and a grant the user already has) bumps it; a token remembers the revision it
 //! was issued at and requests carrying an older one fail with
 //! `etcdserver: revision of auth store is old`, as in etcd.
 
@@ -40,7 +41,7 @@ pub struct User {
 }
 
 /// The auth store of one member (replicated through raft).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthStore {
     enabled: bool,
     revision: u64,
@@ -49,6 +50,20 @@ pub struct AuthStore {
     /// Simple tokens, like etcd's in memory only: lost on restart.
     #[serde(skip)]
     tokens: BTreeMap<String, AuthInfo>,
+}
+
+impl Default for AuthStore {
+    /// An empty store at auth revision 1: etcd's `NewAuthStore` commits
+    /// revision 1 when the backend has none.
+    fn default() -> Self {
+        AuthStore {
+            enabled: false,
+            revision: 1,
+            users: BTreeMap::new(),
+            roles: BTreeMap::new(),
+            tokens: BTreeMap::new(),
+        }
+    }
 }
 
 /// The hash a password is stored as (etcd uses bcrypt; a salted sha256
@@ -201,8 +216,9 @@ impl AuthStore {
                 if !root.roles.iter().any(|r| r == ROOT) {
                     return Err(Error::RootRoleNotExist);
                 }
+                // etcd's AuthEnable reads the revision, it does not bump it
+                // (AuthDisable does).
                 self.enabled = true;
-                self.bump();
             }
             AuthRequest::Disable => {
                 if self.enabled {
@@ -399,6 +415,29 @@ mod tests {
         a2.check_password(ROOT, "pw").unwrap();
         a.apply(&AuthRequest::RoleAdd { name: "r".into() }, None).unwrap();
         assert_eq!(a.apply(&AuthRequest::RoleAdd { name: "r".into() }, None), Err(Error::RoleAlreadyExist));
+    }
+
+    /// etcd 3.5: the revision starts at 1, each user/role change adds 1,
+    /// `auth enable` and a repeated grant add nothing, `auth disable` adds 1.
+    #[test]
+    fn revision_counts_as_etcds() {
+        let mut a = AuthStore::default();
+        assert_eq!(a.revision(), 1);
+        assert_eq!(
+            a.apply(&AuthRequest::Status, None),
+            Ok(AuthResponse::Status(AuthStatusResponse { enabled: false, auth_revision: 1 }))
+        );
+        let mut a = store_with_root();
+        assert_eq!(a.revision(), 2);
+        let grant = AuthRequest::UserGrantRole { user: ROOT.into(), role: ROOT.into() };
+        a.apply(&grant, None).unwrap();
+        a.apply(&grant, None).unwrap();
+        assert_eq!(a.revision(), 3);
+        a.apply(&AuthRequest::Enable, None).unwrap();
+        assert_eq!(a.revision(), 3);
+        let root = AuthInfo { user: ROOT.into(), revision: 3 };
+        a.apply(&AuthRequest::Disable, Some(&root)).unwrap();
+        assert_eq!(a.revision(), 4);
     }
 
     #[test]
