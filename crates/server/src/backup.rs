@@ -75,7 +75,9 @@ pub struct SnapshotStatus {
     pub revision: i64,
     /// Keys with history in the store.
     pub total_keys: usize,
-    /// The backup's size in bytes.
+    /// The backend's size in bytes when the backup was taken (mvcc
+    /// `Store::size`): etcdutl reports the db file's size, free pages
+    /// included, not this blob's length.
     pub total_size: u64,
 }
 
@@ -87,7 +89,7 @@ pub fn snapshot_status(bytes: &[u8]) -> Result<SnapshotStatus> {
         hash: store.hash_kv(0).map(|h| h.hash).unwrap_or(0),
         revision: store.current_revision(),
         total_keys: store.index().len(),
-        total_size: bytes.len() as u64,
+        total_size: store.size(),
     })
 }
 
@@ -192,6 +194,11 @@ mod tests {
     use crate::config::default_cluster;
 
     fn backup_of_three_keys() -> Vec<u8> {
+        backup_and_size().0
+    }
+
+    /// A backup of three keys and its store's size.
+    fn backup_and_size() -> (Vec<u8>, u64) {
         let (peers, cid) = default_cluster(1);
         let cfg = MemberConfig::new(peers[0].id, "etcd-1", cid, peers.clone(), 0);
         let mut state = State::new(&cfg, &peers);
@@ -201,14 +208,15 @@ mod tests {
                 .put(&mvcc::PutRequest { key: k.into(), value: b"v".to_vec(), ..Default::default() })
                 .unwrap();
         }
-        backup(&state)
+        (backup(&state), state.store.size())
     }
 
     #[test]
     fn status_and_integrity() {
-        let b = backup_of_three_keys();
+        let (b, size) = backup_and_size();
         let st = snapshot_status(&b).unwrap();
-        assert_eq!((st.revision, st.total_keys, st.total_size), (4, 3, b.len() as u64));
+        assert_eq!((st.revision, st.total_keys, st.total_size), (4, 3, size));
+        assert_ne!(st.total_size, b.len() as u64, "the db size, not the blob's length");
         let mut bad = b.clone();
         let mid = bad.len() / 2;
         bad[mid] ^= 1;
