@@ -71,6 +71,14 @@ pub enum Fault {
         /// The quota in bytes.
         bytes: u64,
     },
+    /// Fire a member's election timer now (the playground's `cluster
+    /// campaign NAME`): a follower or candidate starts a pre-vote (or an
+    /// election) exactly as if its randomized election timeout had passed;
+    /// a leader ignores it, as raft ignores `MsgHup` on a leader.
+    Campaign {
+        /// The member.
+        member: u64,
+    },
     /// Start a brand-new member with an empty disk that joins the existing
     /// cluster (`etcd --initial-cluster-state existing`) after a
     /// `member add`.
@@ -108,6 +116,7 @@ impl std::fmt::Display for Fault {
             }
             Fault::SlowDisk { member, delay_ms } => write!(f, "slow disk {member:x} +{delay_ms}ms"),
             Fault::Quota { member, bytes } => write!(f, "quota {member:x} {bytes} bytes"),
+            Fault::Campaign { member } => write!(f, "campaign {member:x}"),
             Fault::Join { member, name, .. } => write!(f, "join {name} ({member:x})"),
         }
     }
