@@ -3,7 +3,10 @@
 //! Before a Put, Txn or LeaseGrant is proposed, the member checks that the
 //! backend's size plus the request's cost stays under the quota; if not, it
 //! proposes a NOSPACE alarm and fails the request with
-//! `etcdserver: mvcc: database space exceeded`. While a NOSPACE alarm is
+//! `etcdserver: mvcc: database space exceeded`. The applier checks again
+//! (the store may have grown since); a write it refuses there makes the
+//! member that applied it propose a NOSPACE alarm too, unless one is up
+//! (etcd's `applyEntryNormal`). While a NOSPACE alarm is
 //! active every member refuses writes at apply time (etcd's capped
 //! applier), until the alarm is disarmed. Compaction frees space inside the
 //! file; only defragmentation shrinks the file the quota looks at.

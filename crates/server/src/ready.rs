@@ -8,9 +8,10 @@ use raft::{MessageType, Snapshot, SoftState, StateRole};
 
 use crate::apply::{Env, Forwarded, Op, Proposal, State};
 use crate::disk::SnapshotFile;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::events::MemberEventKind;
 use crate::member::{Member, Queued, WaitKind};
+use crate::request::AlarmType;
 use crate::response::{Output, Response};
 
 impl Member {
@@ -215,6 +216,14 @@ impl Member {
                 }
                 for k in evs {
                     self.event(k);
+                }
+                // etcd's applyEntryNormal: a write the quota refused at apply
+                // time raises NOSPACE (each member that applies it, under its
+                // own ID) unless a NOSPACE alarm is already up.
+                if matches!(r, Err(Error::NoSpace)) && !self.state.alarms.has(AlarmType::NoSpace) {
+                    let alarm =
+                        Op::Alarm { activate: Some(true), member_id: self.cfg.id, alarm: AlarmType::NoSpace };
+                    self.propose(None, alarm, None);
                 }
                 self.answer(p.id, r);
             }

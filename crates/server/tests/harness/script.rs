@@ -212,24 +212,43 @@ impl Env {
             }
             "fill" => {
                 // fill <m> <n>: n puts of 1 KiB to key k, one after another.
+                // fill <m> <n> concurrent: all n sent before any is
+                // delivered (each passes the quota check on the store as it
+                // is before any of them applies); every reply is printed.
                 let n = num(p.get(1));
-                let mut last = String::new();
-                for _ in 0..n {
+                if flag(args, "concurrent") {
                     let c = env_c(self);
-                    let before = c.replies.len();
-                    let req = mvcc::PutRequest {
-                        key: b"k".to_vec(),
-                        value: vec![b'x'; 1024],
-                        ..Default::default()
-                    };
-                    c.request(m, Request::Put(req), token.clone());
-                    c.stabilize();
-                    if let Some((_, r)) = c.replies.get(before) {
-                        last = render::reply(c, r).join(" ");
+                    for _ in 0..n {
+                        let req = mvcc::PutRequest {
+                            key: b"k".to_vec(),
+                            value: vec![b'x'; 1024],
+                            ..Default::default()
+                        };
+                        c.request(m, Request::Put(req), token.clone());
                     }
-                    c.replies.truncate(before);
+                    c.stabilize();
+                    // The replies are printed below with everything else
+                    // that arrived meanwhile.
+                    out.push(format!("{n} concurrent puts"));
+                } else {
+                    let mut last = String::new();
+                    for _ in 0..n {
+                        let c = env_c(self);
+                        let before = c.replies.len();
+                        let req = mvcc::PutRequest {
+                            key: b"k".to_vec(),
+                            value: vec![b'x'; 1024],
+                            ..Default::default()
+                        };
+                        c.request(m, Request::Put(req), token.clone());
+                        c.stabilize();
+                        if let Some((_, r)) = c.replies.get(before) {
+                            last = render::reply(c, r).join(" ");
+                        }
+                        c.replies.truncate(before);
+                    }
+                    out.push(format!("{n} puts, last: {last}"));
                 }
-                out.push(format!("{n} puts, last: {last}"));
             }
             "compact" => send(
                 self,
