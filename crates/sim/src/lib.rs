@@ -16,7 +16,7 @@
 //! life, faults applied), [`network`] (links, partitions, message records),
 //! [`clock`] (virtual time, the event queue), [`faults`] (faults as data),
 //! [`events`] (the timeline), [`status`] (pictures and state hashes),
-//! [`checkpoint`] (time travel), [`checker`] (safety, linearizability,
+//! [`restore`] (a cluster from restored disks), [`checkpoint`] (time travel), [`checker`] (safety, linearizability,
 //! watch guarantees), [`swarm`] (random fault schedules per seed; the
 //! `swarm` binary behind `cargo xtask sim`).
 //!
@@ -32,6 +32,7 @@ pub mod events;
 pub mod faults;
 pub mod network;
 pub mod node;
+pub mod restore;
 pub mod sim;
 pub mod status;
 pub mod swarm;

@@ -204,6 +204,9 @@ pub struct Sim {
     pub(crate) history: History,
     pub(crate) history_time: u64,
     pub(crate) resolved: u64,
+    /// The disks the run started from, if not a fresh cluster
+    /// ([`Sim::from_disks`]); shared, so checkpoints stay cheap.
+    pub(crate) origin: Option<std::sync::Arc<Vec<(PeerInfo, server::Disk)>>>,
 }
 
 /// splitmix64 of `seed` and a stream number: independent seeds per member.
@@ -217,7 +220,19 @@ impl Sim {
     /// time 0. Everything random derives from `seed`.
     pub fn new(seed: u64, options: SimOptions) -> Sim {
         let (peers, cluster_id) = server::default_cluster(options.members.max(1));
-        let mut sim = Sim {
+        let mut sim = Sim::bare(seed, options, cluster_id);
+        for (i, p) in peers.iter().enumerate() {
+            let number = i as u64 + 1;
+            let config = sim.member_config(p.id, &p.name, peers.clone(), number);
+            sim.nodes.insert(p.id, Node::new(number, config));
+        }
+        sim.start_all();
+        sim
+    }
+
+    /// A simulation with no member yet, at time 0.
+    pub(crate) fn bare(seed: u64, options: SimOptions, cluster_id: u64) -> Sim {
+        Sim {
             seed,
             network: Network::new(
                 derive_seed(seed, 0),
@@ -240,19 +255,18 @@ impl Sim {
             history: History::default(),
             history_time: 0,
             resolved: 0,
-        };
-        for (i, p) in peers.iter().enumerate() {
-            let number = i as u64 + 1;
-            let config = sim.member_config(p.id, &p.name, peers.clone(), number);
-            sim.nodes.insert(p.id, Node::new(number, config));
+            origin: None,
         }
-        let ids: Vec<u64> = sim.nodes.keys().copied().collect();
+    }
+
+    /// Starts every member (in id order) and the tick timer, at time 0.
+    pub(crate) fn start_all(&mut self) {
+        let ids: Vec<u64> = self.nodes.keys().copied().collect();
         for id in ids {
-            sim.start_member(id);
+            self.start_member(id);
         }
-        let tick = sim.options.tick_ms.max(1);
-        sim.timers.push(tick, Timer::Tick);
-        sim
+        let tick = self.options.tick_ms.max(1);
+        self.timers.push(tick, Timer::Tick);
     }
 
     pub(crate) fn member_config(
