@@ -75,6 +75,30 @@ impl Node {
     }
 }
 
+/// etcd's client port.
+const CLIENT_PORT: u16 = 2379;
+
+/// The client URLs of a member whose peer URLs are `peer_urls`: the same
+/// scheme and host on etcd's client port (`http://127.0.0.4:2380` ->
+/// `http://127.0.0.4:2379`), as the playground's members advertise.
+pub(crate) fn client_urls_for(peer_urls: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for url in peer_urls {
+        let (scheme, rest) = url.split_once("://").unwrap_or(("http", url.as_str()));
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host = match authority.rsplit_once(':') {
+            // An IPv6 literal without a port ends in `]`.
+            Some((h, port)) if !port.contains(']') => h,
+            _ => authority,
+        };
+        let client = format!("{scheme}://{host}:{CLIENT_PORT}");
+        if !out.contains(&client) {
+            out.push(client);
+        }
+    }
+    out
+}
+
 impl Sim {
     /// Applies a fault or repair now, recording it in the input log.
     pub fn apply(&mut self, fault: Fault) -> Result<(), SimError> {
@@ -163,13 +187,21 @@ impl Sim {
                 self.log_fault(&fault);
                 let mut peers: Vec<PeerInfo> =
                     self.nodes[&through].member().map(|m| m.status().members).unwrap_or_default();
+                // The member's own entry carries the client URLs it
+                // publishes once it has a leader (etcd's `publishV3`, from
+                // its `--advertise-client-urls`); `member add` knows only
+                // peer URLs, so they come from those, as for etcd-1..N.
+                let client_urls = client_urls_for(peer_urls);
                 match peers.iter_mut().find(|p| p.id == *member) {
-                    Some(p) => p.name = name.clone(),
+                    Some(p) => {
+                        p.name = name.clone();
+                        p.client_urls = client_urls;
+                    }
                     None => peers.push(PeerInfo {
                         id: *member,
                         name: name.clone(),
                         peer_urls: peer_urls.clone(),
-                        client_urls: Vec::new(),
+                        client_urls,
                         is_learner: false,
                     }),
                 }
@@ -263,5 +295,20 @@ impl Sim {
     /// Member `id`'s slot: number, config, state, disk latency.
     pub fn node(&self, id: u64) -> Option<&Node> {
         self.nodes.get(&id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_urls_for;
+
+    #[test]
+    fn client_urls_are_the_peer_hosts_on_the_client_port() {
+        let urls = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(client_urls_for(&urls(&["http://127.0.0.4:2380"])), urls(&["http://127.0.0.4:2379"]));
+        assert_eq!(
+            client_urls_for(&urls(&["https://10.0.0.1:12380", "https://10.0.0.1:2380", "http://[::1]"])),
+            urls(&["https://10.0.0.1:2379", "http://[::1]:2379"])
+        );
     }
 }

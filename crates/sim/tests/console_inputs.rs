@@ -126,3 +126,35 @@ fn a_cluster_starts_from_restored_disks_and_replays_from_them() {
     fresh.run_until(old.now_ms(), |_| false);
     assert_eq!(fresh.state_hash(), old.state_hash());
 }
+
+#[test]
+fn a_joined_member_publishes_its_name_and_client_urls() {
+    let mut sim = Sim::new(31, SimOptions::default());
+    let leader = elect(&mut sim);
+    // etcd adds a member only once every voter has been connected for its
+    // health interval (5 s).
+    sim.run_for(6_000);
+    let peer_urls = vec!["http://127.0.0.4:2380".to_string()];
+    let added = sim.call(leader, Request::MemberAdd { peer_urls: peer_urls.clone(), is_learner: false });
+    let Ok(Response::MemberAdd(added)) = added else { panic!("{added:?}") };
+    let id = added.member.id;
+    sim.apply(Fault::Join { member: id, name: "etcd-4".into(), peer_urls }).unwrap();
+    let published = |s: &Sim| {
+        s.member(leader)
+            .and_then(|m| m.status().members.into_iter().find(|p| p.id == id))
+            .filter(|p| p.is_started())
+    };
+    let until = sim.now_ms() + 10_000;
+    assert!(sim.run_until(until, |s| published(s).is_some()), "etcd-4 never published");
+    let me = published(&sim).unwrap();
+    assert_eq!(me.name, "etcd-4");
+    assert_eq!(me.client_urls, vec!["http://127.0.0.4:2379".to_string()]);
+    // Every member agrees once it is applied everywhere.
+    sim.run_for(1_000);
+    for m in sim.running() {
+        let list = sim.member(m).unwrap().status().members;
+        let p = list.iter().find(|p| p.id == id).unwrap();
+        assert_eq!((p.name.as_str(), p.client_urls.len()), ("etcd-4", 1), "on {m:x}");
+    }
+    assert_eq!(sim.safety_violation(), None);
+}
