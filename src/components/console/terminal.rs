@@ -247,6 +247,14 @@ pub fn Terminal() -> impl IntoView {
                     </select>
                 </label>
             </div>
+            <Show when=move || lines.with(|(from, l)| *from == 0 && l.is_empty())>
+                <div class="welcome" aria-hidden="true">
+                    <p>"A real etcd cluster runs in this tab. Try:"</p>
+                    <p><code>"etcdctl put greeting hello"</code></p>
+                    <p><code>"etcdctl get greeting"</code></p>
+                    <p>"then stop two members on the ring and try again. "<code>"help"</code>" lists the commands."</p>
+                </div>
+            </Show>
             <div class="console-output" data-testid="console-output" role="log" aria-live="polite" node_ref=output_ref>
                 {move || {
                     let (from, _) = lines.get();
