@@ -72,7 +72,9 @@ impl Checkpoints {
 impl Sim {
     /// Applies recorded `inputs` (taken from a later copy of this same run)
     /// at the steps where they came, then runs on to `until_ms` if given
-    /// (inputs made at `until_ms` or later are left out).
+    /// (inputs made at `until_ms` or later are left out). Before each
+    /// input the clock moves on to the time it was recorded at, if the
+    /// recorded run had idled there.
     pub fn replay_inputs(&mut self, inputs: &[InputRecord], until_ms: Option<u64>) {
         for rec in inputs {
             if until_ms.is_some_and(|t| rec.at_ms >= t) {
@@ -83,6 +85,9 @@ impl Sim {
                     break;
                 }
             }
+            // The recorded run may have idled on to a deadline before it
+            // (`run_until`): time moves on the same way here.
+            self.idle_until(rec.at_ms);
             match &rec.input {
                 Input::Fault(f) => {
                     // A fault that failed when recorded fails again.

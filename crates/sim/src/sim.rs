@@ -413,24 +413,36 @@ impl Sim {
         }
     }
 
-    /// Runs until `done` holds (true) or the next event would come after
-    /// `deadline_ms` (false).
+    /// Runs until `done` holds (true, the clock at the event that made it
+    /// hold) or the next event would come after `deadline_ms` (false, the
+    /// clock moved on to `deadline_ms`: nothing happened in between, so a
+    /// caller waiting for `now_ms() >= deadline_ms` is done).
+    ///
+    /// Moving the clock takes no step; an input made afterwards is recorded
+    /// at that time, and replay moves the clock there before applying it
+    /// ([`Sim::replay_inputs`]), so runs still replay byte for byte.
     pub fn run_until(&mut self, deadline_ms: u64, mut done: impl FnMut(&Sim) -> bool) -> bool {
         loop {
             if done(self) {
                 return true;
             }
             let next = match (self.network.next_delivery_ms(), self.timers.next_time()) {
-                (Some(a), Some(b)) => a.min(b),
-                (a, b) => match a.or(b) {
-                    Some(t) => t,
-                    None => return false,
-                },
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
             };
-            if next > deadline_ms {
+            if next.is_none_or(|t| t > deadline_ms) {
+                self.idle_until(deadline_ms);
                 return false;
             }
             self.step();
+        }
+    }
+
+    /// Moves the clock on to `at_ms` when nothing is due before it (never
+    /// backwards).
+    pub(crate) fn idle_until(&mut self, at_ms: u64) {
+        if at_ms > self.clock.now_ms() {
+            self.clock.advance_to(at_ms);
         }
     }
 

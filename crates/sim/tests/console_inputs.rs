@@ -158,3 +158,29 @@ fn a_joined_member_publishes_its_name_and_client_urls() {
     }
     assert_eq!(sim.safety_violation(), None);
 }
+
+#[test]
+fn run_for_leaves_the_clock_at_its_end_and_inputs_made_there_replay() {
+    let mut sim = Sim::new(41, SimOptions::default());
+    let leader = elect(&mut sim);
+    // Ticks come every 100 ms: a 250 ms run ends between two of them.
+    let t0 = sim.now_ms();
+    sim.run_for(250);
+    assert_eq!(sim.now_ms(), t0 + 250);
+    let end = sim.now_ms() + 30;
+    assert!(!sim.run_until(end, |_| false));
+    assert_eq!(sim.now_ms(), end);
+    // Never backwards: a deadline already passed leaves the clock alone.
+    assert!(!sim.run_until(end - 10, |_| false));
+    assert_eq!(sim.now_ms(), end);
+    // An input made after idling is recorded at the idle time and replays there.
+    let id = sim.submit(leader, put("k", "v"), Default::default());
+    assert_eq!(sim.inputs().last().map(|r| r.at_ms), Some(end));
+    sim.run_for(1_234);
+    assert!(sim.result(id).is_some_and(|r| r.is_ok()));
+    let mut again = Sim::replay(41, SimOptions::default(), sim.inputs());
+    again.run_until(sim.now_ms(), |_| false);
+    assert_eq!(again.now_ms(), sim.now_ms());
+    assert_eq!(events_of(&again), events_of(&sim));
+    assert_eq!(again.state_hash(), sim.state_hash());
+}
