@@ -128,7 +128,12 @@ fn checkpoints_rewind_to_the_same_state() {
     let mut hashes = Vec::new();
     for i in 0..40 {
         if i == 12 {
-            let leader = sim.leader().unwrap();
+            // Crash the leader, once there is one: the first election ends
+            // somewhere in [1 s, 2 s) of virtual time, depending on the
+            // members' seeded timeouts.
+            let until = sim.now_ms() + 5_000;
+            sim.run_until(until, |s| s.leader().is_some());
+            let leader = sim.leader().expect("a leader is elected within 5 s");
             sim.apply(Fault::Stop { member: leader }).unwrap();
         }
         if i % 3 == 0 {
