@@ -104,14 +104,33 @@ fn nothing_moves_without_quorum_and_everything_converges_after_heal() {
     assert_eq!(out.stdout, "deployment.apps/web scaled\n", "{}", out.stderr);
     // Quorum lost before the controllers see the change.
     let (m1, m2, m3) = (sim.member_id(1).unwrap(), sim.member_id(2).unwrap(), sim.member_id(3).unwrap());
+    // What the cluster had committed, and applied, at the moment of the stop:
+    // the most any member knows (the leader's view).
+    let statuses: Vec<_> = [m1, m2, m3].iter().map(|&m| sim.member(m).unwrap().status()).collect();
+    let committed_at_stop = statuses.iter().map(|s| s.commit).max().unwrap();
+    let rev_at_stop = statuses.iter().map(|s| s.revision).max().unwrap();
     sim.apply(Fault::Stop { member: m1 }).unwrap();
     sim.apply(Fault::Stop { member: m2 }).unwrap();
+    // Messages the stopped members sent before the stop are still on the
+    // wire; let them land (catch-up on entries committed before the stop),
+    // without running the controllers.
+    let settle_by = sim.now_ms() + 1_000;
+    assert!(
+        sim.run_until(settle_by, |s| s.network().in_flight().all(|f| f.msg.from != m1 && f.msg.from != m2))
+    );
+    let caught_up = sim.member(m3).unwrap().status();
+    assert!(caught_up.commit <= committed_at_stop, "etcd-3 committed past the stop: {caught_up:?}");
+    assert!(caught_up.revision <= rev_at_stop, "etcd-3 applied past the stop: {caught_up:?}");
+    // From here on nothing may move at all.
     let before = pods_local(&mut sim, m3);
     assert_eq!(running(&before), 3);
-    let rev_before = sim.member(m3).unwrap().status().revision;
+    let (commit_before, applied_before, rev_before) =
+        (caught_up.commit, caught_up.applied, caught_up.revision);
     kube.run_for(&mut sim, 30_000);
     assert_eq!(pods_local(&mut sim, m3), before, "pods changed without quorum");
-    assert_eq!(sim.member(m3).unwrap().status().revision, rev_before, "etcd moved without quorum");
+    let after = sim.member(m3).unwrap().status();
+    assert_eq!(after.revision, rev_before, "etcd moved without quorum");
+    assert_eq!((after.commit, after.applied), (commit_before, applied_before), "committed without quorum");
     let out = kubectl(&mut kube, &mut sim, "get pods", None);
     assert_eq!(
         out.stderr,
