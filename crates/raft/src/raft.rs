@@ -408,20 +408,7 @@ impl<S: Storage> Raft<S> {
                 self.send(Message { msg_type: MessageType::MsgAppResp, to: m.from, ..Default::default() });
             } else if m.msg_type == MessageType::MsgPreVote {
                 // Reject so the pre-candidate learns of the newer term.
-                rlog!(
-                    self,
-                    Info,
-                    "{:x} [logterm: {}, index: {}, vote: {:x}] rejected {} from {:x} [logterm: {}, index: {}] at term {}",
-                    self.id,
-                    self.raft_log.last_term(),
-                    self.raft_log.last_index(),
-                    self.vote,
-                    m.msg_type,
-                    m.from,
-                    m.log_term,
-                    m.index,
-                    self.term
-                );
+                self.log_vote_answer(&m, "rejected", "from");
                 let term = self.term;
                 self.send(Message {
                     msg_type: MessageType::MsgPreVoteResp,

@@ -108,6 +108,25 @@ impl<S: Storage> Raft<S> {
         self.trk.tally_votes()
     }
 
+    /// Logs this node's answer to a vote request in etcd-raft's words, e.g.
+    /// `1 [logterm: 1, index: 2, vote: 0] cast MsgVote for 2 [logterm: 1, index: 2] at term 2`.
+    pub(crate) fn log_vote_answer(&mut self, m: &Message, answer: &str, preposition: &str) {
+        rlog!(
+            self,
+            Info,
+            "{:x} [logterm: {}, index: {}, vote: {:x}] {answer} {} {preposition} {:x} [logterm: {}, index: {}] at term {}",
+            self.id,
+            self.raft_log.last_term(),
+            self.raft_log.last_index(),
+            self.vote,
+            m.msg_type,
+            m.from,
+            m.log_term,
+            m.index,
+            self.term
+        );
+    }
+
     pub(crate) fn handle_vote_request(&mut self, m: Message) {
         // We can vote if this is a repeat of a vote we've already cast, we
         // haven't voted and don't know a leader, or this is a PreVote for a
@@ -117,20 +136,7 @@ impl<S: Storage> Raft<S> {
             || (m.msg_type == MessageType::MsgPreVote && m.term > self.term);
         let resp = m.msg_type.vote_response();
         if can_vote && self.raft_log.is_up_to_date(m.index, m.log_term) {
-            rlog!(
-                self,
-                Info,
-                "{:x} [logterm: {}, index: {}, vote: {:x}] cast {} for {:x} [logterm: {}, index: {}] at term {}",
-                self.id,
-                self.raft_log.last_term(),
-                self.raft_log.last_index(),
-                self.vote,
-                m.msg_type,
-                m.from,
-                m.log_term,
-                m.index,
-                self.term
-            );
+            self.log_vote_answer(&m, "cast", "for");
             // The response carries the request's term: a PreVote response
             // must say "I would vote for you in that future term".
             self.send(Message { msg_type: resp, to: m.from, term: m.term, ..Default::default() });
@@ -139,20 +145,7 @@ impl<S: Storage> Raft<S> {
                 self.vote = m.from;
             }
         } else {
-            rlog!(
-                self,
-                Info,
-                "{:x} [logterm: {}, index: {}, vote: {:x}] rejected {} from {:x} [logterm: {}, index: {}] at term {}",
-                self.id,
-                self.raft_log.last_term(),
-                self.raft_log.last_index(),
-                self.vote,
-                m.msg_type,
-                m.from,
-                m.log_term,
-                m.index,
-                self.term
-            );
+            self.log_vote_answer(&m, "rejected", "from");
             let term = self.term;
             self.send(Message { msg_type: resp, to: m.from, term, reject: true, ..Default::default() });
         }
