@@ -392,6 +392,13 @@ impl Console {
         &self.backend.kube
     }
 
+    /// Runs `f` on the Kubernetes object layer and the simulated cluster
+    /// (the page's Kubernetes panel), marking kube as in use so its
+    /// controllers run as time passes; the console's clock follows the sim's.
+    pub fn with_kube<T>(&mut self, f: impl FnOnce(&mut kube::Kube, &mut sim::Sim) -> T) -> T {
+        self.backend.with_kube(f)
+    }
+
     /// The virtual filesystem.
     pub fn vfs(&self) -> &Vfs {
         &self.vfs
