@@ -289,7 +289,7 @@ pub fn kubectl(
         Ok(f) => f,
         Err(e) => return CommandOutput::fail(e),
     };
-    if let Err(e) = kube.api.bootstrap(sim) {
+    if let Err(e) = kube.bootstrap(sim) {
         return CommandOutput::fail(e.kubectl(""));
     }
     match cmd.as_str() {

@@ -24,6 +24,7 @@ pub mod error;
 pub mod json;
 pub mod keys;
 pub mod kinds;
+pub mod kubeadm;
 pub mod kubectl;
 pub mod manifest;
 pub mod meta;
@@ -51,6 +52,8 @@ pub struct Kube {
     /// The controllers (scheduler, kubelets, deployment and replicaset controllers).
     pub controllers: controllers::Controllers,
     seed: u64,
+    /// Whether kubeadm's Nodes and static pods are stored.
+    kubeadm: bool,
 }
 
 impl Kube {
@@ -63,7 +66,34 @@ impl Kube {
     /// An object layer with kubelets on `nodes`.
     pub fn with_nodes(seed: u64, nodes: &[&str]) -> Kube {
         let nodes = nodes.iter().map(|n| n.to_string()).collect();
-        Kube { api: ApiServer::new(seed), controllers: controllers::Controllers::new(nodes), seed }
+        Kube {
+            api: ApiServer::new(seed),
+            controllers: controllers::Controllers::new(nodes),
+            seed,
+            kubeadm: false,
+        }
+    }
+
+    /// Prepares the cluster once, as a fresh kubeadm cluster looks: the
+    /// apiserver's namespaces and `kubernetes` Service, then the Nodes and the
+    /// control plane's static pods ([`kubeadm`]). Retried on the next call if
+    /// etcd did not answer.
+    pub fn bootstrap(&mut self, sim: &mut sim::Sim) -> Result<()> {
+        self.api.bootstrap(sim)?;
+        if self.kubeadm {
+            return Ok(());
+        }
+        let ts = meta::timestamp(sim.now_ms());
+        for obj in kubeadm::objects(&self.controllers.nodes, &ts) {
+            let m = self.api.manifest(obj)?;
+            match self.api.create(sim, m) {
+                Ok(_) => {}
+                Err(e) if e.reason == Reason::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.kubeadm = true;
+        Ok(())
     }
 
     /// The seed.

@@ -78,7 +78,7 @@ impl Kube {
     /// Applies `text` (YAML or JSON, many documents) as `kubectl apply -f -`
     /// would, and reads back each object's key, stored bytes and revision.
     pub fn apply_text(&mut self, sim: &mut Sim, text: &str) -> Vec<Applied> {
-        if let Err(e) = self.api.bootstrap(sim) {
+        if let Err(e) = self.bootstrap(sim) {
             return vec![Applied {
                 message: e.kubectl(""),
                 ok: false,

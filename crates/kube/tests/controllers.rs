@@ -36,8 +36,10 @@ fn kubectl(kube: &mut Kube, sim: &mut Sim, line: &str, stdin: Option<&str>) -> k
 }
 
 /// Pods by phase, read serializably from member `member` (works without quorum).
+/// The pods of the default namespace (the deployment's), as `member` holds
+/// them; kube-system's static control-plane pods are left out.
 fn pods_local(sim: &mut Sim, member: u64) -> Vec<(String, String, Option<String>)> {
-    let prefix = "/registry/pods/";
+    let prefix = "/registry/pods/default/";
     let req = RangeRequest {
         key: prefix.as_bytes().to_vec(),
         range_end: mvcc::kv::prefix_end(prefix.as_bytes()),

@@ -29,6 +29,33 @@ fn node_ip(i: usize) -> String {
     format!("172.18.0.{}", i + 2)
 }
 
+/// The Node a kubelet registers: worker `i` (0-based) named `name`, ready since `ts`.
+pub(crate) fn node_object(i: usize, name: &str, ts: &str) -> Value {
+    node_with_ip(name, &node_ip(i), format!("10.244.{}.0/24", i + 1), ts)
+}
+
+/// A Ready Node at `ip` with pod range `cidr`.
+pub(crate) fn node_with_ip(name: &str, ip: &str, cidr: String, ts: &str) -> Value {
+    json!({
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {"name": name, "labels": {
+            "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+            "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}},
+        "spec": {"podCIDR": cidr, "podCIDRs": [cidr]},
+        "status": {
+            "capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+            "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"},
+            "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
+                "message": "kubelet is posting ready status", "lastHeartbeatTime": ts, "lastTransitionTime": ts}],
+            "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
+            "nodeInfo": {"kubeletVersion": KUBELET_VERSION, "kubeProxyVersion": KUBELET_VERSION,
+                "osImage": "Ubuntu 22.04.4 LTS", "kernelVersion": "6.1.0-playground",
+                "containerRuntimeVersion": "containerd://1.7.13", "operatingSystem": "linux", "architecture": "amd64"}
+        }
+    })
+}
+
 /// Each kubelet creates its Node object if it is missing.
 pub fn register(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
     let Some(kind) = api.catalog.by_kind("Node").cloned() else { return };
@@ -39,24 +66,7 @@ pub fn register(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
         if c.cache("Node").is_some_and(|m| m.contains_key(&key)) || c.busy(&key) {
             continue;
         }
-        let node = json!({
-            "apiVersion": "v1",
-            "kind": "Node",
-            "metadata": {"name": name, "labels": {
-                "beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
-                "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}},
-            "spec": {"podCIDR": format!("10.244.{}.0/24", i + 1), "podCIDRs": [format!("10.244.{}.0/24", i + 1)]},
-            "status": {
-                "capacity": {"cpu": "4", "memory": "8Gi", "pods": "110"},
-                "allocatable": {"cpu": "4", "memory": "8Gi", "pods": "110"},
-                "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
-                    "message": "kubelet is posting ready status", "lastHeartbeatTime": ts, "lastTransitionTime": ts}],
-                "addresses": [{"type": "InternalIP", "address": node_ip(i)}, {"type": "Hostname", "address": name}],
-                "nodeInfo": {"kubeletVersion": KUBELET_VERSION, "kubeProxyVersion": KUBELET_VERSION,
-                    "osImage": "Ubuntu 22.04.4 LTS", "kernelVersion": "6.1.0-playground",
-                    "containerRuntimeVersion": "containerd://1.7.13", "operatingSystem": "linux", "architecture": "amd64"}
-            }
-        });
+        let node = node_object(i, name, &ts);
         c.create(api, sim, node, None);
     }
 }

@@ -217,7 +217,9 @@ pub fn get(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
                 printed = true;
             }
             if !printed && out.exit == 0 {
-                if all_ns {
+                // kubectl names the namespace only when a namespaced kind was asked for.
+                let namespaced = groups.iter().any(|(k, _)| k.namespaced);
+                if all_ns || !namespaced {
                     out.err("No resources found");
                 } else {
                     out.err(format!("No resources found in {ns} namespace."));
