@@ -20,9 +20,9 @@ use crate::state::AppState;
 pub fn initial_engine() -> Engine {
     let mut engine = if let Some(s) = browser::session_from_fragment() {
         browser::clear_fragment();
-        s.restore()
-    } else if let Some(s) = browser::load(browser::SESSION_KEY).and_then(|j| Session::from_json(&j)) {
-        s.restore()
+        Engine::restore(&s)
+    } else if let Some(s) = browser::load(browser::SESSION_KEY).and_then(|t| Session::from_text(&t)) {
+        Engine::restore(&s)
     } else {
         Engine::new(fresh_seed(), 3)
     };

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::engine::Engine;
-use crate::session::{MAX_BYTES, Session};
+use crate::session::{MAX_BYTES, Session, escape, unescape};
 use crate::state::AppState;
 
 /// localStorage key of the saved session.
@@ -59,23 +59,22 @@ pub fn forget(key: &str) {
 
 /// Saves the engine's session in localStorage.
 pub fn save_session(engine: &Engine) {
-    let json = Session::of(engine).to_json();
-    if json.len() <= MAX_BYTES {
-        store(SESSION_KEY, &json);
+    let text = engine.session().to_text();
+    if text.len() <= MAX_BYTES {
+        store(SESSION_KEY, &text);
     }
 }
 
-/// The console history saved across reloads.
+/// The console history saved across reloads (one entry a line, escaped).
 pub fn load_history() -> Vec<String> {
-    load(HISTORY_KEY).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
+    load(HISTORY_KEY).map(|s| s.lines().filter(|l| !l.is_empty()).map(unescape).collect()).unwrap_or_default()
 }
 
 /// Saves the console history (the newest entries).
 pub fn save_history(history: &[String]) {
     let from = history.len().saturating_sub(HISTORY_KEEP);
-    if let Ok(s) = serde_json::to_string(&history[from..]) {
-        store(HISTORY_KEY, &s);
-    }
+    let text: Vec<String> = history[from..].iter().map(|h| escape(h)).collect();
+    store(HISTORY_KEY, &text.join("\n"));
 }
 
 /// The page's URL fragment, without `#`.
@@ -97,18 +96,18 @@ pub fn clear_fragment() {
     }
 }
 
-/// The session a share link carries (`#run=<json, URI-encoded>`).
+/// The session a share link carries (`#run=<session text, URI-encoded>`).
 pub fn session_from_fragment() -> Option<Session> {
     let f = fragment();
     let enc = f.strip_prefix("run=")?;
-    let json = js_sys::decode_uri_component(enc).ok()?.as_string()?;
-    Session::from_json(&json)
+    let text = js_sys::decode_uri_component(enc).ok()?.as_string()?;
+    Session::from_text(&text)
 }
 
 /// A link to this page that reproduces `engine`'s run.
 pub fn share_link(engine: &Engine) -> String {
-    let json = Session::of(engine).to_json();
-    let enc: String = js_sys::encode_uri_component(&json).into();
+    let text = engine.session().to_text();
+    let enc: String = js_sys::encode_uri_component(&text).into();
     let base = web_sys::window()
         .and_then(|w| {
             let l = w.location();
@@ -127,7 +126,7 @@ pub fn prefers_reduced_motion() -> bool {
 
 /// Offers `text` as a file download named `name`.
 pub fn download(name: &str, text: &str) {
-    download_part(name, &wasm_bindgen::JsValue::from_str(text), "application/json");
+    download_part(name, &wasm_bindgen::JsValue::from_str(text), "text/plain");
 }
 
 /// Offers `bytes` as a file download named `name`.

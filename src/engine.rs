@@ -1,20 +1,29 @@
-//! The engine: the simulator, the clock that drives it from wall time, and
-//! the console tabs' running commands. Plain data, no signals, no browser
-//! API; the page keeps one in a `StoredValue` and redraws from it.
+//! The engine: the console language (`ctl::Console`, which owns the
+//! simulator and kube), the clock that drives it from wall time, what each
+//! console tab shows, and the run's record. Plain data, no signals, no
+//! browser API; the page keeps one in a `StoredValue` and redraws from it.
 //!
 //! ```text
-//!   frame(wall_dt):  target = now + wall_dt × speed   (paused: target = now)
-//!                    sim.run_until(target)
-//!                    poll every tab's job: results, watch events, load writes
+//!   frame(wall_dt):  view = view + wall_dt × speed      (paused: nothing)
+//!                    advance_to(view rounded down to GRID_MS):
+//!                      console.poll_tabs(to the next multiple of GRID_MS)
+//!                      -> each tab's output; stage actions; load writes
+//!   run_line(tab, line)   recorded as (virtual ms, tab, line), then run
+//!   stage(lines)          the buttons' commands, run one by one in tab 9
 //! ```
+//!
+//! Time only ever moves in steps that end on multiples of `GRID_MS` (or
+//! where a command or a step left the clock), and every line, Ctrl+C and
+//! step is recorded with the virtual time it happened at. Replaying the
+//! record makes the same calls in the same order: the same run.
 
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 
-use server::Request;
-use sim::{CallOptions, Fault, LinkSettings, Sim, SimOptions};
+use ctl::{Console, ConsoleOptions, Output, Run};
+use sim::Sim;
 
 use crate::console_log::{ConsoleLog, Stream};
-use crate::shell::{self, Format, Parsed};
+use crate::session::{Act, Entry, Session};
 
 /// Speeds the slider offers, as a log scale from 0.01× to 20×.
 pub const SPEED_MIN: f64 = 0.01;
@@ -25,205 +34,169 @@ pub const CONSOLE_KEEP: usize = 20_000;
 /// Wall time a single frame may advance at most (a background tab resumes
 /// without a long catch-up).
 pub const MAX_FRAME_MS: f64 = 100.0;
+/// Virtual time moves in steps ending on multiples of this (ms), live and
+/// in replay alike.
+pub const GRID_MS: u64 = 10;
+/// The console tabs the page shows.
+pub const VISIBLE_TABS: usize = 2;
+/// The hidden console tab the stage's buttons type into.
+pub const STAGE_TAB: usize = 9;
+/// Hidden tabs that carry `load` writes: this plus the visible tab.
+const LOAD_TAB_BASE: usize = 6;
 
-/// A command a tab is running.
+/// `load RATE`: a visible tab types `etcdctl put load/N vN` RATE times per
+/// virtual second into a hidden tab, until Ctrl+C.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Job {
-    /// A request waiting for its answer.
-    Call {
-        /// Request id in the simulator.
-        id: u64,
-        /// How to print it.
-        format: Format,
-        /// Virtual time it was sent (ms).
-        started_ms: u64,
-        /// The endpoint's client URL.
-        url: String,
-        /// The file it writes, if any.
-        file: String,
-    },
-    /// A watch stream.
-    Watch {
-        /// Request id.
-        id: u64,
-        /// Virtual time it was opened (ms).
-        started_ms: u64,
-    },
-    /// `load RATE`: puts at a steady rate.
-    Load {
-        /// Writes per virtual second.
-        rate: u64,
-        /// Virtual time it started (ms).
-        started_ms: u64,
-        /// Writes sent so far.
-        sent: u64,
-        /// Writes that answered OK.
-        ok: u64,
-        /// Requests not yet answered.
-        waiting: Vec<u64>,
-    },
+pub struct Load {
+    /// Writes per virtual second.
+    pub rate: u64,
+    /// Virtual time it started (ms).
+    pub started_ms: u64,
+    /// Writes sent so far.
+    pub sent: u64,
+    /// Writes that answered OK.
+    pub ok: u64,
+    /// The endpoint the writes go to.
+    pub url: String,
+    /// A write is on its way.
+    pub waiting: bool,
 }
 
-impl Job {
-    /// When the job started (ms of virtual time).
-    pub fn started_ms(&self) -> u64 {
-        match self {
-            Job::Call { started_ms, .. } | Job::Watch { started_ms, .. } | Job::Load { started_ms, .. } => {
-                *started_ms
-            }
-        }
-    }
-}
-
-/// A membership or leadership change asked from the stage's buttons,
-/// waiting for its answer.
-#[derive(Clone, Debug, PartialEq)]
-pub struct AdminOp {
-    /// Request id.
-    pub id: u64,
-    /// What it was, in words (`member add etcd-4`).
-    pub what: String,
-    /// For `member add`: the name the new member starts with.
-    pub join_as: Option<String>,
-}
-
-/// One console tab.
+/// One visible console tab, as the page shows it.
 #[derive(Clone, Debug, Default)]
 pub struct Tab {
     /// Output and history.
     pub log: ConsoleLog,
     /// The member it talks to (its number N in `etcd-N`).
     pub endpoint: u64,
-    /// The running command, if any.
-    pub job: Option<Job>,
+    /// The entry still running (it waits or streams) and when it started.
+    pub running: Option<(String, u64)>,
+    /// A `load` it runs.
+    pub load: Option<Load>,
+    /// The exit status of the last finished command.
+    pub last_exit: i32,
 }
 
-/// The simulator and everything that drives it.
-#[derive(Clone)]
+/// The console and everything that drives it.
 pub struct Engine {
-    /// The cluster.
-    pub sim: Sim,
+    console: Console,
     /// Virtual ms per wall ms.
     pub speed: f64,
     /// Time stands still.
     pub paused: bool,
-    /// The console tabs.
+    /// The visible console tabs.
     pub tabs: Vec<Tab>,
-    /// Bumped whenever any tab's output or job changes.
+    /// Bumped whenever any tab's output or state changes.
     pub console_version: u64,
-    /// Admin requests from the stage's buttons.
-    pub admin: Vec<AdminOp>,
     /// Files commands wrote (`snapshot save`), for the page to download.
     pub downloads: Vec<(String, Vec<u8>)>,
     /// The time the page shows (ms): wall time × speed, at or after the
-    /// simulator's last event.
+    /// console's clock.
     pub view_ms: u64,
-    /// Wall time owed to the simulator below one virtual ms.
+    /// Wall time owed below one virtual ms.
     carry_ms: f64,
-}
-
-/// Options of a fresh simulation with `members` members. The checkers
-/// (raft safety after every step, the linearizability history) are for
-/// the test suites: they would cost the page most of its frame budget and
-/// keep every operation in memory, so the page runs without them.
-pub fn sim_options(members: u64) -> SimOptions {
-    SimOptions {
-        members: members.clamp(1, 7),
-        message_log_capacity: 1_500,
-        event_log_capacity: 3_000,
-        check_safety: false,
-        record_history: false,
-        ..SimOptions::default()
-    }
+    /// The run so far: how it started and every input since.
+    seed: u64,
+    members: u64,
+    entries: Vec<Entry>,
+    /// Stage actions waiting for the stage tab: groups of lines, a group
+    /// stops at its first failing line.
+    stage_queue: VecDeque<Vec<String>>,
+    /// The line the stage tab runs.
+    stage_busy: Option<String>,
+    /// The rest of the group the stage tab runs.
+    stage_rest: Vec<String>,
+    /// Replaying a record: nothing is recorded, no file is downloaded, and
+    /// the stage queue is left to the record.
+    replaying: bool,
 }
 
 impl Engine {
     /// A fresh cluster of `members` members from `seed`, two console tabs.
     pub fn new(seed: u64, members: u64) -> Engine {
-        Engine::from_sim(Sim::new(seed, sim_options(members)))
-    }
-
-    /// Wraps an existing simulation (restored or replayed).
-    pub fn from_sim(sim: Sim) -> Engine {
+        let members = members.clamp(1, 7);
+        let console = Console::new(seed, ConsoleOptions { nodes: members as usize, tls: false });
+        let view_ms = console.now_ms();
         let tab = Tab { endpoint: 1, ..Tab::default() };
-        let view_ms = sim.now_ms();
         Engine {
-            sim,
+            console,
             speed: 1.0,
             paused: false,
-            tabs: vec![tab.clone(), tab],
+            tabs: vec![tab; VISIBLE_TABS],
             console_version: 0,
-            admin: Vec::new(),
             downloads: Vec::new(),
             view_ms,
             carry_ms: 0.0,
+            seed,
+            members,
+            entries: Vec::new(),
+            stage_queue: VecDeque::new(),
+            stage_busy: None,
+            stage_rest: Vec::new(),
+            replaying: false,
         }
     }
 
-    /// Whether something must still run while paused (a command waits).
+    /// Replays a saved run: the same calls at the same virtual times.
+    pub fn restore(s: &Session) -> Engine {
+        let mut e = Engine::new(s.seed, s.members);
+        e.replaying = true;
+        for entry in &s.entries {
+            e.advance_to(entry.at_ms);
+            e.apply(entry.tab, &entry.act);
+        }
+        e.advance_to(s.view_ms);
+        e.replaying = false;
+        e.entries = s.entries.clone();
+        e.view_ms = s.view_ms.max(e.now());
+        e.speed = s.speed.clamp(SPEED_MIN, SPEED_MAX);
+        e.paused = s.paused;
+        e
+    }
+
+    /// The run so far, to save or share.
+    pub fn session(&self) -> Session {
+        Session {
+            seed: self.seed,
+            members: self.members,
+            entries: self.entries.clone(),
+            view_ms: self.view_ms,
+            speed: self.speed,
+            paused: self.paused,
+        }
+    }
+
+    /// The console language, which owns the simulator and kube.
+    pub fn console(&self) -> &Console {
+        &self.console
+    }
+
+    /// The console, to change (the Kubernetes panel's `with_kube`).
+    pub fn console_mut(&mut self) -> &mut Console {
+        self.console_version += 1;
+        &mut self.console
+    }
+
+    /// The simulated cluster, to draw.
+    pub fn sim(&self) -> &Sim {
+        self.console.sim()
+    }
+
+    /// The console's virtual clock (ms).
+    pub fn now(&self) -> u64 {
+        self.console.now_ms()
+    }
+
+    /// Whether something must still run (a command waits or streams, a
+    /// stage action is queued, a load writes).
     pub fn busy(&self) -> bool {
-        self.tabs.iter().any(|t| t.job.is_some()) || !self.admin.is_empty()
+        self.stage_busy.is_some()
+            || !self.stage_queue.is_empty()
+            || self.tabs.iter().any(|t| t.running.is_some() || t.load.is_some())
     }
 
-    /// Sends an admin request to the leader (else to the first running member).
-    fn admin_request(&mut self, request: Request, what: String, join_as: Option<String>) {
-        let target = self.sim.leader().or_else(|| self.sim.running().first().copied()).unwrap_or(0);
-        let id = self.sim.submit(target, request, CallOptions::default());
-        self.admin.push(AdminOp { id, what, join_as });
-        self.poll_jobs();
-    }
-
-    /// `member add` of a new member `etcd-N`, which then starts and joins.
-    pub fn add_member(&mut self, learner: bool) {
-        let n = self.numbers().values().max().copied().unwrap_or(0) + 1;
-        if n > 7 {
-            self.print(0, Stream::Stderr, "Error: the playground runs at most 7 members");
-            return;
-        }
-        let name = format!("etcd-{n}");
-        let peer_urls = vec![format!("http://127.0.0.{n}:2380")];
-        let what = format!("member add {name}{}", if learner { " --learner" } else { "" });
-        self.admin_request(Request::MemberAdd { peer_urls, is_learner: learner }, what, Some(name));
-    }
-
-    /// `member remove` of member `id`.
-    pub fn remove_member(&mut self, id: u64) {
-        self.admin_request(Request::MemberRemove { id }, format!("member remove {id:x}"), None);
-    }
-
-    /// `member promote` of learner `id`.
-    pub fn promote(&mut self, id: u64) {
-        self.admin_request(Request::MemberPromote { id }, format!("member promote {id:x}"), None);
-    }
-
-    /// `move-leader` to member `id`.
-    pub fn move_leader(&mut self, id: u64) {
-        self.admin_request(Request::MoveLeader { target: id }, format!("move-leader {id:x}"), None);
-    }
-
-    fn poll_admin(&mut self) {
-        let ops = std::mem::take(&mut self.admin);
-        for op in ops {
-            let Some(result) = self.sim.result(op.id).cloned() else {
-                self.admin.push(op);
-                continue;
-            };
-            match (result, op.join_as) {
-                (Ok(server::Response::MemberAdd(r)), Some(name)) => {
-                    let fault =
-                        Fault::Join { member: r.member.id, name, peer_urls: r.member.peer_urls.clone() };
-                    if let Err(e) = self.sim.apply(fault) {
-                        self.print(0, Stream::Stderr, &format!("Error: {e}"));
-                    }
-                }
-                (Ok(_), _) => {}
-                (Err(e), _) => self.print(0, Stream::Stderr, &format!("{}: Error: {e}", op.what)),
-            }
-        }
-    }
-
-    /// Advances virtual time by `wall_ms` × speed (nothing while paused)
-    /// and polls the tabs' jobs. Returns true if time moved.
+    /// Advances virtual time by `wall_ms` × speed (nothing while paused).
+    /// Returns true if time moved.
     pub fn frame(&mut self, wall_ms: f64) -> bool {
         if self.paused {
             self.carry_ms = 0.0;
@@ -235,86 +208,100 @@ impl Engine {
         if whole < 1.0 {
             return false;
         }
-        let target = self.view_ms.max(self.sim.now_ms()) + whole as u64;
-        self.run_to(target);
-        self.view_ms = target;
+        self.view_ms = self.view_ms.max(self.now()) + whole as u64;
+        self.advance_to(self.view_ms / GRID_MS * GRID_MS);
         true
     }
 
-    /// Runs the simulator to `target_ms`, letting `load` jobs submit on time.
-    fn run_to(&mut self, target_ms: u64) {
+    /// Runs virtual time to `target_ms` in steps that end on the grid,
+    /// collecting each tab's output after every step.
+    fn advance_to(&mut self, target_ms: u64) {
         loop {
-            let next_write = self.next_load_write();
-            let stop = next_write.map_or(target_ms, |w| w.min(target_ms));
-            self.sim.run_until(stop, |_| false);
-            self.poll_jobs();
-            if next_write.is_none_or(|w| w > target_ms) {
+            let now = self.now();
+            if now >= target_ms {
                 break;
             }
-            self.submit_load_writes(stop);
-            if stop >= target_ms {
+            let next = (now / GRID_MS + 1) * GRID_MS;
+            let runs = self.console.poll_tabs(next.min(target_ms) - now);
+            self.route(runs);
+            self.after_step();
+            if self.now() <= now {
+                // The clock did not move: do not spin.
                 break;
             }
         }
-        self.sim.forget_resolved();
+        self.view_ms = self.view_ms.max(self.now());
     }
 
-    fn next_load_write(&self) -> Option<u64> {
-        self.tabs
-            .iter()
-            .filter_map(|t| match &t.job {
-                Some(Job::Load { rate, started_ms, sent, .. }) => {
-                    Some(started_ms + (sent * 1000) / rate.max(&1))
-                }
-                _ => None,
-            })
-            .min()
-    }
-
-    fn submit_load_writes(&mut self, now: u64) {
-        for i in 0..self.tabs.len() {
-            let endpoint = self.endpoint_id(i);
-            let Some(Job::Load { rate, started_ms, sent, waiting, .. }) = &mut self.tabs[i].job else {
-                continue;
+    /// What tabs printed and whether their commands finished.
+    fn route(&mut self, runs: Vec<(usize, Run)>) {
+        for (tab, run) in runs {
+            let done = matches!(run, Run::Done(_));
+            let out = match run {
+                Run::Done(o) | Run::Streaming(o) => o,
             };
-            while *started_ms + (*sent * 1000) / (*rate).max(1) <= now {
-                let put = mvcc::PutRequest {
-                    key: format!("load/{:06}", *sent).into_bytes(),
-                    value: format!("v{}", *sent).into_bytes(),
-                    ..Default::default()
-                };
-                let id = self.sim.submit(endpoint, Request::Put(put), CallOptions::default());
-                waiting.push(id);
-                *sent += 1;
-            }
+            self.output(tab, out, done);
         }
     }
 
-    /// The simulator id of tab `i`'s endpoint.
-    pub fn endpoint_id(&self, i: usize) -> u64 {
-        let n = self.tabs.get(i).map_or(1, |t| t.endpoint);
-        self.sim.member_id(n).or_else(|| self.sim.member_ids().first().copied()).unwrap_or(0)
+    /// Shows what tab `tab` printed; `done`: its command has finished.
+    fn output(&mut self, tab: usize, out: Output, done: bool) {
+        if tab == STAGE_TAB {
+            if done
+                && let Some(line) = self.stage_busy.take()
+                && out.exit != 0
+            {
+                self.stage_rest.clear();
+                let err = if out.stderr.is_empty() { out.stdout } else { out.stderr };
+                self.print(0, Stream::Stderr, &format!("{line}: {}", err.trim_end()));
+            }
+            return;
+        }
+        if let Some(t) = tab.checked_sub(LOAD_TAB_BASE).filter(|t| *t < VISIBLE_TABS) {
+            if done && let Some(load) = &mut self.tabs[t].load {
+                load.waiting = false;
+                load.ok += u64::from(out.exit == 0);
+                self.console_version += 1;
+            }
+            return;
+        }
+        let Some(t) = self.tabs.get_mut(tab) else { return };
+        if out.clear {
+            t.log.clear();
+        }
+        if !out.stdout.is_empty() {
+            t.log.push(Stream::Stdout, &out.stdout);
+        }
+        if !out.stderr.is_empty() {
+            t.log.push(Stream::Stderr, &out.stderr);
+        }
+        t.log.keep_last(CONSOLE_KEEP);
+        if done {
+            t.last_exit = out.exit;
+            let finished = t.running.take();
+            if out.exit == 0
+                && !self.replaying
+                && let Some((entry, _)) = finished
+                && let Some(path) = snapshot_saved(&entry)
+            {
+                let file = ctl::vfs::Vfs::resolve(&path);
+                if let Some(bytes) = self.console.vfs().read(&file) {
+                    let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+                    self.downloads.push((name, bytes.to_vec()));
+                }
+            }
+        }
+        self.console_version += 1;
     }
 
-    /// `etcd-N` for tab `i`.
-    pub fn endpoint_name(&self, i: usize) -> String {
-        format!("etcd-{}", self.tabs.get(i).map_or(1, |t| t.endpoint))
-    }
-
-    fn endpoint_url(&self, number: u64) -> String {
-        format!("http://127.0.0.{number}:2379")
-    }
-
-    /// Resolves `--endpoints` (`etcd-2`, `127.0.0.2:2379`, `http://…`) to a member number.
-    fn parse_endpoint(&self, e: &str) -> Option<u64> {
-        let e = e.trim_start_matches("http://").trim_start_matches("https://");
-        let n = if let Some(n) = e.strip_prefix("etcd-") {
-            n.parse().ok()?
-        } else {
-            let host = e.split(':').next()?;
-            host.strip_prefix("127.0.0.")?.parse().ok()?
-        };
-        self.sim.member_id(n).map(|_| n)
+    /// After each step of time: the next stage action, due load writes.
+    fn after_step(&mut self) {
+        if !self.replaying {
+            self.next_stage_line();
+        }
+        for t in 0..VISIBLE_TABS {
+            self.load_writes(t);
+        }
     }
 
     fn print(&mut self, tab: usize, stream: Stream, text: &str) {
@@ -325,190 +312,221 @@ impl Engine {
         self.console_version += 1;
     }
 
-    /// The prompt of tab `i`.
-    pub fn prompt(&self, i: usize) -> String {
-        format!("{} $ ", self.endpoint_name(i))
+    fn record(&mut self, tab: usize, act: Act) {
+        if !self.replaying {
+            let at_ms = self.now();
+            self.entries.push(Entry { at_ms, tab, act });
+        }
     }
 
-    /// Runs a console entry in tab `tab` (a running command is stopped first).
+    /// Does a recorded input (live, right after recording it, or in replay).
+    fn apply(&mut self, tab: usize, act: &Act) {
+        match act {
+            Act::Line(line) => self.exec(tab, line),
+            Act::Interrupt => self.stop(tab),
+            Act::Step => {
+                self.console.sim_mut().step();
+                let runs = self.console.poll_tabs(0);
+                self.route(runs);
+                self.view_ms = self.view_ms.max(self.now());
+            }
+            Act::File(path, bytes) => self.console.write_file(path, bytes.clone()),
+        }
+    }
+
+    /// The prompt of tab `i`.
+    pub fn prompt(&self, i: usize) -> String {
+        format!("etcd-{} $ ", self.tabs.get(i).map_or(1, |t| t.endpoint))
+    }
+
+    /// Runs a console entry the user typed in tab `tab`: echoed after the
+    /// prompt, recorded, run (a running command is stopped first).
     pub fn run_line(&mut self, tab: usize, entry: &str) {
         if tab >= self.tabs.len() {
             return;
         }
-        if self.tabs[tab].job.is_some() {
+        if self.tabs[tab].running.is_some() || self.tabs[tab].load.is_some() {
             self.interrupt(tab);
         }
         let prompt = self.prompt(tab);
         self.tabs[tab].log.enter(&prompt, entry);
         self.console_version += 1;
-        match shell::parse(entry) {
-            Parsed::Nothing => {}
-            Parsed::Clear => self.tabs[tab].log.clear(),
-            Parsed::Print { stdout, stderr } => {
-                if !stdout.is_empty() {
-                    self.print(tab, Stream::Stdout, &stdout);
-                }
-                if !stderr.is_empty() {
-                    self.print(tab, Stream::Stderr, &stderr);
-                }
-            }
-            Parsed::Load { rate } => {
-                let started_ms = self.sim.now_ms();
-                self.tabs[tab].job =
-                    Some(Job::Load { rate, started_ms, sent: 0, ok: 0, waiting: Vec::new() });
-                self.print(
-                    tab,
-                    Stream::Stdout,
-                    &format!("writing {rate} keys per second under load/ (Ctrl+C stops)"),
-                );
-            }
-            Parsed::Call { endpoint, request, format, timeout_ms, file } => {
-                let number = match endpoint {
-                    Some(e) => match self.parse_endpoint(&e) {
-                        Some(n) => n,
-                        None => {
-                            let msg = format!("Error: dial tcp {e}: connect: connection refused");
-                            self.print(tab, Stream::Stderr, &msg);
-                            return;
-                        }
-                    },
-                    None => self.tabs[tab].endpoint,
-                };
-                let member = self.sim.member_id(number).unwrap_or(0);
-                let options = CallOptions { timeout_ms, token: None };
-                let id = self.sim.submit(member, request, options);
-                let started_ms = self.sim.now_ms();
-                self.tabs[tab].job = Some(if format == Format::Watch {
-                    Job::Watch { id, started_ms }
-                } else {
-                    Job::Call { id, format, started_ms, url: self.endpoint_url(number), file }
-                });
-                self.poll_jobs();
-            }
-        }
+        let act = Act::Line(entry.to_string());
+        self.record(tab, act.clone());
+        self.apply(tab, &act);
     }
 
-    /// Collects answers, stream items and load results for every tab.
-    pub fn poll_jobs(&mut self) {
-        if !self.admin.is_empty() {
-            self.poll_admin();
-        }
-        for i in 0..self.tabs.len() {
-            let Some(job) = self.tabs[i].job.clone() else { continue };
-            match job {
-                Job::Call { id, format, started_ms, url, file } => {
-                    if let Some(result) = self.sim.result(id).cloned() {
-                        if let Ok(server::Response::Snapshot(snap)) = &result {
-                            self.downloads.push((file.clone(), snap.blob.clone()));
-                            let lines = format!(
-                                "{{\"level\":\"info\",\"msg\":\"fetched snapshot\",\"endpoint\":\"{url}\",\"size\":\"{}\"}}\nSnapshot saved at {file}",
-                                shell::human_bytes(snap.blob.len() as i64)
-                            );
-                            self.print(i, Stream::Stdout, &lines);
-                        }
-                        let took = self.sim.now_ms().saturating_sub(started_ms);
-                        let (out, err) = shell::format_result(format, &result, &url, took);
-                        self.tabs[i].job = None;
-                        for l in out {
-                            self.print(i, Stream::Stdout, &l);
-                        }
-                        for l in err {
-                            self.print(i, Stream::Stderr, &l);
-                        }
-                        self.console_version += 1;
-                    }
-                }
-                Job::Watch { id, .. } => {
-                    let items = self.sim.take_stream(id);
-                    for item in items {
-                        if let server::StreamItem::Watch(w) = item {
-                            for l in shell::watch_lines(&w.events) {
-                                self.print(i, Stream::Stdout, &l);
-                            }
-                        }
-                    }
-                    if let Some(Err(e)) = self.sim.result(id).cloned() {
-                        self.tabs[i].job = None;
-                        self.print(i, Stream::Stderr, &shell::stream_end(&e));
-                    }
-                }
-                Job::Load { .. } => {
-                    let done: Vec<(u64, bool)> = match &self.tabs[i].job {
-                        Some(Job::Load { waiting, .. }) => waiting
-                            .iter()
-                            .filter_map(|id| self.sim.result(*id).map(|r| (*id, r.is_ok())))
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    if let Some(Job::Load { ok, waiting, .. }) = &mut self.tabs[i].job {
-                        for (id, good) in done {
-                            waiting.retain(|w| *w != id);
-                            *ok += u64::from(good);
-                        }
-                    }
-                }
+    /// Runs `entry` in console tab `tab` (visible, the stage's or a load's).
+    fn exec(&mut self, tab: usize, entry: &str) {
+        if tab < VISIBLE_TABS {
+            if let Some(load) = parse_load(entry) {
+                self.start_load(tab, load);
+                return;
+            }
+            if let Some(n) = endpoint_number(entry) {
+                self.tabs[tab].endpoint = n;
             }
         }
+        let started = self.now();
+        let run = self.console.run_line_in(tab, entry);
+        match run {
+            Run::Done(out) => {
+                if tab < VISIBLE_TABS {
+                    self.tabs[tab].running = Some((entry.to_string(), started));
+                } else if tab == STAGE_TAB {
+                    self.stage_busy = Some(entry.to_string());
+                }
+                self.output(tab, out, true);
+            }
+            Run::Streaming(out) => {
+                if tab < VISIBLE_TABS {
+                    self.tabs[tab].running = Some((entry.to_string(), started));
+                } else if tab == STAGE_TAB {
+                    self.stage_busy = Some(entry.to_string());
+                }
+                self.output(tab, out, false);
+            }
+        }
+        self.view_ms = self.view_ms.max(self.now());
     }
 
-    /// Ctrl+C in tab `tab`: cancels its request or stream.
+    /// Ctrl+C in tab `tab`: stops its command, stream or load.
     pub fn interrupt(&mut self, tab: usize) {
-        let Some(job) = self.tabs.get_mut(tab).and_then(|t| t.job.take()) else {
-            if tab < self.tabs.len() {
-                self.tabs[tab].log.push(Stream::Input, "^C");
-                self.console_version += 1;
-            }
+        if tab >= self.tabs.len() {
             return;
-        };
-        match job {
-            Job::Call { id, .. } => {
-                self.sim.cancel(id);
-                self.print(tab, Stream::Stderr, "^C");
-            }
-            Job::Watch { id, .. } => {
-                self.sim.cancel(id);
-                self.print(tab, Stream::Stdout, "^C");
-            }
-            Job::Load { sent, ok, waiting, .. } => {
-                for id in waiting {
-                    self.sim.cancel(id);
-                }
-                self.print(tab, Stream::Stdout, &format!("^C\n{sent} writes sent, {ok} answered OK"));
-            }
         }
+        if self.tabs[tab].running.is_none() && self.tabs[tab].load.is_none() {
+            let line = format!("{}^C", self.prompt(tab));
+            self.tabs[tab].log.push(Stream::Input, &line);
+            self.console_version += 1;
+            return;
+        }
+        self.record(tab, Act::Interrupt);
+        self.stop(tab);
     }
 
-    /// Applies a fault from the page's buttons; an error is printed in tab 0.
-    pub fn apply(&mut self, fault: Fault) {
-        if let Err(e) = self.sim.apply(fault) {
-            self.print(0, Stream::Stderr, &format!("Error: {e}"));
+    fn stop(&mut self, tab: usize) {
+        if let Some(load) = self.tabs.get_mut(tab).and_then(|t| t.load.take()) {
+            let _ = self.console.interrupt_in(LOAD_TAB_BASE + tab);
+            let text = format!("^C\n{} writes sent, {} answered OK", load.sent, load.ok);
+            self.print(tab, Stream::Stdout, &text);
+            return;
         }
-        self.poll_jobs();
-    }
-
-    /// Every link's settings (the network sliders).
-    pub fn set_network(&mut self, delay_max_ms: u64, drop_rate: f64, duplicate_rate: f64) {
-        let s = LinkSettings {
-            delay_min_ms: 1.min(delay_max_ms),
-            delay_max_ms,
-            drop_rate: drop_rate.clamp(0.0, 1.0),
-            duplicate_rate: duplicate_rate.clamp(0.0, 1.0),
-            reorder_rate: 0.0,
-        };
-        if self.sim.network().link(0, 0) != &s {
-            self.apply(Fault::NetworkSettings(s));
+        let out = self.console.interrupt_in(tab);
+        if let Some(t) = self.tabs.get_mut(tab) {
+            t.log.push(Stream::Stdout, "^C");
         }
+        self.output(tab, out, true);
     }
 
     /// One step: one message delivery, one tick or one deadline.
     pub fn step_once(&mut self) {
-        self.sim.step();
-        self.view_ms = self.view_ms.max(self.sim.now_ms());
-        self.poll_jobs();
+        self.record(0, Act::Step);
+        self.apply(0, &Act::Step);
+    }
+
+    /// Puts a file into the console's filesystem (an uploaded backup), recorded.
+    pub fn upload(&mut self, path: &str, bytes: Vec<u8>) {
+        let act = Act::File(path.to_string(), bytes);
+        self.record(0, act.clone());
+        self.apply(0, &act);
+        let text =
+            format!("# uploaded {path} ({} bytes)", self.console.vfs().read(path).map_or(0, <[u8]>::len));
+        self.print(0, Stream::Stdout, &text);
+    }
+
+    /// Queues stage actions: console lines run one after another in the
+    /// hidden stage tab; the rest is dropped when one fails.
+    pub fn stage(&mut self, lines: Vec<String>) {
+        if !lines.is_empty() {
+            self.stage_queue.push_back(lines);
+            self.next_stage_line();
+        }
+    }
+
+    fn next_stage_line(&mut self) {
+        if self.stage_busy.is_some() {
+            return;
+        }
+        if self.stage_rest.is_empty() {
+            match self.stage_queue.pop_front() {
+                Some(lines) => self.stage_rest = lines,
+                None => return,
+            }
+        }
+        let line = self.stage_rest.remove(0);
+        let act = Act::Line(line);
+        self.record(STAGE_TAB, act.clone());
+        self.apply(STAGE_TAB, &act);
+        self.console_version += 1;
+    }
+
+    fn start_load(&mut self, tab: usize, rate: Result<u64, String>) {
+        match rate {
+            Ok(rate) => {
+                let url = format!("http://127.0.0.{}:2379", self.tabs[tab].endpoint);
+                let started_ms = self.now();
+                self.tabs[tab].load = Some(Load { rate, started_ms, sent: 0, ok: 0, url, waiting: false });
+                let text = format!("writing {rate} keys per second under load/ (Ctrl+C stops)");
+                self.print(tab, Stream::Stdout, &text);
+            }
+            Err(e) => {
+                self.tabs[tab].last_exit = 1;
+                self.print(tab, Stream::Stderr, &e);
+            }
+        }
+    }
+
+    /// Types the load's due `etcdctl put` into its hidden tab, one at a time.
+    fn load_writes(&mut self, tab: usize) {
+        let now = self.now();
+        let hidden = LOAD_TAB_BASE + tab;
+        let Some(load) = &self.tabs[tab].load else { return };
+        if load.started_ms + load.sent * 1000 / load.rate > now || load.waiting {
+            return;
+        }
+        let line = format!("etcdctl --endpoints={} put load/{:06} v{}", load.url, load.sent, load.sent);
+        if let Some(load) = &mut self.tabs[tab].load {
+            load.sent += 1;
+            load.waiting = true;
+        }
+        let run = self.console.run_line_in(hidden, &line);
+        if let Run::Done(out) = run {
+            self.output(hidden, out, true);
+        }
+    }
+
+    /// Sets tab `tab`'s endpoint to member `etcd-N` (recorded as an export).
+    pub fn set_endpoint(&mut self, tab: usize, n: u64) {
+        if tab >= self.tabs.len() {
+            return;
+        }
+        let act = Act::Line(format!("export ETCDCTL_ENDPOINTS=http://127.0.0.{n}:2379"));
+        self.record(tab, act.clone());
+        self.apply(tab, &act);
+        self.console_version += 1;
+    }
+
+    /// What tab `tab` waits for, and since when (virtual ms).
+    pub fn pending(&self, tab: usize) -> Option<(String, u64)> {
+        let t = self.tabs.get(tab)?;
+        if let Some(l) = &t.load {
+            return Some((format!("load: {} sent, {} OK", l.sent, l.ok), l.started_ms));
+        }
+        let (entry, since) = t.running.as_ref()?;
+        Some((waiting_for(entry).to_string(), *since))
+    }
+
+    /// Candidates for Tab after `line`: the whole line with its last word
+    /// completed, one per candidate.
+    pub fn complete(&self, line: &str) -> Vec<String> {
+        let head_len = line.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let head = &line[..head_len];
+        self.console.complete(line).into_iter().map(|c| format!("{head}{c}")).collect()
     }
 
     /// Keys of the cluster's store (the leader's, else the first running
-    /// member's), for Tab completion and the key browser.
+    /// member's), for the key browser.
     pub fn keys(&self, limit: usize) -> Vec<String> {
         let Some(m) = self.read_member() else { return Vec::new() };
         let req =
@@ -523,27 +541,77 @@ impl Engine {
 
     /// The member whose store the page reads: the leader, else any running member.
     pub fn read_member(&self) -> Option<&server::Member> {
-        let id = self.sim.leader().or_else(|| self.sim.running().first().copied())?;
-        self.sim.member(id)
+        let sim = self.sim();
+        let id = sim.leader().or_else(|| sim.running().first().copied())?;
+        sim.member(id)
     }
 
-    /// Member names, for completion.
+    /// Member names, in member order.
     pub fn member_names(&self) -> Vec<String> {
-        self.sim
-            .member_ids()
-            .iter()
-            .filter_map(|id| self.sim.node(*id).map(|n| n.config.name.clone()))
-            .collect()
+        let sim = self.sim();
+        sim.member_ids().iter().filter_map(|id| sim.node(*id).map(|n| n.config.name.clone())).collect()
     }
 
-    /// Recent output lines, by tab, for tests.
+    /// The name of member `id` (`etcd-2`), else its hex ID.
+    pub fn name_of(&self, id: u64) -> String {
+        self.sim().node(id).map_or_else(|| format!("{id:x}"), |n| n.config.name.clone())
+    }
+
+    /// Client URLs of every member, for `--endpoints`.
+    pub fn all_endpoints(&self) -> String {
+        let sim = self.sim();
+        sim.member_ids()
+            .iter()
+            .filter_map(|id| sim.node(*id).map(|n| format!("http://127.0.0.{}:2379", n.number)))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Recent output lines of tab `tab`, for tests.
     pub fn tab_texts(&self, tab: usize) -> Vec<String> {
         self.tabs.get(tab).map(|t| t.log.lines().iter().map(|l| l.text.clone()).collect()).unwrap_or_default()
     }
+}
 
-    /// Member numbers by id.
-    pub fn numbers(&self) -> BTreeMap<u64, u64> {
-        self.sim.member_ids().iter().filter_map(|id| self.sim.node(*id).map(|n| (*id, n.number))).collect()
+/// `load RATE` (a page command): the rate, or the error to print.
+fn parse_load(entry: &str) -> Option<Result<u64, String>> {
+    let mut words = entry.split_whitespace();
+    if words.next() != Some("load") {
+        return None;
+    }
+    let rate = words.next().and_then(|w| w.parse::<u64>().ok()).filter(|r| (1..=100).contains(r));
+    Some(rate.ok_or_else(|| "load: usage: load RATE (1 to 100 writes per second; Ctrl+C stops)".to_string()))
+}
+
+/// The member number an `export ETCDCTL_ENDPOINTS=...127.0.0.N:2379` picks.
+fn endpoint_number(entry: &str) -> Option<u64> {
+    let rest = entry.trim().strip_prefix("export ETCDCTL_ENDPOINTS=")?;
+    let first = rest.trim_matches(|c| c == '"' || c == '\'').split(',').next()?;
+    let host = first.trim_start_matches("http://").trim_start_matches("https://");
+    host.split(':').next()?.strip_prefix("127.0.0.")?.parse().ok()
+}
+
+/// The file `etcdctl snapshot save FILE` wrote, if `entry` is one.
+fn snapshot_saved(entry: &str) -> Option<String> {
+    let words: Vec<&str> = entry.split_whitespace().filter(|w| !w.starts_with('-')).collect();
+    let at = words.windows(2).position(|w| w == ["snapshot", "save"])?;
+    (words.first() == Some(&"etcdctl")).then(|| words.get(at + 2).map(|s| s.to_string()))?
+}
+
+/// What a command still running is doing, in words.
+fn waiting_for(entry: &str) -> &'static str {
+    let words: Vec<&str> = entry.split_whitespace().collect();
+    let has = |w: &str| words.contains(&w);
+    if has("watch") || (has("kubectl") && (has("-w") || has("--watch"))) {
+        "watching… Ctrl+C stops"
+    } else if has("keep-alive") {
+        "keeping the lease alive… Ctrl+C stops"
+    } else if has("lock") || has("elect") {
+        "holding… Ctrl+C stops"
+    } else if has("sleep") {
+        "sleeping… Ctrl+C stops"
+    } else {
+        "waiting for the cluster… Ctrl+C cancels"
     }
 }
 
@@ -552,27 +620,47 @@ mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    fn run(e: &mut Engine, tab: usize, line: &str, wall_ms: f64) {
+    fn run(e: &mut Engine, tab: usize, line: &str) {
         e.run_line(tab, line);
-        let mut t = 0.0;
-        while t < wall_ms && e.tabs[tab].job.is_some() {
+        for _ in 0..300 {
+            if e.tabs[tab].running.is_none() {
+                break;
+            }
             e.frame(16.0);
-            t += 16.0;
         }
     }
 
     #[wasm_bindgen_test]
-    fn put_then_get_through_the_simulator() {
+    fn put_then_get_through_the_console() {
         let mut e = Engine::new(7, 3);
         e.frame(100.0);
-        for _ in 0..40 {
-            e.frame(100.0);
-        }
-        run(&mut e, 0, "etcdctl put foo bar", 5000.0);
-        run(&mut e, 0, "etcdctl get foo", 5000.0);
+        run(&mut e, 0, "etcdctl put foo bar");
+        run(&mut e, 0, "etcdctl get foo");
         assert_eq!(
             e.tab_texts(0),
             ["etcd-1 $ etcdctl put foo bar", "OK", "etcd-1 $ etcdctl get foo", "foo", "bar"]
         );
+    }
+
+    #[wasm_bindgen_test]
+    fn member_list_prints_etcdctls_table() {
+        let mut e = Engine::new(7, 3);
+        run(&mut e, 0, "etcdctl member list -w table");
+        let text = e.tab_texts(0).join("\n");
+        assert!(text.contains("|        ID        | STATUS  |"), "{text}");
+    }
+
+    #[wasm_bindgen_test]
+    fn helpers_read_lines() {
+        assert_eq!(parse_load("load 50"), Some(Ok(50)));
+        assert!(matches!(parse_load("load x"), Some(Err(_))));
+        assert_eq!(parse_load("etcdctl get load"), None);
+        assert_eq!(endpoint_number("export ETCDCTL_ENDPOINTS=http://127.0.0.3:2379"), Some(3));
+        assert_eq!(snapshot_saved("etcdctl snapshot save snap.db").as_deref(), Some("snap.db"));
+        assert_eq!(
+            snapshot_saved("etcdctl --endpoints=x snapshot save /tmp/a.db").as_deref(),
+            Some("/tmp/a.db")
+        );
+        assert_eq!(snapshot_saved("etcdutl snapshot save a"), None);
     }
 }

@@ -3,13 +3,11 @@
 
 pub mod app;
 pub mod browser;
-pub mod complete;
 pub mod components;
 pub mod console_log;
 pub mod engine;
 pub mod model;
 pub mod session;
-pub mod shell;
 pub mod state;
 
 /// Installs the panic hook (so a panic reaches the browser console with its

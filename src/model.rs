@@ -387,7 +387,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn a_fresh_cluster_elects_a_leader_and_has_quorum() {
-        let mut sim = Sim::new(3, crate::engine::sim_options(3));
+        let mut sim = Sim::new(3, sim::SimOptions::default());
         sim.run_for(3000);
         let m = stage(&sim, sim.now_ms(), 1.0);
         assert_eq!(m.members.len(), 3);

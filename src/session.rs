@@ -1,91 +1,225 @@
-//! A session as saved in the browser and in share links: the seed, the
-//! cluster size and every recorded input, plus where the clock stood.
-//! Replaying them rebuilds the same run, byte for byte. Plain data.
+//! A run as saved in the browser and in share links: the seed, the cluster
+//! size and every input typed into the console language, each with the
+//! virtual time it happened at. Replaying them ([`crate::engine::Engine::restore`])
+//! rebuilds the same run. Plain data, plain text (no serde in the page).
 //!
 //! ```text
-//!   {"v":1,"seed":7,"members":3,"inputs":[{step,at_ms,input}...],"view_ms":12000,"speed":1.0,"paused":false}
-//!   Sim::replay(seed, options(members), inputs) then run to view_ms
+//!   etcd-playground 2 seed=7 members=3 view=12000 speed=1 paused=0
+//!   5030 0 > etcdctl put foo bar          a line typed in console tab 0
+//!   6120 9 > cluster stop etcd-2          a stage button (hidden tab 9)
+//!   7000 1 ^C                             Ctrl+C in tab 1
+//!   7010 0 step                           one step while paused
+//!   7020 0 file /root/snap.db 3q2+7w==    an uploaded file (base64)
 //! ```
+//!
+//! A line's text escapes `\` as `\\` and a newline (a heredoc) as `\n`.
 
-use serde::{Deserialize, Serialize};
-use sim::{InputRecord, Sim};
-
-use crate::engine::{Engine, sim_options};
-
-/// Format version of saved sessions.
-pub const VERSION: u32 = 1;
+/// The first word and format version of a saved run.
+pub const MAGIC: &str = "etcd-playground 2";
 /// Saved sessions larger than this are not written (localStorage is small).
 pub const MAX_BYTES: usize = 3_000_000;
 
-/// What is saved.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// An input to the console, recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Act {
+    /// A console entry (one line, or several for a heredoc).
+    Line(String),
+    /// Ctrl+C.
+    Interrupt,
+    /// One step of the simulator.
+    Step,
+    /// A file put into the console's filesystem.
+    File(String, Vec<u8>),
+}
+
+/// One recorded input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Virtual time it happened at (ms).
+    pub at_ms: u64,
+    /// The console tab.
+    pub tab: usize,
+    /// What it was.
+    pub act: Act,
+}
+
+/// A whole run.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Session {
-    /// Format version.
-    pub v: u32,
-    /// The simulation's seed.
+    /// The console's seed.
     pub seed: u64,
     /// Members it started with.
     pub members: u64,
     /// Every input, in order.
-    pub inputs: Vec<InputRecord>,
+    pub entries: Vec<Entry>,
     /// The time shown (ms).
     pub view_ms: u64,
     /// Speed.
     pub speed: f64,
     /// Paused.
     pub paused: bool,
-    /// Each console tab's endpoint (member number).
-    #[serde(default)]
-    pub endpoints: Vec<u64>,
 }
 
 impl Session {
-    /// The session of `engine` now.
-    pub fn of(engine: &Engine) -> Session {
-        Session {
-            v: VERSION,
-            seed: engine.sim.seed(),
-            members: engine.sim.options().members,
-            inputs: engine.sim.inputs().to_vec(),
-            view_ms: engine.view_ms,
-            speed: engine.speed,
-            paused: engine.paused,
-            endpoints: engine.tabs.iter().map(|t| t.endpoint).collect(),
+    /// As text.
+    pub fn to_text(&self) -> String {
+        let mut s = format!(
+            "{MAGIC} seed={} members={} view={} speed={} paused={}\n",
+            self.seed,
+            self.members,
+            self.view_ms,
+            self.speed,
+            u8::from(self.paused)
+        );
+        for e in &self.entries {
+            let what = match &e.act {
+                Act::Line(l) => format!("> {}", escape(l)),
+                Act::Interrupt => "^C".to_string(),
+                Act::Step => "step".to_string(),
+                Act::File(path, bytes) => {
+                    format!("file {} {}", escape(path).replace(' ', "\\s"), base64(bytes))
+                }
+            };
+            s.push_str(&format!("{} {} {what}\n", e.at_ms, e.tab));
+        }
+        s
+    }
+
+    /// From text; `None` if it is not a session of this version.
+    pub fn from_text(text: &str) -> Option<Session> {
+        let mut lines = text.lines();
+        let head = lines.next()?.strip_prefix(MAGIC)?;
+        let mut s =
+            Session { seed: 0, members: 3, entries: Vec::new(), view_ms: 0, speed: 1.0, paused: false };
+        for field in head.split_whitespace() {
+            let (k, v) = field.split_once('=')?;
+            match k {
+                "seed" => s.seed = v.parse().ok()?,
+                "members" => s.members = v.parse().ok().filter(|m| (1..=7).contains(m))?,
+                "view" => s.view_ms = v.parse().ok()?,
+                "speed" => s.speed = v.parse().ok().filter(|x: &f64| x.is_finite())?,
+                "paused" => s.paused = v == "1",
+                _ => {}
+            }
+        }
+        for line in lines.filter(|l| !l.is_empty()) {
+            let mut parts = line.splitn(3, ' ');
+            let at_ms = parts.next()?.parse().ok()?;
+            let tab = parts.next()?.parse().ok().filter(|t| *t < 16)?;
+            let rest = parts.next()?;
+            let act = if let Some(l) = rest.strip_prefix("> ") {
+                Act::Line(unescape(l))
+            } else if rest == ">" {
+                Act::Line(String::new())
+            } else if rest == "^C" {
+                Act::Interrupt
+            } else if rest == "step" {
+                Act::Step
+            } else if let Some(f) = rest.strip_prefix("file ") {
+                let (path, data) = f.split_once(' ')?;
+                Act::File(unescape(&path.replace("\\s", " ")), unbase64(data)?)
+            } else {
+                return None;
+            };
+            s.entries.push(Entry { at_ms, tab, act });
+        }
+        Some(s)
+    }
+}
+
+/// `\` as `\\`, a newline as `\n`.
+pub fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+/// The inverse of [`escape`].
+pub fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
         }
     }
+    out
+}
 
-    /// As JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    /// From JSON; `None` if it is not a session of this version.
-    pub fn from_json(s: &str) -> Option<Session> {
-        let s: Session = serde_json::from_str(s).ok()?;
-        (s.v == VERSION && (1..=7).contains(&s.members)).then_some(s)
-    }
-
-    /// Replays the session into a new engine (console output is not kept;
-    /// the cluster's state, keys included, is).
-    pub fn restore(&self) -> Engine {
-        let mut sim = Sim::replay(self.seed, sim_options(self.members), &self.inputs);
-        sim.run_until(self.view_ms, |_| false);
-        sim.forget_resolved();
-        let mut engine = Engine::from_sim(sim);
-        engine.view_ms = self.view_ms.max(engine.sim.now_ms());
-        engine.speed = self.speed.clamp(crate::engine::SPEED_MIN, crate::engine::SPEED_MAX);
-        engine.paused = self.paused;
-        for (tab, n) in engine.tabs.iter_mut().zip(&self.endpoints) {
-            tab.endpoint = *n;
+/// Standard base64 with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(B64[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
         }
-        engine
     }
+    out
+}
+
+/// Decodes [`base64`]; `None` on a bad character.
+pub fn unbase64(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 4 * 3);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|c| *c != b'=') {
+        let v = B64.iter().position(|x| *x == c)? as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Engine;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn text_round_trips() {
+        let s = Session {
+            seed: 42,
+            members: 5,
+            entries: vec![
+                Entry { at_ms: 10, tab: 0, act: Act::Line("etcdctl put a 'b c'".into()) },
+                Entry {
+                    at_ms: 20,
+                    tab: 1,
+                    act: Act::Line("kubectl apply -f - <<EOF\nkind: x\\y\nEOF".into()),
+                },
+                Entry { at_ms: 30, tab: 1, act: Act::Interrupt },
+                Entry { at_ms: 40, tab: 0, act: Act::Step },
+                Entry { at_ms: 50, tab: 0, act: Act::File("/root/my snap.db".into(), vec![0, 1, 2, 255, 7]) },
+            ],
+            view_ms: 99,
+            speed: 0.25,
+            paused: true,
+        };
+        assert_eq!(Session::from_text(&s.to_text()), Some(s));
+        assert_eq!(Session::from_text("garbage"), None);
+        assert_eq!(Session::from_text("etcd-playground 2 seed=x"), None);
+        for n in 0..7 {
+            let bytes: Vec<u8> = (0..n).map(|i| i * 37).collect();
+            assert_eq!(unbase64(&base64(&bytes)), Some(bytes));
+        }
+    }
 
     #[wasm_bindgen_test]
     fn a_saved_session_replays_to_the_same_state() {
@@ -97,9 +231,15 @@ mod tests {
         for _ in 0..10 {
             e.frame(100.0);
         }
-        let json = Session::of(&e).to_json();
-        let back = Session::from_json(&json).expect("parses").restore();
-        assert_eq!(back.sim.state_hash(), e.sim.state_hash());
+        e.stage(vec!["cluster stop etcd-3".into()]);
+        for _ in 0..10 {
+            e.frame(100.0);
+        }
+        let text = e.session().to_text();
+        let back = Engine::restore(&Session::from_text(&text).expect("parses"));
+        assert_eq!(back.sim().state_hash(), e.sim().state_hash());
+        assert_eq!(back.now(), e.now());
         assert_eq!(back.keys(10), ["foo"]);
+        assert_eq!(back.tab_texts(0), e.tab_texts(0));
     }
 }

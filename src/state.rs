@@ -65,7 +65,7 @@ pub struct AppState {
 impl AppState {
     /// State around `engine`.
     pub fn new(engine: Engine) -> AppState {
-        let stage = model::stage(&engine.sim, engine.view_ms, engine.speed);
+        let stage = model::stage(engine.sim(), engine.view_ms, engine.speed);
         let clock = clock_of(&engine);
         AppState {
             engine: StoredValue::new_local(engine),
@@ -100,7 +100,7 @@ impl AppState {
     pub fn refresh(&self, all: bool) {
         let Some((stage, clock, console)) = self
             .engine
-            .try_with_value(|e| (model::stage(&e.sim, e.view_ms, e.speed), clock_of(e), e.console_version))
+            .try_with_value(|e| (model::stage(e.sim(), e.view_ms, e.speed), clock_of(e), e.console_version))
         else {
             return;
         };
@@ -128,9 +128,9 @@ impl AppState {
 pub fn clock_of(e: &Engine) -> ClockView {
     ClockView {
         now_ms: e.view_ms,
-        steps: e.sim.steps(),
+        steps: e.sim().steps(),
         speed: e.speed,
         paused: e.paused,
-        seed: e.sim.seed(),
+        seed: e.console().seed(),
     }
 }

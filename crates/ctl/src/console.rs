@@ -404,6 +404,11 @@ impl Console {
         &self.vfs
     }
 
+    /// Writes a file into the virtual filesystem (a file uploaded to the page).
+    pub fn write_file(&mut self, path: &str, bytes: Vec<u8>) {
+        self.vfs.write(path, bytes);
+    }
+
     /// Entries run so far.
     pub fn history(&self) -> &[String] {
         &self.history

@@ -3,7 +3,7 @@
 //! sliders, and keep & share (link, download, upload).
 
 use leptos::prelude::*;
-use sim::{Fault, LinkSettings};
+use sim::LinkSettings;
 
 use crate::engine::{Engine, SPEED_MAX, SPEED_MIN};
 use crate::session::Session;
@@ -42,43 +42,72 @@ pub fn Controls() -> impl IntoView {
     let state = expect_context::<AppState>();
     let paused = Memo::new(move |_| state.clock.with(|c| c.paused));
     let speed = Memo::new(move |_| state.clock.with(|c| c.speed));
-    let size = RwSignal::new(state.read(|e| e.sim.member_ids().len()).unwrap_or(3).to_string());
+    let size = RwSignal::new(state.read(|e| e.sim().member_ids().len()).unwrap_or(3).to_string());
     let share = RwSignal::new(String::new());
-    let link = move || state.read(|e| e.sim.network().link(0, 0).clone()).unwrap_or_default();
+    let link = move || state.read(|e| e.sim().network().link(0, 0).clone()).unwrap_or_default();
     let net = RwSignal::new(link());
 
     let toggle = move || state.act(|e| e.paused = !e.paused);
+    // Network settings become `cluster net`, typed into the stage tab.
     let set_net = move |s: LinkSettings| {
         net.set(s.clone());
-        state.act(|e| e.set_network(s.delay_max_ms, s.drop_rate, s.duplicate_rate));
+        let line = format!(
+            "cluster net --delay {}-{}ms --drop {}% --duplicate {}%",
+            s.delay_min_ms.min(s.delay_max_ms),
+            s.delay_max_ms,
+            (s.drop_rate * 100.0).round() as u32,
+            (s.duplicate_rate * 100.0).round() as u32
+        );
+        state.act(|e| e.stage(vec![line]));
     };
     let preset = move |name: &str| {
-        let fault = state.read(|e: &Engine| {
-            let ids = e.sim.member_ids();
+        let lines = state.read(|e: &Engine| {
+            let names = e.member_names();
             match name {
-                "split" => {
-                    let half = ids.len() / 2;
-                    Some(Fault::Partition { groups: vec![ids[..half].to_vec(), ids[half..].to_vec()] })
+                // The first half (rounded down) against the rest.
+                "split" if names.len() > 1 => {
+                    let (a, b) = names.split_at(names.len() / 2);
+                    vec![format!("cluster partition {} / {}", a.join(","), b.join(","))]
                 }
-                "isolate" => e.sim.leader().map(|member| Fault::Isolate { member }),
-                "heal" => Some(Fault::Heal),
-                _ => None,
+                "isolate" => e
+                    .sim()
+                    .leader()
+                    .map(|id| vec![format!("cluster isolate {}", e.name_of(id))])
+                    .unwrap_or_default(),
+                "heal" => vec!["cluster heal".to_string()],
+                _ => Vec::new(),
             }
         });
-        match fault.flatten() {
-            Some(f) => {
-                state.act(|e| e.apply(f));
+        match lines {
+            Some(lines) if !lines.is_empty() => {
+                state.act(|e| e.stage(lines));
             }
-            None if name == "flaky" => set_net(LinkSettings {
+            _ if name == "flaky" => set_net(LinkSettings {
                 delay_min_ms: 1,
                 delay_max_ms: 60,
                 drop_rate: 0.1,
                 duplicate_rate: 0.05,
                 reorder_rate: 0.0,
             }),
-            None if name == "calm" => set_net(LinkSettings::default()),
-            None => {}
+            _ if name == "calm" => set_net(LinkSettings::default()),
+            _ => {}
         }
+    };
+    // `member add` through the cluster, then the new member starts and joins.
+    let add_member = move |learner: bool| {
+        state.act(|e| {
+            let n = e.sim().member_ids().iter().filter_map(|id| e.sim().node(*id).map(|n| n.number)).max();
+            let n = n.unwrap_or(0) + 1;
+            let name = format!("etcd-{n}");
+            let learner = if learner { " --learner" } else { "" };
+            e.stage(vec![
+                format!(
+                    "etcdctl --endpoints={} member add {name}{learner} --peer-urls=http://127.0.0.{n}:2380",
+                    e.all_endpoints()
+                ),
+                format!("cluster start {name}"),
+            ]);
+        });
     };
     let reset = move || {
         let n = size.get_untracked().parse().unwrap_or(3);
@@ -101,23 +130,34 @@ pub fn Controls() -> impl IntoView {
         }
     };
     let download = move || {
-        if let Some(json) = state.read(|e| Session::of(e).to_json()) {
-            crate::browser::download("etcd-playground-session.json", &json);
+        if let Some(text) = state.read(|e| e.session().to_text()) {
+            crate::browser::download("etcd-playground-session.txt", &text);
         }
     };
+    // A session file replaces the run; any other file lands in the
+    // console's filesystem under its name (a backup for `etcdutl snapshot restore`).
     let upload = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
             return;
         };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        let promise = file.text();
+        let name = file.name();
+        let promise = file.array_buffer();
+        input.set_value("");
         leptos::task::spawn_local(async move {
-            let Ok(text) = wasm_bindgen_futures::JsFuture::from(promise).await else { return };
-            match text.as_string().and_then(|t| Session::from_json(&t)) {
-                Some(s) => state.replace(s.restore()),
+            let Ok(buf) = wasm_bindgen_futures::JsFuture::from(promise).await else { return };
+            let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+            let session = std::str::from_utf8(&bytes).ok().and_then(Session::from_text);
+            match session {
+                Some(s) => state.replace(Engine::restore(&s)),
                 None => {
-                    state.act(|e| e.run_line(0, "# the uploaded file is not a playground session"));
+                    let safe: String = name
+                        .chars()
+                        .map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' })
+                        .collect();
+                    let path = format!("/root/{}", if safe.is_empty() { "upload.db" } else { &safe });
+                    state.act(|e| e.upload(&path, bytes));
                 }
             }
         });
@@ -193,19 +233,17 @@ pub fn Controls() -> impl IntoView {
                 <button class="btn" data-testid="reset" on:click=move |_| reset() title="a fresh cluster with a new seed">
                     "Reset"
                 </button>
-                <button class="btn" data-testid="add-member" on:click=move |_| {
-                    state.act(|e| e.add_member(false));
-                }>"+ member"</button>
-                <button class="btn" on:click=move |_| {
-                    state.act(|e| e.add_member(true));
-                }>"+ learner"</button>
+                <button class="btn" data-testid="add-member" title="etcdctl member add, then cluster start"
+                    on:click=move |_| add_member(false)>"+ member"</button>
+                <button class="btn" data-testid="add-learner" title="etcdctl member add --learner, then cluster start"
+                    on:click=move |_| add_member(true)>"+ learner"</button>
             </div>
             <div class="row">
                 <span class="row-label">"Faults"</span>
-                <button class="btn" data-testid="preset-split" on:click=move |_| preset("split")>"Split"</button>
-                <button class="btn" data-testid="preset-isolate" on:click=move |_| preset("isolate")>"Isolate leader"</button>
-                <button class="btn" data-testid="preset-flaky" on:click=move |_| preset("flaky")>"Flaky network"</button>
-                <button class="btn" data-testid="preset-heal" on:click=move |_| {
+                <button class="btn" data-testid="preset-split" title="cluster partition A / B" on:click=move |_| preset("split")>"Split"</button>
+                <button class="btn" data-testid="preset-isolate" title="cluster isolate LEADER" on:click=move |_| preset("isolate")>"Isolate leader"</button>
+                <button class="btn" data-testid="preset-flaky" title="cluster net --delay 1-60ms --drop 10% --duplicate 5%" on:click=move |_| preset("flaky")>"Flaky network"</button>
+                <button class="btn" data-testid="preset-heal" title="cluster heal; cluster net (calm)" on:click=move |_| {
                     preset("heal");
                     preset("calm");
                 }>"Heal"</button>
@@ -247,9 +285,9 @@ pub fn Controls() -> impl IntoView {
                 <div class="keep">
                     <button class="btn" data-testid="share" on:click=move |_| make_link()>"Copy share link"</button>
                     <button class="btn" on:click=move |_| download()>"Download session"</button>
-                    <label class="btn file">
-                        "Upload session"
-                        <input type="file" accept=".json,application/json" class="visually-hidden" on:change=upload />
+                    <label class="btn file" title="a session file replays it; any other file (a snapshot) lands in /root for etcdutl snapshot restore">
+                        "Upload session or file"
+                        <input type="file" data-testid="upload" class="visually-hidden" on:change=upload />
                     </label>
                 </div>
                 <Show when=move || !share.get().is_empty()>

@@ -7,9 +7,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use crate::console_log::Stream;
-use crate::engine::Job;
 use crate::state::AppState;
-use crate::{complete, shell};
 
 /// Output lines drawn at most; older ones stay in memory, summarised.
 pub const DRAWN_LINES: usize = 600;
@@ -44,26 +42,24 @@ pub fn Terminal() -> impl IntoView {
         let t = tab.get();
         state.read(|e| e.prompt(t)).unwrap_or_default()
     });
+    // What the tab's command waits for, with the virtual time it has waited.
     let pending = Memo::new(move |_| {
-        let now = state.clock.with(|c| c.now_ms);
         let t = tab.get();
+        state.clock.track();
         state.console.track();
         state
             .read(|e| {
-                e.tabs.get(t).and_then(|tab| tab.job.as_ref()).map(|job| {
-                    let secs = now.saturating_sub(job.started_ms()) as f64 / 1000.0;
-                    match job {
-                        Job::Call { .. } => {
-                            format!("waiting for the cluster… {secs:.1} s (virtual) · Ctrl+C cancels")
-                        }
-                        Job::Watch { .. } => format!("watching… {secs:.1} s · Ctrl+C stops"),
-                        Job::Load { sent, ok, .. } => {
-                            format!("load: {sent} sent, {ok} OK · {secs:.1} s · Ctrl+C stops")
-                        }
-                    }
+                e.pending(t).map(|(what, since)| {
+                    let secs = e.now().saturating_sub(since) as f64 / 1000.0;
+                    format!("{what} · {secs:.1} s (virtual)")
                 })
             })
             .flatten()
+    });
+    let last_exit = Memo::new(move |_| {
+        state.console.track();
+        let t = tab.get();
+        state.read(|e| e.tabs.get(t).map_or(0, |x| x.last_exit)).unwrap_or(0)
     });
 
     // Keep the newest line in view.
@@ -83,7 +79,7 @@ pub fn Terminal() -> impl IntoView {
         } else {
             format!("{}\n{line}", partial.get_untracked())
         };
-        if shell::needs_more(&entry) {
+        if ctl::Console::needs_more(&entry) {
             partial.set(entry);
             return;
         }
@@ -106,18 +102,20 @@ pub fn Terminal() -> impl IntoView {
     };
     let complete = move || {
         let line = input.get_untracked();
-        let Some(candidates) = state.read(|e| complete::complete(&line, &e.keys(200), &e.member_names()))
-        else {
+        let Some(candidates) = state.read(|e| e.complete(&line)) else {
             return;
         };
         match candidates.len() {
             0 => hint.set(String::new()),
             1 => {
-                input.set(candidates[0].clone());
+                // A whole word gets a space after it; a flag's `=` or a folder's `/` does not.
+                let one = &candidates[0];
+                let open = one.ends_with('=') || one.ends_with('/');
+                input.set(if open { one.clone() } else { format!("{one} ") });
                 hint.set(String::new());
             }
             _ => {
-                let common = complete::common_prefix(&candidates);
+                let common = common_prefix(&candidates);
                 if common.len() > line.len() {
                     input.set(common);
                 }
@@ -207,7 +205,7 @@ pub fn Terminal() -> impl IntoView {
                                     {move || {
                                         state.console.track();
                                         state
-                                            .read(|e| e.tabs.get(i).is_some_and(|t| t.job.is_some()))
+                                            .read(|e| e.pending(i).is_some())
                                             .unwrap_or(false)
                                             .then_some(" •")
                                     }}
@@ -228,12 +226,7 @@ pub fn Terminal() -> impl IntoView {
                         on:change=move |ev| {
                             let n: u64 = event_target_value(&ev).parse().unwrap_or(1);
                             let t = tab.get_untracked();
-                            state.act(|e| {
-                                if let Some(x) = e.tabs.get_mut(t) {
-                                    x.endpoint = n;
-                                }
-                                e.console_version += 1;
-                            });
+                            state.act(|e| e.set_endpoint(t, n));
                         }
                     >
                         {move || {
@@ -284,6 +277,9 @@ pub fn Terminal() -> impl IntoView {
             </Show>
             {move || (!hint.get().is_empty()).then(|| view! { <div class="hint">{hint.get()}</div> })}
             <label class="console-prompt">
+                {move || (last_exit.get() != 0).then(|| view! {
+                    <span class="exit" data-testid="console-exit" title="exit status of the last command">{last_exit.get()}</span>
+                })}
                 <span class="prompt" aria-hidden="true">
                     {move || if partial.with(String::is_empty) { prompt.get() } else { "> ".to_string() }}
                 </span>
@@ -302,4 +298,17 @@ pub fn Terminal() -> impl IntoView {
             </label>
         </section>
     }
+}
+
+/// The longest common prefix of `items`.
+pub fn common_prefix(items: &[String]) -> String {
+    let Some(first) = items.first() else { return String::new() };
+    let mut len = first.len();
+    for s in &items[1..] {
+        len = len.min(first.bytes().zip(s.bytes()).take_while(|(a, b)| a == b).count());
+    }
+    while !first.is_char_boundary(len) {
+        len -= 1;
+    }
+    first[..len].to_string()
 }

@@ -1,12 +1,17 @@
 //! The member inspector: raft status, progress, MVCC, leases, watchers,
 //! alarms, disk, recent events; and the actions stop, start, restart,
-//! isolate, transfer leadership here, promote, remove.
+//! isolate, campaign, transfer leadership here, promote, remove, each a
+//! console command (`cluster stop etcd-2`, `etcdctl move-leader ID`)
+//! typed into the hidden stage tab.
 
+use ctl::printers::humanize_bytes;
 use leptos::prelude::*;
-use sim::Fault;
 
-use crate::shell::human_bytes;
 use crate::state::AppState;
+
+fn human_bytes(n: i64) -> String {
+    humanize_bytes(n.max(0) as u64)
+}
 
 /// What the inspector shows of one member.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,12 +25,12 @@ struct Facts {
 
 /// Facts about one member.
 fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
-    let name = e.sim.node(id).map(|n| n.config.name.clone()).unwrap_or_else(|| format!("{id:x}"));
-    let disk = e.sim.disk(id).map_or(0, server::Disk::size_bytes);
+    let name = e.sim().node(id).map(|n| n.config.name.clone()).unwrap_or_else(|| format!("{id:x}"));
+    let disk = e.sim().disk(id).map_or(0, server::Disk::size_bytes);
     let mut rows = vec![("member id", format!("{id:x}")), ("disk", human_bytes(disk as i64))];
     let mut running = false;
     let mut learner = false;
-    if let Some(m) = e.sim.member(id) {
+    if let Some(m) = e.sim().member(id) {
         running = true;
         let s = m.status();
         learner = s.is_learner;
@@ -100,7 +105,7 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
         }
     }
     let recent: Vec<String> = e
-        .sim
+        .sim()
         .events()
         .records()
         .rev()
@@ -122,13 +127,18 @@ pub fn Inspector() -> impl IntoView {
     let info = Memo::new(move |_| {
         state.data.track();
         let id = state.selected.get()?;
-        state.read(|e| e.sim.node(id).is_some().then(|| facts(e, id))).flatten()
+        state.read(|e| e.sim().node(id).is_some().then(|| facts(e, id))).flatten()
     });
-    let act = move |f: Box<dyn Fn(u64) -> Fault>| {
+    // The console lines an action types, for the selected member.
+    let act = move |f: fn(&crate::engine::Engine, u64) -> Vec<String>| {
         if let Some(id) = state.selected.get_untracked() {
-            state.act(|e| e.apply(f(id)));
+            state.act(|e| {
+                let lines = f(e, id);
+                e.stage(lines);
+            });
         }
     };
+
     view! {
         <div class="inspector" data-testid="inspector">
             {move || match info.get() {
@@ -136,22 +146,26 @@ pub fn Inspector() -> impl IntoView {
                 Some(Facts { name, running, learner, rows, recent }) => view! {
                     <h3>{name.clone()} {if running { "" } else { " (stopped)" }}</h3>
                     <div class="actions" role="group" aria-label=format!("actions on {name}")>
-                        <button class="btn" data-testid="action-stop" disabled=!running on:click=move |_| act(Box::new(|member| Fault::Stop { member }))>"Stop"</button>
-                        <button class="btn" data-testid="action-start" disabled=running on:click=move |_| act(Box::new(|member| Fault::Start { member }))>"Start"</button>
-                        <button class="btn" on:click=move |_| act(Box::new(|member| Fault::Restart { member }))>"Restart"</button>
-                        <button class="btn" on:click=move |_| act(Box::new(|member| Fault::Isolate { member }))>"Isolate"</button>
-                        <button class="btn" on:click=move |_| act(Box::new(|_| Fault::Heal))>"Heal network"</button>
-                        <button class="btn" disabled=!running on:click=move |_| {
-                            if let Some(id) = state.selected.get_untracked() { state.act(|e| e.move_leader(id)); }
-                        }>"Transfer leadership here"</button>
+                        <button class="btn" data-testid="action-stop" disabled=!running title=format!("cluster stop {name}")
+                            on:click=move |_| act(|e, id| vec![format!("cluster stop {}", e.name_of(id))])>"Stop"</button>
+                        <button class="btn" data-testid="action-start" disabled=running title=format!("cluster start {name}")
+                            on:click=move |_| act(|e, id| vec![format!("cluster start {}", e.name_of(id))])>"Start"</button>
+                        <button class="btn" data-testid="action-restart" title=format!("cluster restart {name}")
+                            on:click=move |_| act(|e, id| vec![format!("cluster restart {}", e.name_of(id))])>"Restart"</button>
+                        <button class="btn" data-testid="action-isolate" title=format!("cluster isolate {name}")
+                            on:click=move |_| act(|e, id| vec![format!("cluster isolate {}", e.name_of(id))])>"Isolate"</button>
+                        <button class="btn" data-testid="action-heal" title="cluster heal"
+                            on:click=move |_| act(|_, _| vec!["cluster heal".to_string()])>"Heal network"</button>
+                        <button class="btn" data-testid="action-campaign" disabled=!running || learner title=format!("cluster campaign {name}")
+                            on:click=move |_| act(|e, id| vec![format!("cluster campaign {}", e.name_of(id))])>"Campaign"</button>
+                        <button class="btn" data-testid="action-move-leader" disabled=!running || learner title="etcdctl move-leader ID"
+                            on:click=move |_| act(|e, id| vec![format!("etcdctl --endpoints={} move-leader {id:x}", e.all_endpoints())])>"Transfer leadership here"</button>
                         {learner.then(|| view! {
-                            <button class="btn" on:click=move |_| {
-                                if let Some(id) = state.selected.get_untracked() { state.act(|e| e.promote(id)); }
-                            }>"Promote"</button>
+                            <button class="btn" data-testid="action-promote" title="etcdctl member promote ID"
+                                on:click=move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member promote {id:x}", e.all_endpoints())])>"Promote"</button>
                         })}
-                        <button class="btn danger" on:click=move |_| {
-                            if let Some(id) = state.selected.get_untracked() { state.act(|e| e.remove_member(id)); }
-                        }>"Remove"</button>
+                        <button class="btn danger" data-testid="action-remove" title="etcdctl member remove ID"
+                            on:click=move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member remove {id:x}", e.all_endpoints())])>"Remove"</button>
                     </div>
                     <dl class="facts">
                         {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}

@@ -59,7 +59,7 @@ pub fn LogView() -> impl IntoView {
         state
             .read(|e| {
                 let names = e.member_names();
-                let ids = e.sim.member_ids();
+                let ids = e.sim().member_ids();
                 let name_of = |id: u64| {
                     ids.iter()
                         .position(|x| *x == id)
@@ -69,7 +69,7 @@ pub fn LogView() -> impl IntoView {
                 ids.iter()
                     .map(|&id| {
                         let name = name_of(id);
-                        let Some(m) = e.sim.member(id) else {
+                        let Some(m) = e.sim().member(id) else {
                             return LogRow {
                                 name,
                                 running: false,

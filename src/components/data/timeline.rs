@@ -125,12 +125,12 @@ pub fn Timeline() -> impl IntoView {
         state
             .read(|e| {
                 let names: BTreeMap<u64, String> = e
-                    .sim
+                    .sim()
                     .member_ids()
                     .iter()
-                    .filter_map(|id| e.sim.node(*id).map(|n| (*id, n.config.name.clone())))
+                    .filter_map(|id| e.sim().node(*id).map(|n| (*id, n.config.name.clone())))
                     .collect();
-                e.sim
+                e.sim()
                     .events()
                     .records()
                     .rev()
