@@ -86,6 +86,25 @@ impl Backend {
         {
             let _ = sim.call(leader, Request::MoveLeader { target: first });
         }
+        Backend::started(seed, sim)
+    }
+
+    /// A cluster started from restored disks (`cluster reset --data-dir`):
+    /// [`Sim::from_disks`], run until it has a leader.
+    pub fn from_disks(
+        seed: u64,
+        disks: Vec<(server::PeerInfo, server::Disk)>,
+        quota_bytes: Option<u64>,
+    ) -> Backend {
+        let options = SimOptions { members: disks.len() as u64, quota_bytes, ..SimOptions::default() };
+        let mut sim = Sim::from_disks(seed, options, disks);
+        let until = sim.now_ms() + FIRST_LEADER_MS;
+        sim.run_until(until, |s| s.leader().is_some());
+        Backend::started(seed, sim)
+    }
+
+    /// The console's backend over `sim`, once it has run for [`WARM_UP_MS`].
+    fn started(seed: u64, mut sim: Sim) -> Backend {
         let until = sim.now_ms() + WARM_UP_MS;
         sim.run_until(until, |_| false);
         let clock_ms = sim.now_ms();

@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::cluster::{Cluster, Unreachable};
 use crate::flags::Parsed;
 use crate::output::{Output, exit};
 use crate::printers::Format;
@@ -52,7 +51,7 @@ pub fn retry_warning(now_ms: u64, endpoint: &str, code: &str, desc: &str) -> Str
     format!(
         "{{\"level\":\"warn\",\"ts\":\"{}\",\"logger\":\"etcd-client\",\"caller\":\"v3@v{}/retry_interceptor.go:62\",\"msg\":\"retrying of unary invoker failed\",\"target\":\"etcd-endpoints://0xc000238000/{}\",\"attempt\":0,\"error\":\"rpc error: code = {} desc = {}\"}}\n",
         timefmt::iso_ms(now_ms),
-        crate::cluster::VERSION,
+        crate::VERSION,
         endpoint,
         code,
         desc.replace('"', "\\\"")
@@ -153,38 +152,6 @@ impl Client {
         self.endpoints.first().cloned().unwrap_or_default()
     }
 
-    /// Picks the member serving the request and checks it can answer.
-    /// Returns its index, or the failure etcdctl shows after its timeouts.
-    pub fn reach(&self, cluster: &mut Cluster, linearizable: bool) -> Result<usize, Failure> {
-        let mut chosen = None;
-        let tls = cluster.options.tls;
-        for ep in &self.endpoints {
-            // A scheme-less endpoint speaks TLS when TLS files were given (clientv3).
-            let speaks_tls =
-                ep.starts_with("https://") || (!ep.starts_with("http://") && self.has_tls_config);
-            let secure_ok = !tls || (speaks_tls && self.trusts_server && self.has_cert);
-            let plain_ok = tls || !speaks_tls;
-            if let Some(i) = cluster.member_at(ep)
-                && cluster.members[i].up
-                && secure_ok
-                && plain_ok
-            {
-                chosen = Some(i);
-                break;
-            }
-        }
-        let Some(i) = chosen else {
-            return Err(self.dial_failure(cluster.now_ms, tls));
-        };
-        let ep = self.endpoint();
-        match cluster.reach(i, linearizable) {
-            Ok(()) => Ok(i),
-            Err(Unreachable::Refused(_)) | Err(Unreachable::NoLeader) => {
-                Err(self.deadline(cluster.now_ms + self.command_timeout_ms, &ep, "context deadline exceeded"))
-            }
-        }
-    }
-
     /// No endpoint answered (down, wrong scheme or no trust): what etcdctl
     /// prints once its command timeout, counted from `now_ms`, runs out.
     pub fn dial_failure(&self, now_ms: u64, tls: bool) -> Failure {
@@ -207,25 +174,6 @@ impl Client {
         let mut out = Output::fail(retry_warning(at_ms, ep, "DeadlineExceeded", why), exit::ERROR);
         out.stderr.push_str("Error: context deadline exceeded\n");
         Failure { out, elapsed_ms: self.command_timeout_ms }
-    }
-
-    /// Authenticates when the cluster has auth on; returns the user name to check permissions with.
-    pub fn authenticate(&self, p: &Parsed, cluster: &Cluster) -> Result<Option<String>, Output> {
-        let Some(user) = &self.user else {
-            return Ok(None);
-        };
-        if !cluster.auth.enabled {
-            return Ok(Some(user.clone()));
-        }
-        let pw = Client::password(p).unwrap_or_default();
-        match cluster.auth.authenticate(user, &pw) {
-            Ok(()) => Ok(Some(user.clone())),
-            Err((code, msg)) => {
-                let mut out = server_error(cluster.now_ms, &self.endpoint(), code, msg);
-                out.exit = exit::BAD_CONNECTION;
-                Err(out)
-            }
-        }
     }
 }
 

@@ -13,7 +13,7 @@ pub mod sync;
 pub mod txn;
 pub mod watch;
 
-use crate::client::{self, Client};
+use crate::client::Client;
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::{Output, exit};
@@ -83,8 +83,6 @@ pub(crate) use send;
 pub(crate) struct Conn {
     pub client: Client,
     pub user: Option<String>,
-    /// The model's member index.
-    pub member: usize,
     /// The simulated member's ID (see `remote.rs`).
     pub endpoint: u64,
     /// The auth token from `Authenticate` on the simulated cluster.
@@ -93,56 +91,6 @@ pub(crate) struct Conn {
 }
 
 impl Conn {
-    /// Opens the client and reaches a member (`linearizable`: one that has a leader).
-    pub fn open(con: &mut Console, p: &Parsed, linearizable: bool) -> Result<Conn, Exec> {
-        let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
-        let member =
-            client.reach(&mut con.cluster, linearizable).map_err(|f| Exec::took(f.out, f.elapsed_ms))?;
-        let user = client.authenticate(p, &con.cluster).map_err(Exec::done)?;
-        let elapsed_ms = con.cluster.latency_ms();
-        Ok(Conn { client, user, member, endpoint: 0, token: None, elapsed_ms })
-    }
-
-    /// A server error as etcdctl prints it.
-    pub fn fail(&self, con: &Console, code: &str, msg: &str) -> Exec {
-        Exec::took(
-            client::server_error(con.cluster.now_ms + self.elapsed_ms, &self.client.endpoint(), code, msg),
-            self.elapsed_ms,
-        )
-    }
-
-    /// An mvcc error.
-    pub fn mvcc_fail(&self, con: &Console, e: &mvcc::Error) -> Exec {
-        let msg = client::etcd_message(e);
-        self.fail(con, client::grpc_code(&msg), &msg)
-    }
-
-    /// Checks auth for a key range: a user is needed once auth is on, and the permission.
-    pub fn check(&self, con: &Console, key: &[u8], range_end: &[u8], write: bool) -> Result<(), Exec> {
-        let auth = &con.cluster.auth;
-        if !auth.enabled {
-            return Ok(());
-        }
-        match &self.user {
-            None => Err(self.fail(con, "InvalidArgument", "etcdserver: user name is empty")),
-            Some(u) if auth.allowed(u, key, range_end, write) => Ok(()),
-            Some(_) => Err(self.fail(con, "PermissionDenied", "etcdserver: permission denied")),
-        }
-    }
-
-    /// Checks auth for an admin-only request (membership, maintenance, auth management).
-    pub fn check_admin(&self, con: &Console) -> Result<(), Exec> {
-        let auth = &con.cluster.auth;
-        if !auth.enabled {
-            return Ok(());
-        }
-        match &self.user {
-            None => Err(self.fail(con, "InvalidArgument", "etcdserver: user name is empty")),
-            Some(u) if auth.is_admin(u) => Ok(()),
-            Some(_) => Err(self.fail(con, "PermissionDenied", "etcdserver: permission denied")),
-        }
-    }
-
     /// The output format.
     pub fn format(&self) -> Format {
         self.client.format

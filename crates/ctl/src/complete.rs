@@ -33,10 +33,7 @@ pub fn candidates(con: &Console, line: &str) -> Vec<String> {
             .iter()
             .map(|s| s.to_string())
             .collect(),
-            "cluster" if con.sim_backed => con.backend.endpoints().into_iter().map(|e| e.name).collect(),
-            "cluster" => {
-                con.cluster.members.iter().map(|m| m.name.clone()).filter(|n| !n.is_empty()).collect()
-            }
+            "cluster" => con.backend.endpoints().into_iter().map(|e| e.name).collect(),
             "etcdutl" => ["snapshot", "status", "restore", "defrag", "version", "--data-dir", "--write-out"]
                 .iter()
                 .map(|s| s.to_string())
@@ -68,24 +65,12 @@ fn etcdctl(con: &Console, before: &[String], last: &str) -> Vec<String> {
         }
     }
     let Some(cmd) = con.spec.command(&path) else { return Vec::new() };
-    if last.starts_with("--endpoints=") && con.sim_backed {
+    if last.starts_with("--endpoints=") {
         return con
             .backend
             .endpoints()
             .into_iter()
             .flat_map(|e| [format!("--endpoints={}", e.host), format!("--endpoints=http://{}", e.host)])
-            .collect();
-    }
-    if last.starts_with("--endpoints=") {
-        return con
-            .cluster
-            .members
-            .iter()
-            .flat_map(|m| m.client_urls.iter())
-            .flat_map(|u| {
-                let host = u.trim_start_matches("http://").trim_start_matches("https://").to_string();
-                [format!("--endpoints={host}"), format!("--endpoints={u}")]
-            })
             .collect();
     }
     if last.starts_with('-') {
@@ -102,15 +87,12 @@ fn etcdctl(con: &Console, before: &[String], last: &str) -> Vec<String> {
     }
     let args_so_far = plain.len() - consumed;
     match path.as_str() {
-        "member remove" | "member update" | "member promote" | "move-leader" if con.sim_backed => {
+        "member remove" | "member update" | "member promote" | "move-leader" => {
             con.backend.endpoints().iter().map(|e| format!("{:x}", e.id)).collect()
         }
-        "member remove" | "member update" | "member promote" | "move-leader" => {
-            con.cluster.members.iter().map(|m| format!("{:x}", m.id)).collect()
-        }
-        "lease revoke" | "lease timetolive" | "lease keep-alive" => {
-            store(con).lease_leases().leases.iter().map(|id| format!("{id:x}")).collect()
-        }
+        "lease revoke" | "lease timetolive" | "lease keep-alive" => store(con)
+            .map(|s| s.lease_leases().leases.iter().map(|id| format!("{id:x}")).collect())
+            .unwrap_or_default(),
         "get" | "del" | "watch" | "put" if args_so_far == 0 => keys(con, last),
         "snapshot status" | "snapshot restore" | "snapshot save" => {
             con.vfs.paths().map(|p| p.trim_start_matches("/root/").to_string()).collect()
@@ -124,20 +106,15 @@ fn keys(con: &Console, prefix: &str) -> Vec<String> {
     let end = if prefix.is_empty() { vec![0] } else { prefix_end(prefix.as_bytes()) };
     let req = RangeRequest { key: start, range_end: end, keys_only: true, limit: 50, ..Default::default() };
     store(con)
-        .range(&req)
+        .and_then(|s| s.range(&req).ok())
         .map(|r| r.kvs.iter().map(|kv| String::from_utf8_lossy(&kv.key).into_owned()).collect())
         .unwrap_or_default()
 }
 
 /// The store completion reads: on the simulated cluster the leader's (or any
 /// running member's) local store, read without letting virtual time pass.
-fn store(con: &Console) -> &mvcc::Store {
-    if con.sim_backed {
-        let sim = con.sim();
-        let id = sim.leader().or_else(|| sim.running().first().copied());
-        if let Some(m) = id.and_then(|id| sim.member(id)) {
-            return m.store();
-        }
-    }
-    &con.cluster.store
+fn store(con: &Console) -> Option<&mvcc::Store> {
+    let sim = con.sim();
+    let id = sim.leader().or_else(|| sim.running().first().copied())?;
+    sim.member(id).map(|m| m.store())
 }

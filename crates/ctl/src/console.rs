@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 
 use crate::backend::Backend;
-use crate::cluster::{Cluster, ClusterOptions};
 use crate::output::{Output, exit};
 use crate::shell::lexer::{self, LexError};
 use crate::spec::Spec;
@@ -81,11 +80,12 @@ impl From<Output> for Exec {
 /// The console: the cluster, the filesystem, the environment and the history.
 pub struct Console {
     pub(crate) seed: u64,
-    pub(crate) cluster: Cluster,
-    /// The simulated cluster (crates/sim, with kube over it): kubectl runs on it.
+    /// How the cluster was made (`cluster reset` keeps what it does not change).
+    pub(crate) options: ConsoleOptions,
+    /// The simulated cluster (crates/sim: real Raft members) with kube over it.
     pub(crate) backend: Backend,
-    /// etcdctl's ported commands run on `backend` instead of the model (see `set_sim_backed`).
-    pub(crate) sim_backed: bool,
+    /// The last `cluster net` settings.
+    pub(crate) net: crate::playground::Net,
     pub(crate) vfs: Vfs,
     pub(crate) env: BTreeMap<String, String>,
     pub(crate) spec: Spec,
@@ -117,9 +117,9 @@ impl Console {
         env.insert("HOME".to_string(), crate::vfs::HOME.to_string());
         let mut c = Console {
             seed,
-            cluster: Cluster::new(seed, ClusterOptions { nodes: options.nodes, tls: options.tls }),
+            options: options.clone(),
             backend: Backend::new(seed, options.nodes),
-            sim_backed: false,
+            net: crate::playground::Net::default(),
             vfs: Vfs::new(),
             env,
             spec: Spec::etcdctl(),
@@ -130,13 +130,14 @@ impl Console {
             parked: BTreeMap::new(),
         };
         c.backend.tls = options.tls;
+        c.options = options;
         c.install_pki();
         c
     }
 
     /// Writes kubeadm's certificate files when the cluster serves TLS.
     pub(crate) fn install_pki(&mut self) {
-        if self.cluster.options.tls {
+        if self.options.tls {
             for path in crate::vfs::KUBEADM_PKI {
                 let body = format!(
                     "-----BEGIN {}-----\n(playground certificate for {path})\n-----END {}-----\n",
@@ -182,7 +183,6 @@ impl Console {
     /// Lets `ms` of virtual time pass: the cluster, and the simulated
     /// cluster with kube's controllers up to the same clock.
     pub(crate) fn advance(&mut self, ms: u64) {
-        self.cluster.advance(ms);
         self.backend.advance(ms);
     }
 
@@ -258,7 +258,7 @@ impl Console {
         tabs.sort_unstable();
         let mut outs: BTreeMap<usize, (Output, bool)> =
             tabs.iter().map(|&t| (t, (Output::default(), false))).collect();
-        let end = self.cluster.now_ms.saturating_add(ms);
+        let end = self.now_ms().saturating_add(ms);
         loop {
             for &t in &tabs {
                 let Some((o, done)) = outs.get_mut(&t) else { continue };
@@ -288,10 +288,10 @@ impl Console {
                 }
                 o.append(step_out);
             }
-            if self.cluster.now_ms >= end {
+            if self.now_ms() >= end {
                 break;
             }
-            let step = (end - self.cluster.now_ms).min(100);
+            let step = (end - self.now_ms()).min(100);
             self.advance(step);
         }
         outs.into_iter()
@@ -338,7 +338,7 @@ impl Console {
             Run::Streaming(mut o) => {
                 let deadline = self.stream.as_ref().and_then(|(s, _)| s.deadline_ms);
                 if let Some(d) = deadline {
-                    let wait = d.saturating_sub(self.cluster.now_ms);
+                    let wait = d.saturating_sub(self.now_ms());
                     let more = self.poll(wait);
                     o.append(more.output().clone());
                     if let Run::Done(_) = more {
@@ -360,16 +360,6 @@ impl Console {
         crate::complete::candidates(self, line)
     }
 
-    /// The cluster, to draw.
-    pub fn cluster(&self) -> &Cluster {
-        &self.cluster
-    }
-
-    /// The cluster, for the app's fault buttons.
-    pub fn cluster_mut(&mut self) -> &mut Cluster {
-        &mut self.cluster
-    }
-
     /// The simulated cluster (members, network, events), for the page to draw.
     pub fn sim(&self) -> &sim::Sim {
         &self.backend.sim
@@ -378,13 +368,6 @@ impl Console {
     /// The simulated cluster, for the page's fault buttons and step control.
     pub fn sim_mut(&mut self) -> &mut sim::Sim {
         &mut self.backend.sim
-    }
-
-    /// Runs etcdctl's commands that are ported onto the simulated cluster
-    /// there (real Raft, ReadIndex, leases, auth in crates/server) instead
-    /// of on the model cluster. Off by default until every command is ported.
-    pub fn set_sim_backed(&mut self, on: bool) {
-        self.sim_backed = on;
     }
 
     /// The Kubernetes object layer over the simulated cluster.
@@ -419,10 +402,9 @@ impl Console {
         self.env.insert(name.to_string(), value.to_string());
     }
 
-    /// The console's virtual time in ms (the simulated cluster's clock when
-    /// etcdctl runs on it).
+    /// The console's virtual time in ms (the simulated cluster's clock).
     pub fn now_ms(&self) -> u64 {
-        if self.sim_backed { self.backend.clock_ms() } else { self.cluster.now_ms }
+        self.backend.clock_ms()
     }
 
     /// The seed the console was made from.
@@ -431,11 +413,12 @@ impl Console {
     }
 
     /// Replaces the cluster (`cluster reset`).
-    pub(crate) fn reset_cluster(&mut self, seed: u64, options: ClusterOptions) {
+    pub(crate) fn reset_cluster(&mut self, seed: u64, options: ConsoleOptions, backend: Backend) {
         self.seed = seed;
-        self.backend = Backend::new(seed, options.nodes);
+        self.backend = backend;
         self.backend.tls = options.tls;
-        self.cluster = Cluster::new(seed, options);
+        self.options = options;
+        self.net = crate::playground::Net::default();
         self.install_pki();
     }
 }

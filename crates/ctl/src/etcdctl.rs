@@ -87,7 +87,7 @@ pub(crate) fn run(
     if !cmd.subcommands.is_empty() {
         return Output::ok(cmd.help.clone()).into();
     }
-    let now = con.cluster.now_ms;
+    let now = con.now_ms();
     if let Err(out) = client::apply_env(&mut p, &con.spec, env, now) {
         return out.into();
     }

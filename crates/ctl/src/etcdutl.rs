@@ -1,11 +1,11 @@
 //! `etcdutl`: offline tools on files of the virtual filesystem (snapshot status/restore, defrag, version).
 
-use crate::cluster::{API_VERSION, VERSION};
 use crate::commands::snapshot;
 use crate::console::{Console, Exec};
 use crate::flags::{self, Parsed};
 use crate::output::{Output, exit};
 use crate::spec::{FlagKind, FlagSpec};
+use crate::{API_VERSION, VERSION};
 
 const HELP: &str = "NAME:\n\tetcdutl - An administrative command line tool for etcd3.\n\nUSAGE:\n\tetcdutl [flags]\n\nVERSION:\n\t3.5.33\n\nAPI VERSION:\n\t3.5\n\n\nCOMMANDS:\n\tdefrag\t\t\tDefragments the storage of the etcd\n\thelp\t\t\tHelp about any command\n\tsnapshot restore\tRestores an etcd member snapshot to an etcd directory\n\tsnapshot status\t\tGets backend snapshot status of a given file\n\tversion\t\t\tPrints the version of etcdutl\n\nOPTIONS:\n  -h, --help[=false]\t\t\thelp for etcdutl\n  -w, --write-out=\"simple\"\tset the output format (fields, json, protobuf, simple, table)\n";
 

@@ -11,10 +11,8 @@
 // a console they are the common path, not an exceptional one.
 #![allow(clippy::result_large_err)]
 
-pub mod auth;
 pub mod backend;
 pub mod client;
-pub mod cluster;
 pub(crate) mod commands;
 pub mod complete;
 pub mod console;
@@ -33,4 +31,9 @@ pub mod timefmt;
 pub mod vfs;
 
 pub use console::{Console, ConsoleOptions, Run};
+
+/// The etcd version the playground plays (etcdctl, etcdutl and the members report it).
+pub const VERSION: &str = server::SERVER_VERSION;
+/// The API version etcdctl reports.
+pub const API_VERSION: &str = "3.5";
 pub use output::Output;

@@ -9,10 +9,8 @@
 
 pub(crate) mod sim;
 
-use mvcc::{Store, StoreConfig};
-
-use crate::cluster::{ClusterOptions, Net};
-use crate::console::{Console, Exec};
+use crate::backend::Backend;
+use crate::console::{Console, ConsoleOptions, Exec};
 use crate::output::{Output, exit};
 use crate::printers::table;
 
@@ -32,142 +30,48 @@ pub(crate) fn fail(msg: impl std::fmt::Display) -> Exec {
     Output::fail(format!("cluster: {msg}\n"), exit::ERROR).into()
 }
 
-fn member(con: &Console, name: &str) -> Result<usize, Exec> {
-    con.cluster.member_named(name).ok_or_else(|| {
-        let names: Vec<String> =
-            con.cluster.members.iter().map(|m| m.name.clone()).filter(|n| !n.is_empty()).collect();
-        fail(format!("unknown member {name:?} (members: {})", names.join(", ")))
-    })
-}
-
 /// Runs `cluster ARGS`.
 pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
     let Some(sub) = args.first() else {
         return Output::ok(USAGE).into();
     };
     let rest = &args[1..];
-    if con.sim_backed
-        && ["stop", "start", "restart", "partition", "isolate", "heal", "campaign"].contains(&sub.as_str())
-    {
-        return sim::run(con, sub, rest);
-    }
     match sub.as_str() {
         "status" => Output::ok(status(con)).into(),
-        "stop" | "start" | "restart" => {
-            let Some(name) = rest.first() else { return fail(format!("{sub} needs a member name")) };
-            let i = match member(con, name) {
-                Ok(i) => i,
-                Err(e) => return e,
-            };
-            match sub.as_str() {
-                "stop" => con.cluster.stop(i),
-                "start" => con.cluster.start(i),
-                _ => {
-                    con.cluster.stop(i);
-                    con.cluster.start(i);
-                }
-            }
-            let state = if con.cluster.members[i].up { "running" } else { "stopped" };
-            let name = con.cluster.members[i].name.clone();
-            Exec::took(Output::ok(format!("{name}: {state}\n")), 1000)
-        }
-        "partition" => {
-            let joined = rest.join(" ");
-            let mut groups = Vec::new();
-            for part in joined.split('/') {
-                let mut g = Vec::new();
-                for name in part.split([',', ' ']).filter(|s| !s.is_empty()) {
-                    match member(con, name) {
-                        Ok(i) => g.push(i),
-                        Err(e) => return e,
-                    }
-                }
-                if !g.is_empty() {
-                    groups.push(g);
-                }
-            }
-            if groups.is_empty() {
-                return fail("partition needs member names: cluster partition etcd-1 / etcd-2,etcd-3");
-            }
-            con.cluster.partition(&groups);
-            Exec::took(Output::ok(status(con)), 1000)
-        }
-        "isolate" => {
-            let Some(name) = rest.first() else { return fail("isolate needs a member name") };
-            match member(con, name) {
-                Ok(i) => {
-                    con.cluster.partition(&[vec![i]]);
-                    Exec::took(Output::ok(status(con)), 1000)
-                }
-                Err(e) => e,
-            }
-        }
-        "heal" => {
-            con.cluster.heal();
-            Exec::took(Output::ok(status(con)), 1000)
+        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" => {
+            sim::run(con, sub, rest)
         }
         "net" => net(con, rest),
-        "campaign" => {
-            let Some(name) = rest.first() else { return fail("campaign needs a member name") };
-            let i = match member(con, name) {
-                Ok(i) => i,
-                Err(e) => return e,
-            };
-            match con.cluster.campaign(i) {
-                Ok(()) => Exec::took(Output::ok(status(con)), 100),
-                Err(e) => fail(e),
-            }
-        }
         "reset" => reset(con, rest),
         "help" | "--help" | "-h" => Output::ok(USAGE).into(),
         other => Output::fail(format!("cluster: unknown command {other:?}\n{USAGE}"), exit::ERROR).into(),
     }
 }
 
-/// The `cluster status` table.
+/// The `cluster status` table, read from the simulated members.
 pub fn status(con: &Console) -> String {
-    if con.sim_backed {
-        return sim::status(con);
-    }
-    let c = &con.cluster;
-    let group = c.quorum_group();
-    let rows: Vec<Vec<String>> = c
-        .members
-        .iter()
-        .map(|m| {
-            let role = if !m.up {
-                "-".to_string()
-            } else if Some(m.id) == c.leader {
-                "leader".to_string()
-            } else if m.is_learner {
-                "learner".to_string()
-            } else if c.leader.is_some() && Some(m.group) == group {
-                "follower".to_string()
-            } else {
-                "candidate".to_string()
-            };
-            let name = if m.name.is_empty() { format!("({})", m.pending_name) } else { m.name.clone() };
-            vec![
-                name,
-                format!("{:x}", m.id),
-                role,
-                m.term.to_string(),
-                m.applied.to_string(),
-                m.applied.to_string(),
-                if m.up { "up".to_string() } else { "down".to_string() },
-                m.group.to_string(),
-            ]
-        })
-        .collect();
-    status_table(&rows)
+    sim::status(con)
 }
 
 pub(crate) fn status_table(rows: &[Vec<String>]) -> String {
     table::render(&["NAME", "ID", "ROLE", "TERM", "COMMIT", "APPLIED", "STATE", "GROUP"], rows)
 }
 
+/// `cluster net` settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Net {
+    /// Least one-way delay.
+    pub delay_min_ms: u64,
+    /// Most one-way delay.
+    pub delay_max_ms: u64,
+    /// Messages dropped, in percent.
+    pub drop_percent: u32,
+    /// Messages delivered twice, in percent.
+    pub duplicate_percent: u32,
+}
+
 fn net(con: &mut Console, args: &[String]) -> Exec {
-    let mut net = con.cluster.net.clone();
+    let mut net = con.net.clone();
     let mut i = 0;
     while i < args.len() {
         let (flag, inline) = match args[i].split_once('=') {
@@ -209,12 +113,10 @@ fn net(con: &mut Console, args: &[String]) -> Exec {
         }
         i += 1;
     }
-    if con.sim_backed
-        && let Err(e) = sim::net(con, &net)
-    {
+    if let Err(e) = sim::net(con, &net) {
         return e;
     }
-    con.cluster.net = net.clone();
+    con.net = net.clone();
     let Net { delay_min_ms, delay_max_ms, drop_percent, duplicate_percent } = net;
     Output::ok(format!(
         "network: delay {delay_min_ms}-{delay_max_ms}ms, drop {drop_percent}%, duplicate {duplicate_percent}%\n"
@@ -223,7 +125,7 @@ fn net(con: &mut Console, args: &[String]) -> Exec {
 }
 
 fn reset(con: &mut Console, args: &[String]) -> Exec {
-    let mut nodes = con.cluster.options.nodes;
+    let mut nodes = con.options.nodes;
     let mut seed = con.seed;
     let mut tls = false;
     let mut data_dir = None;
@@ -261,30 +163,63 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         }
         i += 1;
     }
-    if con.sim_backed && data_dir.is_some() {
-        return fail("--data-dir needs the simulator to start a cluster from restored disks (not yet)");
-    }
-    let restored = match &data_dir {
-        Some(dir) => {
-            let Some(bytes) = con.vfs.read(&format!("{dir}/member/snap/db")) else {
-                return fail(format!("{dir} is not a restored data directory (no member/snap/db)"));
-            };
-            match Store::restore(bytes, StoreConfig::default()) {
-                Ok(s) => Some(s),
-                Err(e) => return fail(format!("cannot start from {dir}: {e}")),
-            }
-        }
-        None => None,
+    let options = ConsoleOptions { nodes, tls };
+    let backend = match &data_dir {
+        Some(dir) => match restored_disks(con, dir) {
+            Ok(disks) => Backend::from_disks(seed, disks, quota),
+            Err(e) => return fail(e),
+        },
+        None => Backend::with_quota(seed, nodes, quota),
     };
-    con.reset_cluster(seed, ClusterOptions { nodes, tls });
-    if let Some(q) = quota {
-        con.cluster.quota_bytes = q;
-        con.backend = crate::backend::Backend::with_quota(seed, nodes, Some(q));
-        con.backend.tls = tls;
-    }
-    if let Some(mut store) = restored {
-        store.lessor_mut().promote(0, crate::cluster::ELECTION_MS);
-        con.cluster.store = store;
-    }
+    con.reset_cluster(seed, options, backend);
     Output::ok(status(con)).into()
+}
+
+/// The disks of the cluster a restored data directory describes (written
+/// by `etcdutl snapshot restore`: the backup in `member/snap/db`, the
+/// restore's settings in the WAL file): every member of its
+/// `--initial-cluster`, restored from the same backup, as etcd's restore
+/// procedure has each member restore the same snapshot.
+fn restored_disks(con: &Console, dir: &str) -> Result<Vec<(server::PeerInfo, server::Disk)>, String> {
+    let dir = dir.trim_end_matches('/');
+    let not_restored = || format!("{dir} is not a restored data directory (no member/snap/db)");
+    let db = con.vfs.read(&format!("{dir}/member/snap/db")).ok_or_else(not_restored)?;
+    let meta = con
+        .vfs
+        .read(&format!("{dir}/member/wal/{}", crate::commands::snapshot::WAL_FILE))
+        .ok_or_else(not_restored)?;
+    let meta = String::from_utf8_lossy(meta);
+    let mut opts = server::RestoreOptions::default();
+    for line in meta.lines() {
+        match line.split_once('=') {
+            Some(("token", t)) => opts.cluster_token = t.to_string(),
+            Some(("bump", n)) => opts.bump_revision = n.parse().unwrap_or(0),
+            Some(("mark_compacted", b)) => opts.mark_compacted = b == "true",
+            Some(("skip_hash_check", b)) => opts.skip_hash_check = b == "true",
+            Some(("member", m)) => {
+                let (name, url) = m.split_once('=').unwrap_or((m, ""));
+                opts.initial_cluster.push(server::PeerInfo {
+                    id: 0,
+                    name: name.to_string(),
+                    peer_urls: vec![url.to_string()],
+                    client_urls: vec![client_url(url)],
+                    is_learner: false,
+                });
+            }
+            _ => {}
+        }
+    }
+    server::restore_disks(db, opts).map_err(|e| format!("cannot start from {dir}: {e}"))
+}
+
+/// The client URL of a member restored with peer URL `peer`: the same host
+/// on port 2379 (`localhost` as `127.0.0.1`, so etcdctl's default endpoint
+/// reaches a cluster restored with etcdutl's defaults).
+fn client_url(peer: &str) -> String {
+    let scheme_end = peer.find("://").map_or(0, |i| i + 3);
+    let (scheme, rest) = peer.split_at(scheme_end);
+    let host = rest.rsplit_once(':').map_or(rest, |(h, _)| h);
+    let host = if host == "localhost" { "127.0.0.1" } else { host };
+    let scheme = if scheme.is_empty() { "http://" } else { scheme };
+    format!("{scheme}{host}:2379")
 }

@@ -265,7 +265,7 @@ fn timeout(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
     }
     let mut exec = run_words(con, &rest[1..], stdin);
     if let Some(stream) = exec.stream.as_mut() {
-        stream.deadline_ms = Some(con.cluster.now_ms + limit);
+        stream.deadline_ms = Some(con.now_ms() + limit);
     } else if exec.elapsed_ms > limit {
         return Exec::took(Output::fail("", exit::TIMEOUT), limit);
     }

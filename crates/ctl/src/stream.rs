@@ -1,6 +1,6 @@
 //! Streaming commands (watch, lease keep-alive, lock, elect): they run while virtual time passes, until cancelled, timed out or done.
 
-use mvcc::{DeleteRangeRequest, RangeRequest, StreamId, WatchResponse, prefix_end};
+use mvcc::WatchResponse;
 
 use crate::commands::watch::print_watch;
 use crate::console::Console;
@@ -18,16 +18,8 @@ pub(crate) struct Stream {
 /// What the stream does.
 #[derive(Debug)]
 pub(crate) enum Kind {
-    /// `watch`: events of an mvcc watch stream.
-    Watch { stream: StreamId, member: usize, format: Format, hex: bool, exec: Vec<String> },
     /// `watch -i` hit the end of its input.
     Failed(Output),
-    /// `lease keep-alive`.
-    KeepAlive { lease: i64, next_ms: u64, format: Format, member: usize },
-    /// `lock` (holding or waiting) or `elect` (campaigning): a key under a session lease.
-    Hold { key: Vec<u8>, lease: i64, prefix: Vec<u8>, announced: bool, proposal: Option<String> },
-    /// `elect -l`: prints the leader's proposal whenever it changes.
-    Observe { prefix: Vec<u8>, last: Option<Vec<u8>> },
     /// `watch` on the simulated cluster: the watch stream's request id.
     SimWatch { request: u64, format: Format, hex: bool, exec: Vec<String>, resume: Box<Resume> },
     /// `lease keep-alive` on the simulated cluster.
@@ -113,15 +105,15 @@ impl Stream {
             out.exit = done;
             return (out, true);
         }
-        let end = con.cluster.now_ms.saturating_add(ms);
-        while con.cluster.now_ms < end {
+        let end = con.now_ms().saturating_add(ms);
+        while con.now_ms() < end {
             if let Some(d) = self.deadline_ms
-                && con.cluster.now_ms >= d
+                && con.now_ms() >= d
             {
                 break;
             }
             let limit = self.deadline_ms.map_or(end, |d| d.min(end));
-            let step = STEP_MS.min(limit.saturating_sub(con.cluster.now_ms)).max(1);
+            let step = STEP_MS.min(limit.saturating_sub(con.now_ms())).max(1);
             con.advance(step);
             if let Some(done) = self.step(con, &mut out) {
                 out.exit = done;
@@ -129,7 +121,7 @@ impl Stream {
             }
         }
         if let Some(d) = self.deadline_ms
-            && con.cluster.now_ms >= d
+            && con.now_ms() >= d
         {
             out.append(self.stop(con, exit::TIMEOUT));
             return (out, true);
@@ -141,7 +133,7 @@ impl Stream {
     /// `Some(code)` when the stream ended (its `timeout` ran out: 124).
     pub fn tick(&mut self, con: &mut Console, out: &mut Output) -> Option<i32> {
         if let Some(d) = self.deadline_ms
-            && con.cluster.now_ms >= d
+            && con.now_ms() >= d
         {
             out.append(self.stop(con, exit::TIMEOUT));
             return Some(exit::TIMEOUT);
@@ -152,12 +144,6 @@ impl Stream {
     /// Ends the stream (Ctrl+C or `timeout`): releases what it holds.
     pub fn stop(&mut self, con: &mut Console, code: i32) -> Output {
         match &self.kind {
-            Kind::Watch { stream, .. } => {
-                let _ = con.cluster.store.watch_stream_close(*stream);
-            }
-            Kind::Hold { lease, .. } if con.cluster.store.lease_revoke(*lease).is_ok() => {
-                con.cluster.commit();
-            }
             Kind::Kube(w) => crate::kubectl::stop(con, w),
             Kind::SimHold { session, .. } => session.end(con, sim::COMMAND_TIMEOUT_MS),
             Kind::SimWatch { request, .. } | Kind::SimKeepAlive { request, .. } => {
@@ -176,90 +162,6 @@ impl Stream {
                 let code = o.exit;
                 out.append(o);
                 Some(code)
-            }
-            Kind::Watch { stream, member, format, hex, exec } => {
-                let responses: Vec<WatchResponse> =
-                    con.cluster.store.watch_drain(*stream).unwrap_or_default();
-                for mut r in responses {
-                    if r.created {
-                        continue;
-                    }
-                    if r.canceled {
-                        let why = if r.compact_revision > 0 {
-                            "etcdserver: mvcc: required revision has been compacted".to_string()
-                        } else {
-                            r.cancel_reason.clone()
-                        };
-                        out.stderr.push_str(&format!("watch was canceled ({why})\n"));
-                        out.stderr.push_str("Error: watch is canceled by the server\n");
-                        let _ = con.cluster.store.watch_stream_close(*stream);
-                        return Some(exit::INTERRUPTED);
-                    }
-                    let rev = r.header.revision;
-                    r.header = con.cluster.header(*member);
-                    r.header.revision = rev;
-                    out.stdout.push_str(&print_watch(&r, *format, *hex));
-                    if !exec.is_empty() {
-                        let exec = exec.clone();
-                        for e in &r.events {
-                            if let Some(code) = run_exec(con, &exec, &r, e, out) {
-                                return Some(code);
-                            }
-                        }
-                    }
-                }
-                None
-            }
-            Kind::KeepAlive { lease, next_ms, format, member } => {
-                if con.cluster.now_ms < *next_ms {
-                    return None;
-                }
-                if con.cluster.leader.is_none() || !con.cluster.members[*member].up {
-                    *next_ms = con.cluster.now_ms + 500;
-                    return None;
-                }
-                let now = con.cluster.now_ms;
-                match con.cluster.store.lease_renew(*lease, now) {
-                    Ok(mut r) => {
-                        r.header = con.cluster.header(*member);
-                        out.stdout.push_str(&crate::commands::lease::keepalive_text(&r, *format));
-                        *next_ms = now + (r.ttl.max(1) as u64 * 1000 / 3).max(500);
-                        None
-                    }
-                    Err(_) => {
-                        if *format == Format::Simple {
-                            out.stdout.push_str(&format!("lease {:016x} expired or revoked.\n", *lease));
-                        }
-                        Some(exit::SUCCESS)
-                    }
-                }
-            }
-            Kind::Hold { key, lease, prefix, announced, proposal } => {
-                if *announced {
-                    return None;
-                }
-                con.cluster.leader?;
-                let req =
-                    RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
-                let kvs = con.cluster.store.range(&req).map(|r| r.kvs).unwrap_or_default();
-                let mine = kvs.iter().find(|kv| &kv.key == key).map(|kv| kv.create_revision);
-                let Some(my_rev) = mine else {
-                    // Our key is gone (lease expired): etcdctl reports the session ended.
-                    out.stderr.push_str("Error: session expired\n");
-                    return Some(exit::ERROR);
-                };
-                if kvs.iter().any(|kv| kv.create_revision < my_rev) {
-                    return None;
-                }
-                *announced = true;
-                out.stdout.push_str(&String::from_utf8_lossy(key));
-                out.stdout.push('\n');
-                match proposal {
-                    Some(p) => out.stdout.push_str(&format!("{p}\n")),
-                    None => out.stdout.push('\n'),
-                }
-                let _ = lease;
-                None
             }
             Kind::Kube(w) => {
                 crate::kubectl::poll(con, w, out);
@@ -374,24 +276,6 @@ impl Stream {
                     }
                 }
             }
-            Kind::Observe { prefix, last } => {
-                let req =
-                    RangeRequest { key: prefix.clone(), range_end: prefix_end(prefix), ..Default::default() };
-                let kvs = con.cluster.store.range(&req).map(|r| r.kvs).unwrap_or_default();
-                let first = kvs.iter().min_by_key(|kv| kv.create_revision);
-                if let Some(kv) = first {
-                    let now = Some(kv.value.clone());
-                    if *last != now {
-                        out.stdout.push_str(&format!(
-                            "{}\n{}\n",
-                            String::from_utf8_lossy(&kv.key),
-                            String::from_utf8_lossy(&kv.value)
-                        ));
-                        *last = now;
-                    }
-                }
-                None
-            }
         }
     }
 }
@@ -444,12 +328,4 @@ fn run_exec(
         return Some(exit::ERROR);
     }
     None
-}
-
-/// Deletes a key (used when `lock CMD` finishes).
-pub(crate) fn delete_key(con: &mut Console, key: &[u8]) {
-    let req = DeleteRangeRequest { key: key.to_vec(), ..Default::default() };
-    if con.cluster.store.delete_range(&req).is_ok() {
-        con.cluster.commit();
-    }
 }

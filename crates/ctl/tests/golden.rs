@@ -7,11 +7,8 @@
 //! timings, hashes, sizes, raft terms and indices, log timestamps). The test
 //! prints the match rate (`cargo test -p ctl --test golden -- --nocapture`;
 //! `GOLDEN_DIFF=1` prints every mismatch) and fails if it drops below the
-//! floor measured when it was last raised.
-//!
-//! The same corpus also runs with etcdctl on the simulated cluster
-//! (`Console::set_sim_backed`); that rate is printed and held to its own
-//! floor.
+//! floor measured when it was last raised. Every command runs on the
+//! simulated cluster (crates/sim: real Raft members from crates/server).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -19,14 +16,11 @@ use std::path::PathBuf;
 use ctl::{Console, ConsoleOptions};
 use serde_json::Value;
 
-/// The lowest accepted match rate, in percent (raise it as the console improves).
+/// The lowest accepted match rate, in percent (raise it as the console
+/// improves). At 362/364 the two misses are the `ETCDCTL_API=2` entries,
+/// where the console adds a playground note on stderr after etcdctl's own
+/// error (the v2 API is not served).
 const FLOOR_PERCENT: f64 = 98.0;
-
-/// The same for etcdctl on the simulated cluster, held to the model's floor.
-/// At 362/364 it matches exactly what the model matches: the two misses are
-/// the `ETCDCTL_API=2` entries, where the console adds a playground note on
-/// stderr after etcdctl's own error (the v2 API is not served).
-const SIM_FLOOR_PERCENT: f64 = 98.0;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden")
@@ -314,7 +308,7 @@ fn id_after(text: &str, marker: &str) -> Option<String> {
 /// Per section (the command's first word): (compared, matched).
 type Sections = BTreeMap<String, (usize, usize)>;
 
-fn run_corpus(sim_backed: bool) -> Option<(usize, usize, Sections)> {
+fn run_corpus() -> Option<(usize, usize, Sections)> {
     let dir = golden_dir();
     let Ok(recorded) = std::fs::read_to_string(dir.join("recorded.jsonl")) else {
         eprintln!("golden: no recorded.jsonl yet; nothing to compare");
@@ -327,7 +321,6 @@ fn run_corpus(sim_backed: bool) -> Option<(usize, usize, Sections)> {
         .filter_map(|v| Some((v["index"].as_u64()? as usize, v)))
         .collect();
     let mut con = Console::new(1, ConsoleOptions::default());
-    con.set_sim_backed(sim_backed);
     let (mut compared, mut matched) = (0usize, 0usize);
     let mut by_section: Sections = BTreeMap::new();
     let show = std::env::var("GOLDEN_DIFF").is_ok();
@@ -394,17 +387,7 @@ fn report(
 
 #[test]
 fn golden_corpus_match_rate() {
-    let Some((matched, compared, by_section)) = run_corpus(false) else { return };
+    let Some((matched, compared, by_section)) = run_corpus() else { return };
     let rate = report("golden", matched, compared, &by_section);
     assert!(rate >= FLOOR_PERCENT, "golden match rate {rate:.1}% fell below {FLOOR_PERCENT}%");
-}
-
-#[test]
-fn golden_corpus_on_the_simulated_cluster() {
-    let Some((matched, compared, by_section)) = run_corpus(true) else { return };
-    let rate = report("golden (etcdctl on crates/sim)", matched, compared, &by_section);
-    assert!(
-        rate >= SIM_FLOOR_PERCENT,
-        "golden match rate on the sim {rate:.1}% fell below {SIM_FLOOR_PERCENT}%"
-    );
 }

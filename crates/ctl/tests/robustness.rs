@@ -114,18 +114,16 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn arbitrary_bytes_never_panic(line in "\\PC{0,80}", sim in any::<bool>()) {
+    fn arbitrary_bytes_never_panic(line in "\\PC{0,80}") {
         let mut con = Console::new(3, ConsoleOptions::default());
-        con.set_sim_backed(sim);
         run_all(&mut con, &line);
         let _ = con.complete(&line);
         let _ = Console::needs_more(&line);
     }
 
     #[test]
-    fn command_like_lines_never_panic(words in proptest::collection::vec(proptest::sample::select(WORDS), 0..9), sim in any::<bool>()) {
+    fn command_like_lines_never_panic(words in proptest::collection::vec(proptest::sample::select(WORDS), 0..9)) {
         let mut con = Console::new(5, ConsoleOptions::default());
-        con.set_sim_backed(sim);
         let line = words.join(" ");
         run_all(&mut con, &line);
         run_all(&mut con, &format!("etcdctl {line}"));
@@ -137,9 +135,8 @@ proptest! {
     }
 
     #[test]
-    fn heredocs_never_panic(body in proptest::collection::vec("[ -~]{0,30}", 0..6), cmd in proptest::sample::select(&["etcdctl txn", "etcdctl put k", "etcdctl txn -i", "cat", "etcdctl watch -i"][..]), sim in any::<bool>()) {
+    fn heredocs_never_panic(body in proptest::collection::vec("[ -~]{0,30}", 0..6), cmd in proptest::sample::select(&["etcdctl txn", "etcdctl put k", "etcdctl txn -i", "cat", "etcdctl watch -i"][..])) {
         let mut con = Console::new(9, ConsoleOptions::default());
-        con.set_sim_backed(sim);
         let input = format!("{cmd} <<EOF\n{}\nEOF", body.join("\n"));
         run_all(&mut con, &input);
     }

@@ -1,11 +1,9 @@
-//! etcdctl on the simulated cluster (`Console::set_sim_backed`): real Raft elections, ReadIndex, quorum loss, leases and watches from crates/server through crates/sim.
+//! etcdctl on the simulated cluster: real Raft elections, ReadIndex, quorum loss, leases and watches from crates/server through crates/sim.
 
 use ctl::{Console, ConsoleOptions, Run};
 
 fn console(seed: u64) -> Console {
-    let mut c = Console::new(seed, ConsoleOptions::default());
-    c.set_sim_backed(true);
-    c
+    Console::new(seed, ConsoleOptions::default())
 }
 
 fn run(c: &mut Console, line: &str) -> ctl::Output {

@@ -1,4 +1,4 @@
-//! `etcdplay`: the playground's console in a terminal: `etcdplay [--nodes N] [--seed S] [--tls] [--jsonl] [--sim]`.
+//! `etcdplay`: the playground's console in a terminal: `etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]`.
 //!
 //! Reads one console entry per line (a heredoc or a trailing backslash
 //! continues over the following lines), runs it against the simulated
@@ -13,13 +13,11 @@ fn main() {
     let mut options = ConsoleOptions::default();
     let mut seed = 1u64;
     let mut jsonl = false;
-    let mut sim_backed = false;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--jsonl" => jsonl = true,
-            "--sim" => sim_backed = true,
             "--tls" => options.tls = true,
             "--nodes" | "--seed" if i + 1 < args.len() => {
                 let v = &args[i + 1];
@@ -35,12 +33,12 @@ fn main() {
                 i += 1;
             }
             "-h" | "--help" => {
-                println!("usage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl] [--sim]");
+                println!("usage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]");
                 return;
             }
             other => {
                 eprintln!(
-                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl] [--sim]"
+                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]"
                 );
                 std::process::exit(2);
             }
@@ -48,7 +46,6 @@ fn main() {
         i += 1;
     }
     let mut console = Console::new(seed, options);
-    console.set_sim_backed(sim_backed);
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -5,12 +5,53 @@ mod sim;
 use mvcc::{ResponseHeader, prefix_end};
 
 use super::{Conn, bad_args};
-use crate::auth::{AuthError, Perm, PermType};
-use crate::client::retry_warning;
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::Output;
 use crate::printers::{Format, json};
+
+/// A permission type, as etcd names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PermType {
+    /// `READ`.
+    Read,
+    /// `WRITE`.
+    Write,
+    /// `READWRITE`.
+    ReadWrite,
+}
+
+impl PermType {
+    /// Parses etcdctl's spelling (case-insensitive).
+    pub fn parse(s: &str) -> Option<PermType> {
+        match s.to_ascii_lowercase().as_str() {
+            "read" => Some(PermType::Read),
+            "write" => Some(PermType::Write),
+            "readwrite" => Some(PermType::ReadWrite),
+            _ => None,
+        }
+    }
+
+    /// The protobuf enum number (JSON prints it).
+    pub fn number(self) -> i32 {
+        match self {
+            PermType::Read => 0,
+            PermType::Write => 1,
+            PermType::ReadWrite => 2,
+        }
+    }
+}
+
+/// One key permission of a role.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Perm {
+    /// The permission type.
+    pub perm_type: PermType,
+    /// The key, or the start of the range.
+    pub key: Vec<u8>,
+    /// The end of the range (empty: the key alone; `\0`: every key from `key`).
+    pub range_end: Vec<u8>,
+}
 
 /// Runs an auth, user or role command.
 pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
@@ -51,194 +92,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     if let Some(e) = check {
         return e;
     }
-    if con.sim_backed {
-        return sim::run(con, p, stdin);
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    let admin_needed = !matches!(p.path.as_str(), "auth status");
-    if admin_needed && let Err(e) = conn.check_admin(con) {
-        return e;
-    }
-    let fail = |con: &Console, e: AuthError| conn.fail(con, e.0, e.1);
-    let ok = |con: &mut Console, text: String| {
-        con.cluster.commit();
-        conn.ok(Output::ok(text))
-    };
-    match p.path.as_str() {
-        "auth enable" => {
-            let mut warn = String::new();
-            if let Err(e) = con.cluster.auth.enable() {
-                if e != crate::auth::err::ROOT_ROLE_MISSING {
-                    return fail(con, e);
-                }
-                warn = retry_warning(con.cluster.now_ms, &conn.client.endpoint(), e.0, e.1);
-                let _ = con.cluster.auth.role_add("root");
-                let _ = con.cluster.auth.grant_role("root", "root");
-                if let Err(e) = con.cluster.auth.enable() {
-                    return fail(con, e);
-                }
-            }
-            let mut ex = ok(con, "Authentication Enabled\n".to_string());
-            ex.out.stderr = warn;
-            ex
-        }
-        "auth disable" => {
-            con.cluster.auth.disable();
-            ok(con, "Authentication Disabled\n".to_string())
-        }
-        "auth status" => {
-            let st = &con.cluster.auth;
-            let text = match conn.format() {
-                Format::Json => format!(
-                    "{}\n",
-                    json::Obj::new()
-                        .raw("header", json::header(&con.cluster.header(conn.member)))
-                        .flag("enabled", st.enabled)
-                        .num("authRevision", st.revision as i128)
-                        .end()
-                ),
-                _ => format!("Authentication Status: {}\nAuthRevision: {}\n", st.enabled, st.revision),
-            };
-            conn.ok(Output::ok(text))
-        }
-        "user add" => {
-            let (name, password) = match user_add_arg(p, stdin) {
-                Ok(t) => t,
-                Err(e) => return e,
-            };
-            match con.cluster.auth.user_add(&name, password) {
-                Ok(()) => ok(con, format!("User {name} created\n")),
-                Err(e) => fail(con, e),
-            }
-        }
-        "user delete" => match con.cluster.auth.user_delete(&a[0]) {
-            Ok(()) => ok(con, format!("User {} deleted\n", a[0])),
-            Err(e) => fail(con, e),
-        },
-        "user passwd" => {
-            let pw = match read_password(stdin, p.bool("interactive"), &a[0]) {
-                Ok(pw) => pw,
-                Err(e) => return e,
-            };
-            match con.cluster.auth.user_passwd(&a[0], pw) {
-                Ok(()) => ok(con, "Password updated\n".to_string()),
-                Err(e) => fail(con, e),
-            }
-        }
-        "user grant-role" => match con.cluster.auth.grant_role(&a[0], &a[1]) {
-            Ok(()) => ok(con, format!("Role {} is granted to user {}\n", a[1], a[0])),
-            Err(e) => fail(con, e),
-        },
-        "user revoke-role" => match con.cluster.auth.revoke_role(&a[0], &a[1]) {
-            Ok(()) => ok(con, format!("Role {} is revoked from user {}\n", a[1], a[0])),
-            Err(e) => fail(con, e),
-        },
-        "user get" => {
-            let Some(u) = con.cluster.auth.users.get(&a[0]) else {
-                return fail(con, crate::auth::err::USER_NOT_FOUND);
-            };
-            let roles: Vec<String> = u.roles.iter().cloned().collect();
-            let text = match conn.format() {
-                Format::Json => format!(
-                    "{}\n",
-                    json::Obj::new()
-                        .raw("header", json::header(&con.cluster.header(conn.member)))
-                        .arr("roles", roles.iter().map(|r| json::string(r)).collect())
-                        .end()
-                ),
-                _ if p.bool("detail") => {
-                    let mut s = format!("User: {}\n", a[0]);
-                    for r in &roles {
-                        s.push('\n');
-                        s.push_str(&role_text(
-                            r,
-                            &con.cluster.auth.roles.get(r).cloned().unwrap_or_default(),
-                        ));
-                    }
-                    s
-                }
-                _ => {
-                    let mut s = format!("User: {}\nRoles:", a[0]);
-                    for r in &roles {
-                        s.push(' ');
-                        s.push_str(r);
-                    }
-                    s.push('\n');
-                    s
-                }
-            };
-            conn.ok(Output::ok(text))
-        }
-        "user list" => {
-            if matches!(conn.format(), Format::Fields | Format::Table | Format::Protobuf) {
-                return conn.unsupported();
-            }
-            let users: Vec<String> = con.cluster.auth.users.keys().cloned().collect();
-            conn.ok(Output::ok(list_text(&con.cluster.header(conn.member), &conn, "users", &users)))
-        }
-        "role add" => match con.cluster.auth.role_add(&a[0]) {
-            Ok(()) => ok(con, format!("Role {} created\n", a[0])),
-            Err(e) => fail(con, e),
-        },
-        "role delete" => match con.cluster.auth.role_delete(&a[0]) {
-            Ok(()) => ok(con, format!("Role {} deleted\n", a[0])),
-            Err(e) => fail(con, e),
-        },
-        "role get" => {
-            if a[0] != "root" && !con.cluster.auth.roles.contains_key(&a[0]) {
-                return fail(con, crate::auth::err::ROLE_NOT_FOUND);
-            }
-            let text = match conn.format() {
-                Format::Json => {
-                    let perms = con.cluster.auth.roles.get(&a[0]).cloned().unwrap_or_default();
-                    let items: Vec<String> = perms
-                        .iter()
-                        .map(|pm| {
-                            json::Obj::new()
-                                .num("permType", i128::from(pm.perm_type.number()))
-                                .bytes("key", &pm.key)
-                                .bytes("range_end", &pm.range_end)
-                                .end()
-                        })
-                        .collect();
-                    format!(
-                        "{}\n",
-                        json::Obj::new()
-                            .raw("header", json::header(&con.cluster.header(conn.member)))
-                            .arr("perm", items)
-                            .end()
-                    )
-                }
-                _ => role_text(&a[0], &con.cluster.auth.roles.get(&a[0]).cloned().unwrap_or_default()),
-            };
-            conn.ok(Output::ok(text))
-        }
-        "role list" => {
-            let roles: Vec<String> = con.cluster.auth.roles.keys().cloned().collect();
-            conn.ok(Output::ok(list_text(&con.cluster.header(conn.member), &conn, "roles", &roles)))
-        }
-        "role grant-permission" => {
-            let perm = match grant_perm_arg(p) {
-                Ok(perm) => perm,
-                Err(e) => return e,
-            };
-            match con.cluster.auth.grant_perm(&a[0], perm) {
-                Ok(()) => ok(con, format!("Role {} updated\n", a[0])),
-                Err(e) => fail(con, e),
-            }
-        }
-        "role revoke-permission" => {
-            let (key, range_end) = revoke_range(p);
-            match con.cluster.auth.revoke_perm(&a[0], &key, &range_end) {
-                Ok(()) => ok(con, revoked_text(p, &range_end)),
-                Err(e) => fail(con, e),
-            }
-        }
-        other => bad_args(format!("{other}: unknown auth command")),
-    }
+    sim::run(con, p, stdin)
 }
 
 /// `role grant-permission ROLE TYPE KEY [END] [--prefix|--from-key]`'s permission.

@@ -5,7 +5,6 @@ use server::{Request, Response};
 
 use super::Conn;
 use crate::client::{Client, retry_warning};
-use crate::cluster::VERSION;
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::{Output, exit};
@@ -16,21 +15,14 @@ fn targets(con: &mut Console, p: &Parsed, client: &Client) -> Result<Vec<String>
     if !p.bool("cluster") {
         return Ok(client.endpoints.clone());
     }
-    if con.sim_backed {
-        let mut conn = Conn::open_sim(con, p)?;
-        return match conn.send(con, Request::MemberList) {
-            Ok(Response::MemberList(r)) => {
-                Ok(r.members.iter().flat_map(|m| m.client_urls.iter().map(|u| con.backend.url(u))).collect())
-            }
-            Ok(other) => Err(conn.unexpected(&other)),
-            Err(e) => Err(e),
-        };
+    let mut conn = Conn::open_sim(con, p)?;
+    match conn.send(con, Request::MemberList) {
+        Ok(Response::MemberList(r)) => {
+            Ok(r.members.iter().flat_map(|m| m.client_urls.iter().map(|u| con.backend.url(u))).collect())
+        }
+        Ok(other) => Err(conn.unexpected(&other)),
+        Err(e) => Err(e),
     }
-    let conn = Conn::open(con, p, false)?;
-    let _ = conn;
-    let mut ms = con.cluster.members.clone();
-    ms.sort_by_key(|m| m.id);
-    Ok(ms.iter().flat_map(|m| m.client_urls.clone()).collect())
 }
 
 fn client_for(p: &Parsed, con: &Console) -> Result<Client, Exec> {
@@ -61,66 +53,37 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
         Err(e) => return e,
     };
     let mut rows = Vec::new();
-    let mut elapsed = 0;
     let mut warnings = String::new();
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
-        if con.sim_backed {
-            let get = Request::Range {
-                req: mvcc::RangeRequest { key: b"health".to_vec(), ..Default::default() },
-                serializable: false,
-            };
-            let (probe, took_ms) = sim_call_timed(con, &one, get);
-            let probe = match probe {
-                Ok(_) => Ok(()),
-                Err(e) if e == server::Error::PermissionDenied.to_string() => Ok(()),
-                Err(e) => Err(e),
-            };
-            let took_us = measured_us(con, took_ms);
-            let (ok, err) = match probe {
-                Ok(()) => match sim_call(con, &one, Request::AlarmList) {
-                    Ok(Response::Alarm(a)) if !a.alarms.is_empty() => {
-                        let id = con.backend.member_at(ep).map_or(0, |m| m.id);
-                        let mine: Vec<String> = a
-                            .alarms
-                            .iter()
-                            .filter(|x| x.member_id == id)
-                            .map(|x| format!("Active Alarm(s): {}", x.alarm))
-                            .collect();
-                        (mine.is_empty(), mine.join(","))
-                    }
-                    _ => (true, String::new()),
-                },
-                Err(why) => {
-                    warnings.push_str(&retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", &why));
-                    (false, why)
+        let get = Request::Range {
+            req: mvcc::RangeRequest { key: b"health".to_vec(), ..Default::default() },
+            serializable: false,
+        };
+        let (probe, took_ms) = sim_call_timed(con, &one, get);
+        let probe = match probe {
+            Ok(_) => Ok(()),
+            Err(e) if e == server::Error::PermissionDenied.to_string() => Ok(()),
+            Err(e) => Err(e),
+        };
+        let took_us = measured_us(con, took_ms);
+        let (ok, err) = match probe {
+            Ok(()) => match sim_call(con, &one, Request::AlarmList) {
+                Ok(Response::Alarm(a)) if !a.alarms.is_empty() => {
+                    let id = con.backend.member_at(ep).map_or(0, |m| m.id);
+                    let mine: Vec<String> = a
+                        .alarms
+                        .iter()
+                        .filter(|x| x.member_id == id)
+                        .map(|x| format!("Active Alarm(s): {}", x.alarm))
+                        .collect();
+                    (mine.is_empty(), mine.join(","))
                 }
-            };
-            rows.push((ep.clone(), ok, go_duration_us(took_us), err));
-            continue;
-        }
-        let (ok, err, took_us) = match one.reach(&mut con.cluster, true) {
-            Ok(i) => {
-                let lat = con.cluster.latency_ms();
-                let us = lat * 1000 + con.cluster.random() % 900;
-                let alarms: Vec<String> = con
-                    .cluster
-                    .alarms
-                    .iter()
-                    .filter(|a| a.member_id == con.cluster.members[i].id)
-                    .map(|a| format!("Active Alarm(s): {}", a.kind))
-                    .collect();
-                if alarms.is_empty() { (true, String::new(), us) } else { (false, alarms.join(","), us) }
-            }
-            Err(f) => {
-                elapsed = elapsed.max(f.elapsed_ms);
-                warnings.push_str(&retry_warning(
-                    con.cluster.now_ms + f.elapsed_ms,
-                    ep,
-                    "DeadlineExceeded",
-                    "context deadline exceeded",
-                ));
-                (false, "context deadline exceeded".to_string(), f.elapsed_ms * 1000)
+                _ => (true, String::new()),
+            },
+            Err(why) => {
+                warnings.push_str(&retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", &why));
+                (false, why)
             }
         };
         rows.push((ep.clone(), ok, go_duration_us(took_us), err));
@@ -158,20 +121,18 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
             out.stdout.push_str(&table::render(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &rows));
         }
         _ => {
-            return Exec::took(
-                Output::error(
-                    format!("{} not supported as output format", client.format_name),
-                    exit::BAD_FEATURE,
-                ),
-                elapsed,
-            );
+            return Output::error(
+                format!("{} not supported as output format", client.format_name),
+                exit::BAD_FEATURE,
+            )
+            .into();
         }
     }
     if rows.iter().any(|r| !r.1) {
         out.stderr.push_str("Error: unhealthy cluster\n");
         out.exit = exit::ERROR;
     }
-    Exec::took(out, elapsed.max(1))
+    Exec::took(out, 1)
 }
 
 /// One member's `endpoint status` as the printers take it.
@@ -187,35 +148,6 @@ struct Stat {
     index: u64,
     applied: u64,
     errors: Vec<String>,
-}
-
-/// The model's status of member `i`.
-fn model_stat(con: &Console, i: usize) -> Stat {
-    let c = &con.cluster;
-    let m = &c.members[i];
-    let errors: Vec<String> = c
-        .alarms
-        .iter()
-        .filter(|a| a.member_id == m.id)
-        .map(|a| format!("memberID:{} alarm:{}", a.member_id, a.kind))
-        .collect();
-    let leader =
-        if c.leader.is_some() && Some(m.group) == c.quorum_group() { c.leader.unwrap_or(0) } else { 0 };
-    let mut header = c.header(i);
-    header.raft_term = m.term;
-    Stat {
-        header,
-        id: m.id,
-        version: VERSION.to_string(),
-        db_size: c.store.size(),
-        db_size_in_use: c.store.size_in_use(),
-        leader,
-        is_learner: m.is_learner,
-        term: m.term,
-        index: m.applied,
-        applied: m.applied,
-        errors,
-    }
 }
 
 /// A simulated member's status response.
@@ -247,25 +179,17 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
     };
     let mut out = Output::default();
     let mut rows: Vec<(String, Stat)> = Vec::new();
-    let mut elapsed = 1;
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
-        let got = if con.sim_backed {
-            sim_call(con, &one, Request::Status).map(|r| match r {
-                Response::Status(st) => Some(sim_stat(st)),
-                _ => None,
-            })
-        } else {
-            one.reach(&mut con.cluster, false).map(|i| Some(model_stat(con, i))).map_err(|f| {
-                elapsed += f.elapsed_ms;
-                "context deadline exceeded".to_string()
-            })
-        };
+        let got = sim_call(con, &one, Request::Status).map(|r| match r {
+            Response::Status(st) => Some(sim_stat(st)),
+            _ => None,
+        });
         match got {
             Ok(Some(st)) => rows.push((ep.clone(), st)),
             Ok(None) => {}
             Err(why) => {
-                let now = if con.sim_backed { con.backend.clock_ms() } else { con.cluster.now_ms + elapsed };
+                let now = con.backend.clock_ms();
                 out.stderr.push_str(&retry_warning(now, ep, "DeadlineExceeded", &why));
                 out.eprintln(format!("Failed to get the status of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
@@ -273,7 +197,7 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
         }
     }
     print_status(&client, &rows, &mut out);
-    Exec::took(out, if con.sim_backed { 0 } else { elapsed })
+    Exec::done(out)
 }
 
 fn print_status(client: &Client, rows: &[(String, Stat)], out: &mut Output) {
@@ -413,34 +337,13 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
     let rev = p.int("rev");
     let mut out = Output::default();
     let mut rows = Vec::new();
-    let mut elapsed = 1;
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
-        if con.sim_backed {
-            match sim_call(con, &one, Request::HashKv { revision: rev }) {
-                Ok(Response::HashKv(h)) => rows.push((ep.clone(), h.header.clone(), h)),
-                Ok(_) => {}
-                Err(why) => {
-                    out.eprintln(format!("Failed to get the hash of endpoint {ep} ({why})"));
-                    out.exit = exit::ERROR;
-                }
-            }
-            continue;
-        }
-        match one.reach(&mut con.cluster, false) {
-            Ok(i) => match con.cluster.store.hash_kv(rev) {
-                Ok(h) => rows.push((ep.clone(), con.cluster.header(i), h)),
-                Err(e) => {
-                    out.eprintln(format!(
-                        "Failed to get the hash of endpoint {ep} ({})",
-                        crate::client::etcd_message(&e)
-                    ));
-                    out.exit = exit::ERROR;
-                }
-            },
-            Err(f) => {
-                elapsed += f.elapsed_ms;
-                out.eprintln(format!("Failed to get the hash of endpoint {ep} (context deadline exceeded)"));
+        match sim_call(con, &one, Request::HashKv { revision: rev }) {
+            Ok(Response::HashKv(h)) => rows.push((ep.clone(), h.header.clone(), h)),
+            Ok(_) => {}
+            Err(why) => {
+                out.eprintln(format!("Failed to get the hash of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
             }
         }
@@ -483,7 +386,7 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
         }
         Format::Protobuf => out = Output::error("protobuf not supported as output format", exit::BAD_FEATURE),
     }
-    Exec::took(out, elapsed)
+    Exec::took(out, 1)
 }
 
 #[cfg(test)]

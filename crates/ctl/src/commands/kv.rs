@@ -99,29 +99,7 @@ pub(crate) fn get(con: &mut Console, p: &Parsed) -> Exec {
         Ok(r) => r,
         Err(o) => return o.into(),
     };
-    if con.sim_backed {
-        return get_sim(con, p, req);
-    }
-    let conn = match Conn::open(con, p, !req.serializable) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    if req.count_only && conn.format() != Format::Fields {
-        return bad_args("--count-only is only for `--write-out=fields`");
-    }
-    if p.bool("print-value-only") && conn.format() != Format::Simple {
-        return bad_args("print-value-only is only for `--write-out=simple`");
-    }
-    if let Err(e) = conn.check(con, &req.key, &req.range_end, false) {
-        return e;
-    }
-    let store = if req.serializable { con.cluster.view(conn.member) } else { &con.cluster.store };
-    let mut resp = match store.range(&req) {
-        Ok(r) => r,
-        Err(e) => return conn.mvcc_fail(con, &e),
-    };
-    resp.header = con.cluster.header(conn.member);
-    print_range(&conn, &resp, p.bool("print-value-only"))
+    get_sim(con, p, req)
 }
 
 /// `etcdctl get` on the simulated cluster: ReadIndex for a linearizable
@@ -225,59 +203,12 @@ pub(crate) fn put(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         Ok(r) => r,
         Err(o) => return o.into(),
     };
-    if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let resp = send!(conn, con, Request::Put(req), Response::Put);
-        return print_put(&conn, &resp);
-    }
-    let conn = match Conn::open(con, p, true) {
+    let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    if let Err(e) = conn.check(con, &req.key, &[], true) {
-        return e;
-    }
-    if let Some(e) = space_exceeded(con, &conn) {
-        return e;
-    }
-    if let Some(e) = over_quota(con, &conn, (req.key.len() + req.value.len()) as u64) {
-        return e;
-    }
-    let mut resp = match con.cluster.store.put(&req) {
-        Ok(r) => r,
-        Err(e) => return conn.mvcc_fail(con, &e),
-    };
-    con.cluster.commit();
-    resp.header = con.cluster.header(conn.member);
+    let resp = send!(conn, con, Request::Put(req), Response::Put);
     print_put(&conn, &resp)
-}
-
-/// A write that would grow the backend past its quota raises NOSPACE on every member and is refused.
-pub(crate) fn over_quota(con: &mut Console, conn: &Conn, grow_bytes: u64) -> Option<Exec> {
-    let c = &mut con.cluster;
-    if c.store.size().saturating_add(grow_bytes) <= c.quota_bytes {
-        return None;
-    }
-    let ids: Vec<u64> = c.members.iter().map(|m| m.id).collect();
-    for id in ids {
-        if !c.alarms.iter().any(|a| a.member_id == id && a.kind == "NOSPACE") {
-            c.alarms.push(crate::cluster::Alarm { member_id: id, kind: "NOSPACE".to_string() });
-        }
-    }
-    c.commit();
-    Some(conn.fail(con, "ResourceExhausted", "etcdserver: mvcc: database space exceeded"))
-}
-
-/// The NOSPACE alarm refuses writes.
-pub(crate) fn space_exceeded(con: &Console, conn: &Conn) -> Option<Exec> {
-    con.cluster
-        .alarms
-        .iter()
-        .any(|a| a.kind == "NOSPACE")
-        .then(|| conn.fail(con, "ResourceExhausted", "etcdserver: mvcc: database space exceeded"))
 }
 
 fn print_put(conn: &Conn, r: &PutResponse) -> Exec {
@@ -383,29 +314,11 @@ pub(crate) fn del(con: &mut Console, p: &Parsed) -> Exec {
     } else {
         ""
     };
-    if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let resp = send!(conn, con, Request::DeleteRange(req), Response::DeleteRange);
-        let mut exec = print_del(&conn, &resp);
-        exec.out.stderr.insert_str(0, warning);
-        return exec;
-    }
-    let conn = match Conn::open(con, p, true) {
+    let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    if let Err(e) = conn.check(con, &req.key, &req.range_end, true) {
-        return e;
-    }
-    let mut resp = match con.cluster.store.delete_range(&req) {
-        Ok(r) => r,
-        Err(e) => return conn.mvcc_fail(con, &e),
-    };
-    con.cluster.commit();
-    resp.header = con.cluster.header(conn.member);
+    let resp = send!(conn, con, Request::DeleteRange(req), Response::DeleteRange);
     let mut exec = print_del(&conn, &resp);
     exec.out.stderr.insert_str(0, warning);
     exec

@@ -1,6 +1,6 @@
 //! `lease grant|revoke|timetolive|list|keep-alive` and their printers.
 
-use mvcc::{LeaseGrantRequest, LeaseKeepAliveResponse, ResponseHeader};
+use mvcc::{LeaseKeepAliveResponse, ResponseHeader};
 
 use server::{Request, Response};
 
@@ -31,48 +31,16 @@ pub(crate) fn grant(con: &mut Console, p: &Parsed) -> Exec {
         Ok(t) => t,
         Err(e) => return bad_args(format!("bad TTL ({e})")),
     };
-    let (conn, h, r) = if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        match conn.send(con, Request::LeaseGrant { ttl_seconds: ttl, id: 0 }) {
-            Ok(Response::LeaseGrant(r)) => (conn, r.header.clone(), r),
-            Ok(other) => return conn.unexpected(&other),
-            Err(e) => return super::remote::wrap_error(e, "failed to grant lease"),
-        }
-    } else {
-        match grant_model(con, p, ttl) {
-            Ok(t) => t,
-            Err(e) => return e,
-        }
+    let mut conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let (conn, h, r) = match conn.send(con, Request::LeaseGrant { ttl_seconds: ttl, id: 0 }) {
+        Ok(Response::LeaseGrant(r)) => (conn, r.header.clone(), r),
+        Ok(other) => return conn.unexpected(&other),
+        Err(e) => return super::remote::wrap_error(e, "failed to grant lease"),
     };
     print_grant(&conn, &h, &r)
-}
-
-fn grant_model(
-    con: &mut Console,
-    p: &Parsed,
-    ttl: i64,
-) -> Result<(Conn, ResponseHeader, mvcc::LeaseGrantResponse), Exec> {
-    let conn = Conn::open(con, p, true)?;
-    conn.check(con, b"", b"", false)?;
-    let now = con.cluster.now_ms;
-    let r = match con.cluster.store.lease_grant(&LeaseGrantRequest { ttl, id: 0 }, now) {
-        Ok(r) => r,
-        Err(e) => {
-            let msg = crate::client::etcd_message(&e);
-            let mut ex = conn.fail(con, crate::client::grpc_code(&msg), &msg);
-            ex.out.stderr = ex
-                .out
-                .stderr
-                .replace(&format!("Error: {msg}"), &format!("Error: failed to grant lease ({msg})"));
-            return Err(ex);
-        }
-    };
-    con.cluster.commit();
-    let h = con.cluster.header(conn.member);
-    Ok((conn, h, r))
 }
 
 fn print_grant(conn: &Conn, h: &ResponseHeader, r: &mvcc::LeaseGrantResponse) -> Exec {
@@ -109,21 +77,14 @@ pub(crate) fn revoke(con: &mut Console, p: &Parsed) -> Exec {
         Ok(id) => id,
         Err(e) => return e,
     };
-    let (conn, h) = if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        match conn.send(con, Request::LeaseRevoke { id }) {
-            Ok(Response::LeaseRevoke(r)) => (conn, r.header),
-            Ok(other) => return conn.unexpected(&other),
-            Err(e) => return super::remote::wrap_error(e, "failed to revoke lease"),
-        }
-    } else {
-        match revoke_model(con, p, id) {
-            Ok(t) => t,
-            Err(e) => return e,
-        }
+    let mut conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let (conn, h) = match conn.send(con, Request::LeaseRevoke { id }) {
+        Ok(Response::LeaseRevoke(r)) => (conn, r.header),
+        Ok(other) => return conn.unexpected(&other),
+        Err(e) => return super::remote::wrap_error(e, "failed to revoke lease"),
     };
     let out = match conn.format() {
         Format::Simple => format!("lease {id:016x} revoked\n"),
@@ -141,23 +102,6 @@ pub(crate) fn revoke(con: &mut Console, p: &Parsed) -> Exec {
     conn.ok(Output::ok(out))
 }
 
-fn revoke_model(con: &mut Console, p: &Parsed, id: i64) -> Result<(Conn, ResponseHeader), Exec> {
-    let conn = Conn::open(con, p, true)?;
-    conn.check(con, b"", b"", false)?;
-    if let Err(e) = con.cluster.store.lease_revoke(id) {
-        let msg = crate::client::etcd_message(&e);
-        let mut ex = conn.fail(con, crate::client::grpc_code(&msg), &msg);
-        ex.out.stderr = ex
-            .out
-            .stderr
-            .replace(&format!("Error: {msg}"), &format!("Error: failed to revoke lease ({msg})"));
-        return Err(ex);
-    }
-    con.cluster.commit();
-    let h = con.cluster.header(conn.member);
-    Ok((conn, h))
-}
-
 /// `lease timetolive ID [--keys]`.
 pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
     let id = match lease_arg(p, "lease timetolive command needs lease ID as argument") {
@@ -165,27 +109,12 @@ pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
         Err(e) => return e,
     };
     let keys_wanted = p.bool("keys");
-    let (conn, h, ttl, granted, keys) = if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let r =
-            send!(conn, con, Request::LeaseTimeToLive { id, keys: keys_wanted }, Response::LeaseTimeToLive);
-        (conn, r.header, r.ttl, r.granted_ttl, r.keys)
-    } else {
-        let conn = match Conn::open(con, p, true) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let now = con.cluster.now_ms;
-        let (ttl, granted, keys) = match con.cluster.store.lease_time_to_live(id, keys_wanted, now) {
-            Ok(r) => (r.ttl, r.granted_ttl, r.keys),
-            Err(_) => (-1, 0, Vec::new()),
-        };
-        let h = con.cluster.header(conn.member);
-        (conn, h, ttl, granted, keys)
+    let mut conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
     };
+    let r = send!(conn, con, Request::LeaseTimeToLive { id, keys: keys_wanted }, Response::LeaseTimeToLive);
+    let (conn, h, ttl, granted, keys) = (conn, r.header, r.ttl, r.granted_ttl, r.keys);
     let out = match conn.format() {
         Format::Simple => {
             if granted == 0 && ttl == -1 {
@@ -247,22 +176,12 @@ pub(crate) fn timetolive(con: &mut Console, p: &Parsed) -> Exec {
 
 /// `lease list`.
 pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
-    let (conn, h, ids) = if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let r = send!(conn, con, Request::LeaseLeases, Response::LeaseLeases);
-        (conn, r.header, r.leases)
-    } else {
-        let conn = match Conn::open(con, p, true) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let ids = con.cluster.store.lease_leases().leases;
-        let h = con.cluster.header(conn.member);
-        (conn, h, ids)
+    let mut conn = match Conn::open_sim(con, p) {
+        Ok(c) => c,
+        Err(e) => return e,
     };
+    let r = send!(conn, con, Request::LeaseLeases, Response::LeaseLeases);
+    let (conn, h, ids) = (conn, r.header, r.leases);
     let out = match conn.format() {
         Format::Simple => {
             let mut s = format!("found {} leases\n", ids.len());
@@ -322,36 +241,7 @@ pub(crate) fn keep_alive(con: &mut Console, p: &Parsed) -> Exec {
         Ok(id) => id,
         Err(e) => return e,
     };
-    if con.sim_backed {
-        return keep_alive_sim(con, p, id);
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    if conn.format() == Format::Table {
-        return conn.unsupported();
-    }
-    if p.bool("once") {
-        let now = con.cluster.now_ms;
-        return match con.cluster.store.lease_renew(id, now) {
-            Ok(mut r) => {
-                r.header = con.cluster.header(conn.member);
-                conn.ok(Output::ok(keepalive_text(&r, conn.format())))
-            }
-            Err(e) => conn.ok(Output::error(crate::client::etcd_message(&e), exit::BAD_CONNECTION)),
-        };
-    }
-    Exec {
-        out: Output::default(),
-        elapsed_ms: conn.elapsed_ms,
-        stream: Some(Stream::new(Kind::KeepAlive {
-            lease: id,
-            next_ms: 0,
-            format: conn.format(),
-            member: conn.member,
-        })),
-    }
+    keep_alive_sim(con, p, id)
 }
 
 /// `lease keep-alive` on the simulated cluster: a keep-alive stream to the

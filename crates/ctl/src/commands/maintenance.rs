@@ -1,17 +1,15 @@
 //! `compaction`, `alarm list|disarm`, `defrag`, `move-leader`, `version` and `check perf|datascale`.
 
-use mvcc::PutRequest;
-
 use mvcc::ResponseHeader;
 use server::{AlarmType, Request, Response};
 
 use super::{Conn, bad_args, send};
 use crate::client::Client;
-use crate::cluster::{API_VERSION, VERSION};
 use crate::console::{Console, Exec};
 use crate::flags::{Parsed, parse_dec_i64, parse_hex_u64};
 use crate::output::{Output, exit};
 use crate::printers::{Format, json};
+use crate::{API_VERSION, VERSION};
 
 /// `etcdctl version`.
 pub(crate) fn version() -> Exec {
@@ -27,38 +25,26 @@ pub(crate) fn compaction(con: &mut Console, p: &Parsed) -> Exec {
         Ok(r) => r,
         Err(e) => return Output::error(e, exit::ERROR).into(),
     };
-    if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        send!(conn, con, Request::Compact { revision: rev, physical: p.bool("physical") }, Response::Compact);
-        return conn.ok(Output::ok(format!("compacted revision {rev}\n")));
-    }
-    let conn = match Conn::open(con, p, true) {
+    let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    if let Err(e) = conn.check_admin(con) {
-        return e;
-    }
-    if let Err(e) = con.cluster.store.compact(rev) {
-        return conn.mvcc_fail(con, &e);
-    }
-    con.cluster.commit();
+    send!(conn, con, Request::Compact { revision: rev, physical: p.bool("physical") }, Response::Compact);
     conn.ok(Output::ok(format!("compacted revision {rev}\n")))
 }
 
-fn alarms_out(con: &Console, conn: &Conn, alarms: &[crate::cluster::Alarm]) -> Exec {
-    alarms_print(conn, &con.cluster.header(conn.member), alarms)
+/// One raised alarm as etcdctl prints it.
+struct Alarm {
+    member_id: u64,
+    kind: String,
 }
 
-fn alarms_of(r: &server::AlarmResponse) -> Vec<crate::cluster::Alarm> {
+fn alarms_of(r: &server::AlarmResponse) -> Vec<Alarm> {
     let kind = |a: AlarmType| a.to_string();
-    r.alarms.iter().map(|a| crate::cluster::Alarm { member_id: a.member_id, kind: kind(a.alarm) }).collect()
+    r.alarms.iter().map(|a| Alarm { member_id: a.member_id, kind: kind(a.alarm) }).collect()
 }
 
-fn alarms_print(conn: &Conn, header: &ResponseHeader, alarms: &[crate::cluster::Alarm]) -> Exec {
+fn alarms_print(conn: &Conn, header: &ResponseHeader, alarms: &[Alarm]) -> Exec {
     let out = match conn.format() {
         Format::Json => {
             if alarms.is_empty() {
@@ -85,45 +71,23 @@ fn alarms_print(conn: &Conn, header: &ResponseHeader, alarms: &[crate::cluster::
 
 /// `alarm list`.
 pub(crate) fn alarm_list(con: &mut Console, p: &Parsed) -> Exec {
-    if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let r = send!(conn, con, Request::AlarmList, Response::Alarm);
-        return alarms_print(&conn, &r.header, &alarms_of(&r));
-    }
-    let conn = match Conn::open(con, p, true) {
+    let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    let alarms = con.cluster.alarms.clone();
-    alarms_out(con, &conn, &alarms)
+    let r = send!(conn, con, Request::AlarmList, Response::Alarm);
+    alarms_print(&conn, &r.header, &alarms_of(&r))
 }
 
 /// `alarm disarm`.
 pub(crate) fn alarm_disarm(con: &mut Console, p: &Parsed) -> Exec {
-    if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let disarm = Request::AlarmDisarm { member_id: 0, alarm: AlarmType::None };
-        let r = send!(conn, con, disarm, Response::Alarm);
-        return alarms_print(&conn, &r.header, &alarms_of(&r));
-    }
-    let conn = match Conn::open(con, p, true) {
+    let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    if let Err(e) = conn.check_admin(con) {
-        return e;
-    }
-    let alarms = std::mem::take(&mut con.cluster.alarms);
-    if !alarms.is_empty() {
-        con.cluster.commit();
-    }
-    alarms_out(con, &conn, &alarms)
+    let disarm = Request::AlarmDisarm { member_id: 0, alarm: AlarmType::None };
+    let r = send!(conn, con, disarm, Response::Alarm);
+    alarms_print(&conn, &r.header, &alarms_of(&r))
 }
 
 /// `defrag [--cluster]`.
@@ -132,39 +96,7 @@ pub(crate) fn defrag(con: &mut Console, p: &Parsed) -> Exec {
         Ok(c) => c,
         Err(o) => return o.into(),
     };
-    if con.sim_backed {
-        return defrag_sim(con, p, client);
-    }
-    let eps: Vec<String> = if p.bool("cluster") {
-        let mut ms = con.cluster.members.clone();
-        ms.sort_by_key(|m| m.id);
-        ms.iter().flat_map(|m| m.client_urls.clone()).collect()
-    } else {
-        client.endpoints.clone()
-    };
-    let mut out = Output::default();
-    let mut elapsed = 1;
-    for ep in eps {
-        let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
-        match one.reach(&mut con.cluster, false) {
-            Ok(_) => {
-                con.cluster.store.defrag();
-                out.println(format!("Finished defragmenting etcd member[{ep}]"));
-            }
-            Err(f) => {
-                elapsed += f.elapsed_ms;
-                out.stderr.push_str(&crate::client::retry_warning(
-                    con.cluster.now_ms + elapsed,
-                    &ep,
-                    "DeadlineExceeded",
-                    "context deadline exceeded",
-                ));
-                out.eprintln(format!("Failed to defragment etcd member[{ep}] (context deadline exceeded)"));
-                out.exit = exit::ERROR;
-            }
-        }
-    }
-    Exec::took(out, elapsed)
+    defrag_sim(con, p, client)
 }
 
 /// `defrag` on the simulated cluster: one Defragment request per endpoint
@@ -221,40 +153,7 @@ pub(crate) fn move_leader(con: &mut Console, p: &Parsed) -> Exec {
         Ok(c) => c,
         Err(o) => return o.into(),
     };
-    if con.sim_backed {
-        return move_leader_sim(con, p, client, target);
-    }
-    let leader = con.cluster.leader_index();
-    let leader_ep =
-        client.endpoints.iter().find(|ep| con.cluster.member_at(ep).is_some_and(|i| Some(i) == leader));
-    let Some(leader_ep) = leader_ep.cloned() else {
-        if leader.is_none() {
-            let f = client.reach(&mut con.cluster, true).err();
-            if let Some(f) = f {
-                return Exec::took(f.out, f.elapsed_ms);
-            }
-        }
-        return bad_args(format!("no leader endpoint given at [{}]", client.endpoints.join(" ")));
-    };
-    let one = Client { endpoints: vec![leader_ep], ..client };
-    let conn = match Conn::open(con, p, true) {
-        Ok(mut c) => {
-            c.client = one;
-            c
-        }
-        Err(e) => return e,
-    };
-    if let Err(e) = conn.check_admin(con) {
-        return e;
-    }
-    let Some(t) = con.cluster.members.iter().position(|m| m.id == target && !m.is_learner && m.up) else {
-        return conn.fail(con, "FailedPrecondition", "etcdserver: bad leader transferee");
-    };
-    let from = con.cluster.leader.unwrap_or(0);
-    if from != target {
-        let _ = con.cluster.campaign(t);
-    }
-    conn.ok(Output::ok(format!("Leadership transferred from {from:x} to {target:x}\n")))
+    move_leader_sim(con, p, client, target)
 }
 
 /// `move-leader` on the simulated cluster: etcdctl asks each endpoint's
@@ -304,58 +203,7 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
             return Output::error(format!("unknown load option {other}"), exit::BAD_FEATURE).into();
         }
     };
-    if con.sim_backed {
-        return super::perf::check_perf(con, p, rate, clients, size, expected);
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    let prefix = p.get("prefix").to_string();
-    let duration_s = 60u64;
-    let total = rate * duration_s;
-    let mut worst_ms = 0u64;
-    let mut sum = 0f64;
-    let mut sum_sq = 0f64;
-    let mut done = 0u64;
-    let value = vec![b'x'; size];
-    for n in 0..total {
-        if con.cluster.leader.is_none() {
-            break;
-        }
-        let lat = con.cluster.latency_ms() + (n % clients) / 50;
-        worst_ms = worst_ms.max(lat);
-        sum += lat as f64;
-        sum_sq += (lat * lat) as f64;
-        let key = format!("{prefix}{:08}", n % 10_000).into_bytes();
-        if con.cluster.store.put(&PutRequest { key, value: value.clone(), ..PutRequest::default() }).is_err()
-        {
-            break;
-        }
-        con.cluster.commit();
-        done += 1;
-        if n % rate == rate - 1 {
-            con.advance(1000);
-        }
-    }
-    let del = mvcc::DeleteRangeRequest {
-        key: prefix.clone().into_bytes(),
-        range_end: mvcc::prefix_end(prefix.as_bytes()),
-        ..Default::default()
-    };
-    let _ = con.cluster.store.delete_range(&del);
-    if p.bool("auto-compact") {
-        let rev = con.cluster.store.current_revision();
-        let _ = con.cluster.store.compact(rev);
-    }
-    if p.bool("auto-defrag") {
-        con.cluster.store.defrag();
-    }
-    let n = done.max(1) as f64;
-    let mean = sum / n;
-    let stddev = (sum_sq / n - mean * mean).max(0.0).sqrt();
-    let _ = conn;
-    Exec::took(perf_report(duration_s, done, expected, worst_ms, stddev), 1)
+    super::perf::check_perf(con, p, rate, clients, size, expected)
 }
 
 /// `check perf`'s verdict: throughput, slowest request and stddev (ms) against the load's bars.
@@ -393,42 +241,5 @@ pub(crate) fn perf_report(duration_s: u64, done: u64, expected: u64, worst_ms: u
 
 /// `check datascale`: memory a workload takes, measured on the store.
 pub(crate) fn check_datascale(con: &mut Console, p: &Parsed) -> Exec {
-    if con.sim_backed {
-        return super::perf::check_datascale(con, p);
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    let (keys, size) = match p.get("load") {
-        "s" => (10_000usize, 1024usize),
-        "m" => (100_000, 1024),
-        "l" => (1_000_000, 1024),
-        "xl" => (3_000_000, 1000),
-        other => return Output::error(format!("unknown load option {other}"), exit::BAD_FEATURE).into(),
-    };
-    let before = con.cluster.store.heap_bytes();
-    let n = keys.min(20_000);
-    let prefix = p.get("prefix").to_string();
-    for i in 0..n {
-        let key = format!("{prefix}{i:08}").into_bytes();
-        let _ = con.cluster.store.put(&PutRequest { key, value: vec![b'x'; size], ..PutRequest::default() });
-    }
-    let after = con.cluster.store.heap_bytes();
-    let del = mvcc::DeleteRangeRequest {
-        key: prefix.clone().into_bytes(),
-        range_end: mvcc::prefix_end(prefix.as_bytes()),
-        ..Default::default()
-    };
-    let _ = con.cluster.store.delete_range(&del);
-    con.cluster.commit();
-    let per_key = (after.saturating_sub(before)) as f64 / n as f64;
-    let mb = per_key * keys as f64 / 1e6;
-    let _ = conn;
-    Exec::took(
-        Output::ok(format!(
-            "Start data scale check for work load [{keys} key-value pairs, {size} bytes per key-value, 50 concurrent clients].\nPASS: Approximate system memory used : {mb:.2} MB.\n"
-        )),
-        1000,
-    )
+    super::perf::check_datascale(con, p)
 }

@@ -4,11 +4,21 @@ use mvcc::ResponseHeader;
 use server::{PeerInfo, Request, Response};
 
 use super::{Conn, bad_args, send};
-use crate::cluster::{Cluster, Member};
 use crate::console::{Console, Exec};
 use crate::flags::{Parsed, parse_hex_u64};
 use crate::output::Output;
 use crate::printers::{Format, json, table};
+
+/// A member as the printers take it.
+#[derive(Clone)]
+struct Member {
+    id: u64,
+    /// Empty until the member has started and published its name.
+    name: String,
+    peer_urls: Vec<String>,
+    client_urls: Vec<String>,
+    is_learner: bool,
+}
 
 fn member_json(m: &Member) -> String {
     let urls =
@@ -23,38 +33,15 @@ fn member_json(m: &Member) -> String {
     o.flag("isLearner", m.is_learner).end()
 }
 
-fn sorted(c: &Cluster) -> Vec<Member> {
-    let mut v = c.members.clone();
-    v.sort_by_key(|m| m.id);
-    v
-}
-
-fn header_json(c: &Cluster, member: usize) -> String {
-    json::header(&cluster_header(c, member))
-}
-
-/// The model's header as membership responses carry it (no revision).
-fn cluster_header(c: &Cluster, member: usize) -> ResponseHeader {
-    let mut h = c.header(member);
-    h.revision = 0;
-    h
-}
-
 /// A member of the simulated cluster as the printers take it.
 fn from_peer(con: &Console, p: &PeerInfo) -> Member {
     let urls = |v: &[String]| v.iter().map(|u| con.backend.url(u)).collect();
     Member {
         id: p.id,
         name: p.name.clone(),
-        pending_name: String::new(),
         peer_urls: urls(&p.peer_urls),
         client_urls: urls(&p.client_urls),
         is_learner: p.is_learner,
-        up: true,
-        group: 0,
-        applied: 0,
-        term: 0,
-        stale: None,
     }
 }
 
@@ -113,56 +100,18 @@ pub(crate) fn add(con: &mut Console, p: &Parsed) -> Exec {
         Ok(u) => u,
         Err(e) => return e,
     };
-    if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let req = Request::MemberAdd { peer_urls: urls.clone(), is_learner: p.bool("learner") };
-        let r = send!(conn, con, req, Response::MemberAdd);
-        let name = p.args[0].clone();
-        con.backend.pending.insert(name.clone(), (r.member.id, urls.clone()));
-        let mut h = r.header.clone();
-        h.revision = 0;
-        let cid = h.cluster_id;
-        return print_add(
-            &conn,
-            &from_peer(con, &r.member),
-            &name,
-            &urls,
-            &from_peers(con, &r.members),
-            &h,
-            cid,
-        );
-    }
-    let conn = match Conn::open(con, p, true) {
+    let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    if let Err(e) = conn.check_admin(con) {
-        return e;
-    }
-    let c = &con.cluster;
-    if c.members.iter().any(|m| m.peer_urls.iter().any(|u| urls.contains(u))) {
-        return conn.fail(con, "FailedPrecondition", "etcdserver: Peer URLs already exists");
-    }
-    let learner = p.bool("learner");
-    if learner && c.members.iter().filter(|m| m.is_learner).count() >= 1 {
-        return conn.fail(con, "FailedPrecondition", "etcdserver: too many learner members in cluster");
-    }
-    if !learner {
-        let voters = c.members.iter().filter(|m| !m.is_learner).count() + 1;
-        let started = c.members.iter().filter(|m| !m.is_learner && m.up).count();
-        if started < voters / 2 + 1 {
-            return conn.fail(con, "FailedPrecondition", "etcdserver: unhealthy cluster");
-        }
-    }
+    let req = Request::MemberAdd { peer_urls: urls.clone(), is_learner: p.bool("learner") };
+    let r = send!(conn, con, req, Response::MemberAdd);
     let name = p.args[0].clone();
-    let idx = con.cluster.add_member(&name, urls.clone(), learner);
-    let new = con.cluster.members[idx].clone();
-    let c = &con.cluster;
-    let h = cluster_header(c, conn.member);
-    print_add(&conn, &new, &name, &urls, &sorted(c), &h, c.cluster_id)
+    con.backend.pending.insert(name.clone(), (r.member.id, urls.clone()));
+    let mut h = r.header.clone();
+    h.revision = 0;
+    let cid = h.cluster_id;
+    print_add(&conn, &from_peer(con, &r.member), &name, &urls, &from_peers(con, &r.members), &h, cid)
 }
 
 fn print_add(
@@ -228,53 +177,12 @@ pub(crate) fn remove(con: &mut Console, p: &Parsed) -> Exec {
         Ok(i) => i,
         Err(e) => return e,
     };
-    if con.sim_backed {
-        return match sim_change(con, p, Request::MemberRemove { id }) {
-            Ok((conn, r)) => {
-                con.backend.pending.retain(|_, (m, _)| *m != id);
-                print_changed(con, &conn, "removed from", id, &r)
-            }
-            Err(e) => e,
-        };
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    if let Err(e) = conn.check_admin(con) {
-        return e;
-    }
-    let Some(i) = con.cluster.members.iter().position(|m| m.id == id) else {
-        return conn.fail(con, "NotFound", "etcdserver: member not found");
-    };
-    let c = &con.cluster;
-    if !c.members[i].is_learner {
-        let voters = c.members.iter().filter(|m| !m.is_learner).count() - 1;
-        let started = c.members.iter().filter(|m| !m.is_learner && m.up && m.id != id).count();
-        if started < voters / 2 + 1 {
-            return conn.fail(
-                con,
-                "FailedPrecondition",
-                "etcdserver: re-configuration failed due to not enough started members",
-            );
+    match sim_change(con, p, Request::MemberRemove { id }) {
+        Ok((conn, r)) => {
+            con.backend.pending.retain(|_, (m, _)| *m != id);
+            print_changed(con, &conn, "removed from", id, &r)
         }
-    }
-    con.cluster.members.remove(i);
-    con.cluster.commit();
-    con.cluster.settle();
-    let cid = con.cluster.cluster_id;
-    match conn.format() {
-        Format::Simple => conn.ok(Output::ok(format!("Member {id:>16x} removed from cluster {cid:>16x}\n"))),
-        Format::Json => {
-            let members: Vec<String> = sorted(&con.cluster).iter().map(member_json).collect();
-            let m = conn.member.min(con.cluster.members.len().saturating_sub(1));
-            conn.ok(Output::ok(format!(
-                "{{\"header\":{},\"members\":[{}]}}\n",
-                header_json(&con.cluster, m),
-                members.join(",")
-            )))
-        }
-        _ => conn.unsupported(),
+        Err(e) => e,
     }
 }
 
@@ -288,39 +196,9 @@ pub(crate) fn update(con: &mut Console, p: &Parsed) -> Exec {
         Ok(u) => u,
         Err(e) => return e,
     };
-    if con.sim_backed {
-        return match sim_change(con, p, Request::MemberUpdate { id, peer_urls: urls }) {
-            Ok((conn, r)) => print_changed(con, &conn, "updated in", id, &r),
-            Err(e) => e,
-        };
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    if let Err(e) = conn.check_admin(con) {
-        return e;
-    }
-    let Some(i) = con.cluster.members.iter().position(|m| m.id == id) else {
-        return conn.fail(con, "NotFound", "etcdserver: member not found");
-    };
-    if con.cluster.members.iter().any(|m| m.id != id && m.peer_urls.iter().any(|u| urls.contains(u))) {
-        return conn.fail(con, "FailedPrecondition", "etcdserver: Peer URLs already exists");
-    }
-    con.cluster.members[i].peer_urls = urls;
-    con.cluster.commit();
-    let cid = con.cluster.cluster_id;
-    match conn.format() {
-        Format::Simple => conn.ok(Output::ok(format!("Member {id:>16x} updated in cluster {cid:>16x}\n"))),
-        Format::Json => {
-            let members: Vec<String> = sorted(&con.cluster).iter().map(member_json).collect();
-            conn.ok(Output::ok(format!(
-                "{{\"header\":{},\"members\":[{}]}}\n",
-                header_json(&con.cluster, conn.member),
-                members.join(",")
-            )))
-        }
-        _ => conn.unsupported(),
+    match sim_change(con, p, Request::MemberUpdate { id, peer_urls: urls }) {
+        Ok((conn, r)) => print_changed(con, &conn, "updated in", id, &r),
+        Err(e) => e,
     }
 }
 
@@ -330,68 +208,22 @@ pub(crate) fn promote(con: &mut Console, p: &Parsed) -> Exec {
         Ok(i) => i,
         Err(e) => return e,
     };
-    if con.sim_backed {
-        return match sim_change(con, p, Request::MemberPromote { id }) {
-            Ok((conn, r)) => print_changed(con, &conn, "promoted in", id, &r),
-            Err(e) => e,
-        };
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    if let Err(e) = conn.check_admin(con) {
-        return e;
-    }
-    let Some(i) = con.cluster.members.iter().position(|m| m.id == id) else {
-        return conn.fail(con, "NotFound", "etcdserver: member not found");
-    };
-    let m = &con.cluster.members[i];
-    if !m.is_learner {
-        return conn.fail(con, "FailedPrecondition", "etcdserver: can only promote a learner member");
-    }
-    if !m.up || m.applied < con.cluster.raft_index.saturating_sub(10) {
-        return conn.fail(
-            con,
-            "FailedPrecondition",
-            "etcdserver: can only promote a learner member which is in sync with leader",
-        );
-    }
-    con.cluster.members[i].is_learner = false;
-    con.cluster.commit();
-    let cid = con.cluster.cluster_id;
-    match conn.format() {
-        Format::Simple => conn.ok(Output::ok(format!("Member {id:>16x} promoted in cluster {cid:>16x}\n"))),
-        _ => {
-            let members: Vec<String> = sorted(&con.cluster).iter().map(member_json).collect();
-            conn.ok(Output::ok(format!(
-                "{{\"header\":{},\"members\":[{}]}}\n",
-                header_json(&con.cluster, conn.member),
-                members.join(",")
-            )))
-        }
+    match sim_change(con, p, Request::MemberPromote { id }) {
+        Ok((conn, r)) => print_changed(con, &conn, "promoted in", id, &r),
+        Err(e) => e,
     }
 }
 
 /// `member list`.
 pub(crate) fn list(con: &mut Console, p: &Parsed) -> Exec {
-    let linearizable = p.get("consistency") == "l";
-    if con.sim_backed {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let r = send!(conn, con, Request::MemberList, Response::MemberList);
-        let mut h = r.header.clone();
-        h.revision = 0;
-        return print_list(&conn, &from_peers(con, &r.members), &h);
-    }
-    let conn = match Conn::open(con, p, linearizable) {
+    let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
-    let c = &con.cluster;
-    print_list(&conn, &sorted(c), &cluster_header(c, conn.member))
+    let r = send!(conn, con, Request::MemberList, Response::MemberList);
+    let mut h = r.header.clone();
+    h.revision = 0;
+    print_list(&conn, &from_peers(con, &r.members), &h)
 }
 
 fn print_list(conn: &Conn, members: &[Member], h: &ResponseHeader) -> Exec {

@@ -20,7 +20,7 @@ use crate::output::{Output, exit};
 /// speaks the client's TLS (a scheme-less endpoint speaks TLS when TLS files
 /// were given, as in clientv3).
 pub(crate) fn pick(con: &Console, client: &Client) -> Option<u64> {
-    let tls = con.cluster.options.tls;
+    let tls = con.backend.tls;
     client.endpoints.iter().find_map(|ep| {
         let speaks_tls = ep.starts_with("https://") || (!ep.starts_with("http://") && client.has_tls_config);
         let secure_ok = !tls || (speaks_tls && client.trusts_server && client.has_cert);
@@ -35,14 +35,14 @@ impl Conn {
     /// is given.
     pub fn open_sim(con: &mut Console, p: &Parsed) -> Result<Conn, Exec> {
         let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
-        let tls = con.cluster.options.tls;
+        let tls = con.backend.tls;
         let Some(endpoint) = pick(con, &client) else {
             let f = client.dial_failure(con.backend.clock_ms(), tls);
             // Nothing answered: the client waits out its command timeout.
             con.backend.advance(f.elapsed_ms);
             return Err(Exec::done(f.out));
         };
-        let mut conn = Conn { client, user: None, member: 0, endpoint, token: None, elapsed_ms: 0 };
+        let mut conn = Conn { client, user: None, endpoint, token: None, elapsed_ms: 0 };
         if let Some(name) = conn.client.user.clone() {
             let password = Client::password(p).unwrap_or_default();
             let timeout = conn.client.command_timeout_ms;

@@ -4,8 +4,8 @@ use mvcc::{Store, StoreConfig};
 use sha2::{Digest, Sha256};
 
 use super::bad_args;
+use crate::VERSION;
 use crate::client::Client;
-use crate::cluster::VERSION;
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::{Output, exit};
@@ -43,20 +43,10 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         )
         .into();
     }
-    let sim_member = if con.sim_backed {
-        match super::remote::pick(con, &client) {
-            Some(id) => Some(id),
-            None => {
-                let f = client.dial_failure(con.backend.clock_ms(), con.cluster.options.tls);
-                con.backend.advance(f.elapsed_ms);
-                return f.out.into();
-            }
-        }
-    } else {
-        match client.reach(&mut con.cluster, false) {
-            Ok(_) => None,
-            Err(f) => return Exec::took(f.out, f.elapsed_ms),
-        }
+    let Some(member) = super::remote::pick(con, &client) else {
+        let f = client.dial_failure(con.backend.clock_ms(), con.backend.tls);
+        con.backend.advance(f.elapsed_ms);
+        return f.out.into();
     };
     let path = p.args[0].clone();
     if !con.vfs.parent_exists(&path) || con.vfs.is_dir(&path) {
@@ -65,21 +55,15 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         return Output::error(format!("could not open {part} (open {part}: {why})"), exit::INTERRUPTED)
             .into();
     }
-    let (bytes, now) = match sim_member {
-        Some(id) => {
-            let now = con.backend.clock_ms();
-            match con.backend.call(id, server::Request::Snapshot, client.command_timeout_ms, None).0 {
-                Ok(server::Response::Snapshot(r)) => (r.blob, now),
-                Ok(_) => return Output::error("unexpected response to Snapshot", exit::ERROR).into(),
-                Err(e) => {
-                    let mut out =
-                        crate::client::server_error(now, &client.endpoint(), "Unknown", &e.to_string());
-                    out.stderr = out.stderr.replace("Error: ", "Error: rpc error: code = Unknown desc = ");
-                    return out.into();
-                }
-            }
+    let now = con.backend.clock_ms();
+    let bytes = match con.backend.call(member, server::Request::Snapshot, client.command_timeout_ms, None).0 {
+        Ok(server::Response::Snapshot(r)) => r.blob,
+        Ok(_) => return Output::error("unexpected response to Snapshot", exit::ERROR).into(),
+        Err(e) => {
+            let mut out = crate::client::server_error(now, &client.endpoint(), "Unknown", &e.to_string());
+            out.stderr = out.stderr.replace("Error: ", "Error: rpc error: code = Unknown desc = ");
+            return out.into();
         }
-        None => (con.cluster.store.snapshot(), con.cluster.now_ms),
     };
     let ep = client.endpoint();
     let mv = format!("v3@v{VERSION}/maintenance.go");
@@ -252,6 +236,10 @@ fn console_log(now: u64, caller: &str, msg: &str, fields: Option<String>) -> Str
     s
 }
 
+/// The WAL file of a restored data directory; the playground keeps the
+/// restore's settings in it (name, token, members), for `cluster reset --data-dir`.
+pub(crate) const WAL_FILE: &str = "0000000000000000-0000000000000000.wal";
+
 /// `snapshot restore FILE --data-dir ...` (etcdutl): writes a data dir the playground can start from.
 pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
     if p.args.len() != 1 {
@@ -285,7 +273,7 @@ pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
     if con.vfs.exists(&data_dir) {
         return Output::error(format!("data-dir {data_dir:?} not empty or could not be read"), exit::ERROR);
     }
-    let now = con.cluster.now_ms;
+    let now = con.now_ms();
     let where_ = format!(
         "{{\"path\": {}, \"wal-dir\": {}, \"data-dir\": {}, \"snap-dir\": {}, \"initial-memory-map-size\": {mmap}}}",
         json::string(&path),
@@ -325,10 +313,19 @@ pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
     }
     err.push_str(&console_log(now, "snapshot/v3_snapshot.go:293", "restored snapshot", Some(where_)));
     let mut meta = format!("name={name}\ntoken={token}\n");
+    for (key, flag) in [
+        ("bump", "bump-revision"),
+        ("mark_compacted", "mark-compacted"),
+        ("skip_hash_check", "skip-hash-check"),
+    ] {
+        if !p.get(flag).is_empty() {
+            meta.push_str(&format!("{key}={}\n", p.get(flag)));
+        }
+    }
     for (n, u) in &members {
         meta.push_str(&format!("member={n}={u}\n"));
     }
     con.vfs.write(&format!("{data_dir}/member/snap/db"), bytes);
-    con.vfs.write(&format!("{data_dir}/member/wal/0000000000000000-0000000000000000.wal"), meta.into_bytes());
+    con.vfs.write(&format!("{data_dir}/member/wal/{WAL_FILE}"), meta.into_bytes());
     Output::fail(err, exit::SUCCESS)
 }

@@ -1,37 +1,13 @@
 //! `lock` and `elect`: etcd's concurrency recipes (a key per session lease under a prefix; the oldest wins).
 
-use mvcc::{LeaseGrantRequest, PutRequest};
+use mvcc::PutRequest;
 use server::{Request, Response};
 
 use super::{Conn, bad_args};
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::Output;
-use crate::stream::{Kind, Session, Stream, delete_key};
-
-/// Creates the session lease and the contender key `prefix/<lease>`.
-fn contend(
-    con: &mut Console,
-    conn: &Conn,
-    name: &str,
-    ttl: i64,
-    value: &[u8],
-) -> Result<(Vec<u8>, i64), Exec> {
-    let now = con.cluster.now_ms;
-    let lease = con
-        .cluster
-        .store
-        .lease_grant(&LeaseGrantRequest { ttl, id: 0 }, now)
-        .map_err(|e| conn.mvcc_fail(con, &e))?
-        .id;
-    let key = format!("{name}/{lease:x}").into_bytes();
-    con.cluster
-        .store
-        .put(&PutRequest { key: key.clone(), value: value.to_vec(), lease, ..PutRequest::default() })
-        .map_err(|e| conn.mvcc_fail(con, &e))?;
-    con.cluster.commit();
-    Ok((key, lease))
-}
+use crate::stream::{Kind, Session, Stream};
 
 /// On the simulated cluster: grants the session lease, keeps it alive, and
 /// puts the contender key `prefix/<lease>` under it.
@@ -104,55 +80,7 @@ pub(crate) fn lock(con: &mut Console, p: &Parsed) -> Exec {
     if p.args.is_empty() {
         return bad_args("lock takes a lock name argument and an optional command to execute");
     }
-    if con.sim_backed {
-        return sync_sim(con, p, false);
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    let name = p.args[0].clone();
-    if let Err(e) = conn.check(con, name.as_bytes(), &mvcc::prefix_end(name.as_bytes()), true) {
-        return e;
-    }
-    let ttl = p.int("ttl").max(1);
-    let (key, lease) = match contend(con, &conn, &name, ttl, b"") {
-        Ok(x) => x,
-        Err(e) => return e,
-    };
-    let mut prefix = name.clone().into_bytes();
-    prefix.push(b'/');
-    if p.args.len() > 1 {
-        // Run the command under the lock, then release it.
-        let held_by_other = con
-            .cluster
-            .store
-            .range(&mvcc::RangeRequest {
-                key: prefix.clone(),
-                range_end: mvcc::prefix_end(&prefix),
-                ..Default::default()
-            })
-            .map(|r| r.kvs.iter().any(|kv| kv.key != key))
-            .unwrap_or(false);
-        if held_by_other {
-            delete_key(con, &key);
-            let _ = con.cluster.store.lease_revoke(lease);
-            return conn.ok(Output::error(
-                "the lock is held by another session; the playground runs one command at a time",
-                crate::output::exit::ERROR,
-            ));
-        }
-        let exec = crate::shell::run_words(con, &p.args[1..], None);
-        delete_key(con, &key);
-        let _ = con.cluster.store.lease_revoke(lease);
-        con.cluster.commit();
-        return Exec::took(exec.out, exec.elapsed_ms + conn.elapsed_ms);
-    }
-    Exec {
-        out: Output::default(),
-        elapsed_ms: conn.elapsed_ms,
-        stream: Some(Stream::new(Kind::Hold { key, lease, prefix, announced: false, proposal: None })),
-    }
+    sync_sim(con, p, false)
 }
 
 /// `elect NAME [PROPOSAL]` or `elect -l NAME`.
@@ -164,38 +92,5 @@ pub(crate) fn elect(con: &mut Console, p: &Parsed) -> Exec {
     if p.args.len() == 1 && !listen {
         return bad_args("no proposal argument but -l not set");
     }
-    if con.sim_backed {
-        return sync_sim(con, p, true);
-    }
-    let conn = match Conn::open(con, p, true) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    let name = p.args[0].clone();
-    let mut prefix = name.clone().into_bytes();
-    prefix.push(b'/');
-    if listen {
-        return Exec {
-            out: Output::default(),
-            elapsed_ms: conn.elapsed_ms,
-            stream: Some(Stream::new(Kind::Observe { prefix, last: None })),
-        };
-    }
-    let proposal = p.args[1].clone();
-    let ttl = if p.values.contains_key("ttl") { p.int("ttl").max(1) } else { 60 };
-    let (key, lease) = match contend(con, &conn, &name, ttl, proposal.as_bytes()) {
-        Ok(x) => x,
-        Err(e) => return e,
-    };
-    Exec {
-        out: Output::default(),
-        elapsed_ms: conn.elapsed_ms,
-        stream: Some(Stream::new(Kind::Hold {
-            key,
-            lease,
-            prefix,
-            announced: false,
-            proposal: Some(proposal),
-        })),
-    }
+    sync_sim(con, p, true)
 }

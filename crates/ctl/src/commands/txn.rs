@@ -48,7 +48,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     if !p.args.is_empty() {
         return super::bad_args("txn command does not accept argument");
     }
-    let mut conn = match if con.sim_backed { Conn::open_sim(con, p) } else { Conn::open(con, p, true) } {
+    let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
@@ -102,68 +102,13 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             }
         }
     }
-    if con.sim_backed {
-        let mut ex = match conn.send(con, server::Request::Txn(req)) {
-            Ok(server::Response::Txn(resp)) => print(&conn, &resp),
-            Ok(other) => conn.unexpected(&other),
-            Err(e) => e,
-        };
-        ex.out.stdout.insert_str(0, &prompts);
-        return ex;
-    }
-    for op in req.success.iter().chain(req.failure.iter()) {
-        let (key, end, write) = match op {
-            RequestOp::Range(r) => (&r.key, &r.range_end, false),
-            RequestOp::Put(r) => (&r.key, &Vec::new(), true),
-            RequestOp::DeleteRange(r) => (&r.key, &r.range_end, true),
-            RequestOp::Txn(_) => continue,
-        };
-        let end = end.clone();
-        if let Err(e) = conn.check(con, key, &end, write) {
-            return e;
-        }
-    }
-    if writes_any(&req) {
-        if let Some(e) = kv::space_exceeded(con, &conn) {
-            return e;
-        }
-        let grow: u64 = req
-            .success
-            .iter()
-            .chain(req.failure.iter())
-            .map(|o| match o {
-                RequestOp::Put(p) => (p.key.len() + p.value.len()) as u64,
-                _ => 0,
-            })
-            .sum();
-        if let Some(e) = kv::over_quota(con, &conn, grow) {
-            return e;
-        }
-    }
-    let writes = req
-        .success
-        .iter()
-        .chain(req.failure.iter())
-        .any(|o| matches!(o, RequestOp::Put(_) | RequestOp::DeleteRange(_)));
-    let mut resp = match con.cluster.store.txn(&req) {
-        Ok(r) => r,
-        Err(e) => {
-            let mut ex = conn.mvcc_fail(con, &e);
-            ex.out.stdout.insert_str(0, &prompts);
-            return ex;
-        }
+    let mut ex = match conn.send(con, server::Request::Txn(req)) {
+        Ok(server::Response::Txn(resp)) => print(&conn, &resp),
+        Ok(other) => conn.unexpected(&other),
+        Err(e) => e,
     };
-    if writes {
-        con.cluster.commit();
-    }
-    resp.header = con.cluster.header(conn.member);
-    let mut ex = print(&conn, &resp);
     ex.out.stdout.insert_str(0, &prompts);
     ex
-}
-
-fn writes_any(req: &TxnRequest) -> bool {
-    req.success.iter().chain(req.failure.iter()).any(|o| matches!(o, RequestOp::Put(_)))
 }
 
 /// Parses one compare line (`value("foo") = "bar"`) with etcdctl's errors.

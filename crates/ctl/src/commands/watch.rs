@@ -29,7 +29,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             args.push(end.clone());
         }
     }
-    let conn = match if con.sim_backed { Conn::open_sim(con, p) } else { Conn::open(con, p, false) } {
+    let conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };
@@ -49,45 +49,17 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             req.key = vec![0];
         }
     }
-    if con.sim_backed {
-        let request =
-            con.backend.open_stream(conn.endpoint, server::Request::Watch(req.clone()), conn.token.clone());
-        let resume =
-            Box::new(Resume { endpoint: conn.endpoint, token: conn.token.clone(), req, next_revision: 0 });
-        let kind = Kind::SimWatch { request, format: conn.format(), hex: conn.client.hex, exec, resume };
-        return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) };
-    }
-    if let Err(e) = conn.check(con, &req.key, &req.range_end, false) {
-        return e;
-    }
-    let stream = con.cluster.store.watch_stream_open();
-    if let Err(e) = con.cluster.store.watch(stream, &req) {
-        let _ = con.cluster.store.watch_stream_close(stream);
-        return Output::fail(
-            format!(
-                "watch was canceled ({})\nError: watch is canceled by the server\n",
-                super::super::client::etcd_message(&e)
-            ),
-            exit::INTERRUPTED,
-        )
-        .into();
-    }
-    Exec {
-        out: Output::default(),
-        elapsed_ms: conn.elapsed_ms,
-        stream: Some(Stream::new(Kind::Watch {
-            stream,
-            member: conn.member,
-            format: conn.format(),
-            hex: conn.client.hex,
-            exec,
-        })),
-    }
+    let request =
+        con.backend.open_stream(conn.endpoint, server::Request::Watch(req.clone()), conn.token.clone());
+    let resume =
+        Box::new(Resume { endpoint: conn.endpoint, token: conn.token.clone(), req, next_revision: 0 });
+    let kind = Kind::SimWatch { request, format: conn.format(), hex: conn.client.hex, exec, resume };
+    Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) }
 }
 
 /// `watch -i`: reads `watch ...` lines; at the end of input etcdctl stops with an error.
 fn interactive(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
-    let conn = match Conn::open(con, p, false) {
+    let conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
     };

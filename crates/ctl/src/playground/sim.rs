@@ -9,11 +9,14 @@
 
 use sim::{Fault, LinkSettings};
 
+use super::Net;
 use super::{fail, status_table};
 use crate::backend::Endpoint;
-use crate::cluster::Net;
 use crate::console::{Console, Exec};
 use crate::output::Output;
+
+/// Virtual time `cluster campaign` lets pass before it shows the result.
+const CAMPAIGN_MS: u64 = 100;
 
 fn member(con: &Console, name: &str) -> Result<Endpoint, Exec> {
     con.backend.member_named(name).ok_or_else(|| {
@@ -91,9 +94,20 @@ pub(crate) fn run(con: &mut Console, sub: &str, rest: &[String]) -> Exec {
             con.advance(1000);
             Output::ok(status(con)).into()
         }
-        "campaign" => fail(
-            "campaign needs an input the simulator does not have yet (fire a member's election timer now)",
-        ),
+        "campaign" => {
+            let Some(name) = rest.first() else { return fail("campaign needs a member name") };
+            let m = match member(con, name) {
+                Ok(m) => m,
+                Err(e) => return e,
+            };
+            if let Err(e) = apply(con, Fault::Campaign { member: m.id }) {
+                return e;
+            }
+            // The election (pre-vote, vote, the new leader's first append)
+            // takes a few round trips.
+            con.advance(CAMPAIGN_MS);
+            Output::ok(status(con)).into()
+        }
         other => fail(format!("unknown command {other:?}")),
     }
 }

@@ -2,8 +2,8 @@
 
 use server::{AuthRequest, AuthResponse, Permission, PermissionType, Request, Response};
 
+use super::{Perm, PermType};
 use super::{grant_perm_arg, list_text, read_password, revoke_range, revoked_text, role_text, user_add_arg};
-use crate::auth::{Perm, PermType};
 use crate::client::retry_warning;
 use crate::commands::Conn;
 use crate::console::{Console, Exec};

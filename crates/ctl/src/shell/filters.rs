@@ -1,0 +1,750 @@
+//! The text filters a pipe may end in: `grep`, `head`, `tail`, `wc`, `sort`,
+//! `uniq`, `base64`, `cut` and `cat` — enough for the guides'
+//! `kubectl get pods -n kube-system | grep etcd` and for looking at values.
+//! Anything else after a `|` is refused as not supported in the playground.
+//!
+//! ```text
+//!   etcdctl get / --prefix --keys-only | grep -v '^$' | wc -l
+//!   etcdctl get /registry/secrets/default/db --print-value-only | head -c 40
+//! ```
+//!
+//! Each filter is a pure function of its arguments and its input; errors use
+//! the GNU tools' words and exit codes (2 for grep's usage, 1 otherwise).
+
+use crate::output::Output;
+
+/// The filters a pipe may run, for `help` and error messages.
+pub const FILTERS: [&str; 9] = ["grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "cat"];
+
+/// Whether `name` is a filter.
+pub fn is_filter(name: &str) -> bool {
+    FILTERS.contains(&name)
+}
+
+/// Runs filter `words[0]` with its arguments over `input`.
+pub fn run(words: &[String], input: &str) -> Output {
+    let Some((name, args)) = words.split_first() else { return Output::ok(input) };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match name.as_str() {
+        "grep" => grep(&args, input),
+        "head" => head_tail(&args, input, true),
+        "tail" => head_tail(&args, input, false),
+        "wc" => wc(&args, input),
+        "sort" => sort(&args, input),
+        "uniq" => uniq(&args, input),
+        "base64" => base64(&args, input),
+        "cut" => cut(&args, input),
+        "cat" if args.is_empty() || args == ["-"] => Output::ok(input),
+        other => Output::fail(format!("playground: {other}: not supported in a pipe\n"), 2),
+    }
+}
+
+fn lines(input: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = input.split('\n').collect();
+    if v.last() == Some(&"") {
+        v.pop();
+    }
+    v
+}
+
+fn joined(lines: &[&str]) -> String {
+    let mut s = lines.join("\n");
+    if !lines.is_empty() {
+        s.push('\n');
+    }
+    s
+}
+
+// ---- grep -----------------------------------------------------------------
+
+#[derive(Default)]
+struct GrepFlags {
+    invert: bool,
+    ignore_case: bool,
+    count: bool,
+    number: bool,
+    word: bool,
+    fixed: bool,
+    extended: bool,
+    quiet: bool,
+}
+
+fn grep(args: &[&str], input: &str) -> Output {
+    let mut f = GrepFlags::default();
+    let mut patterns: Vec<String> = Vec::new();
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        match *a {
+            "-e" => match rest.next() {
+                Some(p) => patterns.push(p.to_string()),
+                None => return grep_usage("option requires an argument -- 'e'"),
+            },
+            "--" => {
+                patterns.extend(rest.by_ref().map(|p| p.to_string()));
+            }
+            s if s.starts_with("--") => match s {
+                "--invert-match" => f.invert = true,
+                "--ignore-case" => f.ignore_case = true,
+                "--count" => f.count = true,
+                "--line-number" => f.number = true,
+                "--word-regexp" => f.word = true,
+                "--fixed-strings" => f.fixed = true,
+                "--extended-regexp" => f.extended = true,
+                "--quiet" | "--silent" => f.quiet = true,
+                _ => return grep_usage(&format!("unrecognized option '{s}'")),
+            },
+            s if s.starts_with('-') && s.len() > 1 => {
+                for c in s[1..].chars() {
+                    match c {
+                        'v' => f.invert = true,
+                        'i' => f.ignore_case = true,
+                        'c' => f.count = true,
+                        'n' => f.number = true,
+                        'w' => f.word = true,
+                        'F' => f.fixed = true,
+                        'E' => f.extended = true,
+                        'q' => f.quiet = true,
+                        _ => return grep_usage(&format!("invalid option -- '{c}'")),
+                    }
+                }
+            }
+            p if patterns.is_empty() => patterns.push(p.to_string()),
+            file => {
+                return Output::fail(format!("grep: {file}: files are not supported in a pipe\n"), 2);
+            }
+        }
+    }
+    if patterns.is_empty() {
+        return grep_usage("");
+    }
+    let alternatives: Vec<String> = patterns
+        .iter()
+        .flat_map(|p| if f.extended && !f.fixed { split_alternatives(p) } else { vec![p.clone()] })
+        .map(|p| if f.ignore_case { p.to_lowercase() } else { p })
+        .collect();
+    let mut out = String::new();
+    let mut matched = 0usize;
+    for (i, line) in lines(input).into_iter().enumerate() {
+        let hay = if f.ignore_case { line.to_lowercase() } else { line.to_string() };
+        let hit = alternatives.iter().any(|p| {
+            if f.fixed {
+                find_fixed(&hay, p, f.word)
+            } else {
+                Regex::new(p, f.extended).is_some_and(|r| r.matches(&hay, f.word))
+            }
+        });
+        if hit != f.invert {
+            matched += 1;
+            if f.count || f.quiet {
+                continue;
+            }
+            if f.number {
+                out.push_str(&format!("{}:", i + 1));
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    if f.count {
+        out = format!("{matched}\n");
+    }
+    if f.quiet {
+        out.clear();
+    }
+    Output { stdout: out, exit: if matched > 0 { 0 } else { 1 }, ..Output::default() }
+}
+
+fn grep_usage(msg: &str) -> Output {
+    let mut s = String::new();
+    if !msg.is_empty() {
+        s.push_str(&format!("grep: {msg}\n"));
+    }
+    s.push_str("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+    Output::fail(s, 2)
+}
+
+/// `a|b` at the top level of an extended pattern (no groups).
+fn split_alternatives(p: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut escaped = false;
+    let mut depth = 0i32;
+    for c in p.chars() {
+        match c {
+            _ if escaped => {
+                escaped = false;
+                if let Some(last) = out.last_mut() {
+                    last.push('\\');
+                    last.push(c);
+                }
+                continue;
+            }
+            '\\' => {
+                escaped = true;
+                continue;
+            }
+            '[' => depth += 1,
+            ']' => depth -= 1,
+            '|' if depth <= 0 => {
+                out.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+    }
+    out
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn find_fixed(hay: &str, p: &str, word: bool) -> bool {
+    if !word {
+        return hay.contains(p);
+    }
+    hay.match_indices(p).any(|(i, m)| {
+        let before = hay[..i].chars().next_back().is_none_or(|c| !is_word(c));
+        let after = hay[i + m.len()..].chars().next().is_none_or(|c| !is_word(c));
+        before && after
+    })
+}
+
+/// One atom of a pattern.
+#[derive(Clone, Debug, PartialEq)]
+enum Atom {
+    Char(char),
+    Any,
+    Class { negated: bool, items: Vec<(char, char)> },
+}
+
+impl Atom {
+    fn matches(&self, c: char) -> bool {
+        match self {
+            Atom::Char(x) => *x == c,
+            Atom::Any => true,
+            Atom::Class { negated, items } => items.iter().any(|(a, b)| *a <= c && c <= *b) != *negated,
+        }
+    }
+}
+
+/// How often an atom may repeat.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Repeat {
+    One,
+    Star,
+    Plus,
+    Optional,
+}
+
+/// A small regular expression: literals, `.`, `[...]`, `*` (and `+`, `?`
+/// with -E), `^`, `$` — what people type after `grep`.
+#[derive(Debug)]
+struct Regex {
+    start: bool,
+    end: bool,
+    atoms: Vec<(Atom, Repeat)>,
+}
+
+impl Regex {
+    fn new(p: &str, extended: bool) -> Option<Regex> {
+        let mut chars: Vec<char> = p.chars().collect();
+        let start = chars.first() == Some(&'^');
+        if start {
+            chars.remove(0);
+        }
+        let end = chars.last() == Some(&'$') && !(chars.len() >= 2 && chars[chars.len() - 2] == '\\');
+        if end {
+            chars.pop();
+        }
+        let mut atoms: Vec<(Atom, Repeat)> = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            i += 1;
+            let atom = match c {
+                '.' => Atom::Any,
+                '\\' => {
+                    let e = *chars.get(i)?;
+                    i += 1;
+                    match e {
+                        '+' | '?' if !extended && !atoms.is_empty() => {
+                            if let Some(last) = atoms.last_mut() {
+                                last.1 = if e == '+' { Repeat::Plus } else { Repeat::Optional };
+                            }
+                            continue;
+                        }
+                        'w' => Atom::Class {
+                            negated: false,
+                            items: vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')],
+                        },
+                        's' => Atom::Class { negated: false, items: vec![(' ', ' '), ('\t', '\t')] },
+                        'd' => Atom::Class { negated: false, items: vec![('0', '9')] },
+                        other => Atom::Char(other),
+                    }
+                }
+                '[' => {
+                    let negated = chars.get(i) == Some(&'^');
+                    if negated {
+                        i += 1;
+                    }
+                    let mut items = Vec::new();
+                    let mut first = true;
+                    loop {
+                        let c = *chars.get(i)?;
+                        i += 1;
+                        if c == ']' && !first {
+                            break;
+                        }
+                        first = false;
+                        if chars.get(i) == Some(&'-') && chars.get(i + 1).is_some_and(|n| *n != ']') {
+                            let hi = chars[i + 1];
+                            i += 2;
+                            items.push((c, hi));
+                        } else {
+                            items.push((c, c));
+                        }
+                    }
+                    Atom::Class { negated, items }
+                }
+                '*' if !atoms.is_empty() => {
+                    if let Some(last) = atoms.last_mut() {
+                        last.1 = Repeat::Star;
+                    }
+                    continue;
+                }
+                '+' | '?' if extended && !atoms.is_empty() => {
+                    if let Some(last) = atoms.last_mut() {
+                        last.1 = if c == '+' { Repeat::Plus } else { Repeat::Optional };
+                    }
+                    continue;
+                }
+                other => Atom::Char(other),
+            };
+            atoms.push((atom, Repeat::One));
+        }
+        Some(Regex { start, end, atoms })
+    }
+
+    fn matches(&self, hay: &str, word: bool) -> bool {
+        let h: Vec<char> = hay.chars().collect();
+        let starts: Vec<usize> = if self.start { vec![0] } else { (0..=h.len()).collect() };
+        starts.into_iter().any(|s| {
+            self.match_from(&h, s, 0)
+                .into_iter()
+                .any(|e| !word || (s == 0 || !is_word(h[s - 1])) && (e == h.len() || !is_word(h[e])) && e > s)
+        })
+    }
+
+    /// Every end position reachable matching atoms[k..] from h[i..].
+    fn match_from(&self, h: &[char], i: usize, k: usize) -> Vec<usize> {
+        let Some((atom, rep)) = self.atoms.get(k) else {
+            return if !self.end || i == h.len() { vec![i] } else { Vec::new() };
+        };
+        let (min, max) = match rep {
+            Repeat::One => (1, 1),
+            Repeat::Star => (0, usize::MAX),
+            Repeat::Plus => (1, usize::MAX),
+            Repeat::Optional => (0, 1),
+        };
+        let mut n = 0;
+        while n < max && i + n < h.len() && atom.matches(h[i + n]) {
+            n += 1;
+        }
+        let mut out = Vec::new();
+        for take in (min..=n).rev() {
+            out.extend(self.match_from(h, i + take, k + 1));
+            if !out.is_empty() && !self.end {
+                break;
+            }
+        }
+        out
+    }
+}
+
+// ---- head, tail, wc, sort, uniq, cut, base64 --------------------------------
+
+fn count_arg(args: &[&str], tool: &str) -> Result<(usize, bool), Output> {
+    // (n, bytes): -n N, -N, -nN, -c N.
+    let mut n = 10usize;
+    let mut bytes = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match *a {
+            "-n" | "-c" => (*a, None),
+            s if s.starts_with("-n") || s.starts_with("-c") => (&s[..2], Some(&s[2..])),
+            s if s.starts_with('-') && s[1..].chars().all(|c| c.is_ascii_digit()) && s.len() > 1 => {
+                ("-n", Some(&s[1..]))
+            }
+            s => {
+                return Err(Output::fail(
+                    format!("{tool}: cannot open '{s}' for reading: not supported in a pipe\n"),
+                    1,
+                ));
+            }
+        };
+        bytes = flag == "-c";
+        let v = match inline {
+            Some(v) => v,
+            None => match it.next() {
+                Some(v) => v,
+                None => {
+                    return Err(Output::fail(
+                        format!("{tool}: option requires an argument -- '{}'\n", &flag[1..]),
+                        1,
+                    ));
+                }
+            },
+        };
+        n = match v.trim_start_matches('+').parse() {
+            Ok(n) => n,
+            Err(_) => {
+                let what = if bytes { "bytes" } else { "lines" };
+                return Err(Output::fail(format!("{tool}: invalid number of {what}: '{v}'\n"), 1));
+            }
+        };
+    }
+    Ok((n, bytes))
+}
+
+fn head_tail(args: &[&str], input: &str, head: bool) -> Output {
+    let tool = if head { "head" } else { "tail" };
+    let (n, bytes) = match count_arg(args, tool) {
+        Ok(v) => v,
+        Err(e) => return e,
+    };
+    if bytes {
+        let b = input.as_bytes();
+        let slice = if head { &b[..n.min(b.len())] } else { &b[b.len().saturating_sub(n)..] };
+        return Output::ok(String::from_utf8_lossy(slice).into_owned());
+    }
+    let ls = lines(input);
+    let picked = if head { &ls[..n.min(ls.len())] } else { &ls[ls.len().saturating_sub(n)..] };
+    Output::ok(joined(picked))
+}
+
+fn wc(args: &[&str], input: &str) -> Output {
+    let l = input.matches('\n').count();
+    let w = input.split_whitespace().count();
+    let c = input.len();
+    let mut picked: Vec<usize> = Vec::new();
+    for a in args {
+        match *a {
+            "-l" | "--lines" => picked.push(l),
+            "-w" | "--words" => picked.push(w),
+            "-c" | "--bytes" | "-m" | "--chars" => picked.push(c),
+            s => return Output::fail(format!("wc: {s}: not supported in a pipe\n"), 1),
+        }
+    }
+    if picked.is_empty() {
+        return Output::ok(format!("{l:>7} {w:>7} {c:>7}\n"));
+    }
+    if picked.len() == 1 {
+        return Output::ok(format!("{}\n", picked[0]));
+    }
+    let cells: Vec<String> = picked.iter().map(|n| format!("{n:>7}")).collect();
+    Output::ok(format!("{}\n", cells.join(" ")))
+}
+
+fn sort(args: &[&str], input: &str) -> Output {
+    let (mut reverse, mut numeric, mut unique) = (false, false, false);
+    for a in args {
+        match *a {
+            s if s.starts_with('-') && s.len() > 1 && !s.starts_with("--") => {
+                for c in s[1..].chars() {
+                    match c {
+                        'r' => reverse = true,
+                        'n' => numeric = true,
+                        'u' => unique = true,
+                        _ => return Output::fail(format!("sort: invalid option -- '{c}'\n"), 2),
+                    }
+                }
+            }
+            s => return Output::fail(format!("sort: {s}: not supported in a pipe\n"), 2),
+        }
+    }
+    let mut ls = lines(input);
+    if numeric {
+        let num = |s: &str| -> f64 {
+            let t = s.trim_start();
+            let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).unwrap_or(t.len());
+            t[..end].parse().unwrap_or(0.0)
+        };
+        ls.sort_by(|a, b| num(a).total_cmp(&num(b)).then_with(|| a.cmp(b)));
+    } else {
+        ls.sort();
+    }
+    if unique {
+        ls.dedup();
+    }
+    if reverse {
+        ls.reverse();
+    }
+    Output::ok(joined(&ls))
+}
+
+fn uniq(args: &[&str], input: &str) -> Output {
+    let count = match args {
+        [] => false,
+        ["-c"] => true,
+        [s, ..] => return Output::fail(format!("uniq: {s}: not supported in a pipe\n"), 1),
+    };
+    let mut groups: Vec<(usize, &str)> = Vec::new();
+    for l in lines(input) {
+        match groups.last_mut() {
+            Some((n, last)) if *last == l => *n += 1,
+            _ => groups.push((1, l)),
+        }
+    }
+    let mut out = String::new();
+    for (n, l) in groups {
+        if count {
+            out.push_str(&format!("{n:>7} {l}\n"));
+        } else {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    Output::ok(out)
+}
+
+fn cut(args: &[&str], input: &str) -> Output {
+    let mut delim = '\t';
+    let mut fields: Option<Vec<(usize, usize)>> = None;
+    let mut chars_mode = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) =
+            if a.len() > 2 && a.starts_with('-') { (&a[..2], Some(&a[2..])) } else { (*a, None) };
+        let value = match inline {
+            Some(v) => v,
+            None => match it.next() {
+                Some(v) => v,
+                None => {
+                    return Output::fail(
+                        format!("cut: option requires an argument -- '{}'\n", flag.trim_start_matches('-')),
+                        1,
+                    );
+                }
+            },
+        };
+        match flag {
+            "-d" => match value.chars().next() {
+                Some(c) if value.chars().count() == 1 => delim = c,
+                _ => return Output::fail("cut: the delimiter must be a single character\n", 1),
+            },
+            "-f" | "-c" => {
+                chars_mode = flag == "-c";
+                let mut ranges = Vec::new();
+                for part in value.split(',') {
+                    let (lo, hi) = match part.split_once('-') {
+                        Some((a, b)) => (a.parse().unwrap_or(1), b.parse().unwrap_or(usize::MAX)),
+                        None => match part.parse::<usize>() {
+                            Ok(n) => (n, n),
+                            Err(_) => return Output::fail(format!("cut: invalid field value '{part}'\n"), 1),
+                        },
+                    };
+                    if lo == 0 {
+                        return Output::fail("cut: fields and positions are numbered from 1\n", 1);
+                    }
+                    ranges.push((lo, hi));
+                }
+                fields = Some(ranges);
+            }
+            s => return Output::fail(format!("cut: {s}: not supported in a pipe\n"), 1),
+        }
+    }
+    let Some(ranges) = fields else {
+        return Output::fail("cut: you must specify a list of bytes, characters, or fields\n", 1);
+    };
+    let keep = |i: usize| ranges.iter().any(|(lo, hi)| *lo <= i && i <= *hi);
+    let mut out = String::new();
+    for l in lines(input) {
+        if chars_mode {
+            out.extend(l.chars().enumerate().filter(|(i, _)| keep(i + 1)).map(|(_, c)| c));
+        } else if !l.contains(delim) {
+            out.push_str(l);
+        } else {
+            let parts: Vec<&str> =
+                l.split(delim).enumerate().filter(|(i, _)| keep(i + 1)).map(|(_, p)| p).collect();
+            out.push_str(&parts.join(&delim.to_string()));
+        }
+        out.push('\n');
+    }
+    Output::ok(out)
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn base64(args: &[&str], input: &str) -> Output {
+    match args {
+        [] | ["-w0"] | ["-w", "0"] => {
+            let b = input.as_bytes();
+            let mut s = String::new();
+            for chunk in b.chunks(3) {
+                let n =
+                    chunk.iter().enumerate().fold(0u32, |acc, (i, x)| acc | (u32::from(*x) << (16 - 8 * i)));
+                for i in 0..4 {
+                    if i <= chunk.len() {
+                        s.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
+                    } else {
+                        s.push('=');
+                    }
+                }
+            }
+            if args.is_empty() {
+                let wrapped: Vec<String> =
+                    s.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+                s = wrapped.join("\n");
+            }
+            Output::ok(format!("{s}\n"))
+        }
+        ["-d"] | ["--decode"] => {
+            let mut bits = 0u32;
+            let mut nbits = 0;
+            let mut out = Vec::new();
+            for c in input.chars().filter(|c| !c.is_whitespace()) {
+                if c == '=' {
+                    break;
+                }
+                let Some(v) = B64.iter().position(|b| *b as char == c) else {
+                    let mut o = Output::fail("base64: invalid input\n", 1);
+                    o.stdout = String::from_utf8_lossy(&out).into_owned();
+                    return o;
+                };
+                bits = bits << 6 | v as u32;
+                nbits += 6;
+                if nbits >= 8 {
+                    nbits -= 8;
+                    out.push((bits >> nbits & 0xff) as u8);
+                }
+            }
+            Output::ok(String::from_utf8_lossy(&out).into_owned())
+        }
+        [s, ..] => Output::fail(format!("base64: {s}: not supported in a pipe\n"), 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(cmd: &str, input: &str) -> (String, i32) {
+        let words: Vec<String> = cmd.split(' ').map(str::to_string).collect();
+        let o = run(&words, input);
+        (if o.exit == 0 || o.stderr.is_empty() { o.stdout } else { o.stderr }, o.exit)
+    }
+
+    const PODS: &str = "NAME                READY   STATUS\netcd-controlplane   1/1     Running\nkube-apiserver-controlplane   1/1     Running\n";
+
+    #[test]
+    fn grep_finds_lines_and_sets_the_exit_status() {
+        assert_eq!(f("grep etcd", PODS), ("etcd-controlplane   1/1     Running\n".into(), 0));
+        assert_eq!(f("grep nothing", PODS), (String::new(), 1));
+        assert_eq!(f("grep -c Running", PODS), ("2\n".into(), 0));
+        assert_eq!(f("grep -v Running", PODS).0, "NAME                READY   STATUS\n");
+        assert_eq!(f("grep -i ETCD", PODS).0, "etcd-controlplane   1/1     Running\n");
+        assert_eq!(f("grep -n kube", PODS).0, "3:kube-apiserver-controlplane   1/1     Running\n");
+        assert_eq!(f("grep -E etcd|apiserver", PODS).0.lines().count(), 2);
+        assert_eq!(f("grep ^kube", PODS).0.lines().count(), 1);
+        assert_eq!(f("grep ing$", PODS).0.lines().count(), 2);
+        assert_eq!(f("grep e.cd-c", PODS).0.lines().count(), 1);
+        assert_eq!(f("grep [0-9]/[0-9]", PODS).0.lines().count(), 2);
+        assert_eq!(f("grep -w etcd", "etcd-1\netcdctl\n").0, "etcd-1\n");
+        assert_eq!(f("grep", PODS).1, 2);
+        assert_eq!(f("grep -Z x", PODS).1, 2);
+    }
+
+    #[test]
+    fn head_tail_wc_sort_uniq_cut() {
+        let s = "c\na\nb\na\n";
+        assert_eq!(f("head -n 2", s).0, "c\na\n");
+        assert_eq!(f("head -1", s).0, "c\n");
+        assert_eq!(f("tail -n 1", s).0, "a\n");
+        assert_eq!(f("head -c 3", s).0, "c\na");
+        assert_eq!(f("wc -l", s).0, "4\n");
+        assert_eq!(f("sort", s).0, "a\na\nb\nc\n");
+        assert_eq!(f("sort -ru", s).0, "c\nb\na\n");
+        assert_eq!(f("sort -n", "10\n9\n").0, "9\n10\n");
+        assert_eq!(f("uniq -c", "a\na\nb\n").0, "      2 a\n      1 b\n");
+        assert_eq!(f("cut -d / -f 3", "/registry/pods/x\n").0, "pods\n");
+        assert_eq!(f("cut -c 1-3", "abcdef\n").0, "abc\n");
+        assert_eq!(f("head -n x", s).1, 1);
+    }
+
+    #[test]
+    fn base64_roundtrips() {
+        assert_eq!(f("base64", "admin").0, "YWRtaW4=\n");
+        assert_eq!(f("base64 -d", "YWRtaW4=\n").0, "admin");
+        assert_eq!(f("base64 -d", "!!").1, 1);
+    }
+
+    #[test]
+    fn unknown_filters_are_refused() {
+        assert_eq!(f("jq .", "{}").1, 2);
+        assert!(!is_filter("awk"));
+    }
+
+    #[test]
+    fn arbitrary_arguments_and_input_never_panic() {
+        // A small deterministic generator (xorshift): words from a pool of
+        // awkward pieces, input from arbitrary characters.
+        let pool = [
+            "grep",
+            "head",
+            "tail",
+            "wc",
+            "sort",
+            "uniq",
+            "base64",
+            "cut",
+            "cat",
+            "-n",
+            "-c",
+            "-d",
+            "-f",
+            "-e",
+            "-",
+            "--",
+            "[",
+            "]",
+            "^",
+            "$",
+            "*",
+            "\\",
+            "0",
+            "-1",
+            "99999999999999999999",
+            "a",
+            "é",
+            "/",
+            ",",
+            "-w0",
+        ];
+        let mut x: u64 = 0x9e3779b97f4a7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..5000 {
+            let n = (next() % 5) as usize;
+            let words: Vec<String> =
+                (0..n).map(|_| pool[(next() % pool.len() as u64) as usize].to_string()).collect();
+            let input: String =
+                (0..(next() % 40)).map(|_| char::from_u32((next() % 0x300) as u32).unwrap_or('x')).collect();
+            let _ = run(&words, &input);
+        }
+    }
+
+    #[test]
+    fn patterns_never_panic() {
+        for p in ["[", "\\", "*", "a**", "[]", "[^", "$", "^", "a\\", "[z-a]", "+", "?", "-"] {
+            let _ = f(&format!("grep {p}"), PODS);
+            let _ = f(&format!("grep -E {p}"), PODS);
+        }
+    }
+}
