@@ -36,6 +36,7 @@ fn run(name: &str) {
 const SCENARIOS: &[&str] = &[
     "compaction.txt",
     "leader_crash.txt",
+    "leader_partitioned.txt",
     "minority_partition.txt",
     "quorum_loss.txt",
     "snapshot_catch_up.txt",
@@ -73,6 +74,7 @@ macro_rules! scenarios {
 scenarios! {
     compaction => "compaction.txt",
     leader_crash => "leader_crash.txt",
+    leader_partitioned => "leader_partitioned.txt",
     minority_partition => "minority_partition.txt",
     quorum_loss => "quorum_loss.txt",
     snapshot_catch_up => "snapshot_catch_up.txt",
