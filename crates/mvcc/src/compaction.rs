@@ -127,6 +127,24 @@ impl Store {
         Ok(CompactionResponse { header: ResponseHeader::at(self.current_rev) })
     }
 
+    /// `etcdutl snapshot restore --bump-revision by [--mark-compacted]`:
+    /// raises the revision by `by` (so revisions the old cluster's clients
+    /// saw are not handed out again) and, if asked, marks the store
+    /// compacted at the new revision (so their watches and caches resync).
+    /// A revision past the range a snapshot may hold is refused.
+    pub fn bump_revision(&mut self, by: u64, mark_compacted: bool) -> Result<()> {
+        let by = i64::try_from(by).unwrap_or(i64::MAX);
+        let rev = self.current_rev.saturating_add(by);
+        if rev > i64::MAX / 2 {
+            return Err(Error::Snapshot("corrupt snapshot: revisions out of range".into()));
+        }
+        self.current_rev = rev;
+        if mark_compacted {
+            self.compact_main_rev = rev;
+        }
+        Ok(())
+    }
+
     /// The modelled size of the database file, in bytes.
     pub fn size(&self) -> u64 {
         self.size.db_size.max(BASE_BYTES)

@@ -18,6 +18,7 @@
 //! - [`snapshot`]: a versioned, sha256-sealed serialization of the store.
 #![deny(missing_docs)]
 
+mod codec;
 pub mod compaction;
 pub mod error;
 pub mod hash;

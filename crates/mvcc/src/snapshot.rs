@@ -6,10 +6,24 @@
 //!
 //! ```text
 //! +----------------------+---------------+----------------+--------------+
-//! | magic (16 bytes)     | version (u32) | payload (JSON) | sha256 (32)  |
+//! | magic (16 bytes)     | version (u32) | payload (wire) | sha256 (32)  |
 //! | "etcd-play-mvcc\n\0" | big endian    |                | of all before|
 //! +----------------------+---------------+----------------+--------------+
 //! ```
+//!
+//! The payload is in the `wire` encoding (varints, length-prefixed bytes):
+//!
+//! ```text
+//! current_rev compact_main_rev db_size
+//! keys:   count, then per key: key, generations: count, then per
+//!         generation: ver, created {main sub}, revs: count, then per
+//!         revision: main sub value lease
+//! leases: count, then per lease: id ttl_seconds remaining_seconds
+//! ```
+//!
+//! `remaining_seconds` is the TTL a lease has left as of its last
+//! checkpoint (0: never checkpointed, the lease starts over with its full
+//! TTL), as etcd's lease bucket keeps `RemainingTTL`.
 //!
 //! [`Store::restore`] checks the length, the hash, the magic and the
 //! version before it parses anything, then checks every key's history for
@@ -18,7 +32,6 @@
 //! never panics. Watchers are not part of a snapshot; restored leases do
 //! not tick until the lessor is promoted.
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -31,28 +44,31 @@ use crate::store::{Store, StoreConfig};
 /// The first bytes of every snapshot.
 pub const MAGIC: &[u8; 16] = b"etcd-play-mvcc\n\0";
 /// The format version this crate writes and reads.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 const HEADER_LEN: usize = MAGIC.len() + 4;
 const TRAILER_LEN: usize = 32;
 
-#[derive(Serialize, Deserialize)]
+/// The payload as read back; [`Store::snapshot`] writes the same fields
+/// straight from the store, without building one.
 struct Payload {
     current_rev: i64,
     compact_main_rev: i64,
     db_size: u64,
     keys: Vec<SnapKey>,
-    leases: Vec<(i64, i64)>,
+    /// `(id, ttl_seconds, remaining_seconds)`.
+    leases: Vec<(i64, i64, i64)>,
 }
+wire::record!(Payload { current_rev, compact_main_rev, db_size, keys, leases });
 
 /// One retained revision: `(main, sub, value, lease)`.
 type SnapRev = (i64, i64, Vec<u8>, i64);
 
-#[derive(Serialize, Deserialize)]
 struct SnapKey {
     key: Vec<u8>,
     /// `(ver, created, revisions)` per generation.
     generations: Vec<(i64, Revision, Vec<SnapRev>)>,
 }
+wire::record!(SnapKey { key, generations });
 
 fn corrupt(what: impl std::fmt::Display) -> Error {
     Error::Snapshot(format!("corrupt snapshot: {what}"))
@@ -62,38 +78,39 @@ impl Store {
     /// Serializes the store. Restoring the bytes gives a store with the same
     /// history, revisions, leases and `hash_kv`.
     pub fn snapshot(&self) -> Vec<u8> {
-        let keys = self
-            .index
-            .iter()
-            .map(|(k, ki)| SnapKey {
-                key: k.clone(),
-                generations: ki
-                    .generations()
-                    .map(|g| {
-                        let revs = g
-                            .revs
-                            .iter()
-                            .map(|e| (e.rev.main, e.rev.sub, e.value.clone(), e.lease))
-                            .collect();
-                        (g.ver, g.created, revs)
-                    })
-                    .collect(),
-            })
-            .collect();
-        let payload = Payload {
-            current_rev: self.current_rev,
-            compact_main_rev: self.compact_main_rev,
-            db_size: self.size(),
-            keys,
-            leases: self.lessor.leases().iter().map(|l| (l.id, l.ttl_seconds)).collect(),
-        };
+        use wire::{Encode, put_bytes, put_uvarint};
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_be_bytes());
-        // Serializing plain data into a Vec cannot fail.
-        out.extend_from_slice(&serde_json::to_vec(&payload).unwrap_or_default());
+        // The fields of `Payload`, in its order.
+        self.current_rev.encode(&mut out);
+        self.compact_main_rev.encode(&mut out);
+        self.size().encode(&mut out);
+        put_uvarint(&mut out, self.index.len() as u64);
+        for (k, ki) in self.index.iter() {
+            put_bytes(&mut out, k);
+            put_uvarint(&mut out, ki.past.len() as u64 + 1);
+            for g in ki.generations() {
+                g.ver.encode(&mut out);
+                g.created.encode(&mut out);
+                put_uvarint(&mut out, g.revs.len() as u64);
+                for e in g.revs.iter() {
+                    e.rev.main.encode(&mut out);
+                    e.rev.sub.encode(&mut out);
+                    put_bytes(&mut out, &e.value);
+                    e.lease.encode(&mut out);
+                }
+            }
+        }
+        let leases = self.lessor.leases();
+        put_uvarint(&mut out, leases.len() as u64);
+        for l in leases {
+            (l.id, l.ttl_seconds, 0i64).encode(&mut out);
+        }
         let digest = Sha256::digest(&out);
         out.extend_from_slice(&digest);
+        // The bytes are often kept (a snapshot file, a backup).
+        out.shrink_to_fit();
         out
     }
 
@@ -124,7 +141,7 @@ impl Store {
         if version != VERSION {
             return Err(Error::Snapshot(format!("unsupported version {version}")));
         }
-        let payload: Payload = serde_json::from_slice(&body[HEADER_LEN..]).map_err(corrupt)?;
+        let payload: Payload = wire::from_slice(&body[HEADER_LEN..]).map_err(corrupt)?;
         build(payload, config)
     }
 }
@@ -147,7 +164,7 @@ fn build(p: Payload, config: StoreConfig) -> Result<Store> {
     }
     let mut lessor = Lessor::new(config.min_lease_ttl_seconds);
     lessor.demote();
-    for &(id, ttl) in &p.leases {
+    for &(id, ttl, _remaining) in &p.leases {
         if id == 0 || ttl < 0 || lessor.lookup(id).is_some() {
             return Err(corrupt(format!("bad lease {id}")));
         }
@@ -223,11 +240,21 @@ mod tests {
         out
     }
 
-    fn with_payload(json: &str) -> Vec<u8> {
+    fn with_payload(p: &Payload) -> Vec<u8> {
         let mut body = MAGIC.to_vec();
         body.extend_from_slice(&VERSION.to_be_bytes());
-        body.extend_from_slice(json.as_bytes());
+        body.extend_from_slice(&wire::to_vec(p));
         sealed(&body)
+    }
+
+    fn payload(current_rev: i64, keys: Vec<SnapKey>, leases: Vec<(i64, i64, i64)>) -> Payload {
+        Payload { current_rev, compact_main_rev: -1, db_size: 0, keys, leases }
+    }
+
+    /// Key `a` with one generation of `(main, value)` revisions.
+    fn key_a(revs: &[i64]) -> Vec<SnapKey> {
+        let revs = revs.iter().map(|&m| (m, 0, Vec::new(), 0)).collect();
+        vec![SnapKey { key: b"a".to_vec(), generations: vec![(1, Revision::new(3, 0), revs)] }]
     }
 
     #[test]
@@ -262,18 +289,28 @@ mod tests {
         body.extend_from_slice(&7u32.to_be_bytes());
         let err = Store::restore(&sealed(&body), StoreConfig::default()).err();
         assert_eq!(err, Some(Error::Snapshot("unsupported version 7".into())));
-        for json in [
-            "{",
-            r#"{"current_rev":0,"compact_main_rev":-1,"db_size":0,"keys":[],"leases":[]}"#,
-            r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[[1,{"main":3,"sub":0},[[3,0,[],0],[2,0,[],0]]]]}],"leases":[]}"#,
-            r#"{"current_rev":2,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[[1,{"main":3,"sub":0},[[3,0,[],0]]]]}],"leases":[]}"#,
-            r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[{"key":[97],"generations":[]}],"leases":[]}"#,
-            r#"{"current_rev":5,"compact_main_rev":-1,"db_size":0,"keys":[],"leases":[[0,5]]}"#,
-        ] {
-            let err = Store::restore(&with_payload(json), StoreConfig::default()).err();
+        let mut header = MAGIC.to_vec();
+        header.extend_from_slice(&VERSION.to_be_bytes());
+        let mut cases = vec![
+            ("no payload", sealed(&header)),
+            ("revision 0", with_payload(&payload(0, vec![], vec![]))),
+            ("revisions out of order", with_payload(&payload(5, key_a(&[3, 2]), vec![]))),
+            ("above the current revision", with_payload(&payload(2, key_a(&[3]), vec![]))),
+            (
+                "no generation",
+                with_payload(&payload(5, vec![SnapKey { key: b"a".to_vec(), generations: vec![] }], vec![])),
+            ),
+            ("lease 0", with_payload(&payload(5, vec![], vec![(0, 5, 0)]))),
+        ];
+        let mut trailing = header.clone();
+        trailing.extend_from_slice(&wire::to_vec(&payload(5, vec![], vec![])));
+        trailing.push(0);
+        cases.push(("trailing bytes", sealed(&trailing)));
+        for (what, bytes) in cases {
+            let err = Store::restore(&bytes, StoreConfig::default()).err();
             assert!(
                 matches!(&err, Some(Error::Snapshot(m)) if m.starts_with("corrupt snapshot")),
-                "{json}: {err:?}"
+                "{what}: {err:?}"
             );
         }
     }

@@ -177,35 +177,41 @@ impl ConfChangeI for ConfChangeV2 {
     }
 }
 
-fn encode<T: Serialize>(v: &T) -> Vec<u8> {
-    // Serializing these plain structs cannot fail.
-    serde_json::to_vec(v).unwrap_or_default()
+fn encode<T: wire::Encode>(v: &T) -> Vec<u8> {
+    wire::to_vec(v)
 }
+
+// The entry forms, in the `wire` encoding.
+wire::tagged!(ConfChangeType { 0 => AddNode, 1 => RemoveNode, 2 => UpdateNode, 3 => AddLearnerNode });
+wire::tagged!(ConfChangeTransition { 0 => Auto, 1 => JointImplicit, 2 => JointExplicit });
+wire::record!(ConfChange { change_type, node_id, context });
+wire::record!(ConfChangeSingle { change_type, node_id });
+wire::record!(ConfChangeV2 { transition, changes, context });
 
 /// Decodes the configuration change held by a conf-change entry, as V2.
 /// Normal entries and undecodable data are errors.
 pub fn decode_conf_change(entry: &Entry) -> Result<ConfChangeV2> {
-    let bad = |e: serde_json::Error| Error::ConfChangeInvalid(format!("invalid conf change entry: {e}"));
+    let bad = |e: wire::Error| Error::ConfChangeInvalid(format!("invalid conf change entry: {e}"));
     match entry.entry_type {
         EntryType::EntryNormal => Err(Error::ConfChangeInvalid("not a conf change entry".into())),
         EntryType::EntryConfChange => {
             if entry.data.is_empty() {
                 return Ok(ConfChange::default().as_v2());
             }
-            serde_json::from_slice::<ConfChange>(&entry.data).map(|c| c.as_v2()).map_err(bad)
+            wire::from_slice::<ConfChange>(&entry.data).map(|c| c.as_v2()).map_err(bad)
         }
         EntryType::EntryConfChangeV2 => {
             if entry.data.is_empty() {
                 return Ok(ConfChangeV2::default());
             }
-            serde_json::from_slice::<ConfChangeV2>(&entry.data).map_err(bad)
+            wire::from_slice::<ConfChangeV2>(&entry.data).map_err(bad)
         }
     }
 }
 
 /// Decodes a V1 conf-change entry exactly (for applications that use V1).
 pub fn decode_conf_change_v1(entry: &Entry) -> Result<ConfChange> {
-    serde_json::from_slice::<ConfChange>(&entry.data)
+    wire::from_slice::<ConfChange>(&entry.data)
         .map_err(|e| Error::ConfChangeInvalid(format!("invalid conf change entry: {e}")))
 }
 
@@ -269,6 +275,47 @@ mod tests {
         let junk =
             Entry { entry_type: EntryType::EntryConfChangeV2, data: b"{".to_vec(), ..Default::default() };
         assert!(decode_conf_change(&junk).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn entries_round_trip(
+            changes in proptest::collection::vec((0..4usize, proptest::prelude::any::<u64>()), 0..5),
+            transition in 0..3usize,
+            context in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..16),
+        ) {
+            use ConfChangeType::*;
+            let changes: Vec<ConfChangeSingle> = changes
+                .into_iter()
+                .map(|(t, node_id)| ConfChangeSingle {
+                    change_type: [AddNode, RemoveNode, UpdateNode, AddLearnerNode][t],
+                    node_id,
+                })
+                .collect();
+            let transition = [
+                ConfChangeTransition::Auto,
+                ConfChangeTransition::JointImplicit,
+                ConfChangeTransition::JointExplicit,
+            ][transition];
+            let v2 = ConfChangeV2 { transition, changes: changes.clone(), context: context.clone() };
+            proptest::prop_assert_eq!(decode_conf_change(&v2.to_entry()), Ok(v2));
+            if let Some(c) = changes.first() {
+                let v1 = ConfChange { change_type: c.change_type, node_id: c.node_id, context };
+                let e = v1.to_entry();
+                proptest::prop_assert_eq!(decode_conf_change_v1(&e), Ok(v1.clone()));
+                for cut in 0..e.data.len() {
+                    let short = Entry { data: e.data[..cut].to_vec(), ..e.clone() };
+                    proptest::prop_assert!(decode_conf_change_v1(&short).is_err());
+                }
+            }
+        }
+
+        #[test]
+        fn garbage_entries_are_errors(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64)) {
+            for entry_type in [EntryType::EntryConfChange, EntryType::EntryConfChangeV2] {
+                let _ = decode_conf_change(&Entry { entry_type, data: data.clone(), ..Default::default() });
+            }
+        }
     }
 
     #[test]

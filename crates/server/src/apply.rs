@@ -4,6 +4,7 @@
 //! auth check, then the NOSPACE cap, then the quota, then the store.
 
 use serde::{Deserialize, Serialize};
+use wire::Encode;
 
 use crate::auth::{AuthInfo, AuthStore};
 use crate::config::{MemberConfig, PeerInfo};
@@ -42,9 +43,20 @@ impl RecentIds {
         }
         true
     }
+}
 
-    fn rebuild(&mut self) {
-        self.set = self.order.iter().copied().collect();
+/// The order is written; the set is rebuilt from it.
+impl wire::Encode for RecentIds {
+    fn encode(&self, out: &mut Vec<u8>) {
+        self.order.encode(out);
+    }
+}
+
+impl wire::Decode for RecentIds {
+    fn decode(r: &mut wire::Reader<'_>) -> wire::Result<Self> {
+        let order: std::collections::VecDeque<u64> = wire::Decode::decode(r)?;
+        let set = order.iter().copied().collect();
+        Ok(RecentIds { order, set })
     }
 }
 
@@ -59,18 +71,19 @@ pub(crate) struct State {
 }
 
 /// The state as bytes, inside a raft snapshot: the MVCC snapshot as is
-/// (it is sealed with its own sha256), then the rest as JSON.
+/// (it is sealed with its own sha256), then the rest in the `wire`
+/// encoding.
 ///
 /// ```text
-/// | "etcd-play-state\n" | store length (u64 BE) | store bytes | JSON {cluster, auth, alarms} |
+/// | "etcd-play-state\n" | store length (u64 BE) | store bytes | cluster auth alarms recent |
 /// ```
-#[derive(Serialize, Deserialize)]
 struct Image {
     cluster: Cluster,
     auth: AuthStore,
     alarms: Alarms,
     recent: RecentIds,
 }
+wire::record!(Image { cluster, auth, alarms, recent });
 
 const IMAGE_MAGIC: &[u8] = b"etcd-play-state\n";
 
@@ -91,16 +104,11 @@ impl State {
     /// Serializes the state for a raft snapshot.
     pub(crate) fn encode(&self) -> Vec<u8> {
         let store = self.store.snapshot();
-        let img = Image {
-            cluster: self.cluster.clone(),
-            auth: self.auth.clone(),
-            alarms: self.alarms.clone(),
-            recent: self.recent.clone(),
-        };
         let mut out = IMAGE_MAGIC.to_vec();
         out.extend_from_slice(&(store.len() as u64).to_be_bytes());
         out.extend_from_slice(&store);
-        out.extend_from_slice(&serde_json::to_vec(&img).unwrap_or_default());
+        // The fields of `Image`, in its order, without copying them.
+        (&self.cluster, &self.auth, &self.alarms, &self.recent).encode(&mut out);
         out
     }
 
@@ -113,13 +121,11 @@ impl State {
         if rest.len() < len {
             return Err(bad("truncated store"));
         }
-        let (store, json) = rest.split_at(len);
-        let img: Image = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
+        let (store, rest) = rest.split_at(len);
+        let img: Image = wire::from_slice(rest).map_err(|e| bad(&e.to_string()))?;
         let mut store = mvcc::Store::restore(store, cfg.store_config())?;
         store.lessor_mut().demote();
-        let mut recent = img.recent;
-        recent.rebuild();
-        Ok(State { store, cluster: img.cluster, auth: img.auth, alarms: img.alarms, recent })
+        Ok(State { store, cluster: img.cluster, auth: img.auth, alarms: img.alarms, recent: img.recent })
     }
 }
 

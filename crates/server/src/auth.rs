@@ -52,6 +52,22 @@ pub struct AuthStore {
     tokens: BTreeMap<String, AuthInfo>,
 }
 
+wire::record!(User { password_hash, roles, no_password });
+
+/// The replicated part: tokens are this member's and are not written.
+impl wire::Encode for AuthStore {
+    fn encode(&self, out: &mut Vec<u8>) {
+        (self.enabled, self.revision, &self.users, &self.roles).encode(out);
+    }
+}
+
+impl wire::Decode for AuthStore {
+    fn decode(r: &mut wire::Reader<'_>) -> wire::Result<Self> {
+        let (enabled, revision, users, roles) = wire::Decode::decode(r)?;
+        Ok(AuthStore { enabled, revision, users, roles, tokens: BTreeMap::new() })
+    }
+}
+
 impl Default for AuthStore {
     /// An empty store at auth revision 1: etcd's `NewAuthStore` commits
     /// revision 1 when the backend has none.

@@ -7,8 +7,8 @@
 //!
 //! ```text
 //! +----------------------+--------------+-------------------+-------------+-------------+
-//! | "etcd-play-backup\n" | store length | MVCC snapshot     | JSON {auth} | sha256 (32) |
-//! |                      | (u64 BE)     | (sealed itself)   |             | of all before|
+//! | "etcd-play-backup\n" | store length | MVCC snapshot     | auth store  | sha256 (32) |
+//! |                      | (u64 BE)     | (sealed itself)   | (wire)      | of all before|
 //! +----------------------+--------------+-------------------+-------------+-------------+
 //! ```
 
@@ -38,7 +38,7 @@ pub(crate) fn backup(state: &State) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     out.extend_from_slice(&(store.len() as u64).to_be_bytes());
     out.extend_from_slice(&store);
-    out.extend_from_slice(&serde_json::to_vec(&state.auth).unwrap_or_default());
+    wire::Encode::encode(&state.auth, &mut out);
     let d = Sha256::digest(&out);
     out.extend_from_slice(&d);
     out
@@ -61,8 +61,8 @@ fn open(bytes: &[u8], check_hash: bool) -> Result<Backup> {
     if rest.len() < len {
         return Err(bad("truncated store"));
     }
-    let (store, json) = rest.split_at(len);
-    let auth: AuthStore = serde_json::from_slice(json).map_err(|e| bad(&e.to_string()))?;
+    let (store, rest) = rest.split_at(len);
+    let auth: AuthStore = wire::from_slice(rest).map_err(|e| bad(&e.to_string()))?;
     Ok(Backup { store: store.to_vec(), auth })
 }
 
@@ -121,29 +121,6 @@ impl Default for RestoreOptions {
     }
 }
 
-/// Rewrites the revisions in an MVCC snapshot (magic, version, JSON,
-/// sha256), since the store has no setter for them.
-fn patch_revisions(snap: &[u8], bump: u64, mark_compacted: bool) -> Result<Vec<u8>> {
-    const HEADER: usize = 20;
-    let bad = || Error::Snapshot("snapshot: corrupt store".into());
-    if snap.len() < HEADER + SHA_LEN {
-        return Err(bad());
-    }
-    let body = &snap[HEADER..snap.len() - SHA_LEN];
-    let mut v: serde_json::Value = serde_json::from_slice(body).map_err(|_| bad())?;
-    let cur = v.get("current_rev").and_then(|x| x.as_i64()).ok_or_else(bad)?;
-    let new_rev = cur.saturating_add(i64::try_from(bump).unwrap_or(i64::MAX / 2));
-    v["current_rev"] = new_rev.into();
-    if mark_compacted {
-        v["compact_main_rev"] = new_rev.into();
-    }
-    let mut out = snap[..HEADER].to_vec();
-    out.extend_from_slice(&serde_json::to_vec(&v).map_err(|_| bad())?);
-    let d = Sha256::digest(&out);
-    out.extend_from_slice(&d);
-    Ok(out)
-}
-
 /// The disks of a new cluster restored from a backup, one per member of
 /// `opts.initial_cluster`, each with its new ID filled in.
 pub fn restore_disks(snapshot: &[u8], opts: RestoreOptions) -> Result<Vec<(PeerInfo, Disk)>> {
@@ -151,11 +128,6 @@ pub fn restore_disks(snapshot: &[u8], opts: RestoreOptions) -> Result<Vec<(PeerI
         return Err(Error::Snapshot("--initial-cluster must not be empty".into()));
     }
     let b = open(snapshot, !opts.skip_hash_check)?;
-    let store_bytes = if opts.bump_revision > 0 || opts.mark_compacted {
-        patch_revisions(&b.store, opts.bump_revision, opts.mark_compacted)?
-    } else {
-        b.store
-    };
     let mut peers = opts.initial_cluster.clone();
     for p in &mut peers {
         p.id = member_id(&p.peer_urls, &opts.cluster_token, 0);
@@ -167,7 +139,10 @@ pub fn restore_disks(snapshot: &[u8], opts: RestoreOptions) -> Result<Vec<(PeerI
     for p in &peers {
         let mut cfg = MemberConfig::new(p.id, &p.name, cid, peers.clone(), 0);
         cfg.cluster_token = opts.cluster_token.clone();
-        let mut store = mvcc::Store::restore(&store_bytes, cfg.store_config())?;
+        let mut store = mvcc::Store::restore(&b.store, cfg.store_config())?;
+        if opts.bump_revision > 0 || opts.mark_compacted {
+            store.bump_revision(opts.bump_revision, opts.mark_compacted)?;
+        }
         store.lessor_mut().demote();
         let state = State {
             store,
@@ -227,7 +202,10 @@ mod tests {
             skip_hash_check: true,
             ..Default::default()
         };
-        assert!(restore_disks(&bad, opts).is_err(), "a flipped byte in the JSON or the store is caught");
+        assert!(
+            restore_disks(&bad, opts).is_err(),
+            "a flipped byte in the auth store or the store is caught"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::request::{AlarmType, AuthRequest, ClientRequest, Request};
 use crate::response::{MemberListResponse, Response, SnapshotResponse, StatusResponse};
 
 /// What a configuration change entry carries besides the raft change.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug)]
 pub(crate) struct ConfContext {
     /// The proposal ID the proposing member answers.
     pub(crate) id: u64,
@@ -270,7 +270,7 @@ impl Member {
     fn conf_change(&mut self, t: raft::ConfChangeType, node: u64, change: Change, client: u64) -> Queued {
         let pid = self.next_id();
         self.wait(pid, client, WaitKind::Reply);
-        let context = serde_json::to_vec(&ConfContext { id: pid, change }).unwrap_or_default();
+        let context = wire::to_vec(&ConfContext { id: pid, change });
         Queued::Conf(pid, raft::ConfChange { change_type: t, node_id: node, context })
     }
 
@@ -372,7 +372,7 @@ impl Member {
 
     /// Applies a committed configuration change entry.
     pub(crate) fn apply_conf_change(&mut self, mut cc: raft::ConfChange) {
-        let ctx: Option<ConfContext> = serde_json::from_slice(&cc.context).ok();
+        let ctx: Option<ConfContext> = wire::from_slice(&cc.context).ok();
         let Some(ctx) = ctx else {
             if let Ok(cs) = self.node.apply_conf_change(&cc) {
                 self.conf_state = cs;
@@ -439,7 +439,7 @@ fn txn_depth(t: &mvcc::TxnRequest) -> usize {
 /// Sets the context of a promote conf change.
 pub(crate) fn with_id(mut cc: raft::ConfChange, pid: u64) -> raft::ConfChange {
     let ctx = ConfContext { id: pid, change: Change::Promote(cc.node_id) };
-    cc.context = serde_json::to_vec(&ctx).unwrap_or_default();
+    cc.context = wire::to_vec(&ctx);
     cc
 }
 

@@ -34,6 +34,7 @@
 mod apply;
 pub mod auth;
 pub mod backup;
+mod codec;
 pub mod config;
 pub mod disk;
 pub mod error;

@@ -388,13 +388,13 @@ impl Member {
         let id = self.next_id();
         let size = request_bytes(&op);
         let forwarded = matches!(op, Op::Forward(_));
-        let data = serde_json::to_vec(&Proposal { id, auth, op }).unwrap_or_default();
         if size > self.cfg.max_request_bytes {
             if let Some((c, _)) = client {
                 self.reply(c, Err(Error::RequestTooLarge));
             }
             return id;
         }
+        let data = wire::to_vec(&Proposal { id, auth, op });
         if let Some((c, kind)) = client {
             self.wait(id, c, kind);
             if let Some(w) = self.waiting.get_mut(&id) {
@@ -525,7 +525,8 @@ impl Member {
 }
 
 /// The size etcd compares with `--max-request-bytes`: roughly the
-/// protobuf encoding (keys and values plus a little framing), not our JSON.
+/// protobuf encoding (keys and values plus a little framing), not the
+/// length of our entry.
 fn request_bytes(op: &Op) -> u64 {
     fn txn(t: &mvcc::TxnRequest) -> u64 {
         let ops: u64 = t

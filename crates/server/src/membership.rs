@@ -33,6 +33,8 @@ pub enum Change {
     Promote(u64),
 }
 
+wire::record!(Cluster { members, removed });
+
 impl Cluster {
     /// A cluster of these members.
     pub fn new(members: &[PeerInfo]) -> Cluster {

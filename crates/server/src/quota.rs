@@ -68,6 +68,8 @@ pub struct Alarms {
     active: BTreeSet<AlarmMember>,
 }
 
+wire::record!(Alarms { active });
+
 impl Alarms {
     /// Raises an alarm; returns it if it was not active.
     pub fn activate(&mut self, member_id: u64, alarm: AlarmType) -> Option<AlarmMember> {

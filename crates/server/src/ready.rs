@@ -170,7 +170,7 @@ impl Member {
         }
         match e.entry_type {
             raft::EntryType::EntryNormal => {
-                if let Ok(p) = serde_json::from_slice::<Proposal>(&e.data) {
+                if let Ok(p) = wire::from_slice::<Proposal>(&e.data) {
                     self.apply_proposal(p, e.index);
                 }
             }
