@@ -8,7 +8,8 @@
 //!
 //! ```text
 //!   leader     the running member leading the highest term
-//!   follower   the first running member (by name) that is not the leader
+//!   follower   the first running member (by name) that is neither the
+//!              leader nor removed
 //! ```
 
 use std::collections::BTreeMap;
@@ -91,9 +92,10 @@ impl Env {
             "leader" => sim.leader().ok_or_else(|| "no leader".to_string()),
             "follower" => {
                 let leader = sim.leader();
+                let removed = |id: u64| sim.member(id).is_some_and(|m| m.status().removed);
                 sim.running()
                     .into_iter()
-                    .filter(|&id| Some(id) != leader)
+                    .filter(|&id| Some(id) != leader && !removed(id))
                     .min_by_key(|&id| sim.node(id).map(|n| n.number))
                     .ok_or_else(|| "no follower".to_string())
             }
@@ -114,6 +116,16 @@ impl Env {
             .filter(|w| !w.is_empty())
             .map(|w| self.resolve(tc, w))
             .collect()
+    }
+
+    /// `text` with every member's hex id (as the simulator's errors print
+    /// them) replaced by its name.
+    pub fn with_names(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for id in self.sim_ref().member_ids() {
+            out = out.replace(&format!("{id:x}"), &self.name(id));
+        }
+        out
     }
 
     /// `name` if the script wrote it literally, else `name (etcd-N)`, so a

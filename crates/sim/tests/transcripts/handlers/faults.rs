@@ -96,6 +96,6 @@ pub fn handle(env: &mut Env, tc: &TestCase) -> String {
     };
     match env.sim().apply(fault) {
         Ok(()) => done,
-        Err(e) => format!("refused: {e}"),
+        Err(e) => format!("refused: {}", env.with_names(&e.to_string())),
     }
 }
