@@ -30,6 +30,8 @@ pub struct Env {
     pub added: BTreeMap<u64, String>,
     /// Lease aliases (`L1`, ...) -> lease ids.
     pub leases: BTreeMap<String, i64>,
+    /// Stream aliases (`W1`, `K1`, ...) -> request ids.
+    pub streams: BTreeMap<String, u64>,
     /// The first event `events` has not printed yet.
     pub events_from: u64,
     /// The first message record id `messages` has not printed yet.
@@ -44,6 +46,7 @@ impl Env {
             pending: BTreeMap::new(),
             added: BTreeMap::new(),
             leases: BTreeMap::new(),
+            streams: BTreeMap::new(),
             events_from: 0,
             messages_from: 0,
         }

@@ -9,6 +9,7 @@
 //!   members   member-add NAME NEW [learner] | member-promote NAME TARGET
 //!             | member-remove NAME TARGET | member-list NAME | move-leader TARGET [via=NAME]
 //!   leases    lease-grant NAME ttl=5 as=L1 | lease-ttl NAME L1
+//!   streams   watch NAME KEY [rev=N] as=W1 | keepalive NAME L1 as=K1 | stream W1 | cancel W1
 //!   observe   events [all] | messages [types=MsgSnap,...] | check
 //! ```
 //!
@@ -22,6 +23,7 @@ pub mod kv;
 pub mod leases;
 pub mod members;
 pub mod observe;
+pub mod streams;
 
 use server::{Request, Response};
 use sim::{CallOptions, ClientError};
@@ -51,6 +53,10 @@ pub fn handle(env: &mut Env, tc: &TestCase) -> String {
         "move-leader" => members::move_leader(env, tc),
         "lease-grant" => leases::grant(env, tc),
         "lease-ttl" => leases::ttl(env, tc),
+        "watch" => streams::watch(env, tc),
+        "keepalive" => streams::keepalive(env, tc),
+        "stream" => streams::stream(env, tc),
+        "cancel" => streams::cancel(env, tc),
         "events" => observe::events(env, tc),
         "messages" => observe::messages(env, tc),
         "check" => observe::check(env),

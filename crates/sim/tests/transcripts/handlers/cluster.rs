@@ -13,7 +13,8 @@
 use std::fmt::Write as _;
 
 use raft::StateRole;
-use sim::SimOptions;
+use server::MemberEventKind;
+use sim::{SimEvent, SimOptions};
 
 use crate::transcripts::datadriven::TestCase;
 use crate::transcripts::env::{Env, ms, parse_ms};
@@ -45,7 +46,8 @@ pub fn run(env: &mut Env, tc: &TestCase) -> String {
 }
 
 /// `wait-leader [timeout=10s]`: runs until some running member leads,
-/// printing who and when.
+/// printing who and since when (it may have been elected before the
+/// command).
 pub fn wait_leader(env: &mut Env, tc: &TestCase) -> String {
     let timeout = tc.get("timeout").and_then(|v| v.first()).map_or(10_000, |s| parse_ms(tc, s));
     let sim = env.sim();
@@ -55,8 +57,16 @@ pub fn wait_leader(env: &mut Env, tc: &TestCase) -> String {
     }
     let leader = sim.leader().expect("just seen");
     let term = sim.member(leader).map_or(0, |m| m.raft().raft().term);
-    let at = sim.now_ms();
-    format!("{} leads term {term} (at {})", env.name(leader), ms(at))
+    let elected = sim
+        .events()
+        .records()
+        .rev()
+        .find(|r| {
+            matches!(&r.event, SimEvent::Member(e)
+                if e.member == leader && e.kind == MemberEventKind::BecameLeader { term })
+        })
+        .map_or(sim.now_ms(), |r| r.at_ms);
+    format!("{} leads term {term} (elected at {})", env.name(leader), ms(elected))
 }
 
 /// `status`: one line per member.
