@@ -19,11 +19,16 @@ use std::collections::BTreeMap;
 
 use kube::Kube;
 use server::{Request, Response};
-use sim::{CallOptions, CallResult, Fault, Sim, SimOptions};
+use sim::{CallOptions, CallResult, ClientError, Fault, Sim, SimOptions};
+
+use crate::journal::{Entry, Journal, Wait};
 
 /// The most virtual time one command may wait for an answer (as `sleep`'s
 /// cap): a huge `--command-timeout` cannot stall the page.
 const MAX_WAIT_MS: u64 = 24 * 3_600_000;
+
+/// How often kube's controllers step (kube's own `STEP_MS`).
+const KUBE_STEP_MS: u64 = 100;
 
 /// How long a new cluster may take to elect its first leader (virtual ms).
 const FIRST_LEADER_MS: u64 = 10_000;
@@ -65,6 +70,10 @@ pub struct Backend {
     /// Kubernetes is in use (a kubectl command ran): its controllers run as
     /// time passes. Until then the keyspace holds only what etcdctl wrote.
     kube_active: bool,
+    /// Page mode: the page's clock drives virtual time (see `journal.rs`).
+    pub(crate) page: bool,
+    /// The journal of the command running in page mode, if one is.
+    pub(crate) journal: Option<Journal>,
 }
 
 impl Backend {
@@ -115,6 +124,8 @@ impl Backend {
             pending: BTreeMap::new(),
             tls: false,
             kube_active: false,
+            page: false,
+            journal: None,
         }
     }
 
@@ -185,6 +196,10 @@ impl Backend {
 
     /// Sends `request` to member `endpoint` and runs virtual time until it
     /// resolves or `timeout_ms` runs out. Returns the result and the time spent.
+    ///
+    /// In a page-mode run the journal answers instead: a request it has not
+    /// answered yet is submitted and the run suspended (a placeholder error
+    /// comes back; the console throws that run's output away).
     pub fn call(
         &mut self,
         endpoint: u64,
@@ -192,12 +207,29 @@ impl Backend {
         timeout_ms: u64,
         token: Option<String>,
     ) -> (CallResult, u64) {
+        let timeout_ms = timeout_ms.min(MAX_WAIT_MS);
+        if let Some(j) = self.journal.as_mut() {
+            if j.suspended() {
+                return (Err(ClientError::DeadlineExceeded), 0);
+            }
+            let same = |e: &Entry| {
+                matches!(e, Entry::Call { endpoint: ep, request: r, token: t, .. }
+                    if *ep == endpoint && *r == request && *t == token)
+            };
+            if let Some(Entry::Call { result, took_ms, .. }) = j.next(same) {
+                return (result, took_ms);
+            }
+            let sent_ms = self.sim.now_ms();
+            let options = CallOptions { timeout_ms: Some(timeout_ms), token: token.clone() };
+            let id = self.sim.submit(endpoint, request.clone(), options);
+            j.waiting = Some(Wait::Request { id, endpoint, request: Box::new(request), token, sent_ms });
+            return (Err(ClientError::DeadlineExceeded), 0);
+        }
         // The sim's clock rests at its last event (at most a tick behind the
         // console's): the call's duration counts from the console's clock.
         let console_start = self.clock_ms();
         let start = self.sim.now_ms();
-        let timeout_ms = Some(timeout_ms.min(MAX_WAIT_MS));
-        let id = self.sim.submit(endpoint, request, CallOptions { timeout_ms, token });
+        let id = self.sim.submit(endpoint, request, CallOptions { timeout_ms: Some(timeout_ms), token });
         let result = self.sim.wait(id).unwrap_or(Err(sim::ClientError::DeadlineExceeded));
         let done = self.sim.request_state(id).and_then(|c| c.done_ms).unwrap_or(self.sim.now_ms());
         self.sim.forget_resolved();
@@ -206,10 +238,67 @@ impl Backend {
         (result, took)
     }
 
+    /// A request a stream step needs answered (`lock` and `elect` reading
+    /// their prefix). Blocking: the answer now. In page mode the request is
+    /// submitted into `slot` and its answer picked up on a later step
+    /// (`None` meanwhile), so a stream never runs the clock itself.
+    pub fn probe(
+        &mut self,
+        slot: &mut Option<u64>,
+        endpoint: u64,
+        request: Request,
+        timeout_ms: u64,
+    ) -> Option<CallResult> {
+        if !self.page {
+            return Some(self.call(endpoint, request, timeout_ms, None).0);
+        }
+        let Some(id) = *slot else {
+            let options = CallOptions { timeout_ms: Some(timeout_ms.min(MAX_WAIT_MS)), token: None };
+            *slot = Some(self.sim.submit(endpoint, request, options));
+            return None;
+        };
+        match self.sim.request_state(id) {
+            Some(call) if call.result.is_none() => None,
+            Some(call) => {
+                *slot = None;
+                call.result.clone()
+            }
+            None => {
+                *slot = None;
+                None
+            }
+        }
+    }
+
+    /// Sends `request` without waiting for the answer (page mode's Ctrl+C
+    /// of a `lock`: the session lease is revoked as the clock runs on).
+    pub fn send(&mut self, endpoint: u64, request: Request, timeout_ms: u64) {
+        let options = CallOptions { timeout_ms: Some(timeout_ms.min(MAX_WAIT_MS)), token: None };
+        self.sim.submit(endpoint, request, options);
+    }
+
+    /// Whether the page-mode run in progress is suspended (its operations
+    /// are placeholders from here on).
+    pub fn suspended(&self) -> bool {
+        self.journal.as_ref().is_some_and(Journal::suspended)
+    }
+
     /// Opens a stream (watch, keep-alive) at member `endpoint`: no deadline,
     /// items arrive through `sim.take_stream` as time runs. The request is
     /// submitted now; no virtual time passes.
     pub fn open_stream(&mut self, endpoint: u64, request: Request, token: Option<String>) -> u64 {
+        if let Some(j) = self.journal.as_mut() {
+            if j.suspended() {
+                return 0;
+            }
+            let same = |e: &Entry| matches!(e, Entry::Stream { endpoint: ep, request: r, .. } if *ep == endpoint && *r == request);
+            if let Some(Entry::Stream { id, .. }) = j.next(same) {
+                return id;
+            }
+            let id = self.sim.submit(endpoint, request.clone(), CallOptions { timeout_ms: None, token });
+            j.push(Entry::Stream { endpoint, request, id });
+            return id;
+        }
         self.sim.submit(endpoint, request, CallOptions { timeout_ms: None, token })
     }
 
@@ -232,6 +321,26 @@ impl Backend {
         }
     }
 
+    /// [`Backend::range_prefix`] for a stream step, through [`Backend::probe`]:
+    /// `None` while the answer is not there (page mode) or the read failed.
+    pub fn probe_prefix(
+        &mut self,
+        slot: &mut Option<u64>,
+        endpoint: u64,
+        prefix: &[u8],
+        timeout_ms: u64,
+    ) -> Option<Vec<mvcc::KeyValue>> {
+        let req = mvcc::RangeRequest {
+            key: prefix.to_vec(),
+            range_end: mvcc::prefix_end(prefix),
+            ..Default::default()
+        };
+        match self.probe(slot, endpoint, Request::Range { req, serializable: false }, timeout_ms)? {
+            Ok(Response::Range(r)) => Some(r.kvs),
+            _ => None,
+        }
+    }
+
     /// Like [`Backend::call`], unwrapping the response.
     pub fn call_ok(&mut self, endpoint: u64, request: Request, timeout_ms: u64) -> Option<Response> {
         self.call(endpoint, request, timeout_ms, None).0.ok()
@@ -242,9 +351,29 @@ impl Backend {
         self.clock_ms.max(self.sim.now_ms())
     }
 
-    /// Lets `ms` of virtual time pass, kube's controllers stepping.
+    /// Lets `ms` of virtual time pass, kube's controllers stepping. In a
+    /// page-mode run: waits until the clock is `ms` further (the run is
+    /// suspended until then).
     pub fn advance(&mut self, ms: u64) {
-        self.clock_ms = self.clock_ms().saturating_add(ms.min(MAX_WAIT_MS));
+        let now = self.clock_ms();
+        if let Some(j) = self.journal.as_mut() {
+            if j.suspended() {
+                return;
+            }
+            let until_ms = match j.next(|e| matches!(e, Entry::Wait { .. })) {
+                Some(Entry::Wait { until_ms }) => until_ms,
+                _ => {
+                    let until_ms = now.saturating_add(ms.min(MAX_WAIT_MS));
+                    j.push(Entry::Wait { until_ms });
+                    until_ms
+                }
+            };
+            if now < until_ms {
+                j.waiting = Some(Wait::Until { until_ms });
+            }
+            return;
+        }
+        self.clock_ms = now.saturating_add(ms.min(MAX_WAIT_MS));
         let now = self.sim.now_ms();
         if self.clock_ms > now {
             if self.kube_active {
@@ -265,8 +394,49 @@ impl Backend {
     }
 
     /// Applies a fault (stop, start, partition, ...), recorded for replay.
+    /// In a page-mode run a fault is applied once: a rerun reads its result
+    /// from the journal.
     pub fn fault(&mut self, fault: Fault) -> Result<(), String> {
+        if let Some(j) = self.journal.as_mut() {
+            if j.suspended() {
+                return Ok(());
+            }
+            if let Some(Entry::Fault { result, .. }) =
+                j.next(|e| matches!(e, Entry::Fault { fault: f, .. } if *f == fault))
+            {
+                return result;
+            }
+            let result = self.sim.apply(fault.clone()).map_err(|e| e.to_string());
+            j.push(Entry::Fault { fault, result: result.clone() });
+            return result;
+        }
         self.sim.apply(fault).map_err(|e| e.to_string())
+    }
+
+    /// Page mode: runs the simulator (and kube's controllers once kubectl
+    /// ran) up to `until_ms`, stopping early right after the event that
+    /// makes `stop` hold. The console's clock follows.
+    pub(crate) fn run_page(&mut self, until_ms: u64, stop: impl Fn(&Sim) -> bool) {
+        loop {
+            let now = self.sim.now_ms();
+            if now >= until_ms {
+                break;
+            }
+            // kube's controllers step on their own grid.
+            let next = if self.kube_active {
+                ((now / KUBE_STEP_MS + 1) * KUBE_STEP_MS).min(until_ms)
+            } else {
+                until_ms
+            };
+            let stopped = self.sim.run_until(next, &stop);
+            if self.kube_active && !stopped && self.sim.now_ms().is_multiple_of(KUBE_STEP_MS) {
+                self.kube.step(&mut self.sim);
+            }
+            if stopped || stop(&self.sim) {
+                break;
+            }
+        }
+        self.clock_ms = self.clock_ms.max(self.sim.now_ms());
     }
 }
 

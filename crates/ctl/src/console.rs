@@ -10,6 +10,8 @@
 
 use std::collections::BTreeMap;
 
+mod page;
+
 use crate::backend::Backend;
 use crate::output::{Output, exit};
 use crate::shell::lexer::{self, LexError};
@@ -91,12 +93,20 @@ pub struct Console {
     pub(crate) spec: Spec,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
-    /// The tab whose environment, history and stream are in the fields above.
+    /// Page mode: the command waiting for the simulator (see `journal.rs`).
+    pending: Option<page::Pending>,
+    /// The tab whose environment, history, stream and pending command are in
+    /// the fields above.
     active: usize,
     /// How deeply commands are running other commands right now.
     pub(crate) depth: usize,
     /// The other tabs' state, parked while another tab is active.
     parked: BTreeMap<usize, Tab>,
+    /// Page mode: when the command being run started waiting (a rerun
+    /// starts later than the command did).
+    pub(crate) run_since_ms: Option<u64>,
+    /// Page mode: when `timeout` stops the command being run.
+    pub(crate) run_deadline_ms: Option<u64>,
 }
 
 /// A console tab's own state: its environment, history and running stream.
@@ -107,6 +117,7 @@ struct Tab {
     env: BTreeMap<String, String>,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
+    pending: Option<page::Pending>,
 }
 
 impl Console {
@@ -125,9 +136,12 @@ impl Console {
             spec: Spec::etcdctl(),
             history: Vec::new(),
             stream: None,
+            pending: None,
             active: 0,
             depth: 0,
             parked: BTreeMap::new(),
+            run_since_ms: None,
+            run_deadline_ms: None,
         };
         c.backend.tls = options.tls;
         c.options = options;
@@ -168,13 +182,21 @@ impl Console {
     }
 
     /// Runs one console entry (a line, or several lines for a heredoc).
-    /// A streaming command still running is interrupted first.
+    /// A streaming or pending command still running is interrupted first.
+    ///
+    /// In page mode ([`Console::set_page_mode`]) a command that has to wait
+    /// for the cluster returns [`Run::Streaming`] at once and finishes in a
+    /// later [`Console::poll_tabs`].
     pub fn run_line(&mut self, input: &str) -> Run {
-        if self.stream.is_some() {
+        if self.stream.is_some() || self.pending.is_some() {
             let _ = self.interrupt();
         }
         if !input.trim().is_empty() {
             self.history.push(input.to_string());
+        }
+        if self.backend.page {
+            let since = self.now_ms();
+            return self.attempt(input.to_string(), Vec::new(), since, None);
         }
         let exec = crate::shell::run_entry(self, input);
         self.finish(exec)
@@ -187,7 +209,7 @@ impl Console {
     }
 
     /// Applies an Exec: advances time, records `$?`, keeps a stream.
-    fn finish(&mut self, exec: Exec) -> Run {
+    pub(crate) fn finish(&mut self, exec: Exec) -> Run {
         self.advance(exec.elapsed_ms);
         match exec.stream {
             Some(stream) => {
@@ -210,12 +232,12 @@ impl Console {
         }
     }
 
-    fn set_status(&mut self, code: i32) {
+    pub(crate) fn set_status(&mut self, code: i32) {
         self.env.insert("?".to_string(), code.to_string());
     }
 
     /// Makes `tab` the active tab (a new tab starts with a fresh environment).
-    fn switch(&mut self, tab: usize) {
+    pub(crate) fn switch(&mut self, tab: usize) {
         if tab == self.active {
             return;
         }
@@ -230,6 +252,7 @@ impl Console {
             env: std::mem::replace(&mut self.env, next.env),
             history: std::mem::replace(&mut self.history, next.history),
             stream: std::mem::replace(&mut self.stream, next.stream),
+            pending: std::mem::replace(&mut self.pending, next.pending),
         };
         self.parked.insert(self.active, old);
         self.active = tab;
@@ -249,45 +272,21 @@ impl Console {
 
     /// Lets `ms` of virtual time pass for every tab; returns what each tab's
     /// stream printed meanwhile (tabs without a stream are left out).
+    ///
+    /// In page mode this is what moves virtual time: the simulator (and
+    /// kube's controllers) run `ms` further, pending commands whose answer
+    /// came (or whose wait ran out) finish, streams print. `poll_tabs(0)`
+    /// picks up what the page's own stepping of [`Console::sim_mut`] resolved.
     pub fn poll_tabs(&mut self, ms: u64) -> Vec<(usize, Run)> {
-        let mut tabs: Vec<usize> =
-            self.parked.iter().filter(|(_, t)| t.stream.is_some()).map(|(k, _)| *k).collect();
-        if self.stream.is_some() {
-            tabs.push(self.active);
+        if self.backend.page {
+            return self.poll_page(ms);
         }
-        tabs.sort_unstable();
+        let tabs = self.stream_tabs();
         let mut outs: BTreeMap<usize, (Output, bool)> =
             tabs.iter().map(|&t| (t, (Output::default(), false))).collect();
         let end = self.now_ms().saturating_add(ms);
         loop {
-            for &t in &tabs {
-                let Some((o, done)) = outs.get_mut(&t) else { continue };
-                if *done {
-                    continue;
-                }
-                let slot = if t == self.active {
-                    self.stream.take()
-                } else {
-                    self.parked.get_mut(&t).and_then(|p| p.stream.take())
-                };
-                let Some((mut stream, _)) = slot else { continue };
-                let mut step_out = Output::default();
-                match stream.tick(self, &mut step_out) {
-                    Some(code) => {
-                        step_out.exit = code;
-                        *done = true;
-                    }
-                    None => {
-                        let back = Some((stream, Output::default()));
-                        if t == self.active {
-                            self.stream = back;
-                        } else if let Some(p) = self.parked.get_mut(&t) {
-                            p.stream = back;
-                        }
-                    }
-                }
-                o.append(step_out);
-            }
+            self.tick_streams(&mut outs);
             if self.now_ms() >= end {
                 break;
             }
@@ -299,9 +298,59 @@ impl Console {
             .collect()
     }
 
-    /// Whether a streaming command is running.
+    /// The tabs running a stream, in order.
+    pub(crate) fn stream_tabs(&self) -> Vec<usize> {
+        let mut tabs: Vec<usize> =
+            self.parked.iter().filter(|(_, t)| t.stream.is_some()).map(|(k, _)| *k).collect();
+        if self.stream.is_some() {
+            tabs.push(self.active);
+        }
+        tabs.sort_unstable();
+        tabs
+    }
+
+    /// One step of every stream at the current virtual time: what each
+    /// printed goes to `outs` (an entry per tab; `true` once it ended).
+    pub(crate) fn tick_streams(&mut self, outs: &mut BTreeMap<usize, (Output, bool)>) {
+        for t in self.stream_tabs() {
+            let (o, done) = outs.entry(t).or_default();
+            if *done {
+                continue;
+            }
+            let slot = if t == self.active {
+                self.stream.take()
+            } else {
+                self.parked.get_mut(&t).and_then(|p| p.stream.take())
+            };
+            let Some((mut stream, _)) = slot else { continue };
+            let mut step_out = Output::default();
+            match stream.tick(self, &mut step_out) {
+                Some(code) => {
+                    step_out.exit = code;
+                    *done = true;
+                    if t == self.active {
+                        self.set_status(code);
+                    } else if let Some(p) = self.parked.get_mut(&t) {
+                        p.env.insert("?".to_string(), code.to_string());
+                    }
+                }
+                None => {
+                    let back = Some((stream, Output::default()));
+                    if t == self.active {
+                        self.stream = back;
+                    } else if let Some(p) = self.parked.get_mut(&t) {
+                        p.stream = back;
+                    }
+                }
+            }
+            o.append(step_out);
+        }
+    }
+
+    /// Whether a streaming command is running (or, in page mode, a command
+    /// is waiting for the cluster).
     pub fn is_streaming(&self) -> bool {
-        self.stream.is_some()
+        self.stream.is_some() || self.pending.is_some()
     }
 
     /// Lets `ms` of virtual time pass for the running stream; returns what it printed meanwhile.
@@ -320,8 +369,14 @@ impl Console {
         }
     }
 
-    /// Ctrl+C: stops the running stream (exit 130, as a shell reports SIGINT).
+    /// Ctrl+C: stops the running stream or the pending command (exit 130,
+    /// as a shell reports SIGINT; nothing else is printed).
     pub fn interrupt(&mut self) -> Output {
+        if let Some(p) = self.pending.take() {
+            self.drop_pending(p);
+            self.set_status(exit::SIGINT);
+            return Output::fail("", exit::SIGINT);
+        }
         let Some((mut stream, _)) = self.stream.take() else {
             return Output::default();
         };

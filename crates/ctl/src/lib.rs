@@ -20,6 +20,7 @@ pub(crate) mod etcdctl;
 pub(crate) mod etcdutl;
 pub mod flags;
 pub mod ids;
+pub(crate) mod journal;
 pub(crate) mod kubectl;
 pub mod output;
 pub mod playground;

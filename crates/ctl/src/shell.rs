@@ -263,9 +263,16 @@ fn timeout(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
         return Output::fail("timeout: missing operand\nTry 'timeout --help' for more information.\n", 125)
             .into();
     }
+    // In page mode the limit counts from when the command started (a rerun
+    // of a waiting command starts later), and stops a waiting command too.
+    let start = con.run_since_ms.unwrap_or_else(|| con.now_ms());
+    if con.backend.page {
+        let at = start.saturating_add(limit);
+        con.run_deadline_ms = Some(con.run_deadline_ms.map_or(at, |d| d.min(at)));
+    }
     let mut exec = run_words(con, &rest[1..], stdin);
     if let Some(stream) = exec.stream.as_mut() {
-        stream.deadline_ms = Some(con.now_ms() + limit);
+        stream.deadline_ms = Some(start + limit);
     } else if exec.elapsed_ms > limit {
         return Exec::took(Output::fail("", exit::TIMEOUT), limit);
     }

@@ -33,9 +33,9 @@ pub(crate) enum Kind {
         ttl_ms: u64,
     },
     /// `lock` or `elect` on the simulated cluster: a key under a kept-alive session lease.
-    SimHold { session: Session, announced: bool, proposal: Option<String> },
+    SimHold { session: Session, announced: bool, proposal: Option<String>, probe: Option<u64> },
     /// `elect -l` on the simulated cluster.
-    SimObserve { endpoint: u64, prefix: Vec<u8>, last: Option<Vec<u8>> },
+    SimObserve { endpoint: u64, prefix: Vec<u8>, last: Option<Vec<u8>>, probe: Option<u64> },
     /// `kubectl get -w`: rows from a watch on the simulated cluster.
     Kube(Box<kube::KubeWatch>),
 }
@@ -62,12 +62,13 @@ impl Session {
     /// Ends the session: stops the keep-alive and revokes the lease (its key goes with it).
     pub fn end(&self, con: &mut Console, timeout_ms: u64) {
         con.backend.sim.cancel(self.keepalive);
-        let _ = con.backend.call(
-            self.endpoint,
-            server::Request::LeaseRevoke { id: self.lease },
-            timeout_ms,
-            None,
-        );
+        let revoke = server::Request::LeaseRevoke { id: self.lease };
+        if con.backend.page && con.backend.journal.is_none() {
+            // Ctrl+C on the page: the revoke goes out as the clock runs on.
+            con.backend.send(self.endpoint, revoke, timeout_ms);
+        } else {
+            let _ = con.backend.call(self.endpoint, revoke, timeout_ms, None);
+        }
     }
 }
 
@@ -167,12 +168,12 @@ impl Stream {
                 crate::kubectl::poll(con, w, out);
                 None
             }
-            Kind::SimHold { session, announced, proposal } => {
+            Kind::SimHold { session, announced, proposal, probe } => {
                 if *announced {
                     return None;
                 }
                 let timeout = sim::COMMAND_TIMEOUT_MS;
-                let kvs = con.backend.range_prefix(session.endpoint, &session.prefix, timeout)?;
+                let kvs = con.backend.probe_prefix(probe, session.endpoint, &session.prefix, timeout)?;
                 match holds(&kvs, &session.key) {
                     None => {
                         out.stderr.push_str("Error: session expired\n");
@@ -191,8 +192,8 @@ impl Stream {
                     }
                 }
             }
-            Kind::SimObserve { endpoint, prefix, last } => {
-                let kvs = con.backend.range_prefix(*endpoint, prefix, sim::COMMAND_TIMEOUT_MS)?;
+            Kind::SimObserve { endpoint, prefix, last, probe } => {
+                let kvs = con.backend.probe_prefix(probe, *endpoint, prefix, sim::COMMAND_TIMEOUT_MS)?;
                 if let Some(kv) = kvs.iter().min_by_key(|kv| kv.create_revision) {
                     let now = Some(kv.value.clone());
                     if *last != now {

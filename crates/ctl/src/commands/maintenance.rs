@@ -203,7 +203,7 @@ pub(crate) fn check_perf(con: &mut Console, p: &Parsed) -> Exec {
             return Output::error(format!("unknown load option {other}"), exit::BAD_FEATURE).into();
         }
     };
-    super::perf::check_perf(con, p, rate, clients, size, expected)
+    at_once(con, |con| super::perf::check_perf(con, p, rate, clients, size, expected))
 }
 
 /// `check perf`'s verdict: throughput, slowest request and stddev (ms) against the load's bars.
@@ -241,5 +241,14 @@ pub(crate) fn perf_report(duration_s: u64, done: u64, expected: u64, worst_ms: u
 
 /// `check datascale`: memory a workload takes, measured on the store.
 pub(crate) fn check_datascale(con: &mut Console, p: &Parsed) -> Exec {
-    super::perf::check_datascale(con, p)
+    at_once(con, |con| super::perf::check_datascale(con, p))
+}
+
+/// Runs a workload (`check perf`, `check datascale`) in virtual time at
+/// once, also in page mode: the page's journal is set aside meanwhile.
+fn at_once(con: &mut Console, f: impl FnOnce(&mut Console) -> Exec) -> Exec {
+    let journal = con.backend.journal.take();
+    let exec = f(con);
+    con.backend.journal = journal;
+    exec
 }

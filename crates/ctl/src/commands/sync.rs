@@ -42,7 +42,7 @@ fn sync_sim(con: &mut Console, p: &Parsed, elect: bool) -> Exec {
     if elect && p.bool("listen") {
         let mut prefix = name.into_bytes();
         prefix.push(b'/');
-        let kind = Kind::SimObserve { endpoint: conn.endpoint, prefix, last: None };
+        let kind = Kind::SimObserve { endpoint: conn.endpoint, prefix, last: None, probe: None };
         return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) };
     }
     let (ttl, value) = if elect {
@@ -71,7 +71,7 @@ fn sync_sim(con: &mut Console, p: &Parsed, elect: bool) -> Exec {
         return Exec::took(exec.out, exec.elapsed_ms);
     }
     let proposal = elect.then_some(value);
-    let kind = Kind::SimHold { session, announced: false, proposal };
+    let kind = Kind::SimHold { session, announced: false, proposal, probe: None };
     Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) }
 }
 
