@@ -87,9 +87,9 @@ impl Env {
         self.added.get(&id).cloned().unwrap_or_else(|| format!("{id:x}"))
     }
 
-    /// Member `word` (`etcd-N`, `leader`, `follower`) as an id, for the
-    /// command at `tc`; `Err` says why not (printed as the output).
-    pub fn resolve(&self, _tc: &TestCase, word: &str) -> Result<u64, String> {
+    /// Member `word` (`etcd-N`, `leader`, `follower`) as an id; `Err` says
+    /// why not (printed as the command's output).
+    pub fn resolve(&self, word: &str) -> Result<u64, String> {
         let sim = self.sim_ref();
         match word {
             "leader" => sim.leader().ok_or_else(|| "no leader".to_string()),
@@ -112,13 +112,8 @@ impl Env {
     }
 
     /// Members named in `words` (comma or space separated).
-    pub fn resolve_all(&self, tc: &TestCase, words: &[&str]) -> Result<Vec<u64>, String> {
-        words
-            .iter()
-            .flat_map(|w| w.split(','))
-            .filter(|w| !w.is_empty())
-            .map(|w| self.resolve(tc, w))
-            .collect()
+    pub fn resolve_all(&self, words: &[&str]) -> Result<Vec<u64>, String> {
+        words.iter().flat_map(|w| w.split(',')).filter(|w| !w.is_empty()).map(|w| self.resolve(w)).collect()
     }
 
     /// `text` with every member's hex id (as the simulator's errors print

@@ -102,6 +102,6 @@ pub fn arg<'a>(tc: &'a TestCase, n: usize, usage: &str) -> &'a str {
 /// The endpoint named by the first positional argument, resolved.
 pub fn endpoint(env: &Env, tc: &TestCase, usage: &str) -> Result<(u64, String), String> {
     let word = arg(tc, 0, usage);
-    let id = env.resolve(tc, word)?;
+    let id = env.resolve(word)?;
     Ok((id, env.said(word, id)))
 }

@@ -19,7 +19,7 @@ pub fn handle(env: &mut Env, tc: &TestCase) -> String {
     let words = tc.positional();
     let one = || -> Result<(u64, String), String> {
         let word = words.first().copied().unwrap_or_else(|| panic!("line {}: {} NAME", tc.line, tc.cmd));
-        let id = env.resolve(tc, word)?;
+        let id = env.resolve(word)?;
         Ok((id, env.said(word, id)))
     };
     let (fault, done) = match tc.cmd.as_str() {
@@ -55,7 +55,7 @@ pub fn handle(env: &mut Env, tc: &TestCase) -> String {
             let mut shown = Vec::new();
             for part in joined.split('/') {
                 let names: Vec<&str> = part.split([',', ' ']).filter(|s| !s.is_empty()).collect();
-                match env.resolve_all(tc, &names) {
+                match env.resolve_all(&names) {
                     Ok(g) => {
                         shown.push(g.iter().map(|&id| env.name(id)).collect::<Vec<_>>().join(","));
                         groups.push(g);

@@ -38,7 +38,7 @@ pub fn add(env: &mut Env, tc: &TestCase) -> String {
 }
 
 fn target(env: &Env, tc: &TestCase, usage: &str) -> Result<u64, String> {
-    env.resolve(tc, arg(tc, 1, usage))
+    env.resolve(arg(tc, 1, usage))
 }
 
 /// `member-promote NAME TARGET`.
@@ -87,13 +87,13 @@ pub fn list(env: &mut Env, tc: &TestCase) -> String {
 /// `via` names another member.
 pub fn move_leader(env: &mut Env, tc: &TestCase) -> String {
     const USAGE: &str = "move-leader TARGET [via=NAME]";
-    let target = match env.resolve(tc, arg(tc, 0, USAGE)) {
+    let target = match env.resolve(arg(tc, 0, USAGE)) {
         Ok(t) => t,
         Err(e) => return e,
     };
     let via = match tc.get("via").and_then(|v| v.first()) {
-        Some(word) => env.resolve(tc, word),
-        None => env.resolve(tc, "leader"),
+        Some(word) => env.resolve(word),
+        None => env.resolve("leader"),
     };
     let via = match via {
         Ok(v) => v,
