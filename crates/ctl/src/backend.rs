@@ -25,7 +25,7 @@ use crate::journal::{Entry, Journal, Wait};
 
 /// The most virtual time one command may wait for an answer (as `sleep`'s
 /// cap): a huge `--command-timeout` cannot stall the page.
-const MAX_WAIT_MS: u64 = 24 * 3_600_000;
+pub(crate) const MAX_WAIT_MS: u64 = 24 * 3_600_000;
 
 /// How often kube's controllers step (kube's own `STEP_MS`).
 const KUBE_STEP_MS: u64 = 100;

@@ -391,6 +391,22 @@ impl Console {
         match self.run_line(input) {
             Run::Done(o) => o,
             Run::Streaming(mut o) => {
+                // Page mode: let the clock run until the command is no longer waiting.
+                let tab = self.active;
+                let limit = self.now_ms().saturating_add(crate::backend::MAX_WAIT_MS);
+                while self.pending.is_some() && self.now_ms() < limit {
+                    for (t, run) in self.poll_tabs(100) {
+                        if t == tab {
+                            o.append(run.output().clone());
+                            if let Run::Done(_) = run {
+                                return o;
+                            }
+                        }
+                    }
+                }
+                if self.stream.is_none() {
+                    return o;
+                }
                 let deadline = self.stream.as_ref().and_then(|(s, _)| s.deadline_ms);
                 if let Some(d) = deadline {
                     let wait = d.saturating_sub(self.now_ms());

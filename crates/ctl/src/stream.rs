@@ -61,6 +61,10 @@ pub(crate) struct Session {
 impl Session {
     /// Ends the session: stops the keep-alive and revokes the lease (its key goes with it).
     pub fn end(&self, con: &mut Console, timeout_ms: u64) {
+        if con.backend.suspended() {
+            // A page-mode run waiting for an answer: it ends the session when it runs again.
+            return;
+        }
         con.backend.sim.cancel(self.keepalive);
         let revoke = server::Request::LeaseRevoke { id: self.lease };
         if con.backend.page && con.backend.journal.is_none() {

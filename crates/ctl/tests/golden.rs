@@ -308,7 +308,7 @@ fn id_after(text: &str, marker: &str) -> Option<String> {
 /// Per section (the command's first word): (compared, matched).
 type Sections = BTreeMap<String, (usize, usize)>;
 
-fn run_corpus() -> Option<(usize, usize, Sections)> {
+fn run_corpus(page: bool) -> Option<(usize, usize, Sections)> {
     let dir = golden_dir();
     let Ok(recorded) = std::fs::read_to_string(dir.join("recorded.jsonl")) else {
         eprintln!("golden: no recorded.jsonl yet; nothing to compare");
@@ -321,6 +321,7 @@ fn run_corpus() -> Option<(usize, usize, Sections)> {
         .filter_map(|v| Some((v["index"].as_u64()? as usize, v)))
         .collect();
     let mut con = Console::new(1, ConsoleOptions::default());
+    con.set_page_mode(page);
     let (mut compared, mut matched) = (0usize, 0usize);
     let mut by_section: Sections = BTreeMap::new();
     let show = std::env::var("GOLDEN_DIFF").is_ok();
@@ -387,7 +388,16 @@ fn report(
 
 #[test]
 fn golden_corpus_match_rate() {
-    let Some((matched, compared, by_section)) = run_corpus() else { return };
+    let Some((matched, compared, by_section)) = run_corpus(false) else { return };
     let rate = report("golden", matched, compared, &by_section);
     assert!(rate >= FLOOR_PERCENT, "golden match rate {rate:.1}% fell below {FLOOR_PERCENT}%");
+}
+
+/// The same corpus in page mode (the page's clock drives virtual time;
+/// `run_to_end` lets it run until each command is done).
+#[test]
+fn golden_corpus_in_page_mode() {
+    let Some((matched, compared, by_section)) = run_corpus(true) else { return };
+    let rate = report("golden (page mode)", matched, compared, &by_section);
+    assert!(rate >= FLOOR_PERCENT, "golden match rate in page mode {rate:.1}% fell below {FLOOR_PERCENT}%");
 }

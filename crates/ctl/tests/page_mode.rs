@@ -236,3 +236,14 @@ fn kubectl_runs_at_once_in_page_mode_and_its_controllers_follow_the_page_clock()
     assert_eq!(c.now_ms(), t + 1000);
     assert_eq!(run_done(&mut c, 0, "etcdctl put after-kube ok").stdout, "OK\n");
 }
+
+#[test]
+fn run_to_end_waits_for_a_pending_command_in_page_mode() {
+    let mut c = page_console();
+    assert_eq!(c.run_to_end("etcdctl put k v").stdout, "OK\n");
+    let t = c.now_ms();
+    assert_eq!(c.run_to_end("sleep 1").exit, 0);
+    assert!(c.now_ms() >= t + 1000);
+    assert_eq!(c.run_to_end("timeout 1 etcdctl watch k").exit, 124);
+    assert_eq!(c.run_to_end("etcdctl get k --print-value-only").stdout, "v\n");
+}

@@ -122,8 +122,9 @@ proptest! {
     }
 
     #[test]
-    fn command_like_lines_never_panic(words in proptest::collection::vec(proptest::sample::select(WORDS), 0..9)) {
+    fn command_like_lines_never_panic(words in proptest::collection::vec(proptest::sample::select(WORDS), 0..9), page in any::<bool>()) {
         let mut con = Console::new(5, ConsoleOptions::default());
+        con.set_page_mode(page);
         let line = words.join(" ");
         run_all(&mut con, &line);
         run_all(&mut con, &format!("etcdctl {line}"));
