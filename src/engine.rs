@@ -348,9 +348,6 @@ impl Engine {
         if self.tabs[tab].running.is_some() || self.tabs[tab].load.is_some() {
             self.interrupt(tab);
         }
-        let prompt = self.prompt(tab);
-        self.tabs[tab].log.enter(&prompt, entry);
-        self.console_version += 1;
         let act = Act::Line(entry.to_string());
         self.record(tab, act.clone());
         self.apply(tab, &act);
@@ -359,6 +356,15 @@ impl Engine {
     /// Runs `entry` in console tab `tab` (visible, the stage's or a load's).
     fn exec(&mut self, tab: usize, entry: &str) {
         if tab < VISIBLE_TABS {
+            // Echoed after the prompt; a replayed line is not new history.
+            let prompt = self.prompt(tab);
+            let log = &mut self.tabs[tab].log;
+            if self.replaying {
+                log.push(Stream::Input, &format!("{prompt}{entry}"));
+            } else {
+                log.enter(&prompt, entry);
+            }
+            self.console_version += 1;
             if let Some(load) = parse_load(entry) {
                 self.start_load(tab, load);
                 return;
@@ -496,15 +502,9 @@ impl Engine {
         }
     }
 
-    /// Sets tab `tab`'s endpoint to member `etcd-N` (recorded as an export).
+    /// Sets tab `tab`'s endpoint to member `etcd-N`: types the export.
     pub fn set_endpoint(&mut self, tab: usize, n: u64) {
-        if tab >= self.tabs.len() {
-            return;
-        }
-        let act = Act::Line(format!("export ETCDCTL_ENDPOINTS=http://127.0.0.{n}:2379"));
-        self.record(tab, act.clone());
-        self.apply(tab, &act);
-        self.console_version += 1;
+        self.run_line(tab, &format!("export ETCDCTL_ENDPOINTS=http://127.0.0.{n}:2379"));
     }
 
     /// What tab `tab` waits for, and since when (virtual ms).

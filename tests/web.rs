@@ -9,8 +9,10 @@ use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh element and returns that element.
+/// Mounts the app into a fresh element and returns that element. The run
+/// an earlier test saved is forgotten first, so each test starts fresh.
 fn mount() -> HtmlElement {
+    etcd_playground::browser::forget(etcd_playground::browser::SESSION_KEY);
     let document = web_sys::window().unwrap().document().unwrap();
     let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
@@ -120,4 +122,9 @@ async fn tab_completes_a_command() {
     press(&input, "Tab", false);
     settle().await;
     assert_eq!(input.value(), "etcdctl watch ");
+    input.set_value("etcdctl mem");
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    press(&input, "Tab", false);
+    settle().await;
+    assert_eq!(input.value(), "etcdctl member ");
 }

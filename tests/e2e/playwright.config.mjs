@@ -4,7 +4,8 @@
 // (it refuses a --user-data-dir argument to launch()).
 import { defineConfig } from '@playwright/test';
 
-const port = 8091;
+// E2E_PORT lets two checkouts run their specs side by side.
+const port = Number(process.env.E2E_PORT ?? 8091);
 
 export default defineConfig({
   testDir: './specs',

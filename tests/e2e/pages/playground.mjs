@@ -95,6 +95,11 @@ export class Playground {
     return link.inputValue();
   }
 
+  /** Uploads a file (`name`, bytes) through "Upload session or file". */
+  async upload(name, buffer) {
+    await this.page.getByTestId('upload').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+  }
+
   /** The data-name/data-role of every member, in order. */
   async roles() {
     return this.members.evaluateAll((els) => els.map((e) => `${e.dataset.name}:${e.dataset.role}`));

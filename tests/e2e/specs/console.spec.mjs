@@ -1,0 +1,49 @@
+// The page's console is the console language of crates/ctl: etcdctl's own
+// printers, kubectl over the same cluster, heredocs and Tab completion.
+import { test, expect } from '@playwright/test';
+import { Playground } from '../pages/playground.mjs';
+
+test('member list -w table prints etcdctl\'s table', async ({ page }) => {
+  const app = new Playground(page);
+  await app.openWithLeader();
+  const before = (await app.outputLines()).length;
+  await app.run('etcdctl member list -w table');
+  await expect.poll(async () => (await app.outputLines()).slice(before)).toEqual(expect.arrayContaining([
+    '+------------------+---------+--------+-----------------------+-----------------------+------------+',
+    '|        ID        | STATUS  |  NAME  |      PEER ADDRS       |     CLIENT ADDRS      | IS LEARNER |',
+  ]));
+  const lines = (await app.outputLines()).slice(before);
+  expect(lines.filter((l) => /^\| [0-9a-f]{16} \| started \| etcd-\d \|/.test(l))).toHaveLength(3);
+  app.expectNoErrors();
+});
+
+test('kubectl apply from a heredoc stores the ConfigMap under /registry', async ({ page }) => {
+  const app = new Playground(page);
+  await app.openWithLeader();
+  await app.run('kubectl apply -f - <<EOF');
+  await expect(page.locator('.console-prompt .prompt')).toHaveText('> ');
+  for (const line of ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app-config', 'data:', '  color: blue']) {
+    await app.run(line);
+  }
+  await app.runAndExpect('EOF', 'configmap/app-config created');
+  const before = (await app.outputLines()).length;
+  await app.run('etcdctl get /registry/configmaps/default/app-config --print-value-only');
+  await expect.poll(async () => (await app.outputLines()).slice(before).join('\n'), { timeout: 15_000 })
+    .toContain('"color":"blue"');
+  const json = JSON.parse((await app.outputLines()).slice(before + 1).join('\n'));
+  expect(json.kind).toBe('ConfigMap');
+  expect(json.metadata.name).toBe('app-config');
+  app.expectNoErrors();
+});
+
+test('Tab completes etcdctl mem to etcdctl member, and the exit status shows', async ({ page }) => {
+  const app = new Playground(page);
+  await app.open();
+  await app.input.fill('etcdctl mem');
+  await app.input.press('Tab');
+  await expect(app.input).toHaveValue('etcdctl member ');
+  await app.run('etcdctl nosuchcommand');
+  await expect(page.getByTestId('console-exit')).not.toHaveCount(0);
+  await expect(app.output.locator('.line-stderr').first()).toBeVisible();
+  app.expectNoErrors();
+});
