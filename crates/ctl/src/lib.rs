@@ -19,7 +19,6 @@ pub mod console;
 pub(crate) mod etcdctl;
 pub(crate) mod etcdutl;
 pub mod flags;
-pub mod ids;
 pub(crate) mod journal;
 pub(crate) mod kubectl;
 pub mod output;

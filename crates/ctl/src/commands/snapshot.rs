@@ -297,8 +297,8 @@ pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
         None,
     ));
     let peer_ids: Vec<u64> =
-        members.iter().map(|(_, u)| crate::ids::member_id(std::slice::from_ref(u), &token, None)).collect();
-    let cluster_id = crate::ids::cluster_id(&peer_ids);
+        members.iter().map(|(_, u)| server::member_id(std::slice::from_ref(u), &token, 0)).collect();
+    let cluster_id = server::cluster_id(&peer_ids);
     let local = members.iter().position(|(n, _)| n == &name).map(|i| peer_ids[i]).unwrap_or(0);
     for ((_, u), id) in members.iter().zip(&peer_ids) {
         err.push_str(&console_log(
