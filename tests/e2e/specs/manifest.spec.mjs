@@ -1,0 +1,101 @@
+// The Kubernetes panel: a template applied from the editor lands in etcd
+// under /registry/, as kube-apiserver would store it; etcdctl reads it back,
+// the resource list links to the key browser, and a bad manifest shows
+// kubectl's error.
+import { test, expect } from '@playwright/test';
+import { Playground } from '../pages/playground.mjs';
+
+const KEY = '/registry/configmaps/default/app-config';
+
+/** Opens the Kubernetes tab of the data panel. */
+async function openPanel(pg) {
+  await pg.page.getByTestId('tab-manifest').click();
+  await expect(pg.page.getByTestId('manifest-panel')).toBeVisible();
+}
+
+/** Presses Apply and waits for the result to show `message`. */
+async function applyAndExpect(pg, message) {
+  await pg.page.getByTestId('manifest-apply').click();
+  await expect(pg.page.getByTestId('manifest-message').first()).toHaveText(message);
+}
+
+/** Runs `line` in the console and waits for a line after it matching `re`. */
+async function runAndMatch(pg, line, re, timeout = 15_000) {
+  const before = (await pg.outputLines()).length;
+  await pg.run(line);
+  let found = null;
+  await expect
+    .poll(
+      async () => {
+        found = (await pg.outputLines()).slice(before).find((l) => re.test(l)) ?? null;
+        return found !== null;
+      },
+      { timeout },
+    )
+    .toBe(true);
+  return found;
+}
+
+test('the ConfigMap template applies into etcd and opens in the key browser', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.openWithLeader();
+  await openPanel(pg);
+
+  const editor = page.getByTestId('manifest-editor');
+  await page.getByTestId('manifest-template').selectOption({ label: 'ConfigMap (app-config)' });
+  await expect(editor).toHaveValue(/kind: ConfigMap/);
+  await expect(editor).toHaveValue(/name: app-config/);
+
+  await applyAndExpect(pg, 'configmap/app-config created');
+  const result = page.getByTestId('manifest-result');
+  await expect(result.getByTestId('manifest-key')).toHaveText(KEY);
+  await expect(result.getByTestId('manifest-revision')).toHaveText(/^[1-9][0-9]*$/);
+  const revision = Number(await result.getByTestId('manifest-revision').textContent());
+  await expect(result.getByTestId('manifest-value')).toContainText('"DATABASE_HOST": "mysql-service"');
+  await expect(result.getByTestId('manifest-protobuf')).toBeAttached();
+
+  // The same manifest again changes nothing: same key, same revision.
+  await applyAndExpect(pg, 'configmap/app-config unchanged');
+  await expect(result.getByTestId('manifest-revision')).toHaveText(String(revision));
+
+  // etcdctl reads the JSON the apiserver stored.
+  const json = await runAndMatch(pg, `etcdctl get ${KEY} --print-value-only`, /^\{.*"kind":"ConfigMap"/);
+  const stored = JSON.parse(json);
+  expect(stored.metadata.name).toBe('app-config');
+  expect(stored.data.DATABASE_HOST).toBe('mysql-service');
+
+  // The resource list shows it under its kind, and the link opens its key.
+  const resources = page.getByTestId('manifest-resources');
+  const link = resources.locator(`details[data-kind="ConfigMap"] [data-key="${KEY}"]`);
+  await expect(link).toHaveText('default/app-config');
+  await link.click();
+  await expect(page.getByTestId('tab-keys')).toHaveAttribute('aria-selected', 'true');
+  const browser = page.getByTestId('key-browser');
+  await expect(browser.locator('.key-detail h3')).toHaveText(KEY);
+  await expect(browser.locator('.key-detail .value')).toContainText('"DATABASE_HOST": "mysql-service"');
+  await expect(browser.locator('.key-row.chosen')).toHaveText('app-config');
+  pg.expectNoErrors();
+});
+
+test('a bad manifest shows kubectl\'s error and writes nothing', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.openWithLeader();
+  await openPanel(pg);
+
+  const editor = page.getByTestId('manifest-editor');
+  await editor.fill('apiVersion: v1\nmetadata:\n  name: broken\n');
+  await applyAndExpect(
+    pg,
+    'error: error validating "STDIN": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false',
+  );
+  await expect(page.getByTestId('manifest-result').getByTestId('manifest-key')).toHaveCount(0);
+
+  // Ctrl+Enter applies from the editor, and the server's validation speaks as kubectl prints it.
+  await editor.fill('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n');
+  await editor.press('Control+Enter');
+  await expect(page.getByTestId('manifest-message').first()).toContainText(
+    'The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"',
+  );
+  await expect(page.getByTestId('manifest-resources').locator('[data-key*="Bad_Name"]')).toHaveCount(0);
+  pg.expectNoErrors();
+});
