@@ -33,6 +33,8 @@ pub enum DataTab {
     Log,
     /// The selected member.
     Member,
+    /// Kubernetes manifests.
+    Manifest,
 }
 
 /// Signals and the engine; `Copy`, so closures take it freely.
@@ -54,6 +56,8 @@ pub struct AppState {
     pub selected: RwSignal<Option<u64>>,
     /// The data panel in front.
     pub data_tab: RwSignal<DataTab>,
+    /// The key the key browser shows.
+    pub key: RwSignal<Option<String>>,
     /// The member a hovered timeline event is about.
     pub highlight: RwSignal<Option<u64>>,
     /// The animation loop is scheduled.
@@ -76,6 +80,7 @@ impl AppState {
             active_tab: RwSignal::new(0),
             selected: RwSignal::new(None),
             data_tab: RwSignal::new(DataTab::Timeline),
+            key: RwSignal::new(None),
             highlight: RwSignal::new(None),
             looping: StoredValue::new_local(false),
             reduced_motion: StoredValue::new_local(false),

@@ -3,5 +3,6 @@
 pub mod inspector;
 pub mod keys;
 pub mod logview;
+pub mod manifest;
 pub mod panel;
 pub mod timeline;

@@ -56,7 +56,7 @@ struct KeyDetail {
 #[component]
 pub fn KeyBrowser() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let chosen = RwSignal::new(None::<String>);
+    let chosen = state.key;
     let keys = Memo::new(move |_| {
         state.data.track();
         state.read(|e| e.keys(LISTED as usize)).unwrap_or_default()
