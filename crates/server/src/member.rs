@@ -90,6 +90,8 @@ pub struct Member {
     pub(crate) reads: Vec<PendingRead>,
     pub(crate) watches: BTreeMap<u64, WatchState>,
     pub(crate) keepalives: BTreeMap<u64, KeepAlive>,
+    /// Lease requests forwarded to the leader, by proposal ID.
+    pub(crate) forwards: BTreeMap<u64, crate::lease::Forward>,
     pub(crate) move_leader: Option<(u64, u64, u64)>,
     pub(crate) peers_seen: BTreeMap<u64, Seen>,
     pub(crate) revoking: BTreeMap<i64, u64>,
@@ -186,6 +188,7 @@ impl Member {
             reads: Vec::new(),
             watches: BTreeMap::new(),
             keepalives: BTreeMap::new(),
+            forwards: BTreeMap::new(),
             move_leader: None,
             peers_seen: BTreeMap::new(),
             revoking: BTreeMap::new(),
@@ -311,6 +314,17 @@ impl Member {
             self.move_leader = None;
             self.reply(client, Err(Error::TimeoutLeaderTransfer));
         }
+    }
+
+    /// Fires the election timer now (the playground's `cluster campaign
+    /// NAME`; etcd-raft's `Campaign`): a follower or candidate starts a
+    /// pre-vote, or an election without PreVote. A leader, a learner and a
+    /// removed member do nothing, as raft ignores the timer there.
+    pub fn campaign(&mut self) {
+        if self.removed {
+            return;
+        }
+        let _ = self.node.campaign();
     }
 
     /// Every election timeout: after `MAX_NO_LEADER_COUNT` of them without

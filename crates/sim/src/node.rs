@@ -228,26 +228,13 @@ impl Sim {
         self.events.push(self.clock.now_ms(), SimEvent::Fault(fault.clone()));
     }
 
-    /// Fires member `id`'s election timer: [`Member`] has no `campaign`
-    /// (its raft node is read-only from outside), so the member is ticked
-    /// just as many times as its raft needs to reach its randomized
-    /// election timeout (`randomized_election_timeout - election_elapsed`,
-    /// at most `2 * election_ticks`), which makes raft step `MsgHup` itself.
-    /// Only that member's clock runs ahead by those ticks, like a member
-    /// whose timer fires early. A leader does nothing (raft ignores `MsgHup`
-    /// on a leader), nor does a learner (it never campaigns).
+    /// Fires member `id`'s election timer now ([`Member::campaign`]): a
+    /// follower or candidate starts a pre-vote or an election at once; a
+    /// leader or a learner does nothing.
     pub(crate) fn fire_election_timer(&mut self, id: u64) {
-        let Some(m) = self.nodes.get(&id).and_then(Node::member) else { return };
-        let r = m.raft().raft();
-        if r.state == raft::StateRole::Leader || r.is_learner {
-            return;
-        }
-        let ticks = r.randomized_election_timeout.saturating_sub(r.election_elapsed).max(1);
-        for _ in 0..ticks {
-            let Some(m) = self.nodes.get_mut(&id).and_then(Node::member_mut) else { return };
-            m.tick();
-            self.drain(id);
-        }
+        let Some(m) = self.nodes.get_mut(&id).and_then(Node::member_mut) else { return };
+        m.campaign();
+        self.drain(id);
     }
 
     /// Crash: the member's memory is lost, its disk kept; its streams end.
