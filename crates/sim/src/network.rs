@@ -139,9 +139,11 @@ impl InFlight {
     }
 }
 
+/// One directed link. Messages are boxed: a B-tree shifts its entries on
+/// every insert and removal, and a raft message is a few hundred bytes.
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Link {
-    queue: BTreeMap<(u64, u64), InFlight>,
+    queue: BTreeMap<(u64, u64), Box<InFlight>>,
     last_deliver_ms: u64,
 }
 
@@ -295,7 +297,7 @@ impl Network {
         self.next_id += 1;
         let flight = InFlight { id, msg, sent_ms: now_ms, deliver_ms, duplicate };
         let rec = flight.record();
-        link.queue.insert((deliver_ms, id), flight);
+        link.queue.insert((deliver_ms, id), Box::new(flight));
         self.push_record(rec);
     }
 
@@ -355,6 +357,7 @@ impl Network {
             .min_by_key(|(k, l)| (l.queue.keys().next().copied(), **k))?;
         let link = self.links.get_mut(&link_key).expect("link just found");
         let (_, flight) = link.queue.pop_first().expect("queue is not empty");
+        let flight = *flight;
         if self.is_blocked(link_key.0, link_key.1) {
             self.drop_in_flight(flight.id, DropReason::Partition);
             return Some(Err(flight));
@@ -377,7 +380,7 @@ impl Network {
 
     /// Messages on the wire, in delivery order per link.
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.links.values().flat_map(|l| l.queue.values())
+        self.links.values().flat_map(|l| l.queue.values().map(|f| &**f))
     }
 
     /// Number of messages on the wire.
