@@ -198,8 +198,7 @@ pub fn ManifestPanel() -> impl IntoView {
                 ></textarea>
                 <div class="manifest-foot">
                     <p class="manifest-hint" id="manifest-hint">
-                        "Applied as "<code>"kubectl apply -f -"</code>" would: the apiserver writes JSON under "
-                        <code>"/registry/"</code>". Ctrl+Enter applies."
+                        "As "<code>"kubectl apply -f -"</code>". Ctrl+Enter applies."
                     </p>
                     <button class="btn primary" data-testid="manifest-apply" on:click=move |_| apply()
                         title="kubectl apply -f - (Ctrl+Enter)">
@@ -210,7 +209,7 @@ pub fn ManifestPanel() -> impl IntoView {
             <div class="manifest-out">
                 <section class="manifest-result" data-testid="manifest-result" aria-live="polite" aria-label="apply result">
                     {move || ms.outcomes.with(Vec::is_empty).then(|| view! {
-                        <p class="empty">"Pick a template or paste a manifest, then Apply to see the key, value and revision etcd stores."</p>
+                        <p class="empty">"Apply to see what the apiserver writes to etcd: the key under /registry/, the stored JSON and its revision."</p>
                     })}
                     {move || ms.outcomes.get().into_iter().map(|o| view! { <OutcomeCard outcome=o /> }).collect_view()}
                 </section>
