@@ -115,7 +115,10 @@ impl Engine {
     /// A fresh cluster of `members` members from `seed`, two console tabs.
     pub fn new(seed: u64, members: u64) -> Engine {
         let members = members.clamp(1, 7);
-        let console = Console::new(seed, ConsoleOptions { nodes: members as usize, tls: false });
+        let mut console = Console::new(seed, ConsoleOptions { nodes: members as usize, tls: false });
+        // The page's clock drives virtual time: a command that waits for
+        // the cluster is pending until `poll_tabs` brings its answer.
+        console.set_page_mode(true);
         let view_ms = console.now_ms();
         let tab = Tab { endpoint: 1, ..Tab::default() };
         Engine {
@@ -145,7 +148,7 @@ impl Engine {
             e.advance_to(entry.at_ms);
             e.apply(entry.tab, &entry.act);
         }
-        e.advance_to(s.view_ms);
+        e.advance_to(s.clock_ms);
         e.replaying = false;
         e.entries = s.entries.clone();
         e.view_ms = s.view_ms.max(e.now());
@@ -160,6 +163,7 @@ impl Engine {
             seed: self.seed,
             members: self.members,
             entries: self.entries.clone(),
+            clock_ms: self.now(),
             view_ms: self.view_ms,
             speed: self.speed,
             paused: self.paused,
@@ -295,12 +299,14 @@ impl Engine {
     }
 
     /// After each step of time: the next stage action, due load writes.
+    /// Stage lines come last, as a typed line comes after the frame's
+    /// steps: in replay, every recorded line then runs at the same point.
     fn after_step(&mut self) {
-        if !self.replaying {
-            self.next_stage_line();
-        }
         for t in 0..VISIBLE_TABS {
             self.load_writes(t);
+        }
+        if !self.replaying {
+            self.next_stage_line();
         }
     }
 
@@ -514,7 +520,8 @@ impl Engine {
             return Some((format!("load: {} sent, {} OK", l.sent, l.ok), l.started_ms));
         }
         let (entry, since) = t.running.as_ref()?;
-        Some((waiting_for(entry).to_string(), *since))
+        let since = self.console.pending_since_ms(tab).unwrap_or(*since);
+        Some((waiting_for(entry).to_string(), since))
     }
 
     /// Candidates for Tab after `line`: the whole line with its last word

@@ -4,7 +4,7 @@
 //! rebuilds the same run. Plain data, plain text (no serde in the page).
 //!
 //! ```text
-//!   etcd-playground 2 seed=7 members=3 view=12000 speed=1 paused=0
+//!   etcd-playground 2 seed=7 members=3 clock=12000 view=12004 speed=1 paused=0
 //!   5030 0 > etcdctl put foo bar          a line typed in console tab 0
 //!   6120 9 > cluster stop etcd-2          a stage button (hidden tab 9)
 //!   7000 1 ^C                             Ctrl+C in tab 1
@@ -52,7 +52,9 @@ pub struct Session {
     pub members: u64,
     /// Every input, in order.
     pub entries: Vec<Entry>,
-    /// The time shown (ms).
+    /// The console's clock (ms): replay runs it this far.
+    pub clock_ms: u64,
+    /// The time shown (ms), at or a little after the clock.
     pub view_ms: u64,
     /// Speed.
     pub speed: f64,
@@ -64,9 +66,10 @@ impl Session {
     /// As text.
     pub fn to_text(&self) -> String {
         let mut s = format!(
-            "{MAGIC} seed={} members={} view={} speed={} paused={}\n",
+            "{MAGIC} seed={} members={} clock={} view={} speed={} paused={}\n",
             self.seed,
             self.members,
+            self.clock_ms,
             self.view_ms,
             self.speed,
             u8::from(self.paused)
@@ -89,13 +92,21 @@ impl Session {
     pub fn from_text(text: &str) -> Option<Session> {
         let mut lines = text.lines();
         let head = lines.next()?.strip_prefix(MAGIC)?;
-        let mut s =
-            Session { seed: 0, members: 3, entries: Vec::new(), view_ms: 0, speed: 1.0, paused: false };
+        let mut s = Session {
+            seed: 0,
+            members: 3,
+            entries: Vec::new(),
+            clock_ms: 0,
+            view_ms: 0,
+            speed: 1.0,
+            paused: false,
+        };
         for field in head.split_whitespace() {
             let (k, v) = field.split_once('=')?;
             match k {
                 "seed" => s.seed = v.parse().ok()?,
                 "members" => s.members = v.parse().ok().filter(|m| (1..=7).contains(m))?,
+                "clock" => s.clock_ms = v.parse().ok()?,
                 "view" => s.view_ms = v.parse().ok()?,
                 "speed" => s.speed = v.parse().ok().filter(|x: &f64| x.is_finite())?,
                 "paused" => s.paused = v == "1",
@@ -208,6 +219,7 @@ mod tests {
                 Entry { at_ms: 40, tab: 0, act: Act::Step },
                 Entry { at_ms: 50, tab: 0, act: Act::File("/root/my snap.db".into(), vec![0, 1, 2, 255, 7]) },
             ],
+            clock_ms: 90,
             view_ms: 99,
             speed: 0.25,
             paused: true,
@@ -227,19 +239,34 @@ mod tests {
         for _ in 0..30 {
             e.frame(100.0);
         }
+        e.run_line(1, "etcdctl watch foo");
         e.run_line(0, "etcdctl put foo bar");
         for _ in 0..10 {
-            e.frame(100.0);
+            e.frame(16.0);
         }
+        e.interrupt(1);
         e.stage(vec!["cluster stop etcd-3".into()]);
         for _ in 0..10 {
-            e.frame(100.0);
+            e.frame(33.0);
         }
+        e.paused = true;
+        for _ in 0..5 {
+            e.step_once();
+        }
+        e.paused = false;
+        e.run_line(0, "load 50");
+        for _ in 0..20 {
+            e.frame(16.0);
+        }
+        e.interrupt(0);
+        e.frame(7.0);
         let text = e.session().to_text();
         let back = Engine::restore(&Session::from_text(&text).expect("parses"));
         assert_eq!(back.sim().state_hash(), e.sim().state_hash());
         assert_eq!(back.now(), e.now());
-        assert_eq!(back.keys(10), ["foo"]);
+        assert_eq!(back.keys(1)[0], "foo");
         assert_eq!(back.tab_texts(0), e.tab_texts(0));
+        assert_eq!(back.tab_texts(1), e.tab_texts(1));
+        assert_eq!(e.tab_texts(1)[1..4], ["PUT", "foo", "bar"]);
     }
 }
