@@ -14,6 +14,11 @@
 //! A call's own time is spent inside [`Backend::call`]; the console's clock
 //! ([`Backend::clock_ms`]) never falls behind the sim's, so `sleep 5s` after
 //! a call lets 5 s pass from where the call ended.
+//!
+//! In page mode a command's run carries a journal (`journal.rs`): `call`,
+//! `fault`, `open_stream` and `advance` answer from it or, for what it
+//! has not answered yet, submit and suspend the run instead of running
+//! time; `Backend::run_page` is how the page's clock moves the sim.
 
 use std::collections::BTreeMap;
 

@@ -1,12 +1,20 @@
-//! The console: one language (shell, etcdctl, etcdutl, playground commands) for the browser, the REPL, the goldens and the lessons.
+//! The console: one language (shell, etcdctl, etcdutl, kubectl, playground commands) for the browser, the REPL, the goldens and the lessons.
 //!
 //! ```text
 //! let mut c = Console::new(7, ConsoleOptions::default());
-//! c.run_line("etcdctl put foo bar")    -> Run::Done(Output { stdout: "OK\n", .. })
+//! c.run_line("etcdctl put foo bar")    -> Run::Done(Output { stdout: "OK\n", .. })   // blocking: time ran
 //! c.run_line("etcdctl watch foo")      -> Run::Streaming(Output { .. })   // nothing yet
-//! c.poll(500)                          -> Run::Streaming(new output)       // virtual time runs
+//! c.poll_tabs(500)                     -> [(0, Run::Streaming(new output))] // virtual time runs
 //! c.interrupt()                        -> Output { exit: 130, .. }         // Ctrl+C
+//!
+//! c.set_page_mode(true);                                                  // the page's clock
+//! c.run_line_in(0, "etcdctl put k v")  -> Run::Streaming("")   pending_since_ms(0) == Some(now)
+//! c.poll_tabs(10)                      -> [(0, Run::Done("OK\n"))]         // answered meanwhile
 //! ```
+//!
+//! Tabs share the cluster and the filesystem and keep their own
+//! environment, history, stream and pending command. Page mode is in
+//! `console/page.rs`, its journal in `journal.rs`.
 
 use std::collections::BTreeMap;
 

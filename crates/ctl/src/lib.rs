@@ -1,11 +1,15 @@
 //! The console language of the etcd playground: etcdctl, etcdutl, playground commands and a small shell, with etcdctl's exact output.
 //!
 //! One [`Console`] serves the browser console, the native REPL (`etcdplay`),
-//! the golden tests and the lessons. It owns the cluster; a line goes
-//! through the shell ([`shell`]), then etcdctl's cobra-like parser
-//! ([`flags`], driven by etcdctl's own usage texts in [`spec`]), runs
-//! against the cluster while virtual time passes, and is printed by the
-//! printers ([`printers`]) byte for byte as etcdctl prints it.
+//! the golden tests and the lessons. It owns the simulated cluster
+//! ([`backend`]: crates/sim's real Raft members, crates/kube over them); a
+//! line goes through the shell ([`shell`]), then etcdctl's cobra-like
+//! parser ([`flags`], driven by etcdctl's own usage texts in [`spec`]),
+//! becomes client requests on the cluster, and is printed by the printers
+//! ([`printers`]) byte for byte as etcdctl prints it. Virtual time runs
+//! inside a command until its answer comes (the REPL, the goldens) or, in
+//! page mode, only as the page's clock moves it (a waiting command is
+//! pending and rerun from its journal once answered).
 #![deny(missing_docs)]
 // Errors carry the whole output of a command (stdout, stderr, exit code): for
 // a console they are the common path, not an exceptional one.
