@@ -337,7 +337,25 @@ impl Engine {
                 self.view_ms = self.view_ms.max(self.now());
             }
             Act::File(path, bytes) => self.console.write_file(path, bytes.clone()),
+            Act::Manifest(text) => {
+                self.manifest(text);
+            }
         }
+    }
+
+    /// Applies a manifest from the Kubernetes panel as `kubectl apply -f -`
+    /// would, recorded like a typed line so reload and share links replay it.
+    pub fn apply_manifest(&mut self, text: &str) -> Vec<crate::kube_panel::Outcome> {
+        let act = Act::Manifest(text.to_string());
+        self.record(0, act);
+        self.manifest(text)
+    }
+
+    fn manifest(&mut self, text: &str) -> Vec<crate::kube_panel::Outcome> {
+        let out = self.console.with_kube(|kube, sim| crate::kube_panel::apply(kube, sim, text));
+        self.view_ms = self.view_ms.max(self.now());
+        self.console_version += 1;
+        out
     }
 
     /// The prompt of tab `i`.

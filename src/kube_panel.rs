@@ -217,4 +217,27 @@ mod tests {
         assert!(bad[0].message.starts_with("error: "), "{}", bad[0].message);
         assert!(!apply(&mut kube, &mut sim, "  \n").is_empty());
     }
+
+    #[wasm_bindgen_test]
+    fn an_applied_manifest_replays_from_the_saved_session() {
+        let mut e = crate::engine::Engine::new(5, 3);
+        for _ in 0..30 {
+            e.frame(100.0);
+        }
+        let out = e.apply_manifest(TEMPLATES[0].yaml);
+        assert_eq!(out[0].message, "configmap/app-config created");
+        for _ in 0..10 {
+            e.frame(50.0);
+        }
+        let text = e.session().to_text();
+        let back =
+            crate::engine::Engine::restore(&crate::session::Session::from_text(&text).expect("parses"));
+        assert_eq!(back.sim().state_hash(), e.sim().state_hash());
+        assert_eq!(back.now(), e.now());
+        let groups =
+            resources(back.read_member().expect("a member runs"), &back.console().kube().api.catalog);
+        let cm = groups.iter().find(|g| g.kind == "ConfigMap").expect("the ConfigMap is listed");
+        assert_eq!(cm.items[0].key, "/registry/configmaps/default/app-config");
+        assert_eq!(Some(cm.items[0].revision), out[0].revision);
+    }
 }

@@ -10,6 +10,7 @@
 //!   7000 1 ^C                             Ctrl+C in tab 1
 //!   7010 0 step                           one step while paused
 //!   7020 0 file /root/snap.db 3q2+7w==    an uploaded file (base64)
+//!   7400 0 apply kind: ConfigMap\n...     a manifest applied from the Kubernetes panel
 //! ```
 //!
 //! A line's text escapes `\` as `\\` and a newline (a heredoc) as `\n`.
@@ -30,6 +31,8 @@ pub enum Act {
     Step,
     /// A file put into the console's filesystem.
     File(String, Vec<u8>),
+    /// A manifest applied from the Kubernetes panel.
+    Manifest(String),
 }
 
 /// One recorded input.
@@ -82,6 +85,7 @@ impl Session {
                 Act::File(path, bytes) => {
                     format!("file {} {}", escape(path).replace(' ', "\\s"), base64(bytes))
                 }
+                Act::Manifest(text) => format!("apply {}", escape(text)),
             };
             s.push_str(&format!("{} {} {what}\n", e.at_ms, e.tab));
         }
@@ -129,6 +133,8 @@ impl Session {
             } else if let Some(f) = rest.strip_prefix("file ") {
                 let (path, data) = f.split_once(' ')?;
                 Act::File(unescape(&path.replace("\\s", " ")), unbase64(data)?)
+            } else if let Some(text) = rest.strip_prefix("apply ") {
+                Act::Manifest(unescape(text))
             } else {
                 return None;
             };
@@ -218,6 +224,7 @@ mod tests {
                 Entry { at_ms: 30, tab: 1, act: Act::Interrupt },
                 Entry { at_ms: 40, tab: 0, act: Act::Step },
                 Entry { at_ms: 50, tab: 0, act: Act::File("/root/my snap.db".into(), vec![0, 1, 2, 255, 7]) },
+                Entry { at_ms: 60, tab: 0, act: Act::Manifest("kind: ConfigMap\n  a: \\x\n".into()) },
             ],
             clock_ms: 90,
             view_ms: 99,

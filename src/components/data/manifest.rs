@@ -153,9 +153,7 @@ pub fn ManifestPanel() -> impl IntoView {
     let ms = use_context::<ManifestState>().unwrap_or_default();
     let apply = move || {
         let text = ms.text.get_untracked();
-        let outcomes = state
-            .act(|e| e.console_mut().with_kube(|kube, sim| kube_panel::apply(kube, sim, &text)))
-            .unwrap_or_default();
+        let outcomes = state.act(|e| e.apply_manifest(&text)).unwrap_or_default();
         ms.outcomes.set(outcomes);
     };
     view! {
