@@ -492,8 +492,11 @@ impl Console {
     }
 
     /// Replaces the cluster (`cluster reset`).
-    pub(crate) fn reset_cluster(&mut self, seed: u64, options: ConsoleOptions, backend: Backend) {
+    pub(crate) fn reset_cluster(&mut self, seed: u64, options: ConsoleOptions, mut backend: Backend) {
         self.seed = seed;
+        // The console's mode and the running command's journal stay.
+        backend.page = self.backend.page;
+        backend.journal = self.backend.journal.take();
         self.backend = backend;
         self.backend.tls = options.tls;
         self.options = options;

@@ -247,3 +247,37 @@ fn run_to_end_waits_for_a_pending_command_in_page_mode() {
     assert_eq!(c.run_to_end("timeout 1 etcdctl watch k").exit, 124);
     assert_eq!(c.run_to_end("etcdctl get k --print-value-only").stdout, "v\n");
 }
+
+#[test]
+fn cluster_reset_keeps_page_mode() {
+    let mut c = page_console();
+    assert_eq!(run_done(&mut c, 0, "cluster reset --nodes 1 --seed 9").exit, 0);
+    let Run::Streaming(_) = c.run_line_in(0, "sleep 1") else { panic!("still page mode: sleep waits") };
+    let (out, _) = poll_until_done(&mut c, 0, Output::default(), 50, 2000);
+    assert_eq!(out.exit, 0);
+    assert_eq!(run_done(&mut c, 0, "etcdctl put k v").stdout, "OK\n");
+}
+
+#[test]
+fn lock_and_elect_hold_in_page_mode() {
+    let mut c = page_console();
+    let Run::Streaming(_) = c.run_line_in(1, "etcdctl lock mylock") else { panic!("lock holds") };
+    let Run::Streaming(_) = c.run_line_in(2, "etcdctl elect e p1") else { panic!("elect campaigns") };
+    let (mut lock, mut elect) = (String::new(), String::new());
+    for _ in 0..50 {
+        for (t, run) in c.poll_tabs(20) {
+            match t {
+                1 => lock.push_str(&run.output().stdout),
+                2 => elect.push_str(&run.output().stdout),
+                _ => {}
+            }
+        }
+    }
+    assert!(lock.starts_with("mylock/") && lock.ends_with("\n\n"), "{lock:?}");
+    assert!(elect.starts_with("e/") && elect.ends_with("\np1\n"), "{elect:?}");
+    assert_eq!(c.interrupt_in(1).exit, 130);
+    assert_eq!(c.interrupt_in(2).exit, 130);
+    // The sessions' keys go with their revoked leases.
+    c.poll_tabs(200);
+    assert_eq!(run_done(&mut c, 0, "etcdctl get mylock --prefix --keys-only").stdout, "");
+}
