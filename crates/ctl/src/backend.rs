@@ -237,7 +237,7 @@ impl Backend {
         let id = self.sim.submit(endpoint, request, CallOptions { timeout_ms: Some(timeout_ms), token });
         let result = self.sim.wait(id).unwrap_or(Err(sim::ClientError::DeadlineExceeded));
         let done = self.sim.request_state(id).and_then(|c| c.done_ms).unwrap_or(self.sim.now_ms());
-        self.sim.forget_resolved();
+        self.forget_resolved();
         let took = done.saturating_sub(start);
         self.clock_ms = (console_start + took).max(self.sim.now_ms());
         (result, took)
@@ -280,6 +280,15 @@ impl Backend {
     pub fn send(&mut self, endpoint: u64, request: Request, timeout_ms: u64) {
         let options = CallOptions { timeout_ms: Some(timeout_ms.min(MAX_WAIT_MS)), token: None };
         self.sim.submit(endpoint, request, options);
+    }
+
+    /// Lets the sim forget resolved requests (their results were read).
+    /// Not in page mode: another tab's pending command may not have read
+    /// its answer yet (the console forgets once none waits).
+    pub fn forget_resolved(&mut self) {
+        if !self.page {
+            self.sim.forget_resolved();
+        }
     }
 
     /// Whether the page-mode run in progress is suspended (its operations

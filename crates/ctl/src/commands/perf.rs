@@ -62,7 +62,7 @@ pub(crate) fn check_perf(
             done += u64::from(result.is_ok());
             false
         });
-        con.backend.sim.forget_resolved();
+        con.backend.forget_resolved();
     }
     let del = DeleteRangeRequest {
         key: prefix.clone().into_bytes(),
@@ -133,7 +133,7 @@ pub(crate) fn check_datascale(con: &mut Console, p: &Parsed) -> Exec {
                 false
             }
         });
-        con.backend.sim.forget_resolved();
+        con.backend.forget_resolved();
     }
     let after = heap_bytes(con, conn.endpoint);
     let del = DeleteRangeRequest {
