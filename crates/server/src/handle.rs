@@ -102,8 +102,12 @@ impl Member {
                     let r = self.lease_ttl_local(id, keys);
                     self.reply(client, r);
                 } else {
-                    let op = Op::Forward(Forwarded::LeaseTimeToLive { id, keys });
-                    self.propose(Some((client, WaitKind::Reply)), op, auth);
+                    self.forward_lease(
+                        client,
+                        WaitKind::Reply,
+                        Forwarded::LeaseTimeToLive { id, keys },
+                        auth,
+                    );
                 }
             }
             Request::LeaseLeases => {

@@ -1,15 +1,36 @@
 //! The member's side of leases (etcd's `lessor` wiring in `etcdserver`):
 //! only the leader's lessor is primary and tracks expiry; when a lease runs
 //! out the leader proposes its revoke, so every member revokes it at the
-//! same point of the log. Keep-alives are answered by the leader (a
-//! follower forwards them through the log); a new leader restarts every
-//! lease's clock, extended by an election timeout.
+//! same point of the log. Keep-alives and time-to-live questions are
+//! answered by the leader; a follower forwards them (etcd sends an HTTP
+//! request to the leader's peer URL; here they travel through the log)
+//! and, like etcd's `LeaseRenew`/`LeaseTimeToLive`, sends them again to
+//! each new leader until answered or timed out, or answers them itself
+//! once it leads. A new leader restarts every lease's clock, extended by an
+//! election timeout.
+//!
+//! ```text
+//!   13100 ms  etcd-1 forwards a renewal to etcd-2 (leader, term 2)
+//!   13156 ms  etcd-2 dies; the renewal is lost with it
+//!   14610 ms  etcd-1 leads term 3: the renewal is answered on its lessor
+//! ```
 
 use crate::apply::{Forwarded, Op};
+use crate::auth::AuthInfo;
 use crate::error::{Error, Result};
 use crate::events::MemberEventKind;
 use crate::member::{KeepAlive, Member, WaitKind};
 use crate::response::{Reply, ReplyBody, Response, StreamItem};
+
+/// A lease request forwarded to the leader and not answered yet, keyed in
+/// `Member::forwards` by the proposal ID its client waits on.
+#[derive(Clone, Debug)]
+pub(crate) struct Forward {
+    /// The request.
+    pub(crate) op: Forwarded,
+    /// The leader and term it was sent to (leader 0: queued, no leader yet).
+    pub(crate) via: (u64, u64),
+}
 
 impl Member {
     /// On the leader, proposes the revoke of every expired lease (once per
@@ -36,6 +57,62 @@ impl Member {
         for client in due {
             self.keepalive_send(client);
         }
+        self.tick_forwards();
+    }
+
+    /// Forwards a lease request to the leader for `client`.
+    pub(crate) fn forward_lease(
+        &mut self,
+        client: u64,
+        kind: WaitKind,
+        op: Forwarded,
+        auth: Option<AuthInfo>,
+    ) {
+        let pid = self.propose(Some((client, kind)), Op::Forward(op.clone()), auth);
+        if self.waiting.contains_key(&pid) {
+            let via = (self.soft.lead, self.term);
+            self.forwards.insert(pid, Forward { op, via });
+        }
+    }
+
+    /// etcd's forwarding loop (`LeaseRenew`, `LeaseTimeToLive`): a request
+    /// forwarded to a leader that has since been replaced (it may have died
+    /// with the request) goes again to the new leader, keeping its
+    /// deadline, or is answered here once this member leads.
+    fn tick_forwards(&mut self) {
+        self.forwards.retain(|pid, _| self.waiting.contains_key(pid));
+        let lead = self.soft.lead;
+        let now = (lead, self.term);
+        if lead == 0 {
+            return;
+        }
+        let stale: Vec<u64> = self.forwards.iter().filter(|(_, f)| f.via != now).map(|(&p, _)| p).collect();
+        for pid in stale {
+            let Some(f) = self.forwards.remove(&pid) else { continue };
+            let Some(w) = self.waiting.get(&pid).cloned() else { continue };
+            if f.via.0 == 0 {
+                // Queued without a leader: flushed to this one, or soon.
+                let via = if w.proposed { now } else { f.via };
+                self.forwards.insert(pid, Forward { via, ..f });
+                continue;
+            }
+            if self.is_leader() {
+                let r = match f.op {
+                    Forwarded::LeaseRenew { id } => self.lease_renew_local(id),
+                    Forwarded::LeaseTimeToLive { id, keys } => self.lease_ttl_local(id, keys),
+                    Forwarded::Promote { .. } => continue,
+                };
+                self.answer(pid, r);
+                continue;
+            }
+            self.waiting.remove(&pid);
+            let next = self.propose(Some((w.client, w.kind)), Op::Forward(f.op.clone()), None);
+            if let Some(nw) = self.waiting.get_mut(&next) {
+                nw.start = w.start;
+                nw.deadline = w.deadline;
+                self.forwards.insert(next, Forward { op: f.op, via: now });
+            }
+        }
     }
 
     /// Opens a keep-alive stream and renews at once.
@@ -44,7 +121,7 @@ impl Member {
         self.keepalive_send(client);
     }
 
-    /// One renewal: local on the leader, forwarded through the log otherwise.
+    /// One renewal: local on the leader, forwarded to it otherwise.
     fn keepalive_send(&mut self, client: u64) {
         let Some(k) = self.keepalives.get(&client) else { return };
         let lease = k.lease;
@@ -55,11 +132,7 @@ impl Member {
             if let Some(k) = self.keepalives.get_mut(&client) {
                 k.in_flight = true;
             }
-            self.propose(
-                Some((client, WaitKind::KeepAlive)),
-                Op::Forward(Forwarded::LeaseRenew { id: lease }),
-                None,
-            );
+            self.forward_lease(client, WaitKind::KeepAlive, Forwarded::LeaseRenew { id: lease }, None);
         } else if let Some(k) = self.keepalives.get_mut(&client) {
             // No leader: try again in a while.
             k.next_tick = self.ticks + self.cfg.ms_to_ticks(500);
