@@ -49,6 +49,11 @@ pub struct Lease {
     pub id: LeaseId,
     /// The granted TTL in seconds (after raising it to the minimum).
     pub ttl_seconds: i64,
+    /// The seconds it had left at its last checkpoint (etcd's
+    /// `remainingTTL`, set by `LeaseCheckpoint` on every member; 0: none).
+    /// A new leader restarts the lease's clock from it instead of from the
+    /// full TTL; a renewal clears it.
+    pub remaining_ttl_seconds: i64,
     /// When it runs out, on a primary lessor; `None` while not primary.
     pub expiry_ms: Option<u64>,
     /// The keys attached to it.
@@ -56,6 +61,13 @@ pub struct Lease {
 }
 
 impl Lease {
+    /// What a new leader restarts the clock from: the checkpointed
+    /// remaining TTL if there is one, else the granted TTL (etcd's
+    /// `getRemainingTTL`).
+    pub fn checkpointed_ttl_seconds(&self) -> i64 {
+        if self.remaining_ttl_seconds > 0 { self.remaining_ttl_seconds } else { self.ttl_seconds }
+    }
+
     /// Whole seconds left at `now_ms`, truncated toward zero as etcd's
     /// `int64(Remaining().Seconds())`; the granted TTL when not ticking.
     pub fn remaining_seconds(&self, now_ms: u64) -> i64 {
@@ -122,7 +134,9 @@ impl Lessor {
         let id = if id == 0 { self.assign_id() } else { id };
         let ttl = ttl_seconds.max(self.min_ttl_seconds);
         let expiry_ms = self.primary.then(|| expiry(now_ms, ttl));
-        self.leases.insert(id, Lease { id, ttl_seconds: ttl, expiry_ms, keys: BTreeSet::new() });
+        let lease =
+            Lease { id, ttl_seconds: ttl, remaining_ttl_seconds: 0, expiry_ms, keys: BTreeSet::new() };
+        self.leases.insert(id, lease);
         Ok((id, ttl))
     }
 
@@ -131,8 +145,10 @@ impl Lessor {
         self.leases.remove(&id).map(|l| l.keys).ok_or(Error::LeaseNotFound)
     }
 
-    /// Renews (keeps alive) a lease: its clock restarts. Returns the TTL.
-    /// A lease whose time is up is as good as revoked: not found.
+    /// Renews (keeps alive) a lease: its clock restarts from the full TTL
+    /// and a checkpointed remaining TTL is forgotten here (the member
+    /// proposes a checkpoint of 0 so the others forget it too). Returns
+    /// the TTL. A lease whose time is up is as good as revoked: not found.
     pub fn renew(&mut self, id: LeaseId, now_ms: u64) -> Result<i64> {
         if !self.primary {
             return Err(Error::NotPrimary);
@@ -142,6 +158,7 @@ impl Lessor {
             return Err(Error::LeaseNotFound);
         }
         lease.expiry_ms = Some(expiry(now_ms, lease.ttl_seconds));
+        lease.remaining_ttl_seconds = 0;
         Ok(lease.ttl_seconds)
     }
 
@@ -172,12 +189,32 @@ impl Lessor {
         due.into_iter().map(|(_, id)| id).collect()
     }
 
-    /// Becomes primary: every lease's clock restarts at `now_ms`, extended
-    /// by `extend_ms` (etcd extends by an election timeout).
+    /// Becomes primary: every lease's clock restarts at `now_ms` from its
+    /// checkpointed remaining TTL or else its full TTL, extended by
+    /// `extend_ms` (etcd extends by an election timeout).
+    ///
+    /// ```text
+    /// ttl 600 s, checkpointed at 420 s left, leader lost, new leader at t:
+    ///   with the checkpoint: expires at t + extend + 420 s
+    ///   without (etcd 3.5's default): t + extend + 600 s
+    /// ```
     pub fn promote(&mut self, now_ms: u64, extend_ms: u64) {
         self.primary = true;
         for l in self.leases.values_mut() {
-            l.expiry_ms = Some(expiry(now_ms, l.ttl_seconds).saturating_add(extend_ms));
+            l.expiry_ms = Some(expiry(now_ms, l.checkpointed_ttl_seconds()).saturating_add(extend_ms));
+        }
+    }
+
+    /// Applies a lease checkpoint (etcd's `LeaseCheckpoint`, on every
+    /// member): remembers how long the lease had left. Returns false for a
+    /// lease that does not exist (revoked meanwhile).
+    pub fn checkpoint(&mut self, id: LeaseId, remaining_ttl_seconds: i64) -> bool {
+        match self.leases.get_mut(&id) {
+            Some(l) => {
+                l.remaining_ttl_seconds = remaining_ttl_seconds.max(0);
+                true
+            }
+            None => false,
         }
     }
 
@@ -204,8 +241,9 @@ impl Lessor {
     }
 
     /// Restores a lease from a snapshot, not ticking until promoted.
-    pub(crate) fn restore(&mut self, id: LeaseId, ttl_seconds: i64) {
-        self.leases.insert(id, Lease { id, ttl_seconds, expiry_ms: None, keys: BTreeSet::new() });
+    pub(crate) fn restore(&mut self, id: LeaseId, ttl_seconds: i64, remaining_ttl_seconds: i64) {
+        let lease = Lease { id, ttl_seconds, remaining_ttl_seconds, expiry_ms: None, keys: BTreeSet::new() };
+        self.leases.insert(id, lease);
         self.primary = false;
     }
 
@@ -393,6 +431,28 @@ mod tests {
         assert_eq!(l.expired(103_000), vec![1]);
         assert_eq!(l.remove(1).map(|k| k.len()), Ok(0));
         assert_eq!(l.remove(1), Err(Error::LeaseNotFound));
+    }
+
+    #[test]
+    fn a_checkpoint_is_where_a_new_leader_restarts_the_clock() {
+        let mut l = Lessor::new(1);
+        l.grant(5, 600, 0).unwrap();
+        l.grant(6, 600, 0).unwrap();
+        assert!(l.checkpoint(5, 420));
+        assert!(!l.checkpoint(9, 1), "unknown lease");
+        l.demote();
+        l.promote(200_000, 1_000);
+        assert_eq!(l.lookup(5).unwrap().expiry_ms, Some(200_000 + 1_000 + 420_000));
+        assert_eq!(
+            l.lookup(6).unwrap().expiry_ms,
+            Some(200_000 + 1_000 + 600_000),
+            "no checkpoint: full TTL"
+        );
+        // A renewal restarts from the full TTL and forgets the checkpoint.
+        assert_eq!(l.renew(5, 300_000), Ok(600));
+        assert_eq!(l.lookup(5).unwrap().remaining_ttl_seconds, 0);
+        l.promote(400_000, 0);
+        assert_eq!(l.lookup(5).unwrap().expiry_ms, Some(400_000 + 600_000));
     }
 
     #[test]

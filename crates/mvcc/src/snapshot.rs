@@ -21,9 +21,9 @@
 //! leases: count, then per lease: id ttl_seconds remaining_seconds
 //! ```
 //!
-//! `remaining_seconds` is the TTL a lease has left as of its last
-//! checkpoint (0: never checkpointed, the lease starts over with its full
-//! TTL), as etcd's lease bucket keeps `RemainingTTL`.
+//! `remaining_seconds` is the TTL a lease had left at its last checkpoint
+//! (0: none, a new leader starts it over with its full TTL), as etcd's
+//! lease bucket keeps `RemainingTTL`.
 //!
 //! [`Store::restore`] checks the length, the hash, the magic and the
 //! version before it parses anything, then checks every key's history for
@@ -105,7 +105,7 @@ impl Store {
         let leases = self.lessor.leases();
         put_uvarint(&mut out, leases.len() as u64);
         for l in leases {
-            (l.id, l.ttl_seconds, 0i64).encode(&mut out);
+            (l.id, l.ttl_seconds, l.remaining_ttl_seconds).encode(&mut out);
         }
         let digest = Sha256::digest(&out);
         out.extend_from_slice(&digest);
@@ -164,11 +164,11 @@ fn build(p: Payload, config: StoreConfig) -> Result<Store> {
     }
     let mut lessor = Lessor::new(config.min_lease_ttl_seconds);
     lessor.demote();
-    for &(id, ttl, _remaining) in &p.leases {
-        if id == 0 || ttl < 0 || lessor.lookup(id).is_some() {
+    for &(id, ttl, remaining) in &p.leases {
+        if id == 0 || ttl < 0 || remaining < 0 || lessor.lookup(id).is_some() {
             return Err(corrupt(format!("bad lease {id}")));
         }
-        lessor.restore(id, ttl);
+        lessor.restore(id, ttl, remaining);
     }
     let mut store_size = crate::compaction::SizeModel::default();
     for k in p.keys {
@@ -261,6 +261,8 @@ mod tests {
     fn round_trip_preserves_history_leases_and_hash() {
         let mut s = Store::default();
         s.lease_grant(&LeaseGrantRequest { ttl: 60, id: 9 }, 0).unwrap();
+        s.lease_grant(&LeaseGrantRequest { ttl: 90, id: 10 }, 0).unwrap();
+        s.lessor_mut().checkpoint(10, 33);
         for i in 0..20u8 {
             let lease = if i % 3 == 0 { 9 } else { 0 };
             let key = vec![b'k', i % 5];
@@ -274,6 +276,7 @@ mod tests {
         assert_eq!(r.hash_kv(0).unwrap(), s.hash_kv(0).unwrap());
         assert_eq!(r.hash_kv(15).unwrap(), s.hash_kv(15).unwrap());
         assert_eq!(r.lessor().lookup(9).unwrap().keys, s.lessor().lookup(9).unwrap().keys);
+        assert_eq!(r.lessor().lookup(10).unwrap().remaining_ttl_seconds, 33, "checkpoints persist");
         assert_eq!((r.size(), r.size_in_use()), (s.size(), s.size_in_use()));
         assert_eq!(r.snapshot(), s.snapshot());
     }

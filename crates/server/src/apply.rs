@@ -158,6 +158,10 @@ pub(crate) enum Op {
     LeaseRevoke {
         id: i64,
     },
+    /// etcd's `LeaseCheckpointRequest`: `(lease, remaining TTL seconds)`.
+    LeaseCheckpoint {
+        checkpoints: Vec<(i64, i64)>,
+    },
     /// Activate (`true`), deactivate (`false`); `None`: list.
     Alarm {
         activate: Option<bool>,
@@ -332,6 +336,12 @@ impl State {
             }
             // The member itself acts on these (only the leader does work);
             // they change nothing here and nobody waits for this answer.
+            Op::LeaseCheckpoint { checkpoints } => {
+                for &(id, remaining) in checkpoints {
+                    self.store.lessor_mut().checkpoint(id, remaining);
+                }
+                Ok(Response::Defrag(ResponseHeader::at(self.store.current_revision())))
+            }
             Op::Forward(_) | Op::Answer { .. } => Ok(Response::Defrag(ResponseHeader::default())),
         }
     }

@@ -32,6 +32,7 @@ wire::tagged!(Op {
     9 => Publish { id, name, client_urls },
     10 => Forward(f),
     11 => Answer { to, result },
+    12 => LeaseCheckpoint { checkpoints },
 });
 wire::tagged!(Forwarded {
     0 => LeaseRenew { id },

@@ -140,6 +140,13 @@ pub struct MemberConfig {
     /// linearizability checker catches it: linearizable reads are served
     /// from the local store without ReadIndex. Never on by default.
     pub unsafe_local_reads: bool,
+    /// `--experimental-enable-lease-checkpoint` (etcd 3.5: off): the leader
+    /// proposes every lease's remaining TTL now and then, so a new leader
+    /// restarts it from there instead of from the full TTL.
+    pub lease_checkpoint: bool,
+    /// `--experimental-lease-checkpoint-interval` (5 minutes), in ms: how
+    /// often a lease with more than this left is checkpointed.
+    pub lease_checkpoint_interval_ms: u64,
 }
 
 /// etcd's `--initial-cluster-state`.
@@ -173,6 +180,8 @@ impl MemberConfig {
             initial_cluster_state: InitialClusterState::New,
             cluster_token: DEFAULT_CLUSTER_TOKEN.to_string(),
             unsafe_local_reads: false,
+            lease_checkpoint: false,
+            lease_checkpoint_interval_ms: 5 * 60 * 1000,
         }
     }
 

@@ -171,7 +171,10 @@ impl Member {
     /// Renews on this (leader's) lessor.
     pub(crate) fn lease_renew_local(&mut self, id: i64) -> Result<Response> {
         let now = self.now_ms();
-        Ok(Response::LeaseKeepAlive(self.state.store.lease_renew(id, now)?))
+        let checkpointed = self.has_checkpoint(id);
+        let r = self.state.store.lease_renew(id, now)?;
+        self.clear_checkpoint(id, checkpointed);
+        Ok(Response::LeaseKeepAlive(r))
     }
 
     /// A lease's time to live on this (leader's) lessor; TTL -1 for a lease

@@ -41,6 +41,7 @@ pub mod error;
 pub mod events;
 mod handle;
 mod lease;
+mod lease_checkpoint;
 pub mod member;
 pub mod membership;
 pub mod quota;

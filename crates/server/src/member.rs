@@ -10,7 +10,7 @@
 //! its entry is committed and applied, so an acknowledged write survives
 //! any crash of a minority.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use raft::{ConfState, MemoryStorage, RawNode, SoftState, StateRole};
 
@@ -95,6 +95,8 @@ pub struct Member {
     pub(crate) move_leader: Option<(u64, u64, u64)>,
     pub(crate) peers_seen: BTreeMap<u64, Seen>,
     pub(crate) revoking: BTreeMap<i64, u64>,
+    /// On the leader with lease checkpoints on: `(due ms, lease)`.
+    pub(crate) checkpoint_due: BTreeSet<(u64, i64)>,
     pub(crate) next_publish_tick: u64,
     pub(crate) last_snapshot_index: u64,
     pub(crate) force_snapshot: bool,
@@ -192,6 +194,7 @@ impl Member {
             move_leader: None,
             peers_seen: BTreeMap::new(),
             revoking: BTreeMap::new(),
+            checkpoint_due: BTreeSet::new(),
             next_publish_tick: 0,
             last_snapshot_index: snap_index,
             force_snapshot: false,
@@ -303,6 +306,7 @@ impl Member {
         self.expire_waiting();
         self.tick_reads();
         self.tick_leases();
+        self.tick_lease_checkpoints();
         self.monitor_leader();
         // etcd's watch progress notify interval: ten minutes.
         if self.ticks.is_multiple_of(self.cfg.ms_to_ticks(10 * 60 * 1000)) {

@@ -127,6 +127,7 @@ impl Member {
                     let now = self.now_ms();
                     let extend = self.cfg.election_ms();
                     self.state.store.lessor_mut().promote(now, extend);
+                    self.schedule_all_checkpoints();
                     self.revoking.clear();
                 }
                 StateRole::Follower => self.event(MemberEventKind::BecameFollower { term, leader: ss.lead }),
@@ -142,6 +143,7 @@ impl Member {
                 }
             }
             if old.raft_state == StateRole::Leader {
+                self.checkpoint_due.clear();
                 self.state.store.lessor_mut().demote();
             }
         }
@@ -211,6 +213,7 @@ impl Member {
                     op => op,
                 };
                 let r = self.state.apply(&op, p.auth.as_ref(), &env, &mut evs);
+                self.schedule_checkpoints_after(&op, &r);
                 if let Op::LeaseRevoke { id } = &op {
                     self.revoking.remove(id);
                 }

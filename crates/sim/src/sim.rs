@@ -64,6 +64,10 @@ pub struct SimOptions {
     /// linearizable reads are served from the local store without
     /// ReadIndex (the members' `MemberConfig::unsafe_local_reads`).
     pub unsafe_local_reads: bool,
+    /// Lease checkpoints every this many ms (`None`: off, as etcd 3.5's
+    /// `--experimental-enable-lease-checkpoint` is by default).
+    #[serde(default)]
+    pub lease_checkpoint_interval_ms: Option<u64>,
 }
 
 impl Default for SimOptions {
@@ -84,6 +88,7 @@ impl Default for SimOptions {
             check_safety: true,
             record_history: true,
             unsafe_local_reads: false,
+            lease_checkpoint_interval_ms: None,
         }
     }
 }
@@ -282,6 +287,10 @@ impl Sim {
         c.heartbeat_ticks = o.heartbeat_ticks;
         c.tick_ms = o.tick_ms;
         c.unsafe_local_reads = o.unsafe_local_reads;
+        if let Some(ms) = o.lease_checkpoint_interval_ms {
+            c.lease_checkpoint = true;
+            c.lease_checkpoint_interval_ms = ms;
+        }
         if let Some(n) = o.snapshot_count {
             c.snapshot_count = n;
         }
