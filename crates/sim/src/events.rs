@@ -83,12 +83,16 @@ impl std::fmt::Display for EventRecord {
 pub fn describe_member_event(kind: &MemberEventKind) -> String {
     use MemberEventKind as K;
     match kind {
-        K::Started { bootstrapped, snapshot_index } => {
-            if *bootstrapped {
-                "started (bootstrapped a new cluster)".to_string()
-            } else {
-                format!("started from disk (snapshot index {snapshot_index})")
-            }
+        // An empty disk either bootstraps a new cluster, which writes the
+        // bootstrap snapshot (index 1) at once, or joins an existing one
+        // (--initial-cluster-state=existing) and waits for the leader's
+        // data, so it starts from no snapshot at all.
+        K::Started { bootstrapped: true, snapshot_index: 0 } => {
+            "started with an empty data dir (joining the existing cluster)".to_string()
+        }
+        K::Started { bootstrapped: true, .. } => "started (bootstrapped a new cluster)".to_string(),
+        K::Started { bootstrapped: false, snapshot_index } => {
+            format!("started from disk (snapshot index {snapshot_index})")
         }
         K::ElectionTimerFired { term } => format!("election timer fired (term {term})"),
         K::PreVoteStarted { term } => format!("pre-vote started (term {term})"),
@@ -181,6 +185,15 @@ mod tests {
         let kept: Vec<String> = log.records().map(ToString::to_string).collect();
         assert_eq!(kept, vec!["#1 20 ms 2 stopped", "#2 30 ms 3 stopped"]);
         assert_eq!(log.since(2).count(), 1);
+    }
+
+    #[test]
+    fn a_member_joining_an_existing_cluster_does_not_bootstrap_one() {
+        let started = |snapshot_index| {
+            describe_member_event(&MemberEventKind::Started { bootstrapped: true, snapshot_index })
+        };
+        assert_eq!(started(1), "started (bootstrapped a new cluster)");
+        assert_eq!(started(0), "started with an empty data dir (joining the existing cluster)");
     }
 
     #[test]
