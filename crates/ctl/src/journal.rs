@@ -93,3 +93,37 @@ impl Journal {
         self.pos += 1;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wait(until_ms: u64) -> Entry {
+        Entry::Wait { until_ms }
+    }
+
+    fn is_wait(until: u64) -> impl Fn(&Entry) -> bool {
+        move |e| matches!(e, Entry::Wait { until_ms } if *until_ms == until)
+    }
+
+    #[test]
+    fn a_rerun_reads_the_journal_in_order() {
+        let mut j = Journal::replay(vec![wait(1), wait(2)]);
+        assert!(j.next(is_wait(1)).is_some());
+        assert!(j.next(is_wait(2)).is_some());
+        assert!(j.next(is_wait(3)).is_none(), "past the end: done live");
+        j.push(wait(3));
+        assert_eq!(j.entries.len(), 3);
+    }
+
+    #[test]
+    fn a_different_operation_drops_the_rest_of_the_journal() {
+        let mut j = Journal::replay(vec![wait(1), wait(2), wait(3)]);
+        assert!(j.next(is_wait(1)).is_some());
+        assert!(j.next(is_wait(9)).is_none());
+        assert_eq!(j.entries.len(), 1, "what came after the mismatch is gone");
+        j.push(wait(9));
+        assert!(matches!(j.entries[..], [Entry::Wait { until_ms: 1 }, Entry::Wait { until_ms: 9 }]));
+        assert!(!j.suspended());
+    }
+}
