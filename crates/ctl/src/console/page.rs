@@ -48,6 +48,9 @@ enum State {
     Done { exec: Exec, at_ms: u64 },
 }
 
+/// How many reruns one stop of the clock allows (see `poll_page`).
+const MAX_RESUMES_PER_STOP: usize = 10_000;
+
 /// Streams step at least this often (virtual ms, on a grid from 0).
 const STREAM_GRID_MS: u64 = 100;
 
@@ -211,8 +214,10 @@ impl Console {
         }
         loop {
             // Whatever can go on now does (a resumed command may finish, wait
-            // again, or start a stream).
-            loop {
+            // again, or start a stream). Each rerun answers one more of its
+            // operations; the cap only guards against a command that never
+            // asks the same twice.
+            for _ in 0..MAX_RESUMES_PER_STOP {
                 let ready: Vec<usize> = self.pending_tabs().into_iter().filter(|&t| self.ready(t)).collect();
                 if ready.is_empty() {
                     break;
