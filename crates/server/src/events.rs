@@ -29,6 +29,13 @@ pub enum MemberEventKind {
         /// The term at that moment.
         term: u64,
     },
+    /// The leader asked this member to campaign at once (MsgTimeoutNow, a
+    /// leadership transfer): an election begins without the election timer
+    /// and without pre-vote.
+    CampaignRequested {
+        /// The term of the election.
+        term: u64,
+    },
     /// A pre-vote campaign started (the term is not bumped).
     PreVoteStarted {
         /// The current term.

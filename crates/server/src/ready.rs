@@ -40,8 +40,20 @@ impl Member {
         if let Some(hs) = rd.hard_state {
             self.term = hs.term;
         }
+        // This member's own vote requests: a campaign round began here
+        // (`true`: forced by the leader's MsgTimeoutNow).
+        let campaign = rd.messages.iter().find_map(|m| {
+            matches!(m.msg_type, MessageType::MsgPreVote | MessageType::MsgVote)
+                .then(|| m.context == raft::raft::CAMPAIGN_TRANSFER)
+        });
+        let role = self.soft.raft_state;
         if let Some(ss) = rd.soft_state {
-            self.on_soft_state(ss);
+            self.on_soft_state(ss, campaign == Some(true));
+        }
+        if campaign.is_some() && self.soft.raft_state == role {
+            // Campaigning again without a change of role: a pre-candidate
+            // that heard nothing, or a candidate without pre-vote.
+            self.campaign_events(self.term);
         }
         if let Some(snap) = &rd.snapshot {
             let _ = self
@@ -116,7 +128,16 @@ impl Member {
         self.serve_reads();
     }
 
-    fn on_soft_state(&mut self, ss: SoftState) {
+    /// The election timer fired and a campaign round began in `term`.
+    fn campaign_events(&mut self, term: u64) {
+        self.event(MemberEventKind::ElectionTimerFired { term });
+        match self.soft.raft_state {
+            StateRole::PreCandidate => self.event(MemberEventKind::PreVoteStarted { term }),
+            _ => self.event(MemberEventKind::ElectionStarted { term }),
+        }
+    }
+
+    fn on_soft_state(&mut self, ss: SoftState, transfer: bool) {
         let old = self.soft;
         self.soft = ss;
         let term = self.term;
@@ -131,16 +152,15 @@ impl Member {
                     self.revoking.clear();
                 }
                 StateRole::Follower => self.event(MemberEventKind::BecameFollower { term, leader: ss.lead }),
-                StateRole::PreCandidate => {
-                    self.event(MemberEventKind::ElectionTimerFired { term });
-                    self.event(MemberEventKind::PreVoteStarted { term });
-                }
-                StateRole::Candidate => {
-                    if old.raft_state != StateRole::PreCandidate {
-                        self.event(MemberEventKind::ElectionTimerFired { term });
-                    }
+                StateRole::PreCandidate => self.campaign_events(term),
+                StateRole::Candidate if transfer => {
+                    self.event(MemberEventKind::CampaignRequested { term });
                     self.event(MemberEventKind::ElectionStarted { term });
                 }
+                StateRole::Candidate if old.raft_state != StateRole::PreCandidate => {
+                    self.campaign_events(term)
+                }
+                StateRole::Candidate => self.event(MemberEventKind::ElectionStarted { term }),
             }
             if old.raft_state == StateRole::Leader {
                 self.checkpoint_due.clear();

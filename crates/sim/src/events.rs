@@ -95,6 +95,9 @@ pub fn describe_member_event(kind: &MemberEventKind) -> String {
             format!("started from disk (snapshot index {snapshot_index})")
         }
         K::ElectionTimerFired { term } => format!("election timer fired (term {term})"),
+        K::CampaignRequested { term } => {
+            format!("the leader asked it to campaign now (leadership transfer, term {term})")
+        }
         K::PreVoteStarted { term } => format!("pre-vote started (term {term})"),
         K::ElectionStarted { term } => format!("election started (term {term})"),
         K::VoteGranted { to, term, pre_vote } => {
