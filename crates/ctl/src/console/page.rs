@@ -147,8 +147,15 @@ impl Console {
         }
     }
 
-    /// The next virtual time a pending command waits for by the clock.
+    /// The next virtual time a pending command waits for by the clock, or
+    /// a stream's `timeout` runs out at.
     fn next_timer(&self) -> Option<u64> {
+        let streams = self
+            .parked
+            .values()
+            .filter_map(|t| t.stream.as_ref())
+            .chain(self.stream.as_ref())
+            .filter_map(|(s, _)| s.deadline_ms);
         self.pending_tabs()
             .into_iter()
             .filter_map(|t| self.pending_in(t))
@@ -161,6 +168,7 @@ impl Console {
                 [own, p.deadline_ms]
             })
             .flatten()
+            .chain(streams)
             .min()
     }
 
