@@ -77,6 +77,24 @@ test('the ConfigMap template applies into etcd and opens in the key browser', as
   pg.expectNoErrors();
 });
 
+test('an object applied from the panel survives a reload (the apply is a recorded input)', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.openWithLeader();
+  await openPanel(pg);
+  await applyAndExpect(pg, 'configmap/app-config created');
+  const revision = await page.getByTestId('manifest-result').getByTestId('manifest-revision').textContent();
+
+  await page.reload();
+  await expect(pg.shell).toBeVisible();
+  await pg.waitForLeader();
+  await openPanel(pg);
+  const link = page.getByTestId('manifest-resources').locator(`[data-key="${KEY}"]`);
+  await expect(link).toBeVisible();
+  await expect(link.locator('xpath=..').locator('.rev')).toHaveText(`rev ${revision}`);
+  await runAndMatch(pg, `etcdctl get ${KEY} --print-value-only`, /"name":"app-config"/);
+  pg.expectNoErrors();
+});
+
 test('a bad manifest shows kubectl\'s error and writes nothing', async ({ page }) => {
   const pg = new Playground(page);
   await pg.openWithLeader();
