@@ -117,3 +117,20 @@ test('a bad manifest shows kubectl\'s error and writes nothing', async ({ page }
   await expect(page.getByTestId('manifest-resources').locator('[data-key*="Bad_Name"]')).toHaveCount(0);
   pg.expectNoErrors();
 });
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the panel and its result fit the screen width', async ({ page }) => {
+    const pg = new Playground(page);
+    await pg.openWithLeader();
+    await openPanel(pg);
+    await applyAndExpect(pg, 'configmap/app-config created');
+    await page.getByTestId('manifest-result').scrollIntoViewIfNeeded();
+    await expect(page.getByTestId('manifest-key')).toBeInViewport();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    pg.expectNoErrors();
+    await pg.screenshot('manifest-390x844');
+  });
+});
