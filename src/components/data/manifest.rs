@@ -9,12 +9,14 @@ use crate::kube_panel::{self, EXPLANATION, Outcome, Resource, TEMPLATES};
 use crate::state::{AppState, DataTab};
 
 /// The panel's own state, kept while other tabs are in front: the
-/// editor's text, the chosen template and the last apply's outcomes.
+/// editor's text, the chosen template and the last apply's outcomes
+/// (shown only while the run they came from is on: a reset drops them).
 #[derive(Clone, Copy)]
 pub struct ManifestState {
     text: RwSignal<String>,
     template: RwSignal<usize>,
     outcomes: RwSignal<Vec<Outcome>>,
+    seed: RwSignal<u64>,
 }
 
 impl ManifestState {
@@ -24,6 +26,7 @@ impl ManifestState {
             text: RwSignal::new(TEMPLATES[0].yaml.to_string()),
             template: RwSignal::new(0),
             outcomes: RwSignal::new(Vec::new()),
+            seed: RwSignal::new(0),
         }
     }
 }
@@ -155,7 +158,11 @@ pub fn ManifestPanel() -> impl IntoView {
         let text = ms.text.get_untracked();
         let outcomes = state.act(|e| e.apply_manifest(&text)).unwrap_or_default();
         ms.outcomes.set(outcomes);
+        ms.seed.set(state.clock.with_untracked(|c| c.seed));
     };
+    let run_seed = Memo::new(move |_| state.clock.with(|c| c.seed));
+    let shown =
+        Memo::new(move |_| if ms.seed.get() == run_seed.get() { ms.outcomes.get() } else { Vec::new() });
     view! {
         <div class="manifest" data-testid="manifest-panel">
             <div class="manifest-edit">
@@ -206,10 +213,10 @@ pub fn ManifestPanel() -> impl IntoView {
             </div>
             <div class="manifest-out">
                 <section class="manifest-result" data-testid="manifest-result" aria-live="polite" aria-label="apply result">
-                    {move || ms.outcomes.with(Vec::is_empty).then(|| view! {
+                    {move || shown.with(Vec::is_empty).then(|| view! {
                         <p class="empty">"Apply to see what the apiserver writes to etcd: the key under /registry/, the stored JSON and its revision."</p>
                     })}
-                    {move || ms.outcomes.get().into_iter().map(|o| view! { <OutcomeCard outcome=o /> }).collect_view()}
+                    {move || shown.get().into_iter().map(|o| view! { <OutcomeCard outcome=o /> }).collect_view()}
                 </section>
                 <Resources />
             </div>

@@ -95,6 +95,19 @@ test('an object applied from the panel survives a reload (the apply is a recorde
   pg.expectNoErrors();
 });
 
+test('Reset clears the result and the resource list with the old cluster', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.openWithLeader();
+  await openPanel(pg);
+  await applyAndExpect(pg, 'configmap/app-config created');
+  await expect(page.getByTestId('manifest-resources').locator(`[data-key="${KEY}"]`)).toBeVisible();
+  await page.getByTestId('reset').click();
+  await expect(page.getByTestId('manifest-message')).toHaveCount(0);
+  await expect(page.getByTestId('manifest-resource')).toHaveCount(0);
+  await expect(page.getByTestId('manifest-editor')).toHaveValue(/name: app-config/);
+  pg.expectNoErrors();
+});
+
 test('a bad manifest shows kubectl\'s error and writes nothing', async ({ page }) => {
   const pg = new Playground(page);
   await pg.openWithLeader();
