@@ -36,6 +36,9 @@ pub(crate) enum Entry {
     /// Virtual time the command waits for (`sleep`, a dial timeout, a
     /// playground command letting the cluster react): until `until_ms`.
     Wait { until_ms: u64 },
+    /// What a command that runs the simulator itself printed (kubectl in a
+    /// list: a rerun must not apply a manifest twice); `key` is its words.
+    Output { key: String, out: crate::output::Output },
 }
 
 /// What a suspended run waits for.

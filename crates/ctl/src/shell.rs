@@ -1,18 +1,28 @@
-//! The shell around the commands: assignments, `export`, `echo`, `clear`, `history`, `sleep`, `timeout`, `ls`, `cat`, `rm`.
+//! The shell around the commands: assignments, `export`, `echo`, `clear`, `history`, `sleep`, `timeout`, `ls`, `cat`, `rm`; lists and pipes.
 //!
-//! Supported, exactly: one simple command per entry, with `'...'`, `"..."`,
-//! backslash escapes, `$VAR`/`${VAR}`/`$?`, `#` comments, `VAR=value cmd`,
-//! backslash-newline continuations and heredocs (`<<EOF`, `<<'EOF'`,
-//! `<<-EOF`) as standard input. Pipes, redirections, `;`, `&&`, subshells and
-//! command substitution are refused with a "not supported in the playground"
-//! message.
+//! Supported, exactly: `'...'`, `"..."`, backslash escapes, `$VAR`/`${VAR}`/`$?`,
+//! `#` comments, `VAR=value cmd`, backslash-newline continuations, heredocs
+//! (`<<EOF`, `<<'EOF'`, `<<-EOF`) as standard input, lists with `;`, `&&`
+//! and `||`, and pipes into the filters of `filters.rs` (`grep`, `head`,
+//! `tail`, `wc`, `sort`, `uniq`, `base64`, `cut`, `cat`) or into a command
+//! that reads standard input (`echo v | etcdctl put k`). Redirections,
+//! background jobs, subshells and command substitution are refused with a
+//! "not supported in the playground" message.
+//!
+//! ```text
+//!   etcdctl put a 1 && etcdctl get a | grep 1 ; echo $?
+//!   ─► list.rs: [put] && [get | grep] ; [echo]      run left to right, $? after each
+//! ```
 
+pub mod filters;
 pub mod lexer;
+pub mod list;
 
 use std::collections::BTreeMap;
 
 use crate::console::{Console, Exec};
 use crate::flags::parse_duration_ms;
+use crate::journal::Entry;
 use crate::output::{Output, exit};
 use lexer::LexError;
 
@@ -33,7 +43,9 @@ etcd playground console. Supported commands:
   timeout DURATION CMD        stop CMD after DURATION (exit 124)
   ls [DIR], cat FILE, rm [-r] PATH, mkdir [-p] DIR   the playground's own small filesystem
 Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
-heredocs (<<EOF ... EOF). Pipes and redirections are not supported.
+heredocs (<<EOF ... EOF), lists (a; b, a && b, a || b) and pipes into
+grep, head, tail, wc, sort, uniq, base64, cut, cat or a command reading stdin.
+Redirections (>, <), background jobs (&) and $(...) are not supported.
 ";
 
 /// Runs one console entry.
@@ -42,11 +54,179 @@ pub(crate) fn run_entry(con: &mut Console, input: &str) -> Exec {
         Ok(e) => e,
         Err(e) => return lex_error(e).into(),
     };
-    let words = match lexer::split_words(&entry.line, &con.env) {
-        Ok(w) => w,
-        Err(e) => return lex_error(e).into(),
+    let list = match list::split_list(&entry.line) {
+        Ok(l) => l,
+        Err(list::ListError::Lex(e)) => return lex_error(e).into(),
+        Err(list::ListError::Syntax(token)) => {
+            return Output::fail(format!("bash: syntax error near unexpected token `{token}'\n"), 2).into();
+        }
     };
-    run_words(con, &words, entry.stdin.as_deref())
+    match list.as_slice() {
+        [] => Output::default().into(),
+        [(pipeline, _)] if pipeline.len() == 1 => {
+            let words = match lexer::split_words(&pipeline[0], &con.env) {
+                Ok(w) => w,
+                Err(e) => return lex_error(e).into(),
+            };
+            run_words(con, &words, entry.stdin.as_deref())
+        }
+        _ => {
+            let feeds = entry.heredoc_at.map_or(0, |at| heredoc_command(&entry.line, at));
+            run_list(con, &list, entry.stdin.as_deref().map(|s| (feeds, s)))
+        }
+    }
+}
+
+/// Which command of the list in `line` (counted across its pipelines) the
+/// heredoc that stood at byte `at` belongs to.
+fn heredoc_command(line: &str, at: usize) -> usize {
+    let prefix = format!("{} x", line.get(..at).unwrap_or(""));
+    list::split_list(&prefix).map_or(0, |l| l.iter().map(|(p, _)| p.len()).sum::<usize>().saturating_sub(1))
+}
+
+/// Runs a list of pipelines left to right (`;`, `&&`, `||`), setting `$?`
+/// after each. The heredoc goes to the command that names it.
+///
+/// In page mode a list is rerun from the start like any command (see
+/// `journal.rs`); a run that is suspended stops at once, and the
+/// environment and files it changed are put back, so the rerun starts
+/// from the same state.
+fn run_list(con: &mut Console, list: &[(Vec<String>, list::Sep)], heredoc: Option<(usize, &str)>) -> Exec {
+    let saved = con.backend.page.then(|| (con.env.clone(), con.vfs.clone()));
+    let mut total = Output::default();
+    let mut status = 0;
+    let mut run_next = true;
+    let last = list.len() - 1;
+    let mut first_command = 0;
+    for (i, (pipeline, sep)) in list.iter().enumerate() {
+        // The heredoc, if it belongs to a command of this pipeline: (index in it, text).
+        let input = heredoc
+            .filter(|(n, _)| (first_command..first_command + pipeline.len()).contains(n))
+            .map(|(n, text)| (n - first_command, text));
+        first_command += pipeline.len();
+        if run_next {
+            let mut exec = run_pipeline(con, pipeline, input);
+            status = exec.out.exit;
+            con.env.insert("?".to_string(), status.to_string());
+            if con.backend.suspended() {
+                if let Some((env, vfs)) = saved {
+                    con.env = env;
+                    con.vfs = vfs;
+                }
+                return Exec::done(total);
+            }
+            if let Some(mut stream) = exec.stream.take() {
+                if i == last {
+                    total.append(exec.out);
+                    return Exec { out: total, elapsed_ms: exec.elapsed_ms, stream: Some(stream) };
+                }
+                // A stream would never let the list go on.
+                let stopped = stream.stop(con, exit::ERROR);
+                total.append(exec.out);
+                total.append(stopped);
+                total.append(Output::fail(
+                    "playground: a streaming command (watch, lease keep-alive, kubectl get -w) must come last\n",
+                    2,
+                ));
+                return Exec::done(total);
+            }
+            total.append(exec.out);
+            if i < last && exec.elapsed_ms > 0 {
+                // The next command starts once this one's time has passed.
+                con.advance(exec.elapsed_ms);
+                if con.backend.suspended() {
+                    if let Some((env, vfs)) = saved {
+                        con.env = env;
+                        con.vfs = vfs;
+                    }
+                    return Exec::done(total);
+                }
+            } else if i == last {
+                total.exit = status;
+                return Exec::took(total, exec.elapsed_ms);
+            }
+        }
+        run_next = match sep {
+            list::Sep::Seq => true,
+            list::Sep::And => status == 0,
+            list::Sep::Or => status != 0,
+        };
+    }
+    total.exit = status;
+    Exec::done(total)
+}
+
+/// Runs `a | b | c`: each command's standard output is the next one's
+/// standard input; standard error goes straight to the console; the exit
+/// status is the last command's (bash without `pipefail`).
+fn run_pipeline(con: &mut Console, pipeline: &[String], heredoc: Option<(usize, &str)>) -> Exec {
+    let mut input: Option<String> = None;
+    let mut stderr = String::new();
+    let mut elapsed_ms = 0;
+    let last = pipeline.len().saturating_sub(1);
+    for (i, text) in pipeline.iter().enumerate() {
+        let words = match lexer::split_words(text, &con.env) {
+            Ok(w) => w,
+            Err(e) => {
+                let mut out = lex_error(e);
+                out.stderr.insert_str(0, &stderr);
+                return out.into();
+            }
+        };
+        let piped = i > 0;
+        if let Some((_, text)) = heredoc.filter(|(n, _)| *n == i) {
+            input = Some(text.to_string());
+        }
+        let mut exec = match words.first() {
+            Some(name) if filters::is_filter(name) && name != "cat" && (piped || input.is_some()) => {
+                filters::run(&words, input.as_deref().unwrap_or("")).into()
+            }
+            _ => run_words(con, &words, input.as_deref()),
+        };
+        elapsed_ms += exec.elapsed_ms;
+        if i == last || con.backend.suspended() {
+            exec.out.stderr.insert_str(0, &stderr);
+            exec.elapsed_ms = elapsed_ms;
+            return exec;
+        }
+        if let Some(mut stream) = exec.stream.take() {
+            let stopped = stream.stop(con, exit::ERROR);
+            stderr.push_str(&exec.out.stderr);
+            stderr.push_str(&stopped.stderr);
+            let mut out = Output::fail(
+                "playground: a streaming command (watch, lease keep-alive, kubectl get -w) cannot be piped\n",
+                2,
+            );
+            out.stderr.insert_str(0, &stderr);
+            return out.into();
+        }
+        stderr.push_str(&exec.out.stderr);
+        input = Some(exec.out.stdout);
+    }
+    Output::default().into()
+}
+
+/// kubectl (kube's client runs the simulator until its answer): in a
+/// page-mode run its output is journaled, so a list rerun after a later
+/// command waited does not apply a manifest twice.
+fn kubectl(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
+    let Some(j) = con.backend.journal.as_mut() else { return crate::kubectl::run(con, args, stdin) };
+    if j.suspended() {
+        return Output::default().into();
+    }
+    let key = format!("{}\n{}", args.join(" "), stdin.unwrap_or(""));
+    if let Some(Entry::Output { out, .. }) =
+        j.next(|e| matches!(e, Entry::Output { key: k, .. } if *k == key))
+    {
+        return out.into();
+    }
+    let exec = crate::kubectl::run(con, args, stdin);
+    if exec.stream.is_none()
+        && let Some(j) = con.backend.journal.as_mut()
+    {
+        j.push(Entry::Output { key, out: exec.out.clone() });
+    }
+    exec
 }
 
 fn lex_error(e: LexError) -> Output {
@@ -135,7 +315,7 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         "help" => Output::ok(HELP).into(),
         "true" | ":" => Output::default().into(),
         "false" => Output::fail("", 1).into(),
-        "kubectl" => crate::kubectl::run(con, args, stdin),
+        "kubectl" => kubectl(con, args, stdin),
         other => Output::fail(
             format!(
                 "{other}: command not found: not supported in the playground (type 'help' for what is)\n"

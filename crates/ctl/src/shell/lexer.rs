@@ -28,6 +28,9 @@ pub struct Entry {
     pub line: String,
     /// The heredoc's body (each line ending in `\n`), if the line had one.
     pub stdin: Option<String>,
+    /// Where in `line` the `<<WORD` was (a byte index), to tell which
+    /// command of a list the heredoc feeds.
+    pub heredoc_at: Option<usize>,
 }
 
 /// Splits an entry into its command line and heredoc body.
@@ -59,7 +62,7 @@ pub fn split_entry(input: &str) -> Result<Entry, LexError> {
         }
     }
     let Some((at, word, strip_tabs)) = find_heredoc(&line) else {
-        return Ok(Entry { line, stdin: None });
+        return Ok(Entry { line, stdin: None, heredoc_at: None });
     };
     let mut body = String::new();
     let mut closed = false;
@@ -79,7 +82,7 @@ pub fn split_entry(input: &str) -> Result<Entry, LexError> {
     let mut rest = line[..at.0].to_string();
     rest.push(' ');
     rest.push_str(&line[at.1..]);
-    Ok(Entry { line: rest.trim_end().to_string(), stdin: Some(body) })
+    Ok(Entry { line: rest.trim_end().to_string(), stdin: Some(body), heredoc_at: Some(at.0) })
 }
 
 /// Whether `line` ends inside a `'...'` or `"..."` quote.
