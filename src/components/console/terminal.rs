@@ -260,10 +260,14 @@ pub fn Terminal() -> impl IntoView {
                     }
                     key=|(t, line)| (*t, line.id)
                     children=|(_, line)| {
-                        let class = match line.stream {
-                            Stream::Input => "line line-input",
-                            Stream::Stdout => "line line-stdout",
-                            Stream::Stderr => "line line-stderr",
+                        // etcdctl's and cluster status's tables keep their shape
+                        // (the output scrolls sideways) instead of wrapping.
+                        let table = line.text.starts_with("+-") || line.text.starts_with("| ");
+                        let class = match (line.stream, table) {
+                            (Stream::Input, _) => "line line-input",
+                            (Stream::Stdout, false) => "line line-stdout",
+                            (Stream::Stdout, true) => "line line-stdout line-table",
+                            (Stream::Stderr, _) => "line line-stderr",
                         };
                         view! { <div class=class>{line.text}</div> }
                     }
