@@ -74,7 +74,7 @@ pub struct Backend {
     pub tls: bool,
     /// Kubernetes is in use (a kubectl command ran): its controllers run as
     /// time passes. Until then the keyspace holds only what etcdctl wrote.
-    kube_active: bool,
+    pub(crate) kube_active: bool,
     /// Page mode: the page's clock drives virtual time (see `journal.rs`).
     pub(crate) page: bool,
     /// The journal of the command running in page mode, if one is.
@@ -430,7 +430,14 @@ impl Backend {
     /// Page mode: runs the simulator (and kube's controllers once kubectl
     /// ran) up to `until_ms`, stopping early right after the event that
     /// makes `stop` hold. The console's clock follows.
-    pub(crate) fn run_page(&mut self, until_ms: u64, stop: impl Fn(&Sim) -> bool) {
+    ///
+    /// kube's controllers read their answers when they step, so resolved
+    /// requests are forgotten right after a step, and only while no console
+    /// command waits (`awaited`): forgetting between the steps would lose
+    /// the controllers' answers (a Deployment would never get its pods).
+    pub(crate) fn run_page(&mut self, until_ms: u64, awaited: &[u64]) {
+        let stop =
+            |sim: &Sim| awaited.iter().any(|id| sim.request_state(*id).is_none_or(|c| c.result.is_some()));
         loop {
             let now = self.sim.now_ms();
             if now >= until_ms {
@@ -445,6 +452,9 @@ impl Backend {
             let stopped = self.sim.run_until(next, &stop);
             if self.kube_active && !stopped && self.sim.now_ms().is_multiple_of(KUBE_STEP_MS) {
                 self.kube.step(&mut self.sim);
+                if awaited.is_empty() {
+                    self.sim.forget_resolved();
+                }
             }
             if stopped || stop(&self.sim) {
                 break;

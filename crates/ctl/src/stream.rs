@@ -243,6 +243,12 @@ impl Stream {
                     if let Some(last) = r.events.iter().map(|e| e.kv.mod_revision).max() {
                         resume.next_revision = last + 1;
                     }
+                    if format == Format::Table && !r.events.is_empty() {
+                        // etcdctl's table printer has no Watch: the first event ends it.
+                        out.stderr.push_str("Error: table not supported as output format\n");
+                        con.backend.sim.cancel(request);
+                        return Some(exit::BAD_FEATURE);
+                    }
                     out.stdout.push_str(&print_watch(&r, format, hex));
                     for e in r.events.iter().filter(|_| !exec.is_empty()) {
                         if let Some(code) = run_exec(con, &exec, &r, e, out) {

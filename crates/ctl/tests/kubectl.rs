@@ -21,6 +21,24 @@ fn a_deployment_gets_running_pods_as_virtual_time_passes() {
 }
 
 #[test]
+fn in_page_mode_the_page_clock_runs_the_controllers_too() {
+    // The page's clock moves the sim in small steps; the controllers' answers
+    // must survive between their own steps (a Deployment gets its pods).
+    let mut c = Console::new(3, ConsoleOptions::default());
+    c.set_page_mode(true);
+    let o = match c.run_line("kubectl create deployment web --image=nginx --replicas=2") {
+        Run::Done(o) => o,
+        Run::Streaming(o) => panic!("kubectl does not wait on the page's clock: {o:?}"),
+    };
+    assert_eq!(o.stdout, "deployment.apps/web created\n");
+    for _ in 0..1_000 {
+        c.poll_tabs(10);
+    }
+    let Run::Done(pods) = c.run_line("kubectl get pods") else { panic!("kubectl get is immediate") };
+    assert_eq!(pods.stdout.matches("Running").count(), 2, "{}", pods.stdout);
+}
+
+#[test]
 fn kubectl_errors_and_heredoc_manifests() {
     let mut c = Console::new(5, ConsoleOptions::default());
     let o = out(&mut c, "kubectl get nope");

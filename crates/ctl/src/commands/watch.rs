@@ -80,6 +80,7 @@ pub(crate) fn print_watch(r: &WatchResponse, format: Format, hex: bool) -> Strin
     let mut s = String::new();
     match format {
         Format::Simple | Format::Table => {
+            // (Table never gets here with events: the stream ends with etcdctl's error.)
             for e in &r.events {
                 s.push_str(if e.kind == mvcc::EventType::Delete { "DELETE\n" } else { "PUT\n" });
                 if let Some(prev) = &e.prev_kv {

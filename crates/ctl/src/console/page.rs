@@ -248,12 +248,11 @@ impl Console {
             let grid = (now / STREAM_GRID_MS + 1) * STREAM_GRID_MS;
             let stop = self.next_timer().map_or(grid, |t| t.max(now + 1).min(grid)).min(end);
             let awaited = self.awaited();
-            self.backend.run_page(stop, |sim| {
-                awaited.iter().any(|id| sim.request_state(*id).is_none_or(|c| c.result.is_some()))
-            });
+            self.backend.run_page(stop, &awaited);
         }
         self.switch(home);
-        if self.awaited().is_empty() {
+        // With kube's controllers running, `run_page` forgets after their steps.
+        if self.awaited().is_empty() && !self.backend.kube_active {
             self.backend.sim.forget_resolved();
         }
         outs.into_iter()

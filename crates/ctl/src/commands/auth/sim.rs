@@ -49,10 +49,16 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         Ok(c) => c,
         Err(e) => return e,
     };
+    // The header of the last answer: what `-w json|fields` print for the
+    // commands whose response carries nothing else.
+    let last_header = std::cell::RefCell::new(mvcc::ResponseHeader::default());
     macro_rules! call {
         ($req:expr) => {
             match auth(&mut conn, con, $req) {
-                Ok(r) => r,
+                Ok(r) => {
+                    *last_header.borrow_mut() = r.0.clone();
+                    r
+                }
                 Err(e) => return e,
             }
         };
@@ -174,7 +180,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             }
         }
         "user list" => {
-            if matches!(conn.format(), Format::Fields | Format::Table | Format::Protobuf) {
+            if matches!(conn.format(), Format::Protobuf) {
                 return conn.unsupported();
             }
             let (h, r) = call!(AuthRequest::UserList);
@@ -211,6 +217,21 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
                         .collect();
                     format!("{}\n", json::Obj::new().raw("header", json::header(&h)).arr("perm", items).end())
                 }
+                Format::Fields => {
+                    let mut s = String::new();
+                    crate::printers::fields::header(&mut s, &h);
+                    for pm in &perms {
+                        let name = match pm.perm_type {
+                            PermType::Read => "READ",
+                            PermType::Write => "WRITE",
+                            PermType::ReadWrite => "READWRITE",
+                        };
+                        s.push_str(&format!("\"PermType\" :  {name}\n"));
+                        s.push_str(&format!("\"Key\" : {:?}\n", String::from_utf8_lossy(&pm.key)));
+                        s.push_str(&format!("\"RangeEnd\" : {:?}\n", String::from_utf8_lossy(&pm.range_end)));
+                    }
+                    s
+                }
                 _ => role_text(&a[0], &perms),
             }
         }
@@ -239,6 +260,28 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             revoked_text(p, &range_end)
         }
         other => return crate::commands::bad_args(format!("{other}: unknown auth command")),
+    };
+    // etcdctl's printers run after the request went through: the table
+    // printer has none of these commands, the fields printer lacks user get,
+    // user list and auth status, and the commands that print a sentence in
+    // simple format print their response (a header) otherwise.
+    let path = p.path.as_str();
+    let own_output = ["auth enable", "auth disable"].contains(&path);
+    let answered = ["user get", "user list", "role get", "role list", "auth status"].contains(&path);
+    let text = match conn.format() {
+        Format::Table if !own_output => return conn.unsupported(),
+        Format::Fields if ["user get", "user list", "auth status"].contains(&path) => {
+            return conn.unsupported();
+        }
+        Format::Fields if !own_output && !answered => {
+            let mut s = String::new();
+            crate::printers::fields::header(&mut s, &last_header.borrow());
+            s
+        }
+        Format::Json if !own_output && !answered => {
+            format!("{}\n", json::Obj::new().raw("header", json::header(&last_header.borrow())).end())
+        }
+        _ => text,
     };
     conn.ok(Output::ok(text))
 }
