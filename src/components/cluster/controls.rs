@@ -150,7 +150,14 @@ pub fn Controls() -> impl IntoView {
             let bytes = js_sys::Uint8Array::new(&buf).to_vec();
             let session = std::str::from_utf8(&bytes).ok().and_then(Session::from_text);
             match session {
-                Some(s) => state.replace(Engine::restore(&s)),
+                Some(s) => {
+                    let mut engine = Engine::restore(&s);
+                    let history = state.read(|e| e.tabs.first().map(|t| t.log.history().to_vec())).flatten();
+                    for t in &mut engine.tabs {
+                        t.log.set_history(history.clone().unwrap_or_default());
+                    }
+                    state.replace(engine);
+                }
                 None => {
                     let safe: String = name
                         .chars()
