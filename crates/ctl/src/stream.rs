@@ -236,6 +236,13 @@ impl Stream {
                             r.cancel_reason.clone()
                         };
                         out.stderr.push_str(&format!("watch was canceled ({why})\n"));
+                        if format == Format::Table {
+                            // etcdctl prints every response, a cancellation too: the
+                            // table printer has no Watch.
+                            out.stderr.push_str("Error: table not supported as output format\n");
+                            con.backend.sim.cancel(request);
+                            return Some(exit::BAD_FEATURE);
+                        }
                         out.stderr.push_str("Error: watch is canceled by the server\n");
                         con.backend.sim.cancel(request);
                         return Some(exit::INTERRUPTED);
@@ -243,8 +250,8 @@ impl Stream {
                     if let Some(last) = r.events.iter().map(|e| e.kv.mod_revision).max() {
                         resume.next_revision = last + 1;
                     }
-                    if format == Format::Table && !r.events.is_empty() {
-                        // etcdctl's table printer has no Watch: the first event ends it.
+                    if format == Format::Table {
+                        // etcdctl's table printer has no Watch: the first response ends it.
                         out.stderr.push_str("Error: table not supported as output format\n");
                         con.backend.sim.cancel(request);
                         return Some(exit::BAD_FEATURE);

@@ -132,7 +132,7 @@ fn mask(input: &str, s: &str) -> String {
         || input.contains("endpoint status")
         || input.contains("endpoint hashkv")
     {
-        lines = lines.into_iter().map(|l| squeeze(&mask_units(&mask_numbers(&l)))).collect();
+        lines = lines.into_iter().map(|l| squeeze(&mask_numbers(&mask_units(&l)))).collect();
     }
     let mut s = lines.join("\n");
     if !s.is_empty() {
