@@ -191,14 +191,6 @@ impl Engine {
         self.console.now_ms()
     }
 
-    /// Whether something must still run (a command waits or streams, a
-    /// stage action is queued, a load writes).
-    pub fn busy(&self) -> bool {
-        self.stage_busy.is_some()
-            || !self.stage_queue.is_empty()
-            || self.tabs.iter().any(|t| t.running.is_some() || t.load.is_some())
-    }
-
     /// Advances virtual time by `wall_ms` × speed (nothing while paused).
     /// Returns true if time moved.
     pub fn frame(&mut self, wall_ms: f64) -> bool {
