@@ -37,6 +37,9 @@ pub const MAX_FRAME_MS: f64 = 100.0;
 /// Virtual time moves in steps ending on multiples of this (ms), live and
 /// in replay alike.
 pub const GRID_MS: u64 = 10;
+/// How much virtual time a replay runs at most (a day: about 15 s of
+/// replay in the browser).
+pub const MAX_REPLAY_MS: u64 = 24 * 3_600_000;
 /// The console tabs the page shows.
 pub const VISIBLE_TABS: usize = 2;
 /// The hidden console tab the stage's buttons type into.
@@ -141,17 +144,26 @@ impl Engine {
     }
 
     /// Replays a saved run: the same calls at the same virtual times.
+    /// A record reaching past [`MAX_REPLAY_MS`] (a hostile link) is cut there.
     pub fn restore(s: &Session) -> Engine {
+        Engine::restore_within(s, MAX_REPLAY_MS)
+    }
+
+    /// [`Engine::restore`], replaying at most `max_ms` of virtual time.
+    pub fn restore_within(s: &Session, max_ms: u64) -> Engine {
         let mut e = Engine::new(s.seed, s.members);
+        let limit = e.now().saturating_add(max_ms);
         e.replaying = true;
-        for entry in &s.entries {
+        let mut kept = Vec::new();
+        for entry in s.entries.iter().take_while(|x| x.at_ms <= limit) {
             e.advance_to(entry.at_ms);
             e.apply(entry.tab, &entry.act);
+            kept.push(entry.clone());
         }
-        e.advance_to(s.clock_ms);
+        e.advance_to(s.clock_ms.min(limit));
         e.replaying = false;
-        e.entries = s.entries.clone();
-        e.view_ms = s.view_ms.max(e.now());
+        e.entries = kept;
+        e.view_ms = s.view_ms.clamp(e.now(), e.now() + GRID_MS);
         e.speed = s.speed.clamp(SPEED_MIN, SPEED_MAX);
         e.paused = s.paused;
         e

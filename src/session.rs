@@ -234,6 +234,14 @@ mod tests {
         assert_eq!(Session::from_text(&s.to_text()), Some(s));
         assert_eq!(Session::from_text("garbage"), None);
         assert_eq!(Session::from_text("etcd-playground 2 seed=x"), None);
+        // A hostile record cannot make the replay run for ever.
+        let huge = "etcd-playground 2 seed=1 members=1 clock=18446744073709551615 view=18446744073709551615\n\
+                    18446744073709551615 0 > etcdctl put a b\n";
+        let fresh = Engine::new(1, 1).now();
+        let e = Engine::restore_within(&Session::from_text(huge).expect("parses"), 2_000);
+        assert_eq!(e.now(), fresh + 2_000);
+        assert!(e.view_ms <= e.now() + crate::engine::GRID_MS);
+        assert!(e.session().entries.is_empty());
         for n in 0..7 {
             let bytes: Vec<u8> = (0..n).map(|i| i * 37).collect();
             assert_eq!(unbase64(&base64(&bytes)), Some(bytes));
