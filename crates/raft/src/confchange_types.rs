@@ -161,7 +161,7 @@ impl ConfChangeI for ConfChange {
         }
     }
     fn to_entry(&self) -> Entry {
-        Entry { entry_type: EntryType::EntryConfChange, data: encode(self), ..Default::default() }
+        Entry { entry_type: EntryType::EntryConfChange, data: encode(self).into(), ..Default::default() }
     }
 }
 
@@ -173,7 +173,7 @@ impl ConfChangeI for ConfChangeV2 {
         // The empty change encodes as no bytes, so it is never refused by
         // the uncommitted-size limit (etcd relies on the same property).
         let data = if *self == ConfChangeV2::default() { Vec::new() } else { encode(self) };
-        Entry { entry_type: EntryType::EntryConfChangeV2, data, ..Default::default() }
+        Entry { entry_type: EntryType::EntryConfChangeV2, data: data.into(), ..Default::default() }
     }
 }
 
@@ -272,8 +272,11 @@ mod tests {
         let leave = ConfChangeV2::default().to_entry();
         assert!(leave.data.is_empty());
         assert!(decode_conf_change(&leave).unwrap().leave_joint());
-        let junk =
-            Entry { entry_type: EntryType::EntryConfChangeV2, data: b"{".to_vec(), ..Default::default() };
+        let junk = Entry {
+            entry_type: EntryType::EntryConfChangeV2,
+            data: b"{".to_vec().into(),
+            ..Default::default()
+        };
         assert!(decode_conf_change(&junk).is_err());
     }
 
@@ -304,7 +307,7 @@ mod tests {
                 let e = v1.to_entry();
                 proptest::prop_assert_eq!(decode_conf_change_v1(&e), Ok(v1.clone()));
                 for cut in 0..e.data.len() {
-                    let short = Entry { data: e.data[..cut].to_vec(), ..e.clone() };
+                    let short = Entry { data: e.data[..cut].to_vec().into(), ..e.clone() };
                     proptest::prop_assert!(decode_conf_change_v1(&short).is_err());
                 }
             }
@@ -313,7 +316,7 @@ mod tests {
         #[test]
         fn garbage_entries_are_errors(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64)) {
             for entry_type in [EntryType::EntryConfChange, EntryType::EntryConfChangeV2] {
-                let _ = decode_conf_change(&Entry { entry_type, data: data.clone(), ..Default::default() });
+                let _ = decode_conf_change(&Entry { entry_type, data: data.clone().into(), ..Default::default() });
             }
         }
     }

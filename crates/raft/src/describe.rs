@@ -102,7 +102,7 @@ mod tests {
             log_term: 2,
             index: 5,
             commit: 5,
-            entries: vec![Entry { term: 2, index: 6, data: b"x".to_vec(), ..Default::default() }],
+            entries: vec![Entry { term: 2, index: 6, data: b"x".to_vec().into(), ..Default::default() }],
             ..Default::default()
         };
         assert_eq!(m.to_string(), r#"1->2 MsgApp Term:2 Log:2/5 Commit:5 Entries:[2/6 EntryNormal "x"]"#);

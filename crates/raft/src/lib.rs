@@ -37,7 +37,7 @@
 //!                     let cc = raft::decode_conf_change_v1(&e).unwrap();
 //!                     node.apply_conf_change(&cc).unwrap();
 //!                 }
-//!                 _ if !e.data.is_empty() => applied.push(e.data),
+//!                 _ if !e.data.is_empty() => applied.push(e.data.to_vec()),
 //!                 _ => {}
 //!             }
 //!         }
@@ -57,6 +57,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod bytes;
 pub mod confchange;
 pub mod confchange_types;
 pub mod config;
@@ -80,6 +81,7 @@ mod step_leader;
 pub mod storage;
 pub mod tracker;
 
+pub use bytes::Bytes;
 pub use confchange_types::{
     ConfChange, ConfChangeI, ConfChangeSingle, ConfChangeTransition, ConfChangeType, ConfChangeV2, ConfState,
     changes_from_string, changes_to_string, decode_conf_change, decode_conf_change_v1,

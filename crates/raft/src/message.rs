@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bytes::Bytes;
 use crate::confchange_types::ConfState;
 
 /// The kind of a raft message, named as in etcd-raft (`MsgApp`, ...).
@@ -147,13 +148,13 @@ pub struct Entry {
     pub index: u64,
     /// What `data` holds.
     pub entry_type: EntryType,
-    /// The payload.
-    pub data: Vec<u8>,
+    /// The payload, shared by every copy of the entry.
+    pub data: Bytes,
 }
 
 impl Entry {
     /// A normal entry holding `data` (term and index are set by the leader).
-    pub fn normal(data: impl Into<Vec<u8>>) -> Self {
+    pub fn normal(data: impl Into<Bytes>) -> Self {
         Entry { data: data.into(), ..Default::default() }
     }
 
@@ -234,8 +235,9 @@ pub struct Message {
     pub entries: Vec<Entry>,
     /// Sender's commit index.
     pub commit: u64,
-    /// MsgSnap: the snapshot.
-    pub snapshot: Option<Snapshot>,
+    /// MsgSnap: the snapshot (boxed: it is large and rare, and messages
+    /// are moved around a lot).
+    pub snapshot: Option<Box<Snapshot>>,
     /// Responses: rejected.
     pub reject: bool,
     /// MsgAppResp reject: the follower's suggested index.

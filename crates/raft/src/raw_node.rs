@@ -20,6 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bytes::Bytes;
 use crate::confchange_types::{ConfChange, ConfChangeI, ConfChangeType, ConfState};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -228,7 +229,7 @@ impl<S: Storage> RawNode<S> {
     /// forwarding is disabled, during a leader transfer, or over the
     /// uncommitted-size limit. Success means forwarded or appended, not
     /// committed.
-    pub fn propose(&mut self, data: Vec<u8>) -> Result<()> {
+    pub fn propose(&mut self, data: impl Into<Bytes>) -> Result<()> {
         let m = Message {
             msg_type: MessageType::MsgProp,
             from: self.raft.id,

@@ -55,7 +55,7 @@ impl ReadOnly {
     /// Queues `m` (which carries its context as its single entry's data),
     /// read at `index`. A duplicate context is ignored.
     pub fn add_request(&mut self, index: u64, m: Message) {
-        let Some(ctx) = m.entries.first().map(|e| e.data.clone()) else { return };
+        let Some(ctx) = m.entries.first().map(|e| e.data.to_vec()) else { return };
         if self.pending_read_index.contains_key(&ctx) {
             return;
         }

@@ -162,7 +162,7 @@ impl Status {
             .iter()
             .filter_map(|ctx| r.read_only.pending_read_index.get(ctx))
             .map(|rs| PendingRead {
-                ctx: rs.req.entries.first().map(|e| e.data.clone()).unwrap_or_default(),
+                ctx: rs.req.entries.first().map(|e| e.data.to_vec()).unwrap_or_default(),
                 index: rs.index,
                 acks: rs.acks.keys().copied().collect(),
             })

@@ -101,7 +101,7 @@ impl<S: Storage> Raft<S> {
                     return Ok(());
                 }
                 let ctx = std::mem::take(&mut m.entries[0].data);
-                self.read_states.push(ReadState { index: m.index, request_ctx: ctx });
+                self.read_states.push(ReadState { index: m.index, request_ctx: ctx.to_vec() });
             }
             _ => {}
         }

@@ -152,7 +152,7 @@ impl MemoryStorage {
         }
         let i = (compact_index - offset) as usize;
         self.ents.drain(..i);
-        self.ents[0].data.clear();
+        self.ents[0].data = Default::default();
         self.ents[0].entry_type = Default::default();
         Ok(())
     }

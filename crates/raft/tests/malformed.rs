@@ -33,7 +33,7 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
         |(term, index, t, data)| {
             let entry_type =
                 [EntryType::EntryNormal, EntryType::EntryConfChange, EntryType::EntryConfChangeV2][t];
-            Entry { term, index, entry_type, data }
+            Entry { term, index, entry_type, data: data.into() }
         },
     )
 }
@@ -77,7 +77,7 @@ fn arb_message() -> impl Strategy<Value = Message> {
                     index,
                     entries,
                     commit,
-                    snapshot,
+                    snapshot: snapshot.map(Box::new),
                     reject,
                     reject_hint: hint,
                     context,

@@ -48,7 +48,7 @@ fn ready_cycle_on_a_single_node() {
     assert_eq!((st.hard_state.commit, st.applied, st.last_index), (2, 2, 2));
     assert!(!n.has_ready());
     let ents = n.log_entries(2, 100).expect("entries");
-    assert_eq!(ents.iter().map(|e| (e.index, e.data.clone())).collect::<Vec<_>>(), vec![(2, b"x".to_vec())]);
+    assert_eq!(ents.iter().map(|e| (e.index, e.data.to_vec())).collect::<Vec<_>>(), vec![(2, b"x".to_vec())]);
     assert_eq!(n.log_entries(5, 3), Ok(Vec::new()));
 }
 

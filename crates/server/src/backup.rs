@@ -225,8 +225,9 @@ mod tests {
         assert_eq!(disks.len(), 3);
         let ids: Vec<u64> = disks.iter().map(|(p, _)| p.id).collect();
         assert_eq!(ids, default_cluster(3).0.iter().map(|p| p.id).collect::<Vec<_>>());
-        let (_, d) = &disks[0];
-        let state = &d.snapshot.as_ref().unwrap().state;
+        let (p, d) = &disks[0];
+        let cfg = MemberConfig::new(p.id, &p.name, 0, Vec::new(), 0);
+        let state = d.snapshot.as_ref().unwrap().state(&cfg);
         assert_eq!(state.store.current_revision(), 14);
         assert_eq!(state.store.compacted_revision(), 14);
         assert_eq!(state.cluster.members().len(), 3);

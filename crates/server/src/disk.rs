@@ -11,7 +11,7 @@
 //!          committed 41..=47 are applied again.
 //! ```
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -30,25 +30,43 @@ pub struct DiskIdentity {
     pub cluster_id: u64,
 }
 
-/// A snapshot file: its metadata and the state machine as of its index.
-/// The state is shared, not copied, and serialized only when it is sent to
-/// a follower (once; the bytes are kept).
+/// A snapshot file: its metadata and the state machine as of its index,
+/// encoded ([`State::encode`]) as a raft snapshot carries it. The bytes
+/// are a fraction of a copy of the state and are written in one pass, so
+/// taking a snapshot neither doubles a member's memory nor copies its
+/// store key by key; a restart decodes them. Clones share the bytes.
 #[derive(Clone, Debug)]
 pub(crate) struct SnapshotFile {
     pub(crate) meta: SnapshotMetadata,
-    pub(crate) state: Arc<State>,
-    bytes: Arc<OnceLock<Vec<u8>>>,
+    bytes: Arc<[u8]>,
+    /// The store's modelled size, for [`Disk::size_bytes`].
+    store_size: u64,
 }
 
 impl SnapshotFile {
-    /// A snapshot file holding `state` at `meta.index`.
-    pub(crate) fn new(meta: SnapshotMetadata, state: State) -> Self {
-        SnapshotFile { meta, state: Arc::new(state), bytes: Arc::new(OnceLock::new()) }
+    /// A snapshot file of `state` at `meta.index`.
+    pub(crate) fn new(meta: SnapshotMetadata, state: &State) -> Self {
+        Self::from_bytes(meta, state.encode(), state.store.size())
+    }
+
+    /// A snapshot file of bytes received from the leader (already decoded
+    /// once, into a state of `store_size`).
+    pub(crate) fn from_bytes(meta: SnapshotMetadata, bytes: Vec<u8>, store_size: u64) -> Self {
+        SnapshotFile { meta, bytes: bytes.into(), store_size }
     }
 
     /// The file's bytes, as a raft snapshot carries them.
     pub(crate) fn bytes(&self) -> &[u8] {
-        self.bytes.get_or_init(|| self.state.encode())
+        &self.bytes
+    }
+
+    /// The state machine it holds. Its own bytes always decode: failing
+    /// to is a broken invariant.
+    pub(crate) fn state(&self, cfg: &crate::config::MemberConfig) -> State {
+        match State::decode(&self.bytes, cfg) {
+            Ok(s) => s,
+            Err(e) => panic!("a member's own snapshot file does not decode: {e}"),
+        }
     }
 
     /// The raft snapshot for the raft storage, without the bytes (they are
@@ -79,7 +97,7 @@ impl Disk {
     /// Bytes on disk: WAL records and the snapshot file.
     pub fn size_bytes(&self) -> u64 {
         let wal: u64 = self.entries.iter().map(|e| e.data.len() as u64 + 24).sum();
-        let snap = self.snapshot.as_ref().map_or(0, |s| s.state.store.size() + 64);
+        let snap = self.snapshot.as_ref().map_or(0, |s| s.store_size + 64);
         wal + snap + 32
     }
 
@@ -173,7 +191,7 @@ mod tests {
     use raft::Storage;
 
     fn ent(index: u64, term: u64) -> Entry {
-        Entry { index, term, data: vec![index as u8], ..Default::default() }
+        Entry { index, term, data: vec![index as u8].into(), ..Default::default() }
     }
 
     #[test]
@@ -193,7 +211,7 @@ mod tests {
         let meta = SnapshotMetadata { conf_state: ConfState::from_voters([1]), index: 2, term: 1 };
         let (peers, cid) = crate::config::default_cluster(1);
         let cfg = crate::config::MemberConfig::new(peers[0].id, "etcd-1", cid, peers.clone(), 0);
-        d.save_snapshot(SnapshotFile::new(meta, State::new(&cfg, &peers)), 1);
+        d.save_snapshot(SnapshotFile::new(meta, &State::new(&cfg, &peers)), 1);
         let s = d.raft_storage();
         assert_eq!(s.first_index(), Ok(3));
         assert_eq!(s.last_index(), Ok(4));

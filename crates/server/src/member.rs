@@ -51,7 +51,7 @@ pub(crate) struct Waiting {
 /// A proposal raft has not accepted yet (no leader, or a transfer).
 #[derive(Clone, Debug)]
 pub(crate) enum Queued {
-    Normal(u64, Vec<u8>),
+    Normal(u64, raft::Bytes),
     Conf(u64, raft::ConfChange),
 }
 
@@ -130,7 +130,7 @@ pub(crate) fn bootstrap_snapshot(cfg: &MemberConfig, state: State) -> SnapshotFi
     for p in &cfg.initial_cluster {
         if p.is_learner { cs.learners.push(p.id) } else { cs.voters.push(p.id) }
     }
-    SnapshotFile::new(raft::SnapshotMetadata { conf_state: cs, index: 1, term: 1 }, state)
+    SnapshotFile::new(raft::SnapshotMetadata { conf_state: cs, index: 1, term: 1 }, &state)
 }
 
 impl Member {
@@ -167,7 +167,7 @@ impl Member {
         {
             disk.hard_state.term = s.meta.term;
         }
-        let mut state = disk.snapshot.as_ref().map_or_else(|| State::new(&cfg, &[]), |s| (*s.state).clone());
+        let mut state = disk.snapshot.as_ref().map_or_else(|| State::new(&cfg, &[]), |s| s.state(&cfg));
         state.store.lessor_mut().demote();
         let conf_state = disk.snapshot_conf_state().cloned().unwrap_or_default();
         let node = RawNode::new(&raft_config(&cfg, snap_index), disk.raft_storage())
@@ -419,7 +419,7 @@ impl Member {
                 w.forwarded = forwarded;
             }
         }
-        self.submit(Queued::Normal(id, data));
+        self.submit(Queued::Normal(id, data.into()));
         id
     }
 

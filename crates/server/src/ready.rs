@@ -36,7 +36,7 @@ impl Member {
     }
 
     fn handle_ready(&mut self) {
-        let rd = self.node.ready();
+        let mut rd = self.node.ready();
         if let Some(hs) = rd.hard_state {
             self.term = hs.term;
         }
@@ -55,13 +55,14 @@ impl Member {
             // that heard nothing, or a candidate without pre-vote.
             self.campaign_events(self.term);
         }
-        if let Some(snap) = &rd.snapshot {
+        if let Some(snap) = rd.snapshot.take() {
             let _ = self
                 .node
                 .store_mut()
                 .apply_snapshot(Snapshot { data: Vec::new(), metadata: snap.metadata.clone() });
             if let Ok(state) = State::decode(&snap.data, &self.cfg) {
-                self.disk.install_snapshot(SnapshotFile::new(snap.metadata.clone(), state.clone()));
+                let file = SnapshotFile::from_bytes(snap.metadata.clone(), snap.data, state.store.size());
+                self.disk.install_snapshot(file);
                 self.state = state;
                 self.state.store.lessor_mut().set_id_prefix((self.cfg.id & 0xffff) as u16);
                 self.rewatch_all();
@@ -296,14 +297,9 @@ impl Member {
         if compact_to > 0 {
             let _ = self.node.store_mut().compact(compact_to);
         }
-        // The snapshot keeps a copy of the state, without this member's
-        // watchers and with leases that do not tick.
-        let mut state = self.state.clone();
-        for w in self.watches.values() {
-            let _ = state.store.watch_stream_close(w.stream);
-        }
-        state.store.lessor_mut().demote();
-        self.disk.save_snapshot(SnapshotFile::new(snap.metadata, state), compact_to);
+        // The snapshot holds the state's bytes: no watchers (they are not
+        // encoded) and leases that do not tick until a restart promotes.
+        self.disk.save_snapshot(SnapshotFile::new(snap.metadata, &self.state), compact_to);
         self.last_snapshot_index = index;
         self.event(MemberEventKind::SnapshotTaken { index, compacted_to: compact_to + 1 });
     }

@@ -37,7 +37,7 @@ fn leader_start_replication() {
         assert_eq!((m.msg_type, m.to, m.index, m.log_term, m.commit), (MessageType::MsgApp, to, li, 1, li));
         assert_eq!(
             m.entries,
-            vec![Entry { term: 1, index: li + 1, data: b"some data".to_vec(), ..Default::default() }]
+            vec![Entry { term: 1, index: li + 1, data: b"some data".to_vec().into(), ..Default::default() }]
         );
     }
     assert_eq!(r.raft_log.unstable_entries().last().map(|e| e.index), Some(li + 1));

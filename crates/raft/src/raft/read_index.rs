@@ -20,7 +20,7 @@ impl<S: Storage> Raft<S> {
 
     /// Answers a read request: locally as a ReadState, or to the follower.
     pub(crate) fn response_to_read_index_req(&mut self, req: Message, read_index: u64) -> Option<Message> {
-        let ctx = req.entries.first().map(|e| e.data.clone()).unwrap_or_default();
+        let ctx = req.entries.first().map(|e| e.data.to_vec()).unwrap_or_default();
         if req.from == 0 || req.from == self.id {
             self.read_states.push(ReadState { index: read_index, request_ctx: ctx });
             return None;
@@ -37,7 +37,7 @@ impl<S: Storage> Raft<S> {
     pub(crate) fn send_msg_read_index_response(&mut self, m: Message) {
         match self.read_only.option {
             ReadOnlyOption::Safe => {
-                let ctx = m.entries[0].data.clone();
+                let ctx = m.entries[0].data.to_vec();
                 let committed = self.raft_log.committed;
                 self.read_only.add_request(committed, m);
                 // The local node automatically acks the request.

@@ -122,7 +122,7 @@ impl<S: Storage> Raft<S> {
         self.send(Message {
             msg_type: MessageType::MsgSnap,
             to,
-            snapshot: Some(snapshot),
+            snapshot: Some(Box::new(snapshot)),
             ..Default::default()
         });
         true

@@ -15,7 +15,7 @@ impl<S: Storage> Raft<S> {
             return;
         };
         let (sindex, sterm) = (s.metadata.index, s.metadata.term);
-        if self.restore(s) {
+        if self.restore(*s) {
             rlog!(
                 self,
                 Info,

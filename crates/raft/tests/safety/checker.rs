@@ -31,7 +31,7 @@ impl Checker {
                 String::from_utf8_lossy(d)
             ),
             None => {
-                self.applied.insert(e.index, (e.term, e.data.clone()));
+                self.applied.insert(e.index, (e.term, e.data.to_vec()));
             }
         }
     }
@@ -71,7 +71,7 @@ impl Checker {
                         e.index
                     ),
                     None => {
-                        self.committed.insert(e.index, (e.term, e.data.clone(), r.term));
+                        self.committed.insert(e.index, (e.term, e.data.to_vec(), r.term));
                     }
                 }
             }
