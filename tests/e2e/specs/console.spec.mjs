@@ -47,3 +47,15 @@ test('Tab completes etcdctl mem to etcdctl member, and the exit status shows', a
   await expect(app.output.locator('.line-stderr').first()).toBeVisible();
   app.expectNoErrors();
 });
+
+test('the endpoint picker exports ETCDCTL_ENDPOINTS, which etcdctl then uses', async ({ page }) => {
+  const app = new Playground(page);
+  await app.openWithLeader();
+  await page.getByTestId('endpoint').selectOption('2');
+  await expect(app.output.locator('.line').last()).toHaveText('etcd-1 $ export ETCDCTL_ENDPOINTS=http://127.0.0.2:2379');
+  await expect(page.locator('.console-prompt .prompt')).toHaveText('etcd-2 $ ');
+  const before = (await app.outputLines()).length;
+  await app.run('etcdctl endpoint status');
+  await expect.poll(async () => (await app.outputLines()).slice(before).join('\n')).toMatch(/^etcd-2 \$ etcdctl endpoint status\nhttp:\/\/127\.0\.0\.2:2379, [0-9a-f]{16}, 3\.5\./);
+  app.expectNoErrors();
+});
