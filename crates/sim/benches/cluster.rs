@@ -24,7 +24,7 @@ const PUTS: u64 = 2_000;
 const CLIENTS: usize = 32;
 
 /// Checkers and logs off; etcd's own `--snapshot-count` (100,000) unless
-/// `playground` keeps the page's small one (a snapshot copies the store).
+/// `playground` keeps the page's small one (a snapshot encodes the store).
 fn quiet(members: u64, network: LinkSettings, playground: bool) -> SimOptions {
     SimOptions {
         members,
