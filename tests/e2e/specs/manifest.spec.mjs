@@ -147,3 +147,27 @@ test.describe('on a phone', () => {
     await pg.screenshot('manifest-390x844');
   });
 });
+
+test('a Deployment applied from the panel gets its ReplicaSet and Running pods', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.openWithLeader();
+  await openPanel(pg);
+  await page.getByTestId('manifest-template').selectOption({ label: 'Deployment (3 replicas)' });
+  await applyAndExpect(pg, 'deployment.apps/web created');
+
+  // The controllers react to the watch events as the page's clock runs:
+  // a ReplicaSet, then three pods, each an etcd key under /registry/.
+  const resources = page.getByTestId('manifest-resource');
+  await expect
+    .poll(async () => (await resources.evaluateAll((els) => els.map((e) => e.dataset.key)))
+      .filter((k) => k.startsWith('/registry/pods/default/web-')).length, { timeout: 30_000 })
+    .toBe(3);
+  await expect
+    .poll(async () => (await resources.evaluateAll((els) => els.map((e) => e.dataset.key)))
+      .some((k) => k.startsWith('/registry/replicasets/default/web-')), { timeout: 10_000 })
+    .toBe(true);
+  // The kubelets pull the image (2 s of virtual time), then the Deployment reports 3/3.
+  await expect
+    .poll(async () => runAndMatch(pg, 'kubectl get deployment web', /^web\s/), { timeout: 30_000, intervals: [1000] })
+    .toMatch(/^web\s+3\/3\s+3\s+3\s/);
+});
