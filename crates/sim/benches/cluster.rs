@@ -7,6 +7,8 @@
 //!   store alone doing the same puts;
 //! - `ten_virtual_minutes`: host time to simulate 10 virtual minutes of a
 //!   5-member cluster taking 100 writes/s (60,000 writes), one run;
+//! - `committed puts per CPU second`: the same, per second of this
+//!   process's CPU time, which a busy machine disturbs far less;
 //! - `memory`: resident memory of 3 members holding 10,000 keys of 100
 //!   bytes (the playground's settings: each disk holds a snapshot too),
 //!   beside a `BTreeMap` of the same pairs.
@@ -154,6 +156,48 @@ fn ten_virtual_minutes() -> f64 {
     secs
 }
 
+/// CPU seconds this process has used (user and system, from /proc on
+/// Linux; 0 elsewhere). Unlike wall time it hardly depends on what else
+/// runs on the machine.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // After the command name: state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// Committed puts per CPU second (the same pipelines as `committed_puts`,
+/// each on a fresh clone of an elected cluster, for two CPU seconds each),
+/// beside the MVCC store alone.
+fn committed_puts_per_cpu_second() {
+    let rate = |f: &mut dyn FnMut()| {
+        let start = cpu_seconds();
+        let mut n = 0u64;
+        while cpu_seconds() - start < 2.0 {
+            f();
+            n += PUTS;
+        }
+        n as f64 / (cpu_seconds() - start).max(0.01)
+    };
+    let mut line = String::from("committed puts per CPU second:");
+    for members in [3, 5] {
+        let (sim, leader) = elected(members, LinkSettings::instant(), false);
+        let r = rate(&mut || pipeline(&mut sim.clone(), leader, PUTS));
+        line += &format!(" {members} members {:.0}K/s;", r / 1000.0);
+    }
+    let r = rate(&mut || {
+        let mut s = Store::new(StoreConfig::default());
+        for i in 0..PUTS {
+            if let Request::Put(p) = put(i) {
+                let _ = black_box(s.put(&p));
+            }
+        }
+    });
+    line += &format!(" mvcc only {:.2}M/s", r / 1e6);
+    println!("{line}");
+}
+
 fn rss_bytes() -> u64 {
     // Resident pages from /proc (Linux); 0 elsewhere.
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
@@ -192,6 +236,7 @@ fn memory() {
 
 fn main() {
     memory();
+    committed_puts_per_cpu_second();
     let mut c = Criterion::default().configure_from_args();
     bench_committed_puts(&mut c);
     c.final_summary();
