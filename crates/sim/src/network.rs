@@ -168,6 +168,9 @@ pub struct Network {
     links_settings: BTreeMap<(u64, u64), LinkSettings>,
     blocked: BTreeSet<(u64, u64)>,
     links: BTreeMap<(u64, u64), Link>,
+    /// Every message on the wire by `(deliver_ms, id)`, with its link: the
+    /// next delivery without scanning every link.
+    due: BTreeMap<(u64, u64), (u64, u64)>,
     next_id: u64,
     log: VecDeque<MessageRecord>,
     log_capacity: usize,
@@ -184,6 +187,7 @@ impl Network {
             links_settings: BTreeMap::new(),
             blocked: BTreeSet::new(),
             links: BTreeMap::new(),
+            due: BTreeMap::new(),
             next_id: 1,
             log: VecDeque::new(),
             log_capacity,
@@ -287,7 +291,8 @@ impl Network {
         let spread = settings.delay_max_ms.saturating_sub(settings.delay_min_ms);
         let delay = settings.delay_min_ms + if spread > 0 { self.rng.below(spread + 1) } else { 0 };
         let reorder = settings.reorder_rate > 0.0 && self.chance(settings.reorder_rate);
-        let link = self.links.entry((msg.from, msg.to)).or_default();
+        let link_key = (msg.from, msg.to);
+        let link = self.links.entry(link_key).or_default();
         let mut deliver_ms = now_ms + delay;
         if !reorder {
             deliver_ms = deliver_ms.max(link.last_deliver_ms);
@@ -298,6 +303,7 @@ impl Network {
         let flight = InFlight { id, msg, sent_ms: now_ms, deliver_ms, duplicate };
         let rec = flight.record();
         link.queue.insert((deliver_ms, id), Box::new(flight));
+        self.due.insert((deliver_ms, id), link_key);
         self.push_record(rec);
     }
 
@@ -344,19 +350,17 @@ impl Network {
 
     /// When the next message is due, if any is on the wire.
     pub fn next_delivery_ms(&self) -> Option<u64> {
-        self.links.values().filter_map(|l| l.queue.keys().next().map(|k| k.0)).min()
+        self.due.keys().next().map(|k| k.0)
     }
 
     /// Takes the next due message off the wire: `Ok` to deliver, or `Err`
     /// if its link is blocked by now (it is dropped, and recorded so).
     pub fn pop_next(&mut self) -> Option<Result<InFlight, InFlight>> {
-        let (&link_key, _) = self
-            .links
-            .iter()
-            .filter(|(_, l)| !l.queue.is_empty())
-            .min_by_key(|(k, l)| (l.queue.keys().next().copied(), **k))?;
-        let link = self.links.get_mut(&link_key).expect("link just found");
-        let (_, flight) = link.queue.pop_first().expect("queue is not empty");
+        // The earliest (deliver_ms, id) on any link: ids are unique, so
+        // this is the same order as taking the earliest link's head.
+        let (key, link_key) = self.due.pop_first()?;
+        let link = self.links.get_mut(&link_key).expect("an indexed message's link exists");
+        let flight = link.queue.remove(&key).expect("an indexed message is queued");
         let flight = *flight;
         if self.is_blocked(link_key.0, link_key.1) {
             self.drop_in_flight(flight.id, DropReason::Partition);
@@ -385,7 +389,7 @@ impl Network {
 
     /// Number of messages on the wire.
     pub fn in_flight_len(&self) -> usize {
-        self.links.values().map(|l| l.queue.len()).sum()
+        self.due.len()
     }
 
     /// The most recent message records, oldest first.
