@@ -216,9 +216,19 @@ impl Engine {
         if whole < 1.0 {
             return false;
         }
-        self.view_ms = self.view_ms.max(self.now()) + whole as u64;
+        self.sync_view();
+        self.view_ms += whole as u64;
         self.advance_to(self.view_ms / GRID_MS * GRID_MS);
         true
+    }
+
+    /// Keeps the drawn time at or just ahead of the console's clock. After
+    /// `cluster reset` the new cluster's clock starts again near zero: the
+    /// drawn time follows it down instead of making the new cluster run up
+    /// to the old time in one frame.
+    fn sync_view(&mut self) {
+        let now = self.now();
+        self.view_ms = if self.view_ms > now + GRID_MS { now } else { self.view_ms.max(now) };
     }
 
     /// Runs virtual time to `target_ms` in steps that end on the grid,
@@ -238,7 +248,7 @@ impl Engine {
                 break;
             }
         }
-        self.view_ms = self.view_ms.max(self.now());
+        self.sync_view();
     }
 
     /// What tabs printed and whether their commands finished.
@@ -339,7 +349,7 @@ impl Engine {
                 self.console.sim_mut().step();
                 let runs = self.console.poll_tabs(0);
                 self.route(runs);
-                self.view_ms = self.view_ms.max(self.now());
+                self.sync_view();
             }
             Act::File(path, bytes) => self.console.write_file(path, bytes.clone()),
             Act::Manifest(text) => {
@@ -358,7 +368,7 @@ impl Engine {
 
     fn manifest(&mut self, text: &str) -> Vec<crate::kube_panel::Outcome> {
         let out = self.console.with_kube(|kube, sim| crate::kube_panel::apply(kube, sim, text));
-        self.view_ms = self.view_ms.max(self.now());
+        self.sync_view();
         self.console_version += 1;
         out
     }
@@ -422,7 +432,7 @@ impl Engine {
                 self.output(tab, out, false);
             }
         }
-        self.view_ms = self.view_ms.max(self.now());
+        self.sync_view();
     }
 
     /// Ctrl+C in tab `tab`: stops its command, stream or load.
@@ -678,6 +688,23 @@ mod tests {
         run(&mut e, 0, "etcdctl member list -w table");
         let text = e.tab_texts(0).join("\n");
         assert!(text.contains("|        ID        | STATUS  |"), "{text}");
+    }
+
+    #[wasm_bindgen_test]
+    fn cluster_reset_restarts_the_drawn_clock_with_the_new_cluster() {
+        let mut e = Engine::new(7, 3);
+        for _ in 0..200 {
+            e.frame(100.0);
+        }
+        assert!(e.view_ms >= 20_000, "{}", e.view_ms);
+        run(&mut e, 0, "cluster reset");
+        // The new cluster's clock is back near its first election; one frame
+        // moves it by at most a frame's worth, not by the old 20 s.
+        let before = e.now();
+        assert!(before < 20_000, "{before}");
+        e.frame(16.0);
+        assert!(e.now() < before + 100, "{} -> {}", before, e.now());
+        assert!(e.view_ms <= e.now() + GRID_MS);
     }
 
     #[wasm_bindgen_test]
