@@ -496,6 +496,7 @@ impl Console {
         self.seed = seed;
         // The console's mode and the running command's journal stay.
         backend.page = self.backend.page;
+        backend.sim.set_lean(self.backend.sim.is_lean());
         backend.journal = self.backend.journal.take();
         self.backend = backend;
         self.backend.tls = options.tls;

@@ -216,12 +216,7 @@ impl Sim {
     }
 
     fn record_fault(&mut self, fault: &Fault) {
-        let rec = crate::sim::InputRecord {
-            step: self.steps,
-            at_ms: self.clock.now_ms(),
-            input: Input::Fault(fault.clone()),
-        };
-        self.inputs.push(rec);
+        self.record(Input::Fault(fault.clone()));
     }
 
     fn log_fault(&mut self, fault: &Fault) {

@@ -203,6 +203,8 @@ pub struct Sim {
     pub(crate) next_request: u64,
     pub(crate) events: EventLog,
     pub(crate) inputs: Vec<InputRecord>,
+    /// See [`Sim::set_lean`].
+    lean: bool,
     pub(crate) steps: u64,
     pub(crate) safety: SafetyChecker,
     pub(crate) violation: Option<String>,
@@ -254,6 +256,7 @@ impl Sim {
             deadlines: BTreeMap::new(),
             next_request: 1,
             inputs: Vec::new(),
+            lean: false,
             steps: 0,
             safety: SafetyChecker::default(),
             violation: None,
@@ -309,7 +312,29 @@ impl Sim {
     }
 
     pub(crate) fn record(&mut self, input: Input) {
+        if self.lean {
+            return;
+        }
         self.inputs.push(InputRecord { step: self.steps, at_ms: self.clock.now_ms(), input });
+    }
+
+    /// Lean mode, for a simulation that runs as long as a browser tab stays
+    /// open: no safety checker after every step, no client history for the
+    /// linearizability checker, no record of inputs (so no [`Sim::replay`]
+    /// of this run; replay its inputs from where they are kept instead).
+    /// What the run does is the same either way: only the records differ.
+    pub fn set_lean(&mut self, on: bool) {
+        self.lean = on;
+        self.options.check_safety = !on;
+        self.options.record_history = !on;
+        if on {
+            self.inputs = Vec::new();
+        }
+    }
+
+    /// Whether [`Sim::set_lean`] is on.
+    pub fn is_lean(&self) -> bool {
+        self.lean
     }
 
     /// The seed.

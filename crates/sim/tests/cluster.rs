@@ -231,3 +231,26 @@ fn the_timeline_tells_the_story() {
     let status = sim.status();
     assert_eq!(status.members.iter().filter(|m| m.running).count(), 2);
 }
+
+#[test]
+fn a_lean_run_does_the_same_and_keeps_no_records() {
+    // The page runs lean for hours: no checkers, no history, no inputs kept.
+    let run = |lean: bool| {
+        let mut sim = Sim::new(11, SimOptions::default());
+        sim.set_lean(lean);
+        let leader = elect(&mut sim);
+        for i in 0..50 {
+            assert!(sim.call(leader, put(&format!("k{i}"), "v")).is_ok());
+        }
+        let follower = sim.member_ids().into_iter().find(|&m| m != leader).unwrap();
+        sim.apply(Fault::Stop { member: follower }).unwrap();
+        sim.run_for(3_000);
+        sim
+    };
+    let (full, lean) = (run(false), run(true));
+    assert_eq!(full.state_hash(), lean.state_hash());
+    assert_eq!(full.now_ms(), lean.now_ms());
+    assert!(!full.inputs().is_empty());
+    assert!(lean.inputs().is_empty() && lean.is_lean());
+    assert!(!lean.options().check_safety && !lean.options().record_history);
+}

@@ -59,8 +59,14 @@ impl Console {
     /// itself: [`Console::poll_tabs`] (the page's clock) does, and a
     /// command waiting for an answer, `sleep` or `timeout` is pending
     /// ([`Run::Streaming`], [`Console::pending_since_ms`]) until then.
+    ///
+    /// The page runs as long as the tab stays open, so page mode also makes
+    /// the simulator lean ([`sim::Sim::set_lean`]): no checkers and no
+    /// records growing without end. The page keeps its own record (the
+    /// console's inputs) for reload and share links.
     pub fn set_page_mode(&mut self, on: bool) {
         self.backend.page = on;
+        self.backend.sim.set_lean(on);
     }
 
     /// The virtual time the command pending in `tab` started waiting at
