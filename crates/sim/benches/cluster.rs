@@ -45,6 +45,8 @@ fn quiet(members: u64, network: LinkSettings, playground: bool) -> SimOptions {
 
 fn elected(members: u64, network: LinkSettings, playground: bool) -> (Sim, u64) {
     let mut sim = Sim::new(1, quiet(members, network, playground));
+    // As the page runs it: no checkers, no records of inputs or history.
+    sim.set_lean(true);
     assert!(sim.run_until(20_000, |s| s.leader().is_some()), "no leader");
     let leader = sim.leader().expect("elected");
     (sim, leader)
