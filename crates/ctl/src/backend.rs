@@ -164,11 +164,13 @@ impl Backend {
         let st = self.sim.status();
         let ids: Vec<u64> = st.members.iter().map(|n| n.id).collect();
         if st.blocked.is_empty() {
-            return ids.into_iter().map(|id| (id, 0)).collect();
+            let mut groups = BTreeMap::new();
+            groups.extend(ids.into_iter().map(|id| (id, 0)));
+            return groups;
         }
         let cut = |a: u64, b: u64| st.blocked.contains(&(a, b)) || st.blocked.contains(&(b, a));
         let mut by_number: Vec<(u64, u64)> = st.members.iter().map(|n| (n.number, n.id)).collect();
-        by_number.sort_unstable();
+        slim::sort(&mut by_number);
         let mut group: BTreeMap<u64, u64> = BTreeMap::new();
         let mut next = 0;
         for &(_, id) in &by_number {

@@ -290,8 +290,8 @@ impl Console {
             return self.poll_page(ms);
         }
         let tabs = self.stream_tabs();
-        let mut outs: BTreeMap<usize, (Output, bool)> =
-            tabs.iter().map(|&t| (t, (Output::default(), false))).collect();
+        let mut outs: BTreeMap<usize, (Output, bool)> = BTreeMap::new();
+        outs.extend(tabs.iter().map(|&t| (t, (Output::default(), false))));
         let end = self.now_ms().saturating_add(ms);
         loop {
             self.tick_streams(&mut outs);
@@ -313,7 +313,7 @@ impl Console {
         if self.stream.is_some() {
             tabs.push(self.active);
         }
-        tabs.sort_unstable();
+        slim::sort(&mut tabs);
         tabs
     }
 

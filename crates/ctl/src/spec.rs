@@ -79,7 +79,7 @@ impl CommandSpec {
     /// pflag's `FlagUsages` of the command's own flags (cobra's default usage template).
     pub fn flag_usages(&self) -> String {
         let mut flags: Vec<&FlagSpec> = self.flags.iter().collect();
-        flags.sort_by(|a, b| a.name.cmp(&b.name));
+        slim::sort_by(&mut flags, |a, b| a.name.cmp(&b.name));
         let heads: Vec<String> = flags
             .iter()
             .map(|f| {

@@ -319,7 +319,7 @@ fn api_resources(kube: &Kube) -> CommandOutput {
         "KIND".into(),
     ]];
     let mut kinds = kube.api.catalog.all().to_vec();
-    kinds.sort_by_key(|k| (k.group.clone(), k.resource.clone()));
+    slim::sort_by_key(&mut kinds, |k| (k.group.clone(), k.resource.clone()));
     for k in kinds {
         let short: Vec<&str> = k.short.iter().map(String::as_str).filter(|s| *s != k.singular()).collect();
         rows.push(vec![

@@ -159,7 +159,7 @@ impl Store {
                 stored.push((e.rev, e.tombstone, key, e.to_kv(key)));
             }
         }
-        stored.sort_by_key(|s| s.0);
+        slim::sort_by_key(&mut stored, |s| s.0);
         let mut crc = Crc32c::default();
         crc.update(b"key");
         for (r, tomb, _, kv) in &stored {

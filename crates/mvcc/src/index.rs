@@ -159,7 +159,9 @@ impl TreeIndex {
     /// For each key, the revision a compaction at `at` keeps (etcd's
     /// `treeIndex.Keep`).
     pub fn keep(&self, at: i64) -> std::collections::BTreeSet<Revision> {
-        self.keys.values().filter_map(|ki| ki.keep(at)).collect()
+        let mut keep = std::collections::BTreeSet::new();
+        keep.extend(self.keys.values().filter_map(|ki| ki.keep(at)));
+        keep
     }
 
     /// Inserts a whole key history (snapshot restore).

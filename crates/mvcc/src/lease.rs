@@ -170,7 +170,7 @@ impl Lessor {
     /// Every lease, ordered by expiry then ID (as etcd sorts `Leases()`).
     pub fn leases(&self) -> Vec<&Lease> {
         let mut all: Vec<&Lease> = self.leases.values().collect();
-        all.sort_by_key(|l| (l.expiry_ms.unwrap_or(u64::MAX), l.id));
+        slim::sort_by_key(&mut all, |l| (l.expiry_ms.unwrap_or(u64::MAX), l.id));
         all
     }
 
@@ -185,7 +185,7 @@ impl Lessor {
             .values()
             .filter_map(|l| l.expiry_ms.filter(|&e| e <= now_ms).map(|e| (e, l.id)))
             .collect();
-        due.sort_unstable();
+        slim::sort(&mut due);
         due.into_iter().map(|(_, id)| id).collect()
     }
 

@@ -359,7 +359,7 @@ fn sort_kvs(kvs: &mut [KeyValue], target: SortTarget, order: SortOrder) {
     };
     match order {
         SortOrder::None => {}
-        SortOrder::Ascend => kvs.sort_by(cmp),
-        SortOrder::Descend => kvs.sort_by(|a, b| cmp(b, a)),
+        SortOrder::Ascend => slim::sort_by(kvs, cmp),
+        SortOrder::Descend => slim::sort_by(kvs, |a, b| cmp(b, a)),
     }
 }

@@ -278,7 +278,7 @@ impl Store {
             .range(range)
             .flat_map(|(k, ki)| ki.since(start).map(move |e| (e.rev, entry_event(k, e))))
             .collect();
-        evs.sort_by_key(|(r, _)| *r);
+        slim::sort_by_key(&mut evs, |(r, _)| *r);
         let events: Vec<Event> = evs.into_iter().map(|(_, e)| e).collect();
         let selected = w.select(&events, &self.index, self.compact_main_rev);
         let mut chunks: Vec<Vec<Event>> = Vec::new();

@@ -132,30 +132,27 @@ impl Status {
                 unstable: e.index >= unstable_from,
             })
             .collect();
-        let progress = if r.state == StateRole::Leader {
-            r.trk
-                .progress
-                .iter()
-                .map(|(&id, p)| {
-                    (
-                        id,
-                        ProgressInfo {
-                            state: p.state,
-                            matched: p.matched,
-                            next_idx: p.next_idx,
-                            inflight: p.inflights.count(),
-                            inflight_cap: p.inflights.cap(),
-                            paused: p.is_paused(),
-                            recent_active: p.recent_active,
-                            is_learner: p.is_learner,
-                            pending_snapshot: p.pending_snapshot,
-                        },
-                    )
-                })
-                .collect()
-        } else {
-            BTreeMap::new()
-        };
+        let mut progress = BTreeMap::new();
+        if r.state == StateRole::Leader {
+            // Extended, not collected: `collect` sorts, and each sort is
+            // kilobytes of wasm.
+            progress.extend(r.trk.progress.iter().map(|(&id, p)| {
+                (
+                    id,
+                    ProgressInfo {
+                        state: p.state,
+                        matched: p.matched,
+                        next_idx: p.next_idx,
+                        inflight: p.inflights.count(),
+                        inflight_cap: p.inflights.cap(),
+                        paused: p.is_paused(),
+                        recent_active: p.recent_active,
+                        is_learner: p.is_learner,
+                        pending_snapshot: p.pending_snapshot,
+                    },
+                )
+            }));
+        }
         let pending_reads = r
             .read_only
             .read_index_queue

@@ -110,12 +110,10 @@ impl ProgressTracker {
     /// True if a quorum of voters was active since the last check (the
     /// leader counts itself as active).
     pub fn quorum_active(&self) -> bool {
-        let votes: BTreeMap<u64, bool> = self
-            .progress
-            .iter()
-            .filter(|(_, p)| !p.is_learner)
-            .map(|(&id, p)| (id, p.recent_active))
-            .collect();
+        let mut votes: BTreeMap<u64, bool> = BTreeMap::new();
+        votes.extend(
+            self.progress.iter().filter(|(_, p)| !p.is_learner).map(|(&id, p)| (id, p.recent_active)),
+        );
         self.config.voters.vote_result(&votes) == VoteResult::Won
     }
 

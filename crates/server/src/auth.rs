@@ -330,7 +330,7 @@ impl AuthStore {
                     Some(p) => p.perm_type = perm.perm_type,
                     None => {
                         perms.push(perm.clone());
-                        perms.sort_by(|a, b| a.key.cmp(&b.key));
+                        slim::sort_by(perms, |a, b| a.key.cmp(&b.key));
                     }
                 }
                 self.bump();
@@ -386,7 +386,7 @@ fn valid_range(key: &[u8], range_end: &[u8]) -> bool {
 /// Whether the union of `granted` intervals covers `[key, end)`.
 fn covered(granted: &[(Vec<u8>, Option<Vec<u8>>)], key: &[u8], end: Option<Vec<u8>>) -> bool {
     let mut ivs: Vec<&(Vec<u8>, Option<Vec<u8>>)> = granted.iter().collect();
-    ivs.sort_by(|a, b| a.0.cmp(&b.0));
+    slim::sort_by(&mut ivs, |a, b| a.0.cmp(&b.0));
     let mut reach: Vec<u8> = key.to_vec();
     for (s, e) in ivs {
         if s.as_slice() > reach.as_slice() {

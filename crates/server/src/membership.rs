@@ -38,7 +38,9 @@ wire::record!(Cluster { members, removed });
 impl Cluster {
     /// A cluster of these members.
     pub fn new(members: &[PeerInfo]) -> Cluster {
-        Cluster { members: members.iter().map(|m| (m.id, m.clone())).collect(), removed: BTreeSet::new() }
+        let mut by_id = BTreeMap::new();
+        by_id.extend(members.iter().map(|m| (m.id, m.clone())));
+        Cluster { members: by_id, removed: BTreeSet::new() }
     }
 
     /// Every member, by ID.
@@ -71,7 +73,8 @@ impl Cluster {
                 if self.members.contains_key(&m.id) {
                     return Err(Error::MemberExists);
                 }
-                let urls: BTreeSet<&String> = self.members.values().flat_map(|x| &x.peer_urls).collect();
+                let mut urls: BTreeSet<&String> = BTreeSet::new();
+                urls.extend(self.members.values().flat_map(|x| &x.peer_urls));
                 if m.peer_urls.iter().any(|u| urls.contains(u)) {
                     return Err(Error::PeerUrlExists);
                 }
@@ -88,8 +91,8 @@ impl Cluster {
                 if self.removed.contains(id) || !self.members.contains_key(id) {
                     return Err(Error::MemberNotFound);
                 }
-                let taken: BTreeSet<&String> =
-                    self.members.values().filter(|x| x.id != *id).flat_map(|x| &x.peer_urls).collect();
+                let mut taken: BTreeSet<&String> = BTreeSet::new();
+                taken.extend(self.members.values().filter(|x| x.id != *id).flat_map(|x| &x.peer_urls));
                 if urls.iter().any(|u| taken.contains(u)) {
                     return Err(Error::PeerUrlExists);
                 }

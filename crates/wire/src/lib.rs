@@ -366,7 +366,13 @@ impl<T: Encode> Encode for BTreeSet<T> {
 
 impl<T: Decode + Ord> Decode for BTreeSet<T> {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
-        Vec::decode(r).map(BTreeSet::from_iter)
+        // Inserted one by one: `from_iter` would sort first, and std's sort
+        // is compiled again for every item type (kilobytes of wasm each).
+        let mut s = BTreeSet::new();
+        for i in Vec::decode(r)? {
+            s.insert(i);
+        }
+        Ok(s)
     }
 }
 

@@ -47,7 +47,7 @@ fn from_peer(con: &Console, p: &PeerInfo) -> Member {
 
 fn from_peers(con: &Console, ps: &[PeerInfo]) -> Vec<Member> {
     let mut v: Vec<Member> = ps.iter().map(|p| from_peer(con, p)).collect();
-    v.sort_by_key(|m| m.id);
+    slim::sort_by_key(&mut v, |m| m.id);
     v
 }
 

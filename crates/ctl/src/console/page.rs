@@ -129,7 +129,7 @@ impl Console {
         if self.pending.is_some() {
             tabs.push(self.active);
         }
-        tabs.sort_unstable();
+        slim::sort(&mut tabs);
         tabs
     }
 

@@ -128,7 +128,7 @@ pub(crate) fn net(con: &mut Console, net: &Net) -> Result<(), Exec> {
 pub fn status(con: &Console) -> String {
     let groups = con.backend.partition_groups();
     let mut st = con.backend.sim.status();
-    st.members.sort_by_key(|n| n.number);
+    slim::sort_by_key(&mut st.members, |n| n.number);
     let pending: Vec<Vec<String>> = con
         .backend
         .pending

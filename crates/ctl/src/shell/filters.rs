@@ -472,9 +472,9 @@ fn sort(args: &[&str], input: &str) -> Output {
             let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')).unwrap_or(t.len());
             t[..end].parse().unwrap_or(0.0)
         };
-        ls.sort_by(|a, b| num(a).total_cmp(&num(b)).then_with(|| a.cmp(b)));
+        slim::sort_by(&mut ls, |a, b| num(a).total_cmp(&num(b)).then_with(|| a.cmp(b)));
     } else {
-        ls.sort();
+        slim::sort(&mut ls);
     }
     if unique {
         ls.dedup();

@@ -42,7 +42,7 @@ fn subsets(svc: &Value, pods: &[(String, Value, i64)]) -> Option<Value> {
                 "targetRef": {"kind": "Pod", "namespace": ns, "name": meta::name(p), "uid": super::uid(p)}}))
         })
         .collect();
-    addresses.sort_by(|a, b| a["ip"].as_str().cmp(&b["ip"].as_str()));
+    slim::sort_by(&mut addresses, |a, b| a["ip"].as_str().cmp(&b["ip"].as_str()));
     if addresses.is_empty() {
         return Some(Value::Null);
     }

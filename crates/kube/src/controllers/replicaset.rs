@@ -67,7 +67,7 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
         } else if have > desired {
             let mut victims: Vec<&&(String, Value, i64)> = owned.iter().collect();
             // Unready pods go first, then the newest names.
-            victims.sort_by_key(|(k, p, _)| (ready(p), std::cmp::Reverse(k.clone())));
+            slim::sort_by_key(&mut victims, |(k, p, _)| (ready(p), std::cmp::Reverse(k.clone())));
             for (k, p, rev) in victims.into_iter().take((have - desired) as usize) {
                 if c.busy(k) {
                     continue;

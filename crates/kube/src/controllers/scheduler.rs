@@ -36,7 +36,8 @@ pub fn schedule(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
         return;
     }
     let pods = c.objects("Pod");
-    let mut load: BTreeMap<String, usize> = nodes.iter().map(|n| (n.clone(), 0)).collect();
+    let mut load: BTreeMap<String, usize> = BTreeMap::new();
+    load.extend(nodes.iter().map(|n| (n.clone(), 0)));
     for (_, p, _) in &pods {
         if let Some(n) = p.pointer("/spec/nodeName").and_then(Value::as_str)
             && let Some(l) = load.get_mut(n)

@@ -181,7 +181,7 @@ pub fn render(kind: &Kind, o: &Value, events: &[Value], now: u64) -> String {
         let uid = s(o, "/metadata/uid");
         let mut mine: Vec<&Value> =
             events.iter().filter(|e| s(e, "/involvedObject/uid") == uid && !uid.is_empty()).collect();
-        mine.sort_by_key(|e| (s(e, "/lastTimestamp").to_string(), meta::name(e).to_string()));
+        slim::sort_by_key(&mut mine, |e| (s(e, "/lastTimestamp").to_string(), meta::name(e).to_string()));
         if mine.is_empty() {
             out.push_str("Events:  <none>\n");
         } else {

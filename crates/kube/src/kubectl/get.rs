@@ -130,8 +130,9 @@ pub fn get(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
             }
         }
     }
-    let multi_kind = wanted.iter().map(|(k, _)| &k.kind).collect::<std::collections::BTreeSet<_>>().len() > 1
-        || first == "all";
+    let mut kinds = std::collections::BTreeSet::new();
+    kinds.extend(wanted.iter().map(|(k, _)| &k.kind));
+    let multi_kind = kinds.len() > 1 || first == "all";
     let ns = flags.ns().to_string();
     let all_ns = flags.all_namespaces;
     let mut out = CommandOutput::default();

@@ -21,7 +21,9 @@ pub struct JointConfig {
 impl JointConfig {
     /// Every voter of either half.
     pub fn ids(&self) -> BTreeSet<u64> {
-        self.incoming.ids().union(self.outgoing.ids()).copied().collect()
+        let mut ids = self.incoming.ids().clone();
+        ids.extend(self.outgoing.ids());
+        ids
     }
 
     /// True if `id` votes in either half.

@@ -75,7 +75,8 @@ impl SafetyChecker {
                 }
             }
         }
-        let log: BTreeMap<u64, (u64, u64)> = st.entries.iter().map(|e| (e.index, (e.term, e.size))).collect();
+        let mut log: BTreeMap<u64, (u64, u64)> = BTreeMap::new();
+        log.extend(st.entries.iter().map(|e| (e.index, (e.term, e.size))));
         // Log matching: an entry of a given index and term has the same
         // payload size and the same predecessor term in every log.
         let mut prev: Option<(u64, u64)> = None;

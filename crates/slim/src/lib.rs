@@ -1,0 +1,100 @@
+//! Small stand-ins for std helpers whose generic code would otherwise be
+//! compiled once per call site into the web app's wasm.
+//!
+//! std's stable sort (driftsort) is about 4.5 KB of wasm, and every distinct
+//! `sort_by`/`sort_by_key` closure instantiates all of it again: thirty call
+//! sites cost over 130 KB. The sorts here order a list of indices with one
+//! comparator type, `&dyn Fn(usize, usize) -> Ordering`, so the whole
+//! program carries a single copy of the sort; only the small permutation
+//! step is generic. The result is exactly std's: the sort is stable, and
+//! elements that compare equal keep their order.
+//!
+//! ```text
+//! v = [c, a, b, a']        sort_by(|x, y| x.letter.cmp(&y.letter))
+//! perm = [1, 3, 2, 0]      the indices of v in sorted order (stable: 1 before 3)
+//! v = [a, a', b, c]        v[i] = old v[perm[i]], applied by swapping along cycles
+//! ```
+#![deny(missing_docs)]
+
+use std::cmp::Ordering;
+
+/// Sorts `v` stably with `cmp`, as `<[T]>::sort_by` does.
+pub fn sort_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
+    if v.len() < 2 {
+        return;
+    }
+    let perm = sorted_indices(v.len(), &|a, b| cmp(&v[a], &v[b]));
+    permute(v, perm);
+}
+
+/// Sorts `v` stably by the key `f` returns, as `<[T]>::sort_by_key` does
+/// (the key is computed again at each comparison, as there).
+pub fn sort_by_key<T, K: Ord>(v: &mut [T], f: impl Fn(&T) -> K) {
+    sort_by(v, |a, b| f(a).cmp(&f(b)));
+}
+
+/// Sorts `v` stably in its natural order, as `<[T]>::sort` does.
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, T::cmp);
+}
+
+/// The indices `0..n` ordered stably by `cmp`: the one instantiation of
+/// std's sort that every sort here goes through.
+#[inline(never)]
+fn sorted_indices(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.sort_by(|&a, &b| cmp(a, b));
+    idx
+}
+
+/// Rearranges `v` so that `v[i]` becomes the old `v[perm[i]]`, walking each
+/// cycle of the permutation once with swaps.
+fn permute<T>(v: &mut [T], mut perm: Vec<usize>) {
+    for start in 0..perm.len() {
+        let mut j = start;
+        loop {
+            let k = perm[j];
+            perm[j] = j;
+            if k == start {
+                break;
+            }
+            v.swap(j, k);
+            j = k;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn stable_like_std() {
+        let mut v = vec![(3, 'a'), (1, 'b'), (3, 'c'), (0, 'd'), (1, 'e')];
+        let mut want = v.clone();
+        want.sort_by_key(|p| p.0);
+        sort_by_key(&mut v, |p| p.0);
+        assert_eq!(v, want);
+    }
+
+    proptest! {
+        #[test]
+        fn matches_std_sort_by(v in proptest::collection::vec((0u8..8, any::<u16>()), 0..200)) {
+            let mut want = v.clone();
+            want.sort_by_key(|a| std::cmp::Reverse(a.0));
+            let mut got = v.clone();
+            sort_by(&mut got, |a, b| b.0.cmp(&a.0));
+            prop_assert_eq!(got, want);
+        }
+
+        #[test]
+        fn matches_std_sort(v in proptest::collection::vec(any::<i32>(), 0..200)) {
+            let mut want = v.clone();
+            want.sort();
+            let mut got = v;
+            sort(&mut got);
+            prop_assert_eq!(got, want);
+        }
+    }
+}
