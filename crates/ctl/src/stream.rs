@@ -236,6 +236,15 @@ impl Stream {
                             r.cancel_reason.clone()
                         };
                         out.stderr.push_str(&format!("watch was canceled ({why})\n"));
+                        if matches!(format, Format::Json | Format::Fields) {
+                            // etcdctl prints the cancellation too; a compaction's
+                            // carries no revision in its header.
+                            let mut r = r.clone();
+                            if r.compact_revision > 0 {
+                                r.header.revision = 0;
+                            }
+                            out.stdout.push_str(&print_watch(&r, format, hex));
+                        }
                         if format == Format::Table {
                             // etcdctl prints every response, a cancellation too: the
                             // table printer has no Watch.

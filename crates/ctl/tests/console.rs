@@ -413,3 +413,28 @@ fn watch_runs_its_exec_command_per_event() {
     let polled = c.poll_tabs(100);
     assert_eq!(polled[0].1.output().stdout, "PUT\ncfg\nv1\nchanged \"cfg\"\n");
 }
+
+#[test]
+fn a_watch_cancelled_by_compaction_prints_the_cancellation_in_json_and_fields() {
+    // etcdctl hands every response to its printer, the cancellation too.
+    let mut c = con();
+    run(&mut c, "etcdctl put wk a");
+    run(&mut c, "etcdctl put wk b");
+    let rev = revision(&c);
+    run(&mut c, &format!("etcdctl compaction {rev}"));
+    let o = run(&mut c, "timeout 2 etcdctl watch wk --rev=1 -w json");
+    assert_eq!(o.exit, 5, "{o:?}");
+    assert!(o.stdout.starts_with("{\"Header\":{\"cluster_id\":"), "{o:?}");
+    assert!(!o.stdout.contains("\"revision\""), "a compaction's header has no revision: {o:?}");
+    assert!(
+        o.stdout.ends_with(&format!(
+            "\"Events\":[],\"CompactRevision\":{rev},\"Canceled\":true,\"Created\":false}}\n"
+        )),
+        "{o:?}"
+    );
+    assert!(o.stderr.contains("watch was canceled (etcdserver: mvcc: required revision has been compacted)"));
+    let o = run(&mut c, "timeout 2 etcdctl watch wk --rev=1 -w fields");
+    assert!(o.stdout.starts_with("\"ClusterID\" : ") && o.stdout.contains("\"Revision\" : 0\n"), "{o:?}");
+    let o = run(&mut c, "timeout 2 etcdctl watch wk --rev=1");
+    assert_eq!(o.stdout, "");
+}

@@ -102,8 +102,12 @@ pub(crate) fn print_watch(r: &WatchResponse, format: Format, hex: bool) -> Strin
                     o.end()
                 })
                 .collect();
-            let events =
-                if events.is_empty() { "null".to_string() } else { format!("[{}]", events.join(",")) };
+            // A cancellation carries an empty list, other empty responses none.
+            let events = match (events.is_empty(), r.canceled) {
+                (true, true) => "[]".to_string(),
+                (true, false) => "null".to_string(),
+                _ => format!("[{}]", events.join(",")),
+            };
             s.push_str(&format!(
                 "{{\"Header\":{},\"Events\":{events},\"CompactRevision\":{},\"Canceled\":{},\"Created\":{}}}\n",
                 json::header(&r.header),
