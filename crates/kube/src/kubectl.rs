@@ -279,8 +279,28 @@ pub fn kubectl(
     // kubectl's other commands: real, but nothing here to run them against
     // (no containers, no kubeconfig) or not part of the playground's subset.
     const ELSEWHERE: [&str; 22] = [
-        "logs", "exec", "attach", "cp", "port-forward", "proxy", "top", "edit", "patch", "label", "annotate",
-        "expose", "rollout", "set", "autoscale", "cordon", "uncordon", "drain", "taint", "config", "auth", "explain",
+        "logs",
+        "exec",
+        "attach",
+        "cp",
+        "port-forward",
+        "proxy",
+        "top",
+        "edit",
+        "patch",
+        "label",
+        "annotate",
+        "expose",
+        "rollout",
+        "set",
+        "autoscale",
+        "cordon",
+        "uncordon",
+        "drain",
+        "taint",
+        "config",
+        "auth",
+        "explain",
     ];
     if ELSEWHERE.contains(&cmd.as_str()) {
         return CommandOutput::fail(format!(
