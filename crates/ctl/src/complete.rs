@@ -46,7 +46,7 @@ pub fn candidates(con: &Console, line: &str) -> Vec<String> {
         }
     };
     out.retain(|c| c.starts_with(&last));
-    out.sort();
+    slim::sort(&mut out);
     out.dedup();
     out
 }

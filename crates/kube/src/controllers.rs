@@ -272,7 +272,9 @@ pub(crate) fn owner_uid(v: &Value) -> Option<&str> {
 
 /// Uids of every cached object of `kind`.
 pub(crate) fn uids(c: &Controllers, kind: &str) -> BTreeSet<String> {
-    c.objects(kind).iter().map(|(_, v, _)| uid(v).to_string()).collect()
+    let mut uids = BTreeSet::new();
+    uids.extend(c.objects(kind).iter().map(|(_, v, _)| uid(v).to_string()));
+    uids
 }
 
 impl Kube {

@@ -284,7 +284,7 @@ impl AuthStore {
                     && !u.roles.contains(role)
                 {
                     u.roles.push(role.clone());
-                    u.roles.sort();
+                    slim::sort(&mut u.roles);
                     self.bump();
                 }
             }

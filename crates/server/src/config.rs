@@ -72,7 +72,7 @@ fn hash_id(bytes: &[u8]) -> u64 {
 /// nothing appended), so a re-added URL gets a new ID.
 pub fn member_id(peer_urls: &[String], token: &str, salt: u64) -> u64 {
     let mut urls = peer_urls.to_vec();
-    urls.sort();
+    slim::sort(&mut urls);
     let mut b = urls.concat().into_bytes();
     b.extend_from_slice(token.as_bytes());
     if salt != 0 {

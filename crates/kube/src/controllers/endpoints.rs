@@ -106,11 +106,10 @@ pub fn reconcile(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
             }
         }
     }
-    let services: BTreeSet<String> = c
-        .objects("Service")
-        .iter()
-        .map(|(_, s, _)| format!("{}/{}", meta::namespace(s), meta::name(s)))
-        .collect();
+    let mut services: BTreeSet<String> = BTreeSet::new();
+    services.extend(
+        c.objects("Service").iter().map(|(_, s, _)| format!("{}/{}", meta::namespace(s), meta::name(s))),
+    );
     for (k, ep, rev) in endpoints {
         let id = format!("{}/{}", meta::namespace(&ep), meta::name(&ep));
         if !services.contains(&id) && !wanted_keys.contains(&k) && !c.busy(&k) {

@@ -187,7 +187,8 @@ pub fn run(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
         }
     }
     // Forget timers of pods that are gone.
-    let live: std::collections::BTreeSet<String> = c.objects("Pod").into_iter().map(|(k, _, _)| k).collect();
+    let mut live = std::collections::BTreeSet::new();
+    live.extend(c.objects("Pod").into_iter().map(|(k, _, _)| k));
     c.ready_at_ms.retain(|k, _| live.contains(k));
     c.gone_at_ms.retain(|k, _| live.contains(k));
 }
