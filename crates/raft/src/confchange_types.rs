@@ -32,7 +32,7 @@ impl ConfState {
     pub fn equivalent(&self, other: &ConfState) -> bool {
         fn s(v: &[u64]) -> Vec<u64> {
             let mut v = v.to_vec();
-            v.sort_unstable();
+            slim::sort(&mut v);
             v
         }
         s(&self.voters) == s(&other.voters)

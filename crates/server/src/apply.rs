@@ -55,7 +55,8 @@ impl wire::Encode for RecentIds {
 impl wire::Decode for RecentIds {
     fn decode(r: &mut wire::Reader<'_>) -> wire::Result<Self> {
         let order: std::collections::VecDeque<u64> = wire::Decode::decode(r)?;
-        let set = order.iter().copied().collect();
+        let mut set = std::collections::BTreeSet::new();
+        set.extend(order.iter().copied());
         Ok(RecentIds { order, set })
     }
 }

@@ -84,7 +84,7 @@ pub fn member_id(peer_urls: &[String], token: &str, salt: u64) -> u64 {
 /// A cluster ID from its members' IDs (etcd: `RaftCluster.genID`).
 pub fn cluster_id(member_ids: &[u64]) -> u64 {
     let mut ids = member_ids.to_vec();
-    ids.sort_unstable();
+    slim::sort(&mut ids);
     let b: Vec<u8> = ids.iter().flat_map(|id| id.to_be_bytes()).collect();
     hash_id(&b)
 }

@@ -55,7 +55,15 @@ impl MajorityConfig {
             return u64::MAX;
         }
         let mut srt: Vec<u64> = self.voters.iter().map(|&id| l.acked_index(id).unwrap_or(0)).collect();
-        srt.sort_unstable();
+        // Insertion sort: a handful of voters, and no copy of std's sort
+        // in the web app's wasm for it.
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && srt[j - 1] > srt[j] {
+                srt.swap(j - 1, j);
+                j -= 1;
+            }
+        }
         srt[n - (n / 2 + 1)]
     }
 
