@@ -73,9 +73,8 @@ impl Cluster {
                 if self.members.contains_key(&m.id) {
                     return Err(Error::MemberExists);
                 }
-                let mut urls: BTreeSet<&String> = BTreeSet::new();
-                urls.extend(self.members.values().flat_map(|x| &x.peer_urls));
-                if m.peer_urls.iter().any(|u| urls.contains(u)) {
+                let mut urls = self.members.values().flat_map(|x| &x.peer_urls);
+                if urls.any(|u| m.peer_urls.contains(u)) {
                     return Err(Error::PeerUrlExists);
                 }
                 if m.is_learner && self.members.values().filter(|x| x.is_learner).count() >= MAX_LEARNERS {
@@ -91,9 +90,8 @@ impl Cluster {
                 if self.removed.contains(id) || !self.members.contains_key(id) {
                     return Err(Error::MemberNotFound);
                 }
-                let mut taken: BTreeSet<&String> = BTreeSet::new();
-                taken.extend(self.members.values().filter(|x| x.id != *id).flat_map(|x| &x.peer_urls));
-                if urls.iter().any(|u| taken.contains(u)) {
+                let mut taken = self.members.values().filter(|x| x.id != *id).flat_map(|x| &x.peer_urls);
+                if taken.any(|u| urls.contains(u)) {
                     return Err(Error::PeerUrlExists);
                 }
             }

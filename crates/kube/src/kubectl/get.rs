@@ -130,9 +130,7 @@ pub fn get(kube: &mut Kube, sim: &mut Sim, flags: &Flags) -> CommandOutput {
             }
         }
     }
-    let mut kinds = std::collections::BTreeSet::new();
-    kinds.extend(wanted.iter().map(|(k, _)| &k.kind));
-    let multi_kind = kinds.len() > 1 || first == "all";
+    let multi_kind = wanted.iter().any(|(k, _)| k.kind != wanted[0].0.kind) || first == "all";
     let ns = flags.ns().to_string();
     let all_ns = flags.all_namespaces;
     let mut out = CommandOutput::default();
