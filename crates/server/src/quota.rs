@@ -11,8 +11,6 @@
 //! applier), until the alarm is disarmed. Compaction frees space inside the
 //! file; only defragmentation shrinks the file the quota looks at.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use crate::request::AlarmType;
@@ -62,19 +60,37 @@ pub fn txn_writes(req: &mvcc::TxnRequest) -> bool {
     })
 }
 
-/// The active alarms of the cluster (replicated through raft).
+/// The active alarms of the cluster (replicated through raft): sorted,
+/// without repeats. A list, not a `BTreeSet`: there are a handful at most,
+/// and a set of its own type would put another copy of the B-tree code
+/// into the web app's wasm. Its wire form is a set's (count, then items).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alarms {
-    active: BTreeSet<AlarmMember>,
+    active: Vec<AlarmMember>,
 }
 
-wire::record!(Alarms { active });
+impl wire::Encode for Alarms {
+    fn encode(&self, out: &mut Vec<u8>) {
+        wire::Encode::encode(&self.active, out);
+    }
+}
+
+impl wire::Decode for Alarms {
+    fn decode(r: &mut wire::Reader<'_>) -> wire::Result<Self> {
+        let mut active: Vec<AlarmMember> = wire::Decode::decode(r)?;
+        slim::sort(&mut active);
+        active.dedup();
+        Ok(Alarms { active })
+    }
+}
 
 impl Alarms {
     /// Raises an alarm; returns it if it was not active.
     pub fn activate(&mut self, member_id: u64, alarm: AlarmType) -> Option<AlarmMember> {
         let a = AlarmMember { member_id, alarm };
-        self.active.insert(a).then_some(a)
+        let at = self.active.binary_search(&a).err()?;
+        self.active.insert(at, a);
+        Some(a)
     }
 
     /// Clears matching alarms (`member_id` 0 or `AlarmType::None` match
@@ -90,7 +106,7 @@ impl Alarms {
 
     /// Every active alarm.
     pub fn list(&self) -> Vec<AlarmMember> {
-        self.active.iter().copied().collect()
+        self.active.clone()
     }
 
     /// Whether some member raised `alarm`.
@@ -118,6 +134,20 @@ mod tests {
         assert_eq!(a.errors()[0], "memberID:1 alarm:NOSPACE");
         assert_eq!(a.deactivate(0, AlarmType::None).len(), 2);
         assert!(!a.has(AlarmType::NoSpace));
+    }
+
+    #[test]
+    fn alarms_decode_as_a_set() {
+        let (x, y) = (
+            AlarmMember { member_id: 2, alarm: AlarmType::NoSpace },
+            AlarmMember { member_id: 1, alarm: AlarmType::Corrupt },
+        );
+        let back: Alarms = wire::from_slice(&wire::to_vec(&vec![x, y, x])).expect("decodes");
+        let mut want = Alarms::default();
+        want.activate(1, AlarmType::Corrupt);
+        want.activate(2, AlarmType::NoSpace);
+        assert_eq!(back, want);
+        assert_eq!(wire::to_vec(&want), wire::to_vec(&vec![y, x]));
     }
 
     #[test]
