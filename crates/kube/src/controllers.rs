@@ -54,11 +54,48 @@ struct Pending {
     events: Vec<Value>,
 }
 
+/// The writes in flight by request ID, in ID order. A sorted list rather
+/// than a `BTreeMap<u64, Pending>`: a few entries at a time, and a map of
+/// its own type would put another copy of the B-tree code into the wasm.
+#[derive(Clone, Debug, Default)]
+struct InFlight(Vec<(u64, Pending)>);
+
+impl InFlight {
+    fn values(&self) -> impl Iterator<Item = &Pending> {
+        self.0.iter().map(|(_, p)| p)
+    }
+
+    fn get_mut(&mut self, id: &u64) -> Option<&mut Pending> {
+        let at = self.0.binary_search_by_key(id, |(i, _)| *i).ok()?;
+        Some(&mut self.0[at].1)
+    }
+
+    fn insert(&mut self, id: u64, p: Pending) {
+        match self.0.binary_search_by_key(&id, |(i, _)| *i) {
+            Ok(at) => self.0[at].1 = p,
+            Err(at) => self.0.insert(at, (id, p)),
+        }
+    }
+
+    fn remove(&mut self, id: &u64) -> Option<Pending> {
+        let at = self.0.binary_search_by_key(id, |(i, _)| *i).ok()?;
+        Some(self.0.remove(at).1)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn ids(&self) -> Vec<u64> {
+        self.0.iter().map(|(i, _)| *i).collect()
+    }
+}
+
 /// The controllers' state (their caches, writes in flight, kubelets' timers).
 #[derive(Clone, Debug)]
 pub struct Controllers {
     informers: BTreeMap<&'static str, Informer>,
-    pending: BTreeMap<u64, Pending>,
+    pending: InFlight,
     /// The worker nodes, each with a kubelet.
     pub nodes: Vec<String>,
     /// Pod key -> when its containers are up (the kubelet's image pull).
@@ -76,7 +113,7 @@ impl Controllers {
     pub fn new(nodes: Vec<String>) -> Controllers {
         Controllers {
             informers: BTreeMap::new(),
-            pending: BTreeMap::new(),
+            pending: InFlight::default(),
             nodes,
             ready_at_ms: BTreeMap::new(),
             gone_at_ms: BTreeMap::new(),
@@ -198,7 +235,7 @@ impl Controllers {
 
     /// Collects finished writes; successful ones update the caches at once.
     fn collect(&mut self, api: &ApiServer, sim: &Sim) {
-        let ids: Vec<u64> = self.pending.keys().copied().collect();
+        let ids = self.pending.ids();
         for id in ids {
             let done = match sim.request_state(id) {
                 None => true,
