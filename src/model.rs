@@ -5,7 +5,9 @@
 //! ```text
 //!   member i of n at angle -90° + i·360°/n on a circle of radius 150
 //!   message: t = (view - sent) / max(deliver - sent, visible_ms)
-//!            drawn at from + t·(to - from); dropped: fades where it was lost
+//!            drawn at a + t·(b - a), where a and b are the points where the
+//!            line between the two members leaves their timer rings
+//!            (MEMBER_EDGE from each centre); dropped: fades where it was lost
 //! ```
 
 use raft::{MessageType, StateRole};
@@ -15,6 +17,9 @@ use sim::{DropReason, Fate, Sim};
 pub const CENTRE: f64 = 220.0;
 /// Radius of the ring.
 pub const RADIUS: f64 = 150.0;
+/// Distance from a member's centre to the outside of its election-timer
+/// ring (radius 36, stroke 4): messages start and end there.
+pub const MEMBER_EDGE: f64 = 40.0;
 
 /// A member's role, as drawn (colour, shape and label).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,6 +110,10 @@ pub struct MessageView {
     pub opacity: f64,
     /// Lost on the way.
     pub dropped: bool,
+    /// Where the label sits relative to the dot, on the dot's own side of
+    /// the link (a request and its response crossing keep their labels
+    /// apart): offset and `text-anchor`.
+    pub label_at: (f64, f64, &'static str),
 }
 
 /// A line between two members.
@@ -318,24 +327,45 @@ fn messages(
                 (t.max(0.0), 1.0, false)
             }
         };
-        // Requests and responses travel side by side, a little apart.
+        // Requests and responses travel side by side, a little apart, from
+        // the edge of one member's timer ring to the edge of the other's, so
+        // a message never covers a member's number.
         let (dx, dy) = (x2 - x1, y2 - y1);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let edge = MEMBER_EDGE.min(len / 3.0);
+        let (sx, sy) = (x1 + ux * edge, y1 + uy * edge);
+        let span = len - 2.0 * edge;
         let side = if r.from < r.to { 5.0 } else { -5.0 };
-        let (ox, oy) = (-dy / len * side, dx / len * side);
+        let (ox, oy) = (-uy * side, ux * side);
         taken[slot] = true;
         out.push(MessageView {
             id: r.id,
             slot,
             label,
             class,
-            x: x1 + dx * t + ox,
-            y: y1 + dy * t + oy,
+            x: sx + ux * span * t + ox,
+            y: sy + uy * span * t + oy,
             opacity: (opacity * 100.0).round() / 100.0,
             dropped,
+            label_at: label_offset(-uy * side.signum(), ux * side.signum()),
         });
     }
     out
+}
+
+/// The label's offset from its dot and its anchor, for a dot pushed off
+/// its link towards the unit vector (px, py): the label goes further that
+/// way, so it never lies across the link or the message coming back.
+fn label_offset(px: f64, py: f64) -> (f64, f64, &'static str) {
+    if px.abs() > 0.5 {
+        let (x, anchor) = if px > 0.0 { (8.0, "start") } else { (-8.0, "end") };
+        (x, 3.0 + py * 6.0, anchor)
+    } else if py > 0.0 {
+        (0.0, 15.0, "middle")
+    } else {
+        (0.0, -8.0, "middle")
+    }
 }
 
 fn quorum(sim: &Sim, voters: &[u64], members: &[MemberView]) -> QuorumView {
@@ -383,6 +413,16 @@ mod tests {
         let (x, y) = ring_position(0, 3);
         assert!((x - CENTRE).abs() < 1e-9 && (y - (CENTRE - RADIUS)).abs() < 1e-9);
         assert_eq!(quorum_table()[4], (5, 3, 2));
+    }
+
+    #[wasm_bindgen_test]
+    fn labels_sit_on_their_own_side_of_the_link() {
+        // A horizontal link: one direction above, the other below.
+        assert_eq!(label_offset(0.0, -1.0), (0.0, -8.0, "middle"));
+        assert_eq!(label_offset(0.0, 1.0), (0.0, 15.0, "middle"));
+        // A vertical link: one to the right, the other to the left.
+        assert_eq!(label_offset(1.0, 0.0).2, "start");
+        assert_eq!(label_offset(-1.0, 0.0).2, "end");
     }
 
     #[wasm_bindgen_test]

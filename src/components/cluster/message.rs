@@ -33,7 +33,13 @@ pub fn MessageDot(index: usize) -> impl IntoView {
         >
             <circle r="5" />
             <path class="lost" d=move || if dropped.get() { "M-4 -4 L4 4 M4 -4 L-4 4" } else { "" } />
-            <text x="8" y="3">{move || msg.with(|m| m.as_ref().map_or("", |m| m.label))}</text>
+            <text
+                x=move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.label_at.0))
+                y=move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.label_at.1))
+                text-anchor=move || msg.with(|m| m.as_ref().map_or("start", |m| m.label_at.2))
+            >
+                {move || msg.with(|m| m.as_ref().map_or("", |m| m.label))}
+            </text>
         </g>
     }
 }

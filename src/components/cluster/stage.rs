@@ -48,7 +48,9 @@ pub fn ClusterStage() -> impl IntoView {
                     <circle class="ring-orbit" cx=CENTRE cy=CENTRE r=RADIUS />
                     <For
                         each=move || links.get()
-                        key=|l| (l.key, l.cut)
+                        // The ends are part of the key: when a member joins or
+                        // leaves, the ring is laid out again and every link moves.
+                        key=|l| (l.key, l.cut, [l.x1, l.y1, l.x2, l.y2].map(|v| (v * 10.0).round() as i64))
                         children=|l| {
                             let (mx, my) = ((l.x1 + l.x2) / 2.0, (l.y1 + l.y2) / 2.0);
                             view! {
@@ -67,10 +69,12 @@ pub fn ClusterStage() -> impl IntoView {
                             }
                         }
                     />
-                    <For each=move || member_ids.get() key=|id| *id children=|id| view! { <MemberNode id=id /> } />
+                    // Messages under the members: a label passing a member never
+                    // covers its number or name.
                     <g class="messages" aria-hidden="true">
                         {(0..POOL).map(|index| view! { <MessageDot index=index /> }).collect_view()}
                     </g>
+                    <For each=move || member_ids.get() key=|id| *id children=|id| view! { <MemberNode id=id /> } />
                     <text class="ring-clock" x=CENTRE y=CENTRE - 4.0 text-anchor="middle">
                         {move || format!("{:.1} s", (state.clock.with(|c| c.now_ms) / 100) as f64 / 10.0)}
                     </text>
