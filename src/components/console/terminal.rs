@@ -260,9 +260,10 @@ pub fn Terminal() -> impl IntoView {
                     }
                     key=|(t, line)| (*t, line.id)
                     children=|(_, line)| {
-                        // etcdctl's and cluster status's tables keep their shape
-                        // (the output scrolls sideways) instead of wrapping.
-                        let table = line.text.starts_with("+-") || line.text.starts_with("| ");
+                        // etcdctl's and cluster status's tables, and kubectl's
+                        // space-aligned columns, keep their shape (the output
+                        // scrolls sideways) instead of wrapping.
+                        let table = is_table_line(&line.text);
                         let class = match (line.stream, table) {
                             (Stream::Input, _) => "line line-input",
                             (Stream::Stdout, false) => "line line-stdout",
@@ -302,6 +303,12 @@ pub fn Terminal() -> impl IntoView {
             </label>
         </section>
     }
+}
+
+/// A line of a table: etcdctl's `-w table` borders and rows, or columns
+/// aligned with runs of spaces (kubectl's `NAME   READY   STATUS`).
+pub fn is_table_line(text: &str) -> bool {
+    text.starts_with("+-") || text.starts_with("| ") || text.trim().contains("   ")
 }
 
 /// The longest common prefix of `items`.
