@@ -76,11 +76,18 @@ pub fn describe(r: &EventRecord, names: &BTreeMap<u64, String>) -> TimelineRow {
             (Some(e.member), text, class)
         }
         SimEvent::Fault(f) => {
-            let mut t = format!("fault: {f}");
+            use sim::faults::Fault;
+            // Mending and growing the cluster are not faults: they read (and
+            // are coloured) as good news.
+            let (prefix, class) = match f {
+                Fault::Join { .. } | Fault::Start { .. } | Fault::Heal => ("", "ev-start"),
+                _ => ("fault: ", "ev-fault"),
+            };
+            let mut t = format!("{prefix}{f}");
             for (id, n) in names {
                 t = t.replace(&format!("{id:x}"), n);
             }
-            (None, t, "ev-fault")
+            (None, t, class)
         }
         SimEvent::Stopped { member } => (
             Some(*member),
