@@ -8,7 +8,6 @@
 //! the diff before committing it.
 
 mod transcripts {
-    pub mod datadriven;
     pub mod env;
     pub mod handlers;
 }
@@ -23,7 +22,7 @@ fn testdata() -> PathBuf {
 fn run(name: &str) {
     let path = testdata().join(name);
     let mut env = transcripts::env::Env::new();
-    let failures = transcripts::datadriven::run_file(&path, |tc| transcripts::handlers::handle(&mut env, tc));
+    let failures = datadriven::run_file(&path, |tc| transcripts::handlers::handle(&mut env, tc));
     assert!(
         failures.is_empty(),
         "{} mismatches (REWRITE=1 re-records them):\n{}",

@@ -5,7 +5,7 @@
 
 use raft::{ConfState, Level, MemoryStorage, Message, RawNode};
 
-use crate::datadriven::TestCase;
+use datadriven::TestCase;
 
 /// One node and its applied state (an "appender": the concatenation of
 /// every applied normal entry's data).

@@ -18,8 +18,8 @@ mod status;
 mod tick;
 mod transfer_leadership;
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn dispatch(env: &mut InteractionEnv, tc: &TestCase) {
     match tc.cmd.as_str() {

@@ -3,7 +3,6 @@
 //! process-ready, stabilize, ...), expected output inline.
 //! `REWRITE=1 cargo test -p raft --test interaction` regenerates them.
 
-mod datadriven;
 mod env;
 mod handlers;
 
@@ -26,6 +25,6 @@ fn interaction_transcripts() {
     assert!(!files.is_empty(), "no transcripts found");
     for f in files {
         let mut env = env::InteractionEnv::default();
-        datadriven::run_file(&f, |tc| env.handle(tc));
+        datadriven::assert_file(&f, |tc| env.handle(tc));
     }
 }

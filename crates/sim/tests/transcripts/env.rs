@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use sim::{Sim, SimOptions};
 
-use super::datadriven::TestCase;
+use datadriven::TestCase;
 
 /// One transcript's world.
 pub struct Env {

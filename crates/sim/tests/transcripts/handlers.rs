@@ -28,8 +28,8 @@ pub mod streams;
 use server::{Request, Response};
 use sim::{CallOptions, ClientError};
 
-use super::datadriven::TestCase;
 use super::env::{Env, parse_ms};
+use datadriven::TestCase;
 
 /// Runs one command; its output is what the transcript records.
 pub fn handle(env: &mut Env, tc: &TestCase) -> String {

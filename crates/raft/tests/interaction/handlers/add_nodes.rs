@@ -8,8 +8,8 @@
 
 use raft::{ConfState, Config, MemoryStorage, RawNode, ReadOnlyOption};
 
-use crate::datadriven::TestCase;
 use crate::env::{InteractionEnv, Node};
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let n: u64 = tc.positional().first().and_then(|s| s.parse().ok()).expect("add-nodes N");

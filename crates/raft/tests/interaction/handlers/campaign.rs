@@ -1,7 +1,7 @@
 //! `campaign ID`: the node starts an election now.
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let id = tc.ids()[0];

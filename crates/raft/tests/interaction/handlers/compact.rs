@@ -1,8 +1,8 @@
 //! `compact ID INDEX`: compacts node ID's storage so INDEX is its first
 //! available entry's predecessor, then prints the log.
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let args = tc.ids();

@@ -4,8 +4,8 @@
 
 use raft::Message;
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let ty = tc.get("type").map(|v| v[0].clone());

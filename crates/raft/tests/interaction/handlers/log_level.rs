@@ -2,8 +2,8 @@
 
 use raft::Level;
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let level = match tc.positional()[0] {

@@ -5,8 +5,8 @@
 
 use raft::{ConfChangeI, EntryType, decode_conf_change, decode_conf_change_v1};
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let ids = tc.ids();

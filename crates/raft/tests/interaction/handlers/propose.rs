@@ -1,8 +1,8 @@
 //! `propose ID DATA`: proposes DATA on node ID (printing the error if the
 //! proposal is dropped).
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let pos = tc.positional();

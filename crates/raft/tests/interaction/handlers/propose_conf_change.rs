@@ -4,8 +4,8 @@
 
 use raft::{ConfChange, ConfChangeTransition, ConfChangeV2, changes_from_string};
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let id = tc.ids()[0];

@@ -2,8 +2,8 @@
 
 use raft::Storage;
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     print(env, tc.ids()[0]);

@@ -1,7 +1,7 @@
 //! `raft-state`: every node's role, membership kind, term and leader.
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, _tc: &TestCase) {
     for id in env.ids() {

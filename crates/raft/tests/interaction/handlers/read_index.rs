@@ -1,8 +1,8 @@
 //! `read-index ID CTX`: node ID asks for a read index; the answer shows up
 //! as `ReadStates` in a later Ready.
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let pos = tc.positional();

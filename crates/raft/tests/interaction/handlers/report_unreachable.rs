@@ -1,7 +1,7 @@
 //! `report-unreachable FROM TO`: node FROM learns TO was unreachable.
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let ids = tc.ids();

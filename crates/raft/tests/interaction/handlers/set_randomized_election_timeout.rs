@@ -1,8 +1,8 @@
 //! `set-randomized-election-timeout ID timeout=N`: pins the node's current
 //! randomized election timeout (until its next term change).
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let id = tc.ids()[0];

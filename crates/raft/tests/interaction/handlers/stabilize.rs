@@ -1,8 +1,8 @@
 //! `stabilize [IDs...]`: handles Readies and delivers messages among the
 //! given nodes (default: all) until nothing is left to do.
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 use super::{deliver_msgs, process_ready};
 

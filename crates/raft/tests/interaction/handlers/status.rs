@@ -1,8 +1,8 @@
 //! `status ID`: the node's basic state and, on a leader, every member's
 //! progress in etcd's form (`2: StateReplicate match=11 next=12`).
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle(env: &mut InteractionEnv, tc: &TestCase) {
     let id = tc.ids()[0];

@@ -2,8 +2,8 @@
 //! (a follower's randomized timeout, a leader's CheckQuorum interval);
 //! `tick-heartbeat ID` ticks one heartbeat interval.
 
-use crate::datadriven::TestCase;
 use crate::env::InteractionEnv;
+use datadriven::TestCase;
 
 pub fn handle_election(env: &mut InteractionEnv, tc: &TestCase) {
     let id = tc.ids()[0];

@@ -16,8 +16,8 @@ use raft::StateRole;
 use server::MemberEventKind;
 use sim::{SimEvent, SimOptions};
 
-use crate::transcripts::datadriven::TestCase;
 use crate::transcripts::env::{Env, ms, parse_ms};
+use datadriven::TestCase;
 
 /// `new [members=3] [seed=1] [snapshot-count=N]`: a fresh cluster at time
 /// 0, every member started, nobody elected yet.

@@ -10,8 +10,8 @@
 
 use sim::{Fault, LinkSettings};
 
-use crate::transcripts::datadriven::TestCase;
 use crate::transcripts::env::Env;
+use datadriven::TestCase;
 
 /// `stop|start|restart|isolate|campaign NAME`, `partition A / B,C`, `heal`,
 /// `net ...`.

@@ -14,8 +14,8 @@ use mvcc::{PutRequest, RangeRequest};
 use server::{Request, Response};
 
 use super::{arg, call, endpoint};
-use crate::transcripts::datadriven::TestCase;
 use crate::transcripts::env::Env;
+use datadriven::TestCase;
 
 fn revision(r: &Response) -> String {
     format!("OK revision={}", r.header().revision)

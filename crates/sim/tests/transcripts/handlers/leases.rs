@@ -5,8 +5,8 @@ use mvcc::lease::LeaseId;
 use server::{Request, Response};
 
 use super::{arg, call, endpoint};
-use crate::transcripts::datadriven::TestCase;
 use crate::transcripts::env::Env;
+use datadriven::TestCase;
 
 /// `lease-grant NAME ttl=SECONDS as=ALIAS`.
 pub fn grant(env: &mut Env, tc: &TestCase) -> String {

@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 use server::{Request, Response};
 
 use super::{arg, call, endpoint};
-use crate::transcripts::datadriven::TestCase;
 use crate::transcripts::env::Env;
+use datadriven::TestCase;
 
 /// `member-add NAME NEW [learner]`: announces member NEW (`etcd-N`, peer URL
 /// `http://127.0.0.N:2380`); `start NEW` then starts it.

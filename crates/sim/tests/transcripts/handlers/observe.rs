@@ -24,8 +24,8 @@ use server::MemberEventKind;
 use sim::checker::{Verdict, check_linearizable};
 use sim::{Fate, Fault, SimEvent};
 
-use crate::transcripts::datadriven::TestCase;
 use crate::transcripts::env::{Env, ms};
+use datadriven::TestCase;
 
 /// A member event in words, members by name.
 fn describe(env: &Env, kind: &MemberEventKind) -> String {

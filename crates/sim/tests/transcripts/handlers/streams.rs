@@ -17,8 +17,8 @@ use server::{Request, StreamItem};
 use sim::CallOptions;
 
 use super::{arg, endpoint};
-use crate::transcripts::datadriven::TestCase;
 use crate::transcripts::env::Env;
+use datadriven::TestCase;
 
 fn alias(tc: &TestCase) -> String {
     tc.get("as").and_then(|v| v.first()).cloned().unwrap_or_else(|| panic!("line {}: as=ALIAS", tc.line))

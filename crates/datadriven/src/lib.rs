@@ -1,7 +1,15 @@
 //! A small reader/runner for datadriven transcripts (the format of
 //! etcd-io/raft's `testdata/*.txt`): a command line, optional input lines,
 //! `----`, the expected output, a blank line. `REWRITE=1` regenerates the
-//! expected output in place.
+//! expected output in place. Shared by the golden tests of the core crates
+//! (raft's interaction tests, the simulator's scenario transcripts) as a
+//! dev-dependency.
+//!
+//! ```text
+//! campaign 1                      <- a command with its arguments (`key=value`, `key=(a,b)`)
+//! ----
+//! 1 became candidate at term 1    <- what the harness printed (`ok` when nothing)
+//! ```
 
 use std::fmt::Write as _;
 
@@ -125,8 +133,8 @@ fn parse(text: &str) -> Vec<Item> {
 }
 
 /// Runs every command of `path` through `run`, comparing (or with
-/// `REWRITE=1`, rewriting) the expected output.
-pub fn run_file(path: &std::path::Path, mut run: impl FnMut(&TestCase) -> String) {
+/// `REWRITE=1`, rewriting) the expected output; returns the mismatches.
+pub fn run_file(path: &std::path::Path, mut run: impl FnMut(&TestCase) -> String) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let rewrite = std::env::var("REWRITE").is_ok_and(|v| v == "1");
     let mut out = String::new();
@@ -162,9 +170,17 @@ pub fn run_file(path: &std::path::Path, mut run: impl FnMut(&TestCase) -> String
         }
     }
     if rewrite {
-        std::fs::write(path, out).expect("rewrite transcript");
-        return;
+        if out != text {
+            std::fs::write(path, out).expect("rewrite transcript");
+        }
+        return Vec::new();
     }
+    failures
+}
+
+/// [`run_file`], panicking with the first mismatch (and how many there were).
+pub fn assert_file(path: &std::path::Path, run: impl FnMut(&TestCase) -> String) {
+    let failures = run_file(path, run);
     if let Some(first) = failures.first() {
         panic!("{} mismatches; first:\n{first}\n(run with REWRITE=1 to regenerate)", failures.len());
     }
