@@ -326,12 +326,7 @@ impl Backend {
         prefix: &[u8],
         timeout_ms: u64,
     ) -> Option<Vec<mvcc::KeyValue>> {
-        let req = mvcc::RangeRequest {
-            key: prefix.to_vec(),
-            range_end: mvcc::prefix_end(prefix),
-            ..Default::default()
-        };
-        match self.call(endpoint, Request::Range { req, serializable: false }, timeout_ms, None).0 {
+        match self.call(endpoint, prefix_read(prefix), timeout_ms, None).0 {
             Ok(Response::Range(r)) => Some(r.kvs),
             _ => None,
         }
@@ -346,12 +341,7 @@ impl Backend {
         prefix: &[u8],
         timeout_ms: u64,
     ) -> Option<Vec<mvcc::KeyValue>> {
-        let req = mvcc::RangeRequest {
-            key: prefix.to_vec(),
-            range_end: mvcc::prefix_end(prefix),
-            ..Default::default()
-        };
-        match self.probe(slot, endpoint, Request::Range { req, serializable: false }, timeout_ms)? {
+        match self.probe(slot, endpoint, prefix_read(prefix), timeout_ms)? {
             Ok(Response::Range(r)) => Some(r.kvs),
             _ => None,
         }
@@ -474,6 +464,16 @@ impl Backend {
             _ => url.to_string(),
         }
     }
+}
+
+/// A linearizable read of every key under `prefix`.
+fn prefix_read(prefix: &[u8]) -> Request {
+    let req = mvcc::RangeRequest {
+        key: prefix.to_vec(),
+        range_end: mvcc::prefix_end(prefix),
+        ..Default::default()
+    };
+    Request::Range { req, serializable: false }
 }
 
 /// Seeds tried for a first election won by etcd-1.

@@ -3,6 +3,7 @@
 mod sim;
 
 use mvcc::{ResponseHeader, prefix_end};
+use server::{Permission, PermissionType};
 
 use super::{Conn, bad_args};
 use crate::console::{Console, Exec};
@@ -10,47 +11,23 @@ use crate::flags::Parsed;
 use crate::output::Output;
 use crate::printers::{Format, json};
 
-/// A permission type, as etcd names them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum PermType {
-    /// `READ`.
-    Read,
-    /// `WRITE`.
-    Write,
-    /// `READWRITE`.
-    ReadWrite,
-}
-
-impl PermType {
-    /// Parses etcdctl's spelling (case-insensitive).
-    pub fn parse(s: &str) -> Option<PermType> {
-        match s.to_ascii_lowercase().as_str() {
-            "read" => Some(PermType::Read),
-            "write" => Some(PermType::Write),
-            "readwrite" => Some(PermType::ReadWrite),
-            _ => None,
-        }
-    }
-
-    /// The protobuf enum number (JSON prints it).
-    pub fn number(self) -> i32 {
-        match self {
-            PermType::Read => 0,
-            PermType::Write => 1,
-            PermType::ReadWrite => 2,
-        }
+/// Parses etcdctl's spelling of a permission type (case-insensitive).
+fn parse_perm_type(s: &str) -> Option<PermissionType> {
+    match s.to_ascii_lowercase().as_str() {
+        "read" => Some(PermissionType::Read),
+        "write" => Some(PermissionType::Write),
+        "readwrite" => Some(PermissionType::ReadWrite),
+        _ => None,
     }
 }
 
-/// One key permission of a role.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Perm {
-    /// The permission type.
-    pub perm_type: PermType,
-    /// The key, or the start of the range.
-    pub key: Vec<u8>,
-    /// The end of the range (empty: the key alone; `\0`: every key from `key`).
-    pub range_end: Vec<u8>,
+/// The protobuf enum number of a permission type (JSON prints it).
+fn perm_number(t: PermissionType) -> i32 {
+    match t {
+        PermissionType::Read => 0,
+        PermissionType::Write => 1,
+        PermissionType::ReadWrite => 2,
+    }
 }
 
 /// Runs an auth, user or role command.
@@ -96,9 +73,9 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
 }
 
 /// `role grant-permission ROLE TYPE KEY [END] [--prefix|--from-key]`'s permission.
-fn grant_perm_arg(p: &Parsed) -> Result<Perm, Exec> {
+fn grant_perm_arg(p: &Parsed) -> Result<Permission, Exec> {
     let a = &p.args;
-    let Some(perm_type) = PermType::parse(&a[1]) else {
+    let Some(perm_type) = parse_perm_type(&a[1]) else {
         return Err(bad_args(format!("invalid permission type: {}", a[1])));
     };
     let key = a[2].clone().into_bytes();
@@ -121,7 +98,7 @@ fn grant_perm_arg(p: &Parsed) -> Result<Perm, Exec> {
         (None, _, true) => vec![0],
         (None, false, false) => Vec::new(),
     };
-    Ok(Perm { perm_type, key, range_end })
+    Ok(Permission { perm_type, key, range_end })
 }
 
 /// `role revoke-permission ROLE KEY [END] [--prefix|--from-key]`'s key and range end.
@@ -189,8 +166,8 @@ fn list_text(header: &ResponseHeader, conn: &Conn, field: &str, names: &[String]
 }
 
 /// `role get`'s text.
-fn role_text(role: &str, perms: &[Perm]) -> String {
-    let line = |pm: &Perm| {
+fn role_text(role: &str, perms: &[Permission]) -> String {
+    let line = |pm: &Permission| {
         let k = String::from_utf8_lossy(&pm.key).into_owned();
         if pm.range_end.is_empty() {
             format!("\t{k}\n")
@@ -206,11 +183,11 @@ fn role_text(role: &str, perms: &[Perm]) -> String {
         }
     };
     let mut s = format!("Role {role}\nKV Read:\n");
-    for pm in perms.iter().filter(|p| p.perm_type != PermType::Write) {
+    for pm in perms.iter().filter(|p| p.perm_type != PermissionType::Write) {
         s.push_str(&line(pm));
     }
     s.push_str("KV Write:\n");
-    for pm in perms.iter().filter(|p| p.perm_type != PermType::Read) {
+    for pm in perms.iter().filter(|p| p.perm_type != PermissionType::Read) {
         s.push_str(&line(pm));
     }
     s

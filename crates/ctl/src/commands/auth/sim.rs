@@ -1,8 +1,8 @@
 //! `auth ...`, `user ...` and `role ...` on the simulated cluster: each becomes a `server::AuthRequest` applied through Raft.
 
-use server::{AuthRequest, AuthResponse, Permission, PermissionType, Request, Response};
+use server::{AuthRequest, AuthResponse, Request, Response};
 
-use super::{Perm, PermType};
+use super::perm_number;
 use super::{grant_perm_arg, list_text, read_password, revoke_range, revoked_text, role_text, user_add_arg};
 use crate::client::retry_warning;
 use crate::commands::Conn;
@@ -10,24 +10,6 @@ use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::Output;
 use crate::printers::{Format, json};
-
-fn to_server(p: &Perm) -> Permission {
-    let perm_type = match p.perm_type {
-        PermType::Read => PermissionType::Read,
-        PermType::Write => PermissionType::Write,
-        PermType::ReadWrite => PermissionType::ReadWrite,
-    };
-    Permission { perm_type, key: p.key.clone(), range_end: p.range_end.clone() }
-}
-
-fn from_server(p: &Permission) -> Perm {
-    let perm_type = match p.perm_type {
-        PermissionType::Read => PermType::Read,
-        PermissionType::Write => PermType::Write,
-        PermissionType::ReadWrite => PermType::ReadWrite,
-    };
-    Perm { perm_type, key: p.key.clone(), range_end: p.range_end.clone() }
-}
 
 /// Sends one auth request; the answer and its header.
 fn auth(
@@ -159,8 +141,8 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
                     let mut s = format!("User: {}\n", a[0]);
                     for role in &roles {
                         let (_, rr) = call!(AuthRequest::RoleGet { role: role.clone() });
-                        let perms: Vec<Perm> = match rr {
-                            AuthResponse::RoleGet { perm } => perm.iter().map(from_server).collect(),
+                        let perms = match rr {
+                            AuthResponse::RoleGet { perm } => perm,
                             _ => Vec::new(),
                         };
                         s.push('\n');
@@ -199,17 +181,16 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         }
         "role get" => {
             let (h, r) = call!(AuthRequest::RoleGet { role: a[0].clone() });
-            let AuthResponse::RoleGet { perm } = r else {
+            let AuthResponse::RoleGet { perm: perms } = r else {
                 return conn.unexpected(&Response::Auth { header: h, resp: r });
             };
-            let perms: Vec<Perm> = perm.iter().map(from_server).collect();
             match conn.format() {
                 Format::Json => {
                     let items: Vec<String> = perms
                         .iter()
                         .map(|pm| {
                             json::Obj::new()
-                                .num("permType", i128::from(pm.perm_type.number()))
+                                .num("permType", i128::from(perm_number(pm.perm_type)))
                                 .bytes("key", &pm.key)
                                 .bytes("range_end", &pm.range_end)
                                 .end()
@@ -221,12 +202,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
                     let mut s = String::new();
                     crate::printers::fields::header(&mut s, &h);
                     for pm in &perms {
-                        let name = match pm.perm_type {
-                            PermType::Read => "READ",
-                            PermType::Write => "WRITE",
-                            PermType::ReadWrite => "READWRITE",
-                        };
-                        s.push_str(&format!("\"PermType\" :  {name}\n"));
+                        s.push_str(&format!("\"PermType\" :  {}\n", pm.perm_type));
                         s.push_str(&format!("\"Key\" : {:?}\n", String::from_utf8_lossy(&pm.key)));
                         s.push_str(&format!("\"RangeEnd\" : {:?}\n", String::from_utf8_lossy(&pm.range_end)));
                     }
@@ -247,7 +223,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
                 Ok(perm) => perm,
                 Err(e) => return e,
             };
-            call!(AuthRequest::RoleGrantPermission { name: a[0].clone(), perm: Some(to_server(&perm)) });
+            call!(AuthRequest::RoleGrantPermission { name: a[0].clone(), perm: Some(perm) });
             format!("Role {} updated\n", a[0])
         }
         "role revoke-permission" => {
