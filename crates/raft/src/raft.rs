@@ -353,21 +353,9 @@ impl<S: Storage> Raft<S> {
                 if !force && in_lease {
                     // Leader stickiness: a node that heard from a live leader
                     // within the election timeout does not grant votes.
-                    rlog!(
-                        self,
-                        Info,
-                        "{:x} [logterm: {}, index: {}, vote: {:x}] ignored {} from {:x} [logterm: {}, index: {}] at term {}: lease is not expired (remaining ticks: {})",
-                        self.id,
-                        self.raft_log.last_term(),
-                        self.raft_log.last_index(),
-                        self.vote,
-                        m.msg_type,
-                        m.from,
-                        m.log_term,
-                        m.index,
-                        self.term,
-                        self.election_timeout - self.election_elapsed
-                    );
+                    let remaining = self.election_timeout - self.election_elapsed;
+                    let because = format!(": lease is not expired (remaining ticks: {remaining})");
+                    self.log_vote_answer_because(&m, "ignored", "from", &because);
                     return Ok(());
                 }
             }

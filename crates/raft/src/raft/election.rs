@@ -111,10 +111,21 @@ impl<S: Storage> Raft<S> {
     /// Logs this node's answer to a vote request in etcd-raft's words, e.g.
     /// `1 [logterm: 1, index: 2, vote: 0] cast MsgVote for 2 [logterm: 1, index: 2] at term 2`.
     pub(crate) fn log_vote_answer(&mut self, m: &Message, answer: &str, preposition: &str) {
+        self.log_vote_answer_because(m, answer, preposition, "");
+    }
+
+    /// [`Raft::log_vote_answer`] with a reason after the term (`: lease is not expired ...`).
+    pub(crate) fn log_vote_answer_because(
+        &mut self,
+        m: &Message,
+        answer: &str,
+        preposition: &str,
+        because: &str,
+    ) {
         rlog!(
             self,
             Info,
-            "{:x} [logterm: {}, index: {}, vote: {:x}] {answer} {} {preposition} {:x} [logterm: {}, index: {}] at term {}",
+            "{:x} [logterm: {}, index: {}, vote: {:x}] {answer} {} {preposition} {:x} [logterm: {}, index: {}] at term {}{because}",
             self.id,
             self.raft_log.last_term(),
             self.raft_log.last_index(),
