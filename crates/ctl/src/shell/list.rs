@@ -58,39 +58,7 @@ pub fn split_list(line: &str) -> Result<List, ListError> {
     while i < chars.len() {
         let c = chars[i];
         match c {
-            '\'' => {
-                cur.push(c);
-                i += 1;
-                loop {
-                    let Some(&ch) = chars.get(i) else {
-                        return Err(ListError::Lex(LexError::UnterminatedQuote));
-                    };
-                    cur.push(ch);
-                    if ch == '\'' {
-                        break;
-                    }
-                    i += 1;
-                }
-            }
-            '"' => {
-                cur.push(c);
-                i += 1;
-                loop {
-                    let Some(&ch) = chars.get(i) else {
-                        return Err(ListError::Lex(LexError::UnterminatedQuote));
-                    };
-                    cur.push(ch);
-                    if ch == '\\' {
-                        if let Some(&n) = chars.get(i + 1) {
-                            cur.push(n);
-                            i += 1;
-                        }
-                    } else if ch == '"' {
-                        break;
-                    }
-                    i += 1;
-                }
-            }
+            '\'' | '"' => i = copy_quoted(&chars, i, &mut cur)?,
             '\\' => {
                 cur.push(c);
                 if let Some(&n) = chars.get(i + 1) {
@@ -142,6 +110,30 @@ pub fn split_list(line: &str) -> Result<List, ListError> {
         list.push((pipeline, Sep::Seq));
     }
     Ok(list)
+}
+
+/// Copies the quoted string opening at `chars[i]` into `cur`, quotes
+/// included (a backslash escapes inside `"..."` only, as in a shell);
+/// returns the index of the closing quote.
+fn copy_quoted(chars: &[char], mut i: usize, cur: &mut String) -> Result<usize, ListError> {
+    let quote = chars[i];
+    cur.push(quote);
+    i += 1;
+    loop {
+        let Some(&ch) = chars.get(i) else { return Err(ListError::Lex(LexError::UnterminatedQuote)) };
+        cur.push(ch);
+        if ch == quote {
+            return Ok(i);
+        }
+        if ch == '\\'
+            && quote == '"'
+            && let Some(&n) = chars.get(i + 1)
+        {
+            cur.push(n);
+            i += 1;
+        }
+        i += 1;
+    }
 }
 
 #[cfg(test)]
