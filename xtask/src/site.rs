@@ -43,7 +43,8 @@ pub fn dist() -> Result<PathBuf> {
 }
 
 /// Builds the release site and prints each wasm and JS file's size, raw and
-/// compressed with `gzip -9`, and their totals.
+/// compressed with `gzip -9`, and their totals; then the core crates alone
+/// (ctl's `core_wasm` probe), to show how much of the total the page adds.
 pub fn size() -> Result {
     let dist = dist()?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
@@ -63,7 +64,51 @@ pub fn size() -> Result {
         println!("{name:<44} {raw:>12} {gz:>12}");
     }
     println!("{:<44} {raw_total:>12} {gz_total:>12}", "total (wasm + js)");
+    let core = core_wasm()?;
+    let (raw, gz) = (std::fs::metadata(&core).map_err(|e| e.to_string())?.len(), gzip9_len(&core)?);
+    println!("{:<44} {raw:>12} {gz:>12}", "core crates alone (ctl/src/bin/core_wasm.rs)");
+    println!(
+        "{:<44} {:>12} {:>12}",
+        "the page's own share (total - core)",
+        raw_total.saturating_sub(raw),
+        gz_total.saturating_sub(gz)
+    );
     Ok(())
+}
+
+/// Builds the core crates alone for wasm with the release profile, runs
+/// them through `wasm-opt -Oz` as Trunk does, and returns the result's path.
+fn core_wasm() -> Result<PathBuf> {
+    let target = "wasm32-unknown-unknown";
+    let args = [
+        "build",
+        "--release",
+        "--target",
+        target,
+        "-p",
+        "ctl",
+        "--features",
+        "core-wasm",
+        "--bin",
+        "core_wasm",
+    ];
+    status(&mut cmd("cargo", &args))?;
+    let target_dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from);
+    let built = target_dir.join(target).join("release/core_wasm.wasm");
+    let out = target_dir.join(target).join("release/core_wasm.opt.wasm");
+    let features = [
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+    ];
+    let mut opt = cmd("wasm-opt", &["-Oz", "--strip-debug", "--strip-producers"]);
+    opt.args(features).arg(&built).arg("-o").arg(&out);
+    status(&mut opt)?;
+    Ok(out)
 }
 
 fn gzip9_len(file: &std::path::Path) -> Result<u64> {
