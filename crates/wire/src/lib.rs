@@ -14,8 +14,9 @@
 //! i32, i64                zigzag, then varint: 0 -> 00, -1 -> 01, 1 -> 02
 //! bool                    one byte, 0 or 1 (anything else is an error)
 //! bytes, str              varint length, then the bytes (str: UTF-8)
-//! Vec, VecDeque, BTreeSet varint count, then each item
+//! Vec, VecDeque, BTreeSet varint count, then each item (also slim's VecSet)
 //! BTreeMap                varint count, then key, value, key, value...
+//!                         (also slim's VecMap: the same bytes)
 //! Option                  00 (None) | 01 value
 //! tuples, records         each field in order
 //! enums                   one tag byte, then the variant's fields
@@ -34,6 +35,8 @@
 #![deny(missing_docs)]
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use slim::{VecMap, VecSet};
 
 /// The deepest nesting of [`tagged!`] enums a reader accepts, so no input
 /// can overflow the stack (a transaction nests its operations).
@@ -390,6 +393,44 @@ impl<K: Decode + Ord, V: Decode> Decode for BTreeMap<K, V> {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
         let n = r.count()?;
         let mut m = BTreeMap::new();
+        for _ in 0..n {
+            let k = K::decode(r)?;
+            let v = V::decode(r)?;
+            m.insert(k, v);
+        }
+        Ok(m)
+    }
+}
+
+impl<T: Encode> Encode for VecSet<T> {
+    fn encode(&self, out: &mut Vec<u8>) {
+        put_uvarint(out, self.len() as u64);
+        for i in self {
+            i.encode(out);
+        }
+    }
+}
+
+impl<T: Decode + Ord> Decode for VecSet<T> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        Ok(Vec::decode(r)?.into_iter().collect())
+    }
+}
+
+impl<K: Encode, V: Encode> Encode for VecMap<K, V> {
+    fn encode(&self, out: &mut Vec<u8>) {
+        put_uvarint(out, self.len() as u64);
+        for (k, v) in self {
+            k.encode(out);
+            v.encode(out);
+        }
+    }
+}
+
+impl<K: Decode + Ord, V: Decode> Decode for VecMap<K, V> {
+    fn decode(r: &mut Reader<'_>) -> Result<Self> {
+        let n = r.count()?;
+        let mut m = VecMap::new();
         for _ in 0..n {
             let k = K::decode(r)?;
             let v = V::decode(r)?;

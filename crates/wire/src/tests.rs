@@ -128,6 +128,26 @@ proptest! {
     }
 
     #[test]
+    fn vec_map_and_set_are_btree_bytes(
+        map in proptest::collection::btree_map(".{0,4}", any::<i64>(), 0..6),
+        set in proptest::collection::btree_set(any::<u64>(), 0..6),
+        junk in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let vm: slim::VecMap<String, i64> = map.clone().into_iter().collect();
+        let vs: slim::VecSet<u64> = set.iter().copied().collect();
+        prop_assert_eq!(to_vec(&vm), to_vec(&map));
+        prop_assert_eq!(to_vec(&vs), to_vec(&set));
+        // Whatever bytes come, both read the same: repeated keys keep the
+        // last value, and the same inputs are refused.
+        let a = from_slice::<BTreeMap<u8, u8>>(&junk).map(|m| m.into_iter().collect::<Vec<_>>());
+        let b = from_slice::<slim::VecMap<u8, u8>>(&junk).map(|m| m.into_iter().collect::<Vec<_>>());
+        prop_assert_eq!(a, b);
+        let a = from_slice::<BTreeSet<u8>>(&junk).map(|s| s.into_iter().collect::<Vec<_>>());
+        let b = from_slice::<slim::VecSet<u8>>(&junk).map(|s| s.into_iter().collect::<Vec<_>>());
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
     fn records_and_enums_round_trip(n in node()) {
         prop_assert_eq!(from_slice::<Node>(&to_vec(&n)), Ok(n));
     }
