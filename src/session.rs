@@ -8,12 +8,17 @@
 //!   5030 0 > etcdctl put foo bar          a line typed in console tab 0
 //!   6120 9 > cluster stop etcd-2          a stage button (hidden tab 9)
 //!   7000 1 ^C                             Ctrl+C in tab 1
+//!   7005 1 clear                          Ctrl+L in tab 1 (cleared its output)
 //!   7010 0 step                           one step while paused
 //!   7020 0 file /root/snap.db 3q2+7w==    an uploaded file (base64)
 //!   7400 0 apply kind: ConfigMap\n...     a manifest applied from the Kubernetes panel
 //! ```
 //!
 //! A line's text escapes `\` as `\\` and a newline (a heredoc) as `\n`.
+//!
+//! New kinds of input are added as new line forms under the same version
+//! (`clear` came after the first sessions were saved): every older record
+//! still reads; a version bump is for a change of meaning.
 
 /// The first word and format version of a saved run.
 pub const MAGIC: &str = "etcd-playground 2";
@@ -27,6 +32,8 @@ pub enum Act {
     Line(String),
     /// Ctrl+C.
     Interrupt,
+    /// Ctrl+L: the tab's output cleared.
+    Clear,
     /// One step of the simulator.
     Step,
     /// A file put into the console's filesystem.
@@ -81,6 +88,7 @@ impl Session {
             let what = match &e.act {
                 Act::Line(l) => format!("> {}", escape(l)),
                 Act::Interrupt => "^C".to_string(),
+                Act::Clear => "clear".to_string(),
                 Act::Step => "step".to_string(),
                 Act::File(path, bytes) => {
                     format!("file {} {}", escape(path).replace(' ', "\\s"), base64(bytes))
@@ -128,6 +136,8 @@ impl Session {
                 Act::Line(String::new())
             } else if rest == "^C" {
                 Act::Interrupt
+            } else if rest == "clear" {
+                Act::Clear
             } else if rest == "step" {
                 Act::Step
             } else if let Some(f) = rest.strip_prefix("file ") {
@@ -222,6 +232,7 @@ mod tests {
                     act: Act::Line("kubectl apply -f - <<EOF\nkind: x\\y\nEOF".into()),
                 },
                 Entry { at_ms: 30, tab: 1, act: Act::Interrupt },
+                Entry { at_ms: 35, tab: 1, act: Act::Clear },
                 Entry { at_ms: 40, tab: 0, act: Act::Step },
                 Entry { at_ms: 50, tab: 0, act: Act::File("/root/my snap.db".into(), vec![0, 1, 2, 255, 7]) },
                 Entry { at_ms: 60, tab: 0, act: Act::Manifest("kind: ConfigMap\n  a: \\x\n".into()) },
@@ -283,5 +294,52 @@ mod tests {
         assert_eq!(back.tab_texts(0), e.tab_texts(0));
         assert_eq!(back.tab_texts(1), e.tab_texts(1));
         assert_eq!(e.tab_texts(1)[1..4], ["PUT", "foo", "bar"]);
+    }
+
+    #[wasm_bindgen_test]
+    fn ctrl_l_is_replayed_and_cleared_lines_stay_gone() {
+        let mut e = Engine::new(13, 3);
+        for _ in 0..30 {
+            e.frame(100.0);
+        }
+        e.run_line(0, "etcdctl put gone soon");
+        e.run_line(1, "echo kept in tab 2");
+        for _ in 0..10 {
+            e.frame(16.0);
+        }
+        e.clear(0);
+        assert!(e.tab_texts(0).is_empty());
+        e.run_line(0, "echo after");
+        e.interrupt(0);
+        e.upload("/root/a.bin", vec![1, 2, 3]);
+        e.frame(16.0);
+        let text = e.session().to_text();
+        assert!(text.contains(" 0 clear\n"), "{text}");
+        let back = Engine::restore(&Session::from_text(&text).expect("parses"));
+        let shown = e.tab_texts(0);
+        assert_eq!(
+            shown,
+            ["etcd-1 $ echo after", "after", "etcd-1 $ ^C", "# uploaded /root/a.bin (3 bytes)"]
+        );
+        assert_eq!(back.tab_texts(0), shown);
+        assert_eq!(back.tab_texts(1), e.tab_texts(1));
+        assert!(back.tab_texts(1).iter().any(|l| l == "kept in tab 2"));
+        assert_eq!(back.sim().state_hash(), e.sim().state_hash());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_session_saved_before_ctrl_l_was_recorded_still_loads() {
+        let old = "etcd-playground 2 seed=7 members=3 clock=9000 view=9003 speed=1 paused=0\n\
+                   7000 0 > etcdctl put a b\n\
+                   7500 1 > etcdctl watch a\n\
+                   8000 1 ^C\n\
+                   8010 0 step\n";
+        let s = Session::from_text(old).expect("an older record reads");
+        assert_eq!(s.entries.len(), 4);
+        let e = Engine::restore(&s);
+        assert_eq!(e.tab_texts(0), ["etcd-1 $ etcdctl put a b", "OK"]);
+        assert_eq!(e.tab_texts(1), ["etcd-1 $ etcdctl watch a", "^C"]);
+        assert_eq!(e.now(), 9000);
+        assert_eq!(Session::from_text(&e.session().to_text()), Some(e.session()));
     }
 }

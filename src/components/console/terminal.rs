@@ -172,12 +172,8 @@ pub fn Terminal() -> impl IntoView {
             }
             "l" | "L" if ev.ctrl_key() => {
                 ev.prevent_default();
-                state.act(|e| {
-                    if let Some(tab) = e.tabs.get_mut(t) {
-                        tab.log.clear();
-                    }
-                    e.console_version += 1;
-                });
+                // Recorded, so a reload or a share link shows the same.
+                state.act(|e| e.clear(t));
             }
             _ => {}
         }
