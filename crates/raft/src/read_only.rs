@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use slim::VecMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::message::Message;
@@ -32,7 +34,7 @@ pub struct ReadIndexStatus {
     /// Commit index when the request arrived.
     pub index: u64,
     /// Who acknowledged the heartbeat carrying this request's context.
-    pub acks: BTreeMap<u64, bool>,
+    pub acks: VecMap<u64, bool>,
 }
 
 /// The queue of pending read-index requests.
@@ -60,11 +62,11 @@ impl ReadOnly {
             return;
         }
         self.read_index_queue.push_back(ctx.clone());
-        self.pending_read_index.insert(ctx, ReadIndexStatus { req: m, index, acks: BTreeMap::new() });
+        self.pending_read_index.insert(ctx, ReadIndexStatus { req: m, index, acks: VecMap::new() });
     }
 
     /// Records `id`'s heartbeat ack for `ctx`; returns the acks so far.
-    pub fn recv_ack(&mut self, id: u64, ctx: &[u8]) -> Option<&BTreeMap<u64, bool>> {
+    pub fn recv_ack(&mut self, id: u64, ctx: &[u8]) -> Option<&VecMap<u64, bool>> {
         let rs = self.pending_read_index.get_mut(ctx)?;
         rs.acks.insert(id, true);
         Some(&rs.acks)

@@ -2,9 +2,9 @@
 //! vote, leader, role, log, commit/applied, per-peer progress, timers,
 //! membership, pending reads and conf changes). Plain data, `serde`-able.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
+
+use slim::VecMap;
 
 use crate::confchange_types::ConfState;
 use crate::message::{EntryType, HardState, SoftState, StateRole};
@@ -81,7 +81,7 @@ pub struct Status {
     /// Entries from `first_index` to `last_index`.
     pub entries: Vec<EntryInfo>,
     /// Per-member progress (on the leader; empty elsewhere).
-    pub progress: BTreeMap<u64, ProgressInfo>,
+    pub progress: VecMap<u64, ProgressInfo>,
     /// Membership.
     pub conf_state: ConfState,
     /// Membership in etcd's text form (`voters=(1 2 3) learners=(4)`).
@@ -132,7 +132,7 @@ impl Status {
                 unstable: e.index >= unstable_from,
             })
             .collect();
-        let mut progress = BTreeMap::new();
+        let mut progress = VecMap::new();
         if r.state == StateRole::Leader {
             // Extended, not collected: `collect` sorts, and each sort is
             // kilobytes of wasm.

@@ -4,7 +4,7 @@
 pub mod inflights;
 pub mod progress;
 
-use std::collections::{BTreeMap, BTreeSet};
+use slim::{VecMap, VecSet};
 
 pub use inflights::Inflights;
 pub use progress::{Progress, ProgressState};
@@ -13,7 +13,7 @@ use crate::confchange_types::ConfState;
 use crate::quorum::{AckedIndexer, JointConfig, VoteResult};
 
 /// Every member's progress, by id.
-pub type ProgressMap = BTreeMap<u64, Progress>;
+pub type ProgressMap = VecMap<u64, Progress>;
 
 struct MatchAck<'a>(&'a ProgressMap);
 
@@ -35,15 +35,15 @@ pub struct TrackerConfig {
     /// Leave the joint configuration automatically.
     pub auto_leave: bool,
     /// Non-voting members.
-    pub learners: BTreeSet<u64>,
+    pub learners: VecSet<u64>,
     /// Learners-to-be once the joint configuration is left.
-    pub learners_next: BTreeSet<u64>,
+    pub learners_next: VecSet<u64>,
 }
 
 impl std::fmt::Display for TrackerConfig {
     /// etcd's form: `voters=(1 2 3)&&(1 2) learners=(4) learners_next=(3) autoleave`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        fn set(s: &BTreeSet<u64>) -> String {
+        fn set(s: &VecSet<u64>) -> String {
             let ids: Vec<String> = s.iter().map(|id| format!("{id:x}")).collect();
             format!("({})", ids.join(" "))
         }
@@ -69,7 +69,7 @@ pub struct ProgressTracker {
     /// Progress of every voter and learner.
     pub progress: ProgressMap,
     /// Votes received in the current election.
-    pub votes: BTreeMap<u64, bool>,
+    pub votes: VecMap<u64, bool>,
     /// Inflight window size for new progress entries.
     pub max_inflight: usize,
 }
@@ -79,8 +79,8 @@ impl ProgressTracker {
     pub fn new(max_inflight: usize) -> Self {
         ProgressTracker {
             config: TrackerConfig::default(),
-            progress: BTreeMap::new(),
-            votes: BTreeMap::new(),
+            progress: VecMap::new(),
+            votes: VecMap::new(),
             max_inflight,
         }
     }
@@ -110,7 +110,7 @@ impl ProgressTracker {
     /// True if a quorum of voters was active since the last check (the
     /// leader counts itself as active).
     pub fn quorum_active(&self) -> bool {
-        let mut votes: BTreeMap<u64, bool> = BTreeMap::new();
+        let mut votes: VecMap<u64, bool> = VecMap::new();
         votes.extend(
             self.progress.iter().filter(|(_, p)| !p.is_learner).map(|(&id, p)| (id, p.recent_active)),
         );
@@ -134,7 +134,7 @@ impl ProgressTracker {
 
     /// Records `id`'s vote (the first one counts).
     pub fn record_vote(&mut self, id: u64, granted: bool) {
-        self.votes.entry(id).or_insert(granted);
+        self.votes.get_or_insert_with(id, || granted);
     }
 
     /// `(granted, rejected, result)` of the current election.

@@ -5,7 +5,7 @@
 //! (1 2 3)&&(1 2 4): commit needs a majority of {1,2,3} AND of {1,2,4}
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use slim::{VecMap, VecSet};
 
 use super::{AckedIndexer, MajorityConfig, VoteResult};
 
@@ -20,7 +20,7 @@ pub struct JointConfig {
 
 impl JointConfig {
     /// Every voter of either half.
-    pub fn ids(&self) -> BTreeSet<u64> {
+    pub fn ids(&self) -> VecSet<u64> {
         let mut ids = self.incoming.ids().clone();
         ids.extend(self.outgoing.ids());
         ids
@@ -42,7 +42,7 @@ impl JointConfig {
     }
 
     /// Won only if both halves win; lost if either loses.
-    pub fn vote_result(&self, votes: &BTreeMap<u64, bool>) -> VoteResult {
+    pub fn vote_result(&self, votes: &VecMap<u64, bool>) -> VoteResult {
         let r1 = self.incoming.vote_result(votes);
         let r2 = self.outgoing.vote_result(votes);
         if r1 == r2 {
@@ -68,6 +68,7 @@ impl std::fmt::Display for JointConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn joint(a: &[u64], b: &[u64]) -> JointConfig {
         JointConfig {
@@ -86,7 +87,7 @@ mod tests {
 
     #[test]
     fn votes_need_both_halves() {
-        let v = |p: &[(u64, bool)]| p.iter().copied().collect::<BTreeMap<_, _>>();
+        let v = |p: &[(u64, bool)]| p.iter().copied().collect::<VecMap<_, _>>();
         let j = joint(&[1, 2, 3], &[3, 4, 5]);
         assert_eq!(j.vote_result(&v(&[(1, true), (2, true)])), VoteResult::Pending);
         assert_eq!(j.vote_result(&v(&[(1, true), (2, true), (3, true), (4, true)])), VoteResult::Won);

@@ -6,29 +6,29 @@
 //! sorted: [0 3 5 7 9] -> quorum 3 -> committed = 5
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use slim::{VecMap, VecSet};
 
 use super::{AckedIndexer, VoteResult};
 
 /// A set of voters deciding by simple majority.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MajorityConfig {
-    voters: BTreeSet<u64>,
+    voters: VecSet<u64>,
 }
 
 impl MajorityConfig {
     /// A majority over `voters`.
-    pub fn new(voters: BTreeSet<u64>) -> Self {
+    pub fn new(voters: VecSet<u64>) -> Self {
         MajorityConfig { voters }
     }
 
     /// The voters.
-    pub fn ids(&self) -> &BTreeSet<u64> {
+    pub fn ids(&self) -> &VecSet<u64> {
         &self.voters
     }
 
     /// Mutable access to the voters.
-    pub fn ids_mut(&mut self) -> &mut BTreeSet<u64> {
+    pub fn ids_mut(&mut self) -> &mut VecSet<u64> {
         &mut self.voters
     }
 
@@ -69,7 +69,7 @@ impl MajorityConfig {
 
     /// Counts `votes` (true: granted). An empty configuration wins, which
     /// makes joint quorums with an empty half behave as the other half.
-    pub fn vote_result(&self, votes: &BTreeMap<u64, bool>) -> VoteResult {
+    pub fn vote_result(&self, votes: &VecMap<u64, bool>) -> VoteResult {
         if self.voters.is_empty() {
             return VoteResult::Won;
         }
@@ -103,6 +103,7 @@ impl std::fmt::Display for MajorityConfig {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn cfg(ids: &[u64]) -> MajorityConfig {
         MajorityConfig::new(ids.iter().copied().collect())
@@ -120,7 +121,7 @@ mod tests {
     #[test]
     fn vote_examples() {
         let c = cfg(&[1, 2, 3]);
-        let v = |p: &[(u64, bool)]| p.iter().copied().collect::<BTreeMap<_, _>>();
+        let v = |p: &[(u64, bool)]| p.iter().copied().collect::<VecMap<_, _>>();
         assert_eq!(c.vote_result(&v(&[])), VoteResult::Pending);
         assert_eq!(c.vote_result(&v(&[(1, true), (2, true)])), VoteResult::Won);
         assert_eq!(c.vote_result(&v(&[(1, false), (2, false)])), VoteResult::Lost);
@@ -148,7 +149,7 @@ mod tests {
         #[test]
         fn committed_matches_model(ids in proptest::collection::btree_set(1u64..8, 0..7),
                                    acked in proptest::collection::btree_map(1u64..8, 0u64..20, 0..7)) {
-            let c = MajorityConfig::new(ids.clone());
+            let c = MajorityConfig::new(ids.iter().copied().collect());
             prop_assert_eq!(c.committed_index(&acked), model_committed(&ids, &acked));
         }
     }
