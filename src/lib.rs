@@ -6,6 +6,7 @@ pub mod browser;
 pub mod components;
 pub mod console_log;
 pub mod engine;
+pub mod events;
 pub mod kube_panel;
 pub mod model;
 pub mod session;

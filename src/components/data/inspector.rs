@@ -27,6 +27,7 @@ struct Facts {
 fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
     let name = e.sim().node(id).map(|n| n.config.name.clone()).unwrap_or_else(|| format!("{id:x}"));
     let disk = e.sim().disk(id).map_or(0, server::Disk::size_bytes);
+    let names = crate::events::names(e);
     let mut rows = vec![("member id", format!("{id:x}")), ("disk", human_bytes(disk as i64))];
     let mut running = false;
     let mut learner = false;
@@ -59,13 +60,13 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
             ("term", s.term.to_string()),
             (
                 "voted for",
-                if r.hard_state.vote == 0 { "nobody".into() } else { format!("{:x}", r.hard_state.vote) },
+                if r.hard_state.vote == 0 { "nobody".into() } else { e.name_of(r.hard_state.vote) },
             ),
-            ("leader", if s.leader == 0 { "none".into() } else { format!("{:x}", s.leader) }),
+            ("leader", if s.leader == 0 { "none".into() } else { e.name_of(s.leader) }),
             ("log", format!("{}..{} (last term {})", r.first_index, r.last_index, r.last_term)),
             ("commit / applied", format!("{} / {}", s.commit, s.applied)),
             ("election timer", format!("{} of {} ticks", r.election_elapsed, r.randomized_election_timeout)),
-            ("membership", r.config.clone()),
+            ("membership", crate::events::with_names(&r.config, &names)),
             ("revision", format!("{} (compacted {})", s.revision, s.compact_revision)),
             ("keys", keys.to_string()),
             (
@@ -100,7 +101,8 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
                     raft::ProgressState::Replicate => "replicate",
                     raft::ProgressState::Snapshot => "snapshot",
                 };
-                rows.push(("progress", format!("{pid:x}: match {} next {} {st}", p.matched, p.next_idx)));
+                let who = e.name_of(*pid);
+                rows.push(("progress", format!("{who}: match {} next {} {st}", p.matched, p.next_idx)));
             }
         }
     }
@@ -109,13 +111,9 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
         .events()
         .records()
         .rev()
-        .filter(|r| match &r.event {
-            sim::SimEvent::Member(m) => m.member == id,
-            sim::SimEvent::Stopped { member } | sim::SimEvent::Started { member } => *member == id,
-            _ => false,
-        })
+        .filter(|r| crate::events::concerns(r, id))
         .take(8)
-        .map(ToString::to_string)
+        .map(|r| format!("{:.3} s  {}", r.at_ms as f64 / 1000.0, crate::events::describe(r, &names).text))
         .collect();
     Facts { name, running, learner, rows, recent }
 }
