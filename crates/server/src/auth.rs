@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use slim::VecMap;
 
 use crate::error::{Error, Result};
 use crate::request::{AuthRequest, Permission, PermissionType};
@@ -45,8 +46,8 @@ pub struct User {
 pub struct AuthStore {
     enabled: bool,
     revision: u64,
-    users: BTreeMap<String, User>,
-    roles: BTreeMap<String, Vec<Permission>>,
+    users: VecMap<String, User>,
+    roles: VecMap<String, Vec<Permission>>,
     /// Simple tokens, like etcd's in memory only: lost on restart.
     #[serde(skip)]
     tokens: BTreeMap<String, AuthInfo>,
@@ -75,8 +76,8 @@ impl Default for AuthStore {
         AuthStore {
             enabled: false,
             revision: 1,
-            users: BTreeMap::new(),
-            roles: BTreeMap::new(),
+            users: VecMap::new(),
+            roles: VecMap::new(),
             tokens: BTreeMap::new(),
         }
     }

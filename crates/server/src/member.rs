@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use raft::{ConfState, MemoryStorage, RawNode, SoftState, StateRole};
+use slim::VecMap;
 
 use crate::apply::{Op, Proposal, State};
 use crate::auth::AuthInfo;
@@ -93,7 +94,7 @@ pub struct Member {
     /// Lease requests forwarded to the leader, by proposal ID.
     pub(crate) forwards: BTreeMap<u64, crate::lease::Forward>,
     pub(crate) move_leader: Option<(u64, u64, u64)>,
-    pub(crate) peers_seen: BTreeMap<u64, Seen>,
+    pub(crate) peers_seen: VecMap<u64, Seen>,
     pub(crate) revoking: BTreeMap<i64, u64>,
     /// On the leader with lease checkpoints on: `(due ms, lease)`.
     pub(crate) checkpoint_due: BTreeSet<(u64, i64)>,
@@ -192,7 +193,7 @@ impl Member {
             keepalives: BTreeMap::new(),
             forwards: BTreeMap::new(),
             move_leader: None,
-            peers_seen: BTreeMap::new(),
+            peers_seen: VecMap::new(),
             revoking: BTreeMap::new(),
             checkpoint_due: BTreeSet::new(),
             next_publish_tick: 0,
@@ -358,7 +359,7 @@ impl Member {
         }
         let now = self.ticks;
         let gap = self.cfg.election_ticks;
-        let seen = self.peers_seen.entry(msg.from).or_default();
+        let seen = self.peers_seen.get_or_default(msg.from);
         if seen.last == 0 || seen.last + gap < now {
             seen.since = now;
         }

@@ -3,9 +3,8 @@
 //! before and when applying a configuration change, and the strict
 //! reconfiguration rules.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::{Deserialize, Serialize};
+use slim::{VecMap, VecSet};
 
 use crate::config::PeerInfo;
 use crate::error::{Error, Result};
@@ -16,8 +15,8 @@ pub const MAX_LEARNERS: usize = 1;
 /// The members of the cluster and the IDs removed from it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cluster {
-    members: BTreeMap<u64, PeerInfo>,
-    removed: BTreeSet<u64>,
+    members: VecMap<u64, PeerInfo>,
+    removed: VecSet<u64>,
 }
 
 /// What a configuration change does, as etcd applies it.
@@ -38,9 +37,9 @@ wire::record!(Cluster { members, removed });
 impl Cluster {
     /// A cluster of these members.
     pub fn new(members: &[PeerInfo]) -> Cluster {
-        let mut by_id = BTreeMap::new();
+        let mut by_id = VecMap::new();
         by_id.extend(members.iter().map(|m| (m.id, m.clone())));
-        Cluster { members: by_id, removed: BTreeSet::new() }
+        Cluster { members: by_id, removed: VecSet::new() }
     }
 
     /// Every member, by ID.
