@@ -15,10 +15,11 @@
 //! Every message gets a [`MessageRecord`] (source, target, type, send time,
 //! delivery time, fate) kept in a bounded log for drawing.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 use raft::{Message, MessageType, Rng};
 use serde::{Deserialize, Serialize};
+use slim::{VecMap, VecSet};
 
 /// How one directed link behaves. Rates are probabilities in `[0, 1]`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -165,9 +166,10 @@ pub struct NetworkStats {
 pub struct Network {
     rng: Rng,
     default_link: LinkSettings,
-    links_settings: BTreeMap<(u64, u64), LinkSettings>,
-    blocked: BTreeSet<(u64, u64)>,
-    links: BTreeMap<(u64, u64), Link>,
+    links_settings: VecMap<(u64, u64), LinkSettings>,
+    blocked: VecSet<(u64, u64)>,
+    /// One per pair of members that ever exchanged a message.
+    links: VecMap<(u64, u64), Link>,
     /// Every message on the wire by `(deliver_ms, id)`, with its link: the
     /// next delivery without scanning every link.
     due: BTreeMap<(u64, u64), (u64, u64)>,
@@ -184,9 +186,9 @@ impl Network {
         Network {
             rng: Rng::new(seed),
             default_link,
-            links_settings: BTreeMap::new(),
-            blocked: BTreeSet::new(),
-            links: BTreeMap::new(),
+            links_settings: VecMap::new(),
+            blocked: VecSet::new(),
+            links: VecMap::new(),
             due: BTreeMap::new(),
             next_id: 1,
             log: VecDeque::new(),
@@ -292,7 +294,7 @@ impl Network {
         let delay = settings.delay_min_ms + if spread > 0 { self.rng.below(spread + 1) } else { 0 };
         let reorder = settings.reorder_rate > 0.0 && self.chance(settings.reorder_rate);
         let link_key = (msg.from, msg.to);
-        let link = self.links.entry(link_key).or_default();
+        let link = self.links.get_or_default(link_key);
         let mut deliver_ms = now_ms + delay;
         if !reorder {
             deliver_ms = deliver_ms.max(link.last_deliver_ms);

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use server::{Member, MemberConfig, PeerInfo, Reply, Request};
+use slim::VecMap;
 
 use crate::checker::history::History;
 use crate::checker::safety::{MemberView, SafetyChecker};
@@ -196,7 +197,7 @@ pub struct Sim {
     pub(crate) clock: Clock,
     pub(crate) timers: EventQueue<Timer>,
     pub(crate) network: Network,
-    pub(crate) nodes: BTreeMap<u64, Node>,
+    pub(crate) nodes: VecMap<u64, Node>,
     pub(crate) cluster_id: u64,
     pub(crate) calls: BTreeMap<u64, Call>,
     pub(crate) deadlines: BTreeMap<u64, QueueKey>,
@@ -250,7 +251,7 @@ impl Sim {
             options,
             clock: Clock::default(),
             timers: EventQueue::default(),
-            nodes: BTreeMap::new(),
+            nodes: VecMap::new(),
             cluster_id,
             calls: BTreeMap::new(),
             deadlines: BTreeMap::new(),

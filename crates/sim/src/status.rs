@@ -106,7 +106,7 @@ impl Sim {
     }
 
     /// Each running member's KV hash at its current revision, by id.
-    pub fn kv_hashes(&self) -> std::collections::BTreeMap<u64, (i64, u32)> {
+    pub fn kv_hashes(&self) -> slim::VecMap<u64, (i64, u32)> {
         self.nodes
             .iter()
             .filter_map(|(&id, n)| n.member().map(|m| (id, m)))

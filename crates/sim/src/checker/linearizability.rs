@@ -27,7 +27,9 @@
 //! backtracks. A cache of (set of linearized operations, model state) cuts
 //! every branch already explored.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use slim::VecMap;
 
 use crate::checker::history::{History, KvOp, KvOutput, ObservedKv, Operation, Outcome};
 
@@ -292,7 +294,7 @@ pub fn describe(ops: &[Operation], budget: u64, tail: usize) -> String {
     let n =
         (1..=sorted.len()).find(|&n| check_key(&sorted[..n], budget) == Some(false)).unwrap_or(sorted.len());
     let from = n.saturating_sub(tail);
-    let mut lines: BTreeMap<u64, String> = BTreeMap::new();
+    let mut lines: VecMap<u64, String> = VecMap::new();
     lines.insert(
         0,
         format!("shortest failing prefix: {n} of {} operations; its last {}:", ops.len(), n - from),

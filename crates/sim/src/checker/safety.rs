@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 
 use raft::{StateRole, Status};
+use slim::VecMap;
 
 /// What the checker reads from one member.
 #[derive(Clone, Debug)]
@@ -42,7 +43,7 @@ pub struct SafetyChecker {
     /// (index, term) -> (term of the entry before it, payload size).
     log_facts: BTreeMap<(u64, u64), (Option<u64>, u64)>,
     /// member -> (applied, revision) last seen.
-    last: BTreeMap<u64, (u64, i64)>,
+    last: VecMap<u64, (u64, i64)>,
     /// Number of observations checked.
     checks: u64,
 }
@@ -196,7 +197,7 @@ mod tests {
             last_index: log.last().map_or(0, |e| e.0),
             last_term: log.last().map_or(0, |e| e.1),
             entries,
-            progress: BTreeMap::new(),
+            progress: VecMap::new(),
             conf_state: Default::default(),
             config: String::new(),
             is_learner: false,
