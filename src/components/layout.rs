@@ -1,3 +1,4 @@
-//! Page chrome: the header.
+//! Page chrome: the header, and the keyboard every tablist shares.
 
 pub mod header;
+pub mod tabs;

@@ -1,16 +1,22 @@
 //! The console: tabs, the active tab's output (the newest lines only, so
 //! ten thousand lines stay fast), a pending indicator with virtual elapsed
 //! time, and the prompt with history (kept across reloads), heredocs, Tab
-//! completion, Ctrl+C and Ctrl+L.
+//! completion, Ctrl+C and Ctrl+L; its tabs follow the tabs pattern's
+//! keyboard (`components/layout/tabs.rs`).
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
+use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
 use crate::console_log::Stream;
+use crate::engine::VISIBLE_TABS;
 use crate::state::AppState;
 
 /// Output lines drawn at most; older ones stay in memory, summarised.
 pub const DRAWN_LINES: usize = 600;
+
+/// The DOM id of the console's tab panel, which both tabs control.
+const PANEL_ID: &str = "console-tabpanel";
 
 /// The console panel.
 #[component]
@@ -100,6 +106,11 @@ pub fn Terminal() -> impl IntoView {
             });
         }
     };
+    // Another tab comes to the front: a half-typed heredoc stays behind.
+    let select = move |i: usize| {
+        tab.set(i);
+        partial.set(String::new());
+    };
     let complete = move || {
         let line = input.get_untracked();
         let Some(candidates) = state.read(|e| e.complete(&line)) else {
@@ -184,17 +195,22 @@ pub fn Terminal() -> impl IntoView {
             <div class="panel-head">
                 <h2 id="console-title">"Console"</h2>
                 <div class="tabs" role="tablist" aria-label="console tabs">
-                    {(0..2)
+                    {(0..VISIBLE_TABS)
                         .map(|i| {
                             view! {
                                 <button
                                     role="tab"
                                     class="tab"
+                                    id=format!("console-tab-{}", i + 1)
                                     data-testid=format!("console-tab-{}", i + 1)
+                                    aria-controls=PANEL_ID
                                     aria-selected=move || (tab.get() == i).to_string()
-                                    on:click=move |_| {
-                                        tab.set(i);
-                                        partial.set(String::new());
+                                    tabindex=move || roving_tabindex(tab.get() == i)
+                                    on:click=move |_| select(i)
+                                    on:keydown=move |ev| {
+                                        if let Some(next) = on_tab_keydown(&ev, tab.get_untracked(), VISIBLE_TABS) {
+                                            select(next);
+                                        }
                                     }
                                 >
                                     {format!("Tab {}", i + 1)}
@@ -236,6 +252,12 @@ pub fn Terminal() -> impl IntoView {
                     </select>
                 </label>
             </div>
+            <div
+                class="console-body"
+                role="tabpanel"
+                id=PANEL_ID
+                aria-labelledby=move || format!("console-tab-{}", tab.get() + 1)
+            >
             <Show when=move || lines.with(|(from, l)| *from == 0 && l.is_empty())>
                 <div class="welcome" aria-hidden="true">
                     <p>"A real etcd cluster runs in this tab. Try:"</p>
@@ -297,6 +319,7 @@ pub fn Terminal() -> impl IntoView {
                     on:keydown=on_keydown
                 />
             </label>
+            </div>
         </section>
     }
 }

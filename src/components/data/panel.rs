@@ -1,6 +1,8 @@
 //! The data panel: tabs for the timeline, the key browser, the raft logs
-//! and the member inspector.
+//! and the member inspector, with the tabs pattern's keyboard
+//! (`components/layout/tabs.rs`).
 
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
 use crate::components::data::inspector::Inspector;
@@ -8,7 +10,25 @@ use crate::components::data::keys::KeyBrowser;
 use crate::components::data::logview::LogView;
 use crate::components::data::manifest::{ManifestPanel, ManifestState};
 use crate::components::data::timeline::Timeline;
+use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
 use crate::state::{AppState, DataTab};
+
+/// The panel's tabs, in order: which view, its label, its test id.
+const TABS: [(DataTab, &str, &str); 5] = [
+    (DataTab::Timeline, "Timeline", "tab-timeline"),
+    (DataTab::Keys, "Keys", "tab-keys"),
+    (DataTab::Log, "Raft log", "tab-log"),
+    (DataTab::Member, "Member", "tab-member"),
+    (DataTab::Manifest, "Kubernetes", "tab-manifest"),
+];
+
+/// The tab panel's DOM id, which every tab controls.
+const PANEL_ID: &str = "data-tabpanel";
+
+/// The DOM id of the tab with test id `testid`.
+fn tab_dom_id(testid: &str) -> String {
+    format!("data-{testid}")
+}
 
 /// The tabbed panel under the console.
 #[component]
@@ -16,25 +36,45 @@ pub fn DataPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let tab = state.data_tab;
     provide_context(ManifestState::new());
-    let button = move |t: DataTab, label: &'static str, id: &'static str| {
-        view! {
-            <button role="tab" class="tab" data-testid=id aria-selected=move || (tab.get() == t).to_string() on:click=move |_| tab.set(t)>
-                {label}
-            </button>
+    let index = |current: DataTab| TABS.iter().position(|(t, _, _)| *t == current).unwrap_or(0);
+    let on_key = move |ev: KeyboardEvent| {
+        if let Some(next) = on_tab_keydown(&ev, index(tab.get_untracked()), TABS.len()) {
+            tab.set(TABS[next].0);
         }
     };
     view! {
         <section class="panel data" aria-label="cluster data">
             <div class="panel-head">
                 <div class="tabs" role="tablist" aria-label="data views">
-                    {button(DataTab::Timeline, "Timeline", "tab-timeline")}
-                    {button(DataTab::Keys, "Keys", "tab-keys")}
-                    {button(DataTab::Log, "Raft log", "tab-log")}
-                    {button(DataTab::Member, "Member", "tab-member")}
-                    {button(DataTab::Manifest, "Kubernetes", "tab-manifest")}
+                    {TABS
+                        .iter()
+                        .map(|&(t, label, testid)| {
+                            view! {
+                                <button
+                                    role="tab"
+                                    class="tab"
+                                    id=tab_dom_id(testid)
+                                    data-testid=testid
+                                    aria-controls=PANEL_ID
+                                    aria-selected=move || (tab.get() == t).to_string()
+                                    tabindex=move || roving_tabindex(tab.get() == t)
+                                    on:click=move |_| tab.set(t)
+                                    on:keydown=on_key
+                                >
+                                    {label}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
                 </div>
             </div>
-            <div class="data-body" role="tabpanel">
+            <div
+                class="data-body"
+                role="tabpanel"
+                id=PANEL_ID
+                tabindex="0"
+                aria-labelledby=move || tab_dom_id(TABS[index(tab.get())].2)
+            >
                 {move || match tab.get() {
                     DataTab::Timeline => view! { <Timeline /> }.into_any(),
                     DataTab::Keys => view! { <KeyBrowser /> }.into_any(),

@@ -59,6 +59,11 @@ export class Playground {
       .toEqual(expect.arrayContaining([expected]));
   }
 
+  /** Ctrl+L in the console: clears the active tab's output. */
+  async clearConsole() {
+    await this.input.press('Control+l');
+  }
+
   /** Lines of the active console's output, as text. */
   async outputLines() {
     return this.output.locator('.line').allTextContents();
