@@ -20,11 +20,10 @@
 //! has not answered yet, submit and suspend the run instead of running
 //! time; `Backend::run_page` is how the page's clock moves the sim.
 
-use std::collections::BTreeMap;
-
 use kube::Kube;
 use server::{Request, Response};
 use sim::{CallOptions, CallResult, ClientError, Fault, Sim, SimOptions};
+use slim::VecMap;
 
 use crate::journal::{Entry, Journal, Wait};
 
@@ -67,7 +66,7 @@ pub struct Backend {
     clock_ms: u64,
     /// Members `member add` announced and `cluster start NAME` will join:
     /// name -> (ID, peer URLs).
-    pub pending: BTreeMap<String, (u64, Vec<String>)>,
+    pub pending: VecMap<String, (u64, Vec<String>)>,
     /// The console plays a kubeadm-style cluster: clients must speak TLS, and
     /// the members' URLs are shown with `https://` (the sim itself has no
     /// TLS; certificates are the console's).
@@ -126,7 +125,7 @@ impl Backend {
             sim,
             kube: Kube::new(seed),
             clock_ms,
-            pending: BTreeMap::new(),
+            pending: VecMap::new(),
             tls: false,
             kube_active: false,
             page: false,
@@ -160,18 +159,18 @@ impl Backend {
     /// a console command or the page): members that can talk both ways
     /// share a group, numbered from 1 in member order; 0 for everyone while
     /// no link is cut.
-    pub fn partition_groups(&self) -> BTreeMap<u64, u64> {
+    pub fn partition_groups(&self) -> VecMap<u64, u64> {
         let st = self.sim.status();
         let ids: Vec<u64> = st.members.iter().map(|n| n.id).collect();
         if st.blocked.is_empty() {
-            let mut groups = BTreeMap::new();
+            let mut groups = VecMap::new();
             groups.extend(ids.into_iter().map(|id| (id, 0)));
             return groups;
         }
         let cut = |a: u64, b: u64| st.blocked.contains(&(a, b)) || st.blocked.contains(&(b, a));
         let mut by_number: Vec<(u64, u64)> = st.members.iter().map(|n| (n.number, n.id)).collect();
         slim::sort(&mut by_number);
-        let mut group: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut group: VecMap<u64, u64> = VecMap::new();
         let mut next = 0;
         for &(_, id) in &by_number {
             if group.contains_key(&id) {

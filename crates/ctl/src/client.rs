@@ -4,7 +4,7 @@
 //! (`retrying of unary invoker failed`, compared by level and msg only) and
 //! `Error: <etcd's message>`.
 
-use std::collections::BTreeMap;
+use slim::VecMap;
 
 use crate::flags::Parsed;
 use crate::output::{Output, exit};
@@ -182,7 +182,7 @@ impl Client {
 pub fn apply_env(
     p: &mut Parsed,
     spec: &crate::spec::Spec,
-    env: &BTreeMap<String, String>,
+    env: &VecMap<String, String>,
     now_ms: u64,
 ) -> Result<(), Output> {
     for f in &spec.global {

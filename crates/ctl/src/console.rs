@@ -16,7 +16,7 @@
 //! environment, history, stream and pending command. Page mode is in
 //! `console/page.rs`, its journal in `journal.rs`.
 
-use std::collections::BTreeMap;
+use slim::VecMap;
 
 mod page;
 
@@ -97,7 +97,7 @@ pub struct Console {
     /// The last `cluster net` settings.
     pub(crate) net: crate::playground::Net,
     pub(crate) vfs: Vfs,
-    pub(crate) env: BTreeMap<String, String>,
+    pub(crate) env: VecMap<String, String>,
     pub(crate) spec: Spec,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
@@ -109,7 +109,7 @@ pub struct Console {
     /// How deeply commands are running other commands right now.
     pub(crate) depth: usize,
     /// The other tabs' state, parked while another tab is active.
-    parked: BTreeMap<usize, Tab>,
+    parked: VecMap<usize, Tab>,
     /// Page mode: when the command being run started waiting (a rerun
     /// starts later than the command did).
     pub(crate) run_since_ms: Option<u64>,
@@ -122,7 +122,7 @@ pub struct Console {
 /// `put`s of another.
 #[derive(Default)]
 struct Tab {
-    env: BTreeMap<String, String>,
+    env: VecMap<String, String>,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     pending: Option<page::Pending>,
@@ -131,7 +131,7 @@ struct Tab {
 impl Console {
     /// A console over a fresh cluster made from `seed`.
     pub fn new(seed: u64, options: ConsoleOptions) -> Console {
-        let mut env = BTreeMap::new();
+        let mut env = VecMap::new();
         env.insert("ETCDCTL_API".to_string(), "3".to_string());
         env.insert("HOME".to_string(), crate::vfs::HOME.to_string());
         let mut c = Console {
@@ -147,7 +147,7 @@ impl Console {
             pending: None,
             active: 0,
             depth: 0,
-            parked: BTreeMap::new(),
+            parked: VecMap::new(),
             run_since_ms: None,
             run_deadline_ms: None,
         };
@@ -183,7 +183,7 @@ impl Console {
         match lexer::split_entry(input) {
             Err(LexError::Incomplete) => true,
             Ok(e) => {
-                matches!(lexer::split_words(&e.line, &BTreeMap::new()), Err(LexError::UnterminatedQuote))
+                matches!(lexer::split_words(&e.line, &VecMap::new()), Err(LexError::UnterminatedQuote))
             }
             Err(_) => false,
         }
@@ -250,7 +250,7 @@ impl Console {
             return;
         }
         let fresh = || {
-            let mut env = BTreeMap::new();
+            let mut env = VecMap::new();
             env.insert("ETCDCTL_API".to_string(), "3".to_string());
             env.insert("HOME".to_string(), crate::vfs::HOME.to_string());
             Tab { env, ..Tab::default() }
@@ -290,7 +290,7 @@ impl Console {
             return self.poll_page(ms);
         }
         let tabs = self.stream_tabs();
-        let mut outs: BTreeMap<usize, (Output, bool)> = BTreeMap::new();
+        let mut outs: VecMap<usize, (Output, bool)> = VecMap::new();
         outs.extend(tabs.iter().map(|&t| (t, (Output::default(), false))));
         let end = self.now_ms().saturating_add(ms);
         loop {
@@ -319,9 +319,9 @@ impl Console {
 
     /// One step of every stream at the current virtual time: what each
     /// printed goes to `outs` (an entry per tab; `true` once it ended).
-    pub(crate) fn tick_streams(&mut self, outs: &mut BTreeMap<usize, (Output, bool)>) {
+    pub(crate) fn tick_streams(&mut self, outs: &mut VecMap<usize, (Output, bool)>) {
         for t in self.stream_tabs() {
-            let (o, done) = outs.entry(t).or_default();
+            let (o, done) = outs.get_or_default(t);
             if *done {
                 continue;
             }

@@ -9,7 +9,7 @@
 //! bad arguments:    stderr "Error: <text>\n"; exit 128 (ExitBadArgs)
 //! ```
 
-use std::collections::BTreeMap;
+use slim::VecMap;
 
 use crate::client;
 use crate::commands;
@@ -39,7 +39,7 @@ Run: export ETCDCTL_API=3
 pub(crate) fn run(
     con: &mut Console,
     args: &[String],
-    env: &BTreeMap<String, String>,
+    env: &VecMap<String, String>,
     stdin: Option<&str>,
 ) -> Exec {
     match env.get("ETCDCTL_API").map(String::as_str) {

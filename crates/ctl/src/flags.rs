@@ -8,7 +8,7 @@
 //!                                        unknown command "foo" for "etcdctl"
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use slim::{VecMap, VecSet};
 
 use crate::spec::{CommandSpec, FlagKind, FlagSpec, Spec};
 
@@ -20,11 +20,11 @@ pub struct Parsed {
     /// Positional arguments.
     pub args: Vec<String>,
     /// Flag values by long name: what was given, else the default.
-    pub values: BTreeMap<String, String>,
+    pub values: VecMap<String, String>,
     /// Flags given on the command line.
-    pub changed: BTreeSet<String>,
+    pub changed: VecSet<String>,
     /// Slice flags' items by name, when given.
-    pub slices: BTreeMap<String, Vec<String>>,
+    pub slices: VecMap<String, Vec<String>>,
     /// How many positional arguments came before `--` (cobra's `ArgsLenAtDash`).
     pub args_at_dash: Option<usize>,
 }
@@ -249,7 +249,7 @@ pub fn set(p: &mut Parsed, f: &FlagSpec, value: &str) -> Result<(), String> {
         FlagKind::String => value.to_string(),
         FlagKind::StringSlice => {
             let items = split_csv(value);
-            let entry = p.slices.entry(f.name.clone()).or_default();
+            let entry = p.slices.get_or_default(f.name.clone());
             entry.extend(items);
             entry.join(",")
         }

@@ -18,7 +18,7 @@ pub mod filters;
 pub mod lexer;
 pub mod list;
 
-use std::collections::BTreeMap;
+use slim::VecMap;
 
 use crate::console::{Console, Exec};
 use crate::flags::parse_duration_ms;
@@ -257,7 +257,7 @@ pub(crate) fn run_words(con: &mut Console, words: &[String], stdin: Option<&str>
 
 fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> Exec {
     // Leading NAME=value assignments.
-    let mut local: BTreeMap<String, String> = BTreeMap::new();
+    let mut local: VecMap<String, String> = VecMap::new();
     let mut i = 0;
     while let Some((name, value)) = words.get(i).and_then(|w| assignment(w)) {
         local.insert(name, value);

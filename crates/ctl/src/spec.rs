@@ -13,7 +13,7 @@
 //!       --command-timeout=5s   ->  Duration
 //! ```
 
-use std::collections::BTreeMap;
+use slim::VecMap;
 
 const HELP_TEXT: &str = include_str!("help/etcdctl.txt");
 
@@ -64,7 +64,7 @@ pub struct CommandSpec {
 #[derive(Clone, Debug)]
 pub struct Spec {
     /// Every command by its path.
-    pub commands: BTreeMap<String, CommandSpec>,
+    pub commands: VecMap<String, CommandSpec>,
     /// Flags every command accepts.
     pub global: Vec<FlagSpec>,
 }
@@ -128,7 +128,7 @@ impl Spec {
 
     /// Parses usage texts in `tools/gen_help.py`'s format.
     pub fn parse(text: &str) -> Spec {
-        let mut commands = BTreeMap::new();
+        let mut commands = VecMap::new();
         let mut global = Vec::new();
         for section in text.split("@@ ").filter(|s| !s.is_empty()) {
             let (path, help) = section.split_once('\n').unwrap_or((section, ""));

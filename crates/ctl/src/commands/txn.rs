@@ -11,11 +11,10 @@
 //! EOF
 //! ```
 
-use std::collections::BTreeMap;
-
 use mvcc::{
     Compare, CompareResult, CompareTarget, RequestOp, ResponseHeader, ResponseOp, TxnRequest, TxnResponse,
 };
+use slim::VecMap;
 
 use super::kv::{self, del_json, del_pb, prefixed_kv, put_json, put_pb, range_json, range_pb, simple_kv};
 use super::{Conn, protobuf_out};
@@ -174,7 +173,7 @@ fn go_quoted(s: &str) -> Option<(String, &str)> {
 
 /// Parses one request line (`put k v`, `get k --prefix`, `del k`) as etcdctl's inner cobra commands do.
 fn parse_op(con: &Console, line: &str) -> Result<RequestOp, Output> {
-    let args = lexer::split_words(line, &BTreeMap::new()).unwrap_or_default();
+    let args = lexer::split_words(line, &VecMap::new()).unwrap_or_default();
     if args.len() < 2 {
         return Err(Output::error(format!("invalid txn compare request: {line}"), exit::INVALID_INPUT));
     }

@@ -17,9 +17,8 @@
 //! playground's `cluster stop`, `sleep`) shows its output once the clock
 //! has moved on by that much.
 
-use std::collections::BTreeMap;
-
 use sim::ClientError;
+use slim::VecMap;
 
 use super::{Console, Exec, Run};
 use crate::journal::{Entry, Journal, Wait};
@@ -222,9 +221,9 @@ impl Console {
     pub(crate) fn poll_page(&mut self, ms: u64) -> Vec<(usize, Run)> {
         let home = self.active;
         let end = self.now_ms().saturating_add(ms);
-        let mut outs: BTreeMap<usize, (Output, bool)> = BTreeMap::new();
+        let mut outs: VecMap<usize, (Output, bool)> = VecMap::new();
         for t in self.pending_tabs().into_iter().chain(self.stream_tabs()) {
-            outs.entry(t).or_default();
+            outs.get_or_default(t);
         }
         loop {
             // Whatever can go on now does (a resumed command may finish, wait
@@ -239,7 +238,7 @@ impl Console {
                 for t in ready {
                     self.switch(t);
                     let run = self.resume();
-                    let (o, done) = outs.entry(t).or_default();
+                    let (o, done) = outs.get_or_default(t);
                     if let Run::Done(_) = run {
                         *done = true;
                     }

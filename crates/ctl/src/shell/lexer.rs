@@ -8,7 +8,7 @@
 //!   --lease="$L"   # comment           (with L expanded from the environment)
 //! ```
 
-use std::collections::BTreeMap;
+use slim::VecMap;
 
 /// Why a line could not be split into words.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -163,7 +163,7 @@ fn find_heredoc(line: &str) -> Option<((usize, usize), String, bool)> {
 
 /// Splits a command line into words as a POSIX shell would, expanding `$VAR`,
 /// `${VAR}` and `$?` from `env` outside single quotes.
-pub fn split_words(line: &str, env: &BTreeMap<String, String>) -> Result<Vec<String>, LexError> {
+pub fn split_words(line: &str, env: &VecMap<String, String>) -> Result<Vec<String>, LexError> {
     let chars: Vec<char> = line.chars().collect();
     let mut words = Vec::new();
     let mut cur = String::new();
@@ -260,7 +260,7 @@ fn unsupported(what: &str) -> LexError {
 fn expand(
     chars: &[char],
     i: usize,
-    env: &BTreeMap<String, String>,
+    env: &VecMap<String, String>,
     out: &mut String,
 ) -> Result<usize, LexError> {
     match chars.get(i + 1) {
@@ -307,7 +307,7 @@ mod tests {
     use super::*;
 
     fn words(s: &str) -> Vec<String> {
-        let mut env = BTreeMap::new();
+        let mut env = VecMap::new();
         env.insert("L".to_string(), "abc".to_string());
         split_words(s, &env).unwrap()
     }
@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn errors() {
-        let env = BTreeMap::new();
+        let env = VecMap::new();
         assert_eq!(split_words("a 'b", &env), Err(LexError::UnterminatedQuote));
         assert!(matches!(split_words("a | b", &env), Err(LexError::Unsupported(_))));
     }
@@ -343,10 +343,7 @@ mod tests {
         let e = split_entry("etcdctl get \\\n  foo").unwrap();
         assert_eq!(e.line, "etcdctl get   foo");
         let e = split_entry("etcdctl put k 'line 1\nline 2'").unwrap();
-        assert_eq!(
-            split_words(&e.line, &BTreeMap::new()).unwrap(),
-            ["etcdctl", "put", "k", "line 1\nline 2"]
-        );
+        assert_eq!(split_words(&e.line, &VecMap::new()).unwrap(), ["etcdctl", "put", "k", "line 1\nline 2"]);
         assert!(!open_quote("echo a # it's"));
         assert!(open_quote("echo 'it"));
         let e = split_entry("cat <<'END'\n$x\nEND").unwrap();
