@@ -29,6 +29,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 use server::{Request, Response};
 use sim::Sim;
+use slim::VecMap;
 
 use crate::apiserver::ApiServer;
 use crate::kinds::Kind;
@@ -94,7 +95,7 @@ impl InFlight {
 /// The controllers' state (their caches, writes in flight, kubelets' timers).
 #[derive(Clone, Debug)]
 pub struct Controllers {
-    informers: BTreeMap<&'static str, Informer>,
+    informers: VecMap<&'static str, Informer>,
     pending: InFlight,
     /// The worker nodes, each with a kubelet.
     pub nodes: Vec<String>,
@@ -112,7 +113,7 @@ impl Controllers {
     /// Controllers with kubelets on `nodes`.
     pub fn new(nodes: Vec<String>) -> Controllers {
         Controllers {
-            informers: BTreeMap::new(),
+            informers: VecMap::new(),
             pending: InFlight::default(),
             nodes,
             ready_at_ms: BTreeMap::new(),

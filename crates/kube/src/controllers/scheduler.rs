@@ -8,10 +8,9 @@
 //!   Event Scheduled: Successfully assigned default/web-x2x8k to node-2
 //! ```
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 use sim::Sim;
+use slim::VecMap;
 
 use super::{Controllers, events};
 use crate::apiserver::ApiServer;
@@ -36,7 +35,7 @@ pub fn schedule(c: &mut Controllers, api: &mut ApiServer, sim: &mut Sim) {
         return;
     }
     let pods = c.objects("Pod");
-    let mut load: BTreeMap<String, usize> = BTreeMap::new();
+    let mut load: VecMap<String, usize> = VecMap::new();
     load.extend(nodes.iter().map(|n| (n.clone(), 0)));
     for (_, p, _) in &pods {
         if let Some(n) = p.pointer("/spec/nodeName").and_then(Value::as_str)
