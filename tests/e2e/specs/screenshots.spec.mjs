@@ -27,11 +27,24 @@ test('a living cluster at 1280x800', async ({ page }) => {
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
-  test('a living cluster at 390x844 fits the screen', async ({ page }) => {
+  test('a living cluster at 390x844 fits the screen, stage first', async ({ page }) => {
     const app = new Playground(page);
     await populate(app);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // Balanced: the whole stage (controls, ring, quorum banner) in the first
+    // screen, then a console about half a screen tall, not a page of it.
+    const layout = await page.evaluate(() => {
+      const box = (id) => {
+        const r = document.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
+        return { top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, height: r.height };
+      };
+      return { stage: box('cluster-stage'), quorum: box('quorum'), console: box('console'), screen: window.innerHeight };
+    });
+    expect(layout.stage.top).toBeLessThan(layout.console.top);
+    expect(layout.quorum.bottom).toBeLessThanOrEqual(layout.screen);
+    expect(layout.console.height).toBeGreaterThanOrEqual(0.3 * layout.screen);
+    expect(layout.console.height).toBeLessThanOrEqual(0.5 * layout.screen);
     await app.screenshot('playground-390x844');
     await app.input.scrollIntoViewIfNeeded();
     await app.screenshot('playground-390x844-console');
