@@ -20,7 +20,7 @@ struct Facts {
     running: bool,
     learner: bool,
     rows: Vec<(&'static str, String)>,
-    recent: Vec<String>,
+    recent: Vec<crate::events::EventRow>,
 }
 
 /// Facts about one member.
@@ -106,14 +106,14 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
             }
         }
     }
-    let recent: Vec<String> = e
+    let recent = e
         .sim()
         .events()
         .records()
         .rev()
         .filter(|r| crate::events::concerns(r, id))
         .take(8)
-        .map(|r| format!("{:.3} s  {}", r.at_ms as f64 / 1000.0, crate::events::describe(r, &names).text))
+        .map(|r| crate::events::describe(r, &names))
         .collect();
     Facts { name, running, learner, rows, recent }
 }
@@ -169,7 +169,14 @@ pub fn Inspector() -> impl IntoView {
                         {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                     </dl>
                     <h4>"Recent events"</h4>
-                    <ol class="recent">{recent.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ol>
+                    <ol class="recent events">
+                        {recent.into_iter().map(|r| view! {
+                            <li class=r.class>
+                                <time>{format!("{:.3} s", r.at_ms as f64 / 1000.0)}</time>
+                                <span>{r.text}</span>
+                            </li>
+                        }).collect_view()}
+                    </ol>
                 }.into_any(),
             }}
         </div>
