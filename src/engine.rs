@@ -282,7 +282,7 @@ mod tests {
         }
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn put_then_get_through_the_console() {
         let mut e = Engine::new(7, 3);
         e.frame(100.0);
@@ -294,7 +294,7 @@ mod tests {
         );
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn member_list_prints_etcdctls_table() {
         let mut e = Engine::new(7, 3);
         run(&mut e, 0, "etcdctl member list -w table");
@@ -302,7 +302,7 @@ mod tests {
         assert!(text.contains("|        ID        | STATUS  |"), "{text}");
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn cluster_reset_restarts_the_drawn_clock_with_the_new_cluster() {
         let mut e = Engine::new(7, 3);
         for _ in 0..200 {

@@ -156,7 +156,7 @@ mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn keys_map_to_kinds_namespaces_and_names() {
         let c = Catalog::default();
         let p = |k: &str| parse_key(&c, k).map(|(k, ns, n)| (k.kind.clone(), ns, n));
@@ -182,7 +182,7 @@ mod tests {
         assert_eq!(p("/app/config"), None);
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn groups_follow_the_catalogue_and_keys() {
         let c = Catalog::default();
         let keys = [
@@ -197,7 +197,7 @@ mod tests {
         assert_eq!(g[1].items[0].revision, 7);
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn the_configmap_template_applies_and_reapplies_unchanged() {
         let mut sim = Sim::new(7, sim::SimOptions { members: 3, ..sim::SimOptions::default() });
         sim.run_for(3_000);
@@ -218,7 +218,7 @@ mod tests {
         assert!(!apply(&mut kube, &mut sim, "  \n").is_empty());
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn an_applied_manifest_replays_from_the_saved_session() {
         let mut e = crate::engine::Engine::new(5, 3);
         for _ in 0..30 {

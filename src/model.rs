@@ -408,14 +408,14 @@ mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn the_ring_and_the_table() {
         let (x, y) = ring_position(0, 3);
         assert!((x - CENTRE).abs() < 1e-9 && (y - (CENTRE - RADIUS)).abs() < 1e-9);
         assert_eq!(quorum_table()[4], (5, 3, 2));
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn labels_sit_on_their_own_side_of_the_link() {
         // A horizontal link: one direction above, the other below.
         assert_eq!(label_offset(0.0, -1.0), (0.0, -8.0, "middle"));
@@ -425,7 +425,7 @@ mod tests {
         assert_eq!(label_offset(-1.0, 0.0).2, "end");
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn a_fresh_cluster_elects_a_leader_and_has_quorum() {
         let mut sim = Sim::new(3, sim::SimOptions::default());
         sim.run_for(3000);

@@ -112,7 +112,7 @@ mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn load_reads_its_rate() {
         assert_eq!(parse_load("load 50"), Some(Ok(50)));
         assert!(matches!(parse_load("load x"), Some(Err(_))));
@@ -120,7 +120,7 @@ mod tests {
         assert_eq!(parse_load("etcdctl get load"), None);
     }
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn load_writes_at_its_rate_until_ctrl_c() {
         let mut e = Engine::new(3, 3);
         for _ in 0..30 {

@@ -59,7 +59,7 @@ mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn arrows_wrap_and_home_end_jump() {
         assert_eq!(key_target("ArrowRight", 0, 2), Some(1));
         assert_eq!(key_target("ArrowRight", 1, 2), Some(0));
