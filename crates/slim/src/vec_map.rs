@@ -36,9 +36,13 @@ pub struct VecMap<K, V> {
 
 /// Binary search over `len` sorted items, `cmp(i)` comparing item `i` with
 /// the key sought: `Ok(i)` where it is, `Err(i)` where it would go. Not
-/// generic, so the program carries one copy of the loop; each map type
-/// adds only its small comparison closure.
-#[inline(never)]
+/// generic, so the size-optimised wasm carries one copy of the loop and each
+/// map type adds only its small comparison closure. `#[inline]` lets a
+/// speed-optimised build fold the closure into the loop: with
+/// `inline(never)`, every probe was an indirect call, and the simulator's
+/// puts took 6-8% more instructions than with `BTreeMap`; inlined they take
+/// 1-2% fewer (and the wasm is no larger).
+#[inline]
 pub(crate) fn search(len: usize, cmp: &dyn Fn(usize) -> Ordering) -> Result<usize, usize> {
     let (mut lo, mut hi) = (0, len);
     while lo < hi {
