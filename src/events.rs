@@ -12,8 +12,6 @@
 //!
 //! A member the cluster no longer knows (removed) keeps its hex ID.
 
-use std::collections::BTreeMap;
-
 use server::MemberEventKind as K;
 use sim::faults::Fault;
 use sim::{EventRecord, SimEvent};
@@ -21,7 +19,7 @@ use sim::{EventRecord, SimEvent};
 use crate::engine::Engine;
 
 /// Member IDs to names.
-pub type Names = BTreeMap<u64, String>;
+pub type Names = slim::VecMap<u64, String>;
 
 /// The names of every member `e`'s cluster knows.
 pub fn names(e: &Engine) -> Names {

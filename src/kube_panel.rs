@@ -145,7 +145,7 @@ pub fn by_kind(catalog: &Catalog, keys: &[(String, i64)]) -> Vec<KindGroup> {
         }
     }
     for g in &mut groups {
-        g.items.sort_by(|a, b| a.key.cmp(&b.key));
+        slim::sort_by(&mut g.items, |a, b| a.key.cmp(&b.key));
     }
     groups.retain(|g| !g.items.is_empty());
     groups
