@@ -75,43 +75,52 @@ fn corrupt(what: impl std::fmt::Display) -> Error {
 }
 
 impl Store {
-    /// Serializes the store. Restoring the bytes gives a store with the same
-    /// history, revisions, leases and `hash_kv`.
+    /// Serializes the store, sealed with its sha256 (a file's format).
+    /// Restoring the bytes gives a store with the same history, revisions,
+    /// leases and `hash_kv`.
     pub fn snapshot(&self) -> Vec<u8> {
-        use wire::{Encode, put_bytes, put_uvarint};
         let mut out = Vec::new();
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_be_bytes());
-        // The fields of `Payload`, in its order.
-        self.current_rev.encode(&mut out);
-        self.compact_main_rev.encode(&mut out);
-        self.size().encode(&mut out);
-        put_uvarint(&mut out, self.index.len() as u64);
-        for (k, ki) in self.index.iter() {
-            put_bytes(&mut out, k);
-            put_uvarint(&mut out, ki.past.len() as u64 + 1);
-            for g in ki.generations() {
-                g.ver.encode(&mut out);
-                g.created.encode(&mut out);
-                put_uvarint(&mut out, g.revs.len() as u64);
-                for e in g.revs.iter() {
-                    e.rev.main.encode(&mut out);
-                    e.rev.sub.encode(&mut out);
-                    put_bytes(&mut out, &e.value);
-                    e.lease.encode(&mut out);
-                }
-            }
-        }
-        let leases = self.lessor.leases();
-        put_uvarint(&mut out, leases.len() as u64);
-        for l in leases {
-            (l.id, l.ttl_seconds, l.remaining_ttl_seconds).encode(&mut out);
-        }
+        self.write_image(&mut out);
         let digest = Sha256::digest(&out);
         out.extend_from_slice(&digest);
         // The bytes are often kept (a snapshot file, a backup).
         out.shrink_to_fit();
         out
+    }
+
+    /// Appends the store's image to `out`: the snapshot without its sha256
+    /// trailer. A raft snapshot carries this: it never leaves memory, and
+    /// sealing a whole store at every snapshot cost more than writing it.
+    /// [`Store::from_image`] reads it back.
+    pub fn write_image(&self, out: &mut Vec<u8>) {
+        use wire::{Encode, put_bytes, put_uvarint};
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_be_bytes());
+        // The fields of `Payload`, in its order.
+        self.current_rev.encode(out);
+        self.compact_main_rev.encode(out);
+        self.size().encode(out);
+        put_uvarint(out, self.index.len() as u64);
+        for (k, ki) in self.index.iter() {
+            put_bytes(out, k);
+            put_uvarint(out, ki.past.len() as u64 + 1);
+            for g in ki.generations() {
+                g.ver.encode(out);
+                g.created.encode(out);
+                put_uvarint(out, g.revs.len() as u64);
+                for e in g.revs.iter() {
+                    e.rev.main.encode(out);
+                    e.rev.sub.encode(out);
+                    put_bytes(out, &e.value);
+                    e.lease.encode(out);
+                }
+            }
+        }
+        let leases = self.lessor.leases();
+        put_uvarint(out, leases.len() as u64);
+        for l in leases {
+            (l.id, l.ttl_seconds, l.remaining_ttl_seconds).encode(out);
+        }
     }
 
     /// Rebuilds a store from [`Store::snapshot`]'s bytes.
@@ -130,6 +139,18 @@ impl Store {
                 "file integrity check failed: expected sha256 {}, got {}",
                 hex(trailer),
                 hex(&digest)
+            )));
+        }
+        Store::from_image(body, config)
+    }
+
+    /// Rebuilds a store from [`Store::write_image`]'s bytes (no trailer to
+    /// check; everything else is checked as [`Store::restore`] does).
+    pub fn from_image(body: &[u8], config: StoreConfig) -> Result<Store> {
+        if body.len() < HEADER_LEN {
+            return Err(Error::Snapshot(format!(
+                "file is truncated ({} bytes, at least {HEADER_LEN} expected)",
+                body.len()
             )));
         }
         if &body[..MAGIC.len()] != MAGIC {
@@ -279,6 +300,21 @@ mod tests {
         assert_eq!(r.lessor().lookup(10).unwrap().remaining_ttl_seconds, 33, "checkpoints persist");
         assert_eq!((r.size(), r.size_in_use()), (s.size(), s.size_in_use()));
         assert_eq!(r.snapshot(), s.snapshot());
+
+        // The image is the snapshot without its seal, and reads back the same.
+        let mut image = vec![7];
+        s.write_image(&mut image);
+        assert_eq!(
+            image[1..],
+            s.snapshot()[..s.snapshot().len() - TRAILER_LEN],
+            "appended after what was there"
+        );
+        let i = Store::from_image(&image[1..], StoreConfig::default()).unwrap();
+        assert_eq!((i.index == s.index, i.snapshot()), (true, s.snapshot()));
+        // Every strict prefix is refused, never a panic.
+        for cut in 0..image.len() - 1 {
+            assert!(Store::from_image(&image[1..1 + cut], StoreConfig::default()).is_err(), "cut at {cut}");
+        }
     }
 
     #[test]

@@ -71,9 +71,9 @@ pub(crate) struct State {
     pub(crate) recent: RecentIds,
 }
 
-/// The state as bytes, inside a raft snapshot: the MVCC snapshot as is
-/// (it is sealed with its own sha256), then the rest in the `wire`
-/// encoding.
+/// The state as bytes, inside a raft snapshot: the MVCC store's image
+/// (`Store::write_image`: its snapshot without the sha256 seal, which
+/// only files need), then the rest in the `wire` encoding.
 ///
 /// ```text
 /// | "etcd-play-state\n" | store length (u64 BE) | store bytes | cluster auth alarms recent |
@@ -104,10 +104,13 @@ impl State {
 
     /// Serializes the state for a raft snapshot.
     pub(crate) fn encode(&self) -> Vec<u8> {
-        let store = self.store.snapshot();
         let mut out = IMAGE_MAGIC.to_vec();
-        out.extend_from_slice(&(store.len() as u64).to_be_bytes());
-        out.extend_from_slice(&store);
+        // The store's image straight into `out`, then its length before it.
+        let at = out.len();
+        out.extend_from_slice(&[0; 8]);
+        self.store.write_image(&mut out);
+        let len = (out.len() - at - 8) as u64;
+        out[at..at + 8].copy_from_slice(&len.to_be_bytes());
         // The fields of `Image`, in its order, without copying them.
         (&self.cluster, &self.auth, &self.alarms, &self.recent).encode(&mut out);
         out
@@ -124,7 +127,7 @@ impl State {
         }
         let (store, rest) = rest.split_at(len);
         let img: Image = wire::from_slice(rest).map_err(|e| bad(&e.to_string()))?;
-        let mut store = mvcc::Store::restore(store, cfg.store_config())?;
+        let mut store = mvcc::Store::from_image(store, cfg.store_config())?;
         store.lessor_mut().demote();
         Ok(State { store, cluster: img.cluster, auth: img.auth, alarms: img.alarms, recent: img.recent })
     }
