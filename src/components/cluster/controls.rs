@@ -9,14 +9,16 @@ use crate::engine::{Engine, SPEED_MAX, SPEED_MIN};
 use crate::session::Session;
 use crate::state::AppState;
 
-/// Slider position (0..=1000) of a speed.
+/// Slider position (0..=1000) of a speed. JavaScript's `Math` computes the
+/// logarithms and powers here: Rust's own would add libm's to the wasm.
 pub fn speed_to_slider(speed: f64) -> f64 {
-    ((speed / SPEED_MIN).ln() / (SPEED_MAX / SPEED_MIN).ln() * 1000.0).clamp(0.0, 1000.0)
+    use js_sys::Math::log;
+    (log(speed / SPEED_MIN) / log(SPEED_MAX / SPEED_MIN) * 1000.0).clamp(0.0, 1000.0)
 }
 
 /// Speed of a slider position (0..=1000): 0.01× to 20×, logarithmic.
 pub fn slider_to_speed(v: f64) -> f64 {
-    let s = SPEED_MIN * (SPEED_MAX / SPEED_MIN).powf(v.clamp(0.0, 1000.0) / 1000.0);
+    let s = SPEED_MIN * js_sys::Math::pow(SPEED_MAX / SPEED_MIN, v.clamp(0.0, 1000.0) / 1000.0);
     // Snap near 1× so the middle is easy to find.
     if (s - 1.0).abs() < 0.04 { 1.0 } else { s }
 }
