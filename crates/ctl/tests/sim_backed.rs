@@ -131,6 +131,16 @@ fn check_perf_runs_its_load_through_raft() {
 }
 
 #[test]
+fn check_perf_passes_on_a_fresh_cluster_and_leaves_no_alarm() {
+    let mut c = console(7);
+    let o = run(&mut c, "etcdctl check perf");
+    assert!(o.stdout.contains("PASS: Throughput is 150 writes/s\n"), "{}", o.stdout);
+    assert!(o.stdout.ends_with("PASS\n"), "{}", o.stdout);
+    assert_eq!(run(&mut c, "etcdctl alarm list").stdout, "");
+    assert_eq!(run(&mut c, "etcdctl put after perf").stdout, "OK\n");
+}
+
+#[test]
 fn check_datascale_hits_the_small_default_quota_honestly() {
     let mut c = console(8);
     let o = run(&mut c, "etcdctl check datascale");

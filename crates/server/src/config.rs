@@ -120,7 +120,9 @@ pub struct MemberConfig {
     /// Entries kept in the log behind a snapshot for slow followers (etcd's
     /// `SnapshotCatchUpEntries`, 5000; small here).
     pub snapshot_catch_up_entries: u64,
-    /// The backend quota in bytes (`--quota-backend-bytes`; small here).
+    /// The backend quota in bytes (`--quota-backend-bytes`; 8 MiB here
+    /// against etcd's 2 GiB: room for `etcdctl check perf`'s load, and a
+    /// `check datascale` still fills it).
     pub quota_bytes: u64,
     /// Seeds this member's raft election randomness.
     pub seed: u64,
@@ -172,7 +174,7 @@ impl MemberConfig {
             tick_ms: 100,
             snapshot_count: 50,
             snapshot_catch_up_entries: 5,
-            quota_bytes: 2 * 1024 * 1024,
+            quota_bytes: 8 * 1024 * 1024,
             seed,
             strict_reconfig_check: true,
             max_txn_ops: 128,
