@@ -8,6 +8,7 @@ pub mod console_log;
 pub mod engine;
 pub mod events;
 pub mod kube_panel;
+pub mod live;
 pub mod model;
 pub mod session;
 pub mod state;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use sim::LinkSettings;
 
 use crate::engine::{Engine, SPEED_MAX, SPEED_MIN};
+use crate::live::live;
 use crate::session::Session;
 use crate::state::AppState;
 
@@ -179,12 +180,12 @@ pub fn Controls() -> impl IntoView {
                     class="btn primary"
                     data-testid="play"
                     aria-keyshortcuts="Space"
-                    aria-label=move || if paused.get() { "Play (Space)" } else { "Pause (Space)" }
+                    aria-label=live(move || if paused.get() { "Play (Space)" } else { "Pause (Space)" }.to_string())
                     on:click=move |_| {
                         toggle();
                     }
                 >
-                    {move || {
+                    {live(move || {
                         if paused.get() {
                             view! {
                                 <svg class="icon" viewBox="0 0 12 12" aria-hidden="true"><path d="M3 1.5 L10.5 6 L3 10.5 Z" /></svg>
@@ -198,12 +199,12 @@ pub fn Controls() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                    }}
+                    })}
                 </button>
                 <button
                     class="btn"
                     data-testid="step"
-                    disabled=move || !paused.get()
+                    disabled=live(move || !paused.get())
                     title="one message delivery or one tick (pause first)"
                     on:click=move |_| {
                         state.act(Engine::step_once);
@@ -218,14 +219,14 @@ pub fn Controls() -> impl IntoView {
                         min="0"
                         max="1000"
                         data-testid="speed"
-                        aria-valuetext=move || speed_label(speed.get())
-                        prop:value=move || speed_to_slider(speed.get()).round().to_string()
+                        aria-valuetext=live(move || speed_label(speed.get()))
+                        prop:value=live(move || speed_to_slider(speed.get()).round().to_string())
                         on:input=move |ev| {
                             let v: f64 = event_target_value(&ev).parse().unwrap_or(500.0);
                             state.act(|e| e.speed = slider_to_speed(v));
                         }
                     />
-                    <output class="speed-value">{move || speed_label(speed.get())}</output>
+                    <output class="speed-value">{live(move || speed_label(speed.get()))}</output>
                 </label>
             </div>
             <div class="row">
@@ -233,7 +234,7 @@ pub fn Controls() -> impl IntoView {
                     <span>"Members"</span>
                     <select
                         data-testid="cluster-size"
-                        prop:value=move || size.get()
+                        prop:value=live(move || size.get())
                         on:change=move |ev| size.set(event_target_value(&ev))
                     >
                         {(1..=7).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
@@ -261,9 +262,9 @@ pub fn Controls() -> impl IntoView {
                 <summary>"Network, keep & share"</summary>
                 <div class="sliders">
                     <label>
-                        <span>"Delay ≤ " {move || net.with(|n| n.delay_max_ms)} " ms"</span>
+                        <span>"Delay ≤ " {live(move || net.with(|n| n.delay_max_ms).to_string())} " ms"</span>
                         <input type="range" min="1" max="500" data-testid="delay"
-                            prop:value=move || net.with(|n| n.delay_max_ms).to_string()
+                            prop:value=live(move || net.with(|n| n.delay_max_ms).to_string())
                             on:change=move |ev| {
                                 let v = event_target_value(&ev).parse().unwrap_or(5);
                                 set_net(LinkSettings { delay_max_ms: v, delay_min_ms: 1, ..net.get_untracked() });
@@ -271,9 +272,9 @@ pub fn Controls() -> impl IntoView {
                         />
                     </label>
                     <label>
-                        <span>"Drop " {move || (net.with(|n| n.drop_rate) * 100.0).round()} " %"</span>
+                        <span>"Drop " {live(move || (net.with(|n| n.drop_rate) * 100.0).round().to_string())} " %"</span>
                         <input type="range" min="0" max="50" data-testid="drop"
-                            prop:value=move || (net.with(|n| n.drop_rate) * 100.0).round().to_string()
+                            prop:value=live(move || (net.with(|n| n.drop_rate) * 100.0).round().to_string())
                             on:change=move |ev| {
                                 let v: f64 = event_target_value(&ev).parse().unwrap_or(0.0);
                                 set_net(LinkSettings { drop_rate: v / 100.0, ..net.get_untracked() });
@@ -281,9 +282,9 @@ pub fn Controls() -> impl IntoView {
                         />
                     </label>
                     <label>
-                        <span>"Duplicate " {move || (net.with(|n| n.duplicate_rate) * 100.0).round()} " %"</span>
+                        <span>"Duplicate " {live(move || (net.with(|n| n.duplicate_rate) * 100.0).round().to_string())} " %"</span>
                         <input type="range" min="0" max="50" data-testid="duplicate"
-                            prop:value=move || (net.with(|n| n.duplicate_rate) * 100.0).round().to_string()
+                            prop:value=live(move || (net.with(|n| n.duplicate_rate) * 100.0).round().to_string())
                             on:change=move |ev| {
                                 let v: f64 = event_target_value(&ev).parse().unwrap_or(0.0);
                                 set_net(LinkSettings { duplicate_rate: v / 100.0, ..net.get_untracked() });
@@ -299,10 +300,10 @@ pub fn Controls() -> impl IntoView {
                         <input type="file" data-testid="upload" class="visually-hidden" on:change=upload />
                     </label>
                 </div>
-                <Show when=move || !share.get().is_empty()>
+                <Show when=live(move || !share.get().is_empty())>
                     <label class="share-link">
                         <span class="visually-hidden">"Share link"</span>
-                        <input type="text" readonly data-testid="share-link" prop:value=move || share.get() />
+                        <input type="text" readonly data-testid="share-link" prop:value=live(move || share.get()) />
                     </label>
                 </Show>
             </details>

@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 
+use crate::live::live;
 use crate::model::{MemberView, Role};
 use crate::state::{AppState, DataTab};
 
 /// The shape of a role, centred on (0, 0): leader a hexagon, candidate a
 /// diamond, pre-candidate a dashed circle, learner a small square, follower
 /// a circle, stopped a circle with a cross.
-fn shape(role: Role) -> impl IntoView {
+fn shape(role: Role) -> AnyView {
     match role {
         Role::Leader => {
             view! { <polygon class="shape" points="0,-30 26,-15 26,15 0,30 -26,15 -26,-15" /> }.into_any()
@@ -50,16 +51,16 @@ pub fn MemberNode(id: u64) -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || member.get().is_some()>
+        <Show when=live(move || member.get().is_some())>
             <g
-                class=move || format!("member role-{}{}", role.get().as_str(), if selected() { " selected" } else { "" })
+                class=live(move || format!("member role-{}{}", role.get().as_str(), if selected() { " selected" } else { "" }))
                 data-testid="member"
-                data-name=move || member.get().map(|m| m.name).unwrap_or_default()
-                data-role=move || role.get().as_str()
-                transform=move || member.get().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default()
+                data-name=live(move || member.get().map(|m| m.name).unwrap_or_default())
+                data-role=live(move || role.get().as_str().to_string())
+                transform=live(move || member.get().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default())
                 role="button"
                 tabindex="0"
-                aria-label=label
+                aria-label=live(label)
                 on:click=move |_| select()
                 on:keydown=move |ev| {
                     if ev.key() == "Enter" || ev.key() == " " {
@@ -75,20 +76,20 @@ pub fn MemberNode(id: u64) -> impl IntoView {
                     r="36"
                     pathLength="100"
                     transform="rotate(-90)"
-                    stroke-dasharray=move || {
+                    stroke-dasharray=live(move || {
                         let t = member.get().and_then(|m| m.timer).unwrap_or(0.0);
                         format!("{:.1} 100", t * 100.0)
-                    }
+                    })
                 />
-                {move || shape(role.get())}
+                {live(move || shape(role.get()))}
                 <text class="member-name" y="4" text-anchor="middle">
-                    {move || member.get().map(|m| m.number.to_string()).unwrap_or_default()}
+                    {live(move || member.get().map(|m| m.number.to_string()).unwrap_or_default())}
                 </text>
                 <text class="member-label" y="52" text-anchor="middle">
-                    {move || member.get().map(|m| m.name).unwrap_or_default()}
+                    {live(move || member.get().map(|m| m.name).unwrap_or_default())}
                 </text>
                 <text class="member-role" y="66" text-anchor="middle">
-                    {move || {
+                    {live(move || {
                         member
                             .get()
                             .map(|m| {
@@ -99,7 +100,7 @@ pub fn MemberNode(id: u64) -> impl IntoView {
                                 }
                             })
                             .unwrap_or_default()
-                    }}
+                    })}
                 </text>
             </g>
         </Show>

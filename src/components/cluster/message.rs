@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 
+use crate::live::live;
 use crate::state::AppState;
 
 /// Messages drawn at most at one instant.
@@ -27,18 +28,18 @@ pub fn MessageDot(index: usize) -> impl IntoView {
     });
     view! {
         <g
-            class=move || class.get()
-            transform=move || msg.with(|m| m.as_ref().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default())
-            opacity=move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.opacity)).to_string()
+            class=live(move || class.get())
+            transform=live(move || msg.with(|m| m.as_ref().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default()))
+            opacity=live(move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.opacity)).to_string())
         >
             <circle r="5" />
-            <path class="lost" d=move || if dropped.get() { "M-4 -4 L4 4 M4 -4 L-4 4" } else { "" } />
+            <path class="lost" d=live(move || if dropped.get() { "M-4 -4 L4 4 M4 -4 L-4 4" } else { "" }.to_string()) />
             <text
-                x=move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.label_at.0))
-                y=move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.label_at.1))
-                text-anchor=move || msg.with(|m| m.as_ref().map_or("start", |m| m.label_at.2))
+                x=live(move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.label_at.0)).to_string())
+                y=live(move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.label_at.1)).to_string())
+                text-anchor=live(move || msg.with(|m| m.as_ref().map_or("start", |m| m.label_at.2)).to_string())
             >
-                {move || msg.with(|m| m.as_ref().map_or("", |m| m.label))}
+                {live(move || msg.with(|m| m.as_ref().map_or("", |m| m.label)).to_string())}
             </text>
         </g>
     }

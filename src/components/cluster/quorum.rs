@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::live::live;
 use crate::model::quorum_table;
 use crate::state::AppState;
 
@@ -38,14 +39,14 @@ pub fn QuorumBanner() -> impl IntoView {
     view! {
         <div class="quorum-wrap">
             <div
-                class=move || if q.get().ok { "quorum ok" } else { "quorum lost" }
+                class=live(move || if q.get().ok { "quorum ok" } else { "quorum lost" }.to_string())
                 data-testid="quorum"
-                data-state=move || if q.get().ok { "ok" } else { "lost" }
+                data-state=live(move || if q.get().ok { "ok" } else { "lost" }.to_string())
                 role="status"
                 aria-live="polite"
             >
-                <span class="quorum-icon" aria-hidden="true">{move || if q.get().ok { "✓" } else { "!" }}</span>
-                <span>{text}</span>
+                <span class="quorum-icon" aria-hidden="true">{live(move || if q.get().ok { "✓" } else { "!" }.to_string())}</span>
+                <span>{live(text)}</span>
             </div>
             <details class="quorum-table">
                 <summary>"Members, majority and failures tolerated"</summary>
@@ -64,10 +65,10 @@ pub fn QuorumBanner() -> impl IntoView {
                                 let current = move || q.get().voters == n;
                                 view! {
                                     <tr
-                                        class=move || if current() { "current" } else { "" }
-                                        aria-current=move || if current() { "true" } else { "false" }
+                                        class=live(move || if current() { "current" } else { "" }.to_string())
+                                        aria-current=live(move || if current() { "true" } else { "false" }.to_string())
                                     >
-                                        <td>{n}{move || if current() { " ◀" } else { "" }}</td>
+                                        <td>{n}{live(move || if current() { " ◀" } else { "" }.to_string())}</td>
                                         <td>{maj}</td>
                                         <td>{tol}</td>
                                     </tr>

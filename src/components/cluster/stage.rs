@@ -7,6 +7,7 @@ use crate::components::cluster::controls::Controls;
 use crate::components::cluster::member::MemberNode;
 use crate::components::cluster::message::{MessageDot, POOL};
 use crate::components::cluster::quorum::QuorumBanner;
+use crate::live::live;
 use crate::model::{CENTRE, RADIUS};
 use crate::state::AppState;
 
@@ -29,7 +30,7 @@ pub fn ClusterStage() -> impl IntoView {
             <div class="panel-head">
                 <h2 id="stage-title">"Cluster"</h2>
                 <span class="clock" data-testid="clock">
-                    {move || {
+                    {live(move || {
                         state.clock.with(|c| {
                             format!(
                                 "t = {:.1} s · step {} · seed {:x}{}",
@@ -39,12 +40,12 @@ pub fn ClusterStage() -> impl IntoView {
                                 if c.paused { " · paused" } else { "" }
                             )
                         })
-                    }}
+                    })}
                 </span>
             </div>
             <Controls />
             <div class="ring-wrap">
-                <svg class="ring" viewBox="0 0 440 440" role="group" aria-label=summary>
+                <svg class="ring" viewBox="0 0 440 440" role="group" aria-label=live(summary)>
                     <circle class="ring-orbit" cx=CENTRE cy=CENTRE r=RADIUS />
                     <For
                         each=move || links.get()
@@ -76,10 +77,10 @@ pub fn ClusterStage() -> impl IntoView {
                     </g>
                     <For each=move || member_ids.get() key=|id| *id children=|id| view! { <MemberNode id=id /> } />
                     <text class="ring-clock" x=CENTRE y=CENTRE - 4.0 text-anchor="middle">
-                        {move || format!("{:.1} s", (state.clock.with(|c| c.now_ms) / 100) as f64 / 10.0)}
+                        {live(move || format!("{:.1} s", (state.clock.with(|c| c.now_ms) / 100) as f64 / 10.0))}
                     </text>
                     <text class="ring-sub" x=CENTRE y=CENTRE + 14.0 text-anchor="middle">
-                        {move || state.clock.with(|c| if c.paused { "paused".to_string() } else { format!("{}×", c.speed.max(0.01).to_string().chars().take(4).collect::<String>()) })}
+                        {live(move || state.clock.with(|c| if c.paused { "paused".to_string() } else { format!("{}×", c.speed.max(0.01).to_string().chars().take(4).collect::<String>()) }))}
                     </text>
                 </svg>
                 <ul class="legend" aria-label="legend">

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
 use crate::console_log::Stream;
 use crate::engine::VISIBLE_TABS;
+use crate::live::live;
 use crate::state::AppState;
 
 /// Output lines drawn at most; older ones stay in memory, summarised.
@@ -204,8 +205,8 @@ pub fn Terminal() -> impl IntoView {
                                     id=format!("console-tab-{}", i + 1)
                                     data-testid=format!("console-tab-{}", i + 1)
                                     aria-controls=PANEL_ID
-                                    aria-selected=move || (tab.get() == i).to_string()
-                                    tabindex=move || roving_tabindex(tab.get() == i)
+                                    aria-selected=live(move || (tab.get() == i).to_string())
+                                    tabindex=live(move || roving_tabindex(tab.get() == i).to_string())
                                     on:click=move |_| select(i)
                                     on:keydown=move |ev| {
                                         if let Some(next) = on_tab_keydown(&ev, tab.get_untracked(), VISIBLE_TABS) {
@@ -230,25 +231,26 @@ pub fn Terminal() -> impl IntoView {
                     <span>"endpoint"</span>
                     <select
                         data-testid="endpoint"
-                        prop:value=move || {
+                        prop:value=live(move || {
                             state.console.track();
                             let t = tab.get();
                             state.read(|e| e.tabs.get(t).map_or(1, |x| x.endpoint)).unwrap_or(1).to_string()
-                        }
+                        })
                         on:change=move |ev| {
                             let n: u64 = event_target_value(&ev).parse().unwrap_or(1);
                             let t = tab.get_untracked();
                             state.act(|e| e.set_endpoint(t, n));
                         }
                     >
-                        {move || {
+                        {live(move || {
                             state
                                 .stage
                                 .with(|s| s.members.iter().map(|m| (m.number, m.name.clone())).collect::<Vec<_>>())
                                 .into_iter()
                                 .map(|(n, name)| view! { <option value=n.to_string()>{name}</option> })
                                 .collect_view()
-                        }}
+                                .into_any()
+                        })}
                     </select>
                 </label>
             </div>
@@ -256,9 +258,9 @@ pub fn Terminal() -> impl IntoView {
                 class="console-body"
                 role="tabpanel"
                 id=PANEL_ID
-                aria-labelledby=move || format!("console-tab-{}", tab.get() + 1)
+                aria-labelledby=live(move || format!("console-tab-{}", tab.get() + 1))
             >
-            <Show when=move || lines.with(|(from, l)| *from == 0 && l.is_empty())>
+            <Show when=live(move || lines.with(|(from, l)| *from == 0 && l.is_empty()))>
                 <div class="welcome" aria-hidden="true">
                     <p>"A real etcd cluster runs in this tab. Try:"</p>
                     <p><code>"etcdctl put greeting hello"</code></p>
@@ -267,10 +269,10 @@ pub fn Terminal() -> impl IntoView {
                 </div>
             </Show>
             <div class="console-output" data-testid="console-output" role="log" aria-live="polite" node_ref=output_ref>
-                {move || {
+                {live(move || {
                     let (from, _) = lines.get();
-                    (from > 0).then(|| view! { <div class="hidden-lines">{format!("… {from} earlier lines not shown")}</div> })
-                }}
+                    (from > 0).then(|| view! { <div class="hidden-lines">{format!("… {from} earlier lines not shown")}</div> }.into_any())
+                })}
                 <For
                     each=move || {
                         let t = tab.get();
@@ -292,19 +294,19 @@ pub fn Terminal() -> impl IntoView {
                     }
                 />
             </div>
-            <Show when=move || pending.with(Option::is_some)>
+            <Show when=live(move || pending.with(Option::is_some))>
                 <div class="pending" data-testid="console-pending" role="status" aria-live="off">
                     <span class="spinner" aria-hidden="true"></span>
-                    {move || pending.get().unwrap_or_default()}
+                    {live(move || pending.get().unwrap_or_default())}
                 </div>
             </Show>
-            {move || (!hint.get().is_empty()).then(|| view! { <div class="hint">{hint.get()}</div> })}
+            {live(move || (!hint.get().is_empty()).then(|| view! { <div class="hint">{hint.get()}</div> }.into_any()))}
             <label class="console-prompt">
-                {move || (last_exit.get() != 0).then(|| view! {
+                {live(move || (last_exit.get() != 0).then(|| view! {
                     <span class="exit" data-testid="console-exit" title="exit status of the last command">{last_exit.get()}</span>
-                })}
+                }.into_any()))}
                 <span class="prompt" aria-hidden="true">
-                    {move || if partial.with(String::is_empty) { prompt.get() } else { "> ".to_string() }}
+                    {live(move || if partial.with(String::is_empty) { prompt.get() } else { "> ".to_string() })}
                 </span>
                 <span class="visually-hidden">"Command"</span>
                 <input
@@ -314,7 +316,7 @@ pub fn Terminal() -> impl IntoView {
                     autocapitalize="off"
                     spellcheck="false"
                     placeholder="etcdctl put foo bar   (Tab completes, ↑ history, help)"
-                    prop:value=move || input.get()
+                    prop:value=live(move || input.get())
                     on:input=move |ev| input.set(event_target_value(&ev))
                     on:keydown=on_keydown
                 />

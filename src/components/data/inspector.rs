@@ -7,6 +7,7 @@
 use ctl::printers::humanize_bytes;
 use leptos::prelude::*;
 
+use crate::live::live;
 use crate::state::AppState;
 
 fn human_bytes(n: i64) -> String {
@@ -139,7 +140,7 @@ pub fn Inspector() -> impl IntoView {
 
     view! {
         <div class="inspector" data-testid="inspector">
-            {move || match info.get() {
+            {live(move || match info.get() {
                 None => view! { <p class="empty">"Click a member on the ring (or focus it and press Enter) to inspect it."</p> }.into_any(),
                 Some(Facts { name, running, learner, rows, recent }) => view! {
                     <h3>{name.clone()} {if running { "" } else { " (stopped)" }}</h3>
@@ -178,7 +179,7 @@ pub fn Inspector() -> impl IntoView {
                         }).collect_view()}
                     </ol>
                 }.into_any(),
-            }}
+            })}
         </div>
     }
 }

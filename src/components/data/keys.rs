@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use mvcc::{EventType, RangeRequest};
 
+use crate::live::live;
 use crate::state::AppState;
 
 /// Keys listed at most.
@@ -120,7 +121,7 @@ pub fn KeyBrowser() -> impl IntoView {
     view! {
         <div class="keys" data-testid="key-browser">
             <div class="key-tree" role="tree" aria-label="keys">
-                {move || keys.with(Vec::is_empty).then(|| view! { <p class="empty">"No keys yet. Try: etcdctl put /app/config '{\"replicas\": 3}'"</p> })}
+                {live(move || keys.with(Vec::is_empty).then(|| view! { <p class="empty">"No keys yet. Try: etcdctl put /app/config '{\"replicas\": 3}'"</p> }.into_any()))}
                 <For
                     each=move || tree(&keys.get())
                     key=|r| (r.depth, r.label.clone(), r.key.clone())
@@ -130,7 +131,7 @@ pub fn KeyBrowser() -> impl IntoView {
                             Some(k) => {
                                 let k2 = k.clone();
                                 view! {
-                                    <button role="treeitem" class=move || if chosen.get().as_deref() == Some(k.as_str()) { "key-row chosen" } else { "key-row" }
+                                    <button role="treeitem" class=live(move || if chosen.get().as_deref() == Some(k.as_str()) { "key-row chosen" } else { "key-row" }.to_string())
                                         style=pad on:click=move |_| chosen.set(Some(k2.clone()))>{r.label}</button>
                                 }.into_any()
                             }
@@ -140,7 +141,7 @@ pub fn KeyBrowser() -> impl IntoView {
                 />
             </div>
             <div class="key-detail">
-                {move || match (chosen.get(), detail.get()) {
+                {live(move || match (chosen.get(), detail.get()) {
                     (Some(k), Some(d)) => view! {
                         <h3>{k}</h3>
                         <p class="meta">{d.meta}</p>
@@ -151,7 +152,7 @@ pub fn KeyBrowser() -> impl IntoView {
                         </ol>
                     }.into_any(),
                     _ => view! { <p class="empty">"Choose a key to see its value, revisions and history."</p> }.into_any(),
-                }}
+                })}
             </div>
         </div>
     }

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use raft::{EntryType, ProgressState};
 
+use crate::live::live;
 use crate::state::AppState;
 
 /// Entries drawn per member (the newest).
@@ -139,7 +140,7 @@ pub fn LogView() -> impl IntoView {
                     view! {
                         <div class="log-row">
                             <div class="log-name">{r.name.clone()}</div>
-                            {move || row.get().map(|r| {
+                            {live(move || row.get().map(|r| {
                                 if !r.running {
                                     return view! { <div class="log-stopped">"stopped (its log is on its disk)"</div> }.into_any();
                                 }
@@ -162,7 +163,7 @@ pub fn LogView() -> impl IntoView {
                                         </div>
                                     })}
                                 }.into_any()
-                            })}
+                            }))}
                         </div>
                     }
                 }

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::kube_panel::{self, EXPLANATION, Outcome, Resource, TEMPLATES};
+use crate::live::live;
 use crate::state::{AppState, DataTab};
 
 /// The panel's own state, kept while other tabs are in front: the
@@ -109,9 +110,9 @@ fn Resources() -> impl IntoView {
     view! {
         <section class="manifest-resources" data-testid="manifest-resources" aria-labelledby="manifest-res-title">
             <h4 id="manifest-res-title">"Resources in etcd"</h4>
-            {move || groups.with(Vec::is_empty).then(|| view! {
+            {live(move || groups.with(Vec::is_empty).then(|| view! {
                 <p class="empty">"Nothing under /registry/ yet. Apply a manifest to create the first objects."</p>
-            })}
+            }.into_any()))}
             <For
                 each=move || groups.with(|gs| gs.iter().map(|g| g.kind.clone()).collect::<Vec<_>>())
                 key=String::clone
@@ -122,7 +123,7 @@ fn Resources() -> impl IntoView {
                     });
                     view! {
                         <details class="kind-group" data-kind=kind.clone() open=kind != "Event">
-                            <summary>{kind.clone()}<span class="count">{move || items.with(Vec::len)}</span></summary>
+                            <summary>{kind.clone()}<span class="count">{live(move || items.with(Vec::len).to_string())}</span></summary>
                             <ul>
                                 <For
                                     each=move || items.get()
@@ -178,7 +179,7 @@ pub fn ManifestPanel() -> impl IntoView {
                             }
                         >
                             {TEMPLATES.iter().enumerate().map(|(i, t)| view! {
-                                <option value=i.to_string() prop:selected=move || ms.template.get() == i>{t.name}</option>
+                                <option value=i.to_string() prop:selected=live(move || ms.template.get() == i)>{t.name}</option>
                             }).collect_view()}
                         </select>
                     </label>
@@ -192,7 +193,7 @@ pub fn ManifestPanel() -> impl IntoView {
                     autocapitalize="off"
                     autocomplete="off"
                     aria-describedby="manifest-hint"
-                    prop:value=move || ms.text.get()
+                    prop:value=live(move || ms.text.get())
                     on:input=move |ev| ms.text.set(event_target_value(&ev))
                     on:keydown=move |ev| {
                         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
@@ -213,10 +214,10 @@ pub fn ManifestPanel() -> impl IntoView {
             </div>
             <div class="manifest-out">
                 <section class="manifest-result" data-testid="manifest-result" aria-live="polite" aria-label="apply result">
-                    {move || shown.with(Vec::is_empty).then(|| view! {
+                    {live(move || shown.with(Vec::is_empty).then(|| view! {
                         <p class="empty">"Apply to see what the apiserver writes to etcd: the key under /registry/, the stored JSON and its revision."</p>
-                    })}
-                    {move || shown.get().into_iter().map(|o| view! { <OutcomeCard outcome=o /> }).collect_view()}
+                    }.into_any()))}
+                    {live(move || shown.get().into_iter().map(|o| view! { <OutcomeCard outcome=o /> }).collect_view().into_any())}
                 </section>
                 <Resources />
             </div>

@@ -11,6 +11,7 @@ use crate::components::data::logview::LogView;
 use crate::components::data::manifest::{ManifestPanel, ManifestState};
 use crate::components::data::timeline::Timeline;
 use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
+use crate::live::live;
 use crate::state::{AppState, DataTab};
 
 /// The panel's tabs, in order: which view, its label, its test id.
@@ -56,8 +57,8 @@ pub fn DataPanel() -> impl IntoView {
                                     id=tab_dom_id(testid)
                                     data-testid=testid
                                     aria-controls=PANEL_ID
-                                    aria-selected=move || (tab.get() == t).to_string()
-                                    tabindex=move || roving_tabindex(tab.get() == t)
+                                    aria-selected=live(move || (tab.get() == t).to_string())
+                                    tabindex=live(move || roving_tabindex(tab.get() == t).to_string())
                                     on:click=move |_| tab.set(t)
                                     on:keydown=on_key
                                 >
@@ -73,15 +74,15 @@ pub fn DataPanel() -> impl IntoView {
                 role="tabpanel"
                 id=PANEL_ID
                 tabindex="0"
-                aria-labelledby=move || tab_dom_id(TABS[index(tab.get())].2)
+                aria-labelledby=live(move || tab_dom_id(TABS[index(tab.get())].2))
             >
-                {move || match tab.get() {
+                {live(move || match tab.get() {
                     DataTab::Timeline => view! { <Timeline /> }.into_any(),
                     DataTab::Keys => view! { <KeyBrowser /> }.into_any(),
                     DataTab::Log => view! { <LogView /> }.into_any(),
                     DataTab::Member => view! { <Inspector /> }.into_any(),
                     DataTab::Manifest => view! { <ManifestPanel /> }.into_any(),
-                }}
+                })}
             </div>
         </section>
     }

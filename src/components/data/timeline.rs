@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::events::{describe, is_routine, names};
+use crate::live::live;
 use crate::state::AppState;
 
 /// Events listed at most.
@@ -40,11 +41,11 @@ pub fn Timeline() -> impl IntoView {
             <div class="filters">
                 <label>
                     <span class="visually-hidden">"Filter events"</span>
-                    <input type="search" placeholder="filter: etcd-2, leader, vote, fault…" prop:value=move || filter.get()
+                    <input type="search" placeholder="filter: etcd-2, leader, vote, fault…" prop:value=live(move || filter.get())
                         on:input=move |ev| filter.set(event_target_value(&ev)) />
                 </label>
                 <label class="check">
-                    <input type="checkbox" prop:checked=move || quiet.get() on:change=move |_| quiet.update(|q| *q = !*q) />
+                    <input type="checkbox" prop:checked=live(move || quiet.get()) on:change=move |_| quiet.update(|q| *q = !*q) />
                     "hide commits and requests"
                 </label>
             </div>

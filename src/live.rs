@@ -1,0 +1,21 @@
+//! Computed values for views, behind one type per value type.
+//!
+//! Leptos compiles a view's reactive attribute or child once for each
+//! closure type: every `class=move || ...` instantiates tachys's render
+//! effect, its state, its drop glue and its type erasure again. Boxing
+//! the closure first makes every computed `String` attribute on the page
+//! one type, [`Live<String>`], so that code exists once per value type
+//! instead of once per closure (`cargo xtask size`: the page's share).
+//!
+//! ```text
+//!   class=move || format!(...)          one instantiation per closure
+//!   class=live(move || format!(...))    one for every Live<String>
+//! ```
+
+/// A computed value a view reads reactively.
+pub type Live<T> = Box<dyn Fn() -> T + Send + Sync>;
+
+/// `f` as a [`Live`] value.
+pub fn live<T>(f: impl Fn() -> T + Send + Sync + 'static) -> Live<T> {
+    Box::new(f)
+}
