@@ -19,3 +19,11 @@ pub type Live<T> = Box<dyn Fn() -> T + Send + Sync>;
 pub fn live<T>(f: impl Fn() -> T + Send + Sync + 'static) -> Live<T> {
     Box::new(f)
 }
+
+/// An event handler: one type per event type, for the same reason.
+pub type Handler<E> = Box<dyn FnMut(E)>;
+
+/// `f` as a [`Handler`].
+pub fn handler<E>(f: impl FnMut(E) + 'static) -> Handler<E> {
+    Box::new(f)
+}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use sim::LinkSettings;
 
 use crate::engine::{Engine, SPEED_MAX, SPEED_MIN};
-use crate::live::live;
+use crate::live::{handler, live};
 use crate::session::Session;
 use crate::state::AppState;
 
@@ -181,9 +181,9 @@ pub fn Controls() -> impl IntoView {
                     data-testid="play"
                     aria-keyshortcuts="Space"
                     aria-label=live(move || if paused.get() { "Play (Space)" } else { "Pause (Space)" }.to_string())
-                    on:click=move |_| {
+                    on:click=handler(move |_| {
                         toggle();
-                    }
+                    })
                 >
                     {live(move || {
                         if paused.get() {
@@ -206,9 +206,9 @@ pub fn Controls() -> impl IntoView {
                     data-testid="step"
                     disabled=live(move || !paused.get())
                     title="one message delivery or one tick (pause first)"
-                    on:click=move |_| {
+                    on:click=handler(move |_| {
                         state.act(Engine::step_once);
-                    }
+                    })
                 >
                     "Step"
                 </button>
@@ -221,10 +221,10 @@ pub fn Controls() -> impl IntoView {
                         data-testid="speed"
                         aria-valuetext=live(move || speed_label(speed.get()))
                         prop:value=live(move || speed_to_slider(speed.get()).round().to_string())
-                        on:input=move |ev| {
+                        on:input=handler(move |ev| {
                             let v: f64 = event_target_value(&ev).parse().unwrap_or(500.0);
                             state.act(|e| e.speed = slider_to_speed(v));
-                        }
+                        })
                     />
                     <output class="speed-value">{live(move || speed_label(speed.get()))}</output>
                 </label>
@@ -235,28 +235,28 @@ pub fn Controls() -> impl IntoView {
                     <select
                         data-testid="cluster-size"
                         prop:value=live(move || size.get())
-                        on:change=move |ev| size.set(event_target_value(&ev))
+                        on:change=handler(move |ev| size.set(event_target_value(&ev)))
                     >
                         {(1..=7).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
                     </select>
                 </label>
-                <button class="btn" data-testid="reset" on:click=move |_| reset() title="a fresh cluster with a new seed">
+                <button class="btn" data-testid="reset" on:click=handler(move |_| reset()) title="a fresh cluster with a new seed">
                     "Reset"
                 </button>
                 <button class="btn" data-testid="add-member" title="etcdctl member add, then cluster start"
-                    on:click=move |_| add_member(false)>"+ member"</button>
+                    on:click=handler(move |_| add_member(false))>"+ member"</button>
                 <button class="btn" data-testid="add-learner" title="etcdctl member add --learner, then cluster start"
-                    on:click=move |_| add_member(true)>"+ learner"</button>
+                    on:click=handler(move |_| add_member(true))>"+ learner"</button>
             </div>
             <div class="row">
                 <span class="row-label">"Faults"</span>
-                <button class="btn" data-testid="preset-split" title="cluster partition A / B" on:click=move |_| preset("split")>"Split"</button>
-                <button class="btn" data-testid="preset-isolate" title="cluster isolate LEADER" on:click=move |_| preset("isolate")>"Isolate leader"</button>
-                <button class="btn" data-testid="preset-flaky" title="cluster net --delay 1-60ms --drop 10% --duplicate 5%" on:click=move |_| preset("flaky")>"Flaky network"</button>
-                <button class="btn" data-testid="preset-heal" title="cluster heal; cluster net (calm)" on:click=move |_| {
+                <button class="btn" data-testid="preset-split" title="cluster partition A / B" on:click=handler(move |_| preset("split"))>"Split"</button>
+                <button class="btn" data-testid="preset-isolate" title="cluster isolate LEADER" on:click=handler(move |_| preset("isolate"))>"Isolate leader"</button>
+                <button class="btn" data-testid="preset-flaky" title="cluster net --delay 1-60ms --drop 10% --duplicate 5%" on:click=handler(move |_| preset("flaky"))>"Flaky network"</button>
+                <button class="btn" data-testid="preset-heal" title="cluster heal; cluster net (calm)" on:click=handler(move |_| {
                     preset("heal");
                     preset("calm");
-                }>"Heal"</button>
+                })>"Heal"</button>
             </div>
             <details class="row more">
                 <summary>"Network, keep & share"</summary>
@@ -265,39 +265,39 @@ pub fn Controls() -> impl IntoView {
                         <span>"Delay ≤ " {live(move || net.with(|n| n.delay_max_ms).to_string())} " ms"</span>
                         <input type="range" min="1" max="500" data-testid="delay"
                             prop:value=live(move || net.with(|n| n.delay_max_ms).to_string())
-                            on:change=move |ev| {
+                            on:change=handler(move |ev| {
                                 let v = event_target_value(&ev).parse().unwrap_or(5);
                                 set_net(LinkSettings { delay_max_ms: v, delay_min_ms: 1, ..net.get_untracked() });
-                            }
+                            })
                         />
                     </label>
                     <label>
                         <span>"Drop " {live(move || (net.with(|n| n.drop_rate) * 100.0).round().to_string())} " %"</span>
                         <input type="range" min="0" max="50" data-testid="drop"
                             prop:value=live(move || (net.with(|n| n.drop_rate) * 100.0).round().to_string())
-                            on:change=move |ev| {
+                            on:change=handler(move |ev| {
                                 let v: f64 = event_target_value(&ev).parse().unwrap_or(0.0);
                                 set_net(LinkSettings { drop_rate: v / 100.0, ..net.get_untracked() });
-                            }
+                            })
                         />
                     </label>
                     <label>
                         <span>"Duplicate " {live(move || (net.with(|n| n.duplicate_rate) * 100.0).round().to_string())} " %"</span>
                         <input type="range" min="0" max="50" data-testid="duplicate"
                             prop:value=live(move || (net.with(|n| n.duplicate_rate) * 100.0).round().to_string())
-                            on:change=move |ev| {
+                            on:change=handler(move |ev| {
                                 let v: f64 = event_target_value(&ev).parse().unwrap_or(0.0);
                                 set_net(LinkSettings { duplicate_rate: v / 100.0, ..net.get_untracked() });
-                            }
+                            })
                         />
                     </label>
                 </div>
                 <div class="keep">
-                    <button class="btn" data-testid="share" on:click=move |_| make_link()>"Copy share link"</button>
-                    <button class="btn" on:click=move |_| download()>"Download session"</button>
+                    <button class="btn" data-testid="share" on:click=handler(move |_| make_link())>"Copy share link"</button>
+                    <button class="btn" on:click=handler(move |_| download())>"Download session"</button>
                     <label class="btn file" title="a session file replays it; any other file (a snapshot) lands in /root for etcdutl snapshot restore">
                         "Upload session or file"
-                        <input type="file" data-testid="upload" class="visually-hidden" on:change=upload />
+                        <input type="file" data-testid="upload" class="visually-hidden" on:change=handler(upload) />
                     </label>
                 </div>
                 <Show when=live(move || !share.get().is_empty())>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::live::live;
+use crate::live::{handler, live};
 use crate::model::{MemberView, Role};
 use crate::state::{AppState, DataTab};
 
@@ -61,14 +61,14 @@ pub fn MemberNode(id: u64) -> impl IntoView {
                 role="button"
                 tabindex="0"
                 aria-label=live(label)
-                on:click=move |_| select()
-                on:keydown=move |ev| {
+                on:click=handler(move |_| select())
+                on:keydown=handler(move |ev: leptos::ev::KeyboardEvent| {
                     if ev.key() == "Enter" || ev.key() == " " {
                         ev.prevent_default();
                         ev.stop_propagation();
                         select();
                     }
-                }
+                })
             >
                 <circle class="timer-track" r="36" />
                 <circle

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
 use crate::console_log::Stream;
 use crate::engine::VISIBLE_TABS;
-use crate::live::live;
+use crate::live::{handler, live};
 use crate::state::AppState;
 
 /// Output lines drawn at most; older ones stay in memory, summarised.
@@ -207,12 +207,12 @@ pub fn Terminal() -> impl IntoView {
                                     aria-controls=PANEL_ID
                                     aria-selected=live(move || (tab.get() == i).to_string())
                                     tabindex=live(move || roving_tabindex(tab.get() == i).to_string())
-                                    on:click=move |_| select(i)
-                                    on:keydown=move |ev| {
+                                    on:click=handler(move |_| select(i))
+                                    on:keydown=handler(move |ev| {
                                         if let Some(next) = on_tab_keydown(&ev, tab.get_untracked(), VISIBLE_TABS) {
                                             select(next);
                                         }
-                                    }
+                                    })
                                 >
                                     {format!("Tab {}", i + 1)}
                                     {move || {
@@ -236,11 +236,11 @@ pub fn Terminal() -> impl IntoView {
                             let t = tab.get();
                             state.read(|e| e.tabs.get(t).map_or(1, |x| x.endpoint)).unwrap_or(1).to_string()
                         })
-                        on:change=move |ev| {
+                        on:change=handler(move |ev| {
                             let n: u64 = event_target_value(&ev).parse().unwrap_or(1);
                             let t = tab.get_untracked();
                             state.act(|e| e.set_endpoint(t, n));
-                        }
+                        })
                     >
                         {live(move || {
                             state
@@ -317,8 +317,8 @@ pub fn Terminal() -> impl IntoView {
                     spellcheck="false"
                     placeholder="etcdctl put foo bar   (Tab completes, ↑ history, help)"
                     prop:value=live(move || input.get())
-                    on:input=move |ev| input.set(event_target_value(&ev))
-                    on:keydown=on_keydown
+                    on:input=handler(move |ev| input.set(event_target_value(&ev)))
+                    on:keydown=handler(on_keydown)
                 />
             </label>
             </div>

@@ -7,7 +7,7 @@
 use ctl::printers::humanize_bytes;
 use leptos::prelude::*;
 
-use crate::live::live;
+use crate::live::{handler, live};
 use crate::state::AppState;
 
 fn human_bytes(n: i64) -> String {
@@ -146,25 +146,25 @@ pub fn Inspector() -> impl IntoView {
                     <h3>{name.clone()} {if running { "" } else { " (stopped)" }}</h3>
                     <div class="actions" role="group" aria-label=format!("actions on {name}")>
                         <button class="btn" data-testid="action-stop" disabled=!running title=format!("cluster stop {name}")
-                            on:click=move |_| act(|e, id| vec![format!("cluster stop {}", e.name_of(id))])>"Stop"</button>
+                            on:click=handler(move |_| act(|e, id| vec![format!("cluster stop {}", e.name_of(id))]))>"Stop"</button>
                         <button class="btn" data-testid="action-start" disabled=running title=format!("cluster start {name}")
-                            on:click=move |_| act(|e, id| vec![format!("cluster start {}", e.name_of(id))])>"Start"</button>
+                            on:click=handler(move |_| act(|e, id| vec![format!("cluster start {}", e.name_of(id))]))>"Start"</button>
                         <button class="btn" data-testid="action-restart" title=format!("cluster restart {name}")
-                            on:click=move |_| act(|e, id| vec![format!("cluster restart {}", e.name_of(id))])>"Restart"</button>
+                            on:click=handler(move |_| act(|e, id| vec![format!("cluster restart {}", e.name_of(id))]))>"Restart"</button>
                         <button class="btn" data-testid="action-isolate" title=format!("cluster isolate {name}")
-                            on:click=move |_| act(|e, id| vec![format!("cluster isolate {}", e.name_of(id))])>"Isolate"</button>
+                            on:click=handler(move |_| act(|e, id| vec![format!("cluster isolate {}", e.name_of(id))]))>"Isolate"</button>
                         <button class="btn" data-testid="action-heal" title="cluster heal"
-                            on:click=move |_| act(|_, _| vec!["cluster heal".to_string()])>"Heal network"</button>
+                            on:click=handler(move |_| act(|_, _| vec!["cluster heal".to_string()]))>"Heal network"</button>
                         <button class="btn" data-testid="action-campaign" disabled=!running || learner title=format!("cluster campaign {name}")
-                            on:click=move |_| act(|e, id| vec![format!("cluster campaign {}", e.name_of(id))])>"Campaign"</button>
+                            on:click=handler(move |_| act(|e, id| vec![format!("cluster campaign {}", e.name_of(id))]))>"Campaign"</button>
                         <button class="btn" data-testid="action-move-leader" disabled=!running || learner title="etcdctl move-leader ID"
-                            on:click=move |_| act(|e, id| vec![format!("etcdctl --endpoints={} move-leader {id:x}", e.all_endpoints())])>"Transfer leadership here"</button>
+                            on:click=handler(move |_| act(|e, id| vec![format!("etcdctl --endpoints={} move-leader {id:x}", e.all_endpoints())]))>"Transfer leadership here"</button>
                         {learner.then(|| view! {
                             <button class="btn" data-testid="action-promote" title="etcdctl member promote ID"
-                                on:click=move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member promote {id:x}", e.all_endpoints())])>"Promote"</button>
+                                on:click=handler(move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member promote {id:x}", e.all_endpoints())]))>"Promote"</button>
                         })}
                         <button class="btn danger" data-testid="action-remove" title="etcdctl member remove ID"
-                            on:click=move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member remove {id:x}", e.all_endpoints())])>"Remove"</button>
+                            on:click=handler(move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member remove {id:x}", e.all_endpoints())]))>"Remove"</button>
                     </div>
                     <dl class="facts">
                         {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use mvcc::{EventType, RangeRequest};
 
-use crate::live::live;
+use crate::live::{handler, live};
 use crate::state::AppState;
 
 /// Keys listed at most.
@@ -132,7 +132,7 @@ pub fn KeyBrowser() -> impl IntoView {
                                 let k2 = k.clone();
                                 view! {
                                     <button role="treeitem" class=live(move || if chosen.get().as_deref() == Some(k.as_str()) { "key-row chosen" } else { "key-row" }.to_string())
-                                        style=pad on:click=move |_| chosen.set(Some(k2.clone()))>{r.label}</button>
+                                        style=pad on:click=handler(move |_| chosen.set(Some(k2.clone())))>{r.label}</button>
                                 }.into_any()
                             }
                             None => view! { <div class="folder-row" style=pad>{r.label}</div> }.into_any(),

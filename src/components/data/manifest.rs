@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::kube_panel::{self, EXPLANATION, Outcome, Resource, TEMPLATES};
-use crate::live::live;
+use crate::live::{handler, live};
 use crate::state::{AppState, DataTab};
 
 /// The panel's own state, kept while other tabs are in front: the
@@ -74,7 +74,7 @@ fn OutcomeCard(outcome: Outcome) -> impl IntoView {
                         <dt>"etcd key"</dt>
                         <dd>
                             <button class="linkish" data-testid="manifest-key" title="Open in the key browser"
-                                on:click=move |_| open_key(state, k2.clone())>{breakable(&key)}</button>
+                                on:click=handler(move |_| open_key(state, k2.clone()))>{breakable(&key)}</button>
                         </dd>
                         <dt>"revision"</dt>
                         <dd data-testid="manifest-revision">{revision.map(|r| r.to_string()).unwrap_or_default()}</dd>
@@ -135,7 +135,7 @@ fn Resources() -> impl IntoView {
                                             <li>
                                                 <button class="linkish res-link" data-testid="manifest-resource" data-key=r.key.clone()
                                                     title=format!("Open {} in the key browser", r.key)
-                                                    on:click=move |_| open_key(state, key.clone())>{label}</button>
+                                                    on:click=handler(move |_| open_key(state, key.clone()))>{label}</button>
                                                 <span class="rev">{format!("rev {}", r.revision)}</span>
                                             </li>
                                         }
@@ -172,11 +172,11 @@ pub fn ManifestPanel() -> impl IntoView {
                         "Template"
                         <select
                             data-testid="manifest-template"
-                            on:change=move |ev| {
+                            on:change=handler(move |ev| {
                                 let i = event_target_value(&ev).parse::<usize>().unwrap_or(0).min(TEMPLATES.len() - 1);
                                 ms.template.set(i);
                                 ms.text.set(TEMPLATES[i].yaml.to_string());
-                            }
+                            })
                         >
                             {TEMPLATES.iter().enumerate().map(|(i, t)| view! {
                                 <option value=i.to_string() prop:selected=live(move || ms.template.get() == i)>{t.name}</option>
@@ -194,19 +194,19 @@ pub fn ManifestPanel() -> impl IntoView {
                     autocomplete="off"
                     aria-describedby="manifest-hint"
                     prop:value=live(move || ms.text.get())
-                    on:input=move |ev| ms.text.set(event_target_value(&ev))
-                    on:keydown=move |ev| {
+                    on:input=handler(move |ev| ms.text.set(event_target_value(&ev)))
+                    on:keydown=handler(move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
                             ev.prevent_default();
                             apply();
                         }
-                    }
+                    })
                 ></textarea>
                 <div class="manifest-foot">
                     <p class="manifest-hint" id="manifest-hint">
                         "As "<code>"kubectl apply -f -"</code>". Ctrl+Enter applies."
                     </p>
-                    <button class="btn primary" data-testid="manifest-apply" on:click=move |_| apply()
+                    <button class="btn primary" data-testid="manifest-apply" on:click=handler(move |_| apply())
                         title="kubectl apply -f - (Ctrl+Enter)">
                         "Apply"
                     </button>

@@ -11,7 +11,7 @@ use crate::components::data::logview::LogView;
 use crate::components::data::manifest::{ManifestPanel, ManifestState};
 use crate::components::data::timeline::Timeline;
 use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
-use crate::live::live;
+use crate::live::{handler, live};
 use crate::state::{AppState, DataTab};
 
 /// The panel's tabs, in order: which view, its label, its test id.
@@ -59,8 +59,8 @@ pub fn DataPanel() -> impl IntoView {
                                     aria-controls=PANEL_ID
                                     aria-selected=live(move || (tab.get() == t).to_string())
                                     tabindex=live(move || roving_tabindex(tab.get() == t).to_string())
-                                    on:click=move |_| tab.set(t)
-                                    on:keydown=on_key
+                                    on:click=handler(move |_| tab.set(t))
+                                    on:keydown=handler(on_key)
                                 >
                                     {label}
                                 </button>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::events::{describe, is_routine, names};
-use crate::live::live;
+use crate::live::{handler, live};
 use crate::state::AppState;
 
 /// Events listed at most.
@@ -42,10 +42,10 @@ pub fn Timeline() -> impl IntoView {
                 <label>
                     <span class="visually-hidden">"Filter events"</span>
                     <input type="search" placeholder="filter: etcd-2, leader, vote, fault…" prop:value=live(move || filter.get())
-                        on:input=move |ev| filter.set(event_target_value(&ev)) />
+                        on:input=handler(move |ev| filter.set(event_target_value(&ev))) />
                 </label>
                 <label class="check">
-                    <input type="checkbox" prop:checked=live(move || quiet.get()) on:change=move |_| quiet.update(|q| *q = !*q) />
+                    <input type="checkbox" prop:checked=live(move || quiet.get()) on:change=handler(move |_| quiet.update(|q| *q = !*q)) />
                     "hide commits and requests"
                 </label>
             </div>
@@ -59,10 +59,10 @@ pub fn Timeline() -> impl IntoView {
                             <li
                                 class=r.class
                                 tabindex="0"
-                                on:mouseenter=move |_| state.highlight.set(member)
-                                on:mouseleave=move |_| state.highlight.set(None)
-                                on:focus=move |_| state.highlight.set(member)
-                                on:blur=move |_| state.highlight.set(None)
+                                on:mouseenter=handler(move |_| state.highlight.set(member))
+                                on:mouseleave=handler(move |_| state.highlight.set(None))
+                                on:focus=handler(move |_| state.highlight.set(member))
+                                on:blur=handler(move |_| state.highlight.set(None))
                             >
                                 <time>{format!("{:.3} s", r.at_ms as f64 / 1000.0)}</time>
                                 <span>{r.text}</span>
