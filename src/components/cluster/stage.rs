@@ -51,7 +51,11 @@ pub fn ClusterStage() -> impl IntoView {
                         each=move || links.get()
                         // The ends are part of the key: when a member joins or
                         // leaves, the ring is laid out again and every link moves.
-                        key=|l| (l.key, l.cut, [l.x1, l.y1, l.x2, l.y2].map(|v| (v * 10.0).round() as i64))
+                        // A `String`, the key type the page's other lists use.
+                        key=|l| {
+                            let [x1, y1, x2, y2] = [l.x1, l.y1, l.x2, l.y2].map(|v| (v * 10.0).round() as i64);
+                            format!("{:x} {:x} {} {x1} {y1} {x2} {y2}", l.key.0, l.key.1, l.cut)
+                        }
                         children=|l| {
                             let (mx, my) = ((l.x1 + l.x2) / 2.0, (l.y1 + l.y2) / 2.0);
                             view! {

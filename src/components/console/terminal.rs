@@ -278,7 +278,9 @@ pub fn Terminal() -> impl IntoView {
                         let t = tab.get();
                         lines.get().1.into_iter().map(move |l| (t, l))
                     }
-                    key=|(t, line)| (*t, line.id)
+                    // Tab and line id in one `u64`, the key type of the page's
+                    // other numeric lists (a tab's ids stay far below 2^48).
+                    key=|(t, line)| ((*t as u64) << 48) | line.id
                     children=|(_, line)| {
                         // etcdctl's and cluster status's tables, and kubectl's
                         // space-aligned columns, keep their shape (the output

@@ -124,7 +124,12 @@ pub fn KeyBrowser() -> impl IntoView {
                 {live(move || keys.with(Vec::is_empty).then(|| view! { <p class="empty">"No keys yet. Try: etcdctl put /app/config '{\"replicas\": 3}'"</p> }.into_any()))}
                 <For
                     each=move || tree(&keys.get())
-                    key=|r| (r.depth, r.label.clone(), r.key.clone())
+                    // A key row by its key, a folder by depth and label (as a
+                    // `String`, the key type the page's other lists use).
+                    key=|r| match &r.key {
+                        Some(k) => format!("k{k}"),
+                        None => format!("f{} {}", r.depth, r.label),
+                    }
                     children=move |r| {
                         let pad = format!("padding-left: {}rem", 0.4 + r.depth as f64 * 0.9);
                         match r.key {

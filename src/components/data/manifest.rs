@@ -127,7 +127,7 @@ fn Resources() -> impl IntoView {
                             <ul>
                                 <For
                                     each=move || items.get()
-                                    key=|r: &Resource| (r.key.clone(), r.revision)
+                                    key=|r: &Resource| format!("{} {}", r.key, r.revision)
                                     children=move |r: Resource| {
                                         let key = r.key.clone();
                                         let label = if r.namespace.is_empty() { r.name.clone() } else { format!("{}/{}", r.namespace, r.name) };
