@@ -19,21 +19,24 @@ pub const POOL: usize = 64;
 pub fn MessageDot(index: usize) -> impl IntoView {
     let state = expect_context::<AppState>();
     let msg = Memo::new(move |_| state.stage.with(|s| s.messages.iter().find(|m| m.slot == index).cloned()));
-    let dropped = Memo::new(move |_| msg.with(|m| m.as_ref().is_some_and(|m| m.dropped)));
-    let class = Memo::new(move |_| {
+    // The class and the cross follow `msg` directly (no memo of their own:
+    // an unchanged value leaves the DOM alone anyway, and each memo is
+    // code in the wasm).
+    let dropped = move || msg.with(|m| m.as_ref().is_some_and(|m| m.dropped));
+    let class = move || {
         msg.with(|m| match m {
             Some(m) => format!("msg {}{}", m.class, if m.dropped { " dropped" } else { "" }),
             None => "msg idle".to_string(),
         })
-    });
+    };
     view! {
         <g
-            class=live(move || class.get())
+            class=live(class)
             transform=live(move || msg.with(|m| m.as_ref().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default()))
             opacity=live(move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.opacity)).to_string())
         >
             <circle r="5" />
-            <path class="lost" d=live(move || if dropped.get() { "M-4 -4 L4 4 M4 -4 L-4 4" } else { "" }.to_string()) />
+            <path class="lost" d=live(move || if dropped() { "M-4 -4 L4 4 M4 -4 L-4 4" } else { "" }.to_string()) />
             <text
                 x=live(move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.label_at.0)).to_string())
                 y=live(move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.label_at.1)).to_string())
