@@ -237,7 +237,7 @@ pub fn Controls() -> impl IntoView {
                         prop:value=live(move || size.get())
                         on:change=handler(move |ev| size.set(event_target_value(&ev)))
                     >
-                        {(1..=7).map(|n| view! { <option value=n.to_string()>{n}</option> }).collect_view()}
+                        {(1..=7).map(|n| view! { <option value=n.to_string()>{n}</option> }.into_any()).collect_view()}
                     </select>
                 </label>
                 <button class="btn" data-testid="reset" on:click=handler(move |_| reset()) title="a fresh cluster with a new seed">

@@ -73,6 +73,7 @@ pub fn QuorumBanner() -> impl IntoView {
                                         <td>{tol}</td>
                                     </tr>
                                 }
+                                .into_any()
                             })
                             .collect_view()}
                     </tbody>

@@ -69,15 +69,17 @@ pub fn ClusterStage() -> impl IntoView {
                                                     <path d="M-4 -4 L4 4 M4 -4 L-4 4" />
                                                 </g>
                                             }
+                                            .into_any()
                                         })}
                                 </g>
                             }
+                            .into_any()
                         }
                     />
                     // Messages under the members: a label passing a member never
                     // covers its number or name.
                     <g class="messages" aria-hidden="true">
-                        {(0..POOL).map(|index| view! { <MessageDot index=index /> }).collect_view()}
+                        {(0..POOL).map(|index| view! { <MessageDot index=index /> }.into_any()).collect_view()}
                     </g>
                     <For each=move || member_ids.get() key=|id| *id children=|id| view! { <MemberNode id=id /> } />
                     <text class="ring-clock" x=CENTRE y=CENTRE - 4.0 text-anchor="middle">

@@ -224,6 +224,7 @@ pub fn Terminal() -> impl IntoView {
                                     }}
                                 </button>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </div>
@@ -247,7 +248,7 @@ pub fn Terminal() -> impl IntoView {
                                 .stage
                                 .with(|s| s.members.iter().map(|m| (m.number, m.name.clone())).collect::<Vec<_>>())
                                 .into_iter()
-                                .map(|(n, name)| view! { <option value=n.to_string()>{name}</option> })
+                                .map(|(n, name)| view! { <option value=n.to_string()>{name}</option> }.into_any())
                                 .collect_view()
                                 .into_any()
                         })}
@@ -292,7 +293,7 @@ pub fn Terminal() -> impl IntoView {
                             (Stream::Stdout, true) => "line line-stdout line-table",
                             (Stream::Stderr, _) => "line line-stderr",
                         };
-                        view! { <div class=class>{line.text}</div> }
+                        view! { <div class=class>{line.text}</div> }.into_any()
                     }
                 />
             </div>

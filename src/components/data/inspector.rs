@@ -162,12 +162,12 @@ pub fn Inspector() -> impl IntoView {
                         {learner.then(|| view! {
                             <button class="btn" data-testid="action-promote" title="etcdctl member promote ID"
                                 on:click=handler(move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member promote {id:x}", e.all_endpoints())]))>"Promote"</button>
-                        })}
+                        }.into_any())}
                         <button class="btn danger" data-testid="action-remove" title="etcdctl member remove ID"
                             on:click=handler(move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member remove {id:x}", e.all_endpoints())]))>"Remove"</button>
                     </div>
                     <dl class="facts">
-                        {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                        {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }.into_any()).collect_view()}
                     </dl>
                     <h4>"Recent events"</h4>
                     <ol class="recent events">
@@ -176,7 +176,7 @@ pub fn Inspector() -> impl IntoView {
                                 <time>{format!("{:.3} s", r.at_ms as f64 / 1000.0)}</time>
                                 <span>{r.text}</span>
                             </li>
-                        }).collect_view()}
+                        }.into_any()).collect_view()}
                     </ol>
                 }.into_any(),
             })}

@@ -153,7 +153,7 @@ pub fn KeyBrowser() -> impl IntoView {
                         <pre class="value">{d.value}</pre>
                         <h4>"History"</h4>
                         <ol class="history">
-                            {d.history.into_iter().map(|(t, c)| view! { <li class=c>{t}</li> }).collect_view()}
+                            {d.history.into_iter().map(|(t, c)| view! { <li class=c>{t}</li> }.into_any()).collect_view()}
                         </ol>
                     }.into_any(),
                     _ => view! { <p class="empty">"Choose a key to see its value, revisions and history."</p> }.into_any(),

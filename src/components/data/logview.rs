@@ -151,7 +151,7 @@ pub fn LogView() -> impl IntoView {
                                             let style = format!("--h:{}", term_hue(c.term));
                                             let class = format!("cell {}{}{}", c.mark, if c.committed { " committed" } else { "" }, if c.applied { " applied" } else { "" });
                                             let text = match c.mark { "conf" => "C".to_string(), "empty" => "∅".to_string(), _ => c.term.to_string() };
-                                            view! { <span class=class style=style title=format!("index {} · term {}", c.index, c.term)>{text}</span> }
+                                            view! { <span class=class style=style title=format!("index {} · term {}", c.index, c.term)>{text}</span> }.into_any()
                                         }).collect_view()}
                                         <span class="log-idx">{format!("commit {} · applied {}", r.commit, r.applied)}</span>
                                     </div>
@@ -159,13 +159,14 @@ pub fn LogView() -> impl IntoView {
                                         <div class="progress">
                                             {r.progress.into_iter().map(|(n, m, nx, s)| view! {
                                                 <span class=format!("prog {s}")>{format!("{n}: match {m} next {nx} {s}")}</span>
-                                            }).collect_view()}
+                                            }.into_any()).collect_view()}
                                         </div>
-                                    })}
+                                    }.into_any())}
                                 }.into_any()
                             }))}
                         </div>
                     }
+                    .into_any()
                 }
             />
         </div>

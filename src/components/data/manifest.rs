@@ -80,18 +80,19 @@ fn OutcomeCard(outcome: Outcome) -> impl IntoView {
                         <dd data-testid="manifest-revision">{revision.map(|r| r.to_string()).unwrap_or_default()}</dd>
                     </dl>
                 }
+                .into_any()
             })}
             {stored.map(|v| view! {
                 <h4>"Stored value"</h4>
                 <pre class="value" data-testid="manifest-value">{v}</pre>
-            })}
+            }.into_any())}
             {protobuf.map(|hex| view! {
                 <details class="manifest-proto">
                     <summary>"What a real cluster stores (protobuf)"</summary>
                     <p>{EXPLANATION}</p>
                     <pre class="value hexdump" data-testid="manifest-protobuf">{hex}</pre>
                 </details>
-            })}
+            }.into_any())}
         </article>
     }
 }
@@ -139,11 +140,13 @@ fn Resources() -> impl IntoView {
                                                 <span class="rev">{format!("rev {}", r.revision)}</span>
                                             </li>
                                         }
+                                        .into_any()
                                     }
                                 />
                             </ul>
                         </details>
                     }
+                    .into_any()
                 }
             />
         </section>
@@ -180,7 +183,7 @@ pub fn ManifestPanel() -> impl IntoView {
                         >
                             {TEMPLATES.iter().enumerate().map(|(i, t)| view! {
                                 <option value=i.to_string() prop:selected=live(move || ms.template.get() == i)>{t.name}</option>
-                            }).collect_view()}
+                            }.into_any()).collect_view()}
                         </select>
                     </label>
                 </div>
@@ -217,7 +220,7 @@ pub fn ManifestPanel() -> impl IntoView {
                     {live(move || shown.with(Vec::is_empty).then(|| view! {
                         <p class="empty">"Apply to see what the apiserver writes to etcd: the key under /registry/, the stored JSON and its revision."</p>
                     }.into_any()))}
-                    {live(move || shown.get().into_iter().map(|o| view! { <OutcomeCard outcome=o /> }).collect_view().into_any())}
+                    {live(move || shown.get().into_iter().map(|o| view! { <OutcomeCard outcome=o /> }.into_any()).collect_view().into_any())}
                 </section>
                 <Resources />
             </div>

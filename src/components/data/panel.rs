@@ -65,6 +65,7 @@ pub fn DataPanel() -> impl IntoView {
                                     {label}
                                 </button>
                             }
+                            .into_any()
                         })
                         .collect_view()}
                 </div>

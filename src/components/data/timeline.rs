@@ -68,6 +68,7 @@ pub fn Timeline() -> impl IntoView {
                                 <span>{r.text}</span>
                             </li>
                         }
+                        .into_any()
                     }
                 />
             </ol>
