@@ -38,7 +38,9 @@ pub struct DiskIdentity {
 #[derive(Clone, Debug)]
 pub(crate) struct SnapshotFile {
     pub(crate) meta: SnapshotMetadata,
-    bytes: Arc<[u8]>,
+    /// An `Arc<Vec<u8>>`, not `Arc<[u8]>`: wrapping the encoded state
+    /// takes no second copy of a whole store.
+    bytes: Arc<Vec<u8>>,
     /// The store's modelled size, for [`Disk::size_bytes`].
     store_size: u64,
 }
@@ -52,7 +54,7 @@ impl SnapshotFile {
     /// A snapshot file of bytes received from the leader (already decoded
     /// once, into a state of `store_size`).
     pub(crate) fn from_bytes(meta: SnapshotMetadata, bytes: Vec<u8>, store_size: u64) -> Self {
-        SnapshotFile { meta, bytes: bytes.into(), store_size }
+        SnapshotFile { meta, bytes: Arc::new(bytes), store_size }
     }
 
     /// The file's bytes, as a raft snapshot carries them.
