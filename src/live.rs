@@ -11,6 +11,11 @@
 //!   class=move || format!(...)          one instantiation per closure
 //!   class=live(move || format!(...))    one for every Live<String>
 //! ```
+//!
+//! Event handlers ([`handler`]) and `<Show>` ([`show`]) get the same
+//! treatment; lists and optional views are `AnyView` in the components.
+
+use leptos::prelude::*;
 
 /// A computed value a view reads reactively.
 pub type Live<T> = Box<dyn Fn() -> T + Send + Sync>;
@@ -26,4 +31,12 @@ pub type Handler<E> = Box<dyn FnMut(E)>;
 /// `f` as a [`Handler`].
 pub fn handler<E>(f: impl FnMut(E) + 'static) -> Handler<E> {
     Box::new(f)
+}
+
+/// What `<Show>` does, built once for the whole page: `view` while `when`
+/// holds, nothing otherwise; `view` is built again only when `when`
+/// changes (a memo between them, as in `Show`).
+pub fn show(when: Live<bool>, view: Live<AnyView>) -> Live<Option<AnyView>> {
+    let when = Memo::new(move |_| when());
+    live(move || when.get().then(&view))
 }

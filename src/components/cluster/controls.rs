@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use sim::LinkSettings;
 
 use crate::engine::{Engine, SPEED_MAX, SPEED_MIN};
-use crate::live::{handler, live};
+use crate::live::{handler, live, show};
 use crate::session::Session;
 use crate::state::AppState;
 
@@ -300,12 +300,18 @@ pub fn Controls() -> impl IntoView {
                         <input type="file" data-testid="upload" class="visually-hidden" on:change=handler(upload) />
                     </label>
                 </div>
-                <Show when=live(move || !share.get().is_empty())>
-                    <label class="share-link">
-                        <span class="visually-hidden">"Share link"</span>
-                        <input type="text" readonly data-testid="share-link" prop:value=live(move || share.get()) />
-                    </label>
-                </Show>
+                {show(
+                    live(move || !share.get().is_empty()),
+                    live(move || {
+                        view! {
+                            <label class="share-link">
+                                <span class="visually-hidden">"Share link"</span>
+                                <input type="text" readonly data-testid="share-link" prop:value=live(move || share.get()) />
+                            </label>
+                        }
+                        .into_any()
+                    }),
+                )}
             </details>
         </div>
     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::live::{handler, live};
+use crate::live::{handler, live, show};
 use crate::model::{MemberView, Role};
 use crate::state::{AppState, DataTab};
 
@@ -51,58 +51,64 @@ pub fn MemberNode(id: u64) -> impl IntoView {
         })
     };
     view! {
-        <Show when=live(move || member.get().is_some())>
-            <g
-                class=live(move || format!("member role-{}{}", role.get().as_str(), if selected() { " selected" } else { "" }))
-                data-testid="member"
-                data-name=live(move || member.get().map(|m| m.name).unwrap_or_default())
-                data-role=live(move || role.get().as_str().to_string())
-                transform=live(move || member.get().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default())
-                role="button"
-                tabindex="0"
-                aria-label=live(label)
-                on:click=handler(move |_| select())
-                on:keydown=handler(move |ev: leptos::ev::KeyboardEvent| {
-                    if ev.key() == "Enter" || ev.key() == " " {
-                        ev.prevent_default();
-                        ev.stop_propagation();
-                        select();
-                    }
-                })
-            >
-                <circle class="timer-track" r="36" />
-                <circle
-                    class="timer-arc"
-                    r="36"
-                    pathLength="100"
-                    transform="rotate(-90)"
-                    stroke-dasharray=live(move || {
-                        let t = member.get().and_then(|m| m.timer).unwrap_or(0.0);
-                        format!("{:.1} 100", t * 100.0)
-                    })
-                />
-                {live(move || shape(role.get()))}
-                <text class="member-name" y="4" text-anchor="middle">
-                    {live(move || member.get().map(|m| m.number.to_string()).unwrap_or_default())}
-                </text>
-                <text class="member-label" y="52" text-anchor="middle">
-                    {live(move || member.get().map(|m| m.name).unwrap_or_default())}
-                </text>
-                <text class="member-role" y="66" text-anchor="middle">
-                    {live(move || {
-                        member
-                            .get()
-                            .map(|m| {
-                                if m.role == Role::Stopped {
-                                    "stopped".to_string()
-                                } else {
-                                    format!("{} · term {}", m.role.label(), m.term)
-                                }
+        {show(
+            live(move || member.get().is_some()),
+            live(move || {
+                view! {
+                    <g
+                        class=live(move || format!("member role-{}{}", role.get().as_str(), if selected() { " selected" } else { "" }))
+                        data-testid="member"
+                        data-name=live(move || member.get().map(|m| m.name).unwrap_or_default())
+                        data-role=live(move || role.get().as_str().to_string())
+                        transform=live(move || member.get().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default())
+                        role="button"
+                        tabindex="0"
+                        aria-label=live(label)
+                        on:click=handler(move |_| select())
+                        on:keydown=handler(move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                ev.stop_propagation();
+                                select();
+                            }
+                        })
+                    >
+                        <circle class="timer-track" r="36" />
+                        <circle
+                            class="timer-arc"
+                            r="36"
+                            pathLength="100"
+                            transform="rotate(-90)"
+                            stroke-dasharray=live(move || {
+                                let t = member.get().and_then(|m| m.timer).unwrap_or(0.0);
+                                format!("{:.1} 100", t * 100.0)
                             })
-                            .unwrap_or_default()
-                    })}
-                </text>
-            </g>
-        </Show>
+                        />
+                        {live(move || shape(role.get()))}
+                        <text class="member-name" y="4" text-anchor="middle">
+                            {live(move || member.get().map(|m| m.number.to_string()).unwrap_or_default())}
+                        </text>
+                        <text class="member-label" y="52" text-anchor="middle">
+                            {live(move || member.get().map(|m| m.name).unwrap_or_default())}
+                        </text>
+                        <text class="member-role" y="66" text-anchor="middle">
+                            {live(move || {
+                                member
+                                    .get()
+                                    .map(|m| {
+                                        if m.role == Role::Stopped {
+                                            "stopped".to_string()
+                                        } else {
+                                            format!("{} · term {}", m.role.label(), m.term)
+                                        }
+                                    })
+                                    .unwrap_or_default()
+                            })}
+                        </text>
+                    </g>
+                }
+                .into_any()
+            }),
+        )}
     }
 }

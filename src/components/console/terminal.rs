@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
 use crate::console_log::Stream;
 use crate::engine::VISIBLE_TABS;
-use crate::live::{handler, live};
+use crate::live::{handler, live, show};
 use crate::state::AppState;
 
 /// Output lines drawn at most; older ones stay in memory, summarised.
@@ -261,14 +261,20 @@ pub fn Terminal() -> impl IntoView {
                 id=PANEL_ID
                 aria-labelledby=live(move || format!("console-tab-{}", tab.get() + 1))
             >
-            <Show when=live(move || lines.with(|(from, l)| *from == 0 && l.is_empty()))>
-                <div class="welcome" aria-hidden="true">
-                    <p>"A real etcd cluster runs in this tab. Try:"</p>
-                    <p><code>"etcdctl put greeting hello"</code></p>
-                    <p><code>"etcdctl get greeting"</code></p>
-                    <p>"then stop two members on the ring and try again. "<code>"help"</code>" lists the commands."</p>
-                </div>
-            </Show>
+            {show(
+                live(move || lines.with(|(from, l)| *from == 0 && l.is_empty())),
+                live(move || {
+                    view! {
+                        <div class="welcome" aria-hidden="true">
+                            <p>"A real etcd cluster runs in this tab. Try:"</p>
+                            <p><code>"etcdctl put greeting hello"</code></p>
+                            <p><code>"etcdctl get greeting"</code></p>
+                            <p>"then stop two members on the ring and try again. "<code>"help"</code>" lists the commands."</p>
+                        </div>
+                    }
+                    .into_any()
+                }),
+            )}
             <div class="console-output" data-testid="console-output" role="log" aria-live="polite" node_ref=output_ref>
                 {live(move || {
                     let (from, _) = lines.get();
@@ -297,12 +303,18 @@ pub fn Terminal() -> impl IntoView {
                     }
                 />
             </div>
-            <Show when=live(move || pending.with(Option::is_some))>
-                <div class="pending" data-testid="console-pending" role="status" aria-live="off">
-                    <span class="spinner" aria-hidden="true"></span>
-                    {live(move || pending.get().unwrap_or_default())}
-                </div>
-            </Show>
+            {show(
+                live(move || pending.with(Option::is_some)),
+                live(move || {
+                    view! {
+                        <div class="pending" data-testid="console-pending" role="status" aria-live="off">
+                            <span class="spinner" aria-hidden="true"></span>
+                            {live(move || pending.get().unwrap_or_default())}
+                        </div>
+                    }
+                    .into_any()
+                }),
+            )}
             {live(move || (!hint.get().is_empty()).then(|| view! { <div class="hint">{hint.get()}</div> }.into_any()))}
             <label class="console-prompt">
                 {live(move || (last_exit.get() != 0).then(|| view! {
