@@ -10,18 +10,38 @@ use crate::live::{handler, live, show};
 use crate::session::Session;
 use crate::state::AppState;
 
-/// Slider position (0..=1000) of a speed. JavaScript's `Math` computes the
-/// logarithms and powers here: Rust's own would add libm's to the wasm.
+/// Slider position (0..=1000) of a speed.
 pub fn speed_to_slider(speed: f64) -> f64 {
-    use js_sys::Math::log;
-    (log(speed / SPEED_MIN) / log(SPEED_MAX / SPEED_MIN) * 1000.0).clamp(0.0, 1000.0)
+    (ln(speed / SPEED_MIN) / ln(SPEED_MAX / SPEED_MIN) * 1000.0).clamp(0.0, 1000.0)
 }
 
 /// Speed of a slider position (0..=1000): 0.01× to 20×, logarithmic.
 pub fn slider_to_speed(v: f64) -> f64 {
-    let s = SPEED_MIN * js_sys::Math::pow(SPEED_MAX / SPEED_MIN, v.clamp(0.0, 1000.0) / 1000.0);
+    let s = SPEED_MIN * pow(SPEED_MAX / SPEED_MIN, v.clamp(0.0, 1000.0) / 1000.0);
     // Snap near 1× so the middle is easy to find.
     if (s - 1.0).abs() < 0.04 { 1.0 } else { s }
+}
+
+/// In the page, JavaScript's `Math` computes logarithms and powers: Rust's
+/// own would add libm's to the wasm. Natively (tests), Rust's.
+#[cfg(target_arch = "wasm32")]
+fn ln(x: f64) -> f64 {
+    js_sys::Math::log(x)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn pow(x: f64, y: f64) -> f64 {
+    js_sys::Math::pow(x, y)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn ln(x: f64) -> f64 {
+    x.ln()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn pow(x: f64, y: f64) -> f64 {
+    x.powf(y)
 }
 
 fn speed_label(s: f64) -> String {
@@ -314,5 +334,22 @@ pub fn Controls() -> impl IntoView {
                 )}
             </details>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_speed_slider_is_logarithmic_and_snaps_to_one() {
+        assert_eq!(speed_to_slider(SPEED_MIN), 0.0);
+        assert_eq!(speed_to_slider(SPEED_MAX), 1000.0);
+        assert_eq!(slider_to_speed(speed_to_slider(1.0)), 1.0);
+        for speed in [0.01, 0.05, 0.3, 2.0, 7.5, 20.0] {
+            assert!((slider_to_speed(speed_to_slider(speed)) - speed).abs() < 1e-9 * speed.max(1.0), "{speed}");
+        }
+        assert_eq!(slider_to_speed(-5.0), SPEED_MIN, "clamped");
     }
 }
