@@ -348,7 +348,10 @@ mod tests {
         assert_eq!(speed_to_slider(SPEED_MAX), 1000.0);
         assert_eq!(slider_to_speed(speed_to_slider(1.0)), 1.0);
         for speed in [0.01, 0.05, 0.3, 2.0, 7.5, 20.0] {
-            assert!((slider_to_speed(speed_to_slider(speed)) - speed).abs() < 1e-9 * speed.max(1.0), "{speed}");
+            assert!(
+                (slider_to_speed(speed_to_slider(speed)) - speed).abs() < 1e-9 * speed.max(1.0),
+                "{speed}"
+            );
         }
         assert_eq!(slider_to_speed(-5.0), SPEED_MIN, "clamped");
     }
