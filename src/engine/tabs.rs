@@ -55,11 +55,9 @@ impl Engine {
         if out.clear {
             t.log.clear();
         }
-        if !out.stdout.is_empty() {
-            t.log.push(Stream::Stdout, &out.stdout);
-        }
-        if !out.stderr.is_empty() {
-            t.log.push(Stream::Stderr, &out.stderr);
+        // Both streams in the order the command wrote them.
+        for (err, text) in out.chunks() {
+            t.log.push(if err { Stream::Stderr } else { Stream::Stdout }, text);
         }
         t.log.keep_last(CONSOLE_KEEP);
         if done {

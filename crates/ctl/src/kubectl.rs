@@ -16,7 +16,7 @@ pub(crate) fn run(con: &mut Console, args: &[String], stdin: Option<&str>) -> Ex
     let files = |path: &str| vfs.read(path).map(|b| String::from_utf8_lossy(b).into_owned());
     // The time kubectl's requests take is spent in the sim as they run.
     let out = con.backend.with_kube(|kube, sim| kube::kubectl(kube, sim, args, stdin, &files));
-    let text = Output { stdout: out.stdout, stderr: out.stderr, exit: out.exit, clear: false };
+    let text = Output { stdout: out.stdout, stderr: out.stderr, exit: out.exit, ..Output::default() };
     let stream = out.watch.map(|w| Stream::new(Kind::Kube(Box::new(w))));
     Exec { out: text, elapsed_ms: 0, stream }
 }

@@ -90,3 +90,20 @@ fn page_mode_reruns_a_list_without_repeating_its_side_effects() {
     let o = run(&mut c, "rm -f nothing; etcdctl put x 1 && etcdctl get x --print-value-only");
     assert_eq!(o.stdout, "OK\n1\n", "{o:?}");
 }
+
+#[test]
+fn a_list_shows_each_commands_streams_in_the_order_they_ran() {
+    for mut c in consoles() {
+        let o = run(&mut c, "echo a; etcdctl put k; echo b");
+        let shown: Vec<(bool, &str)> = o.chunks();
+        let want = "Error: put command needs 1 argument and input from stdin or 2 arguments\n";
+        assert_eq!(shown, [(false, "a\n"), (true, want), (false, "b\n")]);
+        // etcdctl logs the download on stderr before it says where it saved.
+        let o = run(&mut c, "etcdctl snapshot save s.db");
+        let shown = o.chunks();
+        assert!(
+            shown.len() == 2 && shown[0].0 && shown[1] == (false, "Snapshot saved at s.db\n"),
+            "{shown:?}"
+        );
+    }
+}

@@ -76,9 +76,7 @@ fn main() {
             if result.clear {
                 let _ = write!(out, "\x1b[2J\x1b[H");
             }
-            let _ = write!(out, "{}", result.stdout);
-            let _ = out.flush();
-            eprint!("{}", result.stderr);
+            print_in_order(&mut out, &result);
             let _ = write!(out, "$ ");
         }
         let _ = out.flush();
@@ -88,8 +86,20 @@ fn main() {
         if jsonl {
             let _ = writeln!(out, "{}", result.to_jsonl(&pending));
         } else {
-            let _ = write!(out, "{}", result.stdout);
-            eprint!("{}", result.stderr);
+            print_in_order(&mut out, &result);
         }
     }
+}
+
+/// Prints both streams in the order the command wrote them.
+fn print_in_order(out: &mut impl Write, result: &ctl::Output) {
+    for (err, text) in result.chunks() {
+        if err {
+            let _ = out.flush();
+            eprint!("{text}");
+        } else {
+            let _ = write!(out, "{text}");
+        }
+    }
+    let _ = out.flush();
 }

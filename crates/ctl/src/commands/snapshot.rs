@@ -116,7 +116,9 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
     ));
     con.vfs.write(&path, bytes);
     Exec::took(
-        Output { stdout: format!("Snapshot saved at {path}\n"), stderr: err, exit: 0, clear: false },
+        // etcdctl logs the download on stderr, then prints where it saved.
+        Output { stdout: format!("Snapshot saved at {path}\n"), stderr: err, ..Output::default() }
+            .stderr_first(),
         5,
     )
 }
