@@ -61,7 +61,7 @@ pub fn retry_warning(now_ms: u64, endpoint: &str, code: &str, desc: &str) -> Str
 /// A server error as etcdctl prints it (warning, then `Error: msg`), exit 1.
 pub fn server_error(now_ms: u64, endpoint: &str, code: &str, msg: &str) -> Output {
     let mut out = Output::fail(retry_warning(now_ms, endpoint, code, msg), exit::ERROR);
-    out.stderr.push_str(&format!("Error: {msg}\n"));
+    out.eprint(format!("Error: {msg}\n"));
     out
 }
 
@@ -172,7 +172,7 @@ impl Client {
 
     fn deadline(&self, at_ms: u64, ep: &str, why: &str) -> Failure {
         let mut out = Output::fail(retry_warning(at_ms, ep, "DeadlineExceeded", why), exit::ERROR);
-        out.stderr.push_str("Error: context deadline exceeded\n");
+        out.eprint("Error: context deadline exceeded\n");
         Failure { out, elapsed_ms: self.command_timeout_ms }
     }
 }

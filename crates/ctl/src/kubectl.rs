@@ -24,8 +24,8 @@ pub(crate) fn run(con: &mut Console, args: &[String], stdin: Option<&str>) -> Ex
 /// New rows of a running `kubectl get -w`.
 pub(crate) fn poll(con: &mut Console, w: &mut kube::KubeWatch, out: &mut Output) {
     let more = con.backend.with_kube(|kube, sim| kube.poll_watch(sim, w));
-    out.stdout.push_str(&more.stdout);
-    out.stderr.push_str(&more.stderr);
+    out.print(&more.stdout);
+    out.eprint(&more.stderr);
 }
 
 /// Ends a `kubectl get -w` (Ctrl+C or `timeout`).

@@ -164,6 +164,16 @@ impl Output {
         }
     }
 
+    /// Writes `text` to standard output.
+    pub fn print(&mut self, text: impl AsRef<str>) {
+        self.write(false, text.as_ref());
+    }
+
+    /// Writes `text` to standard error.
+    pub fn eprint(&mut self, text: impl AsRef<str>) {
+        self.write(true, text.as_ref());
+    }
+
     /// Writes a line to standard output.
     pub fn println(&mut self, line: impl AsRef<str>) {
         self.write(false, line.as_ref());

@@ -380,7 +380,7 @@ fn export(con: &mut Console, args: &[String]) -> Output {
             }
             None if a.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {}
             None => {
-                out.stderr.push_str(&format!("bash: export: `{a}': not a valid identifier\n"));
+                out.eprint(format!("bash: export: `{a}': not a valid identifier\n"));
                 out.exit = 1;
             }
         }
@@ -511,8 +511,8 @@ fn cat(con: &Console, args: &[String], stdin: Option<&str>) -> Output {
             continue;
         }
         match con.vfs.read(a) {
-            Some(b) if std::str::from_utf8(b).is_ok() => out.stdout.push_str(&String::from_utf8_lossy(b)),
-            Some(b) => out.stdout.push_str(&format!("(binary file, {} bytes)\n", b.len())),
+            Some(b) if std::str::from_utf8(b).is_ok() => out.print(String::from_utf8_lossy(b)),
+            Some(b) => out.print(format!("(binary file, {} bytes)\n", b.len())),
             None => {
                 out.eprintln(format!("cat: {a}: No such file or directory"));
                 out.exit = 1;

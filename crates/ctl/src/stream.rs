@@ -180,16 +180,16 @@ impl Stream {
                 let kvs = con.backend.probe_prefix(probe, session.endpoint, &session.prefix, timeout)?;
                 match holds(&kvs, &session.key) {
                     None => {
-                        out.stderr.push_str("Error: session expired\n");
+                        out.eprint("Error: session expired\n");
                         Some(exit::ERROR)
                     }
                     Some(false) => None,
                     Some(true) => {
                         *announced = true;
-                        out.stdout.push_str(&String::from_utf8_lossy(&session.key));
+                        out.print(String::from_utf8_lossy(&session.key));
                         out.stdout.push('\n');
                         match proposal {
-                            Some(p) => out.stdout.push_str(&format!("{p}\n")),
+                            Some(p) => out.print(format!("{p}\n")),
                             None => out.stdout.push('\n'),
                         }
                         None
@@ -201,7 +201,7 @@ impl Stream {
                 if let Some(kv) = kvs.iter().min_by_key(|kv| kv.create_revision) {
                     let now = Some(kv.value.clone());
                     if *last != now {
-                        out.stdout.push_str(&format!(
+                        out.print(format!(
                             "{}\n{}\n",
                             String::from_utf8_lossy(&kv.key),
                             String::from_utf8_lossy(&kv.value)
@@ -235,7 +235,7 @@ impl Stream {
                         } else {
                             r.cancel_reason.clone()
                         };
-                        out.stderr.push_str(&format!("watch was canceled ({why})\n"));
+                        out.eprint(format!("watch was canceled ({why})\n"));
                         if matches!(format, Format::Json | Format::Fields) {
                             // etcdctl prints the cancellation too; a compaction's
                             // carries no revision in its header.
@@ -243,16 +243,16 @@ impl Stream {
                             if r.compact_revision > 0 {
                                 r.header.revision = 0;
                             }
-                            out.stdout.push_str(&print_watch(&r, format, hex));
+                            out.print(print_watch(&r, format, hex));
                         }
                         if format == Format::Table {
                             // etcdctl prints every response, a cancellation too: the
                             // table printer has no Watch.
-                            out.stderr.push_str("Error: table not supported as output format\n");
+                            out.eprint("Error: table not supported as output format\n");
                             con.backend.sim.cancel(request);
                             return Some(exit::BAD_FEATURE);
                         }
-                        out.stderr.push_str("Error: watch is canceled by the server\n");
+                        out.eprint("Error: watch is canceled by the server\n");
                         con.backend.sim.cancel(request);
                         return Some(exit::INTERRUPTED);
                     }
@@ -261,11 +261,11 @@ impl Stream {
                     }
                     if format == Format::Table {
                         // etcdctl's table printer has no Watch: the first response ends it.
-                        out.stderr.push_str("Error: table not supported as output format\n");
+                        out.eprint("Error: table not supported as output format\n");
                         con.backend.sim.cancel(request);
                         return Some(exit::BAD_FEATURE);
                     }
-                    out.stdout.push_str(&print_watch(&r, format, hex));
+                    out.print(print_watch(&r, format, hex));
                     for e in r.events.iter().filter(|_| !exec.is_empty()) {
                         if let Some(code) = run_exec(con, &exec, &r, e, out) {
                             return Some(code);
@@ -283,7 +283,7 @@ impl Stream {
                     }
                     *renewed_ms = con.backend.clock_ms();
                     *ttl_ms = r.ttl.max(1) as u64 * 1000;
-                    out.stdout.push_str(&crate::commands::lease::keepalive_text(&r, fmt));
+                    out.print(crate::commands::lease::keepalive_text(&r, fmt));
                 }
                 match stream_end(con, *request) {
                     None => None,
@@ -319,7 +319,7 @@ fn stream_end(con: &Console, request: u64) -> Option<sim::CallResult> {
 /// A keep-alive stream ended: the lease is gone.
 fn keepalive_gone(lease: i64, format: Format, out: &mut Output) -> i32 {
     if format == Format::Simple {
-        out.stdout.push_str(&format!("lease {lease:016x} expired or revoked.\n"));
+        out.print(format!("lease {lease:016x} expired or revoked.\n"));
     }
     exit::SUCCESS
 }
@@ -348,10 +348,10 @@ fn run_exec(
             None => con.env.remove(&k),
         };
     }
-    out.stdout.push_str(&result.out.stdout);
-    out.stderr.push_str(&result.out.stderr);
+    out.print(&result.out.stdout);
+    out.eprint(&result.out.stderr);
     if result.out.exit != 0 {
-        out.stderr.push_str(&format!("command {exec:?} error (exit status {})\n", result.out.exit));
+        out.eprint(format!("command {exec:?} error (exit status {})\n", result.out.exit));
         return Some(exit::ERROR);
     }
     None

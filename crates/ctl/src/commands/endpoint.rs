@@ -118,7 +118,7 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
                 .iter()
                 .map(|(ep, ok, took, err)| vec![ep.clone(), ok.to_string(), took.clone(), err.clone()])
                 .collect();
-            out.stdout.push_str(&table::render(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &rows));
+            out.print(table::render(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &rows));
         }
         _ => {
             return Output::error(
@@ -129,7 +129,7 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
         }
     }
     if rows.iter().any(|r| !r.1) {
-        out.stderr.push_str("Error: unhealthy cluster\n");
+        out.eprint("Error: unhealthy cluster\n");
         out.exit = exit::ERROR;
     }
     Exec::took(out, 1)
@@ -190,7 +190,7 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
             Ok(None) => {}
             Err(why) => {
                 let now = con.backend.clock_ms();
-                out.stderr.push_str(&retry_warning(now, ep, "DeadlineExceeded", &why));
+                out.eprint(retry_warning(now, ep, "DeadlineExceeded", &why));
                 out.eprintln(format!("Failed to get the status of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
             }
@@ -236,7 +236,7 @@ fn print_status(client: &Client, rows: &[(String, Stat)], out: &mut Output) {
                     ]
                 })
                 .collect();
-            out.stdout.push_str(&table::render(
+            out.print(table::render(
                 &[
                     "ENDPOINT",
                     "ID",
@@ -276,7 +276,7 @@ fn print_status(client: &Client, rows: &[(String, Stat)], out: &mut Output) {
         Format::Fields => {
             for (ep, m) in rows {
                 crate::printers::fields::header(&mut out.stdout, &m.header);
-                out.stdout.push_str(&format!(
+                out.print(format!(
                     "\"Version\" : {}\n\"DBSize\" : {}\n\"Leader\" : {}\n\"IsLearner\" : {}\n\"RaftIndex\" : {}\n\"RaftTerm\" : {}\n\"RaftAppliedIndex\" : {}\n\"Errors\" : [{}]\n\"Endpoint\" : {}\n\n",
                     go_quote(&m.version),
                     m.db_size,
@@ -357,7 +357,7 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
         Format::Table => {
             let t: Vec<Vec<String>> =
                 rows.iter().map(|(ep, _, h)| vec![ep.clone(), h.hash.to_string()]).collect();
-            out.stdout.push_str(&table::render(&["ENDPOINT", "HASH"], &t));
+            out.print(table::render(&["ENDPOINT", "HASH"], &t));
         }
         Format::Json => {
             let items: Vec<String> = rows
@@ -376,7 +376,7 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
         Format::Fields => {
             for (ep, i, h) in &rows {
                 crate::printers::fields::header(&mut out.stdout, i);
-                out.stdout.push_str(&format!(
+                out.print(format!(
                     "\"Endpoint\" : {}\n\"Hash\" : {}\n\"HashRevision\" : {}\n\n",
                     go_quote(ep),
                     h.hash,

@@ -126,7 +126,7 @@ fn defrag_sim(con: &mut Console, p: &Parsed, client: Client) -> Exec {
         match result {
             Ok(_) => out.println(format!("Finished defragmenting etcd member[{ep}]")),
             Err(e) => {
-                out.stderr.push_str(&crate::client::retry_warning(
+                out.eprint(crate::client::retry_warning(
                     con.backend.clock_ms(),
                     &ep,
                     "DeadlineExceeded",

@@ -147,7 +147,7 @@ pub(crate) fn check_datascale(con: &mut Console, p: &Parsed) -> Exec {
     );
     if let Some(e) = failure {
         let mut out = Output::ok(head);
-        out.stderr.push_str(&format!("Error: {e}\n"));
+        out.eprint(format!("Error: {e}\n"));
         out.exit = exit::ERROR;
         return out.into();
     }

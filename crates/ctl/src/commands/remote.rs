@@ -90,7 +90,7 @@ impl Conn {
                     client::retry_warning(now, &ep, "DeadlineExceeded", "context deadline exceeded"),
                     exit::ERROR,
                 );
-                out.stderr.push_str("Error: context deadline exceeded\n");
+                out.eprint("Error: context deadline exceeded\n");
                 out
             }
             other => Output::error(other, exit::ERROR),
@@ -112,7 +112,7 @@ pub(crate) fn wrap_error(mut ex: Exec, what: &str) -> Exec {
     if let Some(at) = ex.out.stderr.rfind("Error: ") {
         let msg = ex.out.stderr[at + 7..].trim_end().to_string();
         ex.out.stderr.truncate(at);
-        ex.out.stderr.push_str(&format!("Error: {what} ({msg})\n"));
+        ex.out.eprint(format!("Error: {what} ({msg})\n"));
     }
     ex
 }
