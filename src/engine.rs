@@ -295,6 +295,17 @@ mod tests {
     }
 
     #[wasm_bindgen_test(unsupported = test)]
+    fn a_member_added_but_not_started_counts_in_the_quorum_until_it_starts() {
+        let mut e = Engine::new(7, 3);
+        run(&mut e, 0, "etcdctl member add etcd-4 --peer-urls=http://127.0.0.4:2380");
+        let q = crate::model::stage(e.sim(), e.now(), 1.0).quorum;
+        assert_eq!((q.voters, q.up, q.unstarted, q.quorum), (4, 3, 1, 3));
+        run(&mut e, 0, "cluster start etcd-4");
+        let q = crate::model::stage(e.sim(), e.now(), 1.0).quorum;
+        assert_eq!((q.voters, q.up, q.unstarted), (4, 4, 0));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
     fn member_list_prints_etcdctls_table() {
         let mut e = Engine::new(7, 3);
         run(&mut e, 0, "etcdctl member list -w table");

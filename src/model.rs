@@ -144,6 +144,8 @@ pub struct QuorumView {
     pub quorum: usize,
     /// Voters running and able to reach each other, at most.
     pub reachable: usize,
+    /// Voters added with `member add` whose member was never started.
+    pub unstarted: usize,
     /// Writes can commit.
     pub ok: bool,
     /// The leader's name, if any.
@@ -172,7 +174,15 @@ impl Default for StageModel {
             members: Vec::new(),
             messages: Vec::new(),
             links: Vec::new(),
-            quorum: QuorumView { voters: 0, up: 0, quorum: 1, reachable: 0, ok: false, leader: None },
+            quorum: QuorumView {
+                voters: 0,
+                up: 0,
+                quorum: 1,
+                reachable: 0,
+                unstarted: 0,
+                ok: false,
+                leader: None,
+            },
         }
     }
 }
@@ -289,7 +299,8 @@ pub fn stage(sim: &Sim, view_ms: u64, speed: f64) -> StageModel {
         }
     }
     let messages = messages(sim, view_ms, speed, &pos);
-    let quorum = quorum(sim, &voters, &members);
+    let mut quorum = quorum(sim, &voters, &members);
+    quorum.unstarted = voters.iter().filter(|v| !ids.contains(v)).count();
     StageModel { now_ms: view_ms, members, messages, links, quorum }
 }
 
@@ -408,6 +419,7 @@ fn quorum(sim: &Sim, voters: &[u64], members: &[MemberView]) -> QuorumView {
         up: running.len(),
         quorum,
         reachable: best,
+        unstarted: 0,
         ok: best >= quorum,
         leader,
     }
