@@ -72,8 +72,12 @@ pub(crate) fn run(
     let mut p = match flags::parse_flags(&con.spec, &cmd, &rest) {
         Ok(p) => p,
         Err(e) => {
-            let mut out = Output::ok(cmd.help.clone());
-            out.stderr = format!("Error: {e}\n\nError: {e}\n");
+            // cobra's error, the usage, then etcdctl's own error (as a
+            // terminal shows them: `etcdctl get --bad 2>&1`).
+            let mut out = Output::default();
+            out.eprint(format!("Error: {e}\n"));
+            out.print(&cmd.help);
+            out.eprint(format!("\nError: {e}\n"));
             out.exit = exit::ERROR;
             return out.into();
         }

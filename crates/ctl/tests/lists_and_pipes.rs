@@ -107,3 +107,15 @@ fn a_list_shows_each_commands_streams_in_the_order_they_ran() {
         );
     }
 }
+
+#[test]
+fn a_bad_flag_shows_cobras_error_the_usage_then_etcdctls_error() {
+    // As `etcdctl get --bad 2>&1` shows them (etcdctl 3.4.23 on this machine).
+    let mut c = Console::new(3, ConsoleOptions::default());
+    let o = run(&mut c, "etcdctl get --bad");
+    let shown = o.chunks();
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    assert_eq!(shown[0], (true, "Error: unknown flag: --bad\n"));
+    assert!(!shown[1].0 && shown[1].1.starts_with("NAME:\n\tget - Gets the key"), "{shown:?}");
+    assert_eq!(shown[2], (true, "\nError: unknown flag: --bad\n"));
+}
