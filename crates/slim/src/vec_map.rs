@@ -238,26 +238,30 @@ impl<K: Ord, V> VecMap<K, V> {
     where
         K: Borrow<Q>,
     {
-        let lo = self.position(range.start_bound(), true);
-        let hi = self.position(range.end_bound(), false).max(lo);
+        let (lo, hi) = span(self.entries.len(), &range, &|k| self.find(k));
         Iter(self.entries[lo..hi].iter())
     }
+}
 
-    /// The position where a range bounded by `b` starts (`start`) or ends.
-    fn position<Q: Ord + ?Sized>(&self, b: Bound<&Q>, start: bool) -> usize
-    where
-        K: Borrow<Q>,
-    {
-        match b {
-            Bound::Unbounded if start => 0,
-            Bound::Unbounded => self.entries.len(),
-            // The first key at or above k, for `k..` and `..k`.
-            Bound::Included(k) if start => self.find(k).unwrap_or_else(|i| i),
-            Bound::Excluded(k) if !start => self.find(k).unwrap_or_else(|i| i),
-            // The first key above k, for `(k, ..` and `..=k`.
-            Bound::Included(k) | Bound::Excluded(k) => self.find(k).map_or_else(|i| i, |i| i + 1),
-        }
-    }
+/// The positions `lo..hi` of the items of `range` among `len` sorted items,
+/// `find` being their binary search (empty, not a panic, for a range
+/// whose start is after its end). The one copy for maps and sets.
+pub(crate) fn span<Q: ?Sized>(
+    len: usize,
+    range: &impl RangeBounds<Q>,
+    find: &dyn Fn(&Q) -> Result<usize, usize>,
+) -> (usize, usize) {
+    let position = |b: Bound<&Q>, start: bool| match b {
+        Bound::Unbounded if start => 0,
+        Bound::Unbounded => len,
+        // The first item at or above k, for `k..` and `..k`.
+        Bound::Included(k) if start => find(k).unwrap_or_else(|i| i),
+        Bound::Excluded(k) if !start => find(k).unwrap_or_else(|i| i),
+        // The first item above k, for `(k, ..` and `..=k`.
+        Bound::Included(k) | Bound::Excluded(k) => find(k).map_or_else(|i| i, |i| i + 1),
+    };
+    let lo = position(range.start_bound(), true);
+    (lo, position(range.end_bound(), false).max(lo))
 }
 
 impl<K, V> Default for VecMap<K, V> {

@@ -11,9 +11,9 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::ops::{Bound, RangeBounds};
+use std::ops::RangeBounds;
 
-use crate::vec_map::search;
+use crate::vec_map::{search, span};
 
 /// An ordered set over a sorted vector; see the module documentation.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -135,15 +135,7 @@ impl<T: Ord> VecSet<T> {
     where
         T: Borrow<Q>,
     {
-        let at = |b: Bound<&Q>, start: bool| match b {
-            Bound::Unbounded if start => 0,
-            Bound::Unbounded => self.items.len(),
-            Bound::Included(v) if start => self.find(v).unwrap_or_else(|i| i),
-            Bound::Excluded(v) if !start => self.find(v).unwrap_or_else(|i| i),
-            Bound::Included(v) | Bound::Excluded(v) => self.find(v).map_or_else(|i| i, |i| i + 1),
-        };
-        let lo = at(range.start_bound(), true);
-        let hi = at(range.end_bound(), false).max(lo);
+        let (lo, hi) = span(self.items.len(), &range, &|v| self.find(v));
         self.items[lo..hi].iter()
     }
 
@@ -258,6 +250,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::BTreeSet;
+    use std::ops::Bound;
 
     #[derive(Debug, Clone)]
     enum Op {
