@@ -42,6 +42,13 @@ pub struct EventRow {
     pub class: &'static str,
 }
 
+impl EventRow {
+    /// When it happened, as the page lists it (`12.345 s`).
+    pub fn when(&self) -> String {
+        format!("{:.3} s", self.at_ms as f64 / 1000.0)
+    }
+}
+
 /// Member `id`'s name, else its hex ID.
 pub fn name(names: &Names, id: u64) -> String {
     names.get(&id).cloned().unwrap_or_else(|| format!("{id:x}"))
@@ -148,32 +155,13 @@ fn member_event(who: &str, kind: &K, n: &dyn Fn(u64) -> String) -> (String, &'st
     }
 }
 
-/// A fault (or repair) in a few words, members by name.
+/// A fault (or repair) in a few words, members by name (the simulator's
+/// own wording, [`Fault::describe`]).
 fn fault(f: &Fault, n: &dyn Fn(u64) -> String) -> String {
     match f {
-        Fault::Stop { member } => format!("stop {}", n(*member)),
-        Fault::Start { member } => format!("start {}", n(*member)),
-        Fault::Restart { member } => format!("restart {}", n(*member)),
-        Fault::Partition { groups } => {
-            let groups: Vec<String> = groups
-                .iter()
-                .map(|g| format!("[{}]", g.iter().map(|m| n(*m)).collect::<Vec<_>>().join(" ")))
-                .collect();
-            format!("partition {}", groups.join(" "))
-        }
-        Fault::OneWay { from, to } => format!("one-way partition {} -/-> {}", n(*from), n(*to)),
-        Fault::Isolate { member } => format!("isolate {}", n(*member)),
-        Fault::Heal | Fault::NetworkSettings(_) => f.to_string(),
-        Fault::LinkSettings { from, to, settings } => {
-            // The settings in the simulator's own words, after "network ".
-            let all = Fault::NetworkSettings(settings.clone()).to_string();
-            let settings = all.strip_prefix("network ").unwrap_or(&all);
-            format!("link {}->{} {settings}", n(*from), n(*to))
-        }
-        Fault::SlowDisk { member, delay_ms } => format!("slow disk {} +{delay_ms}ms", n(*member)),
-        Fault::Quota { member, bytes } => format!("quota {} {bytes} bytes", n(*member)),
-        Fault::Campaign { member } => format!("campaign {}", n(*member)),
+        // The joining member's name already says who it is.
         Fault::Join { name, .. } => format!("join {name}"),
+        _ => f.describe(n),
     }
 }
 

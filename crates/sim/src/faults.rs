@@ -92,33 +92,46 @@ pub enum Fault {
     },
 }
 
-impl std::fmt::Display for Fault {
-    /// One line for the timeline (`stop etcd-2`, `partition [1 2] [3]`).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Fault {
+    /// One line for the timeline, with each member written by `name`
+    /// (`stop etcd-2`, `partition [etcd-1] [etcd-2 etcd-3]`); `Display`
+    /// writes members as hex IDs. A joining member whose `name` is its own
+    /// name is written once (`join etcd-4`), else with both (`join etcd-4 (c3)`).
+    pub fn describe(&self, name: &dyn Fn(u64) -> String) -> String {
         match self {
-            Fault::Stop { member } => write!(f, "stop {member:x}"),
-            Fault::Start { member } => write!(f, "start {member:x}"),
-            Fault::Restart { member } => write!(f, "restart {member:x}"),
+            Fault::Stop { member } => format!("stop {}", name(*member)),
+            Fault::Start { member } => format!("start {}", name(*member)),
+            Fault::Restart { member } => format!("restart {}", name(*member)),
             Fault::Partition { groups } => {
-                f.write_str("partition")?;
+                let mut out = "partition".to_string();
                 for g in groups {
-                    let ids: Vec<String> = g.iter().map(|m| format!("{m:x}")).collect();
-                    write!(f, " [{}]", ids.join(" "))?;
+                    let names: Vec<String> = g.iter().map(|m| name(*m)).collect();
+                    out.push_str(&format!(" [{}]", names.join(" ")));
                 }
-                Ok(())
+                out
             }
-            Fault::OneWay { from, to } => write!(f, "one-way partition {from:x} -/-> {to:x}"),
-            Fault::Isolate { member } => write!(f, "isolate {member:x}"),
-            Fault::Heal => f.write_str("heal"),
-            Fault::NetworkSettings(s) => write!(f, "network {}", describe_link(s)),
+            Fault::OneWay { from, to } => format!("one-way partition {} -/-> {}", name(*from), name(*to)),
+            Fault::Isolate { member } => format!("isolate {}", name(*member)),
+            Fault::Heal => "heal".to_string(),
+            Fault::NetworkSettings(s) => format!("network {}", describe_link(s)),
             Fault::LinkSettings { from, to, settings } => {
-                write!(f, "link {from:x}->{to:x} {}", describe_link(settings))
+                format!("link {}->{} {}", name(*from), name(*to), describe_link(settings))
             }
-            Fault::SlowDisk { member, delay_ms } => write!(f, "slow disk {member:x} +{delay_ms}ms"),
-            Fault::Quota { member, bytes } => write!(f, "quota {member:x} {bytes} bytes"),
-            Fault::Campaign { member } => write!(f, "campaign {member:x}"),
-            Fault::Join { member, name, .. } => write!(f, "join {name} ({member:x})"),
+            Fault::SlowDisk { member, delay_ms } => format!("slow disk {} +{delay_ms}ms", name(*member)),
+            Fault::Quota { member, bytes } => format!("quota {} {bytes} bytes", name(*member)),
+            Fault::Campaign { member } => format!("campaign {}", name(*member)),
+            Fault::Join { member, name: joined, .. } => match name(*member) {
+                m if m == *joined => format!("join {joined}"),
+                m => format!("join {joined} ({m})"),
+            },
         }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    /// [`Fault::describe`] with members as hex IDs (`stop 8e9e05c52164694d`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(&|m| format!("{m:x}")))
     }
 }
 
@@ -145,6 +158,19 @@ mod tests {
             Fault::NetworkSettings(LinkSettings { drop_rate: 0.25, ..LinkSettings::default() }).to_string(),
             "network delay 1..5ms drop 25% duplicate 0% reorder 0%"
         );
+    }
+
+    #[test]
+    fn faults_describe_members_by_the_given_names() {
+        let name = |m: u64| if m == 12 { "c".to_string() } else { format!("etcd-{m}") };
+        let cut = Fault::Partition { groups: vec![vec![1], vec![2, 3]] };
+        assert_eq!(cut.describe(&name), "partition [etcd-1] [etcd-2 etcd-3]");
+        let link = Fault::LinkSettings { from: 1, to: 2, settings: LinkSettings::default() };
+        assert_eq!(link.describe(&name), "link etcd-1->etcd-2 delay 1..5ms drop 0% duplicate 0% reorder 0%");
+        let join = |member| Fault::Join { member, name: "etcd-4".into(), peer_urls: vec![] };
+        assert_eq!(join(4).describe(&name), "join etcd-4");
+        assert_eq!(join(12).describe(&name), "join etcd-4 (c)");
+        assert_eq!(join(12).to_string(), "join etcd-4 (c)");
     }
 
     #[test]

@@ -26,7 +26,7 @@ struct Facts {
 
 /// Facts about one member.
 fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
-    let name = e.sim().node(id).map(|n| n.config.name.clone()).unwrap_or_else(|| format!("{id:x}"));
+    let name = e.name_of(id);
     let disk = e.sim().disk(id).map_or(0, server::Disk::size_bytes);
     let names = crate::events::names(e);
     let mut rows = vec![("member id", format!("{id:x}")), ("disk", human_bytes(disk as i64))];
@@ -173,7 +173,7 @@ pub fn Inspector() -> impl IntoView {
                     <ol class="recent events">
                         {recent.into_iter().map(|r| view! {
                             <li class=r.class>
-                                <time>{format!("{:.3} s", r.at_ms as f64 / 1000.0)}</time>
+                                <time>{r.when()}</time>
                                 <span>{r.text}</span>
                             </li>
                         }.into_any()).collect_view()}

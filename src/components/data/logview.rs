@@ -59,14 +59,8 @@ pub fn LogView() -> impl IntoView {
         state.data.track();
         state
             .read(|e| {
-                let names = e.member_names();
                 let ids = e.sim().member_ids();
-                let name_of = |id: u64| {
-                    ids.iter()
-                        .position(|x| *x == id)
-                        .and_then(|i| names.get(i).cloned())
-                        .unwrap_or_else(|| format!("{id:x}"))
-                };
+                let name_of = |id: u64| e.name_of(id);
                 ids.iter()
                     .map(|&id| {
                         let name = name_of(id);

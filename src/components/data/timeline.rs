@@ -64,7 +64,7 @@ pub fn Timeline() -> impl IntoView {
                                 on:focus=handler(move |_| state.highlight.set(member))
                                 on:blur=handler(move |_| state.highlight.set(None))
                             >
-                                <time>{format!("{:.3} s", r.at_ms as f64 / 1000.0)}</time>
+                                <time>{r.when()}</time>
                                 <span>{r.text}</span>
                             </li>
                         }
