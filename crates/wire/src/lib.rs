@@ -343,12 +343,42 @@ impl<T: Decode> Decode for Vec<T> {
     }
 }
 
+/// A count, then each item: sequences and sets that are not slices.
+fn encode_items<'a, T: Encode + 'a>(out: &mut Vec<u8>, len: usize, items: impl IntoIterator<Item = &'a T>) {
+    put_uvarint(out, len as u64);
+    for i in items {
+        i.encode(out);
+    }
+}
+
+/// A count, then each key and its value: every map.
+fn encode_pairs<'a, K: Encode + 'a, V: Encode + 'a>(
+    out: &mut Vec<u8>,
+    len: usize,
+    pairs: impl IntoIterator<Item = (&'a K, &'a V)>,
+) {
+    put_uvarint(out, len as u64);
+    for (k, v) in pairs {
+        k.encode(out);
+        v.encode(out);
+    }
+}
+
+/// Reads a count, then that many keys and values, handing each pair to
+/// `insert` (a repeated key: the map keeps the last value).
+fn decode_pairs<K: Decode, V: Decode>(r: &mut Reader<'_>, mut insert: impl FnMut(K, V)) -> Result<()> {
+    let n = r.count()?;
+    for _ in 0..n {
+        let k = K::decode(r)?;
+        let v = V::decode(r)?;
+        insert(k, v);
+    }
+    Ok(())
+}
+
 impl<T: Encode> Encode for VecDeque<T> {
     fn encode(&self, out: &mut Vec<u8>) {
-        put_uvarint(out, self.len() as u64);
-        for i in self {
-            i.encode(out);
-        }
+        encode_items(out, self.len(), self);
     }
 }
 
@@ -360,10 +390,7 @@ impl<T: Decode> Decode for VecDeque<T> {
 
 impl<T: Encode> Encode for BTreeSet<T> {
     fn encode(&self, out: &mut Vec<u8>) {
-        put_uvarint(out, self.len() as u64);
-        for i in self {
-            i.encode(out);
-        }
+        encode_items(out, self.len(), self);
     }
 }
 
@@ -381,33 +408,23 @@ impl<T: Decode + Ord> Decode for BTreeSet<T> {
 
 impl<K: Encode, V: Encode> Encode for BTreeMap<K, V> {
     fn encode(&self, out: &mut Vec<u8>) {
-        put_uvarint(out, self.len() as u64);
-        for (k, v) in self {
-            k.encode(out);
-            v.encode(out);
-        }
+        encode_pairs(out, self.len(), self);
     }
 }
 
 impl<K: Decode + Ord, V: Decode> Decode for BTreeMap<K, V> {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
-        let n = r.count()?;
         let mut m = BTreeMap::new();
-        for _ in 0..n {
-            let k = K::decode(r)?;
-            let v = V::decode(r)?;
+        decode_pairs(r, |k, v| {
             m.insert(k, v);
-        }
+        })?;
         Ok(m)
     }
 }
 
 impl<T: Encode> Encode for VecSet<T> {
     fn encode(&self, out: &mut Vec<u8>) {
-        put_uvarint(out, self.len() as u64);
-        for i in self {
-            i.encode(out);
-        }
+        self.as_slice().encode(out);
     }
 }
 
@@ -419,23 +436,16 @@ impl<T: Decode + Ord> Decode for VecSet<T> {
 
 impl<K: Encode, V: Encode> Encode for VecMap<K, V> {
     fn encode(&self, out: &mut Vec<u8>) {
-        put_uvarint(out, self.len() as u64);
-        for (k, v) in self {
-            k.encode(out);
-            v.encode(out);
-        }
+        encode_pairs(out, self.len(), self);
     }
 }
 
 impl<K: Decode + Ord, V: Decode> Decode for VecMap<K, V> {
     fn decode(r: &mut Reader<'_>) -> Result<Self> {
-        let n = r.count()?;
         let mut m = VecMap::new();
-        for _ in 0..n {
-            let k = K::decode(r)?;
-            let v = V::decode(r)?;
+        decode_pairs(r, |k, v| {
             m.insert(k, v);
-        }
+        })?;
         Ok(m)
     }
 }
