@@ -5,7 +5,7 @@
 //!
 //! ```text
 //!   editor text ── apply(kube, sim, text) ── kube::Kube::apply_text
-//!               ── Outcome { message, key, stored (pretty JSON), revision, protobuf }
+//!               ── Outcome { message, key, stored (pretty JSON), revision, protobuf_hexdump }
 //!   member store ── resources(member, catalog) ── /registry/<prefix>/<ns>/<name>
 //!               ── by_kind: [(Kind, [Resource])] in the catalogue's order
 //! ```
@@ -20,22 +20,9 @@ pub use kube::{TEMPLATES, Template};
 /// Objects listed at most (a Deployment's events can pile up).
 pub const LISTED: usize = 1_000;
 
-/// What applying one object gave, ready to show.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Outcome {
-    /// kubectl's line (`configmap/app-config created`) or its error.
-    pub message: String,
-    /// Whether it worked.
-    pub ok: bool,
-    /// The etcd key.
-    pub key: Option<String>,
-    /// The stored value, pretty-printed when it is JSON.
-    pub stored: Option<String>,
-    /// The key's mod_revision (the object's resourceVersion).
-    pub revision: Option<i64>,
-    /// `hexdump -C` of the protobuf a real apiserver would store.
-    pub protobuf: Option<String>,
-}
+/// What applying one object gave, ready to show (its stored value
+/// pretty-printed when it is JSON).
+pub type Outcome = kube::Applied;
 
 /// One object under `/registry/`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,28 +49,11 @@ pub struct KindGroup {
 /// Applies `text` (YAML or JSON, one or more documents) as
 /// `kubectl apply -f -` would.
 pub fn apply(kube: &mut kube::Kube, sim: &mut Sim, text: &str) -> Vec<Outcome> {
-    let applied = kube.apply_text(sim, text);
-    if applied.is_empty() {
-        return vec![Outcome {
-            message: "error: no objects passed to apply".to_string(),
-            ok: false,
-            key: None,
-            stored: None,
-            revision: None,
-            protobuf: None,
-        }];
+    let mut applied = kube.apply_text(sim, text);
+    for a in &mut applied {
+        a.stored = a.stored.as_deref().map(pretty);
     }
     applied
-        .into_iter()
-        .map(|a| Outcome {
-            message: a.message,
-            ok: a.ok,
-            key: a.key,
-            stored: a.stored.as_deref().map(pretty),
-            revision: a.revision,
-            protobuf: a.protobuf_hexdump,
-        })
-        .collect()
 }
 
 /// `raw` pretty-printed when it is a JSON object or array, else as it is.

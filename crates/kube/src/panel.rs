@@ -74,46 +74,33 @@ pub struct ResourceEntry {
     pub revision: i64,
 }
 
+impl Applied {
+    /// An object (or the whole text) that did not apply: kubectl's error line.
+    fn failed(message: String, key: Option<String>) -> Applied {
+        Applied { message, ok: false, key, stored: None, revision: None, protobuf_hexdump: None }
+    }
+}
+
 impl Kube {
     /// Applies `text` (YAML or JSON, many documents) as `kubectl apply -f -`
     /// would, and reads back each object's key, stored bytes and revision.
     pub fn apply_text(&mut self, sim: &mut Sim, text: &str) -> Vec<Applied> {
         if let Err(e) = self.bootstrap(sim) {
-            return vec![Applied {
-                message: e.kubectl(""),
-                ok: false,
-                key: None,
-                stored: None,
-                revision: None,
-                protobuf_hexdump: None,
-            }];
+            return vec![Applied::failed(e.kubectl(""), None)];
         }
         let docs = match manifest::documents(text, "STDIN") {
-            Ok(d) => d,
-            Err(e) => {
-                return vec![Applied {
-                    message: format!("error: {e}"),
-                    ok: false,
-                    key: None,
-                    stored: None,
-                    revision: None,
-                    protobuf_hexdump: None,
-                }];
+            Ok(d) if d.is_empty() => {
+                return vec![Applied::failed("error: no objects passed to apply".to_string(), None)];
             }
+            Ok(d) => d,
+            Err(e) => return vec![Applied::failed(format!("error: {e}"), None)],
         };
         let mut out = Vec::new();
         for doc in docs {
             let m = match manifest::resolve(doc, &self.api.catalog, "STDIN", "default", false) {
                 Ok(m) => m,
                 Err(e) => {
-                    out.push(Applied {
-                        message: format!("error: {e}"),
-                        ok: false,
-                        key: None,
-                        stored: None,
-                        revision: None,
-                        protobuf_hexdump: None,
-                    });
+                    out.push(Applied::failed(format!("error: {e}"), None));
                     continue;
                 }
             };
@@ -133,14 +120,7 @@ impl Kube {
                         revision: stored.map(|s| s.mod_revision),
                     });
                 }
-                Err(message) => out.push(Applied {
-                    message,
-                    ok: false,
-                    key: Some(key),
-                    stored: None,
-                    revision: None,
-                    protobuf_hexdump: None,
-                }),
+                Err(message) => out.push(Applied::failed(message, Some(key))),
             }
         }
         out

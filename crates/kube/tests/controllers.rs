@@ -193,6 +193,10 @@ fn the_panel_applies_templates_and_lists_resources() {
     assert!(
         a.protobuf_hexdump.as_deref().unwrap().starts_with("00000000  6b 38 73 00 0a 0f 0a 02  76 31 12 09")
     );
+    // Nothing to apply is kubectl's error, as `kubectl apply -f -` says it.
+    let empty = kube.apply_text(&mut sim, "  \n");
+    assert_eq!(empty.len(), 1);
+    assert_eq!((empty[0].message.as_str(), empty[0].ok), ("error: no objects passed to apply", false));
     for t in kube::TEMPLATES {
         for a in kube.apply_text(&mut sim, t.yaml) {
             assert!(a.ok, "{}: {}", t.name, a.message);

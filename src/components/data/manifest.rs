@@ -61,7 +61,7 @@ fn breakable(key: &str) -> impl IntoView + use<> {
 #[component]
 fn OutcomeCard(outcome: Outcome) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let Outcome { message, ok, key, stored, revision, protobuf } = outcome;
+    let Outcome { message, ok, key, stored, revision, protobuf_hexdump: protobuf } = outcome;
     let class = if ok { "manifest-card ok" } else { "manifest-card err" };
     view! {
         <article class=class data-testid="manifest-outcome">
