@@ -2,10 +2,25 @@
 // 127.0.0.1, in Debian's Chromium (no browser is ever downloaded). Each
 // launch gets a fresh, empty profile directory from Playwright itself
 // (it refuses a --user-data-dir argument to launch()).
+import { createServer } from 'node:net';
 import { defineConfig } from '@playwright/test';
 
-// E2E_PORT lets two checkouts run their specs side by side.
-const port = Number(process.env.E2E_PORT ?? 8091);
+// The static server listens on a port the system hands out (E2E_PORT
+// overrides it), so two checkouts can run their specs side by side. The
+// config is evaluated again in each worker: the port chosen first travels
+// to them in the environment they inherit.
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+process.env.E2E_PORT ??= String(await freePort());
+const port = Number(process.env.E2E_PORT);
 
 export default defineConfig({
   testDir: './specs',

@@ -34,11 +34,22 @@ pub struct ConsoleOptions {
     pub nodes: usize,
     /// A kubeadm-style cluster: https, client certificates required.
     pub tls: bool,
+    /// Kubernetes runs over the cluster (the apiserver, its controllers and
+    /// what kubeadm stored) as on a kubeadm node.
+    pub kubernetes: bool,
 }
 
 impl Default for ConsoleOptions {
     fn default() -> Self {
-        ConsoleOptions { nodes: 3, tls: false }
+        ConsoleOptions { nodes: 3, tls: false, kubernetes: false }
+    }
+}
+
+impl ConsoleOptions {
+    /// A bare three-member etcd over plain http with nothing stored: the
+    /// cluster the golden corpus was recorded from (tests/golden).
+    pub fn bare_etcd() -> ConsoleOptions {
+        ConsoleOptions { nodes: 3, tls: false, kubernetes: false }
     }
 }
 

@@ -163,7 +163,7 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         }
         i += 1;
     }
-    let options = ConsoleOptions { nodes, tls };
+    let options = ConsoleOptions { nodes, tls, ..con.options.clone() };
     let backend = match &data_dir {
         Some(dir) => match restored_disks(con, dir) {
             Ok(disks) => Backend::from_disks(seed, disks, quota),

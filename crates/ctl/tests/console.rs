@@ -111,7 +111,7 @@ fn leases_expire_as_virtual_time_passes() {
 
 #[test]
 fn kubeadm_tls_cluster() {
-    let mut c = console(3, ConsoleOptions { nodes: 3, tls: true });
+    let mut c = console(3, ConsoleOptions { nodes: 3, tls: true, ..ConsoleOptions::default() });
     assert!(run(&mut c, "ls /etc/kubernetes/pki/etcd").stdout.contains("healthcheck-client.key"));
     let ok = "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
     assert_eq!(run(&mut c, &format!("{ok} put k v")).stdout, "OK\n");
@@ -258,7 +258,7 @@ fn watch_in_one_tab_sees_puts_of_another() {
 
 #[test]
 fn cka_commands_from_the_guides() {
-    let mut c = console(3, ConsoleOptions { nodes: 3, tls: true });
+    let mut c = console(3, ConsoleOptions { nodes: 3, tls: true, ..ConsoleOptions::default() });
     let certs = "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
     assert_eq!(
         run(&mut c, &format!("ETCDCTL_API=3 etcdctl {certs} put /registry/configmaps/default/app-config hi"))
@@ -298,7 +298,7 @@ fn cka_commands_from_the_guides() {
 /// Live watch events as a real etcdctl 3.4.23 printed them (IDs replaced by ours, revisions aligned).
 #[test]
 fn live_watch_events_print_like_etcdctl() {
-    let mut c = console(1, ConsoleOptions { nodes: 1, tls: false });
+    let mut c = console(1, ConsoleOptions { nodes: 1, ..ConsoleOptions::bare_etcd() });
     for _ in 0..9 {
         c.run_to_end("etcdctl put pad x");
     }

@@ -344,7 +344,7 @@ fn run_corpus(page: bool) -> Option<(usize, usize, Sections)> {
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter_map(|v| Some((v["index"].as_u64()? as usize, v)))
         .collect();
-    let mut con = Console::new(1, ConsoleOptions::default());
+    let mut con = Console::new(1, ConsoleOptions::bare_etcd());
     con.set_page_mode(page);
     let (mut compared, mut matched) = (0usize, 0usize);
     let mut by_section: Sections = BTreeMap::new();
