@@ -110,7 +110,8 @@ impl Engine {
     /// A fresh cluster of `members` members from `seed`, two console tabs.
     pub fn new(seed: u64, members: u64) -> Engine {
         let members = members.clamp(1, 7);
-        let mut console = Console::new(seed, ConsoleOptions { nodes: members as usize, ..ConsoleOptions::default() });
+        let mut console =
+            Console::new(seed, ConsoleOptions { nodes: members as usize, ..ConsoleOptions::default() });
         // The page's clock drives virtual time: a command that waits for
         // the cluster is pending until `poll_tabs` brings its answer.
         console.set_page_mode(true);

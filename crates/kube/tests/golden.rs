@@ -12,7 +12,8 @@
 //! - `stop N` / `start N` / `heal`: member faults by member number
 //! - `encryption on|off`
 //!
-//! Output that holds blank lines is fenced by `----`/`----` twice.
+//! Output that holds blank lines is fenced by `----`/`----` twice; the
+//! format and the runner are the `datadriven` crate's.
 
 use std::collections::BTreeMap;
 
@@ -169,129 +170,34 @@ impl Env {
     }
 }
 
-struct Case {
-    cmd: String,
-    stdin: Option<String>,
-    expected: String,
+/// A command with its heredoc (`CMD <<EOF`, the body as input lines up to
+/// the terminator) handed to [`Env::run`].
+fn run_case(env: &mut Env, tc: &datadriven::TestCase) -> String {
+    match tc.raw_cmd.find("<<") {
+        Some(pos) => {
+            let tag = tc.raw_cmd[pos + 2..].trim().trim_matches('\'');
+            let (terminator, body) = tc.input.split_last().expect("a heredoc has lines");
+            assert_eq!(terminator, tag, "line {}: the heredoc ends with {tag}", tc.line);
+            let stdin: String = body.iter().map(|l| format!("{l}\n")).collect();
+            env.run(tc.raw_cmd[..pos].trim_end(), Some(&stdin))
+        }
+        None => {
+            assert!(tc.input.is_empty(), "line {}: input lines need a heredoc", tc.line);
+            env.run(&tc.raw_cmd, None)
+        }
+    }
 }
 
-fn parse(text: &str) -> (Vec<(Vec<String>, Case)>, Vec<String>) {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut cases = Vec::new();
-    let mut pre: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let l = lines[i];
-        if l.trim().is_empty() || l.starts_with('#') {
-            pre.push(l.to_string());
-            i += 1;
-            continue;
-        }
-        let mut cmd = l.to_string();
-        let mut stdin = None;
-        i += 1;
-        if let Some(pos) = cmd.find("<<") {
-            let tag = cmd[pos + 2..].trim().trim_matches('\'').to_string();
-            cmd = cmd[..pos].trim_end().to_string();
-            let mut body = String::new();
-            while i < lines.len() && lines[i] != tag {
-                body.push_str(lines[i]);
-                body.push('\n');
-                i += 1;
-            }
-            i += 1;
-            stdin = Some(body);
-        }
-        assert_eq!(lines.get(i).copied(), Some("----"), "expected ---- after {cmd:?}");
-        i += 1;
-        let mut expected = String::new();
-        if lines.get(i).copied() == Some("----") {
-            i += 1;
-            while i + 1 < lines.len() && !(lines[i] == "----" && lines[i + 1] == "----") {
-                expected.push_str(lines[i]);
-                expected.push('\n');
-                i += 1;
-            }
-            i += 2;
-        } else {
-            while i < lines.len() && !lines[i].is_empty() {
-                expected.push_str(lines[i]);
-                expected.push('\n');
-                i += 1;
-            }
-        }
-        cases.push((std::mem::take(&mut pre), Case { cmd, stdin, expected }));
-    }
-    (cases, pre)
-}
+/// The transcripts, each its own test; `testdata is listed` checks this
+/// list against the folder.
+const TRANSCRIPTS: &[&str] =
+    &["configmap.txt", "conflict.txt", "crd.txt", "deployment.txt", "secrets.txt", "validation.txt"];
 
-fn render(cases: &[(Vec<String>, Case, String)], tail: &[String]) -> String {
-    let mut out = String::new();
-    for (pre, c, actual) in cases {
-        for p in pre {
-            out.push_str(p);
-            out.push('\n');
-        }
-        out.push_str(&c.cmd);
-        if let Some(stdin) = &c.stdin {
-            out.push_str(" <<EOF\n");
-            out.push_str(stdin);
-            out.push_str("EOF");
-        }
-        out.push_str("\n----\n");
-        if actual.contains("\n\n") || actual.starts_with('\n') {
-            out.push_str("----\n");
-            out.push_str(actual);
-            out.push_str("----\n----\n");
-        } else {
-            out.push_str(actual);
-        }
-    }
-    for p in tail {
-        out.push_str(p);
-        out.push('\n');
-    }
-    out
-}
-
-fn run_file(path: &std::path::Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let (cases, tail) = parse(&text);
-    let mut env = Env::new();
-    let mut results = Vec::new();
-    let mut failures = Vec::new();
-    for (pre, c) in cases {
-        let actual = env.run(&c.cmd, c.stdin.as_deref());
-        if actual != c.expected {
-            failures.push(format!(
-                "{}: {}\n--- expected\n{}--- actual\n{}",
-                path.display(),
-                c.cmd,
-                c.expected,
-                actual
-            ));
-        }
-        results.push((pre, c, actual));
-    }
-    if std::env::var("REWRITE").is_ok_and(|v| v == "1") {
-        std::fs::write(path, render(&results, &tail)).map_err(|e| e.to_string())?;
-        return Ok(());
-    }
-    if failures.is_empty() { Ok(()) } else { Err(failures.join("\n")) }
-}
-
-#[test]
-fn transcripts() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let mut paths: Vec<_> =
-        std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    paths.sort();
-    assert!(!paths.is_empty());
-    let mut failures = Vec::new();
-    for p in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
-        if let Err(e) = run_file(p) {
-            failures.push(e);
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+fn main() -> std::process::ExitCode {
+    datadriven::walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+        TRANSCRIPTS,
+        Env::new,
+        run_case,
+    )
 }

@@ -2,8 +2,8 @@
 //! store and compares each command's output with the expected text inline.
 //! `REWRITE=1 cargo test -p mvcc --test golden` rewrites the expectations.
 //!
-//! A script is a list of blocks, separated by blank lines; `#` starts a
-//! comment line between blocks:
+//! A script is a list of blocks in the `datadriven` format, separated by
+//! blank lines; `#` starts a comment line between blocks:
 //!
 //! ```text
 //! put foo bar          <- the command
@@ -26,32 +26,24 @@ mod golden {
     pub mod watch_cmds;
 }
 
-use std::path::PathBuf;
+/// The transcripts, each its own test; `testdata is listed` checks this
+/// list against the folder.
+const TRANSCRIPTS: &[&str] = &[
+    "compaction.txt",
+    "kv.txt",
+    "lease.txt",
+    "range.txt",
+    "size.txt",
+    "snapshot.txt",
+    "txn.txt",
+    "watch.txt",
+];
 
-#[test]
-fn golden_transcripts() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let rewrite = std::env::var("REWRITE").is_ok_and(|v| v == "1");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("testdata exists")
-        .map(|e| e.expect("readable dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no golden files in {}", dir.display());
-    let mut failures = Vec::new();
-    for path in &files {
-        let text = std::fs::read_to_string(path).expect("readable golden file");
-        let (actual, diffs) = golden::script::run_file(&text);
-        if rewrite {
-            if actual != text {
-                std::fs::write(path, &actual).expect("writable golden file");
-            }
-        } else {
-            for d in diffs {
-                failures.push(format!("{}: {d}", path.display()));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "golden mismatches:\n{}", failures.join("\n"));
+fn main() -> std::process::ExitCode {
+    datadriven::walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+        TRANSCRIPTS,
+        golden::env::Env::new,
+        |env, tc| env.run(&tc.raw_cmd, &tc.input).join("\n"),
+    )
 }

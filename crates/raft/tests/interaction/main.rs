@@ -6,25 +6,32 @@
 mod env;
 mod handlers;
 
-use std::path::PathBuf;
+/// The transcripts, each its own test; `testdata is listed` checks this
+/// list against the folder.
+const TRANSCRIPTS: &[&str] = &[
+    "checkquorum.txt",
+    "confchange_learner_promote.txt",
+    "confchange_remove_leader.txt",
+    "confchange_v1_add_single.txt",
+    "confchange_v2_joint.txt",
+    "partitioned_leader.txt",
+    "prevote.txt",
+    "prevote_checkquorum.txt",
+    "probe_and_replicate.txt",
+    "proposals.txt",
+    "read_index.txt",
+    "read_index_lease.txt",
+    "replicate_pause.txt",
+    "single_node.txt",
+    "snapshot_slow_follower.txt",
+    "transfer_leader.txt",
+];
 
-fn testdata() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("testdata dir")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files
-}
-
-#[test]
-fn interaction_transcripts() {
-    let files = testdata();
-    assert!(!files.is_empty(), "no transcripts found");
-    for f in files {
-        let mut env = env::InteractionEnv::default();
-        datadriven::assert_file(&f, |tc| env.handle(tc));
-    }
+fn main() -> std::process::ExitCode {
+    datadriven::walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata"),
+        TRANSCRIPTS,
+        env::InteractionEnv::default,
+        |env, tc| env.handle(tc),
+    )
 }
