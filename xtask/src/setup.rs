@@ -1,7 +1,8 @@
 //! Installs whatever the build and the tests need and is missing, using only
 //! the package registries: rustup's wasm32 target, pinned `trunk` and
 //! `wasm-bindgen-cli` from crates.io, Playwright and binaryen's `wasm-opt`
-//! from the npm registry, Chromium and its driver from Debian's packages.
+//! from the npm registry, Chromium and its driver from Debian's packages,
+//! and every crate of Cargo.lock into cargo's cache.
 //! Each step first checks what is there, so a second run costs seconds.
 
 use std::path::Path;
@@ -27,6 +28,9 @@ pub enum Needs {
 /// Installs what is missing for `needs`.
 pub fn ensure(needs: Needs) -> Result {
     ensure_wasm_target()?;
+    // Every crate Cargo.lock names, for every target: the wasm build, the
+    // native tests and `cargo metadata` then find them all in the cache.
+    status(&mut cmd("cargo", &["fetch", "--locked", "--quiet"]))?;
     ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
     // wasm-bindgen-cli does not resolve with --locked on this toolchain;
     // the version pin is exact, so resolution stays within that release.

@@ -32,6 +32,8 @@ pub fn MessageDot(index: usize) -> impl IntoView {
     view! {
         <g
             class=live(class)
+            data-testid="message"
+            data-state=live(move || msg.with(|m| if m.is_some() { "flying" } else { "idle" }).to_string())
             transform=live(move || msg.with(|m| m.as_ref().map(|m| format!("translate({:.1} {:.1})", m.x, m.y)).unwrap_or_default()))
             opacity=live(move || msg.with(|m| m.as_ref().map_or(0.0, |m| m.opacity)).to_string())
         >

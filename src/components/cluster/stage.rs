@@ -45,7 +45,7 @@ pub fn ClusterStage() -> impl IntoView {
             </div>
             <Controls />
             <div class="ring-wrap">
-                <svg class="ring" viewBox="0 0 440 440" role="group" aria-label=live(summary)>
+                <svg class="ring" data-testid="ring" viewBox="0 0 440 440" role="group" aria-label=live(summary)>
                     <circle class="ring-orbit" cx=CENTRE cy=CENTRE r=RADIUS />
                     <For
                         each=move || links.get()
@@ -59,7 +59,7 @@ pub fn ClusterStage() -> impl IntoView {
                         children=|l| {
                             let (mx, my) = ((l.x1 + l.x2) / 2.0, (l.y1 + l.y2) / 2.0);
                             view! {
-                                <g class=if l.cut { "link cut" } else { "link" }>
+                                <g class=if l.cut { "link cut" } else { "link" } data-testid="link" data-state=if l.cut { "cut" } else { "up" }>
                                     <line x1=l.x1 y1=l.y1 x2=l.x2 y2=l.y2 />
                                     {l.cut
                                         .then(|| {
@@ -78,7 +78,7 @@ pub fn ClusterStage() -> impl IntoView {
                     />
                     // Messages under the members: a label passing a member never
                     // covers its number or name.
-                    <g class="messages" aria-hidden="true">
+                    <g class="messages" data-testid="messages" aria-hidden="true">
                         {(0..POOL).map(|index| view! { <MessageDot index=index /> }.into_any()).collect_view()}
                     </g>
                     <For each=move || member_ids.get() key=|id| *id children=|id| view! { <MemberNode id=id /> } />

@@ -293,13 +293,13 @@ pub fn Terminal() -> impl IntoView {
                         // space-aligned columns, keep their shape (the output
                         // scrolls sideways) instead of wrapping.
                         let table = is_table_line(&line.text);
-                        let class = match (line.stream, table) {
-                            (Stream::Input, _) => "line line-input",
-                            (Stream::Stdout, false) => "line line-stdout",
-                            (Stream::Stdout, true) => "line line-stdout line-table",
-                            (Stream::Stderr, _) => "line line-stderr",
+                        let (class, stream) = match (line.stream, table) {
+                            (Stream::Input, _) => ("line line-input", "input"),
+                            (Stream::Stdout, false) => ("line line-stdout", "stdout"),
+                            (Stream::Stdout, true) => ("line line-stdout line-table", "table"),
+                            (Stream::Stderr, _) => ("line line-stderr", "stderr"),
                         };
-                        view! { <div class=class>{line.text}</div> }.into_any()
+                        view! { <div class=class data-testid="console-line" data-stream=stream>{line.text}</div> }.into_any()
                     }
                 />
             </div>
@@ -320,7 +320,7 @@ pub fn Terminal() -> impl IntoView {
                 {live(move || (last_exit.get() != 0).then(|| view! {
                     <span class="exit" data-testid="console-exit" title="exit status of the last command">{last_exit.get()}</span>
                 }.into_any()))}
-                <span class="prompt" aria-hidden="true">
+                <span class="prompt" data-testid="console-prompt" aria-hidden="true">
                     {live(move || if partial.with(String::is_empty) { prompt.get() } else { "> ".to_string() })}
                 </span>
                 <span class="visually-hidden">"Command"</span>

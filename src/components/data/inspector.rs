@@ -170,7 +170,7 @@ pub fn Inspector() -> impl IntoView {
                         {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }.into_any()).collect_view()}
                     </dl>
                     <h4>"Recent events"</h4>
-                    <ol class="recent events">
+                    <ol class="recent events" data-testid="member-recent">
                         {recent.into_iter().map(|r| view! {
                             <li class=r.class>
                                 <time>{r.when()}</time>

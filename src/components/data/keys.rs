@@ -134,9 +134,10 @@ pub fn KeyBrowser() -> impl IntoView {
                         let pad = format!("padding-left: {}rem", 0.4 + r.depth as f64 * 0.9);
                         match r.key {
                             Some(k) => {
-                                let k2 = k.clone();
+                                let (k2, k3) = (k.clone(), k.clone());
                                 view! {
-                                    <button role="treeitem" class=live(move || if chosen.get().as_deref() == Some(k.as_str()) { "key-row chosen" } else { "key-row" }.to_string())
+                                    <button role="treeitem" data-testid="key-row" class=live(move || if chosen.get().as_deref() == Some(k.as_str()) { "key-row chosen" } else { "key-row" }.to_string())
+                                        aria-selected=live(move || (chosen.get().as_deref() == Some(k3.as_str())).to_string())
                                         style=pad on:click=handler(move |_| chosen.set(Some(k2.clone())))>{r.label}</button>
                                 }.into_any()
                             }
@@ -145,12 +146,12 @@ pub fn KeyBrowser() -> impl IntoView {
                     }
                 />
             </div>
-            <div class="key-detail">
+            <div class="key-detail" data-testid="key-detail">
                 {live(move || match (chosen.get(), detail.get()) {
                     (Some(k), Some(d)) => view! {
-                        <h3>{k}</h3>
+                        <h3 data-testid="key-detail-name">{k}</h3>
                         <p class="meta">{d.meta}</p>
-                        <pre class="value">{d.value}</pre>
+                        <pre class="value" data-testid="key-detail-value">{d.value}</pre>
                         <h4>"History"</h4>
                         <ol class="history">
                             {d.history.into_iter().map(|(t, c)| view! { <li class=c>{t}</li> }.into_any()).collect_view()}

@@ -44,7 +44,8 @@ fn open_key(state: AppState, key: String) {
     state.data_tab.set(DataTab::Keys);
     // On a narrow screen the key's details sit under the tree: bring them up.
     request_animation_frame(|| {
-        if let Some(el) = document().query_selector("[data-testid='key-browser'] .key-detail").ok().flatten()
+        if let Some(el) =
+            document().query_selector("[data-testid='key-browser'] [data-testid='key-detail']").ok().flatten()
         {
             el.scroll_into_view_with_bool(true);
         }
@@ -137,7 +138,7 @@ fn Resources() -> impl IntoView {
                                                 <button class="linkish res-link" data-testid="manifest-resource" data-key=r.key.clone()
                                                     title=format!("Open {} in the key browser", r.key)
                                                     on:click=handler(move |_| open_key(state, key.clone()))>{label}</button>
-                                                <span class="rev">{format!("rev {}", r.revision)}</span>
+                                                <span class="rev" data-testid="manifest-resource-rev">{format!("rev {}", r.revision)}</span>
                                             </li>
                                         }
                                         .into_any()

@@ -20,6 +20,8 @@ export class Playground {
     this.members = page.getByTestId('member');
     this.clock = page.getByTestId('clock');
     this.playButton = page.getByTestId('play');
+    this.links = page.getByTestId('link');
+    this.cutLinks = page.locator('[data-testid="link"][data-state="cut"]');
   }
 
   /** Opens the page (or `path`) and waits until the app has mounted. */
@@ -66,7 +68,7 @@ export class Playground {
 
   /** Lines of the active console's output, as text. */
   async outputLines() {
-    return this.output.locator('.line').allTextContents();
+    return this.output.getByTestId('console-line').allTextContents();
   }
 
   /** Brings console tab `n` (1 or 2) to the front. */

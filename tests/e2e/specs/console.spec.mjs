@@ -21,7 +21,7 @@ test('kubectl apply from a heredoc stores the ConfigMap under /registry', async 
   const app = new Playground(page);
   await app.openWithLeader();
   await app.run('kubectl apply -f - <<EOF');
-  await expect(page.locator('.console-prompt .prompt')).toHaveText('> ');
+  await expect(page.getByTestId('console-prompt')).toHaveText('> ');
   for (const line of ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: app-config', 'data:', '  color: blue']) {
     await app.run(line);
   }
@@ -44,10 +44,10 @@ test('Tab completes etcdctl mem to etcdctl member, and the exit status shows', a
   await expect(app.input).toHaveValue('etcdctl member ');
   await app.run('etcdctl nosuchcommand');
   await expect(page.getByTestId('console-exit')).toHaveText('1');
-  await expect(app.output.locator('.line-stderr').first()).toBeVisible();
+  await expect(app.output.locator('[data-testid="console-line"][data-stream="stderr"]').first()).toBeVisible();
   // The shell's clear empties the screen; the next success hides the status.
   await app.run('clear');
-  await expect(app.output.locator('.line')).toHaveCount(0);
+  await expect(app.output.getByTestId('console-line')).toHaveCount(0);
   await app.run('true');
   await expect(page.getByTestId('console-exit')).toHaveCount(0);
   app.expectNoErrors();
@@ -57,8 +57,8 @@ test('the endpoint picker exports ETCDCTL_ENDPOINTS, which etcdctl then uses', a
   const app = new Playground(page);
   await app.openWithLeader();
   await page.getByTestId('endpoint').selectOption('2');
-  await expect(app.output.locator('.line').last()).toHaveText('etcd-1 $ export ETCDCTL_ENDPOINTS=http://127.0.0.2:2379');
-  await expect(page.locator('.console-prompt .prompt')).toHaveText('etcd-2 $ ');
+  await expect(app.output.getByTestId('console-line').last()).toHaveText('etcd-1 $ export ETCDCTL_ENDPOINTS=http://127.0.0.2:2379');
+  await expect(page.getByTestId('console-prompt')).toHaveText('etcd-2 $ ');
   const before = (await app.outputLines()).length;
   await app.run('etcdctl endpoint status');
   await expect.poll(async () => (await app.outputLines()).slice(before).join('\n')).toMatch(/^etcd-2 \$ etcdctl endpoint status\nhttp:\/\/127\.0\.0\.2:2379, [0-9a-f]{16}, 3\.5\./);

@@ -11,7 +11,7 @@ test("the inspector's recent events and rows name members, not hex IDs", async (
   await app.member(follower).click();
   const inspector = page.getByTestId('inspector');
   await expect(inspector).toContainText(follower);
-  const recent = inspector.locator('.recent li');
+  const recent = inspector.getByTestId('member-recent').locator('li');
   await expect(recent.first()).toBeVisible();
   const events = await recent.allTextContents();
   expect(events.some((e) => e.includes(follower)), events.join('\n')).toBe(true);
@@ -22,6 +22,6 @@ test("the inspector's recent events and rows name members, not hex IDs", async (
   expect(facts).toMatch(/voters=\(etcd-\d etcd-\d etcd-\d\)/);
   // A fault aimed at the member shows among its recent events, by name.
   await page.getByTestId('action-isolate').click();
-  await expect(inspector.locator('.recent')).toContainText(`fault: isolate ${follower}`);
+  await expect(inspector.getByTestId('member-recent')).toContainText(`fault: isolate ${follower}`);
   app.expectNoErrors();
 });

@@ -12,7 +12,7 @@ async function positions(page) {
       return m ? { x: Number(m[1]), y: Number(m[2]) } : null;
     };
     const members = [...document.querySelectorAll('[data-testid="member"]')].map(at).filter(Boolean);
-    const messages = [...document.querySelectorAll('g.msg:not(.idle)')]
+    const messages = [...document.querySelectorAll('[data-testid="message"][data-state="flying"]')]
       .filter((g) => Number(g.getAttribute('opacity')) > 0)
       .map(at)
       .filter(Boolean);
@@ -25,9 +25,9 @@ test('messages in flight stay off the members and are drawn under them', async (
   await app.openWithLeader();
   // Messages are drawn before (under) the members in the SVG.
   const order = await page.evaluate(() => {
-    const svg = document.querySelector('svg.ring');
+    const svg = document.querySelector('[data-testid="ring"]');
     const kids = [...svg.querySelectorAll(':scope > *')];
-    const msgs = kids.findIndex((k) => k.classList.contains('messages'));
+    const msgs = kids.findIndex((k) => k.matches('[data-testid="messages"]'));
     const firstMember = kids.findIndex((k) => k.querySelector?.('[data-testid="member"]') || k.matches('[data-testid="member"]'));
     return { msgs, firstMember };
   });
@@ -60,7 +60,7 @@ for (const viewport of [
     const app = new Playground(page);
     await app.openWithLeader();
     await app.run('etcdctl member list -w table');
-    const table = app.output.locator('.line-table');
+    const table = app.output.locator('[data-testid="console-line"][data-stream="table"]');
     await expect(table.first()).toBeVisible();
     const lines = await table.evaluateAll((els) =>
       els.map((e) => ({ h: e.getBoundingClientRect().height, lh: parseFloat(getComputedStyle(e).lineHeight) || 0 })),
@@ -70,8 +70,8 @@ for (const viewport of [
     for (const l of lines) expect(l.h).toBeLessThan(30);
     // kubectl's space-aligned columns too.
     await app.runAndExpect('kubectl get pods -n kube-system', expect.stringMatching(/^NAME\s+READY\s+STATUS/));
-    const pods = app.output.locator('.line', { hasText: /^NAME\s+READY/ }).last();
-    await expect(pods).toHaveClass(/line-table/);
+    const pods = app.output.getByTestId('console-line').filter({ hasText: /^NAME\s+READY/ }).last();
+    await expect(pods).toHaveAttribute('data-stream', 'table');
     expect((await pods.boundingBox()).height).toBeLessThan(30);
     // The page itself never scrolls sideways; the console output does.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

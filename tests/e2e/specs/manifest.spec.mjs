@@ -71,9 +71,9 @@ test('the ConfigMap template applies into etcd and opens in the key browser', as
   await link.click();
   await expect(page.getByTestId('tab-keys')).toHaveAttribute('aria-selected', 'true');
   const browser = page.getByTestId('key-browser');
-  await expect(browser.locator('.key-detail h3')).toHaveText(KEY);
-  await expect(browser.locator('.key-detail .value')).toContainText('"DATABASE_HOST": "mysql-service"');
-  await expect(browser.locator('.key-row.chosen')).toHaveText('app-config');
+  await expect(browser.getByTestId('key-detail-name')).toHaveText(KEY);
+  await expect(browser.getByTestId('key-detail-value')).toContainText('"DATABASE_HOST": "mysql-service"');
+  await expect(browser.locator('[data-testid="key-row"][aria-selected="true"]')).toHaveText('app-config');
   pg.expectNoErrors();
 });
 
@@ -90,7 +90,7 @@ test('an object applied from the panel survives a reload (the apply is a recorde
   await openPanel(pg);
   const link = page.getByTestId('manifest-resources').locator(`[data-key="${KEY}"]`);
   await expect(link).toBeVisible();
-  await expect(link.locator('xpath=..').locator('.rev')).toHaveText(`rev ${revision}`);
+  await expect(link.locator('xpath=..').getByTestId('manifest-resource-rev')).toHaveText(`rev ${revision}`);
   await runAndMatch(pg, `etcdctl get ${KEY} --print-value-only`, /"name":"app-config"/);
   pg.expectNoErrors();
 });

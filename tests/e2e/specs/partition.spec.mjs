@@ -7,10 +7,10 @@ test('Split cuts links, the majority side keeps quorum, Heal mends them', async 
   const app = new Playground(page);
   await app.openWithLeader();
   await page.getByTestId('preset-split').click();
-  await expect(page.locator('.link.cut')).toHaveCount(2);
+  await expect(app.cutLinks).toHaveCount(2);
   await expect(app.quorum).toHaveAttribute('data-state', 'ok');
   await expect(app.quorum).toContainText('2 can reach each other');
   await page.getByTestId('preset-heal').click();
-  await expect(page.locator('.link.cut')).toHaveCount(0);
+  await expect(app.cutLinks).toHaveCount(0);
   app.expectNoErrors();
 });

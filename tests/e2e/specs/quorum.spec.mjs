@@ -30,7 +30,7 @@ test('stopping two of three members loses quorum and a put fails after the comma
   expect(lines[0]).toBe('etcd-1 $ etcdctl put foo bar');
   expect(lines).toHaveLength(3);
   expect(JSON.parse(lines[1])).toMatchObject({ level: 'warn', msg: 'retrying of unary invoker failed' });
-  await expect(app.output.locator('.line-stderr').last()).toHaveText('Error: context deadline exceeded');
+  await expect(app.output.locator('[data-testid="console-line"][data-stream="stderr"]').last()).toHaveText('Error: context deadline exceeded');
   await expect(app.pending).toHaveCount(0);
   await expect(page.getByTestId('console-exit')).toHaveText('1');
   app.expectNoErrors();

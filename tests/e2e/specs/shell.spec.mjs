@@ -18,7 +18,7 @@ test('the console echoes a command and keeps it in history', async ({ page }) =>
   const app = new Playground(page);
   await app.open();
   await app.run('etcdctl version');
-  await expect(app.output.locator('.line').first()).toHaveText('etcd-1 $ etcdctl version');
+  await expect(app.output.getByTestId('console-line').first()).toHaveText('etcd-1 $ etcdctl version');
   await expect(app.input).toHaveValue('');
   await app.input.press('ArrowUp');
   await expect(app.input).toHaveValue('etcdctl version');

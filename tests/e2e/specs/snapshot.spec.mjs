@@ -17,7 +17,7 @@ test('snapshot save downloads the backup file, and an uploaded backup restores',
   expect(bytes.length).toBeGreaterThan(0);
 
   await app.upload('backup.db', bytes);
-  await expect(app.output.locator('.line').last()).toHaveText(`# uploaded /root/backup.db (${bytes.length} bytes)`);
+  await expect(app.output.getByTestId('console-line').last()).toHaveText(`# uploaded /root/backup.db (${bytes.length} bytes)`);
   const before = (await app.outputLines()).length;
   await app.run('etcdutl snapshot restore backup.db --data-dir /tmp/restored');
   await expect.poll(async () => (await app.outputLines()).slice(before).join('\n')).toContain('restored snapshot');

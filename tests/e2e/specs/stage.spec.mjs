@@ -39,6 +39,6 @@ test('load writes until Ctrl+C and says how many answered', async ({ page }) => 
   await expect.poll(async () => (await app.pending.textContent()).match(/(\d+) OK/)?.[1] ?? '0').not.toBe('0');
   await app.input.press('Control+c');
   await expect(app.pending).toHaveCount(0);
-  await expect(app.output.locator('.line').last()).toHaveText(/^\d+ writes sent, \d+ answered OK$/);
+  await expect(app.output.getByTestId('console-line').last()).toHaveText(/^\d+ writes sent, \d+ answered OK$/);
   app.expectNoErrors();
 });
