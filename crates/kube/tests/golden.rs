@@ -57,16 +57,18 @@ fn words(line: &str) -> Vec<String> {
     out
 }
 
+/// A duration of the script (`250ms`, `3s`, `2m`, or milliseconds).
 fn ms(d: &str) -> u64 {
-    if let Some(n) = d.strip_suffix("ms") {
-        n.parse().unwrap_or(0)
+    let (n, unit) = if let Some(n) = d.strip_suffix("ms") {
+        (n, 1)
     } else if let Some(n) = d.strip_suffix('s') {
-        n.parse::<u64>().unwrap_or(0) * 1000
+        (n, 1000)
     } else if let Some(n) = d.strip_suffix('m') {
-        n.parse::<u64>().unwrap_or(0) * 60_000
+        (n, 60_000)
     } else {
-        d.parse().unwrap_or(0)
-    }
+        (d, 1)
+    };
+    n.parse::<u64>().unwrap_or_else(|_| panic!("{d:?} is not a duration")) * unit
 }
 
 fn printable(bytes: &[u8]) -> String {
@@ -153,8 +155,8 @@ impl Env {
                 s
             }
             "stop" | "start" => {
-                let n: u64 = w[1].parse().unwrap_or(0);
-                let member = self.sim.member_id(n).unwrap_or(0);
+                let n: u64 = w[1].parse().unwrap_or_else(|_| panic!("{:?} is not a member number", w[1]));
+                let member = self.sim.member_id(n).unwrap_or_else(|| panic!("no member {n}"));
                 let f = if first == "stop" { Fault::Stop { member } } else { Fault::Start { member } };
                 match self.sim.apply(f) {
                     Ok(()) => String::new(),

@@ -28,6 +28,8 @@ fn flag(args: &[&str], k: &str) -> bool {
     args.contains(&k)
 }
 
+/// The first positional word as a member number, for the commands that
+/// take one (it is read for every command: 0 where it is not a number).
 fn num(s: Option<&&str>) -> u64 {
     s.and_then(|x| x.parse().ok()).unwrap_or(0)
 }
@@ -37,7 +39,7 @@ fn pos<'a>(args: &'a [&'a str]) -> Vec<&'a str> {
 }
 
 fn lease_id(s: &str) -> i64 {
-    i64::from_str_radix(s, 16).unwrap_or(0)
+    i64::from_str_radix(s, 16).unwrap_or_else(|_| panic!("{s:?} is not a lease ID in hex"))
 }
 
 impl Env {
