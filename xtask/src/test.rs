@@ -156,10 +156,14 @@ fn count(output: &str) -> (u64, u64) {
     for line in output.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("test result: ") {
             for part in rest.split(['.', ';']).map(str::trim) {
+                // A count that does not read as a number counts as a failure.
                 if let Some(n) = part.strip_suffix(" passed") {
-                    passed += n.parse::<u64>().unwrap_or(0);
+                    passed += n.parse::<u64>().unwrap_or_else(|_| {
+                        failed += 1;
+                        0
+                    });
                 } else if let Some(n) = part.strip_suffix(" failed") {
-                    failed += n.parse::<u64>().unwrap_or(0);
+                    failed += n.parse::<u64>().unwrap_or(1);
                 }
             }
         } else {
