@@ -491,8 +491,11 @@ impl Sim {
     pub(crate) fn drain(&mut self, id: u64) {
         let Some(node) = self.nodes.get_mut(&id) else { return };
         let now = self.clock.now_ms();
-        // Output leaves in order: behind whatever a slow disk still holds.
+        // Output leaves in order: behind whatever a slow disk still holds,
+        // including output due this very millisecond whose release timer has
+        // not fired yet (new output must queue behind it, not overtake it).
         let release_at = (now + node.slow_disk_ms).max(node.held_until);
+        let behind_held = node.held_until > 0 && node.held_until >= now;
         let incarnation = node.incarnation;
         let Some(m) = node.member_mut() else { return };
         let out = m.drain();
@@ -505,7 +508,7 @@ impl Sim {
         for ev in out.events {
             self.events.push(now, SimEvent::Member(ev));
         }
-        if release_at > now && !(out.messages.is_empty() && out.replies.is_empty()) {
+        if (release_at > now || behind_held) && !(out.messages.is_empty() && out.replies.is_empty()) {
             let t = Timer::Release { member: id, incarnation, messages: out.messages, replies: out.replies };
             self.timers.push(release_at, t);
             if let Some(node) = self.nodes.get_mut(&id) {

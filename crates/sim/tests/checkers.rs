@@ -73,6 +73,23 @@ fn swarm_seeds_pass() {
     assert!(checked > 5_000, "only {checked} operations checked");
 }
 
+/// Seeds that once failed, with what they found; each must pass for good.
+const REGRESSIONS: &[(u64, &str)] = &[(
+    511341,
+    "watch event at revision 38 after 40: a slow disk's output due at 12196 ms was overtaken by \
+     output drained in that same millisecond, before its release timer fired",
+)];
+
+#[test]
+fn seeds_that_once_failed_pass() {
+    let opts = SwarmOptions::default();
+    for (seed, found) in REGRESSIONS {
+        let r = run_seed(*seed, &opts);
+        assert!(r.passed(), "SIM_SEED={seed} ({found}) fails again: {}", r.failure.unwrap());
+        assert!(r.watch_events > 0, "SIM_SEED={seed} saw no watch events");
+    }
+}
+
 #[test]
 fn the_same_seed_and_inputs_give_the_same_run() {
     let opts = SwarmOptions::default();
