@@ -1,4 +1,4 @@
-//! The shell around the commands: assignments, `export`, `echo`, `clear`, `history`, `sleep`, `timeout`, `ls`, `cat`, `rm`; lists and pipes.
+//! The shell around the commands: assignments, `export`, `echo`, `clear`, `history`, `sleep`, `timeout`, `ls`, `cat`, `rm`, `sed`; lists and pipes.
 //!
 //! Supported, exactly: `'...'`, `"..."`, backslash escapes, `$VAR`/`${VAR}`/`$?`,
 //! `#` comments, `VAR=value cmd`, backslash-newline continuations, heredocs
@@ -17,6 +17,8 @@
 pub mod filters;
 pub mod lexer;
 pub mod list;
+pub(crate) mod regex;
+pub(crate) mod sed;
 
 use slim::VecMap;
 
@@ -27,9 +29,9 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 20] = [
+pub const COMMANDS: [&str; 21] = [
     "etcdctl", "etcdutl", "kubectl", "cluster", "echo", "export", "unset", "env", "clear", "history",
-    "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false",
+    "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed",
 ];
 
 const HELP: &str = "\
@@ -42,6 +44,7 @@ etcd playground console. Supported commands:
   sleep DURATION              let virtual time pass (1s, 500ms, 2m)
   timeout DURATION CMD        stop CMD after DURATION (exit 124)
   ls [DIR], cat FILE, rm [-r] PATH, mkdir [-p] DIR   the playground's own small filesystem
+  sed [-n] [-i] [-E] [-e SCRIPT]... [FILE]...        GNU sed: s///, p, d, q, a/i/c, y, addresses
 Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
 heredocs (<<EOF ... EOF), lists (a; b, a && b, a || b) and pipes into
 grep, head, tail, wc, sort, uniq, base64, cut, cat or a command reading stdin.
@@ -301,6 +304,7 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         "cat" => cat(con, args, stdin).into(),
         "rm" => rm(con, args).into(),
         "mkdir" => mkdir(con, args).into(),
+        "sed" => sed::run(con, args, stdin).into(),
         "sh" | "bash" => match args {
             [c, line, ..] if c == "-c" => {
                 let saved = std::mem::replace(&mut con.env, env);

@@ -11,10 +11,8 @@
 //! Each filter is a pure function of its arguments and its input; errors use
 //! the GNU tools' words and exit codes (2 for grep's usage, 1 otherwise).
 
-mod regex;
-
+use super::regex::Pattern;
 use crate::output::Output;
-use regex::Regex;
 
 /// The filters a pipe may run, for `help` and error messages.
 pub const FILTERS: [&str; 9] = ["grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "cat"];
@@ -120,22 +118,21 @@ fn grep(args: &[&str], input: &str) -> Output {
     if patterns.is_empty() {
         return grep_usage("");
     }
-    let alternatives: Vec<String> = patterns
-        .iter()
-        .flat_map(|p| if f.extended && !f.fixed { split_alternatives(p) } else { vec![p.clone()] })
-        .map(|p| if f.ignore_case { p.to_lowercase() } else { p })
-        .collect();
+    let mut compiled = Vec::new();
+    for p in &patterns {
+        if f.fixed {
+            compiled.push(Pattern::literal(p, f.ignore_case));
+            continue;
+        }
+        match Pattern::new(p, f.extended, f.ignore_case) {
+            Ok(c) => compiled.push(c),
+            Err(e) => return Output::fail(format!("grep: {e}\n"), 2),
+        }
+    }
     let mut out = String::new();
     let mut matched = 0usize;
     for (i, line) in lines(input).into_iter().enumerate() {
-        let hay = if f.ignore_case { line.to_lowercase() } else { line.to_string() };
-        let hit = alternatives.iter().any(|p| {
-            if f.fixed {
-                find_fixed(&hay, p, f.word)
-            } else {
-                Regex::new(p, f.extended).is_some_and(|r| r.matches(&hay, f.word))
-            }
-        });
+        let hit = compiled.iter().any(|p| if f.word { p.matches_word(line) } else { p.is_match(line) });
         if hit != f.invert {
             matched += 1;
             if f.count || f.quiet {
@@ -164,55 +161,6 @@ fn grep_usage(msg: &str) -> Output {
     }
     s.push_str("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
     Output::fail(s, 2)
-}
-
-/// `a|b` at the top level of an extended pattern (no groups).
-fn split_alternatives(p: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut escaped = false;
-    let mut depth = 0i32;
-    for c in p.chars() {
-        match c {
-            _ if escaped => {
-                escaped = false;
-                if let Some(last) = out.last_mut() {
-                    last.push('\\');
-                    last.push(c);
-                }
-                continue;
-            }
-            '\\' => {
-                escaped = true;
-                continue;
-            }
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            '|' if depth <= 0 => {
-                out.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(last) = out.last_mut() {
-            last.push(c);
-        }
-    }
-    out
-}
-
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-fn find_fixed(hay: &str, p: &str, word: bool) -> bool {
-    if !word {
-        return hay.contains(p);
-    }
-    hay.match_indices(p).any(|(i, m)| {
-        let before = hay[..i].chars().next_back().is_none_or(|c| !is_word(c));
-        let after = hay[i + m.len()..].chars().next().is_none_or(|c| !is_word(c));
-        before && after
-    })
 }
 
 // ---- head, tail, wc, sort, uniq, cut, base64 --------------------------------
