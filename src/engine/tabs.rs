@@ -68,7 +68,7 @@ impl Engine {
                 && let Some((entry, _)) = finished
                 && let Some(path) = snapshot_saved(&entry)
             {
-                let file = ctl::vfs::Vfs::resolve(&path);
+                let file = self.console.vfs().resolve(&path);
                 if let Some(bytes) = self.console.vfs().read(&file) {
                     let name = path.rsplit('/').next().unwrap_or(&path).to_string();
                     self.downloads.push((name, bytes.to_vec()));

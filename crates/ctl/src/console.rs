@@ -134,6 +134,8 @@ pub struct Console {
 #[derive(Default)]
 struct Tab {
     env: VecMap<String, String>,
+    /// The working directory (`cd`).
+    cwd: String,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     pending: Option<page::Pending>,
@@ -264,11 +266,14 @@ impl Console {
             let mut env = VecMap::new();
             env.insert("ETCDCTL_API".to_string(), "3".to_string());
             env.insert("HOME".to_string(), crate::vfs::HOME.to_string());
-            Tab { env, ..Tab::default() }
+            Tab { env, cwd: crate::vfs::HOME.to_string(), ..Tab::default() }
         };
         let next = self.parked.remove(&tab).unwrap_or_else(fresh);
+        let cwd = self.vfs.cwd().to_string();
+        self.vfs.set_cwd(&next.cwd);
         let old = Tab {
             env: std::mem::replace(&mut self.env, next.env),
+            cwd,
             history: std::mem::replace(&mut self.history, next.history),
             stream: std::mem::replace(&mut self.stream, next.stream),
             pending: std::mem::replace(&mut self.pending, next.pending),
