@@ -23,6 +23,7 @@ mod files;
 pub mod filters;
 pub mod lexer;
 pub mod list;
+mod printf;
 mod redirect;
 pub(crate) mod regex;
 pub(crate) mod sed;
@@ -36,10 +37,10 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 30] = [
+pub const COMMANDS: [&str; 32] = [
     "etcdctl", "etcdutl", "kubectl", "cluster", "echo", "export", "unset", "env", "clear", "history",
     "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp", "mv",
-    "touch", "tee", "diff", "cd", "sudo", "grep", "head",
+    "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq",
 ];
 
 const HELP: &str = "\
@@ -55,6 +56,7 @@ etcd playground console. Supported commands:
                               the playground's own small filesystem
   sed [-n] [-i] [-E] [-e SCRIPT]... [FILE]...        GNU sed: s///, p, d, q, a/i/c, y, addresses
   sudo CMD                    runs CMD (the console is root already)
+  printf FORMAT [ARG]..., seq [FIRST [INC]] LAST
 Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
 heredocs (<<EOF ... EOF), lists (a; b, a && b, a || b), pipes into
 grep, head, tail, wc, sort, uniq, base64, cut, cat or a command reading stdin,
@@ -308,6 +310,8 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         "cd" => files::cd(con, args).into(),
         "sed" => sed::run(con, args, stdin).into(),
         "sudo" => sudo(con, args, stdin),
+        "printf" => printf::printf(args).into(),
+        "seq" => printf::seq(args).into(),
         "sh" | "bash" => match args {
             [c, line, ..] if c == "-c" => {
                 let saved = std::mem::replace(&mut con.env, env);
