@@ -66,10 +66,18 @@ Background jobs (&) and $(...) are not supported.
 
 /// Runs one console entry.
 pub(crate) fn run_entry(con: &mut Console, input: &str) -> Exec {
-    let entry = match lexer::split_entry(input) {
+    let mut entry = match lexer::split_entry(input) {
         Ok(e) => e,
         Err(e) => return lex_error(e).into(),
     };
+    if entry.expand
+        && let Some(body) = &entry.stdin
+    {
+        match lexer::expand_heredoc(body, &con.env) {
+            Ok(b) => entry.stdin = Some(b),
+            Err(e) => return lex_error(e).into(),
+        }
+    }
     let list = match list::split_list(&entry.line) {
         Ok(l) => l,
         Err(list::ListError::Lex(e)) => return lex_error(e).into(),

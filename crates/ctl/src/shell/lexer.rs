@@ -66,6 +66,9 @@ pub struct Entry {
     /// Where in `line` the `<<WORD` was (a byte index), to tell which
     /// command of a list the heredoc feeds.
     pub heredoc_at: Option<usize>,
+    /// The heredoc's word was unquoted (`<<EOF`): `$VAR` in its body
+    /// expands ([`expand_heredoc`]); `<<'EOF'` keeps the body as written.
+    pub expand: bool,
 }
 
 /// Splits an entry into its command line and heredoc body.
@@ -96,8 +99,8 @@ pub fn split_entry(input: &str) -> Result<Entry, LexError> {
             None => break,
         }
     }
-    let Some((at, word, strip_tabs)) = find_heredoc(&line) else {
-        return Ok(Entry { line, stdin: None, heredoc_at: None });
+    let Some(Heredoc { at, word, expand, strip_tabs }) = find_heredoc(&line) else {
+        return Ok(Entry { line, stdin: None, heredoc_at: None, expand: false });
     };
     let mut body = String::new();
     let mut closed = false;
@@ -117,7 +120,32 @@ pub fn split_entry(input: &str) -> Result<Entry, LexError> {
     let mut rest = line[..at.0].to_string();
     rest.push(' ');
     rest.push_str(&line[at.1..]);
-    Ok(Entry { line: rest.trim_end().to_string(), stdin: Some(body), heredoc_at: Some(at.0) })
+    Ok(Entry { line: rest.trim_end().to_string(), stdin: Some(body), heredoc_at: Some(at.0), expand })
+}
+
+/// Expands an unquoted heredoc's body as bash does: `$VAR`, `${VAR}`,
+/// `$?`, and `\$`, `\\`, `` \` `` and backslash-newline as escapes.
+pub fn expand_heredoc(body: &str, env: &VecMap<String, String>) -> Result<String, LexError> {
+    let chars: Vec<char> = body.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => match chars.get(i + 1) {
+                Some(&c @ ('$' | '\\' | '`')) => {
+                    out.push(c);
+                    i += 1;
+                }
+                Some('\n') => i += 1,
+                _ => out.push('\\'),
+            },
+            '$' => i = expand(&chars, i, env, &mut out)?,
+            '`' => return Err(unsupported("command substitution")),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Ok(out)
 }
 
 /// Whether `line` ends inside a `'...'` or `"..."` quote.
@@ -143,8 +171,20 @@ fn open_quote(line: &str) -> bool {
     sq || dq
 }
 
-/// Finds an unquoted `<<WORD` in `line`: its byte span, the word, and whether it was `<<-`.
-fn find_heredoc(line: &str) -> Option<((usize, usize), String, bool)> {
+/// A `<<WORD` found in a line.
+struct Heredoc {
+    /// Its byte span.
+    at: (usize, usize),
+    /// The terminator word.
+    word: String,
+    /// The word was unquoted: the body expands.
+    expand: bool,
+    /// `<<-`: leading tabs are stripped.
+    strip_tabs: bool,
+}
+
+/// Finds an unquoted `<<WORD` in `line`.
+fn find_heredoc(line: &str) -> Option<Heredoc> {
     let b = line.as_bytes();
     let mut i = 0;
     let (mut sq, mut dq) = (false, false);
@@ -187,7 +227,7 @@ fn find_heredoc(line: &str) -> Option<((usize, usize), String, bool)> {
                 if word.is_empty() {
                     return None;
                 }
-                return Some(((start, j), word, strip));
+                return Some(Heredoc { at: (start, j), word, expand: quote.is_none(), strip_tabs: strip });
             }
             _ => {}
         }
@@ -499,5 +539,10 @@ mod tests {
         assert!(open_quote("echo 'it"));
         let e = split_entry("cat <<'END'\n$x\nEND").unwrap();
         assert_eq!(e.stdin.as_deref(), Some("$x\n"));
+        assert!(!e.expand);
+        assert!(split_entry("cat <<END\n$x\nEND").unwrap().expand);
+        let mut env = VecMap::new();
+        env.insert("X".to_string(), "1".to_string());
+        assert_eq!(expand_heredoc("a $X ${X}b \\$X \\\\ \\q\n", &env).unwrap(), "a 1 1b $X \\ \\q\n");
     }
 }

@@ -88,6 +88,16 @@ after
 EOF
 cat f
 
+X=world
+cat <<EOF
+hello $X and ${X}s \$X $NOPE.
+EOF
+
+X=world
+cat <<"EOF"
+hello $X
+EOF
+
 cat >> f <<EOF
 first
 EOF
