@@ -126,6 +126,8 @@ pub struct Console {
     pub(crate) run_since_ms: Option<u64>,
     /// Page mode: when `timeout` stops the command being run.
     pub(crate) run_deadline_ms: Option<u64>,
+    /// `vi FILE` asks the page to open its editor pane (else it prints how to edit).
+    pub(crate) editor_pane: bool,
 }
 
 /// A console tab's own state: its environment, history and running stream.
@@ -163,6 +165,7 @@ impl Console {
             parked: VecMap::new(),
             run_since_ms: None,
             run_deadline_ms: None,
+            editor_pane: false,
         };
         c.backend.tls = options.tls;
         c.options = options;
@@ -475,6 +478,14 @@ impl Console {
     /// controllers run as time passes; the console's clock follows the sim's.
     pub fn with_kube<T>(&mut self, f: impl FnOnce(&mut kube::Kube, &mut sim::Sim) -> T) -> T {
         self.backend.with_kube(f)
+    }
+
+    /// Whether `vi`/`vim`/`nano FILE` asks the page to open FILE in its
+    /// editor pane ([`Output::edit`]), which saves with
+    /// `editor-save FILE <<'EOF'` ([`crate::shell::editor::EDITOR_SAVE`]).
+    /// Off, as in the REPL and the goldens, they print how to edit instead.
+    pub fn set_editor_pane(&mut self, on: bool) {
+        self.editor_pane = on;
     }
 
     /// The virtual filesystem.

@@ -19,6 +19,7 @@
 //! ```
 
 mod diff;
+pub mod editor;
 mod files;
 pub mod filters;
 pub mod lexer;
@@ -27,6 +28,7 @@ mod printf;
 mod redirect;
 pub(crate) mod regex;
 pub(crate) mod sed;
+pub(crate) mod watch;
 
 use slim::VecMap;
 
@@ -37,10 +39,10 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 32] = [
+pub const COMMANDS: [&str; 36] = [
     "etcdctl", "etcdutl", "kubectl", "cluster", "echo", "export", "unset", "env", "clear", "history",
     "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp", "mv",
-    "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq",
+    "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim", "nano",
 ];
 
 const HELP: &str = "\
@@ -52,11 +54,13 @@ etcd playground console. Supported commands:
   echo, export, unset, env, clear, history, pwd, true, false, sh -c 'LINE'
   sleep DURATION              let virtual time pass (1s, 500ms, 2m)
   timeout DURATION CMD        stop CMD after DURATION (exit 124)
+  watch [-n SECONDS] CMD      run CMD again every 2s (or SECONDS) until Ctrl+C
   ls [-la] [DIR], cat, cp [-r], mv, rm [-rf], mkdir [-p], touch, tee [-a], diff, cd, pwd
                               the playground's own small filesystem
   sed [-n] [-i] [-E] [-e SCRIPT]... [FILE]...        GNU sed: s///, p, d, q, a/i/c, y, addresses
   sudo CMD                    runs CMD (the console is root already)
   printf FORMAT [ARG]..., seq [FIRST [INC]] LAST
+  vi FILE, vim FILE, nano FILE   edit FILE (in the page's editor pane; elsewhere: a hint)
 Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
 heredocs (<<EOF ... EOF), lists (a; b, a && b, a || b), pipes into
 grep, head, tail, wc, sort, uniq, base64, cut, cat or a command reading stdin,
@@ -320,6 +324,9 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         "sudo" => sudo(con, args, stdin),
         "printf" => printf::printf(args).into(),
         "seq" => printf::seq(args).into(),
+        "watch" => watch::watch(con, args),
+        "vi" | "vim" | "nano" | "vim.tiny" | "view" => editor::edit(con, cmd, args).into(),
+        editor::EDITOR_SAVE => editor::save(con, args, stdin).into(),
         "sh" | "bash" => match args {
             [c, line, ..] if c == "-c" => {
                 let saved = std::mem::replace(&mut con.env, env);
