@@ -128,6 +128,19 @@ struct GrepFlags {
     fixed: bool,
     extended: bool,
     quiet: bool,
+    /// Lines of context after (`-A`) and before (`-B`) each match.
+    after: usize,
+    before: usize,
+}
+
+/// The value of a context option (`-A 3`, `-A3`): lines, or grep's error.
+fn context_lines(value: Option<&str>) -> Result<usize, Output> {
+    match value {
+        None => Err(grep_usage("option requires an argument -- 'A'")),
+        Some(v) => {
+            v.parse().map_err(|_| Output::fail(format!("grep: {v}: invalid context length argument\n"), 2))
+        }
+    }
 }
 
 fn grep(args: &[&str], input: &str, read: Reader) -> Output {
@@ -141,6 +154,18 @@ fn grep(args: &[&str], input: &str, read: Reader) -> Output {
                 Some(p) => patterns.push(p.to_string()),
                 None => return grep_usage("option requires an argument -- 'e'"),
             },
+            s if s.len() >= 2 && matches!(&s[..2], "-A" | "-B" | "-C") => {
+                let value = if s.len() > 2 { Some(&s[2..]) } else { rest.next().copied() };
+                let n = match context_lines(value) {
+                    Ok(n) => n,
+                    Err(out) => return out,
+                };
+                match &s[..2] {
+                    "-A" => f.after = n,
+                    "-B" => f.before = n,
+                    _ => (f.after, f.before) = (n, n),
+                }
+            }
             "--" => {
                 for p in rest.by_ref() {
                     if patterns.is_empty() {
@@ -203,6 +228,7 @@ fn grep(args: &[&str], input: &str, read: Reader) -> Output {
         files.iter().map(|f| (Some(*f), read(f))).collect()
     };
     let named = sources.len() > 1;
+    let mut groups_shown = false;
     for (name, text) in sources {
         let text = match text {
             Ok(t) => t,
@@ -212,8 +238,8 @@ fn grep(args: &[&str], input: &str, read: Reader) -> Output {
                 continue;
             }
         };
-        let prefix = if named { format!("{}:", name.unwrap_or("-")) } else { String::new() };
-        let (out, matched) = grep_text(&f, &compiled, &text, &prefix);
+        let name = if named { name.or(Some("-")) } else { None };
+        let (out, matched) = grep_text(&f, &compiled, &text, name, &mut groups_shown);
         any |= matched > 0;
         if !f.quiet {
             result.print(out);
@@ -232,27 +258,58 @@ fn grep(args: &[&str], input: &str, read: Reader) -> Output {
     result
 }
 
-/// grep over one text: what it prints (each line after `prefix`) and how many lines matched.
-fn grep_text(f: &GrepFlags, compiled: &[Pattern], text: &str, prefix: &str) -> (String, usize) {
-    let mut out = String::new();
-    let mut matched = 0usize;
-    for (i, line) in lines(text).into_iter().enumerate() {
-        let hit = compiled.iter().any(|p| if f.word { p.matches_word(line) } else { p.is_match(line) });
-        if hit != f.invert {
-            matched += 1;
-            if f.count || f.quiet {
-                continue;
-            }
-            out.push_str(prefix);
-            if f.number {
-                out.push_str(&format!("{}:", i + 1));
-            }
-            out.push_str(line);
-            out.push('\n');
+/// grep over one text: what it prints and how many lines matched. A
+/// matching line reads `name:N:line`, a context line `name-N-line` (name
+/// with several files, N with `-n`); `--` separates groups of context,
+/// across files too (`groups_shown`).
+fn grep_text(
+    f: &GrepFlags,
+    compiled: &[Pattern],
+    text: &str,
+    name: Option<&str>,
+    groups_shown: &mut bool,
+) -> (String, usize) {
+    let all = lines(text);
+    let hits: Vec<bool> = all
+        .iter()
+        .map(|line| {
+            compiled.iter().any(|p| if f.word { p.matches_word(line) } else { p.is_match(line) }) != f.invert
+        })
+        .collect();
+    let matched = hits.iter().filter(|h| **h).count();
+    if f.count {
+        let prefix = name.map(|n| format!("{n}:")).unwrap_or_default();
+        return (format!("{prefix}{matched}\n"), matched);
+    }
+    if f.quiet {
+        return (String::new(), matched);
+    }
+    // Which lines show: the matches and their context.
+    let mut shown = vec![false; all.len()];
+    for (i, _) in hits.iter().enumerate().filter(|(_, h)| **h) {
+        for s in shown.iter_mut().take((i + f.after + 1).min(all.len())).skip(i.saturating_sub(f.before)) {
+            *s = true;
         }
     }
-    if f.count {
-        out = format!("{prefix}{matched}\n");
+    let context = f.after > 0 || f.before > 0;
+    let mut out = String::new();
+    let mut last: Option<usize> = None;
+    for (i, line) in all.iter().enumerate().filter(|(i, _)| shown[*i]) {
+        if context && *groups_shown && last.is_none_or(|l| l + 1 < i) {
+            out.push_str("--\n");
+        }
+        *groups_shown = true;
+        last = Some(i);
+        let mark = if hits[i] { ':' } else { '-' };
+        if let Some(n) = name {
+            out.push_str(n);
+            out.push(mark);
+        }
+        if f.number {
+            out.push_str(&format!("{}{mark}", i + 1));
+        }
+        out.push_str(line);
+        out.push('\n');
     }
     (out, matched)
 }

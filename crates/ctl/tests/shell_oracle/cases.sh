@@ -603,6 +603,22 @@ printf 'a1\nb22\n' | grep '[0-9]\{2\}'
 
 printf 'x\n' | grep '\(x'
 
+seq 20 > f
+grep -A 2 -n 5 f
+
+seq 20 > f
+grep -B1 -C1 '^1[05]$' f
+
+seq 12 > f
+seq 3 > g
+grep -A1 1 f g
+
+seq 10 > f
+grep -c -A3 1 f
+
+seq 10 > f
+grep -A x 1 f
+
 # ---- diff
 printf 'a\nb\nc\n' > f
 printf 'a\nB\nc\n' > g
