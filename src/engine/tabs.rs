@@ -63,6 +63,11 @@ impl Engine {
         if done {
             t.last_exit = out.exit;
             let finished = t.running.take();
+            if let Some(path) = out.edit.clone()
+                && !self.replaying
+            {
+                self.open_editor(tab, path);
+            }
             if out.exit == 0
                 && !self.replaying
                 && let Some((entry, _)) = finished
@@ -93,7 +98,9 @@ impl Engine {
             // Echoed after the prompt; a replayed line is not new history.
             let prompt = self.prompt(tab);
             let log = &mut self.tabs[tab].log;
-            if self.replaying {
+            if super::editor::is_save(entry) {
+                self.echo_save(tab, entry);
+            } else if self.replaying {
                 log.push(Stream::Input, &format!("{prompt}{entry}"));
             } else {
                 log.enter(&prompt, entry);
