@@ -355,14 +355,21 @@ impl Parser<'_> {
         }
     }
 
-    fn subst(&mut self) -> Result<Subst, ParseError> {
-        const UNTERMINATED: &str = "unterminated `s' command";
+    /// The two delimited parts of `s` (a regex, then a replacement) or `y`:
+    /// the delimiter is the next character, any but a newline or backslash.
+    fn two_parts(&mut self, cmd: char) -> Result<(String, String), ParseError> {
+        let unterminated = format!("unterminated `{cmd}' command");
         let delim = match self.bump() {
             Some(d) if d != '\n' && d != '\\' => d,
-            _ => return self.err(UNTERMINATED),
+            _ => return self.err(unterminated),
         };
-        let Some(re_text) = self.delimited(delim, true) else { return self.err(UNTERMINATED) };
-        let Some(repl_text) = self.delimited(delim, false) else { return self.err(UNTERMINATED) };
+        let Some(first) = self.delimited(delim, cmd == 's') else { return self.err(unterminated) };
+        let Some(second) = self.delimited(delim, false) else { return self.err(unterminated) };
+        Ok((first, second))
+    }
+
+    fn subst(&mut self) -> Result<Subst, ParseError> {
+        let (re_text, repl_text) = self.two_parts('s')?;
         let (mut global, mut print, mut ignore_case) = (false, false, false);
         let mut nth: Option<usize> = None;
         loop {
@@ -450,13 +457,7 @@ impl Parser<'_> {
     }
 
     fn translate(&mut self) -> Result<Op, ParseError> {
-        const UNTERMINATED: &str = "unterminated `y' command";
-        let delim = match self.bump() {
-            Some(d) if d != '\n' && d != '\\' => d,
-            _ => return self.err(UNTERMINATED),
-        };
-        let Some(from) = self.delimited(delim, false) else { return self.err(UNTERMINATED) };
-        let Some(to) = self.delimited(delim, false) else { return self.err(UNTERMINATED) };
+        let (from, to) = self.two_parts('y')?;
         let unescape = |s: &str| -> Vec<char> {
             let mut out = Vec::new();
             let mut it = s.chars();
