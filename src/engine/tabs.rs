@@ -244,6 +244,35 @@ mod tests {
     }
 
     #[wasm_bindgen_test(unsupported = test)]
+    fn watch_cmd_redraws_the_tab_each_interval_until_ctrl_c() {
+        let mut e = Engine::new(5, 3);
+        e.run_line(0, "etcdctl put k v1");
+        for _ in 0..20 {
+            e.frame(100.0);
+        }
+        e.run_line(0, "watch -n 1 etcdctl get k --print-value-only");
+        for _ in 0..5 {
+            e.frame(100.0);
+        }
+        // A frame cleared the tab: only the title, a blank line and the value.
+        let texts = e.tab_texts(0);
+        assert!(
+            texts.first().is_some_and(|t| t.starts_with("Every 1.0s: etcdctl get k --print-value-only")),
+            "{texts:?}"
+        );
+        assert_eq!(texts.last().map(String::as_str), Some("v1"), "{texts:?}");
+        e.run_line(1, "etcdctl put k v2");
+        for _ in 0..15 {
+            e.frame(100.0);
+        }
+        assert_eq!(e.tab_texts(0).last().map(String::as_str), Some("v2"), "{:?}", e.tab_texts(0));
+        assert!(e.pending(0).is_some());
+        e.interrupt(0);
+        assert!(e.pending(0).is_none());
+        assert_eq!(e.tabs[0].last_exit, 130);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
     fn a_failing_stage_line_drops_the_rest_of_its_group() {
         let mut e = Engine::new(5, 3);
         e.stage(vec!["cluster stop etcd-9".into(), "cluster stop etcd-2".into()]);
