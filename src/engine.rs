@@ -23,6 +23,7 @@
 //! `engine/tabs.rs` (running lines in the console tabs and routing what
 //! they print, the stage's queue), `engine/load.rs` (`load RATE`).
 
+pub mod editor;
 mod load;
 mod record;
 mod tabs;
@@ -104,6 +105,8 @@ pub struct Engine {
     /// Replaying a record: nothing is recorded, no file is downloaded, and
     /// the stage queue is left to the record.
     replaying: bool,
+    /// The file open in the editor pane (`vi FILE`).
+    editor: Option<editor::EditorPane>,
 }
 
 impl Engine {
@@ -115,6 +118,8 @@ impl Engine {
         // The page's clock drives virtual time: a command that waits for
         // the cluster is pending until `poll_tabs` brings its answer.
         console.set_page_mode(true);
+        // `vi FILE` opens the page's editor pane.
+        console.set_editor_pane(true);
         let view_ms = console.now_ms();
         let tab = Tab { endpoint: 1, ..Tab::default() };
         Engine {
@@ -133,6 +138,7 @@ impl Engine {
             stage_busy: None,
             stage_rest: Vec::new(),
             replaying: false,
+            editor: None,
         }
     }
 

@@ -63,12 +63,17 @@ impl Engine {
         if done {
             t.last_exit = out.exit;
             let finished = t.running.take();
+            if let Some(path) = out.edit.clone()
+                && !self.replaying
+            {
+                self.open_editor(tab, path);
+            }
             if out.exit == 0
                 && !self.replaying
                 && let Some((entry, _)) = finished
                 && let Some(path) = snapshot_saved(&entry)
             {
-                let file = ctl::vfs::Vfs::resolve(&path);
+                let file = self.console.vfs().resolve(&path);
                 if let Some(bytes) = self.console.vfs().read(&file) {
                     let name = path.rsplit('/').next().unwrap_or(&path).to_string();
                     self.downloads.push((name, bytes.to_vec()));
@@ -93,7 +98,9 @@ impl Engine {
             // Echoed after the prompt; a replayed line is not new history.
             let prompt = self.prompt(tab);
             let log = &mut self.tabs[tab].log;
-            if self.replaying {
+            if super::editor::is_save(entry) {
+                self.echo_save(tab, entry);
+            } else if self.replaying {
                 log.push(Stream::Input, &format!("{prompt}{entry}"));
             } else {
                 log.enter(&prompt, entry);
@@ -234,6 +241,35 @@ mod tests {
         );
         assert_eq!(snapshot_saved("etcdutl snapshot save a"), None);
         assert_eq!(waiting_for("etcdctl watch foo"), "watching… Ctrl+C stops");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn watch_cmd_redraws_the_tab_each_interval_until_ctrl_c() {
+        let mut e = Engine::new(5, 3);
+        e.run_line(0, "etcdctl put k v1");
+        for _ in 0..20 {
+            e.frame(100.0);
+        }
+        e.run_line(0, "watch -n 1 etcdctl get k --print-value-only");
+        for _ in 0..5 {
+            e.frame(100.0);
+        }
+        // A frame cleared the tab: only the title, a blank line and the value.
+        let texts = e.tab_texts(0);
+        assert!(
+            texts.first().is_some_and(|t| t.starts_with("Every 1.0s: etcdctl get k --print-value-only")),
+            "{texts:?}"
+        );
+        assert_eq!(texts.last().map(String::as_str), Some("v1"), "{texts:?}");
+        e.run_line(1, "etcdctl put k v2");
+        for _ in 0..15 {
+            e.frame(100.0);
+        }
+        assert_eq!(e.tab_texts(0).last().map(String::as_str), Some("v2"), "{:?}", e.tab_texts(0));
+        assert!(e.pending(0).is_some());
+        e.interrupt(0);
+        assert!(e.pending(0).is_none());
+        assert_eq!(e.tabs[0].last_exit, 130);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

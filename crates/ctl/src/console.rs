@@ -126,6 +126,8 @@ pub struct Console {
     pub(crate) run_since_ms: Option<u64>,
     /// Page mode: when `timeout` stops the command being run.
     pub(crate) run_deadline_ms: Option<u64>,
+    /// `vi FILE` asks the page to open its editor pane (else it prints how to edit).
+    pub(crate) editor_pane: bool,
 }
 
 /// A console tab's own state: its environment, history and running stream.
@@ -134,6 +136,8 @@ pub struct Console {
 #[derive(Default)]
 struct Tab {
     env: VecMap<String, String>,
+    /// The working directory (`cd`).
+    cwd: String,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     pending: Option<page::Pending>,
@@ -161,6 +165,7 @@ impl Console {
             parked: VecMap::new(),
             run_since_ms: None,
             run_deadline_ms: None,
+            editor_pane: false,
         };
         c.backend.tls = options.tls;
         c.options = options;
@@ -264,11 +269,14 @@ impl Console {
             let mut env = VecMap::new();
             env.insert("ETCDCTL_API".to_string(), "3".to_string());
             env.insert("HOME".to_string(), crate::vfs::HOME.to_string());
-            Tab { env, ..Tab::default() }
+            Tab { env, cwd: crate::vfs::HOME.to_string(), ..Tab::default() }
         };
         let next = self.parked.remove(&tab).unwrap_or_else(fresh);
+        let cwd = self.vfs.cwd().to_string();
+        self.vfs.set_cwd(&next.cwd);
         let old = Tab {
             env: std::mem::replace(&mut self.env, next.env),
+            cwd,
             history: std::mem::replace(&mut self.history, next.history),
             stream: std::mem::replace(&mut self.stream, next.stream),
             pending: std::mem::replace(&mut self.pending, next.pending),
@@ -470,6 +478,14 @@ impl Console {
     /// controllers run as time passes; the console's clock follows the sim's.
     pub fn with_kube<T>(&mut self, f: impl FnOnce(&mut kube::Kube, &mut sim::Sim) -> T) -> T {
         self.backend.with_kube(f)
+    }
+
+    /// Whether `vi`/`vim`/`nano FILE` asks the page to open FILE in its
+    /// editor pane ([`Output::edit`]), which saves with
+    /// `editor-save FILE <<'EOF'` ([`crate::shell::editor::EDITOR_SAVE`]).
+    /// Off, as in the REPL and the goldens, they print how to edit instead.
+    pub fn set_editor_pane(&mut self, on: bool) {
+        self.editor_pane = on;
     }
 
     /// The virtual filesystem.

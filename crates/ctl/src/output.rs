@@ -53,6 +53,10 @@ pub struct Output {
     /// The command asked the terminal to clear its screen (`clear`).
     #[serde(skip)]
     pub clear: bool,
+    /// The command asks the page to open this file (an absolute path) in
+    /// its editor pane (`vi FILE` with [`crate::Console::set_editor_pane`]).
+    #[serde(skip)]
+    pub edit: Option<String>,
     /// Runs of the two streams in the order they were written:
     /// (standard error?, bytes). Kept by the methods below; read it
     /// through [`Output::chunks`].
@@ -96,6 +100,9 @@ impl Output {
         }
         self.exit = other.exit;
         self.clear |= other.clear;
+        if other.edit.is_some() {
+            self.edit = other.edit;
+        }
     }
 
     /// This output with everything on standard error shown before

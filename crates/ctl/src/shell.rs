@@ -1,22 +1,34 @@
-//! The shell around the commands: assignments, `export`, `echo`, `clear`, `history`, `sleep`, `timeout`, `ls`, `cat`, `rm`; lists and pipes.
+//! The shell around the commands: assignments, `export`, `echo`, `clear`, `history`, `sleep`, `timeout`, `sudo`, the file tools, `sed`; lists, pipes and redirections.
 //!
 //! Supported, exactly: `'...'`, `"..."`, backslash escapes, `$VAR`/`${VAR}`/`$?`,
 //! `#` comments, `VAR=value cmd`, backslash-newline continuations, heredocs
 //! (`<<EOF`, `<<'EOF'`, `<<-EOF`) as standard input, lists with `;`, `&&`
-//! and `||`, and pipes into the filters of `filters.rs` (`grep`, `head`,
+//! and `||`, pipes into the filters of `filters.rs` (`grep`, `head`,
 //! `tail`, `wc`, `sort`, `uniq`, `base64`, `cut`, `cat`) or into a command
-//! that reads standard input (`echo v | etcdctl put k`). Redirections,
-//! background jobs, subshells and command substitution are refused with a
-//! "not supported in the playground" message.
+//! that reads standard input (`echo v | etcdctl put k`), and redirections
+//! into the virtual filesystem (`>`, `>>`, `2>`, `&>`, `2>&1`, `<`; see
+//! `redirect.rs`): `cat > f <<EOF` writes a file. The file tools (`ls`,
+//! `cat`, `cp`, `mv`, `rm`, `mkdir`, `touch`, `tee`, `cd`) are in
+//! `files.rs`, `diff` in `diff.rs`, `sed` in `sed.rs`. Background jobs,
+//! subshells and command substitution are refused with a "not supported in
+//! the playground" message.
 //!
 //! ```text
 //!   etcdctl put a 1 && etcdctl get a | grep 1 ; echo $?
 //!   ─► list.rs: [put] && [get | grep] ; [echo]      run left to right, $? after each
 //! ```
 
+mod diff;
+pub mod editor;
+mod files;
 pub mod filters;
 pub mod lexer;
 pub mod list;
+mod printf;
+mod redirect;
+pub(crate) mod regex;
+pub(crate) mod sed;
+pub(crate) mod watch;
 
 use slim::VecMap;
 
@@ -27,9 +39,10 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 20] = [
+pub const COMMANDS: [&str; 36] = [
     "etcdctl", "etcdutl", "kubectl", "cluster", "echo", "export", "unset", "env", "clear", "history",
-    "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false",
+    "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp", "mv",
+    "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim", "nano",
 ];
 
 const HELP: &str = "\
@@ -41,19 +54,34 @@ etcd playground console. Supported commands:
   echo, export, unset, env, clear, history, pwd, true, false, sh -c 'LINE'
   sleep DURATION              let virtual time pass (1s, 500ms, 2m)
   timeout DURATION CMD        stop CMD after DURATION (exit 124)
-  ls [DIR], cat FILE, rm [-r] PATH, mkdir [-p] DIR   the playground's own small filesystem
+  watch [-n SECONDS] CMD      run CMD again every 2s (or SECONDS) until Ctrl+C
+  ls [-la] [DIR], cat, cp [-r], mv, rm [-rf], mkdir [-p], touch, tee [-a], diff, cd, pwd
+                              the playground's own small filesystem
+  sed [-n] [-i] [-E] [-e SCRIPT]... [FILE]...        GNU sed: s///, p, d, q, a/i/c, y, addresses
+  sudo CMD                    runs CMD (the console is root already)
+  printf FORMAT [ARG]..., seq [FIRST [INC]] LAST
+  vi FILE, vim FILE, nano FILE   edit FILE (in the page's editor pane; elsewhere: a hint)
 Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
-heredocs (<<EOF ... EOF), lists (a; b, a && b, a || b) and pipes into
-grep, head, tail, wc, sort, uniq, base64, cut, cat or a command reading stdin.
-Redirections (>, <), background jobs (&) and $(...) are not supported.
+heredocs (<<EOF ... EOF), lists (a; b, a && b, a || b), pipes into
+grep, head, tail, wc, sort, uniq, base64, cut, cat or a command reading stdin,
+and redirections (> f, >> f, 2> f, 2>&1, &> f, < f; cat > f <<EOF writes f).
+Background jobs (&) and $(...) are not supported.
 ";
 
 /// Runs one console entry.
 pub(crate) fn run_entry(con: &mut Console, input: &str) -> Exec {
-    let entry = match lexer::split_entry(input) {
+    let mut entry = match lexer::split_entry(input) {
         Ok(e) => e,
         Err(e) => return lex_error(e).into(),
     };
+    if entry.expand
+        && let Some(body) = &entry.stdin
+    {
+        match lexer::expand_heredoc(body, &con.env) {
+            Ok(b) => entry.stdin = Some(b),
+            Err(e) => return lex_error(e).into(),
+        }
+    }
     let list = match list::split_list(&entry.line) {
         Ok(l) => l,
         Err(list::ListError::Lex(e)) => return lex_error(e).into(),
@@ -64,11 +92,7 @@ pub(crate) fn run_entry(con: &mut Console, input: &str) -> Exec {
     match list.as_slice() {
         [] => Output::default().into(),
         [(pipeline, _)] if pipeline.len() == 1 => {
-            let words = match lexer::split_words(&pipeline[0], &con.env) {
-                Ok(w) => w,
-                Err(e) => return lex_error(e).into(),
-            };
-            run_words(con, &words, entry.stdin.as_deref())
+            redirect::run_command(con, &pipeline[0], entry.stdin.as_deref())
         }
         _ => {
             let feeds = entry.heredoc_at.map_or(0, |at| heredoc_command(&entry.line, at));
@@ -165,24 +189,10 @@ fn run_pipeline(con: &mut Console, pipeline: &[String], heredoc: Option<(usize, 
     let mut elapsed_ms = 0;
     let last = pipeline.len().saturating_sub(1);
     for (i, text) in pipeline.iter().enumerate() {
-        let words = match lexer::split_words(text, &con.env) {
-            Ok(w) => w,
-            Err(e) => {
-                let mut out = lex_error(e);
-                out.stderr.insert_str(0, &stderr);
-                return out.into();
-            }
-        };
-        let piped = i > 0;
         if let Some((_, text)) = heredoc.filter(|(n, _)| *n == i) {
             input = Some(text.to_string());
         }
-        let mut exec = match words.first() {
-            Some(name) if filters::is_filter(name) && name != "cat" && (piped || input.is_some()) => {
-                filters::run(&words, input.as_deref().unwrap_or("")).into()
-            }
-            _ => run_words(con, &words, input.as_deref()),
-        };
+        let mut exec = redirect::run_command(con, text, input.as_deref());
         elapsed_ms += exec.elapsed_ms;
         if i == last || con.backend.suspended() {
             exec.out.stderr.insert_str(0, &stderr);
@@ -229,7 +239,7 @@ fn kubectl(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
     exec
 }
 
-fn lex_error(e: LexError) -> Output {
+pub(crate) fn lex_error(e: LexError) -> Output {
     match e {
         LexError::UnterminatedQuote => {
             Output::fail("bash: unexpected EOF while looking for matching quote\n", 2)
@@ -237,6 +247,9 @@ fn lex_error(e: LexError) -> Output {
         LexError::Incomplete => Output::fail("bash: warning: here-document not terminated\n", 2),
         LexError::Unsupported(what) => {
             Output::fail(format!("playground: {what}: not supported in the playground\n"), 2)
+        }
+        LexError::Syntax(token) => {
+            Output::fail(format!("bash: syntax error near unexpected token `{token}'\n"), 2)
         }
     }
 }
@@ -297,10 +310,23 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         }
         "sleep" => sleep(args),
         "timeout" => timeout(con, args, stdin),
-        "ls" => ls(con, args).into(),
-        "cat" => cat(con, args, stdin).into(),
-        "rm" => rm(con, args).into(),
-        "mkdir" => mkdir(con, args).into(),
+        "ls" => files::ls(con, args).into(),
+        "cat" => files::cat(con, args, stdin).into(),
+        "rm" => files::rm(con, args).into(),
+        "mkdir" => files::mkdir(con, args).into(),
+        "cp" => files::cp(con, args).into(),
+        "mv" => files::mv(con, args).into(),
+        "touch" => files::touch(con, args).into(),
+        "tee" => files::tee(con, args, stdin).into(),
+        "diff" => diff::diff(con, args).into(),
+        "cd" => files::cd(con, args).into(),
+        "sed" => sed::run(con, args, stdin).into(),
+        "sudo" => sudo(con, args, stdin),
+        "printf" => printf::printf(args).into(),
+        "seq" => printf::seq(args).into(),
+        "watch" => watch::watch(con, args),
+        "vi" | "vim" | "nano" | "vim.tiny" | "view" => editor::edit(con, cmd, args).into(),
+        editor::EDITOR_SAVE => editor::save(con, args, stdin).into(),
         "sh" | "bash" => match args {
             [c, line, ..] if c == "-c" => {
                 let saved = std::mem::replace(&mut con.env, env);
@@ -311,7 +337,7 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
             _ => Output::fail(format!("{cmd}: only `{cmd} -c 'LINE'` is supported in the playground\n"), 2)
                 .into(),
         },
-        "pwd" => Output::ok(format!("{}\n", crate::vfs::HOME)).into(),
+        "pwd" => Output::ok(format!("{}\n", con.vfs.cwd())).into(),
         "help" => Output::ok(HELP).into(),
         "true" | ":" => Output::default().into(),
         "false" => Output::fail("", 1).into(),
@@ -324,6 +350,22 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         )
         .into(),
     }
+}
+
+/// `sudo [-E] [-i] [-s] CMD`: the console is root already, so it runs CMD.
+fn sudo(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
+    let mut rest = args;
+    while rest.first().is_some_and(|a| a.starts_with('-')) {
+        rest = &rest[1..];
+    }
+    if rest.is_empty() {
+        return Output::fail(
+            "usage: sudo -h | -K | -k | -V\nusage: sudo -v [-ABknS] [-g group] [-h host] [-p prompt] [-u user]\n",
+            1,
+        )
+        .into();
+    }
+    run_words(con, rest, stdin)
 }
 
 /// `NAME=value` (a shell assignment word).
@@ -457,111 +499,6 @@ fn timeout(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
         return Exec::took(Output::fail("", exit::TIMEOUT), limit);
     }
     exec
-}
-
-fn ls(con: &Console, args: &[String]) -> Output {
-    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
-    let targets: Vec<String> =
-        if paths.is_empty() { vec![".".to_string()] } else { paths.iter().map(|s| s.to_string()).collect() };
-    let mut out = Output::default();
-    for t in &targets {
-        if let Some(bytes) = con.vfs.read(t) {
-            if long {
-                out.println(format!("-rw------- 1 root root {} {t}", bytes.len()));
-            } else {
-                out.println(t);
-            }
-            continue;
-        }
-        match con.vfs.list(t) {
-            Some(names) => {
-                if targets.len() > 1 {
-                    out.println(format!("{t}:"));
-                }
-                for n in names {
-                    if long {
-                        let full = format!("{}/{}", t.trim_end_matches('/'), n.trim_end_matches('/'));
-                        let size = con.vfs.read(&full).map(|b| b.len()).unwrap_or(4096);
-                        let kind = if n.ends_with('/') { "drwx------" } else { "-rw-------" };
-                        out.println(format!("{kind} 1 root root {size} {}", n.trim_end_matches('/')));
-                    } else {
-                        out.println(n.trim_end_matches('/'));
-                    }
-                }
-            }
-            None => {
-                out.eprintln(format!("ls: cannot access '{t}': No such file or directory"));
-                out.exit = 2;
-            }
-        }
-    }
-    out
-}
-
-fn cat(con: &Console, args: &[String], stdin: Option<&str>) -> Output {
-    if args.is_empty() {
-        return Output::ok(stdin.unwrap_or(""));
-    }
-    let mut out = Output::default();
-    for a in args {
-        if con.vfs.is_dir(a) {
-            out.eprintln(format!("cat: {a}: Is a directory"));
-            out.exit = 1;
-            continue;
-        }
-        match con.vfs.read(a) {
-            Some(b) if std::str::from_utf8(b).is_ok() => out.print(String::from_utf8_lossy(b)),
-            Some(b) => out.print(format!("(binary file, {} bytes)\n", b.len())),
-            None => {
-                out.eprintln(format!("cat: {a}: No such file or directory"));
-                out.exit = 1;
-            }
-        }
-    }
-    out
-}
-
-fn mkdir(con: &mut Console, args: &[String]) -> Output {
-    let parents = args.iter().any(|a| a == "-p");
-    let mut out = Output::default();
-    let dirs: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    if dirs.is_empty() {
-        return Output::fail("mkdir: missing operand\nTry 'mkdir --help' for more information.\n", 1);
-    }
-    for d in dirs {
-        if con.vfs.exists(d) {
-            if !parents {
-                out.eprintln(format!("mkdir: cannot create directory '{d}': File exists"));
-                out.exit = 1;
-            }
-        } else if !parents && !con.vfs.parent_exists(d) {
-            out.eprintln(format!("mkdir: cannot create directory '{d}': No such file or directory"));
-            out.exit = 1;
-        } else {
-            con.vfs.mkdir(d);
-        }
-    }
-    out
-}
-
-fn rm(con: &mut Console, args: &[String]) -> Output {
-    let recursive = args.iter().any(|a| a.starts_with('-') && (a.contains('r') || a.contains('R')));
-    let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
-    let mut out = Output::default();
-    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-    if paths.is_empty() {
-        return Output::fail("rm: missing operand\nTry 'rm --help' for more information.\n", 1);
-    }
-    for p in paths {
-        if let Err(e) = con.vfs.remove(p, recursive)
-            && (!force || con.vfs.exists(p))
-        {
-            out.eprintln(e);
-            out.exit = 1;
-        }
-    }
-    out
 }
 
 #[cfg(test)]

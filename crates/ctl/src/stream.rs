@@ -1,4 +1,4 @@
-//! Streaming commands (watch, lease keep-alive, lock, elect): they run while virtual time passes, until cancelled, timed out or done.
+//! Streaming commands (watch, lease keep-alive, lock, elect, the shell's `watch CMD`): they run while virtual time passes, until cancelled, timed out or done.
 
 use mvcc::WatchResponse;
 
@@ -38,6 +38,8 @@ pub(crate) enum Kind {
     SimObserve { endpoint: u64, prefix: Vec<u8>, last: Option<Vec<u8>>, probe: Option<u64> },
     /// `kubectl get -w`: rows from a watch on the simulated cluster.
     Kube(Box<kube::KubeWatch>),
+    /// `watch [-n S] CMD`: CMD again every `interval_ms`, each run a new frame.
+    Repeat(crate::shell::watch::Repeat),
 }
 
 const STEP_MS: u64 = 100;
@@ -170,6 +172,10 @@ impl Stream {
             }
             Kind::Kube(w) => {
                 crate::kubectl::poll(con, w, out);
+                None
+            }
+            Kind::Repeat(r) => {
+                r.step(con, out);
                 None
             }
             Kind::SimHold { session, announced, proposal, probe } => {

@@ -45,6 +45,18 @@ pub fn rfc3339(now_ms: u64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+/// `Thu Jan  1 00:00:05 2026` (C's ctime, as `watch` and `date` print it).
+pub fn ctime(now_ms: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (y, mo, d, h, mi, s, _) = parts(now_ms);
+    let days = (EPOCH_UNIX_S * 1000 + now_ms) / 86_400_000;
+    let weekday = DAYS[(days % 7) as usize];
+    let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
+    format!("{weekday} {month} {d:>2} {h:02}:{mi:02}:{s:02} {y}")
+}
+
 /// Unix seconds with a fraction (zap's epoch encoder).
 pub fn epoch(now_ms: u64) -> String {
     let total_ms = EPOCH_UNIX_S * 1000 + now_ms;
@@ -60,5 +72,8 @@ mod tests {
         assert_eq!(iso_ms(0), "2026-01-01T00:00:00.000Z");
         assert_eq!(iso_ms(86_400_000 * 59 + 1_250), "2026-03-01T00:00:01.250Z");
         assert_eq!(capnslog(1), "2026-01-01 00:00:00.001000");
+        // 2026-01-01 is a Thursday.
+        assert_eq!(ctime(5_000), "Thu Jan  1 00:00:05 2026");
+        assert_eq!(ctime(86_400_000 * 59), "Sun Mar  1 00:00:00 2026");
     }
 }

@@ -163,7 +163,11 @@ fn help_and_errors_in_etcdctl_words() {
     assert_eq!(run(&mut c, "etcdctl version").stdout, "etcdctl version: 3.5.33\nAPI version: 3.5\n");
     assert_eq!(run(&mut c, "etcdctl get a -w table").stderr, "Error: table not supported as output format\n");
     assert_eq!(run(&mut c, "nosuchcmd").exit, 127);
-    assert!(run(&mut c, "etcdctl get a > out.txt").stderr.contains("not supported in the playground"));
+    assert!(run(&mut c, "echo $(etcdctl get a)").stderr.contains("not supported in the playground"));
+    // Redirections write into the playground's files.
+    assert_eq!(run(&mut c, "etcdctl put a 1").stdout, "OK\n");
+    assert_eq!(run(&mut c, "etcdctl get a > out.txt").stdout, "");
+    assert_eq!(run(&mut c, "cat out.txt").stdout, "a\n1\n");
     assert!(run(&mut c, "etcdctl get a | awk '{print}'").stderr.contains("not supported in the playground"));
 }
 

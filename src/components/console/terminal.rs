@@ -7,6 +7,7 @@
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 
+use crate::components::console::editor::Editor;
 use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
 use crate::console_log::Stream;
 use crate::engine::VISIBLE_TABS;
@@ -62,6 +63,12 @@ pub fn Terminal() -> impl IntoView {
                 })
             })
             .flatten()
+    });
+    // The editor pane covers the tab that opened it.
+    let editing = Memo::new(move |_| {
+        state.console.track();
+        let t = tab.get();
+        state.read(|e| e.editor().is_some_and(|p| p.tab == t)).unwrap_or(false)
     });
     let last_exit = Memo::new(move |_| {
         state.console.track();
@@ -255,6 +262,7 @@ pub fn Terminal() -> impl IntoView {
                     </select>
                 </label>
             </div>
+            {show(live(move || editing.get()), live(move || view! { <Editor /> }.into_any()))}
             <div
                 class="console-body"
                 role="tabpanel"

@@ -22,6 +22,30 @@ export class Playground {
     this.playButton = page.getByTestId('play');
     this.links = page.getByTestId('link');
     this.cutLinks = page.locator('[data-testid="link"][data-state="cut"]');
+    this.editor = page.getByTestId('editor');
+    this.editorText = page.getByTestId('editor-text');
+    this.editorCommand = page.getByTestId('editor-command');
+    this.editorMessage = page.getByTestId('editor-message');
+  }
+
+  /** Types a heredoc entry line by line (`cat > f <<EOF`, its body, `EOF`). */
+  async runLines(lines) {
+    for (const line of lines) await this.run(line);
+  }
+
+  /** `vi FILE` (or `cmd FILE`) and waits for the editor pane. */
+  async openEditor(file, cmd = 'vi') {
+    await this.run(`${cmd} ${file}`);
+    await expect(this.editor).toBeVisible();
+    await expect(this.page.getByTestId('editor-file')).toHaveText(file);
+  }
+
+  /** Esc out of the text, then a vim command line (`:wq`) and Enter. */
+  async vim(command) {
+    await this.editorText.press('Escape');
+    await expect(this.editorCommand).toBeFocused();
+    await this.editorCommand.fill(command);
+    await this.editorCommand.press('Enter');
   }
 
   /** Opens the page (or `path`) and waits until the app has mounted. */

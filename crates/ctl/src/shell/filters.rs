@@ -8,13 +8,12 @@
 //!   etcdctl get /registry/secrets/default/db --print-value-only | head -c 40
 //! ```
 //!
-//! Each filter is a pure function of its arguments and its input; errors use
-//! the GNU tools' words and exit codes (2 for grep's usage, 1 otherwise).
+//! Each filter is a pure function of its arguments, its input and the files
+//! it names (read through a [`Reader`]); errors use the GNU tools' words and
+//! exit codes (2 for grep's usage, 1 otherwise).
 
-mod regex;
-
+use super::regex::Pattern;
 use crate::output::Output;
-use regex::Regex;
 
 /// The filters a pipe may run, for `help` and error messages.
 pub const FILTERS: [&str; 9] = ["grep", "head", "tail", "wc", "sort", "uniq", "base64", "cut", "cat"];
@@ -24,22 +23,81 @@ pub fn is_filter(name: &str) -> bool {
     FILTERS.contains(&name)
 }
 
-/// Runs filter `words[0]` with its arguments over `input`.
-pub fn run(words: &[String], input: &str) -> Output {
+/// Reads a file a filter names: its text, or why not (`No such file or directory`).
+pub type Reader<'a> = &'a dyn Fn(&str) -> Result<String, &'static str>;
+
+/// A reader for filters that only read their input.
+pub fn no_files(_: &str) -> Result<String, &'static str> {
+    Err("No such file or directory")
+}
+
+/// Runs filter `words[0]` with its arguments over `input`, or over the files it names.
+pub fn run(words: &[String], input: &str, read: Reader) -> Output {
     let Some((name, args)) = words.split_first() else { return Output::ok(input) };
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match name.as_str() {
-        "grep" => grep(&args, input),
-        "head" => head_tail(&args, input, true),
-        "tail" => head_tail(&args, input, false),
-        "wc" => wc(&args, input),
-        "sort" => sort(&args, input),
-        "uniq" => uniq(&args, input),
-        "base64" => base64(&args, input),
-        "cut" => cut(&args, input),
+        "grep" => grep(&args, input, read),
+        "head" => head_tail(&args, input, true, read),
+        "tail" => head_tail(&args, input, false, read),
+        "wc" => wc(&args, input, read),
+        "sort" | "uniq" | "base64" | "cut" => {
+            let (args, files) = operands(name, &args);
+            let mut errors = Output::default();
+            let text =
+                if files.is_empty() { input.to_string() } else { concat(name, &files, read, &mut errors) };
+            let mut out = match name.as_str() {
+                "sort" => sort(&args, &text),
+                "uniq" => uniq(&args, &text),
+                "base64" => base64(&args, &text),
+                _ => cut(&args, &text),
+            };
+            if errors.exit != 0 {
+                errors.append(out);
+                out = errors;
+                out.exit = out.exit.max(1);
+            }
+            out
+        }
         "cat" if args.is_empty() || args == ["-"] => Output::ok(input),
         other => Output::fail(format!("playground: {other}: not supported in a pipe\n"), 2),
     }
+}
+
+/// Splits the file operands of `sort`, `uniq`, `base64` and `cut` from their options.
+fn operands<'a>(tool: &str, args: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
+    let mut opts = Vec::new();
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a.starts_with('-') && a.len() > 1 {
+            opts.push(*a);
+            // cut's -d and -f take a value in the next word.
+            if tool == "cut"
+                && matches!(*a, "-d" | "-f" | "-c")
+                && let Some(v) = it.next()
+            {
+                opts.push(*v);
+            }
+        } else {
+            files.push(*a);
+        }
+    }
+    (opts, files)
+}
+
+/// The files' texts one after another; a file that cannot be read is `tool`'s error on `errors`.
+fn concat(tool: &str, files: &[&str], read: Reader, errors: &mut Output) -> String {
+    let mut text = String::new();
+    for f in files {
+        match read(f) {
+            Ok(t) => text.push_str(&t),
+            Err(why) => {
+                errors.eprintln(format!("{tool}: {f}: {why}"));
+                errors.exit = if tool == "sort" { 2 } else { 1 };
+            }
+        }
+    }
+    text
 }
 
 fn lines(input: &str) -> Vec<&str> {
@@ -70,11 +128,25 @@ struct GrepFlags {
     fixed: bool,
     extended: bool,
     quiet: bool,
+    /// Lines of context after (`-A`) and before (`-B`) each match.
+    after: usize,
+    before: usize,
 }
 
-fn grep(args: &[&str], input: &str) -> Output {
+/// The value of a context option (`-A 3`, `-A3`): lines, or grep's error.
+fn context_lines(value: Option<&str>) -> Result<usize, Output> {
+    match value {
+        None => Err(grep_usage("option requires an argument -- 'A'")),
+        Some(v) => {
+            v.parse().map_err(|_| Output::fail(format!("grep: {v}: invalid context length argument\n"), 2))
+        }
+    }
+}
+
+fn grep(args: &[&str], input: &str, read: Reader) -> Output {
     let mut f = GrepFlags::default();
     let mut patterns: Vec<String> = Vec::new();
+    let mut files: Vec<&str> = Vec::new();
     let mut rest = args.iter();
     while let Some(a) = rest.next() {
         match *a {
@@ -82,8 +154,26 @@ fn grep(args: &[&str], input: &str) -> Output {
                 Some(p) => patterns.push(p.to_string()),
                 None => return grep_usage("option requires an argument -- 'e'"),
             },
+            s if s.len() >= 2 && matches!(&s[..2], "-A" | "-B" | "-C") => {
+                let value = if s.len() > 2 { Some(&s[2..]) } else { rest.next().copied() };
+                let n = match context_lines(value) {
+                    Ok(n) => n,
+                    Err(out) => return out,
+                };
+                match &s[..2] {
+                    "-A" => f.after = n,
+                    "-B" => f.before = n,
+                    _ => (f.after, f.before) = (n, n),
+                }
+            }
             "--" => {
-                patterns.extend(rest.by_ref().map(|p| p.to_string()));
+                for p in rest.by_ref() {
+                    if patterns.is_empty() {
+                        patterns.push(p.to_string());
+                    } else {
+                        files.push(p);
+                    }
+                }
             }
             s if s.starts_with("--") => match s {
                 "--invert-match" => f.invert = true,
@@ -112,49 +202,116 @@ fn grep(args: &[&str], input: &str) -> Output {
                 }
             }
             p if patterns.is_empty() => patterns.push(p.to_string()),
-            file => {
-                return Output::fail(format!("grep: {file}: files are not supported in a pipe\n"), 2);
-            }
+            file => files.push(file),
         }
     }
     if patterns.is_empty() {
         return grep_usage("");
     }
-    let alternatives: Vec<String> = patterns
-        .iter()
-        .flat_map(|p| if f.extended && !f.fixed { split_alternatives(p) } else { vec![p.clone()] })
-        .map(|p| if f.ignore_case { p.to_lowercase() } else { p })
-        .collect();
-    let mut out = String::new();
-    let mut matched = 0usize;
-    for (i, line) in lines(input).into_iter().enumerate() {
-        let hay = if f.ignore_case { line.to_lowercase() } else { line.to_string() };
-        let hit = alternatives.iter().any(|p| {
-            if f.fixed {
-                find_fixed(&hay, p, f.word)
-            } else {
-                Regex::new(p, f.extended).is_some_and(|r| r.matches(&hay, f.word))
-            }
-        });
-        if hit != f.invert {
-            matched += 1;
-            if f.count || f.quiet {
-                continue;
-            }
-            if f.number {
-                out.push_str(&format!("{}:", i + 1));
-            }
-            out.push_str(line);
-            out.push('\n');
+    let mut compiled = Vec::new();
+    for p in &patterns {
+        if f.fixed {
+            compiled.push(Pattern::literal(p, f.ignore_case));
+            continue;
+        }
+        match Pattern::new(p, f.extended, f.ignore_case) {
+            Ok(c) => compiled.push(c),
+            Err(e) => return Output::fail(format!("grep: {e}\n"), 2),
         }
     }
+    let mut result = Output::default();
+    let mut any = false;
+    let mut trouble = false;
+    let sources: Vec<(Option<&str>, Result<String, &str>)> = if files.is_empty() {
+        vec![(None, Ok(input.to_string()))]
+    } else {
+        files.iter().map(|f| (Some(*f), read(f))).collect()
+    };
+    let named = sources.len() > 1;
+    let mut groups_shown = false;
+    for (name, text) in sources {
+        let text = match text {
+            Ok(t) => t,
+            Err(why) => {
+                result.eprintln(format!("grep: {}: {why}", name.unwrap_or("-")));
+                trouble = true;
+                continue;
+            }
+        };
+        let name = if named { name.or(Some("-")) } else { None };
+        let (out, matched) = grep_text(&f, &compiled, &text, name, &mut groups_shown);
+        any |= matched > 0;
+        if !f.quiet {
+            result.print(out);
+        }
+        if any && f.quiet {
+            break;
+        }
+    }
+    result.exit = if trouble && !(f.quiet && any) {
+        2
+    } else if any {
+        0
+    } else {
+        1
+    };
+    result
+}
+
+/// grep over one text: what it prints and how many lines matched. A
+/// matching line reads `name:N:line`, a context line `name-N-line` (name
+/// with several files, N with `-n`); `--` separates groups of context,
+/// across files too (`groups_shown`).
+fn grep_text(
+    f: &GrepFlags,
+    compiled: &[Pattern],
+    text: &str,
+    name: Option<&str>,
+    groups_shown: &mut bool,
+) -> (String, usize) {
+    let all = lines(text);
+    let hits: Vec<bool> = all
+        .iter()
+        .map(|line| {
+            compiled.iter().any(|p| if f.word { p.matches_word(line) } else { p.is_match(line) }) != f.invert
+        })
+        .collect();
+    let matched = hits.iter().filter(|h| **h).count();
     if f.count {
-        out = format!("{matched}\n");
+        let prefix = name.map(|n| format!("{n}:")).unwrap_or_default();
+        return (format!("{prefix}{matched}\n"), matched);
     }
     if f.quiet {
-        out.clear();
+        return (String::new(), matched);
     }
-    Output { stdout: out, exit: if matched > 0 { 0 } else { 1 }, ..Output::default() }
+    // Which lines show: the matches and their context.
+    let mut shown = vec![false; all.len()];
+    for (i, _) in hits.iter().enumerate().filter(|(_, h)| **h) {
+        for s in shown.iter_mut().take((i + f.after + 1).min(all.len())).skip(i.saturating_sub(f.before)) {
+            *s = true;
+        }
+    }
+    let context = f.after > 0 || f.before > 0;
+    let mut out = String::new();
+    let mut last: Option<usize> = None;
+    for (i, line) in all.iter().enumerate().filter(|(i, _)| shown[*i]) {
+        if context && *groups_shown && last.is_none_or(|l| l + 1 < i) {
+            out.push_str("--\n");
+        }
+        *groups_shown = true;
+        last = Some(i);
+        let mark = if hits[i] { ':' } else { '-' };
+        if let Some(n) = name {
+            out.push_str(n);
+            out.push(mark);
+        }
+        if f.number {
+            out.push_str(&format!("{}{mark}", i + 1));
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    (out, matched)
 }
 
 fn grep_usage(msg: &str) -> Output {
@@ -166,61 +323,13 @@ fn grep_usage(msg: &str) -> Output {
     Output::fail(s, 2)
 }
 
-/// `a|b` at the top level of an extended pattern (no groups).
-fn split_alternatives(p: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut escaped = false;
-    let mut depth = 0i32;
-    for c in p.chars() {
-        match c {
-            _ if escaped => {
-                escaped = false;
-                if let Some(last) = out.last_mut() {
-                    last.push('\\');
-                    last.push(c);
-                }
-                continue;
-            }
-            '\\' => {
-                escaped = true;
-                continue;
-            }
-            '[' => depth += 1,
-            ']' => depth -= 1,
-            '|' if depth <= 0 => {
-                out.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        if let Some(last) = out.last_mut() {
-            last.push(c);
-        }
-    }
-    out
-}
-
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
-
-fn find_fixed(hay: &str, p: &str, word: bool) -> bool {
-    if !word {
-        return hay.contains(p);
-    }
-    hay.match_indices(p).any(|(i, m)| {
-        let before = hay[..i].chars().next_back().is_none_or(|c| !is_word(c));
-        let after = hay[i + m.len()..].chars().next().is_none_or(|c| !is_word(c));
-        before && after
-    })
-}
-
 // ---- head, tail, wc, sort, uniq, cut, base64 --------------------------------
 
-fn count_arg(args: &[&str], tool: &str) -> Result<(usize, bool), Output> {
-    // (n, bytes): -n N, -N, -nN, -c N.
+fn count_arg<'a>(args: &[&'a str], tool: &str) -> Result<(usize, bool, Vec<&'a str>), Output> {
+    // (n, bytes, files): -n N, -N, -nN, -c N.
     let mut n = 10usize;
     let mut bytes = false;
+    let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match *a {
@@ -230,10 +339,8 @@ fn count_arg(args: &[&str], tool: &str) -> Result<(usize, bool), Output> {
                 ("-n", Some(&s[1..]))
             }
             s => {
-                return Err(Output::fail(
-                    format!("{tool}: cannot open '{s}' for reading: not supported in a pipe\n"),
-                    1,
-                ));
+                files.push(s);
+                continue;
             }
         };
         bytes = flag == "-c";
@@ -257,15 +364,49 @@ fn count_arg(args: &[&str], tool: &str) -> Result<(usize, bool), Output> {
             }
         };
     }
-    Ok((n, bytes))
+    Ok((n, bytes, files))
 }
 
-fn head_tail(args: &[&str], input: &str, head: bool) -> Output {
+fn head_tail(args: &[&str], input: &str, head: bool, read: Reader) -> Output {
     let tool = if head { "head" } else { "tail" };
-    let (n, bytes) = match count_arg(args, tool) {
+    let (n, bytes, files) = match count_arg(args, tool) {
         Ok(v) => v,
         Err(e) => return e,
     };
+    if files.is_empty() {
+        return head_tail_text(input, n, bytes, head);
+    }
+    let mut out = Output::default();
+    let mut shown = 0;
+    let mut failed = 0;
+    for f in &files {
+        match read(f) {
+            Ok(text) => {
+                if files.len() > 1 {
+                    out.print(format!("{}==> {f} <==\n", if shown > 0 { "\n" } else { "" }));
+                }
+                shown += 1;
+                out.append(head_tail_text(&text, n, bytes, head));
+            }
+            Err("Is a directory") => {
+                if files.len() > 1 {
+                    out.print(format!("{}==> {f} <==\n", if shown > 0 { "\n" } else { "" }));
+                }
+                shown += 1;
+                out.eprintln(format!("{tool}: error reading '{f}': Is a directory"));
+                failed = 1;
+            }
+            Err(why) => {
+                out.eprintln(format!("{tool}: cannot open '{f}' for reading: {why}"));
+                failed = 1;
+            }
+        }
+    }
+    out.exit = failed;
+    out
+}
+
+fn head_tail_text(input: &str, n: usize, bytes: bool, head: bool) -> Output {
     if bytes {
         let b = input.as_bytes();
         let slice = if head { &b[..n.min(b.len())] } else { &b[b.len().saturating_sub(n)..] };
@@ -276,27 +417,66 @@ fn head_tail(args: &[&str], input: &str, head: bool) -> Output {
     Output::ok(joined(picked))
 }
 
-fn wc(args: &[&str], input: &str) -> Output {
-    let l = input.matches('\n').count();
-    let w = input.split_whitespace().count();
-    let c = input.len();
-    let mut picked: Vec<usize> = Vec::new();
+fn wc(args: &[&str], input: &str, read: Reader) -> Output {
+    let mut columns: Vec<usize> = Vec::new();
+    let mut files: Vec<&str> = Vec::new();
     for a in args {
         match *a {
-            "-l" | "--lines" => picked.push(l),
-            "-w" | "--words" => picked.push(w),
-            "-c" | "--bytes" | "-m" | "--chars" => picked.push(c),
-            s => return Output::fail(format!("wc: {s}: not supported in a pipe\n"), 1),
+            "-l" | "--lines" => columns.push(0),
+            "-w" | "--words" => columns.push(1),
+            "-c" | "--bytes" | "-m" | "--chars" => columns.push(2),
+            s if s.starts_with('-') && s.len() > 1 => {
+                return Output::fail(
+                    format!("wc: invalid option -- '{}'\nTry 'wc --help' for more information.\n", &s[1..]),
+                    1,
+                );
+            }
+            f => files.push(f),
         }
     }
-    if picked.is_empty() {
-        return Output::ok(format!("{l:>7} {w:>7} {c:>7}\n"));
+    if columns.is_empty() {
+        columns = vec![0, 1, 2];
     }
-    if picked.len() == 1 {
-        return Output::ok(format!("{}\n", picked[0]));
+    slim::sort(&mut columns);
+    columns.dedup();
+    let counts = |t: &str| [t.matches('\n').count(), t.split_whitespace().count(), t.len()];
+    if files.is_empty() {
+        let c = counts(input);
+        if columns.len() == 1 {
+            return Output::ok(format!("{}\n", c[columns[0]]));
+        }
+        let cells: Vec<String> = columns.iter().map(|&k| format!("{:>7}", c[k])).collect();
+        return Output::ok(format!("{}\n", cells.join(" ")));
     }
-    let cells: Vec<String> = picked.iter().map(|n| format!("{n:>7}")).collect();
-    Output::ok(format!("{}\n", cells.join(" ")))
+    // GNU's width: the digits of the total size of the files read, unless
+    // one number of one file is all there is to print.
+    let mut rows: Vec<([usize; 3], String)> = Vec::new();
+    let mut out = Output::default();
+    let mut total = [0usize; 3];
+    for f in &files {
+        match read(f) {
+            Ok(t) => {
+                let c = counts(&t);
+                for k in 0..3 {
+                    total[k] += c[k];
+                }
+                rows.push((c, f.to_string()));
+            }
+            Err(why) => {
+                out.eprintln(format!("wc: {f}: {why}"));
+                out.exit = 1;
+            }
+        }
+    }
+    if files.len() > 1 {
+        rows.push((total, "total".to_string()));
+    }
+    let width = if columns.len() == 1 && files.len() == 1 { 1 } else { total[2].to_string().len() };
+    for (c, name) in rows {
+        let cells: Vec<String> = columns.iter().map(|&k| format!("{:>width$}", c[k])).collect();
+        out.println(format!("{} {name}", cells.join(" ")));
+    }
+    out
 }
 
 fn sort(args: &[&str], input: &str) -> Output {
@@ -313,7 +493,7 @@ fn sort(args: &[&str], input: &str) -> Output {
                     }
                 }
             }
-            s => return Output::fail(format!("sort: {s}: not supported in a pipe\n"), 2),
+            s => return Output::fail(format!("sort: invalid option -- '{s}'\n"), 2),
         }
     }
     let mut ls = lines(input);
@@ -484,7 +664,7 @@ mod tests {
 
     fn f(cmd: &str, input: &str) -> (String, i32) {
         let words: Vec<String> = cmd.split(' ').map(str::to_string).collect();
-        let o = run(&words, input);
+        let o = run(&words, input, &no_files);
         (if o.exit == 0 || o.stderr.is_empty() { o.stdout } else { o.stderr }, o.exit)
     }
 
@@ -587,7 +767,7 @@ mod tests {
                 (0..n).map(|_| pool[(next() % pool.len() as u64) as usize].to_string()).collect();
             let input: String =
                 (0..(next() % 40)).map(|_| char::from_u32((next() % 0x300) as u32).unwrap_or('x')).collect();
-            let _ = run(&words, &input);
+            let _ = run(&words, &input, &no_files);
         }
     }
 

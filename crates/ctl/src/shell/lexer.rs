@@ -19,6 +19,41 @@ pub enum LexError {
     Incomplete,
     /// A shell feature the playground does not implement (pipes, redirections, ...).
     Unsupported(String),
+    /// bash's `syntax error near unexpected token `TOKEN'`.
+    Syntax(String),
+}
+
+/// A redirection of a command's streams, in the order written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Redirect {
+    /// `>FILE`, `>>FILE`, `2>FILE`, `2>>FILE` (`fd` is 1 or 2).
+    Out {
+        /// The stream: 1 standard output, 2 standard error.
+        fd: u8,
+        /// The file, as written (expanded).
+        path: String,
+        /// `>>`: append instead of truncating.
+        append: bool,
+    },
+    /// `&>FILE`, `&>>FILE`: both streams.
+    Both {
+        /// The file.
+        path: String,
+        /// `&>>`.
+        append: bool,
+    },
+    /// `2>&1` or `>&2`: stream `fd` goes where `to` goes now.
+    Dup {
+        /// The stream redirected.
+        fd: u8,
+        /// The stream it joins.
+        to: u8,
+    },
+    /// `<FILE`: standard input from a file.
+    In {
+        /// The file.
+        path: String,
+    },
 }
 
 /// A console entry split into its command line and the standard input a heredoc gives it.
@@ -31,6 +66,9 @@ pub struct Entry {
     /// Where in `line` the `<<WORD` was (a byte index), to tell which
     /// command of a list the heredoc feeds.
     pub heredoc_at: Option<usize>,
+    /// The heredoc's word was unquoted (`<<EOF`): `$VAR` in its body
+    /// expands ([`expand_heredoc`]); `<<'EOF'` keeps the body as written.
+    pub expand: bool,
 }
 
 /// Splits an entry into its command line and heredoc body.
@@ -61,8 +99,8 @@ pub fn split_entry(input: &str) -> Result<Entry, LexError> {
             None => break,
         }
     }
-    let Some((at, word, strip_tabs)) = find_heredoc(&line) else {
-        return Ok(Entry { line, stdin: None, heredoc_at: None });
+    let Some(Heredoc { at, word, expand, strip_tabs }) = find_heredoc(&line) else {
+        return Ok(Entry { line, stdin: None, heredoc_at: None, expand: false });
     };
     let mut body = String::new();
     let mut closed = false;
@@ -82,7 +120,32 @@ pub fn split_entry(input: &str) -> Result<Entry, LexError> {
     let mut rest = line[..at.0].to_string();
     rest.push(' ');
     rest.push_str(&line[at.1..]);
-    Ok(Entry { line: rest.trim_end().to_string(), stdin: Some(body), heredoc_at: Some(at.0) })
+    Ok(Entry { line: rest.trim_end().to_string(), stdin: Some(body), heredoc_at: Some(at.0), expand })
+}
+
+/// Expands an unquoted heredoc's body as bash does: `$VAR`, `${VAR}`,
+/// `$?`, and `\$`, `\\`, `` \` `` and backslash-newline as escapes.
+pub fn expand_heredoc(body: &str, env: &VecMap<String, String>) -> Result<String, LexError> {
+    let chars: Vec<char> = body.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => match chars.get(i + 1) {
+                Some(&c @ ('$' | '\\' | '`')) => {
+                    out.push(c);
+                    i += 1;
+                }
+                Some('\n') => i += 1,
+                _ => out.push('\\'),
+            },
+            '$' => i = expand(&chars, i, env, &mut out)?,
+            '`' => return Err(unsupported("command substitution")),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Ok(out)
 }
 
 /// Whether `line` ends inside a `'...'` or `"..."` quote.
@@ -108,8 +171,20 @@ fn open_quote(line: &str) -> bool {
     sq || dq
 }
 
-/// Finds an unquoted `<<WORD` in `line`: its byte span, the word, and whether it was `<<-`.
-fn find_heredoc(line: &str) -> Option<((usize, usize), String, bool)> {
+/// A `<<WORD` found in a line.
+struct Heredoc {
+    /// Its byte span.
+    at: (usize, usize),
+    /// The terminator word.
+    word: String,
+    /// The word was unquoted: the body expands.
+    expand: bool,
+    /// `<<-`: leading tabs are stripped.
+    strip_tabs: bool,
+}
+
+/// Finds an unquoted `<<WORD` in `line`.
+fn find_heredoc(line: &str) -> Option<Heredoc> {
     let b = line.as_bytes();
     let mut i = 0;
     let (mut sq, mut dq) = (false, false);
@@ -152,7 +227,7 @@ fn find_heredoc(line: &str) -> Option<((usize, usize), String, bool)> {
                 if word.is_empty() {
                     return None;
                 }
-                return Some(((start, j), word, strip));
+                return Some(Heredoc { at: (start, j), word, expand: quote.is_none(), strip_tabs: strip });
             }
             _ => {}
         }
@@ -162,25 +237,113 @@ fn find_heredoc(line: &str) -> Option<((usize, usize), String, bool)> {
 }
 
 /// Splits a command line into words as a POSIX shell would, expanding `$VAR`,
-/// `${VAR}` and `$?` from `env` outside single quotes.
+/// `${VAR}` and `$?` from `env` outside single quotes. Redirections are
+/// left out (see [`split_command`]).
 pub fn split_words(line: &str, env: &VecMap<String, String>) -> Result<Vec<String>, LexError> {
+    split_command(line, env).map(|(words, _)| words)
+}
+
+/// What the next word is: an argument, or the file of a redirection.
+enum Pending {
+    Out { fd: u8, append: bool },
+    Both { append: bool },
+    In,
+}
+
+/// Splits a command line into its words and its redirections
+/// (`echo a > f 2>&1` -> `["echo", "a"]`, `[Out 1 f, Dup 2 -> 1]`).
+pub fn split_command(
+    line: &str,
+    env: &VecMap<String, String>,
+) -> Result<(Vec<String>, Vec<Redirect>), LexError> {
     let chars: Vec<char> = line.chars().collect();
     let mut words = Vec::new();
+    let mut redirects = Vec::new();
+    let mut pending: Option<Pending> = None;
     let mut cur = String::new();
     let mut in_word = false;
+    // Whether the word so far was written without quotes or escapes (`2` of `2>`).
+    let mut plain = true;
     let mut i = 0;
+    // Ends the current word: an argument, or the file a redirection waits for.
+    let end_word = |cur: &mut String,
+                    words: &mut Vec<String>,
+                    pending: &mut Option<Pending>,
+                    redirects: &mut Vec<Redirect>| {
+        let word = std::mem::take(cur);
+        match pending.take() {
+            None => words.push(word),
+            Some(Pending::Out { fd, append }) => redirects.push(Redirect::Out { fd, path: word, append }),
+            Some(Pending::Both { append }) => redirects.push(Redirect::Both { path: word, append }),
+            Some(Pending::In) => redirects.push(Redirect::In { path: word }),
+        }
+    };
     while i < chars.len() {
         let c = chars[i];
         match c {
             ' ' | '\t' | '\n' | '\r' => {
                 if in_word {
-                    words.push(std::mem::take(&mut cur));
+                    end_word(&mut cur, &mut words, &mut pending, &mut redirects);
                     in_word = false;
+                    plain = true;
+                }
+            }
+            '>' | '<' | '&' if c != '&' || chars.get(i + 1) == Some(&'>') => {
+                // `N>`: a lone digit just before is the stream's number.
+                let mut fd = 1;
+                if in_word && plain && (cur == "1" || cur == "2") && c == '>' {
+                    fd = if cur == "1" { 1 } else { 2 };
+                    cur.clear();
+                    in_word = false;
+                } else if in_word {
+                    end_word(&mut cur, &mut words, &mut pending, &mut redirects);
+                    in_word = false;
+                }
+                plain = true;
+                if pending.is_some() {
+                    return Err(LexError::Syntax(c.to_string()));
+                }
+                match c {
+                    '<' if matches!(chars.get(i + 1), Some('(' | '<')) => {
+                        return Err(unsupported("process substitution and here-strings"));
+                    }
+                    '<' => pending = Some(Pending::In),
+                    '&' => {
+                        i += 1;
+                        let append = chars.get(i + 1) == Some(&'>');
+                        if append {
+                            i += 1;
+                        }
+                        pending = Some(Pending::Both { append });
+                    }
+                    _ => {
+                        let append = chars.get(i + 1) == Some(&'>');
+                        if append {
+                            i += 1;
+                        }
+                        if chars.get(i + 1) == Some(&'&') {
+                            // `2>&1`, `>&2`.
+                            i += 1;
+                            match chars.get(i + 1) {
+                                Some(&d @ ('1' | '2')) if !append => {
+                                    i += 1;
+                                    redirects.push(Redirect::Dup { fd, to: if d == '1' { 1 } else { 2 } });
+                                }
+                                Some(&d) if d.is_ascii_digit() || d == '-' => {
+                                    return Err(unsupported("redirections of streams other than 1 and 2"));
+                                }
+                                _ => pending = Some(Pending::Both { append }),
+                            }
+                        } else {
+                            pending = Some(Pending::Out { fd, append });
+                        }
+                    }
                 }
             }
             '#' if !in_word => break,
             '\'' => {
                 in_word = true;
+                plain = false;
                 i += 1;
                 loop {
                     match chars.get(i) {
@@ -193,6 +356,7 @@ pub fn split_words(line: &str, env: &VecMap<String, String>) -> Result<Vec<Strin
             }
             '"' => {
                 in_word = true;
+                plain = false;
                 i += 1;
                 loop {
                     match chars.get(i) {
@@ -215,6 +379,7 @@ pub fn split_words(line: &str, env: &VecMap<String, String>) -> Result<Vec<Strin
             }
             '\\' => {
                 in_word = true;
+                plain = false;
                 if let Some(&n) = chars.get(i + 1) {
                     if n != '\n' {
                         cur.push(n);
@@ -223,6 +388,7 @@ pub fn split_words(line: &str, env: &VecMap<String, String>) -> Result<Vec<Strin
                 }
             }
             '$' => {
+                plain = false;
                 let before = cur.len();
                 i = expand(&chars, i, env, &mut cur)?;
                 if cur.len() > before || in_word {
@@ -234,8 +400,6 @@ pub fn split_words(line: &str, env: &VecMap<String, String>) -> Result<Vec<Strin
             '|' => return Err(unsupported("pipes (|)")),
             ';' => return Err(unsupported("command lists (;)")),
             '&' => return Err(unsupported("background jobs and && lists")),
-            '>' => return Err(unsupported("output redirection (>)")),
-            '<' => return Err(unsupported("input redirection (<); use a heredoc (<<EOF)")),
             '`' => return Err(unsupported("command substitution")),
             '(' | ')' => return Err(unsupported("subshells")),
             _ => {
@@ -246,9 +410,12 @@ pub fn split_words(line: &str, env: &VecMap<String, String>) -> Result<Vec<Strin
         i += 1;
     }
     if in_word {
-        words.push(cur);
+        end_word(&mut cur, &mut words, &mut pending, &mut redirects);
     }
-    Ok(words)
+    if pending.is_some() {
+        return Err(LexError::Syntax("newline".to_string()));
+    }
+    Ok((words, redirects))
 }
 
 fn unsupported(what: &str) -> LexError {
@@ -332,6 +499,30 @@ mod tests {
         let env = VecMap::new();
         assert_eq!(split_words("a 'b", &env), Err(LexError::UnterminatedQuote));
         assert!(matches!(split_words("a | b", &env), Err(LexError::Unsupported(_))));
+        assert_eq!(split_words("echo >", &env), Err(LexError::Syntax("newline".into())));
+        assert_eq!(split_words("echo > > f", &env), Err(LexError::Syntax(">".into())));
+    }
+
+    #[test]
+    fn redirections() {
+        let env = VecMap::new();
+        let out = |path: &str, fd, append| Redirect::Out { fd, path: path.into(), append };
+        assert_eq!(
+            split_command("echo a>f 2>&1", &env).unwrap(),
+            (vec!["echo".into(), "a".into()], vec![out("f", 1, false), Redirect::Dup { fd: 2, to: 1 }])
+        );
+        assert_eq!(
+            split_command("cmd 2>>err.log >&2 \"2\">x", &env).unwrap(),
+            (
+                vec!["cmd".into(), "2".into()],
+                vec![out("err.log", 2, true), Redirect::Dup { fd: 1, to: 2 }, out("x", 1, false)]
+            )
+        );
+        assert_eq!(
+            split_command("cat <in &>all", &env).unwrap().1,
+            vec![Redirect::In { path: "in".into() }, Redirect::Both { path: "all".into(), append: false }]
+        );
+        assert_eq!(split_command("echo 'a>b' a\\>b", &env).unwrap().0, ["echo", "a>b", "a>b"]);
     }
 
     #[test]
@@ -348,5 +539,10 @@ mod tests {
         assert!(open_quote("echo 'it"));
         let e = split_entry("cat <<'END'\n$x\nEND").unwrap();
         assert_eq!(e.stdin.as_deref(), Some("$x\n"));
+        assert!(!e.expand);
+        assert!(split_entry("cat <<END\n$x\nEND").unwrap().expand);
+        let mut env = VecMap::new();
+        env.insert("X".to_string(), "1".to_string());
+        assert_eq!(expand_heredoc("a $X ${X}b \\$X \\\\ \\q\n", &env).unwrap(), "a 1 1b $X \\ \\q\n");
     }
 }

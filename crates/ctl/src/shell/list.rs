@@ -84,6 +84,8 @@ pub fn split_list(line: &str) -> Result<List, ListError> {
                 list.push((std::mem::take(&mut pipeline), Sep::And));
                 i += 1;
             }
+            // `2>&1`, `>&2`, `&>file`: a redirection, not a background job.
+            '&' if i > 0 && chars[i - 1] == '>' || chars.get(i + 1) == Some(&'>') => cur.push(c),
             '&' => return Err(ListError::Lex(LexError::Unsupported("background jobs (&)".to_string()))),
             ';' => {
                 close(&mut cur, &mut pipeline, ";")?;
@@ -167,6 +169,7 @@ mod tests {
         assert_eq!(cmds("echo a; "), vec![(vec!["echo a"], Sep::Seq)]);
         assert_eq!(cmds("echo a # b | c"), vec![(vec!["echo a"], Sep::Seq)]);
         assert_eq!(cmds("echo a#b|cat"), vec![(vec!["echo a#b", "cat"], Sep::Seq)]);
+        assert_eq!(cmds("a 2>&1 | b &>f"), vec![(vec!["a 2>&1", "b &>f"], Sep::Seq)]);
     }
 
     #[test]
