@@ -39,9 +39,11 @@ pub struct ConsoleOptions {
     pub kubernetes: bool,
 }
 
+/// A fresh playground is a kubeadm node: etcd serves https with
+/// client-certificate auth, its certificates in /etc/kubernetes/pki.
 impl Default for ConsoleOptions {
     fn default() -> Self {
-        ConsoleOptions { nodes: 3, tls: false, kubernetes: false }
+        ConsoleOptions { nodes: 3, tls: true, kubernetes: false }
     }
 }
 
@@ -171,17 +173,7 @@ impl Console {
     /// Writes kubeadm's certificate files when the cluster serves TLS.
     pub(crate) fn install_pki(&mut self) {
         if self.options.tls {
-            for path in crate::vfs::KUBEADM_PKI {
-                let body = format!(
-                    "-----BEGIN {}-----\n(playground certificate for {path})\n-----END {}-----\n",
-                    if path.ends_with(".key") { "RSA PRIVATE KEY" } else { "CERTIFICATE" },
-                    if path.ends_with(".key") { "RSA PRIVATE KEY" } else { "CERTIFICATE" }
-                );
-                let name = path.rsplit('/').next().unwrap_or(path);
-                self.vfs
-                    .write(&format!("{}/{name}", crate::vfs::MINIKUBE_PKI_DIR), body.clone().into_bytes());
-                self.vfs.write(path, body.into_bytes());
-            }
+            crate::pki::install(&mut self.vfs);
         }
     }
 

@@ -44,6 +44,10 @@ pub(crate) fn run(
 ) -> Exec {
     match env.get("ETCDCTL_API").map(String::as_str) {
         None | Some("") | Some("3") => {}
+        Some("2") if matches!(args, [v] if v == "--version" || v == "-v") => {
+            // The v2 etcdctl (urfave/cli) still ships in 3.5 and prints its version.
+            return Output::ok(format!("etcdctl version: {}\nAPI version: 2\n", crate::VERSION)).into();
+        }
         Some("2") => {
             return Output::fail(
                 format!(

@@ -36,6 +36,9 @@ pub(crate) enum Kind {
     SimHold { session: Session, announced: bool, proposal: Option<String>, probe: Option<u64> },
     /// `elect -l` on the simulated cluster.
     SimObserve { endpoint: u64, prefix: Vec<u8>, last: Option<Vec<u8>>, probe: Option<u64> },
+    /// A command waiting for a connection no member will accept (`snapshot
+    /// save` without `--command-timeout`): it ends only by Ctrl+C or `timeout`.
+    Dialing,
     /// `kubectl get -w`: rows from a watch on the simulated cluster.
     Kube(Box<kube::KubeWatch>),
 }
@@ -172,6 +175,7 @@ impl Stream {
                 crate::kubectl::poll(con, w, out);
                 None
             }
+            Kind::Dialing => None,
             Kind::SimHold { session, announced, proposal, probe } => {
                 if *announced {
                     return None;

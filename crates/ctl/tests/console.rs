@@ -10,7 +10,7 @@ fn console(seed: u64, options: ConsoleOptions) -> Console {
 }
 
 fn con() -> Console {
-    console(7, ConsoleOptions::default())
+    console(7, ConsoleOptions::bare_etcd())
 }
 
 /// The current revision of the cluster's data.
@@ -111,7 +111,7 @@ fn leases_expire_as_virtual_time_passes() {
 
 #[test]
 fn kubeadm_tls_cluster() {
-    let mut c = console(3, ConsoleOptions { nodes: 3, tls: true, ..ConsoleOptions::default() });
+    let mut c = console(3, ConsoleOptions::default());
     assert!(run(&mut c, "ls /etc/kubernetes/pki/etcd").stdout.contains("healthcheck-client.key"));
     let ok = "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
     assert_eq!(run(&mut c, &format!("{ok} put k v")).stdout, "OK\n");
@@ -234,7 +234,7 @@ fn same_seed_same_run() {
         "etcdctl member list",
     ];
     let outs = |seed| {
-        let mut c = console(seed, ConsoleOptions::default());
+        let mut c = console(seed, ConsoleOptions::bare_etcd());
         lines.iter().map(|l| c.run_to_end(l)).collect::<Vec<_>>()
     };
     assert_eq!(outs(11), outs(11));
@@ -258,7 +258,7 @@ fn watch_in_one_tab_sees_puts_of_another() {
 
 #[test]
 fn cka_commands_from_the_guides() {
-    let mut c = console(3, ConsoleOptions { nodes: 3, tls: true, ..ConsoleOptions::default() });
+    let mut c = console(3, ConsoleOptions::default());
     let certs = "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
     assert_eq!(
         run(&mut c, &format!("ETCDCTL_API=3 etcdctl {certs} put /registry/configmaps/default/app-config hi"))
@@ -437,4 +437,43 @@ fn a_watch_cancelled_by_compaction_prints_the_cancellation_in_json_and_fields() 
     assert!(o.stdout.starts_with("\"ClusterID\" : ") && o.stdout.contains("\"Revision\" : 0\n"), "{o:?}");
     let o = run(&mut c, "timeout 2 etcdctl watch wk --rev=1");
     assert_eq!(o.stdout, "");
+}
+
+#[test]
+fn cobra_finds_subcommands_past_their_flags() {
+    let mut c = con();
+    run(&mut c, "etcdctl put /registry/a 1");
+    let out = run(&mut c, "etcdctl --endpoints=127.0.0.1:2379 snapshot save snap.db");
+    assert_eq!((out.stdout.as_str(), out.exit), ("Snapshot saved at snap.db\n", 0));
+    // The Kubernetes docs' form: restore's local flag before `snapshot restore`.
+    let out = run(&mut c, "etcdutl --data-dir /var/lib/etcd-from-backup snapshot restore snap.db");
+    assert_eq!(out.exit, 0, "{out:?}");
+    assert!(c.vfs().is_dir("/var/lib/etcd-from-backup/member"));
+    let out = run(&mut c, "etcdutl -w table snapshot status snap.db");
+    assert!(out.stdout.starts_with("+---"), "{out:?}");
+    let out = run(&mut c, "etcdutl snapshot restore snap.db");
+    assert_eq!(out.exit, 1);
+    assert!(out.stderr.starts_with("Error: required flag(s) \"data-dir\" not set\n"), "{out:?}");
+    let out = run(&mut c, "etcdutl snapshot status snap.db --bogus");
+    assert!(out.stderr.starts_with("Error: unknown flag: --bogus\n"), "{out:?}");
+    // As cobra guesses: an unknown flag before the command takes the next word as its value.
+    let out = run(&mut c, "etcdutl --bogus snapshot status snap.db");
+    assert!(out.stderr.starts_with("Error: unknown command \"status\" for \"etcdutl\"\n"), "{out:?}");
+    let out = run(&mut c, "etcdutl /var/lib/x snapshot restore snap.db");
+    assert!(out.stderr.starts_with("Error: unknown command \"/var/lib/x\" for \"etcdutl\"\n"), "{out:?}");
+    assert_eq!(run(&mut c, "etcdutl snap stat snap.db -w json").exit, 0, "cobra's prefix matching");
+}
+
+#[test]
+fn etcd_tools_run_from_a_release_folder_and_say_their_version() {
+    let mut c = con();
+    let v = ctl::VERSION;
+    assert_eq!(run(&mut c, "./etcdctl version").stdout, format!("etcdctl version: {v}\nAPI version: 3.5\n"));
+    assert_eq!(run(&mut c, "./etcdutl version").stdout, format!("etcdutl version: {v}\nAPI version: 3.5\n"));
+    assert_eq!(run(&mut c, "/usr/local/bin/etcdctl put k v").stdout, "OK\n");
+    // 3.5's v3 etcdctl has no --version flag; the v2 one (seed 000) does.
+    let out = run(&mut c, "./etcdctl --version");
+    assert!(out.stderr.starts_with("Error: unknown flag: --version\n"), "{out:?}");
+    let out = run(&mut c, "ETCDCTL_API=2 ./etcdctl --version");
+    assert_eq!(out.stdout, format!("etcdctl version: {v}\nAPI version: 2\n"));
 }

@@ -60,6 +60,7 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
             req: mvcc::RangeRequest { key: b"health".to_vec(), ..Default::default() },
             serializable: false,
         };
+        let dials = super::remote::pick(con, &one).is_some();
         let (probe, took_ms) = sim_call_timed(con, &one, get);
         let probe = match probe {
             Ok(_) => Ok(()),
@@ -82,7 +83,8 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
                 _ => (true, String::new()),
             },
             Err(why) => {
-                warnings.push_str(&retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", &why));
+                let desc = if dials { why.as_str() } else { crate::client::DIAL_FAILED };
+                warnings.push_str(&retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", desc));
                 (false, why)
             }
         };
@@ -181,6 +183,7 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
     let mut rows: Vec<(String, Stat)> = Vec::new();
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
+        let dials = super::remote::pick(con, &one).is_some();
         let got = sim_call(con, &one, Request::Status).map(|r| match r {
             Response::Status(st) => Some(sim_stat(st)),
             _ => None,
@@ -190,7 +193,8 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
             Ok(None) => {}
             Err(why) => {
                 let now = con.backend.clock_ms();
-                out.eprint(retry_warning(now, ep, "DeadlineExceeded", &why));
+                let desc = if dials { why.as_str() } else { crate::client::DIAL_FAILED };
+                out.eprint(retry_warning(now, ep, "DeadlineExceeded", desc));
                 out.eprintln(format!("Failed to get the status of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
             }

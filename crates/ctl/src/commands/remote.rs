@@ -17,15 +17,18 @@ use crate::flags::Parsed;
 use crate::output::{Output, exit};
 
 /// The member serving the client: the first endpoint whose member runs and
-/// speaks the client's TLS (a scheme-less endpoint speaks TLS when TLS files
-/// were given, as in clientv3).
+/// with which the client can talk: plain http to a plain member, or TLS
+/// with a handshake that succeeds (crates/ctl/src/pki.rs) to a member with
+/// client-certificate auth.
 pub(crate) fn pick(con: &Console, client: &Client) -> Option<u64> {
     let tls = con.backend.tls;
     client.endpoints.iter().find_map(|ep| {
-        let speaks_tls = ep.starts_with("https://") || (!ep.starts_with("http://") && client.has_tls_config);
-        let secure_ok = !tls || (speaks_tls && client.trusts_server && client.has_cert);
-        let plain_ok = tls || !speaks_tls;
-        con.backend.member_at(ep).filter(|m| m.running && secure_ok && plain_ok).map(|m| m.id)
+        let reaches = match (tls, client.speaks_tls(ep), &client.tls) {
+            (false, speaks, _) => !speaks,
+            (true, true, Some(t)) => t.handshake().is_ok(),
+            (true, _, _) => false,
+        };
+        con.backend.member_at(ep).filter(|m| m.running && reaches).map(|m| m.id)
     })
 }
 
@@ -35,9 +38,8 @@ impl Conn {
     /// is given.
     pub fn open_sim(con: &mut Console, p: &Parsed) -> Result<Conn, Exec> {
         let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
-        let tls = con.backend.tls;
         let Some(endpoint) = pick(con, &client) else {
-            let f = client.dial_failure(con.backend.clock_ms(), tls);
+            let f = client.dial_failure(con.backend.clock_ms());
             // Nothing answered: the client waits out its command timeout.
             con.backend.advance(f.elapsed_ms);
             return Err(Exec::done(f.out));
