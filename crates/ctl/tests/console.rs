@@ -477,3 +477,22 @@ fn etcd_tools_run_from_a_release_folder_and_say_their_version() {
     let out = run(&mut c, "ETCDCTL_API=2 ./etcdctl --version");
     assert_eq!(out.stdout, format!("etcdctl version: {v}\nAPI version: 2\n"));
 }
+
+#[test]
+fn a_kubeadm_node_keeps_tls_across_resets_and_serves_every_member_over_https() {
+    let mut c = console(3, ConsoleOptions::default());
+    let certs = "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key";
+    let out = run(&mut c, &format!("etcdctl {certs} member list"));
+    assert!(out.stdout.contains(", https://127.0.0.2:2380, https://127.0.0.2:2379, false"), "{out:?}");
+    let out = run(&mut c, &format!("etcdctl {certs} endpoint health --cluster"));
+    assert_eq!(out.stdout.matches("is healthy").count(), 3, "{out:?}");
+    run(&mut c, "cluster reset --nodes 1");
+    let out = run(&mut c, "etcdctl put k v");
+    assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
+    assert_eq!(run(&mut c, &format!("etcdctl {certs} put k v")).stdout, "OK\n");
+    run(&mut c, "cluster reset --plain");
+    assert_eq!(run(&mut c, "etcdctl put k v").stdout, "OK\n");
+    run(&mut c, "cluster reset --tls");
+    assert_eq!(run(&mut c, "etcdctl put k v").exit, 1);
+    assert_eq!(run(&mut c, "cluster reset --tls=maybe").exit, 1);
+}
