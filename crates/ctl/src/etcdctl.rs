@@ -124,9 +124,12 @@ fn help(con: &Console, args: &[String]) -> Output {
     }
 }
 
-/// cobra's "Did you mean this?" (Levenshtein distance up to 2, or a prefix).
 fn suggestions(con: &Console, word: &str) -> String {
-    let Some(root) = con.spec.command("") else { return String::new() };
+    con.spec.command("").map(|root| did_you_mean(root, word)).unwrap_or_default()
+}
+
+/// cobra's "Did you mean this?" (Levenshtein distance up to 2, or a prefix).
+pub(crate) fn did_you_mean(root: &crate::spec::CommandSpec, word: &str) -> String {
     let found: Vec<&String> = root
         .subcommands
         .iter()

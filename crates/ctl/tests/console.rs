@@ -496,3 +496,25 @@ fn a_kubeadm_node_keeps_tls_across_resets_and_serves_every_member_over_https() {
     assert_eq!(run(&mut c, "etcdctl put k v").exit, 1);
     assert_eq!(run(&mut c, "cluster reset --tls=maybe").exit, 1);
 }
+
+#[test]
+fn etcdutl_prints_cobras_usage() {
+    let mut c = con();
+    let out = run(&mut c, "etcdutl --help");
+    assert!(out.stdout.starts_with("Usage:\n  etcdutl [command]\n\nAvailable Commands:\n  defrag      Defragments the storage of the etcd\n"), "{out:?}");
+    assert!(
+        out.stdout.ends_with("\n\nUse \"etcdutl [command] --help\" for more information about a command.\n")
+    );
+    let restore = run(&mut c, "etcdutl snapshot restore -h").stdout;
+    assert!(restore.starts_with("Usage:\n  etcdutl snapshot restore <filename> --data-dir {output dir} [options] [flags]\n\nFlags:\n      --bump-revision uint "), "{restore}");
+    assert!(
+        restore.contains("\n  -h, --help                                 help for restore\n"),
+        "{restore}"
+    );
+    assert_eq!(run(&mut c, "etcdutl help snapshot restore").stdout, restore);
+    assert_eq!(run(&mut c, "etcdutl snapshot").stdout, run(&mut c, "etcdutl snapshot --help").stdout);
+    let out = run(&mut c, "etcdutl snapshot restore snap.db --bump-revision=-1 --data-dir x");
+    assert!(out.stderr.starts_with("Error: invalid argument \"-1\" for \"--bump-revision\" flag: strconv.ParseUint: parsing \"-1\": invalid syntax\nUsage:\n"), "{out:?}");
+    let out = run(&mut c, "etcdutl snapshott");
+    assert!(out.stderr.contains("Did you mean this?\n\tsnapshot\n"), "{out:?}");
+}
