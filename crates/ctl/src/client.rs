@@ -103,7 +103,9 @@ impl Client {
             .ok_or_else(|| Output::error("unsupported output format", exit::BAD_FEATURE))?;
         let skip_verify = p.bool("insecure-skip-tls-verify");
         let given = ["cert", "key", "cacert"].iter().any(|f| !p.get(f).is_empty());
-        let tls = if given || skip_verify {
+        // `--insecure-transport=false` alone asks for TLS with the system's roots.
+        let secure = !p.bool("insecure-transport");
+        let tls = if given || skip_verify || secure {
             let tls = pki::ClientTls::load(vfs, p.get("cert"), p.get("key"), p.get("cacert"), skip_verify)
                 .map_err(|e| Output::error(e, exit::BAD_ARGS))?;
             Some(tls)

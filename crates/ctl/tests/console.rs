@@ -492,6 +492,9 @@ fn a_kubeadm_node_keeps_tls_across_resets_and_serves_every_member_over_https() {
     assert_eq!(run(&mut c, &format!("etcdctl {certs} put k v")).stdout, "OK\n");
     run(&mut c, "cluster reset --plain");
     assert_eq!(run(&mut c, "etcdctl put k v").stdout, "OK\n");
+    // etcdctl speaks TLS (with the system's roots) to an http member: no answer.
+    let out = run(&mut c, "etcdctl --insecure-transport=false put k v");
+    assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
     run(&mut c, "cluster reset --tls");
     assert_eq!(run(&mut c, "etcdctl put k v").exit, 1);
     assert_eq!(run(&mut c, "cluster reset --tls=maybe").exit, 1);

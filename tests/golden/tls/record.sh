@@ -18,15 +18,10 @@ CORPUS=$(realpath "${1:-$HERE/corpus.txt}")
 OUTPUT=$(realpath -m "${2:-$HERE/recorded.jsonl}")
 LINE_TIMEOUT=${LINE_TIMEOUT:-20}
 
-if [ ! -x /usr/bin/etcd ] || [ ! -x /usr/bin/etcdctl ]; then
-  echo "record.sh: installing etcd-server and etcd-client" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q && apt-get install -y -q etcd-server etcd-client || {
-    echo "record.sh: could not install etcd" >&2; exit 1; }
-fi
+# shellcheck source=../lib.sh
+. "$HERE/../lib.sh"
+ensure_etcd
 command -v openssl >/dev/null || { echo "record.sh: openssl is needed" >&2; exit 1; }
-ETCD=/usr/bin/etcd
-ETCDCTL=/usr/bin/etcdctl
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/etcd-golden-tls.XXXXXX")
 PKI=$WORK/pki
@@ -77,45 +72,18 @@ until "$ETCDCTL" "${TLSFLAGS[@]}" --dial-timeout=1s --command-timeout=2s endpoin
 done
 echo "record.sh: etcd up on 127.0.0.1:$PORT (peer $PEER_PORT), recording $CORPUS" >&2
 
-ENVFILE=$WORK/env.sh
-{
-  echo "export ETCDCTL_API=3"
-  echo "export HOME=$SCRATCH"
-} >"$ENVFILE"
-strip_env() { grep -v -E '^declare -x (BASH_ENV|__ENVOUT|OLDPWD|PWD|SHLVL|_|ETCDCTL_ENDPOINTS)=' "$1"; }
-
-# Names as on a kubeadm node <-> what this run has.
-to_run() { sed -e "s#/etc/kubernetes/pki#$PKI#g" -e "s#127\.0\.0\.1:2379#127.0.0.1:$PORT#g"; }
-to_node() {
-  sed -e "s#$PKI#/etc/kubernetes/pki#g" -e "s#127\.0\.0\.1:$PORT\b#127.0.0.1:2379#g" -e "s#$SCRATCH#/root#g" "$1" >"$1.node"
-  mv "$1.node" "$1"
+# Names as on a kubeadm node <-> what this run has (README.md, D1 and D2).
+entry_special() { return 1; }
+entry_script() {
+  sed -e "s#/etc/kubernetes/pki#$PKI#g" -e "s#127\.0\.0\.1:2379#127.0.0.1:$PORT#g" <<<"$1"
+  [[ $1 == *--endpoints* ]] || ENTRY_ENV=(ETCDCTL_ENDPOINTS="127.0.0.1:$PORT")
+}
+entry_done() {
+  local f
+  for f in "$@"; do
+    sed -e "s#$PKI#/etc/kubernetes/pki#g" -e "s#127\.0\.0\.1:$PORT\b#127.0.0.1:2379#g" -e "s#$SCRATCH#/root#g" "$f" >"$f.node"
+    mv "$f.node" "$f"
+  done
 }
 
-python3 "$HERE/../record.py" split "$CORPUS" >"$WORK/entries.jsonl" || exit 1
-: >"$WORK/recorded.tmp"
-count=0
-started=$SECONDS
-while IFS= read -r json; do
-  entry=$(python3 -c 'import json,sys; sys.stdout.write(json.loads(sys.argv[1]))' "$json")
-  count=$((count + 1))
-  out=$WORK/out.txt err=$WORK/err.txt
-  : >"$out"; : >"$err"
-  t0=$SECONDS
-  script="$(to_run <<<"$entry")"$'\n__rc=$?\nexport -p >"$__ENVOUT"\nexit $__rc'
-  endpoints=()
-  [[ $entry == *--endpoints* ]] || endpoints=(ETCDCTL_ENDPOINTS="127.0.0.1:$PORT")
-  (cd "$SCRATCH" && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8 BASH_ENV="$ENVFILE" __ENVOUT="$ENVFILE.new" "${endpoints[@]}" \
-    timeout -k 5 "$LINE_TIMEOUT" bash -c "$script" </dev/null >"$out" 2>"$err")
-  rc=$?
-  if [ -s "$ENVFILE.new" ]; then strip_env "$ENVFILE.new" >"$ENVFILE"; fi
-  rm -f "$ENVFILE.new"
-  if [ $((SECONDS - t0)) -ge "$LINE_TIMEOUT" ]; then
-    echo "record.sh: WARNING: entry $count ran into the recorder's ${LINE_TIMEOUT}s limit" >&2
-  fi
-  to_node "$out"; to_node "$err"
-  python3 "$HERE/../record.py" entry "$entry" "$out" "$err" "$rc" >>"$WORK/recorded.tmp"
-  printf 'record.sh: %3d exit=%-3s %ss %s\n' "$count" "$rc" "$((SECONDS - t0))" "$(head -n 1 <<<"$entry" | cut -c1-150)" >&2
-done <"$WORK/entries.jsonl"
-cp "$WORK/recorded.tmp" "$OUTPUT"
-echo "record.sh: recorded $count entries in $((SECONDS - started))s to $OUTPUT" >&2
+record_corpus "$CORPUS" "$OUTPUT"
