@@ -464,6 +464,18 @@ impl Console {
         self.backend.with_kube(f)
     }
 
+    /// A member URL as this cluster serves it (`https://` on a kubeadm node).
+    pub fn member_url(&self, url: &str) -> String {
+        self.backend.url(url)
+    }
+
+    /// What an etcdctl line needs to reach this cluster: kubeadm's
+    /// certificate flags when it serves TLS (with a leading space), else
+    /// nothing. The page's buttons and `load` type them.
+    pub fn tls_flags(&self) -> &'static str {
+        if self.backend.tls { crate::pki::ETCDCTL_FLAGS } else { "" }
+    }
+
     /// The virtual filesystem.
     pub fn vfs(&self) -> &Vfs {
         &self.vfs

@@ -74,6 +74,9 @@ const KUBEADM: [(&str, &str, &str, &str); 9] = [
 /// Where kubeadm keeps them.
 pub const KUBEADM_DIR: &str = "/etc/kubernetes/pki";
 
+/// The flags the exam's etcdctl lines give (etcd's own serving pair as client certificate).
+pub const ETCDCTL_FLAGS: &str = " --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
+
 /// Where minikube keeps the etcd ones (seed 001 reads them there).
 pub const MINIKUBE_ETCD_DIR: &str = "/var/lib/minikube/certs/etcd";
 
