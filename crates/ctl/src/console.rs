@@ -112,6 +112,10 @@ pub struct Console {
     pub(crate) vfs: Vfs,
     pub(crate) env: VecMap<String, String>,
     pub(crate) spec: Spec,
+    /// What the client logged on stderr while connecting for the command
+    /// being run (a refused `--user` on a cluster without auth); printed
+    /// before the command's own output.
+    pub(crate) client_log: String,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     /// Page mode: the command waiting for the simulator (see `journal.rs`).
@@ -155,6 +159,7 @@ impl Console {
             vfs: Vfs::new(),
             env,
             spec: Spec::etcdctl(),
+            client_log: String::new(),
             history: Vec::new(),
             stream: None,
             pending: None,

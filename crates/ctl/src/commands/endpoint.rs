@@ -183,7 +183,8 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
     let mut rows: Vec<(String, Stat)> = Vec::new();
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
-        let dials = super::remote::pick(con, &one).is_some();
+        let refused =
+            super::remote::pick(con, &one).is_none().then(|| super::remote::direct_dial_error(con, &one, ep));
         let got = sim_call(con, &one, Request::Status).map(|r| match r {
             Response::Status(st) => Some(sim_stat(st)),
             _ => None,
@@ -193,8 +194,7 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
             Ok(None) => {}
             Err(why) => {
                 let now = con.backend.clock_ms();
-                let desc = if dials { why.as_str() } else { crate::client::DIAL_FAILED };
-                out.eprint(retry_warning(now, ep, "DeadlineExceeded", desc));
+                out.eprint(retry_warning(now, ep, "DeadlineExceeded", refused.unwrap_or(&why)));
                 out.eprintln(format!("Failed to get the status of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
             }
@@ -341,14 +341,21 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
     let rev = p.int("rev");
     let mut out = Output::default();
     let mut rows = Vec::new();
+    let mut last_error = None;
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
+        let refused =
+            super::remote::pick(con, &one).is_none().then(|| super::remote::direct_dial_error(con, &one, ep));
         match sim_call(con, &one, Request::HashKv { revision: rev }) {
             Ok(Response::HashKv(h)) => rows.push((ep.clone(), h.header.clone(), h)),
             Ok(_) => {}
             Err(why) => {
+                if let Some(desc) = refused {
+                    out.eprint(retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", desc));
+                }
                 out.eprintln(format!("Failed to get the hash of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
+                last_error = Some(why);
             }
         }
     }
@@ -389,6 +396,12 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
             }
         }
         Format::Protobuf => out = Output::error("protobuf not supported as output format", exit::BAD_FEATURE),
+    }
+    // etcdctl ends with the last endpoint's error.
+    if let Some(why) = last_error
+        && client.format != Format::Protobuf
+    {
+        out.eprintln(format!("Error: {why}"));
     }
     Exec::took(out, 1)
 }
