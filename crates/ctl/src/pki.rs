@@ -59,12 +59,13 @@ impl Cert {
 
 /// The files kubeadm v1.30 writes under /etc/kubernetes/pki: path, subject,
 /// issuer, and the extended key usage (CAs have none).
-const KUBEADM: [(&str, &str, &str, &str); 9] = [
+const KUBEADM: [(&str, &str, &str, &str); 10] = [
     ("ca", "kubernetes", "kubernetes", ""),
     ("apiserver", "kube-apiserver", "kubernetes", "server"),
     ("apiserver-kubelet-client", "kube-apiserver-kubelet-client", "kubernetes", "client"),
     ("apiserver-etcd-client", "kube-apiserver-etcd-client", ETCD_CA, "client"),
     ("front-proxy-ca", "front-proxy-ca", "front-proxy-ca", ""),
+    ("front-proxy-client", "front-proxy-client", "front-proxy-ca", "client"),
     ("etcd/ca", ETCD_CA, ETCD_CA, ""),
     ("etcd/server", NODE, ETCD_CA, "server,client"),
     ("etcd/peer", NODE, ETCD_CA, "server,client"),
@@ -100,6 +101,14 @@ pub fn kubeadm_files() -> Vec<(String, String)> {
             files.push((format!("{MINIKUBE_ETCD_DIR}/{etcd}.key"), key_pem(name, &key)));
         }
     }
+    // The service-account signing pair: a key and its public half, no certificate.
+    let sa_key = format!("{KUBEADM_DIR}/sa.key");
+    let sa_pub = format!("{KUBEADM_DIR}/sa.pub");
+    files.push((sa_key.clone(), key_pem("sa", &sa_key)));
+    files.push((
+        sa_pub.clone(),
+        pem("PUBLIC KEY", &format!("{KEY_TAG}\nkey=sa\npublic=true\n"), &sa_pub, 290),
+    ));
     files
 }
 
@@ -349,6 +358,16 @@ mod tests {
         assert_ne!(v.read(&format!("{E}/peer.key")), v.read(&format!("{E}/server.key")));
         assert!(v.read("/etc/kubernetes/pki/apiserver-etcd-client.key").is_some());
         assert!(v.read("/var/lib/minikube/certs/etcd/ca.crt").is_some());
+        // What `ls /etc/kubernetes/pki` shows on a kubeadm v1.30 control-plane node.
+        let kubeadm = "apiserver-etcd-client.crt apiserver-etcd-client.key apiserver-kubelet-client.crt \
+            apiserver-kubelet-client.key apiserver.crt apiserver.key ca.crt ca.key etcd/ front-proxy-ca.crt \
+            front-proxy-ca.key front-proxy-client.crt front-proxy-client.key sa.key sa.pub";
+        assert_eq!(
+            v.list(KUBEADM_DIR).unwrap().join(" "),
+            kubeadm.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        let etcd = "ca.crt ca.key healthcheck-client.crt healthcheck-client.key peer.crt peer.key server.crt server.key";
+        assert_eq!(v.list(E).unwrap().join(" "), etcd);
     }
 
     #[test]
