@@ -31,7 +31,8 @@ pub struct Client {
     /// The authenticated user, if any.
     pub user: Option<String>,
     /// The TLS settings etcd's `TLSInfo.ClientConfig` built from `--cert`,
-    /// `--key`, `--cacert` and `--insecure-skip-tls-verify` (`None`: none given).
+    /// `--key`, `--cacert`, `--insecure-skip-tls-verify` and
+    /// `--insecure-transport=false` (`None`: none given: plain http).
     pub tls: Option<pki::ClientTls>,
 }
 
@@ -160,8 +161,8 @@ impl Client {
 
     /// No endpoint answered (down, wrong scheme, a failed TLS handshake): what
     /// etcdctl prints once its command timeout, counted from `now_ms`, runs
-    /// out. etcd 3.4.23's gRPC names no cause (tests/golden/tls: recorded for
-    /// each of them); the member's side is in the cluster's events.
+    /// out. etcd 3.4.23's balancer names no cause (tests/golden/tls: recorded
+    /// for each of them).
     pub fn dial_failure(&self, now_ms: u64) -> Failure {
         let ep = self.endpoint();
         self.deadline(now_ms + self.command_timeout_ms, &ep, DIAL_FAILED)
