@@ -113,8 +113,11 @@ impl Engine {
     /// A fresh cluster of `members` members from `seed`, two console tabs.
     pub fn new(seed: u64, members: u64) -> Engine {
         let members = members.clamp(1, 7);
-        let mut console =
-            Console::new(seed, ConsoleOptions { nodes: members as usize, ..ConsoleOptions::default() });
+        // The page still serves plain http: its stage buttons, `load` and
+        // the e2e specs type `etcdctl` lines without certificates (issue 14:
+        // the console's default is a kubeadm node with TLS).
+        let options = ConsoleOptions { nodes: members as usize, tls: false, ..ConsoleOptions::default() };
+        let mut console = Console::new(seed, options);
         // The page's clock drives virtual time: a command that waits for
         // the cluster is pending until `poll_tabs` brings its answer.
         console.set_page_mode(true);
@@ -264,11 +267,34 @@ impl Engine {
     }
 
     /// Client URLs of every member, for `--endpoints`.
+    /// What the stage's "add member" buttons type: `member add` of the next
+    /// member through every endpoint (with the cluster's certificates when
+    /// it serves TLS), then `cluster start` of it.
+    pub fn member_add_lines(&self, learner: bool) -> Vec<String> {
+        let sim = self.sim();
+        let n =
+            sim.member_ids().iter().filter_map(|id| sim.node(*id).map(|n| n.number)).max().unwrap_or(0) + 1;
+        let name = format!("etcd-{n}");
+        let learner = if learner { " --learner" } else { "" };
+        let peer = self.console.member_url(&format!("http://127.0.0.{n}:2380"));
+        vec![
+            format!(
+                "etcdctl --endpoints={}{} member add {name}{learner} --peer-urls={peer}",
+                self.all_endpoints(),
+                self.console.tls_flags()
+            ),
+            format!("cluster start {name}"),
+        ]
+    }
+
+    /// Every member's client URL, comma separated (for `--endpoints`).
     pub fn all_endpoints(&self) -> String {
         let sim = self.sim();
         sim.member_ids()
             .iter()
-            .filter_map(|id| sim.node(*id).map(|n| format!("http://127.0.0.{}:2379", n.number)))
+            .filter_map(|id| {
+                sim.node(*id).map(|n| self.console.member_url(&format!("http://127.0.0.{}:2379", n.number)))
+            })
             .collect::<Vec<_>>()
             .join(",")
     }
@@ -310,6 +336,26 @@ mod tests {
         run(&mut e, 0, "cluster start etcd-4");
         let q = crate::model::stage(e.sim(), e.now(), 1.0).quorum;
         assert_eq!((q.voters, q.up, q.unstarted), (4, 4, 0));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_add_member_button_reaches_a_cluster_that_serves_tls() {
+        let mut e = Engine::new(7, 3);
+        assert_eq!(
+            e.member_add_lines(true),
+            [
+                "etcdctl --endpoints=http://127.0.0.2:2379,http://127.0.0.1:2379,http://127.0.0.3:2379 member add etcd-4 --learner --peer-urls=http://127.0.0.4:2380",
+                "cluster start etcd-4"
+            ]
+        );
+        run(&mut e, 0, "cluster reset --tls");
+        let lines = e.member_add_lines(false);
+        assert!(lines[0].contains(" --cacert=/etc/kubernetes/pki/etcd/ca.crt "), "{lines:?}");
+        for line in &lines {
+            run(&mut e, 0, line);
+        }
+        let q = crate::model::stage(e.sim(), e.now(), 1.0).quorum;
+        assert_eq!((q.voters, q.up), (4, 4), "{:?}", e.tab_texts(0));
     }
 
     #[wasm_bindgen_test(unsupported = test)]

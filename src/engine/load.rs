@@ -44,7 +44,8 @@ impl Engine {
     pub(super) fn start_load(&mut self, tab: usize, rate: Result<u64, String>) {
         match rate {
             Ok(rate) => {
-                let url = format!("http://127.0.0.{}:2379", self.tabs[tab].endpoint);
+                let url =
+                    self.console.member_url(&format!("http://127.0.0.{}:2379", self.tabs[tab].endpoint));
                 let started_ms = self.now();
                 self.tabs[tab].load = Some(Load { rate, started_ms, sent: 0, ok: 0, url, waiting: false });
                 let text = format!("writing {rate} keys per second under load/ (Ctrl+C stops)");
@@ -65,7 +66,9 @@ impl Engine {
         if load.started_ms + load.sent * 1000 / load.rate > now || load.waiting {
             return;
         }
-        let line = format!("etcdctl --endpoints={} put load/{:06} v{}", load.url, load.sent, load.sent);
+        let flags = self.console.tls_flags();
+        let line =
+            format!("etcdctl --endpoints={}{flags} put load/{:06} v{}", load.url, load.sent, load.sent);
         if let Some(load) = &mut self.tabs[tab].load {
             load.sent += 1;
             load.waiting = true;
@@ -136,5 +139,24 @@ mod tests {
         assert!(e.tabs[0].load.is_none());
         let last = e.tab_texts(0).last().cloned().unwrap_or_default();
         assert!(last.ends_with("answered OK"), "{last}");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn load_reaches_a_cluster_that_serves_tls() {
+        let mut e = Engine::new(3, 3);
+        e.run_line(0, "cluster reset --tls");
+        for _ in 0..30 {
+            e.frame(100.0);
+        }
+        e.run_line(0, "load 10");
+        for _ in 0..20 {
+            e.frame(100.0);
+        }
+        e.interrupt(0);
+        let last = e.tab_texts(0).last().cloned().unwrap_or_default();
+        let numbers: Vec<u64> = last.split(' ').filter_map(|w| w.parse().ok()).collect();
+        let [sent, ok] = numbers[..] else { panic!("{last}") };
+        // 10 writes a second for 2 s; only the one in flight at Ctrl+C may lack its answer.
+        assert!((15..=21).contains(&sent) && ok + 1 >= sent, "{last}");
     }
 }

@@ -17,14 +17,9 @@ CORPUS=$(realpath "${1:-$HERE/corpus.txt}")
 OUTPUT=$(realpath -m "${2:-$HERE/recorded.jsonl}")
 LINE_TIMEOUT=${LINE_TIMEOUT:-20}
 
-if [ ! -x /usr/bin/etcd ] || [ ! -x /usr/bin/etcdctl ]; then
-  echo "record.sh: installing etcd-server and etcd-client" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q && apt-get install -y -q etcd-server etcd-client || {
-    echo "record.sh: could not install etcd" >&2; exit 1; }
-fi
-ETCD=/usr/bin/etcd
-ETCDCTL=/usr/bin/etcdctl
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+ensure_etcd
 
 NAMES=(etcd-1 etcd-2 etcd-3)
 declare -A IP=([etcd-1]=127.0.0.1 [etcd-2]=127.0.0.2 [etcd-3]=127.0.0.3)
@@ -112,56 +107,27 @@ for _ in 1 2 3 4 5; do
 done
 echo "record.sh: cluster up (leader $(leader_id), etcd-1 is $E1), recording $CORPUS" >&2
 
-# The environment each entry starts from; `export`/`unset` in an entry carry over.
-ENVFILE=$WORK/env.sh
-{
-  echo "export ETCDCTL_API=3"
-  echo "export HOME=$SCRATCH"
-} >"$ENVFILE"
-# What `export -p` prints but must not be carried over.
-strip_env() { grep -v -E '^declare -x (BASH_ENV|__ENVOUT|OLDPWD|PWD|SHLVL|_)=' "$1"; }
-
-python3 "$HERE/record.py" split "$CORPUS" >"$WORK/entries.jsonl" || exit 1
-: >"$WORK/recorded.tmp"
-count=0
-started=$SECONDS
-while IFS= read -r json; do
-  entry=$(python3 -c 'import json,sys; sys.stdout.write(json.loads(sys.argv[1]))' "$json")
-  count=$((count + 1))
-  out=$WORK/out.txt err=$WORK/err.txt
-  : >"$out"; : >"$err"
-  rc=0
-  t0=$SECONDS
-  if [[ $entry =~ ^cluster[[:space:]]+(stop|start)[[:space:]]+(etcd-[123])[[:space:]]*$ ]]; then
-    # Playground command: crash or start a member; `start` waits until it serves.
-    name=${BASH_REMATCH[2]}
-    if [ "${BASH_REMATCH[1]}" = stop ]; then
-      stop_member "$name"
-    else
-      if [ -z "${PID[$name]:-}" ]; then start_member "$name"; fi
-      wait_healthy 30 "${IP[$name]}:2379" || echo "record.sh: $name not healthy after start" >&2
-    fi
+# Playground commands: `cluster stop` crashes a member, `cluster start` starts it and
+# waits until it serves.
+entry_special() {
+  [[ $1 =~ ^cluster[[:space:]]+(stop|start)[[:space:]]+(etcd-[123])[[:space:]]*$ ]] || return 1
+  local name=${BASH_REMATCH[2]}
+  if [ "${BASH_REMATCH[1]}" = stop ]; then
+    stop_member "$name"
   else
-    # The entry is line 1 of a `bash -c` script (so shell error texts are stable);
-    # the environment left by earlier entries comes in through BASH_ENV.
-    script="$entry"$'\n__rc=$?\nexport -p >"$__ENVOUT"\nexit $__rc'
-    (cd "$SCRATCH" && env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      LANG=C.UTF-8 BASH_ENV="$ENVFILE" __ENVOUT="$ENVFILE.new" \
-      timeout -k 5 "$LINE_TIMEOUT" bash -c "$script" </dev/null >"$out" 2>"$err")
-    rc=$?
-    if [ -s "$ENVFILE.new" ]; then strip_env "$ENVFILE.new" >"$ENVFILE"; fi
-    rm -f "$ENVFILE.new"
-    # Captures: the ids later entries refer to as $LEASE and $MEMBER.
-    id=$(sed -n 's/^lease \([0-9a-f]*\) granted with TTL.*/\1/p' "$out" | tail -n 1)
-    [ -n "$id" ] && echo "export LEASE=$id" >>"$ENVFILE"
-    id=$(sed -n 's/^Member *\([0-9a-f]*\) added to cluster.*/\1/p' "$out" | tail -n 1)
-    [ -n "$id" ] && echo "export MEMBER=$id" >>"$ENVFILE"
+    if [ -z "${PID[$name]:-}" ]; then start_member "$name"; fi
+    wait_healthy 30 "${IP[$name]}:2379" || echo "record.sh: $name not healthy after start" >&2
   fi
-  if [ $((SECONDS - t0)) -ge "$LINE_TIMEOUT" ]; then
-    echo "record.sh: WARNING: entry $count ran into the recorder's ${LINE_TIMEOUT}s limit" >&2
-  fi
-  python3 "$HERE/record.py" entry "$entry" "$out" "$err" "$rc" >>"$WORK/recorded.tmp"
-  printf 'record.sh: %3d exit=%-3s %s\n' "$count" "$rc" "$(head -n 1 <<<"$entry")" >&2
-done <"$WORK/entries.jsonl"
-cp "$WORK/recorded.tmp" "$OUTPUT"
-echo "record.sh: recorded $count entries in $((SECONDS - started))s to $OUTPUT" >&2
+}
+entry_script() { printf '%s' "$1"; }
+# Captures: the ids later entries refer to as $LEASE and $MEMBER.
+entry_done() {
+  local id
+  id=$(sed -n 's/^lease \([0-9a-f]*\) granted with TTL.*/\1/p' "$1" | tail -n 1)
+  [ -n "$id" ] && echo "export LEASE=$id" >>"$ENVFILE"
+  id=$(sed -n 's/^Member *\([0-9a-f]*\) added to cluster.*/\1/p' "$1" | tail -n 1)
+  [ -n "$id" ] && echo "export MEMBER=$id" >>"$ENVFILE"
+  return 0
+}
+
+record_corpus "$CORPUS" "$OUTPUT"

@@ -21,6 +21,18 @@ use crate::printers::Format;
 
 /// Runs the etcdctl command `p.path`.
 pub(crate) fn dispatch(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+    con.client_log.clear();
+    let mut ex = run(con, p, stdin);
+    let log = std::mem::take(&mut con.client_log);
+    if !log.is_empty() {
+        let mut out = Output::fail(log, 0);
+        out.append(std::mem::take(&mut ex.out));
+        ex.out = out;
+    }
+    ex
+}
+
+fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     match p.path.as_str() {
         "get" => kv::get(con, p),
         "put" => kv::put(con, p, stdin),

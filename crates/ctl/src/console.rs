@@ -39,9 +39,11 @@ pub struct ConsoleOptions {
     pub kubernetes: bool,
 }
 
+/// A fresh playground is a kubeadm node: etcd serves https with
+/// client-certificate auth, its certificates in /etc/kubernetes/pki.
 impl Default for ConsoleOptions {
     fn default() -> Self {
-        ConsoleOptions { nodes: 3, tls: false, kubernetes: false }
+        ConsoleOptions { nodes: 3, tls: true, kubernetes: false }
     }
 }
 
@@ -110,6 +112,10 @@ pub struct Console {
     pub(crate) vfs: Vfs,
     pub(crate) env: VecMap<String, String>,
     pub(crate) spec: Spec,
+    /// What the client logged on stderr while connecting for the command
+    /// being run (a refused `--user` on a cluster without auth); printed
+    /// before the command's own output.
+    pub(crate) client_log: String,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     /// Page mode: the command waiting for the simulator (see `journal.rs`).
@@ -157,6 +163,7 @@ impl Console {
             vfs: Vfs::new(),
             env,
             spec: Spec::etcdctl(),
+            client_log: String::new(),
             history: Vec::new(),
             stream: None,
             pending: None,
@@ -176,17 +183,7 @@ impl Console {
     /// Writes kubeadm's certificate files when the cluster serves TLS.
     pub(crate) fn install_pki(&mut self) {
         if self.options.tls {
-            for path in crate::vfs::KUBEADM_PKI {
-                let body = format!(
-                    "-----BEGIN {}-----\n(playground certificate for {path})\n-----END {}-----\n",
-                    if path.ends_with(".key") { "RSA PRIVATE KEY" } else { "CERTIFICATE" },
-                    if path.ends_with(".key") { "RSA PRIVATE KEY" } else { "CERTIFICATE" }
-                );
-                let name = path.rsplit('/').next().unwrap_or(path);
-                self.vfs
-                    .write(&format!("{}/{name}", crate::vfs::MINIKUBE_PKI_DIR), body.clone().into_bytes());
-                self.vfs.write(path, body.into_bytes());
-            }
+            crate::pki::install(&mut self.vfs);
         }
     }
 
@@ -486,6 +483,18 @@ impl Console {
     /// Off, as in the REPL and the goldens, they print how to edit instead.
     pub fn set_editor_pane(&mut self, on: bool) {
         self.editor_pane = on;
+    }
+
+    /// A member URL as this cluster serves it (`https://` on a kubeadm node).
+    pub fn member_url(&self, url: &str) -> String {
+        self.backend.url(url)
+    }
+
+    /// What an etcdctl line needs to reach this cluster: kubeadm's
+    /// certificate flags when it serves TLS (with a leading space), else
+    /// nothing. The page's buttons and `load` type them.
+    pub fn tls_flags(&self) -> &'static str {
+        if self.backend.tls { crate::pki::ETCDCTL_FLAGS } else { "" }
     }
 
     /// The virtual filesystem.

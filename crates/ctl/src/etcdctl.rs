@@ -44,6 +44,10 @@ pub(crate) fn run(
 ) -> Exec {
     match env.get("ETCDCTL_API").map(String::as_str) {
         None | Some("") | Some("3") => {}
+        Some("2") if matches!(args, [v] if v == "--version" || v == "-v") => {
+            // The v2 etcdctl (urfave/cli) still ships in 3.5 and prints its version.
+            return Output::ok(format!("etcdctl version: {}\nAPI version: 2\n", crate::VERSION)).into();
+        }
         Some("2") => {
             return Output::fail(
                 format!(
@@ -120,9 +124,12 @@ fn help(con: &Console, args: &[String]) -> Output {
     }
 }
 
-/// cobra's "Did you mean this?" (Levenshtein distance up to 2, or a prefix).
 fn suggestions(con: &Console, word: &str) -> String {
-    let Some(root) = con.spec.command("") else { return String::new() };
+    con.spec.command("").map(|root| did_you_mean(root, word)).unwrap_or_default()
+}
+
+/// cobra's "Did you mean this?" (Levenshtein distance up to 2, or a prefix).
+pub(crate) fn did_you_mean(root: &crate::spec::CommandSpec, word: &str) -> String {
     let found: Vec<&String> = root
         .subcommands
         .iter()

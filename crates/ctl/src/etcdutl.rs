@@ -1,80 +1,276 @@
-//! `etcdutl`: offline tools on files of the virtual filesystem (snapshot status/restore, defrag, version).
+//! `etcdutl`: offline tools on files of the virtual filesystem (snapshot status/restore, defrag, version), with etcdutl 3.5's cobra tree.
+//!
+//! The commands and flags are etcdutl v3.5's (`etcdutl/ctl.go`,
+//! `etcdutl/etcdutl/*_command.go`); cobra v1.1.3 finds the command past any
+//! flags and prints its default usage template for `--help`:
+//!
+//! ```text
+//! etcdutl --data-dir /var/lib/etcd-from-backup snapshot restore snap.db
+//!   -> cobra skips `--data-dir DIR` (a flag it does not know at the root takes a value),
+//!      finds `snapshot restore`, whose own --data-dir then parses
+//! etcdutl snapshot restore snap.db      -> Error: required flag(s) "data-dir" not set
+//! ```
+//! `backup` and `check v2store` (v2 data dirs) are not in the playground.
+
+use slim::VecMap;
 
 use crate::commands::snapshot;
 use crate::console::{Console, Exec};
-use crate::flags::{self, Parsed};
+use crate::flags;
 use crate::output::{Output, exit};
-use crate::spec::{FlagKind, FlagSpec};
+use crate::spec::{CommandSpec, FlagKind, FlagSpec, Spec};
 use crate::{API_VERSION, VERSION};
 
-const HELP: &str = "NAME:\n\tetcdutl - An administrative command line tool for etcd3.\n\nUSAGE:\n\tetcdutl [flags]\n\nVERSION:\n\t3.5.33\n\nAPI VERSION:\n\t3.5\n\n\nCOMMANDS:\n\tdefrag\t\t\tDefragments the storage of the etcd\n\thelp\t\t\tHelp about any command\n\tsnapshot restore\tRestores an etcd member snapshot to an etcd directory\n\tsnapshot status\t\tGets backend snapshot status of a given file\n\tversion\t\t\tPrints the version of etcdutl\n\nOPTIONS:\n  -h, --help[=false]\t\t\thelp for etcdutl\n  -w, --write-out=\"simple\"\tset the output format (fields, json, protobuf, simple, table)\n";
-
-fn flag(name: &str, kind: FlagKind, default: &str) -> FlagSpec {
-    FlagSpec { name: name.to_string(), short: None, kind, default: default.to_string(), usage: String::new() }
+/// One cobra command of etcdutl.
+struct Cmd {
+    /// Its path below `etcdutl`.
+    path: &'static str,
+    /// cobra's `Use` (its name, then its arguments).
+    use_line: &'static str,
+    short: &'static str,
+    /// Has a `Run` (else it only groups subcommands and prints its usage).
+    runnable: bool,
+    /// Flags cobra requires before it runs the command.
+    required: &'static [&'static str],
+    flags: Vec<FlagSpec>,
 }
 
-/// Parses etcdutl's flags with pflag's rules.
-fn parse(args: &[String], local: Vec<FlagSpec>) -> Result<Parsed, String> {
-    let mut spec = crate::spec::Spec { commands: Default::default(), global: Vec::new() };
-    spec.global.push(FlagSpec {
+fn flag(name: &str, kind: FlagKind, default: &str, usage: &str) -> FlagSpec {
+    FlagSpec {
+        name: name.to_string(),
+        short: None,
+        kind,
+        default: default.to_string(),
+        usage: usage.to_string(),
+    }
+}
+
+fn write_out() -> FlagSpec {
+    FlagSpec {
         name: "write-out".into(),
         short: Some('w'),
         kind: FlagKind::String,
         default: "simple".into(),
-        usage: String::new(),
-    });
-    let cmd = crate::spec::CommandSpec { flags: local, ..Default::default() };
-    flags::parse_flags(&spec, &cmd, args)
+        usage: "set the output format (fields, json, protobuf, simple, table)".into(),
+    }
 }
 
-/// Runs `etcdutl ARGS`.
+/// etcdutl 3.5's commands, in the order cobra sorts them.
+fn commands() -> Vec<Cmd> {
+    let cmd = |path, use_line, short, runnable, required, flags| Cmd {
+        path,
+        use_line,
+        short,
+        runnable,
+        required,
+        flags,
+    };
+    vec![
+        cmd("", "etcdutl", "An administrative command line tool for etcd3.", false, &[], Vec::new()),
+        cmd(
+            "defrag",
+            "defrag",
+            "Defragments the storage of the etcd",
+            true,
+            &["data-dir"],
+            vec![flag(
+                "data-dir",
+                FlagKind::String,
+                "",
+                "Required. Defragments a data directory not in use by etcd.",
+            )],
+        ),
+        cmd("help", "help [command]", "Help about any command", true, &[], Vec::new()),
+        cmd("snapshot", "snapshot <subcommand>", "Manages etcd node snapshots", false, &[], Vec::new()),
+        cmd(
+            "snapshot restore",
+            "restore <filename> --data-dir {output dir} [options]",
+            "Restores an etcd member snapshot to an etcd directory",
+            true,
+            &["data-dir"],
+            vec![
+                flag("data-dir", FlagKind::String, "", "Path to the output data directory"),
+                flag(
+                    "wal-dir",
+                    FlagKind::String,
+                    "",
+                    "Path to the WAL directory (use --data-dir if none given)",
+                ),
+                flag(
+                    "initial-cluster",
+                    FlagKind::String,
+                    "default=http://localhost:2380",
+                    "Initial cluster configuration for restore bootstrap",
+                ),
+                flag(
+                    "initial-cluster-token",
+                    FlagKind::String,
+                    "etcd-cluster",
+                    "Initial cluster token for the etcd cluster during restore bootstrap",
+                ),
+                flag(
+                    "initial-advertise-peer-urls",
+                    FlagKind::String,
+                    "http://localhost:2380",
+                    "List of this member's peer URLs to advertise to the rest of the cluster",
+                ),
+                flag("name", FlagKind::String, "default", "Human-readable name for this member"),
+                flag(
+                    "skip-hash-check",
+                    FlagKind::Bool,
+                    "false",
+                    "Ignore snapshot integrity hash value (required if copied from data directory)",
+                ),
+                flag(
+                    "initial-memory-map-size",
+                    FlagKind::Uint,
+                    "10737418240",
+                    "Initial memory map size of the database in bytes. It uses the default value if not defined or defined to 0",
+                ),
+                flag(
+                    "bump-revision",
+                    FlagKind::Uint,
+                    "0",
+                    "How much to increase the latest revision after restore",
+                ),
+                flag(
+                    "mark-compacted",
+                    FlagKind::Bool,
+                    "false",
+                    "Mark the latest revision after restore as the point of scheduled compaction (required if --bump-revision > 0, disallowed otherwise)",
+                ),
+            ],
+        ),
+        cmd(
+            "snapshot status",
+            "status <filename>",
+            "Gets backend snapshot status of a given file",
+            true,
+            &[],
+            Vec::new(),
+        ),
+        cmd("version", "version", "Prints the version of etcdutl", true, &[], Vec::new()),
+    ]
+}
+
+/// The tree for the cobra-like parser: subcommands by name, `-w` everywhere.
+fn spec(cmds: &[Cmd]) -> Spec {
+    let mut commands = VecMap::new();
+    for c in cmds {
+        let prefix = if c.path.is_empty() { String::new() } else { format!("{} ", c.path) };
+        let subcommands = cmds
+            .iter()
+            .filter_map(|s| {
+                s.path.strip_prefix(&prefix).filter(|rest| !rest.is_empty() && !rest.contains(' '))
+            })
+            .map(str::to_string)
+            .collect();
+        let spec = CommandSpec {
+            path: c.path.to_string(),
+            help: String::new(),
+            flags: c.flags.clone(),
+            subcommands,
+        };
+        commands.insert(c.path.to_string(), spec);
+    }
+    Spec { commands, global: vec![write_out()] }
+}
+
+/// cobra v1.1.3's default usage template for `c` (what `--help` prints).
+fn usage(cmds: &[Cmd], c: &Cmd) -> String {
+    let command_path = if c.path.is_empty() { "etcdutl".to_string() } else { format!("etcdutl {}", c.path) };
+    let prefix = if c.path.is_empty() { String::new() } else { format!("{} ", c.path) };
+    let subs: Vec<(&str, &Cmd)> = cmds
+        .iter()
+        .filter_map(|s| Some((s.path.strip_prefix(&prefix)?, s)))
+        .filter(|(rest, _)| !rest.is_empty() && !rest.contains(' '))
+        .collect();
+    let mut out = String::from("Usage:");
+    if c.runnable {
+        let args = c.use_line.split_once(' ').map_or("", |(_, a)| a);
+        let line = if args.is_empty() { command_path.clone() } else { format!("{command_path} {args}") };
+        out.push_str(&format!("\n  {line} [flags]"));
+    }
+    if !subs.is_empty() {
+        out.push_str(&format!("\n  {command_path} [command]\n\nAvailable Commands:"));
+        // cobra pads names to the longest it was given, at least 11.
+        let pad = subs.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(11);
+        for (name, s) in &subs {
+            out.push_str(&format!("\n  {name:pad$} {}", s.short));
+        }
+    }
+    let name = c.path.rsplit(' ').next().filter(|n| !n.is_empty()).unwrap_or("etcdutl");
+    let help = FlagSpec {
+        name: "help".into(),
+        short: Some('h'),
+        kind: FlagKind::Bool,
+        default: "false".into(),
+        usage: format!("help for {name}"),
+    };
+    let mut local = c.flags.clone();
+    local.push(help);
+    if c.path.is_empty() {
+        local.push(write_out());
+    }
+    let usages = |flags: Vec<FlagSpec>| CommandSpec { flags, ..CommandSpec::default() }.flag_usages();
+    out.push_str(&format!("\n\nFlags:\n{}", usages(local).trim_end()));
+    if !c.path.is_empty() {
+        out.push_str(&format!("\n\nGlobal Flags:\n{}", usages(vec![write_out()]).trim_end()));
+    }
+    if !subs.is_empty() {
+        out.push_str(&format!(
+            "\n\nUse \"{command_path} [command] --help\" for more information about a command."
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// cobra's error for a line it cannot place, as etcdutl prints it (cobra's
+/// lines, then cobrautl's `Error:` again).
+fn cobra_error(e: &str) -> Exec {
+    Output::fail(format!("Error: {e}\nRun 'etcdutl --help' for usage.\nError: {e}\n"), exit::ERROR).into()
+}
+
+/// A flag cobra rejects: its error, the command's usage (cobra v1.1.3
+/// prints both on stderr), then cobrautl's error.
+fn flag_error(usage: &str, e: &str) -> Exec {
+    Output::fail(format!("Error: {e}\n{usage}\nError: {e}\n"), exit::ERROR).into()
+}
+
+/// Runs `etcdutl ARGS`: cobra finds the command past any flags, parses its
+/// flags with pflag's rules, checks the required ones, then runs it.
 pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
-    let words: Vec<&str> = args.iter().filter(|a| !a.starts_with('-')).map(String::as_str).collect();
-    let (path, skip) = match words.as_slice() {
-        ["snapshot", "status", ..] => ("snapshot status", 2),
-        ["snapshot", "restore", ..] => ("snapshot restore", 2),
-        ["defrag", ..] => ("defrag", 1),
-        ["version", ..] => ("version", 1),
-        [] | ["help", ..] => return Output::ok(HELP).into(),
-        ["snapshot"] => return Output::ok(HELP).into(),
-        [other, ..] => {
-            let e = format!("unknown command {other:?} for \"etcdutl\"");
-            return Output::fail(
-                format!("Error: {e}\nRun 'etcdutl --help' for usage.\nError: {e}\n"),
-                exit::ERROR,
-            )
-            .into();
+    let cmds = commands();
+    let spec = spec(&cmds);
+    let (path, rest) = match flags::find_command(&spec, args) {
+        Ok(found) => found,
+        Err(word) => {
+            let root = spec.command("").cloned().unwrap_or_default();
+            let hint = crate::etcdctl::did_you_mean(&root, &word);
+            return cobra_error(&format!("unknown command {word:?} for \"etcdutl\"{hint}"));
         }
     };
-    let mut rest: Vec<String> = args.to_vec();
-    for w in path.split(' ').take(skip) {
-        if let Some(i) = rest.iter().position(|a| a == w) {
-            rest.remove(i);
-        }
-    }
-    let local = match path {
-        "snapshot restore" => vec![
-            flag("data-dir", FlagKind::String, ""),
-            flag("wal-dir", FlagKind::String, ""),
-            flag("name", FlagKind::String, "default"),
-            flag("initial-cluster", FlagKind::String, "default=http://localhost:2380"),
-            flag("initial-cluster-token", FlagKind::String, "etcd-cluster"),
-            flag("initial-advertise-peer-urls", FlagKind::String, "http://localhost:2380"),
-            flag("skip-hash-check", FlagKind::Bool, "false"),
-            flag("bump-revision", FlagKind::Int, "0"),
-            flag("mark-compacted", FlagKind::Bool, "false"),
-        ],
-        "defrag" => vec![flag("data-dir", FlagKind::String, "")],
-        _ => Vec::new(),
+    let (Some(cmd), Some(c)) = (spec.command(&path), cmds.iter().find(|c| c.path == path)) else {
+        return cobra_error("internal: command spec missing");
     };
-    let p = match parse(&rest, local) {
+    let p = match flags::parse_flags(&spec, cmd, &rest) {
         Ok(p) => p,
-        Err(e) => return Output::fail(format!("Error: {e}\n"), exit::ERROR).into(),
+        Err(e) => return flag_error(&usage(&cmds, c), &e),
     };
-    if p.bool("help") {
-        return Output::ok(HELP).into();
+    if p.bool("help") || !c.runnable {
+        return Output::ok(usage(&cmds, c)).into();
     }
-    match path {
+    if path == "help" {
+        let topic = flags::find_command(&spec, &p.args).ok().map(|(t, _)| t).unwrap_or_default();
+        let c = cmds.iter().find(|c| c.path == topic).unwrap_or(&cmds[0]);
+        return Output::ok(usage(&cmds, c)).into();
+    }
+    let missing: Vec<String> = c.required.iter().filter(|f| !p.is_set(f)).map(|f| format!("{f:?}")).collect();
+    if !missing.is_empty() {
+        return flag_error(&usage(&cmds, c), &format!("required flag(s) {} not set", missing.join(", ")));
+    }
+    match path.as_str() {
         "version" => Output::ok(format!("etcdutl version: {VERSION}\nAPI version: {API_VERSION}\n")).into(),
         "snapshot status" => snapshot::status(con, &p).into(),
         "snapshot restore" => {
@@ -82,13 +278,14 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
                 return Output::error("--mark-compacted required if --bump-revision > 0", exit::BAD_ARGS)
                     .into();
             }
-            snapshot::restore(con, &p, 10_737_418_240).into()
+            let mmap = match p.int("initial-memory-map-size") {
+                0 => 10_737_418_240,
+                n => n.unsigned_abs(),
+            };
+            snapshot::restore(con, &p, mmap).into()
         }
         _ => {
             let dir = p.get("data-dir");
-            if dir.is_empty() {
-                return Output::error("Please provide --data-dir flag", exit::BAD_ARGS).into();
-            }
             if !con.vfs.exists(&format!("{dir}/member/snap/db")) {
                 return Output::fail(
                     format!("Error: open {dir}/member/snap/db: no such file or directory\n"),

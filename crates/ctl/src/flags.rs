@@ -242,6 +242,10 @@ pub fn set(p: &mut Parsed, f: &FlagSpec, value: &str) -> Result<(), String> {
             _ => return Err(bad(format!("strconv.ParseBool: parsing {value:?}: invalid syntax"))),
         },
         FlagKind::Int => parse_go_int(value).map_err(bad)?.to_string(),
+        FlagKind::Uint => match value.strip_prefix('-') {
+            Some(_) => return Err(bad(format!("strconv.ParseUint: parsing {value:?}: invalid syntax"))),
+            None => parse_go_int(value).map_err(|e| bad(e.replace("ParseInt", "ParseUint")))?.to_string(),
+        },
         FlagKind::Duration => {
             parse_duration_ms(value).map_err(bad)?;
             value.to_string()

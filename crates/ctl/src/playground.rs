@@ -4,7 +4,7 @@
 //! cluster partition etcd-1 / etcd-2,etcd-3    two groups; members talk only inside a group
 //! cluster isolate etcd-1                      etcd-1 alone
 //! cluster net --delay 5-20ms --drop 1% --duplicate 0%
-//! cluster reset --nodes 5 --seed 42 --tls     a fresh cluster (--data-dir DIR: from a restored snapshot)
+//! cluster reset --nodes 5 --seed 42 --plain   a fresh cluster over http (TLS as the last one by default; --data-dir DIR: from a restored snapshot)
 //! ```
 
 pub(crate) mod sim;
@@ -23,7 +23,7 @@ Usage: cluster COMMAND
   heal                                    one network again
   net [--delay MIN-MAXms] [--drop P%] [--duplicate P%]
   campaign NAME                           fire that member's election timer now
-  reset [--nodes N] [--seed S] [--tls] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
+  reset [--nodes N] [--seed S] [--tls|--plain] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
 ";
 
 pub(crate) fn fail(msg: impl std::fmt::Display) -> Exec {
@@ -127,7 +127,7 @@ fn net(con: &mut Console, args: &[String]) -> Exec {
 fn reset(con: &mut Console, args: &[String]) -> Exec {
     let mut nodes = con.options.nodes;
     let mut seed = con.seed;
-    let mut tls = false;
+    let mut tls = con.options.tls;
     let mut data_dir = None;
     let mut quota = None;
     let mut i = 0;
@@ -143,7 +143,12 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
             })
         };
         match flag.as_str() {
-            "--tls" => tls = true,
+            "--tls" => match inline.as_deref() {
+                None | Some("true") => tls = true,
+                Some("false") => tls = false,
+                Some(_) => return fail("--tls takes true or false"),
+            },
+            "--plain" => tls = false,
             "--nodes" => {
                 match value().and_then(|v| v.parse::<usize>().ok()).filter(|n| (1..=7).contains(n)) {
                     Some(n) => nodes = n,

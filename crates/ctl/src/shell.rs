@@ -268,6 +268,16 @@ pub(crate) fn run_words(con: &mut Console, words: &[String], stdin: Option<&str>
     exec
 }
 
+/// etcd's tools by the paths a learner runs them from: `./etcdctl` in the
+/// folder of a downloaded release (seed 000), or where packages put them.
+fn tool_name(cmd: &str) -> &str {
+    match cmd {
+        "./etcdctl" | "/usr/local/bin/etcdctl" | "/usr/bin/etcdctl" => "etcdctl",
+        "./etcdutl" | "/usr/local/bin/etcdutl" | "/usr/bin/etcdutl" => "etcdutl",
+        other => other,
+    }
+}
+
 fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> Exec {
     // Leading NAME=value assignments.
     let mut local: VecMap<String, String> = VecMap::new();
@@ -286,7 +296,7 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
     let args = &words[1..];
     let mut env = con.env.clone();
     env.extend(local);
-    match cmd.as_str() {
+    match tool_name(cmd) {
         "etcdctl" => crate::etcdctl::run(con, args, &env, stdin),
         "etcdutl" => crate::etcdutl::run(con, args),
         "cluster" => crate::playground::run(con, args),

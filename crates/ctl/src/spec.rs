@@ -26,6 +26,8 @@ pub enum FlagKind {
     String,
     /// `int`/`int64`.
     Int,
+    /// `uint64`.
+    Uint,
     /// `time.Duration`.
     Duration,
     /// `[]string`: comma separated, repeatable.
@@ -91,6 +93,7 @@ impl CommandSpec {
                     FlagKind::Bool => "",
                     FlagKind::String => "string",
                     FlagKind::Int => "int",
+                    FlagKind::Uint => "uint",
                     FlagKind::Duration => "duration",
                     FlagKind::StringSlice => "strings",
                 };

@@ -36,6 +36,9 @@ pub(crate) enum Kind {
     SimHold { session: Session, announced: bool, proposal: Option<String>, probe: Option<u64> },
     /// `elect -l` on the simulated cluster.
     SimObserve { endpoint: u64, prefix: Vec<u8>, last: Option<Vec<u8>>, probe: Option<u64> },
+    /// A command waiting for a connection no member will accept (`snapshot
+    /// save` without `--command-timeout`): it ends only by Ctrl+C or `timeout`.
+    Dialing,
     /// `kubectl get -w`: rows from a watch on the simulated cluster.
     Kube(Box<kube::KubeWatch>),
     /// `watch [-n S] CMD`: CMD again every `interval_ms`, each run a new frame.
@@ -178,6 +181,7 @@ impl Stream {
                 r.step(con, out);
                 None
             }
+            Kind::Dialing => None,
             Kind::SimHold { session, announced, proposal, probe } => {
                 if *announced {
                     return None;

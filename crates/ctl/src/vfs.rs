@@ -20,23 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The working directory every relative path starts from.
 pub const HOME: &str = "/root";
 
-/// The kubeadm certificate files a TLS cluster serves with.
-pub const KUBEADM_PKI: [&str; 7] = [
-    "/etc/kubernetes/pki/etcd/ca.crt",
-    "/etc/kubernetes/pki/etcd/server.crt",
-    "/etc/kubernetes/pki/etcd/server.key",
-    "/etc/kubernetes/pki/etcd/peer.crt",
-    "/etc/kubernetes/pki/etcd/peer.key",
-    "/etc/kubernetes/pki/etcd/healthcheck-client.crt",
-    "/etc/kubernetes/pki/etcd/healthcheck-client.key",
-];
-
 /// Directories that exist from the start.
 pub const BASE_DIRS: [&str; 9] =
     ["/", "/root", "/tmp", "/etc", "/var", "/var/lib", "/home", "/opt", "/var/backups"];
-
-/// Where minikube keeps the same certificates.
-pub const MINIKUBE_PKI_DIR: &str = "/var/lib/minikube/certs/etcd";
 
 /// The virtual filesystem.
 #[derive(Clone, Debug)]

@@ -10,7 +10,7 @@ fn console(seed: u64, options: ConsoleOptions) -> Console {
 }
 
 fn con() -> Console {
-    console(7, ConsoleOptions::default())
+    console(7, ConsoleOptions::bare_etcd())
 }
 
 /// The current revision of the cluster's data.
@@ -111,7 +111,7 @@ fn leases_expire_as_virtual_time_passes() {
 
 #[test]
 fn kubeadm_tls_cluster() {
-    let mut c = console(3, ConsoleOptions { nodes: 3, tls: true, ..ConsoleOptions::default() });
+    let mut c = console(3, ConsoleOptions::default());
     assert!(run(&mut c, "ls /etc/kubernetes/pki/etcd").stdout.contains("healthcheck-client.key"));
     let ok = "ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
     assert_eq!(run(&mut c, &format!("{ok} put k v")).stdout, "OK\n");
@@ -238,7 +238,7 @@ fn same_seed_same_run() {
         "etcdctl member list",
     ];
     let outs = |seed| {
-        let mut c = console(seed, ConsoleOptions::default());
+        let mut c = console(seed, ConsoleOptions::bare_etcd());
         lines.iter().map(|l| c.run_to_end(l)).collect::<Vec<_>>()
     };
     assert_eq!(outs(11), outs(11));
@@ -262,7 +262,7 @@ fn watch_in_one_tab_sees_puts_of_another() {
 
 #[test]
 fn cka_commands_from_the_guides() {
-    let mut c = console(3, ConsoleOptions { nodes: 3, tls: true, ..ConsoleOptions::default() });
+    let mut c = console(3, ConsoleOptions::default());
     let certs = "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
     assert_eq!(
         run(&mut c, &format!("ETCDCTL_API=3 etcdctl {certs} put /registry/configmaps/default/app-config hi"))
@@ -441,4 +441,87 @@ fn a_watch_cancelled_by_compaction_prints_the_cancellation_in_json_and_fields() 
     assert!(o.stdout.starts_with("\"ClusterID\" : ") && o.stdout.contains("\"Revision\" : 0\n"), "{o:?}");
     let o = run(&mut c, "timeout 2 etcdctl watch wk --rev=1");
     assert_eq!(o.stdout, "");
+}
+
+#[test]
+fn cobra_finds_subcommands_past_their_flags() {
+    let mut c = con();
+    run(&mut c, "etcdctl put /registry/a 1");
+    let out = run(&mut c, "etcdctl --endpoints=127.0.0.1:2379 snapshot save snap.db");
+    assert_eq!((out.stdout.as_str(), out.exit), ("Snapshot saved at snap.db\n", 0));
+    // The Kubernetes docs' form: restore's local flag before `snapshot restore`.
+    let out = run(&mut c, "etcdutl --data-dir /var/lib/etcd-from-backup snapshot restore snap.db");
+    assert_eq!(out.exit, 0, "{out:?}");
+    assert!(c.vfs().is_dir("/var/lib/etcd-from-backup/member"));
+    let out = run(&mut c, "etcdutl -w table snapshot status snap.db");
+    assert!(out.stdout.starts_with("+---"), "{out:?}");
+    let out = run(&mut c, "etcdutl snapshot restore snap.db");
+    assert_eq!(out.exit, 1);
+    assert!(out.stderr.starts_with("Error: required flag(s) \"data-dir\" not set\n"), "{out:?}");
+    let out = run(&mut c, "etcdutl snapshot status snap.db --bogus");
+    assert!(out.stderr.starts_with("Error: unknown flag: --bogus\n"), "{out:?}");
+    // As cobra guesses: an unknown flag before the command takes the next word as its value.
+    let out = run(&mut c, "etcdutl --bogus snapshot status snap.db");
+    assert!(out.stderr.starts_with("Error: unknown command \"status\" for \"etcdutl\"\n"), "{out:?}");
+    let out = run(&mut c, "etcdutl /var/lib/x snapshot restore snap.db");
+    assert!(out.stderr.starts_with("Error: unknown command \"/var/lib/x\" for \"etcdutl\"\n"), "{out:?}");
+    assert_eq!(run(&mut c, "etcdutl snap stat snap.db -w json").exit, 0, "cobra's prefix matching");
+}
+
+#[test]
+fn etcd_tools_run_from_a_release_folder_and_say_their_version() {
+    let mut c = con();
+    let v = ctl::VERSION;
+    assert_eq!(run(&mut c, "./etcdctl version").stdout, format!("etcdctl version: {v}\nAPI version: 3.5\n"));
+    assert_eq!(run(&mut c, "./etcdutl version").stdout, format!("etcdutl version: {v}\nAPI version: 3.5\n"));
+    assert_eq!(run(&mut c, "/usr/local/bin/etcdctl put k v").stdout, "OK\n");
+    // 3.5's v3 etcdctl has no --version flag; the v2 one (seed 000) does.
+    let out = run(&mut c, "./etcdctl --version");
+    assert!(out.stderr.starts_with("Error: unknown flag: --version\n"), "{out:?}");
+    let out = run(&mut c, "ETCDCTL_API=2 ./etcdctl --version");
+    assert_eq!(out.stdout, format!("etcdctl version: {v}\nAPI version: 2\n"));
+}
+
+#[test]
+fn a_kubeadm_node_keeps_tls_across_resets_and_serves_every_member_over_https() {
+    let mut c = console(3, ConsoleOptions::default());
+    let certs = "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key";
+    let out = run(&mut c, &format!("etcdctl {certs} member list"));
+    assert!(out.stdout.contains(", https://127.0.0.2:2380, https://127.0.0.2:2379, false"), "{out:?}");
+    let out = run(&mut c, &format!("etcdctl {certs} endpoint health --cluster"));
+    assert_eq!(out.stdout.matches("is healthy").count(), 3, "{out:?}");
+    run(&mut c, "cluster reset --nodes 1");
+    let out = run(&mut c, "etcdctl put k v");
+    assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
+    assert_eq!(run(&mut c, &format!("etcdctl {certs} put k v")).stdout, "OK\n");
+    run(&mut c, "cluster reset --plain");
+    assert_eq!(run(&mut c, "etcdctl put k v").stdout, "OK\n");
+    // etcdctl speaks TLS (with the system's roots) to an http member: no answer.
+    let out = run(&mut c, "etcdctl --insecure-transport=false put k v");
+    assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
+    run(&mut c, "cluster reset --tls");
+    assert_eq!(run(&mut c, "etcdctl put k v").exit, 1);
+    assert_eq!(run(&mut c, "cluster reset --tls=maybe").exit, 1);
+}
+
+#[test]
+fn etcdutl_prints_cobras_usage() {
+    let mut c = con();
+    let out = run(&mut c, "etcdutl --help");
+    assert!(out.stdout.starts_with("Usage:\n  etcdutl [command]\n\nAvailable Commands:\n  defrag      Defragments the storage of the etcd\n"), "{out:?}");
+    assert!(
+        out.stdout.ends_with("\n\nUse \"etcdutl [command] --help\" for more information about a command.\n")
+    );
+    let restore = run(&mut c, "etcdutl snapshot restore -h").stdout;
+    assert!(restore.starts_with("Usage:\n  etcdutl snapshot restore <filename> --data-dir {output dir} [options] [flags]\n\nFlags:\n      --bump-revision uint "), "{restore}");
+    assert!(
+        restore.contains("\n  -h, --help                                 help for restore\n"),
+        "{restore}"
+    );
+    assert_eq!(run(&mut c, "etcdutl help snapshot restore").stdout, restore);
+    assert_eq!(run(&mut c, "etcdutl snapshot").stdout, run(&mut c, "etcdutl snapshot --help").stdout);
+    let out = run(&mut c, "etcdutl snapshot restore snap.db --bump-revision=-1 --data-dir x");
+    assert!(out.stderr.starts_with("Error: invalid argument \"-1\" for \"--bump-revision\" flag: strconv.ParseUint: parsing \"-1\": invalid syntax\nUsage:\n"), "{out:?}");
+    let out = run(&mut c, "etcdutl snapshott");
+    assert!(out.stderr.contains("Did you mean this?\n\tsnapshot\n"), "{out:?}");
 }

@@ -8,7 +8,7 @@ fn out(c: &mut Console, line: &str) -> ctl::Output {
 
 #[test]
 fn a_deployment_gets_running_pods_as_virtual_time_passes() {
-    let mut c = Console::new(3, ConsoleOptions::default());
+    let mut c = Console::new(3, ConsoleOptions::bare_etcd());
     assert!(c.sim().leader().is_some(), "the simulated cluster elected a leader");
     let o = out(&mut c, "kubectl create deployment web --image=nginx --replicas=2");
     assert_eq!((o.stdout.as_str(), o.exit), ("deployment.apps/web created\n", 0));
@@ -24,7 +24,7 @@ fn a_deployment_gets_running_pods_as_virtual_time_passes() {
 fn in_page_mode_the_page_clock_runs_the_controllers_too() {
     // The page's clock moves the sim in small steps; the controllers' answers
     // must survive between their own steps (a Deployment gets its pods).
-    let mut c = Console::new(3, ConsoleOptions::default());
+    let mut c = Console::new(3, ConsoleOptions::bare_etcd());
     c.set_page_mode(true);
     let o = match c.run_line("kubectl create deployment web --image=nginx --replicas=2") {
         Run::Done(o) => o,
@@ -40,7 +40,7 @@ fn in_page_mode_the_page_clock_runs_the_controllers_too() {
 
 #[test]
 fn kubectl_errors_and_heredoc_manifests() {
-    let mut c = Console::new(5, ConsoleOptions::default());
+    let mut c = Console::new(5, ConsoleOptions::bare_etcd());
     let o = out(&mut c, "kubectl get nope");
     assert_eq!(o.exit, 1);
     assert!(o.stderr.contains("the server doesn't have a resource type \"nope\""), "{}", o.stderr);
@@ -55,7 +55,7 @@ fn kubectl_errors_and_heredoc_manifests() {
 
 #[test]
 fn kubectl_get_watch_streams_until_interrupted_or_timed_out() {
-    let mut c = Console::new(9, ConsoleOptions::default());
+    let mut c = Console::new(9, ConsoleOptions::bare_etcd());
     out(&mut c, "kubectl create deployment web --image=nginx --replicas=1");
     let first = c.run_line("kubectl get pods -w");
     assert!(matches!(first, Run::Streaming(_)), "{first:?}");

@@ -23,8 +23,8 @@ fn run(c: &mut Console, line: &str) -> Output {
 }
 
 fn consoles() -> [Console; 2] {
-    let blocking = Console::new(3, ConsoleOptions::default());
-    let mut page = Console::new(3, ConsoleOptions::default());
+    let blocking = Console::new(3, ConsoleOptions::bare_etcd());
+    let mut page = Console::new(3, ConsoleOptions::bare_etcd());
     page.set_page_mode(true);
     [blocking, page]
 }
@@ -111,7 +111,7 @@ fn a_list_shows_each_commands_streams_in_the_order_they_ran() {
 #[test]
 fn a_bad_flag_shows_cobras_error_the_usage_then_etcdctls_error() {
     // As `etcdctl get --bad 2>&1` shows them (etcdctl 3.4.23 on this machine).
-    let mut c = Console::new(3, ConsoleOptions::default());
+    let mut c = Console::new(3, ConsoleOptions::bare_etcd());
     let o = run(&mut c, "etcdctl get --bad");
     let shown = o.chunks();
     assert_eq!(shown.len(), 3, "{shown:?}");

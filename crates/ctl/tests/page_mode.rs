@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use ctl::{Console, ConsoleOptions, Output, Run};
 
 fn page_console() -> Console {
-    let mut c = Console::new(7, ConsoleOptions::default());
+    let mut c = Console::new(7, ConsoleOptions::bare_etcd());
     c.set_page_mode(true);
     c
 }

@@ -115,7 +115,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(line in "\\PC{0,80}") {
-        let mut con = Console::new(3, ConsoleOptions::default());
+        let mut con = Console::new(3, ConsoleOptions::bare_etcd());
         run_all(&mut con, &line);
         let _ = con.complete(&line);
         let _ = Console::needs_more(&line);
@@ -123,7 +123,7 @@ proptest! {
 
     #[test]
     fn command_like_lines_never_panic(words in proptest::collection::vec(proptest::sample::select(WORDS), 0..9), page in any::<bool>()) {
-        let mut con = Console::new(5, ConsoleOptions::default());
+        let mut con = Console::new(5, ConsoleOptions::bare_etcd());
         con.set_page_mode(page);
         let line = words.join(" ");
         run_all(&mut con, &line);
@@ -137,7 +137,7 @@ proptest! {
 
     #[test]
     fn heredocs_never_panic(body in proptest::collection::vec("[ -~]{0,30}", 0..6), cmd in proptest::sample::select(&["etcdctl txn", "etcdctl put k", "etcdctl txn -i", "cat", "etcdctl watch -i"][..])) {
-        let mut con = Console::new(9, ConsoleOptions::default());
+        let mut con = Console::new(9, ConsoleOptions::bare_etcd());
         let input = format!("{cmd} <<EOF\n{}\nEOF", body.join("\n"));
         run_all(&mut con, &input);
     }
@@ -145,7 +145,7 @@ proptest! {
 
 #[test]
 fn deep_nesting_is_refused_not_overflowed() {
-    let mut con = Console::new(1, ConsoleOptions::default());
+    let mut con = Console::new(1, ConsoleOptions::bare_etcd());
     let line = "timeout 1 ".repeat(5000) + "echo hi";
     let out = con.run_to_end(&line);
     assert!(out.stderr.contains("nested too deeply"), "{out:?}");
@@ -155,7 +155,7 @@ fn deep_nesting_is_refused_not_overflowed() {
 
 #[test]
 fn streams_can_be_polled_and_interrupted() {
-    let mut con = Console::new(1, ConsoleOptions::default());
+    let mut con = Console::new(1, ConsoleOptions::bare_etcd());
     con.run_to_end("etcdctl put k v1");
     let Run::Streaming(_) = con.run_line("etcdctl watch k") else { panic!("watch should stream") };
     let _ = con.poll(500);

@@ -119,17 +119,8 @@ pub fn Controls() -> impl IntoView {
     // `member add` through the cluster, then the new member starts and joins.
     let add_member = move |learner: bool| {
         state.act(|e| {
-            let n = e.sim().member_ids().iter().filter_map(|id| e.sim().node(*id).map(|n| n.number)).max();
-            let n = n.unwrap_or(0) + 1;
-            let name = format!("etcd-{n}");
-            let learner = if learner { " --learner" } else { "" };
-            e.stage(vec![
-                format!(
-                    "etcdctl --endpoints={} member add {name}{learner} --peer-urls=http://127.0.0.{n}:2380",
-                    e.all_endpoints()
-                ),
-                format!("cluster start {name}"),
-            ]);
+            let lines = e.member_add_lines(learner);
+            e.stage(lines);
         });
     };
     let reset = move || {

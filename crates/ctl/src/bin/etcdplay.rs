@@ -1,4 +1,4 @@
-//! `etcdplay`: the playground's console in a terminal: `etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]`.
+//! `etcdplay`: the playground's console in a terminal: `etcdplay [--nodes N] [--seed S] [--plain] [--jsonl]`.
 //!
 //! Reads one console entry per line (a heredoc or a trailing backslash
 //! continues over the following lines), runs it against the simulated
@@ -18,7 +18,9 @@ fn main() {
     while i < args.len() {
         match args[i].as_str() {
             "--jsonl" => jsonl = true,
+            // A kubeadm node serves TLS by default; --plain is a bare etcd over http.
             "--tls" => options.tls = true,
+            "--plain" => options.tls = false,
             "--nodes" | "--seed" if i + 1 < args.len() => {
                 let v = &args[i + 1];
                 let ok = if args[i] == "--nodes" {
@@ -33,12 +35,12 @@ fn main() {
                 i += 1;
             }
             "-h" | "--help" => {
-                println!("usage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]");
+                println!("usage: etcdplay [--nodes N] [--seed S] [--plain] [--jsonl]");
                 return;
             }
             other => {
                 eprintln!(
-                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]"
+                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--plain] [--jsonl]"
                 );
                 std::process::exit(2);
             }

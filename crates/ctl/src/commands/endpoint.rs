@@ -60,6 +60,7 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
             req: mvcc::RangeRequest { key: b"health".to_vec(), ..Default::default() },
             serializable: false,
         };
+        let dials = super::remote::pick(con, &one).is_some();
         let (probe, took_ms) = sim_call_timed(con, &one, get);
         let probe = match probe {
             Ok(_) => Ok(()),
@@ -82,7 +83,8 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
                 _ => (true, String::new()),
             },
             Err(why) => {
-                warnings.push_str(&retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", &why));
+                let desc = if dials { why.as_str() } else { crate::client::DIAL_FAILED };
+                warnings.push_str(&retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", desc));
                 (false, why)
             }
         };
@@ -181,6 +183,8 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
     let mut rows: Vec<(String, Stat)> = Vec::new();
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
+        let refused =
+            super::remote::pick(con, &one).is_none().then(|| super::remote::direct_dial_error(con, &one, ep));
         let got = sim_call(con, &one, Request::Status).map(|r| match r {
             Response::Status(st) => Some(sim_stat(st)),
             _ => None,
@@ -190,7 +194,7 @@ pub(crate) fn status(con: &mut Console, p: &Parsed) -> Exec {
             Ok(None) => {}
             Err(why) => {
                 let now = con.backend.clock_ms();
-                out.eprint(retry_warning(now, ep, "DeadlineExceeded", &why));
+                out.eprint(retry_warning(now, ep, "DeadlineExceeded", refused.unwrap_or(&why)));
                 out.eprintln(format!("Failed to get the status of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
             }
@@ -337,14 +341,21 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
     let rev = p.int("rev");
     let mut out = Output::default();
     let mut rows = Vec::new();
+    let mut last_error = None;
     for ep in &eps {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
+        let refused =
+            super::remote::pick(con, &one).is_none().then(|| super::remote::direct_dial_error(con, &one, ep));
         match sim_call(con, &one, Request::HashKv { revision: rev }) {
             Ok(Response::HashKv(h)) => rows.push((ep.clone(), h.header.clone(), h)),
             Ok(_) => {}
             Err(why) => {
+                if let Some(desc) = refused {
+                    out.eprint(retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", desc));
+                }
                 out.eprintln(format!("Failed to get the hash of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
+                last_error = Some(why);
             }
         }
     }
@@ -385,6 +396,12 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
             }
         }
         Format::Protobuf => out = Output::error("protobuf not supported as output format", exit::BAD_FEATURE),
+    }
+    // etcdctl ends with the last endpoint's error.
+    if let Some(why) = last_error
+        && client.format != Format::Protobuf
+    {
+        out.eprintln(format!("Error: {why}"));
     }
     Exec::took(out, 1)
 }

@@ -31,7 +31,7 @@ pub(crate) fn grant(con: &mut Console, p: &Parsed) -> Exec {
         Ok(t) => t,
         Err(e) => return bad_args(format!("bad TTL ({e})")),
     };
-    let mut conn = match Conn::open_sim(con, p) {
+    let mut conn = match Conn::open_sim_for(con, p, "failed to grant lease") {
         Ok(c) => c,
         Err(e) => return e,
     };
@@ -77,7 +77,7 @@ pub(crate) fn revoke(con: &mut Console, p: &Parsed) -> Exec {
         Ok(id) => id,
         Err(e) => return e,
     };
-    let mut conn = match Conn::open_sim(con, p) {
+    let mut conn = match Conn::open_sim_for(con, p, "failed to revoke lease") {
         Ok(c) => c,
         Err(e) => return e,
     };

@@ -10,6 +10,7 @@ use crate::console::{Console, Exec};
 use crate::flags::Parsed;
 use crate::output::{Output, exit};
 use crate::printers::{Format, humanize_bytes, json, table};
+use crate::stream::{Kind, Stream};
 use crate::timefmt;
 
 fn log_line(now: u64, caller: &str, msg: &str, extra: &[(&str, String)], logger: Option<&str>) -> String {
@@ -22,6 +23,34 @@ fn log_line(now: u64, caller: &str, msg: &str, extra: &[(&str, String)], logger:
         o = o.raw(k, v.clone());
     }
     format!("{}\n", o.end())
+}
+
+/// `snapshot save` when no connection can be made: without
+/// `--command-timeout` the snapshot stream waits for one until Ctrl+C (etcd
+/// 3.5 gives it no deadline); with it, the stream fails when it runs out.
+fn dial_failed(con: &mut Console, p: &Parsed, client: &Client, created: String) -> Exec {
+    if !p.is_set("command-timeout") {
+        let out = Output { stderr: created, ..Output::default() };
+        return Exec { out, elapsed_ms: 0, stream: Some(Stream::new(Kind::Dialing)) };
+    }
+    con.backend.advance(client.command_timeout_ms);
+    let error =
+        json::string(&format!("rpc error: code = DeadlineExceeded desc = {}", crate::client::DIAL_FAILED));
+    let stack = json::string(&format!(
+        "go.etcd.io/etcd/client/v3.(*Client).streamClientInterceptor.func1\n\tgo.etcd.io/etcd/client/v3@v{VERSION}/retry_interceptor.go:134\ngo.etcd.io/etcd/client/v3/snapshot.Save\n\tgo.etcd.io/etcd/client/v3@v{VERSION}/snapshot/v3_snapshot.go:72"
+    ));
+    let failed = json::Obj::new()
+        .raw("level", "\"error\"")
+        .raw("ts", json::string(&timefmt::iso_ms(con.backend.clock_ms())))
+        .raw("logger", json::string("client"))
+        .raw("caller", json::string(&format!("v3@v{VERSION}/retry_interceptor.go:134")))
+        .raw("msg", json::string("streamer failed to create ClientStream"))
+        .raw("error", error)
+        .raw("stacktrace", stack)
+        .end();
+    let mut out = Output::fail(format!("{created}{failed}\n"), exit::INTERRUPTED);
+    out.eprint("Error: context deadline exceeded\n");
+    Exec::took(out, client.command_timeout_ms)
 }
 
 /// `snapshot save FILE`.
@@ -43,11 +72,6 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         )
         .into();
     }
-    let Some(member) = super::remote::pick(con, &client) else {
-        let f = client.dial_failure(con.backend.clock_ms(), con.backend.tls);
-        con.backend.advance(f.elapsed_ms);
-        return f.out.into();
-    };
     let path = p.args[0].clone();
     if !con.vfs.parent_exists(&path) || con.vfs.is_dir(&path) {
         let part = format!("{path}.part");
@@ -56,6 +80,16 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
             .into();
     }
     let now = con.backend.clock_ms();
+    let created = log_line(
+        now,
+        "snapshot/v3_snapshot.go:65",
+        "created temporary db file",
+        &[("path", json::string(&format!("{path}.part")))],
+        None,
+    );
+    let Some(member) = super::remote::pick(con, &client) else {
+        return dial_failed(con, p, &client, created);
+    };
     let bytes = match con.backend.call(member, server::Request::Snapshot, client.command_timeout_ms, None).0 {
         Ok(server::Response::Snapshot(r)) => r.blob,
         Ok(_) => return Output::error("unexpected response to Snapshot", exit::ERROR).into(),
@@ -68,13 +102,7 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
     let ep = client.endpoint();
     let mv = format!("v3@v{VERSION}/maintenance.go");
     let mut err = String::new();
-    err.push_str(&log_line(
-        now,
-        "snapshot/v3_snapshot.go:65",
-        "created temporary db file",
-        &[("path", json::string(&format!("{path}.part")))],
-        None,
-    ));
+    err.push_str(&created);
     err.push_str(&log_line(
         now,
         &format!("{mv}:212"),

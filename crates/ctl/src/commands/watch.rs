@@ -29,6 +29,14 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             args.push(end.clone());
         }
     }
+    match crate::client::Client::from_flags(p, &con.vfs) {
+        Err(out) => return out.into(),
+        // No member takes the connection: clientv3's watch waits for one, with no deadline.
+        Ok(client) if super::remote::pick(con, &client).is_none() => {
+            return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(Kind::Dialing)) };
+        }
+        Ok(_) => {}
+    }
     let conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
