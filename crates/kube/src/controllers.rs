@@ -19,6 +19,7 @@
 pub mod deployment;
 pub mod endpoints;
 pub mod events;
+pub mod heartbeats;
 pub mod informer;
 pub mod kubelet;
 pub mod replicaset;
@@ -104,6 +105,8 @@ pub struct Controllers {
     /// Pod key -> when its kubelet has stopped it and removes the key.
     pub(crate) gone_at_ms: BTreeMap<String, u64>,
     pub(crate) events: events::EventSink,
+    /// Keys renewed on a schedule (leases, the master lease).
+    pub heartbeats: Vec<heartbeats::Heartbeat>,
     /// The write sent last: events recorded next belong to it.
     last: Option<u64>,
     enabled: bool,
@@ -119,6 +122,7 @@ impl Controllers {
             ready_at_ms: BTreeMap::new(),
             gone_at_ms: BTreeMap::new(),
             events: events::EventSink::default(),
+            heartbeats: Vec::new(),
             last: None,
             enabled: true,
         }
@@ -278,6 +282,7 @@ impl Controllers {
             }
         }
         self.collect(api, sim);
+        heartbeats::step(&mut self.heartbeats, api, sim);
         if !self.synced() {
             return;
         }

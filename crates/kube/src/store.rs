@@ -108,11 +108,19 @@ pub fn create_txn(key: &str, value: Vec<u8>, lease: i64) -> TxnRequest {
 
 /// The transaction that replaces `key` if it is still at `rev`.
 pub fn update_txn(key: &str, value: Vec<u8>, rev: i64) -> TxnRequest {
+    put_txn(key, value, rev, 0)
+}
+
+/// The transaction that writes `key` (under `lease`, 0 for none) if its
+/// mod_revision is still `rev` (0: if it does not exist), reading the key
+/// when it is not: what a renewal sends, creating the key again if it went.
+pub fn put_txn(key: &str, value: Vec<u8>, rev: i64, lease: i64) -> TxnRequest {
     TxnRequest {
         compare: vec![mod_equals(key, rev)],
         success: vec![RequestOp::Put(PutRequest {
             key: key.as_bytes().to_vec(),
             value,
+            lease,
             ..Default::default()
         })],
         failure: vec![RequestOp::Range(range(key))],
