@@ -40,8 +40,10 @@ pub struct ConsoleOptions {
 }
 
 impl Default for ConsoleOptions {
+    /// The playground as people meet it: three members with a kubeadm
+    /// cluster's objects stored from the start.
     fn default() -> Self {
-        ConsoleOptions { nodes: 3, tls: false, kubernetes: false }
+        ConsoleOptions { nodes: 3, tls: false, kubernetes: true }
     }
 }
 
@@ -163,6 +165,9 @@ impl Console {
             run_deadline_ms: None,
         };
         c.backend.tls = options.tls;
+        if options.kubernetes {
+            c.backend.start_kubernetes();
+        }
         c.options = options;
         c.install_pki();
         c
@@ -511,6 +516,9 @@ impl Console {
         backend.journal = self.backend.journal.take();
         self.backend = backend;
         self.backend.tls = options.tls;
+        if options.kubernetes {
+            self.backend.start_kubernetes();
+        }
         self.options = options;
         self.net = crate::playground::Net::default();
         self.install_pki();

@@ -73,6 +73,19 @@ fn link(writes: &mut [Write]) {
                 }
             }
         }
+        for list in ["/subsets/0/addresses", "/endpoints"] {
+            let Some(a) = w.object.pointer_mut(list).and_then(Value::as_array_mut) else { continue };
+            for r in a.iter_mut().filter_map(|e| e.get_mut("targetRef")) {
+                let (kind, ns, name) = (
+                    r["kind"].as_str().unwrap_or(""),
+                    r["namespace"].as_str().unwrap_or(""),
+                    r["name"].as_str().unwrap_or(""),
+                );
+                if let Some(u) = lookup(kind, ns, name) {
+                    r["uid"] = json!(u);
+                }
+            }
+        }
         if let Some(io) = w.object.get_mut("involvedObject") {
             let (kind, ns, name) = (
                 io["kind"].as_str().unwrap_or(""),
@@ -174,6 +187,7 @@ impl Kube {
             }
         }
         self.controllers.heartbeats = beats;
+        self.controllers.compactor.start(now);
         self.controllers.events.use_lease(event_lease, now);
         self.kubeadm = true;
         Ok(())

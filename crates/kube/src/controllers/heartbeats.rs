@@ -148,7 +148,9 @@ impl Heartbeat {
                         self.adopt(api, r.responses.first());
                     }
                     self.state = State::Idle;
-                    self.next_ms = if r.succeeded { now + self.every_ms } else { now };
+                    // On the beat's own schedule (a slow answer does not
+                    // shift the next one); at once after a conflict.
+                    self.next_ms = if r.succeeded { (self.next_ms + self.every_ms).max(now) } else { now };
                 }
                 Some(_) => self.retry_later(now),
             },

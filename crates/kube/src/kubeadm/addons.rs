@@ -146,8 +146,9 @@ pub fn coredns(rng: &mut Rng, ts: &str, ips: [&str; 2]) -> Vec<Value> {
                 {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
                 {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]},
     }));
-    let ports = json!([{"name": "dns-tcp", "port": 53, "protocol": "TCP"}, {"name": "dns", "port": 53, "protocol": "UDP"},
-        {"name": "metrics", "port": 9153, "protocol": "TCP"}]);
+    // In the Service's order, as the endpoints controller writes them.
+    let ports = json!([{"port": 53, "protocol": "UDP", "name": "dns"}, {"port": 53, "protocol": "TCP", "name": "dns-tcp"},
+        {"port": 9153, "protocol": "TCP", "name": "metrics"}]);
     out.push(json!({"apiVersion": "v1", "kind": "Endpoints",
         "metadata": {"name": "kube-dns", "namespace": "kube-system", "labels": labels.clone()},
         "subsets": [{"addresses": addresses, "ports": ports.clone()}]}));
