@@ -46,6 +46,19 @@ fn bench_start(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    let mut big = Sim::new(1, SimOptions { snapshot_count: Some(100_000), ..SimOptions::default() });
+    big.set_lean(true);
+    assert!(big.run_until(20_000, |s| s.leader().is_some()), "no leader");
+    g.bench_function("kubeadm_init, no snapshots (snapshot-count 100000)", |b| {
+        b.iter_batched(
+            || (big.clone(), Kube::new(1)),
+            |(mut s, mut k)| {
+                k.kubeadm_init(&mut s).expect("stored");
+                black_box((s, k))
+            },
+            BatchSize::PerIteration,
+        )
+    });
     g.finish();
 }
 

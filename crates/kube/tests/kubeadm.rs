@@ -48,12 +48,13 @@ fn the_same_seed_stores_the_same_cluster_byte_for_byte() {
     assert_eq!(a.iter().filter(|(k, ..)| k.starts_with(b"/registry/")).count(), 340);
 }
 
-/// How many times `key` was written during `ms` of virtual time.
-fn writes_during(sim: &mut Sim, kube: &mut Kube, key: &[u8], ms: u64) -> usize {
+/// When `key` was written during `ms` of virtual time (its watch read
+/// every 100 ms, as the controllers step).
+fn writes_during(sim: &mut Sim, kube: &mut Kube, key: &[u8], ms: u64) -> Vec<u64> {
     let req = mvcc::WatchCreateRequest { key: key.to_vec(), ..Default::default() };
     let ep = kube::client::endpoint(sim);
     let id = sim.submit(ep, Request::Watch(req), sim::CallOptions::default());
-    let mut n = 0;
+    let mut at = Vec::new();
     let mut left = ms;
     while left > 0 {
         let step = left.min(100);
@@ -61,12 +62,17 @@ fn writes_during(sim: &mut Sim, kube: &mut Kube, key: &[u8], ms: u64) -> usize {
         kube.run_for(sim, step);
         for item in sim.take_stream(id) {
             if let server::StreamItem::Watch(w) = item {
-                n += w.events.len();
+                at.extend(w.events.iter().map(|_| sim.now_ms()));
             }
         }
     }
     sim.cancel(id);
-    n
+    at
+}
+
+/// The gaps between writes, to the 100 ms the watch is read at.
+fn gaps(at: &[u64]) -> Vec<u64> {
+    at.windows(2).map(|w| (w[1] - w[0] + 50) / 100 * 100).collect()
 }
 
 #[test]
@@ -74,8 +80,10 @@ fn heartbeats_keep_their_periods_and_resume_after_quorum_returns() {
     let (mut sim, mut kube) = cluster(3);
     let leader_lease = b"/registry/leases/kube-system/kube-scheduler";
     let node_lease = b"/registry/leases/kube-node-lease/node-1";
-    assert_eq!(writes_during(&mut sim, &mut kube, leader_lease, 60_000), 30, "every 2 s");
-    assert_eq!(writes_during(&mut sim, &mut kube, node_lease, 60_000), 6, "every 10 s");
+    let leader = writes_during(&mut sim, &mut kube, leader_lease, 60_000);
+    assert!((29..=30).contains(&leader.len()) && gaps(&leader).iter().all(|&g| g == 2_000), "{leader:?}");
+    let node = writes_during(&mut sim, &mut kube, node_lease, 60_000);
+    assert!((5..=6).contains(&node.len()) && gaps(&node).iter().all(|&g| g == 10_000), "{node:?}");
     let ids: Vec<u64> = (1..=3).filter_map(|n| sim.member_id(n)).collect();
     sim.apply(Fault::Stop { member: ids[1] }).expect("stop");
     sim.apply(Fault::Stop { member: ids[2] }).expect("stop");
@@ -84,8 +92,8 @@ fn heartbeats_keep_their_periods_and_resume_after_quorum_returns() {
     sim.apply(Fault::Start { member: ids[2] }).expect("start");
     kube.run_for(&mut sim, 10_000);
     // One renewal every 2 s again: no burst of writes queued while down.
-    let n = writes_during(&mut sim, &mut kube, leader_lease, 20_000);
-    assert_eq!(n, 10, "renewing again every 2 s");
+    let after = writes_during(&mut sim, &mut kube, leader_lease, 20_000);
+    assert!((9..=10).contains(&after.len()) && gaps(&after).iter().all(|&g| g == 2_000), "{after:?}");
 }
 
 #[test]
