@@ -94,6 +94,13 @@ impl Kube {
         self.api.codec.encrypt_secrets = on;
     }
 
+    /// Stores new writes as protobuf (`--storage-media-type=application/vnd.kubernetes.protobuf`,
+    /// a real apiserver's default) or as JSON (the playground's default);
+    /// stored values are read either way.
+    pub fn set_protobuf(&mut self, on: bool) {
+        self.api.codec.protobuf = on;
+    }
+
     /// Whether Secrets are encrypted at rest.
     pub fn encryption(&self) -> bool {
         self.api.codec.encrypt_secrets

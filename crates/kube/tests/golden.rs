@@ -15,6 +15,7 @@
 //! - `watch DURATION`: polls the last `kubectl get -w` for that long
 //! - `stop N` / `start N` / `heal`: member faults by member number
 //! - `encryption on|off`
+//! - `storage protobuf|json`: how new writes are stored
 //!
 //! Output that holds blank lines is fenced by `----`/`----` twice; the
 //! format and the runner are the `datadriven` crate's.
@@ -213,6 +214,10 @@ impl Env {
                     Err(e) => format!("{e}\n"),
                 }
             }
+            "storage" => {
+                self.kube.set_protobuf(w.get(1).is_some_and(|v| v == "protobuf"));
+                String::new()
+            }
             "encryption" => {
                 self.kube.set_encryption(w.get(1).is_some_and(|v| v == "on"));
                 String::new()
@@ -248,6 +253,7 @@ const TRANSCRIPTS: &[&str] = &[
     "crd.txt",
     "deployment.txt",
     "kubeadm.txt",
+    "protobuf.txt",
     "secrets.txt",
     "validation.txt",
 ];

@@ -1,4 +1,5 @@
-//! `etcdplay`: the playground's console in a terminal: `etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]`.
+//! `etcdplay`: the playground's console in a terminal: `etcdplay [--nodes N] [--seed S] [--tls] [--bare] [--protobuf] [--jsonl]`
+//! (`--bare`: etcd without the kubeadm cluster's objects; `--protobuf`: store them as protobuf).
 //!
 //! Reads one console entry per line (a heredoc or a trailing backslash
 //! continues over the following lines), runs it against the simulated
@@ -19,6 +20,8 @@ fn main() {
         match args[i].as_str() {
             "--jsonl" => jsonl = true,
             "--tls" => options.tls = true,
+            "--bare" => options.kubernetes = false,
+            "--protobuf" => options.protobuf = true,
             "--nodes" | "--seed" if i + 1 < args.len() => {
                 let v = &args[i + 1];
                 let ok = if args[i] == "--nodes" {
@@ -33,12 +36,12 @@ fn main() {
                 i += 1;
             }
             "-h" | "--help" => {
-                println!("usage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]");
+                println!("usage: etcdplay [--nodes N] [--seed S] [--tls] [--bare] [--protobuf] [--jsonl]");
                 return;
             }
             other => {
                 eprintln!(
-                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--tls] [--jsonl]"
+                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--tls] [--bare] [--protobuf] [--jsonl]"
                 );
                 std::process::exit(2);
             }
