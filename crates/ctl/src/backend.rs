@@ -390,6 +390,16 @@ impl Backend {
         }
     }
 
+    /// Makes the cluster a kubeadm node's: writes what a fresh kubeadm
+    /// cluster holds in one batch and lets its controllers and heartbeats
+    /// run from now on (`ConsoleOptions::kubernetes`).
+    pub fn start_kubernetes(&mut self) {
+        // Without quorum the objects come with the first kubectl command.
+        let _ = self.kube.kubeadm_init(&mut self.sim);
+        self.kube_active = true;
+        self.clock_ms = self.clock_ms.max(self.sim.now_ms());
+    }
+
     /// Runs `f` on the sim and kube (a kubectl command), keeping the clock.
     pub fn with_kube<T>(&mut self, f: impl FnOnce(&mut Kube, &mut Sim) -> T) -> T {
         self.kube_active = true;

@@ -37,13 +37,18 @@ pub struct ConsoleOptions {
     /// Kubernetes runs over the cluster (the apiserver, its controllers and
     /// what kubeadm stored) as on a kubeadm node.
     pub kubernetes: bool,
+    /// Kubernetes objects are stored as protobuf (`k8s\0`...), a real
+    /// apiserver's default, rather than the JSON the seeds teach.
+    pub protobuf: bool,
 }
 
 /// A fresh playground is a kubeadm node: etcd serves https with
 /// client-certificate auth, its certificates in /etc/kubernetes/pki.
 impl Default for ConsoleOptions {
+    /// The playground as people meet it: three members with a kubeadm
+    /// cluster's objects stored from the start.
     fn default() -> Self {
-        ConsoleOptions { nodes: 3, tls: true, kubernetes: false }
+        ConsoleOptions { nodes: 3, tls: true, kubernetes: true, protobuf: false }
     }
 }
 
@@ -51,7 +56,7 @@ impl ConsoleOptions {
     /// A bare three-member etcd over plain http with nothing stored: the
     /// cluster the golden corpus was recorded from (tests/golden).
     pub fn bare_etcd() -> ConsoleOptions {
-        ConsoleOptions { nodes: 3, tls: false, kubernetes: false }
+        ConsoleOptions { nodes: 3, tls: false, kubernetes: false, protobuf: false }
     }
 }
 
@@ -175,6 +180,10 @@ impl Console {
             editor_pane: false,
         };
         c.backend.tls = options.tls;
+        c.backend.kube.set_protobuf(options.protobuf);
+        if options.kubernetes {
+            c.backend.start_kubernetes();
+        }
         c.options = options;
         c.install_pki();
         c
@@ -536,6 +545,10 @@ impl Console {
         backend.journal = self.backend.journal.take();
         self.backend = backend;
         self.backend.tls = options.tls;
+        self.backend.kube.set_protobuf(options.protobuf);
+        if options.kubernetes {
+            self.backend.start_kubernetes();
+        }
         self.options = options;
         self.net = crate::playground::Net::default();
         self.install_pki();

@@ -24,6 +24,8 @@ Usage: cluster COMMAND
   net [--delay MIN-MAXms] [--drop P%] [--duplicate P%]
   campaign NAME                           fire that member's election timer now
   reset [--nodes N] [--seed S] [--tls|--plain] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
+        [--bare | --kubeadm] [--storage json|protobuf]   etcd alone, or a kubeadm cluster's objects
+                                                          (JSON, or protobuf as a real apiserver stores them)
 ";
 
 pub(crate) fn fail(msg: impl std::fmt::Display) -> Exec {
@@ -128,6 +130,8 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
     let mut nodes = con.options.nodes;
     let mut seed = con.seed;
     let mut tls = con.options.tls;
+    let mut kubernetes = con.options.kubernetes;
+    let mut protobuf = con.options.protobuf;
     let mut data_dir = None;
     let mut quota = None;
     let mut i = 0;
@@ -149,6 +153,13 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
                 Some(_) => return fail("--tls takes true or false"),
             },
             "--plain" => tls = false,
+            "--bare" => kubernetes = false,
+            "--kubeadm" => kubernetes = true,
+            "--storage" => match value().as_deref() {
+                Some("json") => protobuf = false,
+                Some("protobuf") => protobuf = true,
+                _ => return fail("--storage takes json or protobuf"),
+            },
             "--nodes" => {
                 match value().and_then(|v| v.parse::<usize>().ok()).filter(|n| (1..=7).contains(n)) {
                     Some(n) => nodes = n,
@@ -168,7 +179,7 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         }
         i += 1;
     }
-    let options = ConsoleOptions { nodes, tls, ..con.options.clone() };
+    let options = ConsoleOptions { nodes, tls, kubernetes, protobuf };
     let backend = match &data_dir {
         Some(dir) => match restored_disks(con, dir) {
             Ok(disks) => Backend::from_disks(seed, disks, quota),

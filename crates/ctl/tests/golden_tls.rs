@@ -74,7 +74,7 @@ fn mask(s: &str) -> String {
 }
 
 fn compare(page: bool) -> Vec<String> {
-    let options = ConsoleOptions { nodes: 1, tls: true, kubernetes: false };
+    let options = ConsoleOptions { nodes: 1, tls: true, ..ConsoleOptions::bare_etcd() };
     let mut con = Console::new(1, options);
     con.set_page_mode(page);
     let mut failures = Vec::new();

@@ -51,7 +51,7 @@ fn pipes_feed_filters_and_commands_reading_stdin() {
         run(&mut c, "etcdctl put /app/one 1; etcdctl put /app/two 2; etcdctl put /other x");
         let o = run(&mut c, "etcdctl get /app --prefix --keys-only | grep -v '^$' | wc -l");
         assert_eq!(o.stdout, "2\n");
-        let o = run(&mut c, "etcdctl get / --prefix --keys-only | grep app | sort -r | head -n 1");
+        let o = run(&mut c, "etcdctl get / --prefix --keys-only | grep '^/app' | sort -r | head -n 1");
         assert_eq!(o.stdout, "/app/two\n");
         let o = run(&mut c, "echo -n v3 | etcdctl put /app/three");
         assert_eq!(o.stdout, "OK\n");

@@ -115,6 +115,8 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(line in "\\PC{0,80}") {
+        // Parsing is what is exercised: a bare etcd (a kubeadm cluster's
+        // batch of objects per case would cost minutes of a debug build).
         let mut con = Console::new(3, ConsoleOptions::bare_etcd());
         run_all(&mut con, &line);
         let _ = con.complete(&line);

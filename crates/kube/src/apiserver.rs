@@ -38,8 +38,15 @@ pub struct ApiServer {
 }
 
 fn has_generation(kind: &Kind) -> bool {
-    matches!(kind.kind.as_str(), "Deployment" | "ReplicaSet" | "CustomResourceDefinition")
-        || !kind.group.is_empty() && crate::kinds::builtin().iter().all(|b| b.kind != kind.kind)
+    matches!(
+        kind.kind.as_str(),
+        "Deployment"
+            | "ReplicaSet"
+            | "DaemonSet"
+            | "CustomResourceDefinition"
+            | "FlowSchema"
+            | "PriorityLevelConfiguration"
+    ) || !kind.group.is_empty() && crate::kinds::builtin().iter().all(|b| b.kind != kind.kind)
 }
 
 impl ApiServer {
@@ -53,30 +60,12 @@ impl ApiServer {
         }
     }
 
-    /// Creates the system namespaces and the `kubernetes` Service once, and
-    /// learns the kinds of stored CRDs. Retried on the next request if etcd
+    /// Learns the kinds of stored CRDs once (the cluster's own objects are
+    /// [`crate::Kube::kubeadm_init`]'s). Retried on the next request if etcd
     /// did not answer.
     pub fn bootstrap(&mut self, sim: &mut Sim) -> Result<()> {
         if self.bootstrapped {
             return Ok(());
-        }
-        for ns in SYSTEM_NAMESPACES {
-            let m =
-                self.manifest(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}))?;
-            match self.create(sim, m) {
-                Ok(_) => {}
-                Err(e) if e.reason == Reason::AlreadyExists => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let svc = json!({"apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
-            "spec": {"clusterIP": "10.96.0.1", "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]}});
-        let m = self.manifest(svc)?;
-        match self.create(sim, m) {
-            Ok(_) => {}
-            Err(e) if e.reason == Reason::AlreadyExists => {}
-            Err(e) => return Err(e),
         }
         self.refresh_crds(sim)?;
         self.bootstrapped = true;
@@ -127,20 +116,7 @@ impl ApiServer {
     /// creationTimestamp and generation; returns the key and the object.
     pub fn prepare_create(&mut self, m: &Manifest, now_ms: u64) -> Result<(String, Value)> {
         crate::validate::validate(m)?;
-        let mut obj = m.object.clone();
-        crate::defaults::apply(&m.kind.kind, &mut obj, &mut self.rng);
-        let uid = self.rng.uuid();
-        if let Some(md) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
-            md.remove("resourceVersion");
-            md.insert("uid".into(), json!(uid));
-            md.insert("creationTimestamp".into(), json!(meta::timestamp(now_ms)));
-            if has_generation(&m.kind) {
-                md.insert("generation".into(), json!(1));
-            } else {
-                md.remove("generation");
-            }
-        }
-        Ok((Self::key(m), obj))
+        Ok(stamp(m, now_ms, &mut self.rng))
     }
 
     /// What `update` stores when `old` becomes `new`: validated, defaulted,
@@ -262,6 +238,28 @@ impl ApiServer {
         }
         Ok(gone)
     }
+}
+
+/// What the apiserver stores for `m` once it passed validation: defaults,
+/// a uid from `rng`, creationTimestamp and generation; the key and the
+/// object. The objects the apiserver and kubeadm make themselves come here
+/// directly: RBAC's `system:` names and the APIService `v1.` pass the
+/// apiserver's own name rules, not those of a user's manifest.
+pub fn stamp(m: &Manifest, now_ms: u64, rng: &mut Rng) -> (String, Value) {
+    let mut obj = m.object.clone();
+    crate::defaults::apply(&m.kind.kind, &mut obj, rng);
+    let uid = rng.uuid();
+    if let Some(md) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        md.remove("resourceVersion");
+        md.insert("uid".into(), json!(uid));
+        md.insert("creationTimestamp".into(), json!(meta::timestamp(now_ms)));
+        if has_generation(&m.kind) {
+            md.insert("generation".into(), json!(1));
+        } else {
+            md.remove("generation");
+        }
+    }
+    (ApiServer::key(m), obj)
 }
 
 /// Sets `deletionTimestamp` (now + grace) and `deletionGracePeriodSeconds`:

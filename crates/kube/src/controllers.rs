@@ -16,9 +16,11 @@
 //! nothing moves; once the cluster heals, the next steps converge.
 //! `step` never advances virtual time; `run_for` interleaves time and steps.
 
+pub mod compactor;
 pub mod deployment;
 pub mod endpoints;
 pub mod events;
+pub mod heartbeats;
 pub mod informer;
 pub mod kubelet;
 pub mod replicaset;
@@ -104,8 +106,14 @@ pub struct Controllers {
     /// Pod key -> when its kubelet has stopped it and removes the key.
     pub(crate) gone_at_ms: BTreeMap<String, u64>,
     pub(crate) events: events::EventSink,
+    /// Keys renewed on a schedule (leases, the master lease).
+    pub heartbeats: Vec<heartbeats::Heartbeat>,
+    /// The apiserver's compactor (started with the kubeadm cluster).
+    pub compactor: compactor::Compactor,
     /// The write sent last: events recorded next belong to it.
     last: Option<u64>,
+    /// The caches' change count when the controllers last looked.
+    seen_changes: u64,
     enabled: bool,
 }
 
@@ -119,7 +127,10 @@ impl Controllers {
             ready_at_ms: BTreeMap::new(),
             gone_at_ms: BTreeMap::new(),
             events: events::EventSink::default(),
+            heartbeats: Vec::new(),
+            compactor: compactor::Compactor::default(),
             last: None,
+            seen_changes: u64::MAX,
             enabled: true,
         }
     }
@@ -235,8 +246,10 @@ impl Controllers {
     }
 
     /// Collects finished writes; successful ones update the caches at once.
-    fn collect(&mut self, api: &ApiServer, sim: &Sim) {
+    /// Whether any write finished.
+    fn collect(&mut self, api: &ApiServer, sim: &Sim) -> bool {
         let ids = self.pending.ids();
+        let before = self.pending.len();
         for id in ids {
             let done = match sim.request_state(id) {
                 None => true,
@@ -261,6 +274,17 @@ impl Controllers {
                 None => inf.observe_delete(&p.key, r.header.revision),
             }
         }
+        self.pending.len() != before
+    }
+
+    /// Whether the controllers have anything to look at: a cache moved, a
+    /// write finished, or a kubelet's timer (image pull, stop) is due.
+    fn has_work(&mut self, finished: bool, now_ms: u64) -> bool {
+        let changes: u64 = self.informers.values().map(|i| i.changes).sum();
+        let due = self.ready_at_ms.values().chain(self.gone_at_ms.values()).any(|&t| t <= now_ms);
+        let work = finished || due || changes != self.seen_changes;
+        self.seen_changes = changes;
+        work
     }
 
     /// One round: informers, finished writes, then every controller.
@@ -277,8 +301,14 @@ impl Controllers {
                 inf.step(sim, &api.codec);
             }
         }
-        self.collect(api, sim);
+        let finished = self.collect(api, sim);
+        heartbeats::step(&mut self.heartbeats, api, sim);
+        self.compactor.step(sim);
         if !self.synced() {
+            return;
+        }
+        if !self.has_work(finished, sim.now_ms()) {
+            events::flush(self, api, sim);
             return;
         }
         kubelet::register(self, api, sim);

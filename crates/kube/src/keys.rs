@@ -8,6 +8,10 @@
 //!   /registry/minions/node-1                       Node
 //!   /registry/controllers/default/rc-1             ReplicationController
 //!   /registry/ingress/default/web                  Ingress
+//!   /registry/leases/kube-node-lease/controlplane  Lease
+//!   /registry/apiregistration.k8s.io/apiservices/v1.apps
+//!   /registry/masterleases/172.18.0.10             the apiserver's endpoint lease (no kind)
+//!   /registry/ranges/serviceips                    the Service IP allocator (no kind)
 //!   /registry/example.com/widgets/default/w1       a custom resource
 //! ```
 
@@ -56,6 +60,22 @@ mod tests {
         assert_eq!(key(&k("ing"), "default", "x"), "/registry/ingress/default/x");
         assert_eq!(key(&k("deploy"), "prod", "web"), "/registry/deployments/prod/web");
         assert_eq!(key(&k("clusterrole"), "", "admin"), "/registry/clusterroles/admin");
+        assert_eq!(key(&k("lease"), "kube-node-lease", "n"), "/registry/leases/kube-node-lease/n");
+        assert_eq!(
+            key(&k("endpointslice"), "default", "kubernetes"),
+            "/registry/endpointslices/default/kubernetes"
+        );
+        assert_eq!(
+            key(&k("apiservice"), "", "v1.apps"),
+            "/registry/apiregistration.k8s.io/apiservices/v1.apps"
+        );
+        assert_eq!(key(&k("ds"), "kube-system", "kube-proxy"), "/registry/daemonsets/kube-system/kube-proxy");
+        assert_eq!(
+            key(&k("pc"), "", "system-node-critical"),
+            "/registry/priorityclasses/system-node-critical"
+        );
+        assert_eq!(key(&k("flowschema"), "", "exempt"), "/registry/flowschemas/exempt");
+        assert_eq!(key(&k("csinode"), "", "n"), "/registry/csinodes/n");
         assert_eq!(prefix(&k("po"), Some("default")), "/registry/pods/default/");
         assert_eq!(prefix(&k("po"), None), "/registry/pods/");
     }

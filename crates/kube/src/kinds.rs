@@ -7,6 +7,8 @@
 //!   Service     v1                              services          /registry/services/specs/<ns>/
 //!   Node        v1                              nodes             /registry/minions/
 //!   Deployment  apps/v1                         deployments       /registry/deployments/<ns>/
+//!   Lease       coordination.k8s.io/v1          leases            /registry/leases/<ns>/
+//!   APIService  apiregistration.k8s.io/v1       apiservices       /registry/apiregistration.k8s.io/apiservices/
 //!   Widget      example.com/v1 (from its CRD)   widgets           /registry/example.com/widgets/<ns>/
 //! ```
 
@@ -80,6 +82,7 @@ fn k(kind: &str, group: &str, resource: &str, namespaced: bool, short: &[&str], 
 }
 
 const RBAC: &str = "rbac.authorization.k8s.io";
+const FLOWCONTROL: &str = "flowcontrol.apiserver.k8s.io";
 
 /// The built-in kinds.
 pub fn builtin() -> Vec<Kind> {
@@ -97,6 +100,37 @@ pub fn builtin() -> Vec<Kind> {
         k("Deployment", "apps", "deployments", true, &["deploy"], "deployments"),
         k("ReplicaSet", "apps", "replicasets", true, &["rs"], "replicasets"),
         k("Ingress", "networking.k8s.io", "ingresses", true, &["ing"], "ingress"),
+        k("DaemonSet", "apps", "daemonsets", true, &["ds"], "daemonsets"),
+        k("ControllerRevision", "apps", "controllerrevisions", true, &[], "controllerrevisions"),
+        k("Lease", "coordination.k8s.io", "leases", true, &[], "leases"),
+        k("EndpointSlice", "discovery.k8s.io", "endpointslices", true, &[], "endpointslices"),
+        k("PriorityClass", "scheduling.k8s.io", "priorityclasses", false, &["pc"], "priorityclasses"),
+        k("CSINode", "storage.k8s.io", "csinodes", false, &[], "csinodes"),
+        k(
+            "CertificateSigningRequest",
+            "certificates.k8s.io",
+            "certificatesigningrequests",
+            false,
+            &["csr"],
+            "certificatesigningrequests",
+        ),
+        k("FlowSchema", FLOWCONTROL, "flowschemas", false, &[], "flowschemas"),
+        k(
+            "PriorityLevelConfiguration",
+            FLOWCONTROL,
+            "prioritylevelconfigurations",
+            false,
+            &[],
+            "prioritylevelconfigurations",
+        ),
+        k(
+            "APIService",
+            "apiregistration.k8s.io",
+            "apiservices",
+            false,
+            &[],
+            "apiregistration.k8s.io/apiservices",
+        ),
         k("Role", RBAC, "roles", true, &[], "roles"),
         k("RoleBinding", RBAC, "rolebindings", true, &[], "rolebindings"),
         k("ClusterRole", RBAC, "clusterroles", false, &[], "clusterroles"),

@@ -21,6 +21,7 @@ pub mod controllers;
 pub mod defaults;
 pub mod encryption;
 pub mod error;
+mod install;
 pub mod json;
 pub mod keys;
 pub mod kinds;
@@ -52,7 +53,7 @@ pub struct Kube {
     /// The controllers (scheduler, kubelets, deployment and replicaset controllers).
     pub controllers: controllers::Controllers,
     seed: u64,
-    /// Whether kubeadm's Nodes and static pods are stored.
+    /// Whether what kubeadm leaves is stored ([`Kube::kubeadm_init`]).
     kubeadm: bool,
 }
 
@@ -74,26 +75,12 @@ impl Kube {
         }
     }
 
-    /// Prepares the cluster once, as a fresh kubeadm cluster looks: the
-    /// apiserver's namespaces and `kubernetes` Service, then the Nodes and the
-    /// control plane's static pods ([`kubeadm`]). Retried on the next call if
-    /// etcd did not answer.
+    /// Prepares the cluster once before kubectl's first request: what a
+    /// fresh kubeadm cluster holds ([`Kube::kubeadm_init`]), then the kinds
+    /// of stored CRDs. Retried on the next call if etcd did not answer.
     pub fn bootstrap(&mut self, sim: &mut sim::Sim) -> Result<()> {
-        self.api.bootstrap(sim)?;
-        if self.kubeadm {
-            return Ok(());
-        }
-        let ts = meta::timestamp(sim.now_ms());
-        for obj in kubeadm::objects(&self.controllers.nodes, &ts) {
-            let m = self.api.manifest(obj)?;
-            match self.api.create(sim, m) {
-                Ok(_) => {}
-                Err(e) if e.reason == Reason::AlreadyExists => {}
-                Err(e) => return Err(e),
-            }
-        }
-        self.kubeadm = true;
-        Ok(())
+        self.kubeadm_init(sim)?;
+        self.api.bootstrap(sim)
     }
 
     /// The seed.
@@ -105,6 +92,13 @@ impl Kube {
     /// new writes; stored values are read either way.
     pub fn set_encryption(&mut self, on: bool) {
         self.api.codec.encrypt_secrets = on;
+    }
+
+    /// Stores new writes as protobuf (`--storage-media-type=application/vnd.kubernetes.protobuf`,
+    /// a real apiserver's default) or as JSON (the playground's default);
+    /// stored values are read either way.
+    pub fn set_protobuf(&mut self, on: bool) {
+        self.api.codec.protobuf = on;
     }
 
     /// Whether Secrets are encrypted at rest.

@@ -63,6 +63,13 @@ pub fn timestamp(now_ms: u64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
+/// RFC 3339 in UTC with microseconds, as a Lease's `renewTime` (MicroTime):
+/// `2025-01-01T00:00:05.120000Z`.
+pub fn micro_timestamp(now_ms: u64) -> String {
+    let secs = timestamp(now_ms);
+    format!("{}.{:06}Z", secs.trim_end_matches('Z'), (now_ms % 1000) * 1000)
+}
+
 /// Virtual ms of an RFC 3339 timestamp (None if unreadable or before time 0).
 pub fn parse_timestamp(ts: &str) -> Option<u64> {
     let b = ts.as_bytes();
@@ -148,6 +155,8 @@ mod tests {
         assert_eq!(timestamp(0), "2025-01-01T00:00:00Z");
         assert_eq!(timestamp(86_400_000 * 59 + 3_723_000), "2025-03-01T01:02:03Z");
         assert_eq!(parse_timestamp("2025-03-01T01:02:03Z"), Some(86_400_000 * 59 + 3_723_000));
+        assert_eq!(micro_timestamp(5_120), "2025-01-01T00:00:05.120000Z");
+        assert_eq!(parse_timestamp(&micro_timestamp(5_120)), Some(5_000));
         assert_eq!(human_duration(5_000), "5s");
         assert_eq!(human_duration(125_000), "2m5s");
         assert_eq!(human_duration(1_800_000), "30m");

@@ -80,6 +80,13 @@ pub fn headers(kind: &str, wide: bool) -> Vec<String> {
         "Event" => &["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
         "Endpoints" => &["NAME", "ENDPOINTS", "AGE"],
         "Ingress" => &["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"],
+        "DaemonSet" => {
+            &["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE"]
+        }
+        "Lease" => &["NAME", "HOLDER", "AGE"],
+        "EndpointSlice" => &["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+        "PriorityClass" => &["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE"],
+        "APIService" => &["NAME", "SERVICE", "AVAILABLE", "AGE"],
         _ => &["NAME", "AGE"],
     };
     let extra: &[&str] = match (kind, wide) {
@@ -247,6 +254,61 @@ pub fn row(kind: &str, obj: &Value, name: &str, now_ms: u64, wide: bool) -> Vec<
             "80".to_string(),
             age,
         ],
+        "DaemonSet" => {
+            let st = |f: &str| n(obj, &format!("/status/{f}")).to_string();
+            let selector = labels(obj.pointer("/spec/template/spec/nodeSelector"));
+            vec![
+                name.into(),
+                st("desiredNumberScheduled"),
+                st("currentNumberScheduled"),
+                st("numberReady"),
+                st("updatedNumberScheduled"),
+                st("numberAvailable"),
+                selector,
+                age,
+            ]
+        }
+        "Lease" => vec![name.into(), s(obj, "/spec/holderIdentity").to_string(), age],
+        "EndpointSlice" => {
+            let list = |ptr: &str, f: &dyn Fn(&Value) -> Vec<String>| -> Vec<String> {
+                obj.pointer(ptr)
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().flat_map(f).collect())
+                    .unwrap_or_default()
+            };
+            let ports = list("/ports", &|p| vec![n(p, "/port").to_string()]);
+            let eps = list("/endpoints", &|e| {
+                e.get("addresses")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .unwrap_or_default()
+            });
+            let shown = match eps.len() {
+                0 => "<unset>".to_string(),
+                1..=3 => eps.join(","),
+                k => format!("{} + {} more...", eps[..3].join(","), k - 3),
+            };
+            let ports = if ports.is_empty() { "<unset>".to_string() } else { ports.join(",") };
+            vec![name.into(), s(obj, "/addressType").to_string(), ports, shown, age]
+        }
+        "PriorityClass" => vec![
+            name.into(),
+            n(obj, "/value").to_string(),
+            obj.get("globalDefault").and_then(Value::as_bool).unwrap_or(false).to_string(),
+            age,
+        ],
+        "APIService" => {
+            let available = obj
+                .pointer("/status/conditions")
+                .and_then(Value::as_array)
+                .and_then(|cs| cs.iter().find(|c| c.get("type") == Some(&Value::from("Available"))))
+                .map_or("Unknown".to_string(), |c| s(c, "/status").to_string());
+            let service = match obj.pointer("/spec/service") {
+                Some(svc) if !svc.is_null() => format!("{}/{}", s(svc, "/namespace"), s(svc, "/name")),
+                _ => "Local".to_string(),
+            };
+            vec![name.into(), service, available, age]
+        }
         _ => vec![name.into(), age],
     };
     if wide {

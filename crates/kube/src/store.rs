@@ -45,12 +45,16 @@ pub struct Codec {
     pub encryption: Encryption,
     /// Whether new Secrets are encrypted.
     pub encrypt_secrets: bool,
+    /// Whether objects are stored as protobuf (`k8s\0`...), as a real
+    /// apiserver's default `--storage-media-type` does, for the kinds
+    /// [`crate::protobuf`] knows; JSON otherwise.
+    pub protobuf: bool,
 }
 
 impl Codec {
     /// A codec whose key derives from `seed`; encryption off.
     pub fn new(seed: u64) -> Codec {
-        Codec { encryption: Encryption::new(seed), encrypt_secrets: false }
+        Codec { encryption: Encryption::new(seed), encrypt_secrets: false, protobuf: false }
     }
 
     /// The bytes to store for `obj` of `kind` (resourceVersion blanked).
@@ -59,19 +63,26 @@ impl Codec {
         if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             m.remove("resourceVersion");
         }
-        let json = crate::json::to_storage(&obj);
+        let bytes = match self.protobuf {
+            true => crate::protobuf::encode(&obj).unwrap_or_else(|| crate::json::to_storage(&obj)),
+            false => crate::json::to_storage(&obj),
+        };
         if self.encrypt_secrets && kind.kind == "Secret" && kind.group.is_empty() {
-            self.encryption.encrypt(&json)
+            self.encryption.encrypt(&bytes)
         } else {
-            json
+            bytes
         }
     }
 
     /// The object stored in `raw` at `mod_revision`.
     pub fn decode(&self, raw: &[u8], mod_revision: i64) -> Result<Value> {
         let plain = self.encryption.decrypt(raw).map_err(ApiError::internal)?;
-        let mut obj: Value = serde_json::from_slice(&plain)
-            .map_err(|e| ApiError::internal(format!("unable to decode stored object: {e}")))?;
+        let mut obj: Value = match plain.starts_with(crate::protobuf::MAGIC) {
+            true => crate::protobuf::decode(&plain)
+                .ok_or_else(|| ApiError::internal("unable to decode stored object: malformed protobuf"))?,
+            false => serde_json::from_slice(&plain)
+                .map_err(|e| ApiError::internal(format!("unable to decode stored object: {e}")))?,
+        };
         if let Some(m) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             m.insert("resourceVersion".into(), Value::String(mod_revision.to_string()));
         }
@@ -108,11 +119,19 @@ pub fn create_txn(key: &str, value: Vec<u8>, lease: i64) -> TxnRequest {
 
 /// The transaction that replaces `key` if it is still at `rev`.
 pub fn update_txn(key: &str, value: Vec<u8>, rev: i64) -> TxnRequest {
+    put_txn(key, value, rev, 0)
+}
+
+/// The transaction that writes `key` (under `lease`, 0 for none) if its
+/// mod_revision is still `rev` (0: if it does not exist), reading the key
+/// when it is not: what a renewal sends, creating the key again if it went.
+pub fn put_txn(key: &str, value: Vec<u8>, rev: i64, lease: i64) -> TxnRequest {
     TxnRequest {
         compare: vec![mod_equals(key, rev)],
         success: vec![RequestOp::Put(PutRequest {
             key: key.as_bytes().to_vec(),
             value,
+            lease,
             ..Default::default()
         })],
         failure: vec![RequestOp::Range(range(key))],

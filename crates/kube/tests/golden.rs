@@ -5,12 +5,17 @@
 //! Commands:
 //! - `kubectl ARGS...` (with an optional `<<EOF` heredoc as stdin)
 //! - `file NAME <<EOF` writes a file `kubectl -f NAME` can read
+//! - `init`: stores what a fresh kubeadm cluster holds (`Kube::kubeadm_init`)
 //! - `etcdctl get KEY [--prefix] [--keys-only]`: the raw keys and values,
 //!   non-printable bytes as `\xNN`
+//! - `etcdctl watch PREFIX DURATION`: the keys written under PREFIX as
+//!   virtual time passes, one `SECONDS PUT|DELETE KEY` line each
+//! - `count PREFIX`: how many keys start with PREFIX
 //! - `run DURATION` lets virtual time pass with the controllers stepping
 //! - `watch DURATION`: polls the last `kubectl get -w` for that long
 //! - `stop N` / `start N` / `heal`: member faults by member number
 //! - `encryption on|off`
+//! - `storage protobuf|json`: how new writes are stored
 //!
 //! Output that holds blank lines is fenced by `----`/`----` twice; the
 //! format and the runner are the `datadriven` crate's.
@@ -109,6 +114,52 @@ impl Env {
                 self.files.insert(w[1].clone(), stdin.unwrap_or("").to_string());
                 String::new()
             }
+            "init" => match self.kube.kubeadm_init(&mut self.sim) {
+                Ok(()) => "ok\n".to_string(),
+                Err(e) => format!("{}\n", e.message),
+            },
+            "count" => {
+                let prefix = w[1].as_bytes().to_vec();
+                let req = RangeRequest {
+                    range_end: mvcc::kv::prefix_end(&prefix),
+                    key: prefix,
+                    count_only: true,
+                    ..Default::default()
+                };
+                let ep = kube::client::endpoint(&self.sim);
+                match self.sim.call(ep, Request::Range { req, serializable: false }) {
+                    Ok(Response::Range(r)) => format!("{}\n", r.count),
+                    other => format!("unexpected {other:?}\n"),
+                }
+            }
+            "etcdctl" if w.get(1).is_some_and(|c| c == "watch") => {
+                let prefix = w[2].as_bytes().to_vec();
+                let req = mvcc::WatchCreateRequest {
+                    range_end: mvcc::kv::prefix_end(&prefix),
+                    key: prefix,
+                    ..Default::default()
+                };
+                let ep = kube::client::endpoint(&self.sim);
+                let id = self.sim.submit(ep, Request::Watch(req), sim::CallOptions::default());
+                let start = self.sim.now_ms();
+                let mut left = ms(&w[3]);
+                let mut s = String::new();
+                while left > 0 {
+                    let step = left.min(100);
+                    left -= step;
+                    self.kube.run_for(&mut self.sim, step);
+                    for item in self.sim.take_stream(id) {
+                        let server::StreamItem::Watch(resp) = item else { continue };
+                        for ev in resp.events {
+                            let t = (self.sim.now_ms() - start) as f64 / 1000.0;
+                            let kind = if ev.kind == mvcc::EventType::Put { "PUT" } else { "DELETE" };
+                            s.push_str(&format!("{t:.1}s {kind} {}\n", printable(&ev.kv.key)));
+                        }
+                    }
+                }
+                self.sim.cancel(id);
+                s
+            }
             "etcdctl" => {
                 let key = w.get(2).cloned().unwrap_or_default();
                 let prefix = w.iter().any(|a| a == "--prefix");
@@ -163,6 +214,10 @@ impl Env {
                     Err(e) => format!("{e}\n"),
                 }
             }
+            "storage" => {
+                self.kube.set_protobuf(w.get(1).is_some_and(|v| v == "protobuf"));
+                String::new()
+            }
             "encryption" => {
                 self.kube.set_encryption(w.get(1).is_some_and(|v| v == "on"));
                 String::new()
@@ -192,8 +247,16 @@ fn run_case(env: &mut Env, tc: &datadriven::TestCase) -> String {
 
 /// The transcripts, each its own test; `testdata is listed` checks this
 /// list against the folder.
-const TRANSCRIPTS: &[&str] =
-    &["configmap.txt", "conflict.txt", "crd.txt", "deployment.txt", "secrets.txt", "validation.txt"];
+const TRANSCRIPTS: &[&str] = &[
+    "configmap.txt",
+    "conflict.txt",
+    "crd.txt",
+    "deployment.txt",
+    "kubeadm.txt",
+    "protobuf.txt",
+    "secrets.txt",
+    "validation.txt",
+];
 
 fn main() -> std::process::ExitCode {
     datadriven::walk(

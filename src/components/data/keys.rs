@@ -75,11 +75,14 @@ pub fn KeyBrowser() -> impl IntoView {
                 match kv {
                     Some(kv) => {
                         let raw = String::from_utf8_lossy(&kv.value).into_owned();
-                        d.value = serde_json::from_str::<serde_json::Value>(&raw)
-                            .ok()
-                            .filter(|v| v.is_object() || v.is_array())
-                            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-                            .unwrap_or(raw);
+                        // Protobuf (`cluster reset --storage protobuf`): decoded, then the bytes.
+                        d.value = kube::protobuf::readable(&kv.value).unwrap_or_else(|| {
+                            serde_json::from_str::<serde_json::Value>(&raw)
+                                .ok()
+                                .filter(|v| v.is_object() || v.is_array())
+                                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                                .unwrap_or(raw)
+                        });
                         d.meta = format!(
                             "create_revision {} · mod_revision {} · version {} · lease {}",
                             kv.create_revision,

@@ -103,7 +103,11 @@ test('Reset clears the result and the resource list with the old cluster', async
   await expect(page.getByTestId('manifest-resources').locator(`[data-key="${KEY}"]`)).toBeVisible();
   await page.getByTestId('reset').click();
   await expect(page.getByTestId('manifest-message')).toHaveCount(0);
-  await expect(page.getByTestId('manifest-resource')).toHaveCount(0);
+  // The fresh cluster lists what kubeadm stored, and no longer our ConfigMap.
+  await expect(page.getByTestId('manifest-resources').locator(`[data-key="${KEY}"]`)).toHaveCount(0);
+  await expect(
+    page.getByTestId('manifest-resources').locator('[data-key="/registry/namespaces/kube-system"]'),
+  ).toHaveCount(1);
   await expect(page.getByTestId('manifest-editor')).toHaveValue(/name: app-config/);
   pg.expectNoErrors();
 });

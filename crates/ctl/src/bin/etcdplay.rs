@@ -1,4 +1,6 @@
-//! `etcdplay`: the playground's console in a terminal: `etcdplay [--nodes N] [--seed S] [--plain] [--jsonl]`.
+//! `etcdplay`: the playground's console in a terminal: `etcdplay [--nodes N] [--seed S] [--plain] [--bare] [--protobuf] [--jsonl]`
+//! (`--plain`: etcd over http without TLS; `--bare`: etcd without the kubeadm cluster's objects;
+//! `--protobuf`: store them as protobuf).
 //!
 //! Reads one console entry per line (a heredoc or a trailing backslash
 //! continues over the following lines), runs it against the simulated
@@ -21,6 +23,8 @@ fn main() {
             // A kubeadm node serves TLS by default; --plain is a bare etcd over http.
             "--tls" => options.tls = true,
             "--plain" => options.tls = false,
+            "--bare" => options.kubernetes = false,
+            "--protobuf" => options.protobuf = true,
             "--nodes" | "--seed" if i + 1 < args.len() => {
                 let v = &args[i + 1];
                 let ok = if args[i] == "--nodes" {
@@ -35,12 +39,12 @@ fn main() {
                 i += 1;
             }
             "-h" | "--help" => {
-                println!("usage: etcdplay [--nodes N] [--seed S] [--plain] [--jsonl]");
+                println!("usage: etcdplay [--nodes N] [--seed S] [--plain] [--bare] [--protobuf] [--jsonl]");
                 return;
             }
             other => {
                 eprintln!(
-                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--plain] [--jsonl]"
+                    "etcdplay: unknown argument {other:?}\nusage: etcdplay [--nodes N] [--seed S] [--plain] [--bare] [--protobuf] [--jsonl]"
                 );
                 std::process::exit(2);
             }

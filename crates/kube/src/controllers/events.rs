@@ -34,6 +34,11 @@ pub struct EventSink {
 }
 
 impl EventSink {
+    /// New events go under etcd lease `id`, granted at `now_ms`.
+    pub fn use_lease(&mut self, id: i64, now_ms: u64) {
+        self.lease = Some((id, now_ms));
+    }
+
     /// Queues events whose writes succeeded.
     pub fn extend(&mut self, events: Vec<Value>) {
         for e in events {

@@ -37,6 +37,9 @@ pub struct Informer {
     pub objects: BTreeMap<String, (Value, i64)>,
     /// True once a list has completed.
     pub synced: bool,
+    /// How many times the cache has changed: controllers look again only
+    /// when some cache moved (they are event-driven, as informers' handlers).
+    pub changes: u64,
 }
 
 const RETRY_MS: u64 = 1_000;
@@ -44,7 +47,13 @@ const RETRY_MS: u64 = 1_000;
 impl Informer {
     /// An informer of `prefix` (not started).
     pub fn new(prefix: String) -> Informer {
-        Informer { prefix, state: State::Idle { retry_at_ms: 0 }, objects: BTreeMap::new(), synced: false }
+        Informer {
+            prefix,
+            state: State::Idle { retry_at_ms: 0 },
+            objects: BTreeMap::new(),
+            synced: false,
+            changes: 0,
+        }
     }
 
     /// Moves the informer along: starts lists, reads lists and watch events.
@@ -80,6 +89,7 @@ impl Informer {
                             }
                         }
                         self.synced = true;
+                        self.changes += 1;
                         let next_revision = r.header.revision + 1;
                         let request = self.open_watch(sim, next_revision);
                         self.state = State::Watching { request, next_revision };
@@ -136,10 +146,13 @@ impl Informer {
             Some((obj, rev)) => {
                 if self.objects.get(&key).is_none_or(|(_, r)| *r < rev) {
                     self.objects.insert(key, (obj, rev));
+                    self.changes += 1;
                 }
             }
             None => {
-                self.objects.remove(&key);
+                if self.objects.remove(&key).is_some() {
+                    self.changes += 1;
+                }
             }
         }
     }
@@ -148,6 +161,7 @@ impl Informer {
     pub fn observe_delete(&mut self, key: &str, rev: i64) {
         if self.objects.get(key).is_some_and(|(_, r)| *r < rev) {
             self.objects.remove(key);
+            self.changes += 1;
         }
     }
 
