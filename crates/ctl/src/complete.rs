@@ -13,10 +13,13 @@ pub fn candidates(con: &Console, line: &str) -> Vec<String> {
     }
     let Some(last) = words.last().cloned() else { return Vec::new() };
     let before = &words[..words.len() - 1];
+    // `ETCDCTL_API=3 etcdctl ...`: the command comes after the assignments.
+    let assignments = before.iter().take_while(|w| crate::shell::assignment(w).is_some()).count();
+    let before = &before[assignments..];
     let mut out: Vec<String> = if before.is_empty() {
         COMMANDS.iter().map(|s| s.to_string()).collect()
     } else {
-        match before[0].as_str() {
+        match crate::shell::tool_name(&before[0]) {
             "etcdctl" => etcdctl(con, &before[1..], &last),
             "cluster" if before.len() == 1 => [
                 "status",

@@ -270,7 +270,7 @@ pub(crate) fn run_words(con: &mut Console, words: &[String], stdin: Option<&str>
 
 /// etcd's tools by the paths a learner runs them from: `./etcdctl` in the
 /// folder of a downloaded release (seed 000), or where packages put them.
-fn tool_name(cmd: &str) -> &str {
+pub(crate) fn tool_name(cmd: &str) -> &str {
     match cmd {
         "./etcdctl" | "/usr/local/bin/etcdctl" | "/usr/bin/etcdctl" => "etcdctl",
         "./etcdutl" | "/usr/local/bin/etcdutl" | "/usr/bin/etcdutl" => "etcdutl",
@@ -379,7 +379,7 @@ fn sudo(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {
 }
 
 /// `NAME=value` (a shell assignment word).
-fn assignment(word: &str) -> Option<(String, String)> {
+pub(crate) fn assignment(word: &str) -> Option<(String, String)> {
     let (name, value) = word.split_once('=')?;
     let ok = !name.is_empty()
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -223,6 +223,8 @@ fn playground_commands_and_completion() {
     run(&mut c, "etcdctl put /registry/pods/default/nginx x");
     assert_eq!(c.complete("etcdctl get /registry/pods/d"), ["/registry/pods/default/nginx"]);
     assert!(c.complete("etcdctl mem").contains(&"member".to_string()));
+    assert_eq!(c.complete("./etcdctl mem"), c.complete("etcdctl mem"));
+    assert_eq!(c.complete("ETCDCTL_API=3 etcdctl mem"), c.complete("etcdctl mem"));
     assert!(c.complete("etcdctl get foo --pre").contains(&"--prefix".to_string()));
     assert!(c.complete("cluster stop etcd-").contains(&"etcd-5".to_string()));
     assert!(c.complete("etcdctl --endpoints=127.0.0.2").contains(&"--endpoints=127.0.0.2:2379".to_string()));
