@@ -359,6 +359,24 @@ mod tests {
     }
 
     #[wasm_bindgen_test(unsupported = test)]
+    fn the_endpoint_picker_exports_the_scheme_the_cluster_serves() {
+        let mut e = Engine::new(7, 3);
+        e.set_endpoint(0, 2);
+        run(&mut e, 0, "cluster reset --tls");
+        e.set_endpoint(0, 3);
+        let texts = e.tab_texts(0);
+        let exports: Vec<&String> = texts.iter().filter(|l| l.contains("export ")).collect();
+        assert_eq!(
+            exports,
+            [
+                "etcd-1 $ export ETCDCTL_ENDPOINTS=http://127.0.0.2:2379",
+                "etcd-2 $ export ETCDCTL_ENDPOINTS=https://127.0.0.3:2379"
+            ],
+            "{texts:?}"
+        );
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
     fn member_list_prints_etcdctls_table() {
         let mut e = Engine::new(7, 3);
         run(&mut e, 0, "etcdctl member list -w table");

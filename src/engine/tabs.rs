@@ -174,7 +174,8 @@ impl Engine {
 
     /// Sets tab `tab`'s endpoint to member `etcd-N`: types the export.
     pub fn set_endpoint(&mut self, tab: usize, n: u64) {
-        self.run_line(tab, &format!("export ETCDCTL_ENDPOINTS=http://127.0.0.{n}:2379"));
+        let url = self.console.member_url(&format!("http://127.0.0.{n}:2379"));
+        self.run_line(tab, &format!("export ETCDCTL_ENDPOINTS={url}"));
     }
 
     /// What tab `tab` waits for, and since when (virtual ms).
