@@ -495,8 +495,10 @@ impl<'a> Sed<'a> {
         }
         let end = match a2 {
             Addr::Line(n) => RangeEnd::Line(*n),
-            Addr::Plus(n) => RangeEnd::Line(c.line_no + n),
-            Addr::Step(_, step) if *step > 0 => RangeEnd::Line(c.line_no.div_ceil(*step) * step),
+            Addr::Plus(n) => RangeEnd::Line(c.line_no.saturating_add(*n)),
+            Addr::Step(_, step) if *step > 0 => {
+                RangeEnd::Line(c.line_no.div_ceil(*step).saturating_mul(*step))
+            }
             Addr::Step(_, _) => RangeEnd::Line(c.line_no),
             Addr::Last if c.last => return true,
             Addr::Last => RangeEnd::Line(usize::MAX),
