@@ -29,6 +29,8 @@ pub struct EditorPane {
     pub new_file: bool,
     /// Bumped on every open and save, so the page reloads its buffer.
     pub generation: u64,
+    /// The filesystem's version when the pane last read or wrote the file.
+    pub mark: u64,
 }
 
 /// What a line typed in the pane's command line asks for.
@@ -106,7 +108,9 @@ impl Engine {
     pub(super) fn open_editor(&mut self, tab: usize, path: String) {
         let bytes = self.console.vfs().read(&path).map(<[u8]>::to_vec);
         let generation = self.editor.as_ref().map_or(0, |e| e.generation) + 1;
+        let mark = self.console.vfs().version();
         self.editor = Some(EditorPane {
+            mark,
             tab,
             new_file: bytes.is_none(),
             saved: String::from_utf8_lossy(&bytes.unwrap_or_default()).into_owned(),
@@ -132,9 +136,16 @@ impl Engine {
                 .unwrap_or_default();
             p.new_file = false;
             p.generation += 1;
+            p.mark = self.console.vfs().version();
         }
         self.console_version += 1;
         written
+    }
+
+    /// Whether something else changed the open file since the pane read or
+    /// wrote it (`sed -i` in another tab): vim's W11.
+    pub fn editor_file_changed(&self) -> bool {
+        self.editor.as_ref().is_some_and(|p| self.console.vfs().changed_since(p.mark).contains(&p.path))
     }
 
     /// Closes the pane (`:q`, Save and quit).
@@ -201,8 +212,13 @@ mod tests {
         }
         let pane = e.editor().cloned().expect("vi opened the pane");
         assert_eq!((pane.path.as_str(), pane.saved.as_str(), pane.new_file), ("/root/f.txt", "old\n", false));
+        assert!(!e.editor_file_changed());
         assert!(e.editor_save("new"));
         assert_eq!(e.console().vfs().read("/root/f.txt"), Some(&b"new\n"[..]));
+        // The pane's own save is not a change underneath it; another tab's is.
+        assert!(!e.editor_file_changed());
+        e.run_line(1, "sed -i s/new/newer/ /root/f.txt");
+        assert!(e.editor_file_changed());
         let texts = e.tab_texts(0);
         assert!(texts.iter().any(|l| l.ends_with("editor-save /root/f.txt <<'EOF'")), "{texts:?}");
         assert!(texts.iter().any(|l| l == "\"/root/f.txt\" 1L, 4B written"), "{texts:?}");

@@ -105,6 +105,96 @@ const WORDS: &[&str] = &[
     "#",
 ];
 
+/// Pieces of shell lines: the file tools, sed scripts, redirections.
+const SHELL_WORDS: &[&str] = &[
+    "sed",
+    "-n",
+    "-i",
+    "-i.bak",
+    "-e",
+    "-E",
+    "-s",
+    "'s/a/b/g'",
+    "'s|x|y|2p'",
+    "'$p'",
+    "'1~0p'",
+    "'2,+99999999999999999999d'",
+    "'0,/a/d'",
+    "'/a/,/b/{p;d}'",
+    "'y/ab/c/'",
+    "'a\\'",
+    "'s/\\(a/b/'",
+    "'s/[[:nope:]]//'",
+    "'s/a\\{9999999\\}//'",
+    "q5",
+    "'$!N'",
+    "grep",
+    "-A",
+    "-B9999999999",
+    "-C",
+    "-c",
+    "-v",
+    "-w",
+    "-E",
+    "'(a|b)*'",
+    "'\\<'",
+    "'[a-'",
+    "head",
+    "tail",
+    "wc",
+    "diff",
+    "cp",
+    "-r",
+    "mv",
+    "rm",
+    "-rf",
+    "/",
+    "mkdir",
+    "-p",
+    "touch",
+    "tee",
+    "-a",
+    "ls",
+    "-la",
+    "cat",
+    "cd",
+    "-",
+    "..",
+    "pwd",
+    "printf",
+    "'%99999999999s'",
+    "'%d\\n'",
+    "x",
+    "seq",
+    "0",
+    "-1",
+    "watch",
+    "-n",
+    "1e308",
+    "0.01",
+    "vi",
+    "nano",
+    "editor-save",
+    "f",
+    "d/f",
+    "/dev/null",
+    ">",
+    ">>",
+    "2>",
+    "2>&1",
+    ">&2",
+    "&>",
+    "<",
+    "|",
+    ";",
+    "&&",
+    "<<EOF",
+    "a",
+    "$X",
+    "\"\"",
+    "''",
+];
+
 fn run_all(con: &mut Console, line: &str) {
     let out = con.run_to_end(line);
     assert!(out.exit >= 0 && out.exit <= 255, "exit {} for {line:?}", out.exit);
@@ -135,6 +225,26 @@ proptest! {
         let ok = con.run_to_end("etcdctl put after ok");
         prop_assert!(ok.exit == 0 || ok.stderr.contains("deadline") || ok.stderr.contains("user name"),
             "console broken after {line:?}: {ok:?}");
+    }
+
+    #[test]
+    fn shell_tool_lines_never_panic(words in proptest::collection::vec(proptest::sample::select(SHELL_WORDS), 0..9), page in any::<bool>()) {
+        let mut con = Console::new(6, ConsoleOptions::default());
+        con.set_page_mode(page);
+        con.run_to_end("printf 'a\\nb\\n' > f; mkdir d; cp f d/f");
+        let line = words.join(" ");
+        run_all(&mut con, &format!("timeout 3 {line}"));
+        run_all(&mut con, &format!("{line} <<EOF\na\nEOF"));
+        let ok = con.run_to_end("cd /root; echo still > ok.txt; cat ok.txt");
+        prop_assert!(ok.stdout.ends_with("still\n"), "console broken after {line:?}: {ok:?}");
+    }
+
+    #[test]
+    fn sed_scripts_never_panic(script in "[ -~\\n]{0,24}", input in "[a-c\\n]{0,12}") {
+        let mut con = Console::new(7, ConsoleOptions::default());
+        con.write_file("/root/in", input.into_bytes());
+        let quoted = script.replace('\'', "'\\''");
+        run_all(&mut con, &format!("sed -e '{quoted}' in; sed -n -E '{quoted}' in; sed -i '{quoted}' in"));
     }
 
     #[test]

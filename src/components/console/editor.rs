@@ -39,6 +39,17 @@ pub fn Editor() -> impl IntoView {
             }
         }
     });
+    // Another command changed the file under the pane (vim's W11).
+    let changed = Memo::new(move |_| {
+        state.console.track();
+        state.read(|e| e.editor_file_changed()).unwrap_or(false)
+    });
+    Effect::new(move |_| {
+        if changed.get() {
+            let path = pane.with_untracked(|p| p.as_ref().map(|p| p.path.clone())).unwrap_or_default();
+            message.set(format!("W11: Warning: File \"{path}\" has changed since editing started"));
+        }
+    });
     let modified = move || {
         let saved = pane.with(|p| p.as_ref().map(|p| p.saved.clone())).unwrap_or_default();
         let now = buffer.get();

@@ -62,6 +62,18 @@ test('nano on a new file: Save and quit writes it, and a reload keeps it', async
   app.expectNoErrors();
 });
 
+test('a change made by another tab while the file is open is announced, as vim does', async ({ page }) => {
+  const app = new Playground(page);
+  await app.openWithLeader();
+  await app.runLines(MANIFEST);
+  await app.openEditor('/root/etcd.yaml');
+  await app.consoleTab(2);
+  await app.runAndExpect("sed -i 's|/var/lib/etcd|/data|' /root/etcd.yaml && echo done", 'done');
+  await app.consoleTab(1);
+  await expect(app.editorMessage).toHaveText('W11: Warning: File "/root/etcd.yaml" has changed since editing started');
+  app.expectNoErrors();
+});
+
 test('the editor pane at 1280x800', async ({ page }) => {
   const app = new Playground(page);
   await app.openWithLeader();

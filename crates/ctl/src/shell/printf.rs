@@ -101,8 +101,9 @@ fn format_once(format: &str, args: &[String], text: &mut String, out: &mut Outpu
 /// `value` padded as the width in `spec` says (`-` pads on the right).
 fn pad(spec: &str, value: &str) -> String {
     let left = spec.starts_with('-');
+    // A width past what a console line could show is cut there.
     let width: usize =
-        spec.trim_start_matches('-').split('.').next().and_then(|w| w.parse().ok()).unwrap_or(0);
+        spec.trim_start_matches('-').split('.').next().and_then(|w| w.parse().ok()).unwrap_or(0).min(10_000);
     let n = value.chars().count();
     if n >= width {
         return value.to_string();

@@ -302,12 +302,33 @@ enum RangeEnd {
 }
 
 /// The state of one cycle.
-struct Cycle<'t> {
+struct Cycle<'t, 'l> {
+    /// Every input line, and whether it ended in a newline.
+    lines: &'l [(&'l str, bool)],
+    /// The last line read into the pattern space (`n` and `N` read on).
+    idx: usize,
     line_no: usize,
     last: bool,
     ps: String,
     deleted: bool,
     appended: Vec<&'t str>,
+}
+
+impl<'l> Cycle<'_, 'l> {
+    /// Reads the next line (`n`, `N`): its text, or `None` at the end of the input.
+    fn next_line(&mut self) -> Option<&'l str> {
+        let (line, _) = self.lines.get(self.idx + 1)?;
+        self.idx += 1;
+        self.line_no += 1;
+        self.last = self.idx + 1 == self.lines.len();
+        Some(line)
+    }
+
+    /// Whether the line last read ended in a newline (only the input's own
+    /// last line may lack one).
+    fn newline(&self) -> bool {
+        self.lines.get(self.idx).is_none_or(|(_, nl)| *nl) || !self.last
+    }
 }
 
 impl<'a> Sed<'a> {
@@ -355,32 +376,39 @@ impl<'a> Sed<'a> {
         }
         let cmds = self.cmds;
         let count = lines.len();
-        for (n, (line, newline)) in lines.into_iter().enumerate() {
+        let mut idx = 0;
+        while idx < count {
             let mut c = Cycle {
-                line_no: n + 1,
-                last: n + 1 == count,
-                ps: line.to_string(),
+                lines: &lines,
+                idx,
+                line_no: idx + 1,
+                last: idx + 1 == count,
+                ps: lines[idx].0.to_string(),
                 deleted: false,
                 appended: Vec::new(),
             };
             let stop = self.exec(cmds, &mut c);
-            let print = !self.quiet && !c.deleted && stop != Some(false);
-            if print {
-                // Only the input's own last line may lack its newline.
-                self.write(&c.ps, newline || !c.last);
+            if !self.quiet && !c.deleted && stop != Some(false) {
+                self.write(&c.ps, c.newline());
             }
-            for a in std::mem::take(&mut c.appended) {
-                self.write(a, true);
-            }
+            self.flush_appended(&mut c);
             if stop.is_some() {
                 return;
             }
+            idx = c.idx + 1;
+        }
+    }
+
+    /// Prints the `a` texts queued for this cycle.
+    fn flush_appended(&mut self, c: &mut Cycle<'_, '_>) {
+        for a in std::mem::take(&mut c.appended) {
+            self.write(a, true);
         }
     }
 
     /// Runs `cmds` on the cycle. `Some(print)` when a `q` (print: true) or
     /// `Q` ended the run.
-    fn exec<'t>(&mut self, cmds: &'t [Cmd], c: &mut Cycle<'t>) -> Option<bool> {
+    fn exec<'t>(&mut self, cmds: &'t [Cmd], c: &mut Cycle<'t, '_>) -> Option<bool> {
         for cmd in cmds {
             if c.deleted {
                 return None;
@@ -400,6 +428,25 @@ impl<'a> Sed<'a> {
                     self.write(&ps, true);
                 }
                 Op::Delete => c.deleted = true,
+                Op::Next { append } => {
+                    if !append && !self.quiet {
+                        let ps = c.ps.clone();
+                        self.write(&ps, c.newline());
+                    }
+                    if !append {
+                        self.flush_appended(c);
+                    }
+                    match c.next_line() {
+                        Some(line) if *append => {
+                            c.ps.push('\n');
+                            c.ps.push_str(line);
+                        }
+                        Some(line) => c.ps = line.to_string(),
+                        // No next line: GNU sed ends here, printing the
+                        // pattern space (`n` already did).
+                        None => return Some(*append),
+                    }
+                }
                 Op::Quit { print, code } => {
                     self.quit = Some(*code);
                     return Some(*print);
@@ -445,7 +492,7 @@ impl<'a> Sed<'a> {
     }
 
     /// Whether `addr` matches the cycle's line (a pattern address sets the last pattern).
-    fn matches(&mut self, addr: &Addr, c: &Cycle) -> bool {
+    fn matches(&mut self, addr: &Addr, c: &Cycle<'_, '_>) -> bool {
         match addr {
             Addr::Line(n) => c.line_no == *n,
             Addr::Last => c.last,
@@ -462,7 +509,7 @@ impl<'a> Sed<'a> {
     }
 
     /// Whether `cmd`'s addresses select the cycle's line (before `!`).
-    fn selects(&mut self, cmd: &Cmd, c: &Cycle) -> bool {
+    fn selects(&mut self, cmd: &Cmd, c: &Cycle<'_, '_>) -> bool {
         let Some(a1) = &cmd.a1 else { return true };
         let Some(a2) = &cmd.a2 else { return self.matches(a1, c) };
         if let Some(end) = self.ranges[cmd.id] {
@@ -495,8 +542,10 @@ impl<'a> Sed<'a> {
         }
         let end = match a2 {
             Addr::Line(n) => RangeEnd::Line(*n),
-            Addr::Plus(n) => RangeEnd::Line(c.line_no + n),
-            Addr::Step(_, step) if *step > 0 => RangeEnd::Line(c.line_no.div_ceil(*step) * step),
+            Addr::Plus(n) => RangeEnd::Line(c.line_no.saturating_add(*n)),
+            Addr::Step(_, step) if *step > 0 => {
+                RangeEnd::Line(c.line_no.div_ceil(*step).saturating_mul(*step))
+            }
             Addr::Step(_, _) => RangeEnd::Line(c.line_no),
             Addr::Last if c.last => return true,
             Addr::Last => RangeEnd::Line(usize::MAX),
@@ -509,7 +558,7 @@ impl<'a> Sed<'a> {
     }
 
     /// `s`: replaces in the pattern space; whether anything was replaced.
-    fn substitute(&mut self, s: &Subst, c: &mut Cycle) -> bool {
+    fn substitute(&mut self, s: &Subst, c: &mut Cycle<'_, '_>) -> bool {
         if let Some(p) = &s.re {
             self.last_re = Some(p.clone());
         }
@@ -616,10 +665,10 @@ mod tests {
         assert_eq!(sed(&["p"], "a\nb"), "a\na\nb\nb");
         assert_eq!(sed(&["-n", "/1/{p;p}"], five), "1\n1\n");
         assert_eq!(sed(&["y/abc/xyz/"], "aabbcc\n"), "xxyyzz\n");
-        assert_eq!(
-            sed(&["-n", "h;n;G;p"], "a\n"),
-            "sed: -e expression #1, char 3: unknown command: `n'\n[1]"
-        );
+        assert_eq!(sed(&["-n", "n;p"], five), "2\n4\n");
+        assert_eq!(sed(&["$!N;s/\\n/ /"], five), "1 2\n3 4\n5\n");
+        assert_eq!(sed(&["N;N;s/\\n/+/g"], five), "1+2+3\n4\n5\n");
+        assert_eq!(sed(&["-n", "h;n;G;p"], "a\nb\n"), "b\na\n");
     }
 
     #[test]

@@ -40,7 +40,7 @@ impl Repeat {
             return;
         }
         // The next frame counts from this one, as watch sleeps after each run.
-        self.next_ms = now + self.interval_ms;
+        self.next_ms = now.saturating_add(self.interval_ms);
         let mut ran = crate::shell::run_entry(con, &self.line);
         if let Some(mut inner) = ran.stream.take() {
             // A streaming command never ends on its own: watch cannot show it.

@@ -360,6 +360,24 @@ echo 'a/b' | sed 's/[/]/X/'
 
 sed -k
 
+seq 5 | sed -n 'n;p'
+
+seq 5 | sed '$!N;s/\n/ /'
+
+seq 5 | sed 'N;N;s/\n/+/g'
+
+printf 'a\nb\n' | sed -n 'h;n;G;p'
+
+seq 3 | sed 'n;d'
+
+seq 4 > f
+seq 2 > g
+sed -s -n '$=' f g
+
+seq 4 > f
+seq 2 > g
+sed -n '$=' f g
+
 # ---- cp, mv, rm, mkdir, touch
 cp
 

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! Supported: `s` (any delimiter, flags `g`, `p`, N, `I`), `p`, `d`, `q`,
-//! `Q`, `=`, `a`, `i`, `c` (GNU's one-line forms and `a\` text), `y`, the
+//! `Q`, `=`, `a`, `i`, `c` (GNU's one-line forms and `a\` text), `y`, `n`, `N`, the
 //! hold space (`h H g G x`), blocks `{ }`, `!`, `#` comments; addresses N,
 //! `$`, `/re/` (or `\%re%`, with `I`), `first~step`, `addr,addr`,
 //! `addr,+N`, `0,/re/`.
@@ -55,6 +55,10 @@ pub(super) enum Op {
     Insert(String),
     Change(String),
     Translate(Vec<(char, char)>),
+    /// `n` (print, then read the next line) or `N` (append the next line).
+    Next {
+        append: bool,
+    },
     Hold {
         op: char,
     },
@@ -181,6 +185,7 @@ impl Parser<'_> {
             'd' => self.simple(Op::Delete)?,
             '=' => self.simple(Op::LineNumber)?,
             'h' | 'H' | 'g' | 'G' | 'x' => self.simple(Op::Hold { op: c })?,
+            'n' | 'N' => self.simple(Op::Next { append: c == 'N' })?,
             'q' | 'Q' => {
                 if a2.is_some() {
                     return self.err("command only uses one address");
