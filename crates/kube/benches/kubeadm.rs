@@ -19,7 +19,11 @@ use kube::Kube;
 use sim::{Sim, SimOptions};
 
 fn elected() -> Sim {
-    let mut sim = Sim::new(1, SimOptions::default());
+    elected_with(SimOptions::default())
+}
+
+fn elected_with(options: SimOptions) -> Sim {
+    let mut sim = Sim::new(1, options);
     sim.set_lean(true);
     assert!(sim.run_until(20_000, |s| s.leader().is_some()), "no leader");
     sim
@@ -35,30 +39,23 @@ fn bench_start(c: &mut Criterion) {
             black_box(kube::kubeadm::cluster(&["node-1".into(), "node-2".into()], 5_000, &mut rng))
         })
     });
-    let sim = elected();
-    g.bench_function("kubeadm_init (write the cluster)", |b| {
-        b.iter_batched(
-            || (sim.clone(), Kube::new(1)),
-            |(mut s, mut k)| {
-                k.kubeadm_init(&mut s).expect("stored");
-                black_box((s, k))
-            },
-            BatchSize::PerIteration,
-        )
-    });
-    let mut big = Sim::new(1, SimOptions { snapshot_count: Some(100_000), ..SimOptions::default() });
-    big.set_lean(true);
-    assert!(big.run_until(20_000, |s| s.leader().is_some()), "no leader");
-    g.bench_function("kubeadm_init, no snapshots (snapshot-count 100000)", |b| {
-        b.iter_batched(
-            || (big.clone(), Kube::new(1)),
-            |(mut s, mut k)| {
-                k.kubeadm_init(&mut s).expect("stored");
-                black_box((s, k))
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    let no_snapshots = SimOptions { snapshot_count: Some(100_000), ..SimOptions::default() };
+    for (name, options) in [
+        ("kubeadm_init (write the cluster)", SimOptions::default()),
+        ("kubeadm_init, no snapshots (snapshot-count 100000)", no_snapshots),
+    ] {
+        let sim = elected_with(options);
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || (sim.clone(), Kube::new(1)),
+                |(mut s, mut k)| {
+                    k.kubeadm_init(&mut s).expect("stored");
+                    black_box((s, k))
+                },
+                BatchSize::PerIteration,
+            )
+        });
+    }
     g.finish();
 }
 

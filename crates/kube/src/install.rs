@@ -58,43 +58,29 @@ fn link(writes: &mut [Write]) {
             uids.insert(id, u.to_string());
         }
     }
-    let lookup = |kind: &str, ns: &str, name: &str| {
-        uids.get(&(kind.to_string(), ns.to_string(), name.to_string()))
-            .or_else(|| uids.get(&(kind.to_string(), String::new(), name.to_string())))
-            .cloned()
+    // A reference names its object by kind, name and (when it has none of
+    // its own) the referring object's namespace; cluster-scoped owners have none.
+    let fill = |r: &mut Value, default_ns: &str| {
+        let field = |f: &str| r[f].as_str().unwrap_or("").to_string();
+        let ns = r.get("namespace").and_then(Value::as_str).map_or(default_ns.to_string(), str::to_string);
+        let (kind, name) = (field("kind"), field("name"));
+        let found =
+            uids.get(&(kind.clone(), ns, name.clone())).or_else(|| uids.get(&(kind, String::new(), name)));
+        if let Some(u) = found {
+            r["uid"] = json!(u);
+        }
     };
     for w in writes.iter_mut() {
         let ns = meta::namespace(&w.object).to_string();
         if let Some(refs) = w.object.pointer_mut("/metadata/ownerReferences").and_then(Value::as_array_mut) {
-            for r in refs {
-                let (kind, name) = (r["kind"].as_str().unwrap_or(""), r["name"].as_str().unwrap_or(""));
-                if let Some(u) = lookup(kind, &ns, name) {
-                    r["uid"] = json!(u);
-                }
-            }
+            refs.iter_mut().for_each(|r| fill(r, &ns));
         }
         for list in ["/subsets/0/addresses", "/endpoints"] {
             let Some(a) = w.object.pointer_mut(list).and_then(Value::as_array_mut) else { continue };
-            for r in a.iter_mut().filter_map(|e| e.get_mut("targetRef")) {
-                let (kind, ns, name) = (
-                    r["kind"].as_str().unwrap_or(""),
-                    r["namespace"].as_str().unwrap_or(""),
-                    r["name"].as_str().unwrap_or(""),
-                );
-                if let Some(u) = lookup(kind, ns, name) {
-                    r["uid"] = json!(u);
-                }
-            }
+            a.iter_mut().filter_map(|e| e.get_mut("targetRef")).for_each(|r| fill(r, ""));
         }
         if let Some(io) = w.object.get_mut("involvedObject") {
-            let (kind, ns, name) = (
-                io["kind"].as_str().unwrap_or(""),
-                io["namespace"].as_str().unwrap_or(""),
-                io["name"].as_str().unwrap_or(""),
-            );
-            if let Some(u) = lookup(kind, ns, name) {
-                io["uid"] = json!(u);
-            }
+            fill(io, "");
         }
     }
 }
