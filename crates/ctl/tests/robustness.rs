@@ -229,7 +229,8 @@ proptest! {
 
     #[test]
     fn shell_tool_lines_never_panic(words in proptest::collection::vec(proptest::sample::select(SHELL_WORDS), 0..9), page in any::<bool>()) {
-        let mut con = Console::new(6, ConsoleOptions::default());
+        // The shell tools need no Kubernetes: the bare cluster boots fast.
+        let mut con = Console::new(6, ConsoleOptions::bare_etcd());
         con.set_page_mode(page);
         con.run_to_end("printf 'a\\nb\\n' > f; mkdir d; cp f d/f");
         let line = words.join(" ");
@@ -241,7 +242,7 @@ proptest! {
 
     #[test]
     fn sed_scripts_never_panic(script in "[ -~\\n]{0,24}", input in "[a-c\\n]{0,12}") {
-        let mut con = Console::new(7, ConsoleOptions::default());
+        let mut con = Console::new(7, ConsoleOptions::bare_etcd());
         con.write_file("/root/in", input.into_bytes());
         let quoted = script.replace('\'', "'\\''");
         run_all(&mut con, &format!("sed -e '{quoted}' in; sed -n -E '{quoted}' in; sed -i '{quoted}' in"));
