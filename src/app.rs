@@ -1,6 +1,8 @@
-//! The page: header, the cluster stage, the console and the data panel,
-//! laid out for desktop and mobile by `public/style.css`. It starts the
-//! engine from a share link, else from the saved session, else fresh.
+//! The page's live part: the cluster stage, the console and the data panel,
+//! mounted into the workspace of the static shell in `index.html` (which
+//! holds the header) and laid out for desktop and mobile by
+//! `public/style.css`. It starts the engine from a share link, else from
+//! the saved session, else fresh.
 
 use leptos::ev;
 use leptos::prelude::*;
@@ -10,7 +12,6 @@ use crate::components::cluster::controls::fresh_seed;
 use crate::components::cluster::stage::ClusterStage;
 use crate::components::console::terminal::Terminal;
 use crate::components::data::panel::DataPanel;
-use crate::components::layout::header::Header;
 use crate::engine::Engine;
 use crate::session::Session;
 use crate::state::AppState;
@@ -33,7 +34,8 @@ pub fn initial_engine() -> Engine {
     engine
 }
 
-/// The whole playground page.
+/// The stage, the console and the data panel, as the children of the
+/// shell's `<main class="workspace">`.
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new(initial_engine());
@@ -67,15 +69,10 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <div class="app" data-testid="app-shell">
-            <Header />
-            <main class="workspace">
-                <ClusterStage />
-                <div class="side">
-                    <Terminal />
-                    <DataPanel />
-                </div>
-            </main>
+        <ClusterStage />
+        <div class="side">
+            <Terminal />
+            <DataPanel />
         </div>
     }
 }

@@ -238,7 +238,10 @@ pub fn visible_ms(speed: f64) -> f64 {
 
 /// The stage at `view_ms` of `sim`, drawn at `speed`.
 pub fn stage(sim: &Sim, view_ms: u64, speed: f64) -> StageModel {
-    let ids = sim.member_ids();
+    // By member number, clockwise from the top: etcd-1 where the page's
+    // static shell (index.html) draws it, and an added member at the end.
+    let mut ids = sim.member_ids();
+    slim::sort_by_key(&mut ids, |id| sim.node(*id).map(|n| n.number));
     let n = ids.len();
     let tick_ms = sim.options().tick_ms.max(1) as f64;
     let sub_tick = (view_ms as f64 - sim.now_ms() as f64).max(0.0).min(tick_ms) / tick_ms;
@@ -460,5 +463,18 @@ mod tests {
         assert_eq!(m.members.len(), 3);
         assert_eq!(m.members.iter().filter(|m| m.role == Role::Leader).count(), 1);
         assert!(m.quorum.ok);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn members_go_round_the_ring_by_number_from_etcd_1_at_the_top() {
+        // Member IDs are random: the drawing must not follow their order.
+        for seed in 1..=6 {
+            let sim = Sim::new(seed, sim::SimOptions::default());
+            let m = stage(&sim, sim.now_ms(), 1.0);
+            assert_eq!(m.members.iter().map(|m| m.number).collect::<Vec<_>>(), [1, 2, 3], "seed {seed}");
+            for (i, member) in m.members.iter().enumerate() {
+                assert_eq!((member.x, member.y), ring_position(i, 3), "seed {seed}");
+            }
+        }
     }
 }

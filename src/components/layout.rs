@@ -1,4 +1,4 @@
-//! Page chrome: the header, and the keyboard every tablist shares.
+//! Page chrome: the keyboard every tablist shares (the header is static,
+//! in `index.html`).
 
-pub mod header;
 pub mod tabs;

@@ -12,6 +12,7 @@ export class Playground {
     });
     this.shell = page.getByTestId('app-shell');
     this.header = page.getByTestId('header');
+    this.startingStatus = page.getByTestId('starting-status');
     this.stage = page.getByTestId('cluster-stage');
     this.input = page.getByTestId('console-input');
     this.output = page.getByTestId('console-output');
@@ -48,10 +49,41 @@ export class Playground {
     await this.editorCommand.press('Enter');
   }
 
-  /** Opens the page (or `path`) and waits until the app has mounted. */
+  /** Opens the page (or `path`) and waits until the app has taken over
+   *  the static shell of index.html. */
   async open(path = '/') {
     await this.page.goto(path);
-    await expect(this.shell).toBeVisible();
+    await this.waitUntilLive();
+  }
+
+  /** Waits until the app has mounted into the shell (after a reload, too). */
+  async waitUntilLive() {
+    await expect(this.shell).toHaveAttribute('data-state', 'live');
+  }
+
+  /** Opens the page with its wasm held back (never answered, or with
+   *  `fail` refused): what paints before any script, the static shell of
+   *  index.html. */
+  async openShell(path = '/', { fail = false } = {}) {
+    await this.page.route('**/*.wasm', (route) => (fail ? route.abort() : undefined));
+    await this.page.goto(path, { waitUntil: 'commit' });
+    await expect(this.startingStatus).toBeVisible();
+  }
+
+  /** The boxes of the page's landmarks, by the layout classes the shell and
+   *  the live page share: where each panel, head, ring and prompt sits. */
+  async landmarks() {
+    return this.page.evaluate(() => {
+      const selectors = ['.header', '.workspace > .stage', '.stage > .panel-head', '.stage .controls', '.stage .ring',
+        '.stage .quorum-wrap', '.side > .console', '.console > .panel-head', '.console-prompt', '.side > .data',
+        '.data > .panel-head'];
+      return Object.fromEntries(selectors.map((sel) => {
+        const all = document.querySelectorAll(sel);
+        if (all.length !== 1) return [sel, `${all.length} elements`];
+        const r = all[0].getBoundingClientRect();
+        return [sel, [r.x, r.y, r.width, r.height].map((v) => Math.round(v))];
+      }));
+    });
   }
 
   /** Opens the page and waits until the cluster has elected a leader. */

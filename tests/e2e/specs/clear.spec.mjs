@@ -15,7 +15,7 @@ test('lines cleared with Ctrl+L stay gone after a reload and in a share link', a
   expect(await app.outputLines()).toEqual(shown);
 
   await page.reload();
-  await expect(app.shell).toBeVisible();
+  await app.waitUntilLive();
   await expect.poll(() => app.outputLines()).toEqual(shown);
 
   // The share link replays the same record in another tab.

@@ -16,7 +16,7 @@ test('arrow keys walk the history, kept across a reload', async ({ page }) => {
   await app.input.press('ArrowDown');
   await expect(app.input).toHaveValue('');
   await page.reload();
-  await expect(app.shell).toBeVisible();
+  await app.waitUntilLive();
   await app.input.press('ArrowUp');
   await expect(app.input).toHaveValue('etcdctl get a');
   // Tab completes commands.

@@ -85,7 +85,7 @@ test('an object applied from the panel survives a reload (the apply is a recorde
   const revision = await page.getByTestId('manifest-result').getByTestId('manifest-revision').textContent();
 
   await page.reload();
-  await expect(pg.shell).toBeVisible();
+  await pg.waitUntilLive();
   await pg.waitForLeader();
   await openPanel(pg);
   const link = page.getByTestId('manifest-resources').locator(`[data-key="${KEY}"]`);

@@ -7,7 +7,7 @@ test('a reload keeps the keys', async ({ page }) => {
   await app.openWithLeader();
   await app.runAndExpect('etcdctl put kept yes', 'OK');
   await page.reload();
-  await expect(app.shell).toBeVisible();
+  await app.waitUntilLive();
   await app.waitForLeader();
   const before = (await app.outputLines()).length;
   await app.run('etcdctl get kept');
