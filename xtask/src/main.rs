@@ -3,12 +3,15 @@
 //! ```text
 //! cargo xtask serve [--dev]   set up what is missing, serve on http://127.0.0.1:8080
 //! cargo xtask test            set up what is missing, run every test layer
-//! cargo xtask dist            build the release site into dist/
-//! cargo xtask size            build the release site, print wasm and JS sizes
+//! cargo xtask dist            build the release site into dist/, with .br and .gz copies
+//! cargo xtask size            build the release site, print sizes raw, gzip and brotli
+//! cargo xtask bench-load [--base REV]   load times of this tree and of REV, side by side
 //! cargo xtask setup           only install what is missing
 //! cargo xtask sim --seeds N [--start S] [--nodes K]   the simulator's swarm
 //! ```
 
+mod bench;
+mod compress;
 mod run;
 mod setup;
 mod sim;
@@ -28,12 +31,13 @@ fn main() -> ExitCode {
         ["serve", "--dev"] => site::serve(site::Profile::Dev),
         ["dist"] => site::dist().map(drop),
         ["size"] => site::size(),
+        ["bench-load", rest @ ..] => bench::load(rest),
         ["test"] => test::all(),
         ["e2e"] => test::e2e_only(),
         ["sim", rest @ ..] => sim::swarm(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [--dev] | test | e2e | dist | size | setup | sim --seeds N>"
+                "usage: cargo xtask <serve [--dev] | test | e2e | dist | size | bench-load [--base REV] | setup | sim --seeds N>"
             );
             return ExitCode::from(2);
         }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use crate::compress;
 use crate::run::{Result, cmd, root, status};
 use crate::setup::{self, Needs};
 
@@ -17,7 +18,7 @@ pub enum Profile {
 
 /// Trunk with the environment that keeps it offline: the version check
 /// skipped, and PATH leading to the pinned tools.
-fn trunk(args: &[&str]) -> Command {
+pub fn trunk(args: &[&str]) -> Command {
     let mut command = cmd("trunk", args);
     command.env("TRUNK_SKIP_VERSION_CHECK", "true");
     command
@@ -35,43 +36,46 @@ pub fn serve(profile: Profile) -> Result {
     status(&mut trunk(&args))
 }
 
-/// Builds the release site into `dist/` and returns that folder.
+/// Builds the release site into `dist/`, writes the precompressed copies
+/// (`.br`, `.gz`) next to every file, and returns that folder.
 pub fn dist() -> Result<PathBuf> {
-    setup::ensure(Needs::Build)?;
-    status(&mut trunk(&["build", "--release"]))?;
-    Ok(root().join("dist"))
+    Ok(built()?.0)
 }
 
-/// Builds the release site and prints each wasm and JS file's size, raw and
-/// compressed with `gzip -9`, and their totals; then the core crates alone
-/// (ctl's `core_wasm` probe), to show how much of the total the page adds.
+/// [`dist`], also returning the sizes of each file.
+fn built() -> Result<(PathBuf, Vec<compress::Sizes>)> {
+    setup::ensure(Needs::Build)?;
+    status(&mut trunk(&["build", "--release"]))?;
+    let dir = root().join("dist");
+    let sizes = compress::precompress(&dir)?;
+    eprintln!("xtask: wrote .br and .gz next to the {} files of {}", sizes.len(), dir.display());
+    Ok((dir, sizes))
+}
+
+/// Builds the release site and prints each file's size, raw and as the
+/// `.gz` and `.br` it ships with, and the totals of wasm and JS; then the
+/// core crates alone (ctl's `core_wasm` probe), to show how much of the
+/// total the page adds.
 pub fn size() -> Result {
-    let dist = dist()?;
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
-        .map_err(|e| format!("cannot read {}: {e}", dist.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|ext| ext == "wasm" || ext == "js"))
-        .collect();
-    files.sort();
-    let (mut raw_total, mut gz_total) = (0, 0);
-    println!("{:<44} {:>12} {:>12}", "file", "raw bytes", "gzip -9");
-    for file in &files {
-        let raw = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
-        let gz = gzip9_len(file)?;
-        raw_total += raw;
-        gz_total += gz;
-        let name = file.file_name().unwrap_or_default().to_string_lossy();
-        println!("{name:<44} {raw:>12} {gz:>12}");
+    let (_, sizes) = built()?;
+    let row = |name: &str, raw: u64, gz: u64, br: u64| println!("{name:<44} {raw:>12} {gz:>12} {br:>12}");
+    println!("{:<44} {:>12} {:>12} {:>12}", "file", "raw bytes", "gzip -9", "brotli 11");
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for s in &sizes {
+        row(&s.path.file_name().unwrap_or_default().to_string_lossy(), s.raw, s.gzip, s.brotli);
+        if s.path.extension().is_some_and(|ext| ext == "wasm" || ext == "js") {
+            (raw, gz, br) = (raw + s.raw, gz + s.gzip, br + s.brotli);
+        }
     }
-    println!("{:<44} {raw_total:>12} {gz_total:>12}", "total (wasm + js)");
-    let core = core_wasm()?;
-    let (raw, gz) = (std::fs::metadata(&core).map_err(|e| e.to_string())?.len(), gzip9_len(&core)?);
-    println!("{:<44} {raw:>12} {gz:>12}", "core crates alone (ctl/src/bin/core_wasm.rs)");
-    println!(
-        "{:<44} {:>12} {:>12}",
+    row("total (wasm + js)", raw, gz, br);
+    let core = std::fs::read(core_wasm()?).map_err(|e| e.to_string())?;
+    let core = (core.len() as u64, compress::gzip(&core).len() as u64, compress::brotli(&core).len() as u64);
+    row("core crates alone (ctl/src/bin/core_wasm.rs)", core.0, core.1, core.2);
+    row(
         "the page's own share (total - core)",
-        raw_total.saturating_sub(raw),
-        gz_total.saturating_sub(gz)
+        raw.saturating_sub(core.0),
+        gz.saturating_sub(core.1),
+        br.saturating_sub(core.2),
     );
     Ok(())
 }
@@ -109,16 +113,4 @@ fn core_wasm() -> Result<PathBuf> {
     opt.args(features).arg(&built).arg("-o").arg(&out);
     status(&mut opt)?;
     Ok(out)
-}
-
-fn gzip9_len(file: &std::path::Path) -> Result<u64> {
-    let out = Command::new("gzip")
-        .args(["-9", "-c"])
-        .arg(file)
-        .output()
-        .map_err(|e| format!("cannot run gzip: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("gzip failed on {}", file.display()));
-    }
-    Ok(out.stdout.len() as u64)
 }
