@@ -38,7 +38,9 @@ pub fn initial_engine() -> Engine {
 /// shell's `<main class="workspace">`.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new(initial_engine());
+    let engine = initial_engine();
+    browser::mark("engine");
+    let state = AppState::new(engine);
     state.reduced_motion.set_value(browser::prefers_reduced_motion());
     provide_context(state);
     browser::wake(state);

@@ -34,6 +34,15 @@ pub fn now() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
+/// Leaves a User Timing mark named `etcd-playground:NAME`, which
+/// performance traces and the load benchmark (tests/e2e/budgets/load.mjs)
+/// read to tell where the start's time goes.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(&format!("etcd-playground:{name}"));
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }

@@ -19,6 +19,7 @@ pub mod state;
 /// and data panel in the same task (no frame shows neither), the header
 /// stays, and the shell's root gets `data-state="live"`.
 pub fn start() {
+    browser::mark("start");
     console_error_panic_hook::set_once();
     let workspace = web_sys::window()
         .and_then(|w| w.document())
@@ -36,6 +37,7 @@ pub fn start() {
     if let Some(root) = workspace.parent_element() {
         let _ = root.set_attribute("data-state", "live");
     }
+    browser::mark("mounted");
 }
 
 /// The DOM id of the shell's element the app mounts into (`index.html`).
