@@ -5,7 +5,7 @@
 //! ```text
 //! base = REV (default: the merge-base of HEAD and main)
 //!   git archive base | tar -x  ->  target/bench-load/<sha>/       (once per commit)
-//!   trunk build --release there, its own target dir              (once per commit)
+//!   its own `cargo xtask dist` there, its own target dir          (once per commit)
 //! head = cargo xtask dist (this tree)
 //! node budgets/load.mjs  BASE_DIST=...  HEAD_DIST=dist/
 //! ```
@@ -71,9 +71,15 @@ fn base_dist(rev: &str) -> Result<PathBuf> {
     if !tar.success() || !archived.success() {
         return Err(format!("cannot unpack {sha} into {}", tree.display()));
     }
-    // Its own target dir: the two builds' artifacts share names.
-    let mut trunk = site::trunk(&["build", "--release"]);
-    trunk.current_dir(&tree).env("CARGO_TARGET_DIR", bench.join("target"));
-    status(&mut trunk)?;
+    // Built as it ships: by its own `cargo xtask dist` (precompressed or
+    // not, as that commit did), in its own target dir (the two builds'
+    // artifacts share names), with this tree's npm packages (wasm-opt).
+    let modules = root().join("tests/e2e/node_modules");
+    let link = tree.join("tests/e2e/node_modules");
+    std::os::unix::fs::symlink(&modules, &link)
+        .map_err(|e| format!("cannot link {}: {e}", link.display()))?;
+    let mut build = cmd("cargo", &["xtask", "dist"]);
+    build.current_dir(&tree).env("CARGO_TARGET_DIR", bench.join("target"));
+    status(&mut build)?;
     Ok(dist)
 }

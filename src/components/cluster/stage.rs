@@ -7,7 +7,7 @@ use crate::components::cluster::controls::Controls;
 use crate::components::cluster::member::MemberNode;
 use crate::components::cluster::message::{MessageDot, POOL};
 use crate::components::cluster::quorum::QuorumBanner;
-use crate::live::live;
+use crate::live::{live, show};
 use crate::model::{CENTRE, RADIUS};
 use crate::state::AppState;
 
@@ -18,6 +18,11 @@ pub fn ClusterStage() -> impl IntoView {
     let member_ids =
         Memo::new(move |_| state.stage.with(|s| s.members.iter().map(|m| m.id).collect::<Vec<_>>()));
     let links = Memo::new(move |_| state.stage.with(|s| s.links.clone()));
+    // The message pool (POOL slots of four elements and eight effects each)
+    // shows nothing until a message flies: it is built in the first frame
+    // after the page is live, not in the task that makes it interactive.
+    let pool = RwSignal::new(false);
+    request_animation_frame(move || pool.set(true));
     let summary = move || {
         state.stage.with(|s| {
             let parts: Vec<String> =
@@ -79,7 +84,10 @@ pub fn ClusterStage() -> impl IntoView {
                     // Messages under the members: a label passing a member never
                     // covers its number or name.
                     <g class="messages" data-testid="messages" aria-hidden="true">
-                        {(0..POOL).map(|index| view! { <MessageDot index=index /> }.into_any()).collect_view()}
+                        {show(
+                            live(move || pool.get()),
+                            live(|| (0..POOL).map(|index| view! { <MessageDot index=index /> }.into_any()).collect_view().into_any()),
+                        )}
                     </g>
                     <For each=move || member_ids.get() key=|id| *id children=|id| view! { <MemberNode id=id /> } />
                     <text class="ring-clock" x=CENTRE y=CENTRE - 4.0 text-anchor="middle">

@@ -76,9 +76,12 @@ pub fn Terminal() -> impl IntoView {
         state.read(|e| e.tabs.get(t).map_or(0, |x| x.last_exit)).unwrap_or(0)
     });
 
-    // Keep the newest line in view.
+    // Keep the newest line in view (an empty console has nothing to
+    // scroll: reading its height would force a layout of the page at start).
     Effect::new(move |_| {
-        lines.track();
+        if lines.with(|(_, l)| l.is_empty()) {
+            return;
+        }
         if let Some(el) = output_ref.get() {
             el.set_scroll_top(el.scroll_height());
         }
