@@ -20,7 +20,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 
       await expect(page.locator('.console-prompt input')).toBeDisabled();
       await expect(page.locator('.data .tab')).toHaveText(['Timeline', 'Keys', 'Raft log', 'Member', 'Kubernetes']);
       await expect(app.input).toHaveCount(0);
-      await app.screenshot(`shell-${viewport.width}x${viewport.height}`);
+      await app.screenshot(`starting-${viewport.width}x${viewport.height}`);
     });
 
     test('the live page takes over where the shell stood: no layout shift', async ({ page }) => {
