@@ -99,6 +99,8 @@ pub(crate) fn run(
     if let Err(out) = client::apply_env(&mut p, &con.spec, env, now) {
         return out.into();
     }
+    let var = |name: &str| env.get(name).cloned().unwrap_or_default();
+    p.watch_env = (var("ETCDCTL_WATCH_KEY"), var("ETCDCTL_WATCH_RANGE_END"));
     commands::dispatch(con, &p, stdin)
 }
 

@@ -27,6 +27,9 @@ pub struct Parsed {
     pub slices: VecMap<String, Vec<String>>,
     /// How many positional arguments came before `--` (cobra's `ArgsLenAtDash`).
     pub args_at_dash: Option<usize>,
+    /// `watch`'s ETCDCTL_WATCH_KEY and ETCDCTL_WATCH_RANGE_END from the
+    /// command's environment (exported or assigned on the line), `""` when unset.
+    pub watch_env: (String, String),
 }
 
 impl Parsed {

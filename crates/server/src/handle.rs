@@ -255,7 +255,14 @@ impl Member {
         MemberListResponse { header: self.header(), members: self.state.cluster.members() }
     }
 
+    /// etcd's maintenance `Status`: with no leader the errors start with
+    /// `etcdserver: no leader`, then one entry per active alarm.
     fn status_response(&self) -> StatusResponse {
+        let mut errors = Vec::new();
+        if self.soft.lead == 0 {
+            errors.push(Error::NoLeader.to_string());
+        }
+        errors.extend(self.state.alarms.errors());
         StatusResponse {
             header: self.header(),
             version: SERVER_VERSION.to_string(),
@@ -264,7 +271,7 @@ impl Member {
             raft_index: self.commit,
             raft_term: self.term,
             raft_applied_index: self.applied,
-            errors: self.state.alarms.errors(),
+            errors,
             db_size_in_use: self.state.store.size_in_use() as i64,
             is_learner: self.conf_state.learners.contains(&self.cfg.id),
             storage_version: STORAGE_VERSION.to_string(),

@@ -45,7 +45,7 @@ pub(crate) fn range_request(p: &Parsed, args: &[String]) -> Result<RangeRequest,
     if args.len() > 1 {
         if prefix || from_key {
             return Err(bad(
-                "too many arguments, only accept one argument when `--prefix` or `--from-key` is set.",
+                "too many arguments, only accept one argument when `--prefix` or `--from-key` is set",
             ));
         }
         req.range_end = args[1].clone().into_bytes();
@@ -266,7 +266,7 @@ pub(crate) fn put_pb(r: &PutResponse) -> protobuf::Msg {
 /// Builds `del`'s request.
 pub(crate) fn del_request(p: &Parsed, args: &[String]) -> Result<DeleteRangeRequest, Output> {
     let bad = |m: &str| Output::error(m, exit::BAD_ARGS);
-    if args.is_empty() {
+    if args.is_empty() || args.len() > 2 {
         return Err(bad("del command needs one argument as key and an optional argument as range_end"));
     }
     let (prefix, from_key) = (p.bool("prefix"), p.bool("from-key"));
@@ -281,7 +281,7 @@ pub(crate) fn del_request(p: &Parsed, args: &[String]) -> Result<DeleteRangeRequ
     if args.len() > 1 {
         if prefix || from_key {
             return Err(bad(
-                "too many arguments, only accept one argument when `--prefix` or `--from-key` is set.",
+                "too many arguments, only accept one argument when `--prefix` or `--from-key` is set",
             ));
         }
         req.range_end = args[1].clone().into_bytes();

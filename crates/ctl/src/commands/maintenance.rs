@@ -71,6 +71,9 @@ fn alarms_print(conn: &Conn, header: &ResponseHeader, alarms: &[Alarm]) -> Exec 
 
 /// `alarm list`.
 pub(crate) fn alarm_list(con: &mut Console, p: &Parsed) -> Exec {
+    if !p.args.is_empty() {
+        return bad_args("alarm list command accepts no arguments");
+    }
     let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,
@@ -81,6 +84,9 @@ pub(crate) fn alarm_list(con: &mut Console, p: &Parsed) -> Exec {
 
 /// `alarm disarm`.
 pub(crate) fn alarm_disarm(con: &mut Console, p: &Parsed) -> Exec {
+    if !p.args.is_empty() {
+        return bad_args("alarm disarm command accepts no arguments");
+    }
     let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
         Err(e) => return e,

@@ -91,10 +91,12 @@ pub(crate) fn add(con: &mut Console, p: &Parsed) -> Exec {
         return bad_args("member name not provided");
     }
     if p.args.len() > 1 {
-        return bad_args(format!(
-            "too many arguments ({}), \"member add\" command only accepts one argument for member name",
-            p.args.len()
-        ));
+        // etcdctl names every argument that looks like a URL.
+        let mut ev = String::from("too many arguments");
+        for a in p.args.iter().filter(|a| a.to_lowercase().starts_with("http")) {
+            ev.push_str(&format!(", did you mean --peer-urls={a}"));
+        }
+        return bad_args(ev);
     }
     let urls = match urls_arg(p) {
         Ok(u) => u,

@@ -92,5 +92,8 @@ pub(crate) fn elect(con: &mut Console, p: &Parsed) -> Exec {
     if p.args.len() == 1 && !listen {
         return bad_args("no proposal argument but -l not set");
     }
+    if p.args.len() == 2 && listen {
+        return bad_args("proposal given but -l is set");
+    }
     sync_sim(con, p, true)
 }

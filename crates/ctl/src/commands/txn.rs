@@ -21,7 +21,7 @@ use super::{Conn, protobuf_out};
 use crate::console::{Console, Exec};
 use crate::flags::{self, Parsed, parse_dec_i64, parse_hex_i64};
 use crate::output::{Output, exit};
-use crate::printers::{Format, fields, json, protobuf};
+use crate::printers::{Format, fields, go_quote, json, protobuf};
 use crate::shell::lexer;
 
 /// Reads lines like Go's `bufio.Reader.ReadString('\n')`: a line without its newline is EOF.
@@ -115,12 +115,28 @@ pub(crate) fn parse_compare(line: &str) -> Result<Compare, String> {
     let Some((target, rest)) = line.split_once('(') else {
         return Err(format!("malformed comparison: {line}"));
     };
-    let malformed = || format!("malformed comparison: {line}; got {target}(\"\") \"\"");
-    let (key, rest) = go_quoted(rest.trim_start()).ok_or_else(malformed)?;
-    let rest = rest.strip_prefix(')').ok_or_else(malformed)?.trim_start();
-    let (op, rest) = rest.split_once(char::is_whitespace).ok_or_else(malformed)?;
-    let (val, _) = go_quoted(rest.trim_start()).ok_or_else(malformed)?;
-    let int = |v: &str| parse_dec_i64(v).map_err(|e| format!("invalid txn compare request: {line} ({e})"));
+    // fmt.Sscanf(rest, "%q) %s %q", &key, &op, &val): on a failure etcdctl
+    // prints the operands scanned so far, the others empty.
+    let (mut key, mut op, mut val) = (String::new(), "", String::new());
+    let scanned = (|| {
+        let (k, rest) = go_quoted(rest.trim_start())?;
+        key = k;
+        let rest = rest.strip_prefix(')')?.trim_start();
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        (end > 0).then_some(())?;
+        op = &rest[..end];
+        let (v, _) = go_quoted(rest[end..].trim_start())?;
+        val = v;
+        Some(())
+    })();
+    if scanned.is_none() {
+        return Err(format!(
+            "malformed comparison: {line}; got {target}({}) {op} {}",
+            go_quote(&key),
+            go_quote(&val)
+        ));
+    }
+    let int = |v: &str| parse_dec_i64(v).map_err(|_| format!("invalid txn compare request: {line}"));
     let t = match target {
         "ver" | "version" => CompareTarget::Version(int(&val)?),
         "c" | "create" => CompareTarget::Create(int(&val)?),
@@ -345,5 +361,19 @@ mod tests {
             "malformed comparison: bogus(\"foo\") = \"bar\" (unknown target bogus)"
         );
         assert!(matches!(parse_compare("mod(\"foo\") > \"0\"").unwrap().target, CompareTarget::Mod(0)));
+        // etcdctl prints no strconv detail for a bad number.
+        assert_eq!(
+            parse_compare("mod(\"k\") = \"x\"").unwrap_err(),
+            "invalid txn compare request: mod(\"k\") = \"x\""
+        );
+        // Sscanf's operands so far, the rest empty: `%s(%q) %s %q` keeps both spaces.
+        assert_eq!(
+            parse_compare("mod(k) = 1").unwrap_err(),
+            "malformed comparison: mod(k) = 1; got mod(\"\")  \"\""
+        );
+        assert_eq!(
+            parse_compare("value(\"k\") = v").unwrap_err(),
+            "malformed comparison: value(\"k\") = v; got value(\"k\") = \"\""
+        );
     }
 }

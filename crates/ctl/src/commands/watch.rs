@@ -11,6 +11,12 @@ use crate::stream::{Kind, Resume, Stream};
 
 /// `etcdctl watch`.
 pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+    let (env_key, env_range) = p.watch_env.clone();
+    if env_key.is_empty() && !env_range.is_empty() {
+        return super::bad_args(format!(
+            "ETCDCTL_WATCH_KEY is empty but got ETCDCTL_WATCH_RANGE_END={env_range:?}"
+        ));
+    }
     if p.bool("interactive") {
         return interactive(con, p, stdin);
     }
@@ -18,24 +24,37 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     let mut exec = Vec::new();
     if let Some(i) = p.args_at_dash {
         exec = args.split_off(i.min(args.len()));
+        if exec.is_empty() {
+            return super::bad_args("bad number of arguments (found separator --, but no commands)");
+        }
     }
-    let env_key = con.env.get("ETCDCTL_WATCH_KEY").cloned().unwrap_or_default();
-    if args.is_empty() && env_key.is_empty() {
+    if args.is_empty() && env_key.is_empty() && exec.is_empty() {
         return super::bad_args("bad number of arguments");
     }
-    if args.is_empty() {
+    if !args.is_empty() && !env_key.is_empty() {
+        return super::bad_args("bad number of arguments (found conflicting environment key)");
+    }
+    if !env_key.is_empty() {
         args.push(env_key);
-        if let Some(end) = con.env.get("ETCDCTL_WATCH_RANGE_END") {
-            args.push(end.clone());
+        if !env_range.is_empty() {
+            args.push(env_range);
         }
     }
-    match crate::client::Client::from_flags(p, &con.vfs) {
+    let client = match crate::client::Client::from_flags(p, &con.vfs) {
+        Ok(c) => c,
         Err(out) => return out.into(),
-        // No member takes the connection: clientv3's watch waits for one, with no deadline.
-        Ok(client) if super::remote::pick(con, &client).is_none() => {
-            return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(Kind::Dialing)) };
-        }
-        Ok(_) => {}
+    };
+    // etcdctl's getWatchChan: the key is required, a range end only when exactly two are given.
+    if args.is_empty() {
+        return super::bad_args("bad number of arguments");
+    }
+    let range_end = (args.len() == 2).then(|| args[1].clone());
+    if range_end.is_some() && p.bool("prefix") {
+        return super::bad_args("`range_end` and `--prefix` are mutually exclusive");
+    }
+    // No member takes the connection: clientv3's watch waits for one, with no deadline.
+    if super::remote::pick(con, &client).is_none() {
+        return Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(Kind::Dialing)) };
     }
     let conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
@@ -48,8 +67,8 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         progress_notify: p.bool("progress-notify"),
         ..WatchCreateRequest::default()
     };
-    if let Some(end) = args.get(1) {
-        req.range_end = end.clone().into_bytes();
+    if let Some(end) = range_end {
+        req.range_end = end.into_bytes();
     }
     if p.bool("prefix") {
         req.range_end = if req.key.is_empty() { vec![0] } else { prefix_end(&req.key) };

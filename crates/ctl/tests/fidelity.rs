@@ -1,0 +1,167 @@
+//! etcdctl v3.5's argument checks and error texts, command by command, in its exact words.
+//!
+//! Each case is a line, the expected stderr and exit code (128 is
+//! etcdctl's ExitBadArgs, 3 ExitInvalidInput), as etcdctl's
+//! `ctlv3/command/*_command.go` print them; a refused command changes
+//! nothing on the cluster.
+
+use ctl::{Console, ConsoleOptions, Output};
+
+fn con() -> Console {
+    Console::new(7, ConsoleOptions::bare_etcd())
+}
+
+fn run(c: &mut Console, line: &str) -> Output {
+    c.run_to_end(line)
+}
+
+/// Runs every case on one console and reports all mismatches at once.
+fn check(c: &mut Console, cases: &[(&str, &str, i32)]) {
+    let mut wrong = Vec::new();
+    for (line, stderr, exit) in cases {
+        let out = run(c, line);
+        if out.stderr != format!("Error: {stderr}\n") || out.exit != *exit || !out.stdout.is_empty() {
+            wrong.push(format!(
+                "{line}\n  want {exit} Error: {stderr}\n  got  {} {:?} {:?}",
+                out.exit, out.stderr, out.stdout
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn argument_counts_are_checked_as_etcdctl_does() {
+    let mut c = con();
+    run(&mut c, "etcdctl put a 1");
+    run(&mut c, "etcdctl put b 2");
+    let del = "del command needs one argument as key and an optional argument as range_end";
+    let get = "get command needs one argument as key and an optional argument as range_end";
+    let too_many = "too many arguments, only accept one argument when `--prefix` or `--from-key` is set";
+    check(
+        &mut c,
+        &[
+            ("etcdctl del a b c", del, 128),
+            ("etcdctl del", del, 128),
+            ("etcdctl del a c --prefix", too_many, 128),
+            ("etcdctl get", get, 128),
+            ("etcdctl get a c --from-key", too_many, 128),
+            ("etcdctl txn x", "txn command does not accept argument", 128),
+            ("etcdctl compaction", "compaction command needs 1 argument", 128),
+            ("etcdctl compaction 1 2", "compaction command needs 1 argument", 128),
+            ("etcdctl move-leader", "move-leader command needs 1 argument", 128),
+            ("etcdctl lease grant", "lease grant command needs TTL argument", 128),
+            ("etcdctl lease grant 10 20", "lease grant command needs TTL argument", 128),
+            ("etcdctl lease revoke", "lease revoke command needs 1 argument", 128),
+            ("etcdctl lease timetolive 1 2", "lease timetolive command needs lease ID as argument", 128),
+            ("etcdctl lease keep-alive", "lease keep-alive command needs lease ID as argument", 128),
+            ("etcdctl alarm list x", "alarm list command accepts no arguments", 128),
+            ("etcdctl alarm disarm x", "alarm disarm command accepts no arguments", 128),
+            ("etcdctl member add", "member name not provided", 128),
+            ("etcdctl member add a b", "too many arguments", 128),
+            (
+                "etcdctl member add n http://10.0.0.9:2380 HTTPS://x",
+                "too many arguments, did you mean --peer-urls=http://10.0.0.9:2380, did you mean --peer-urls=HTTPS://x",
+                128,
+            ),
+            ("etcdctl member remove", "member ID is not provided", 128),
+            ("etcdctl member update 1 2", "member ID is not provided", 128),
+            ("etcdctl member promote", "member ID is not provided", 128),
+            ("etcdctl snapshot save", "snapshot save expects one argument", 128),
+            ("etcdctl snapshot save a b", "snapshot save expects one argument", 128),
+            (
+                "etcdctl elect",
+                "elect takes one election name argument and an optional proposal argument",
+                128,
+            ),
+            (
+                "etcdctl elect a b c",
+                "elect takes one election name argument and an optional proposal argument",
+                128,
+            ),
+            ("etcdctl elect a", "no proposal argument but -l not set", 128),
+            ("etcdctl elect -l a b", "proposal given but -l is set", 128),
+            ("etcdctl lock", "lock takes a lock name argument and an optional command to execute", 128),
+            ("etcdctl user add", "user add command requires user name as its argument", 128),
+            ("etcdctl user list x", "user list command requires no arguments", 128),
+            (
+                "etcdctl user grant-role u",
+                "user grant command requires user name and role name as its argument",
+                128,
+            ),
+            ("etcdctl role list x", "role list command requires no arguments", 128),
+            (
+                "etcdctl role grant-permission r read",
+                "role grant command requires role name, permission type, and key [endkey] as its argument",
+                128,
+            ),
+            ("etcdctl auth enable x", "auth enable command does not accept any arguments", 128),
+            ("etcdctl watch", "bad number of arguments", 128),
+            ("etcdctl watch a --", "bad number of arguments (found separator --, but no commands)", 128),
+            ("etcdctl watch a b --prefix", "`range_end` and `--prefix` are mutually exclusive", 128),
+            (
+                "ETCDCTL_WATCH_KEY=a etcdctl watch b",
+                "bad number of arguments (found conflicting environment key)",
+                128,
+            ),
+            (
+                "ETCDCTL_WATCH_RANGE_END=z etcdctl watch a",
+                "ETCDCTL_WATCH_KEY is empty but got ETCDCTL_WATCH_RANGE_END=\"z\"",
+                128,
+            ),
+        ],
+    );
+    // `del a b c` deleted nothing.
+    assert_eq!(run(&mut c, "etcdctl get a --print-value-only").stdout, "1\n");
+    assert_eq!(run(&mut c, "etcdctl get b --print-value-only").stdout, "2\n");
+}
+
+#[test]
+fn txn_compare_errors_in_etcdctls_words() {
+    let mut c = con();
+    check(
+        &mut c,
+        &[
+            (
+                "etcdctl txn <<EOF\nmod(\"k\") = \"x\"\n\n\n\nEOF",
+                "invalid txn compare request: mod(\"k\") = \"x\"",
+                3,
+            ),
+            (
+                "etcdctl txn <<EOF\nmod(k) = 1\n\n\n\nEOF",
+                "malformed comparison: mod(k) = 1; got mod(\"\")  \"\"",
+                3,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn endpoint_status_without_a_leader_shows_etcds_error() {
+    let mut c = con();
+    run(&mut c, "cluster stop etcd-2");
+    run(&mut c, "cluster stop etcd-3");
+    run(&mut c, "sleep 5");
+    let out = run(&mut c, "etcdctl endpoint status");
+    assert!(out.stdout.starts_with("127.0.0.1:2379, "), "{out:?}");
+    assert!(out.stdout.ends_with(", 20 kB, false, false, 2, 2, 2, etcdserver: no leader\n"), "{out:?}");
+    let out = run(&mut c, "etcdctl endpoint status -w table");
+    assert!(out.stdout.contains("| etcdserver: no leader |\n"), "{out:?}");
+    // protobuf's JSON leaves out the zero leader.
+    let out = run(&mut c, "etcdctl endpoint status -w json");
+    assert!(
+        !out.stdout.contains("\"leader\"") && out.stdout.contains("\"errors\":[\"etcdserver: no leader\"]"),
+        "{out:?}"
+    );
+    let out = run(&mut c, "etcdctl endpoint status -w fields");
+    assert!(
+        out.stdout.contains("\"Leader\" : 0\n")
+            && out.stdout.contains("\"Errors\" : [etcdserver: no leader]\n"),
+        "{out:?}"
+    );
+    // Back in quorum, the column is empty again.
+    run(&mut c, "cluster start etcd-2");
+    run(&mut c, "sleep 5");
+    let out = run(&mut c, "etcdctl endpoint status");
+    assert!(out.stdout.ends_with(", \n"), "{out:?}");
+}
