@@ -83,6 +83,7 @@ fn argument_counts_are_checked_as_etcdctl_does() {
             ("etcdctl elect -l a b", "proposal given but -l is set", 128),
             ("etcdctl lock", "lock takes a lock name argument and an optional command to execute", 128),
             ("etcdctl user add", "user add command requires user name as its argument", 128),
+            ("etcdctl user add :pw", "empty user name is not allowed", 128),
             ("etcdctl user list x", "user list command requires no arguments", 128),
             (
                 "etcdctl user grant-role u",
@@ -164,4 +165,62 @@ fn endpoint_status_without_a_leader_shows_etcds_error() {
     run(&mut c, "sleep 5");
     let out = run(&mut c, "etcdctl endpoint status");
     assert!(out.stdout.ends_with(", \n"), "{out:?}");
+}
+
+#[test]
+fn hashkv_at_a_future_revision_ends_with_etcdctls_error() {
+    let mut c = con();
+    let future = "etcdserver: mvcc: required revision is a future revision";
+    for line in ["etcdctl endpoint hashkv --rev=1000", "etcdctl endpoint hashkv --rev=1000 -w table"] {
+        let out = run(&mut c, line);
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(lines.len(), 3, "{out:?}");
+        // clientv3's warning, etcdctl's line per endpoint, then its final error.
+        assert!(
+            lines[0].contains(&format!("\"error\":\"rpc error: code = OutOfRange desc = {future}\"")),
+            "{out:?}"
+        );
+        assert_eq!(lines[1], format!("Failed to get the hash of endpoint 127.0.0.1:2379 ({future})"));
+        assert_eq!(lines[2], format!("Error: {future}"));
+        assert_eq!(out.exit, 1);
+    }
+    let out = run(&mut c, "etcdctl endpoint hashkv --cluster --rev=1000");
+    assert_eq!(out.stderr.matches("Failed to get the hash of endpoint").count(), 3, "{out:?}");
+    assert_eq!(out.stderr.matches("retrying of unary invoker failed").count(), 3, "{out:?}");
+    assert!(out.stderr.ends_with(&format!(")\nError: {future}\n")), "{out:?}");
+    assert_eq!(out.exit, 1);
+}
+
+#[test]
+fn endpoint_health_prints_etcd_35s_fields() {
+    let mut c = con();
+    let out = run(&mut c, "etcdctl endpoint health -w fields");
+    assert_eq!(out.exit, 0, "{out:?}");
+    let took =
+        out.stdout.lines().nth(2).and_then(|l| l.strip_prefix("\"Took\" : ")).unwrap_or("?").to_string();
+    assert!(took.ends_with("ms") || took.ends_with("µs"), "{out:?}");
+    assert_eq!(
+        out.stdout,
+        format!("\"Endpoint\" : \"127.0.0.1:2379\"\n\"Health\" : true\n\"Took\" : {took}\n\"Error\" : \n\n")
+    );
+    run(&mut c, "cluster stop etcd-2");
+    run(&mut c, "cluster stop etcd-3");
+    let out = run(&mut c, "etcdctl endpoint health -w fields --command-timeout=1s");
+    assert_eq!(out.exit, 1, "{out:?}");
+    assert!(
+        out.stdout.starts_with("\"Endpoint\" : \"127.0.0.1:2379\"\n\"Health\" : false\n\"Took\" : "),
+        "{out:?}"
+    );
+    assert!(out.stdout.ends_with("\n\"Error\" : context deadline exceeded\n\n"), "{out:?}");
+    assert!(out.stderr.ends_with("Error: unhealthy cluster\n"), "{out:?}");
+}
+
+#[test]
+fn user_add_takes_the_password_flag_before_the_colon() {
+    let mut c = con();
+    let out = run(&mut c, "etcdctl user add a:b --new-user-password=pw");
+    assert_eq!(out.stdout, "User a:b created\n", "{out:?}");
+    let out = run(&mut c, "etcdctl user add c:pw");
+    assert_eq!(out.stdout, "User c created\n", "{out:?}");
+    assert_eq!(run(&mut c, "etcdctl user list").stdout, "a:b\nc\n");
 }

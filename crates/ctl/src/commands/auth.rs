@@ -131,12 +131,16 @@ fn revoked_text(p: &Parsed, range_end: &[u8]) -> String {
 /// `user add`'s name and password (`None`: `--no-password`).
 fn user_add_arg(p: &Parsed, stdin: Option<&str>) -> Result<(String, Option<String>), Exec> {
     let a = &p.args;
+    // etcdctl's order: --no-password, a non-empty --new-user-password, NAME:PASSWORD, then a prompt.
     Ok(if p.bool("no-password") {
         (a[0].clone(), None)
-    } else if let Some((n, pw)) = a[0].split_once(':') {
-        (n.to_string(), Some(pw.to_string()))
-    } else if p.is_set("new-user-password") {
+    } else if !p.get("new-user-password").is_empty() {
         (a[0].clone(), Some(p.get("new-user-password").to_string()))
+    } else if let Some((n, pw)) = a[0].split_once(':') {
+        if n.is_empty() {
+            return Err(bad_args("empty user name is not allowed"));
+        }
+        (n.to_string(), Some(pw.to_string()))
     } else {
         (a[0].clone(), Some(read_password(stdin, p.bool("interactive"), &a[0])?))
     })

@@ -2,6 +2,7 @@
 
 use mvcc::ResponseHeader;
 use server::{Request, Response};
+use sim::ClientError;
 
 use super::Conn;
 use crate::client::{Client, retry_warning};
@@ -121,6 +122,16 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
                 .map(|(ep, ok, took, err)| vec![ep.clone(), ok.to_string(), took.clone(), err.clone()])
                 .collect();
             out.print(table::render(&["ENDPOINT", "HEALTH", "TOOK", "ERROR"], &rows));
+        }
+        // etcdctl 3.5's fieldsPrinter.EndpointHealth: fmt.Println puts a
+        // space after each name, even before an empty error.
+        Format::Fields => {
+            for (ep, ok, took, err) in &rows {
+                out.print(format!(
+                    "\"Endpoint\" : {}\n\"Health\" : {ok}\n\"Took\" : {took}\n\"Error\" : {err}\n\n",
+                    go_quote(ep)
+                ));
+            }
         }
         _ => {
             return Output::error(
@@ -308,14 +319,17 @@ fn sim_call(con: &mut Console, one: &Client, req: Request) -> Result<Response, S
 
 /// [`sim_call`] and the virtual ms it took.
 fn sim_call_timed(con: &mut Console, one: &Client, req: Request) -> (Result<Response, String>, u64) {
+    let (r, took) = sim_request(con, one, req);
+    (r.map_err(|e| e.to_string()), took)
+}
+
+/// One request to the single endpoint of `one`, its failure kept as a value.
+fn sim_request(con: &mut Console, one: &Client, req: Request) -> (Result<Response, ClientError>, u64) {
     match super::remote::pick(con, one) {
-        Some(id) => {
-            let (r, took) = con.backend.call(id, req, one.command_timeout_ms, None);
-            (r.map_err(|e| e.to_string()), took)
-        }
+        Some(id) => con.backend.call(id, req, one.command_timeout_ms, None),
         None => {
             con.backend.advance(one.command_timeout_ms);
-            (Err("context deadline exceeded".to_string()), one.command_timeout_ms)
+            (Err(ClientError::DeadlineExceeded), one.command_timeout_ms)
         }
     }
 }
@@ -346,12 +360,17 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
         let one = Client { endpoints: vec![ep.clone()], ..client.clone() };
         let refused =
             super::remote::pick(con, &one).is_none().then(|| super::remote::direct_dial_error(con, &one, ep));
-        match sim_call(con, &one, Request::HashKv { revision: rev }) {
+        match sim_request(con, &one, Request::HashKv { revision: rev }).0 {
             Ok(Response::HashKv(h)) => rows.push((ep.clone(), h.header.clone(), h)),
             Ok(_) => {}
-            Err(why) => {
+            Err(e) => {
+                let why = e.to_string();
+                let now = con.backend.clock_ms();
+                // clientv3's retry interceptor logs every failed unary call.
                 if let Some(desc) = refused {
-                    out.eprint(retry_warning(con.backend.clock_ms(), ep, "DeadlineExceeded", desc));
+                    out.eprint(retry_warning(now, ep, "DeadlineExceeded", desc));
+                } else if let ClientError::Server(_) = e {
+                    out.eprint(retry_warning(now, ep, crate::client::grpc_code(&why), &why));
                 }
                 out.eprintln(format!("Failed to get the hash of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;
