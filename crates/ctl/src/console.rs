@@ -139,6 +139,8 @@ pub struct Console {
     pub(crate) run_deadline_ms: Option<u64>,
     /// `vi FILE` asks the page to open its editor pane (else it prints how to edit).
     pub(crate) editor_pane: bool,
+    /// The kubeadm node around the cluster: kubelet, static pods, containers.
+    pub(crate) node: crate::node::Node,
 }
 
 /// A console tab's own state: its environment, history and running stream.
@@ -178,6 +180,7 @@ impl Console {
             run_since_ms: None,
             run_deadline_ms: None,
             editor_pane: false,
+            node: crate::node::Node::disabled(),
         };
         c.backend.tls = options.tls;
         c.backend.kube.set_protobuf(options.protobuf);
@@ -186,6 +189,9 @@ impl Console {
         }
         c.options = options;
         c.install_pki();
+        if c.options.kubernetes {
+            crate::node::install(&mut c);
+        }
         c
     }
 
@@ -235,7 +241,29 @@ impl Console {
     /// Lets `ms` of virtual time pass: the cluster, and the simulated
     /// cluster with kube's controllers up to the same clock.
     pub(crate) fn advance(&mut self, ms: u64) {
-        self.backend.advance(ms);
+        if self.backend.journal.is_some() {
+            // A page-mode run: the page's clock moves time (`poll_page`).
+            self.backend.advance(ms);
+            return;
+        }
+        // The node acts on its own schedule: time runs to each of its due
+        // times, it acts, time runs on.
+        let end = self.now_ms().saturating_add(ms.min(crate::backend::MAX_WAIT_MS));
+        loop {
+            let now = self.now_ms();
+            match self.node.due_ms() {
+                Some(due) if due <= now => crate::node::step(self),
+                Some(due) if due < end => self.backend.advance(due - now),
+                _ => break,
+            }
+        }
+        let now = self.now_ms();
+        self.backend.advance(end.saturating_sub(now));
+    }
+
+    /// The kubeadm node's state (its kubelet, pods and containers).
+    pub fn node(&self) -> &crate::node::Node {
+        &self.node
     }
 
     /// Applies an Exec: advances time, records `$?`, keeps a stream.
@@ -552,5 +580,9 @@ impl Console {
         self.options = options;
         self.net = crate::playground::Net::default();
         self.install_pki();
+        self.node = crate::node::Node::disabled();
+        if self.options.kubernetes {
+            crate::node::install(self);
+        }
     }
 }

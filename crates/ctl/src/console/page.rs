@@ -252,8 +252,12 @@ impl Console {
             }
             let grid = (now / STREAM_GRID_MS + 1) * STREAM_GRID_MS;
             let stop = self.next_timer().map_or(grid, |t| t.max(now + 1).min(grid)).min(end);
+            let stop = self.node.due_ms().map_or(stop, |d| stop.min(d.max(now + 1)));
             let awaited = self.awaited();
             self.backend.run_page(stop, &awaited);
+            if self.node.due_ms().is_some_and(|d| d <= self.now_ms()) {
+                crate::node::step(self);
+            }
         }
         self.switch(home);
         // With kube's controllers running, `run_page` forgets after their steps.
