@@ -22,6 +22,12 @@ pub(crate) fn run(con: &mut Console, args: &[String], stdin: Option<&str>) -> Ex
         )
         .into();
     }
+    if !crate::node::apiserver::etcd_ok(con) && !local_only(args) {
+        // The apiserver serves, but none of its --etcd-servers answers:
+        // its storage calls run out their deadline.
+        let msg = format!("{}\n", kube::ApiError::timeout().kubectl(""));
+        return Exec::took(Output::fail(msg, 1), crate::node::apiserver::NO_ETCD_MS);
+    }
     let vfs = &con.vfs;
     let files = |path: &str| vfs.read(path).map(|b| String::from_utf8_lossy(b).into_owned());
     // The time kubectl's requests take is spent in the sim as they run.

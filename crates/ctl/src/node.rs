@@ -168,10 +168,14 @@ impl Node {
 pub(crate) fn install(con: &mut Console) {
     let now = con.now_ms();
     let mut node = Node { enabled: true, seed: con.seed, ..Node::default() };
-    node.kubelet_since_ms = Some(now);
+    // kubeadm init ran as the cluster started (virtual time 0).
+    node.kubelet_since_ms = Some(0);
+    node.log(0, "systemd: Started kubelet.service - kubelet: The Kubernetes Node Agent.");
+    node.log(0, "\"Starting kubelet main sync loop\"");
+    node.log(0, format!("\"Adding static pod path\" path=\"{}\"", kube::kubeadm::manifests::MANIFEST_DIR));
     kubelet::write_manifests(con);
     etcd::install(con, &mut node);
-    kubelet::start_all(con, &mut node, now);
+    kubelet::start_all(con, &mut node, 0);
     node.mark = con.vfs.version();
     node.next_sync_ms = (now / FILE_CHECK_MS + 1) * FILE_CHECK_MS;
     node.next_step_ms = (now / STEP_MS + 1) * STEP_MS;

@@ -102,6 +102,19 @@ fn encryption(con: &mut Console, pod: &Value) -> Option<String> {
     None
 }
 
+/// How long a request to an apiserver without etcd takes to fail (the
+/// client's 5 s deadline the kube layer uses for etcd's own timeouts).
+pub(crate) const NO_ETCD_MS: u64 = 5_000;
+
+/// Whether the apiserver the node runs reaches one of its etcd servers
+/// (true when the node is not a kubeadm node or runs no apiserver pod).
+pub(crate) fn etcd_ok(con: &Console) -> bool {
+    match con.node.pods.get(FILE) {
+        Some(sp) if con.node.enabled => etcd_reachable(con, &sp.pod),
+        _ => true,
+    }
+}
+
 /// Whether one of `--etcd-servers` is a running member.
 fn etcd_reachable(con: &Console, pod: &Value) -> bool {
     let servers = flag(pod, "etcd-servers").unwrap_or_default();

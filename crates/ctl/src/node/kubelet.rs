@@ -299,6 +299,12 @@ pub(crate) fn sync(con: &mut Console, node: &mut Node, now: u64) {
 /// Stops `sp`'s pod: its container exits, its sandbox is gone, its mirror
 /// pod is deleted; etcd or the apiserver stop with it.
 fn remove_pod(con: &mut Console, node: &mut Node, sp: &StaticPod, now: u64) {
+    let name = sp.name();
+    let cname = sp.pod.pointer("/spec/containers/0/name").and_then(Value::as_str).unwrap_or("");
+    node.log(
+        now,
+        format!("\"Killing container with a grace period\" pod=\"kube-system/{name}\" containerName=\"{cname}\" gracePeriod=30"),
+    );
     stop_container(node, sp, now, 0);
     if let Some(s) = node.sandboxes.iter_mut().find(|s| s.id == sp.sandbox) {
         s.ready = false;
