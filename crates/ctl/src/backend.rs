@@ -461,11 +461,7 @@ impl Backend {
             }
             // kube's controllers step on their own grid.
             let kube = self.kube_active && !self.apiserver_down;
-            let next = if kube {
-                ((now / KUBE_STEP_MS + 1) * KUBE_STEP_MS).min(until_ms)
-            } else {
-                until_ms
-            };
+            let next = if kube { ((now / KUBE_STEP_MS + 1) * KUBE_STEP_MS).min(until_ms) } else { until_ms };
             let stopped = self.sim.run_until(next, &stop);
             if kube && !stopped && self.sim.now_ms().is_multiple_of(KUBE_STEP_MS) {
                 self.kube.step(&mut self.sim);

@@ -104,6 +104,8 @@ pub struct Node {
     pub(crate) journal: Vec<(u64, String)>,
     /// systemd's kubelet unit: active since, or stopped.
     pub(crate) kubelet_since_ms: Option<u64>,
+    /// Mirror pods to delete (their static pod is gone).
+    pub(crate) mirror_deletes: Vec<String>,
     /// etcd's data and the clusters on other data dirs.
     pub(crate) etcd: etcd::EtcdState,
     /// kube-apiserver's state.
@@ -154,6 +156,11 @@ impl Node {
     /// The running container of pod `pod` (`etcd-controlplane`), if one runs.
     pub(crate) fn running(&self, pod: &str) -> Option<&Container> {
         self.containers.iter().rev().find(|c| c.pod == pod && c.exited.is_none())
+    }
+
+    /// Every container the runtime knows, in creation order.
+    pub fn containers(&self) -> &[Container] {
+        &self.containers
     }
 
     /// Whether kube-apiserver answers requests now.

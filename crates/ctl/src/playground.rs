@@ -196,7 +196,10 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
 /// restore's settings in the WAL file): every member of its
 /// `--initial-cluster`, restored from the same backup, as etcd's restore
 /// procedure has each member restore the same snapshot.
-pub(crate) fn restored_disks(con: &Console, dir: &str) -> Result<Vec<(server::PeerInfo, server::Disk)>, String> {
+pub(crate) fn restored_disks(
+    con: &Console,
+    dir: &str,
+) -> Result<Vec<(server::PeerInfo, server::Disk)>, String> {
     let dir = dir.trim_end_matches('/');
     let not_restored = || format!("{dir} is not a restored data directory (no member/snap/db)");
     let db = con.vfs.read(&format!("{dir}/member/snap/db")).ok_or_else(not_restored)?;

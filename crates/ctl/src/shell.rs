@@ -39,12 +39,14 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 39] = [
+pub const COMMANDS: [&str; 36] = [
     "etcdctl", "etcdutl", "kubectl", "cluster", "echo", "export", "unset", "env", "clear", "history",
     "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp", "mv",
     "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim", "nano",
-    "crictl", "systemctl", "journalctl",
 ];
+
+/// The node's tools (`node/`), also offered by completion.
+pub const NODE_COMMANDS: [&str; 3] = ["crictl", "systemctl", "journalctl"];
 
 const HELP: &str = "\
 etcd playground console. Supported commands:

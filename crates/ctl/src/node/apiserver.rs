@@ -77,7 +77,9 @@ fn encryption(con: &mut Console, pod: &Value) -> Option<String> {
         return None;
     };
     let cant = |why: String| {
-        Some(format!("error while parsing file: error reading encryption provider configuration file {path:?}: {why}"))
+        Some(format!(
+            "error while parsing file: error reading encryption provider configuration file {path:?}: {why}"
+        ))
     };
     let host = host_path(pod, &path);
     let Some(bytes) = host.as_deref().and_then(|h| con.vfs.read(h)) else {
@@ -153,13 +155,27 @@ pub(crate) fn step(con: &mut Console, node: &mut Node, now: u64) {
             }
         }
     } else if let Some(e) = node.api.config_error.clone() {
-        exit(node, now, 1, format!("E{}       1 run.go:74] \"command failed\" err=\"{}\"", klog_time(now), e.replace('"', "\\\"")));
+        exit(
+            node,
+            now,
+            1,
+            format!(
+                "E{}       1 run.go:74] \"command failed\" err=\"{}\"",
+                klog_time(now),
+                e.replace('"', "\\\"")
+            ),
+        );
     } else if etcd_ok && now >= node.api.started_ms + START_MS {
         node.api.serving = true;
         node.api.etcd_lost_ms = None;
     } else if !etcd_ok && now >= node.api.started_ms + ETCD_WAIT_MS {
         let t = klog_time(now);
-        exit(node, now, 1, format!("E{t}       1 run.go:74] \"command failed\" err=\"context deadline exceeded\""));
+        exit(
+            node,
+            now,
+            1,
+            format!("E{t}       1 run.go:74] \"command failed\" err=\"context deadline exceeded\""),
+        );
     }
     if node.api.serving {
         node.api.down_since_ms = None;
@@ -219,7 +235,11 @@ fn leases(node: &mut Node, now: u64) {
         let sp = sp.clone();
         if let Some(c) = node.containers.iter_mut().rev().find(|c| c.pod == sp.name() && c.exited.is_none()) {
             c.logs.push(format!("E{}       1 leaderelection.go:369] Failed to update lock: Put \"https://{}:6443/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/{}?timeout=5s\": dial tcp {}:6443: connect: connection refused", klog_time(now), kube::kubeadm::CONTROL_PLANE_IP, sp.component, kube::kubeadm::CONTROL_PLANE_IP));
-            c.logs.push(format!("E{}       1 {}.go:0] \"leaderelection lost\"", klog_time(now), sp.component));
+            c.logs.push(format!(
+                "E{}       1 {}.go:0] \"leaderelection lost\"",
+                klog_time(now),
+                sp.component
+            ));
         }
         kubelet::stop_container(node, &sp, now, 1);
         kubelet::start_container(node, &sp, now, sp.restarts);

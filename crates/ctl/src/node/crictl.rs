@@ -90,7 +90,9 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Output {
     let node = &con.node;
     let now = con.now_ms();
     if !node.enabled {
-        return usage_fail("validate service connection: validate CRI v1 runtime API for endpoint \"unix:///run/containerd/containerd.sock\": rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: no such file or directory\"");
+        return usage_fail(
+            "validate service connection: validate CRI v1 runtime API for endpoint \"unix:///run/containerd/containerd.sock\": rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial unix /run/containerd/containerd.sock: connect: no such file or directory\"",
+        );
     }
     let Some(sub) = args.first() else {
         return Output::ok(USAGE);
@@ -102,10 +104,7 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Output {
         "logs" => logs(node, rest),
         "images" | "img" => images(node),
         "--help" | "-h" | "help" => Output::ok(USAGE),
-        "--version" | "-v" | "version" => Output::ok(
-            "crictl version v1.30.0\n"
-                .to_string(),
-        ),
+        "--version" | "-v" | "version" => Output::ok("crictl version v1.30.0\n".to_string()),
         other => Output::fail(format!("No help topic for '{other}'\n"), 3),
     }
 }
@@ -137,10 +136,12 @@ fn ps(node: &Node, args: &[String], now: u64) -> Output {
             Some((f, v)) => (f, Some(v.to_string())),
             None => (a, None),
         };
-        let mut value = || inline.clone().or_else(|| {
-            i += 1;
-            args.get(i).cloned()
-        });
+        let mut value = || {
+            inline.clone().or_else(|| {
+                i += 1;
+                args.get(i).cloned()
+            })
+        };
         match flag {
             "-a" | "--all" => all = true,
             "-q" | "--quiet" => quiet = true,
@@ -154,7 +155,12 @@ fn ps(node: &Node, args: &[String], now: u64) -> Output {
             "-o" | "--output" => {
                 let _ = value();
             }
-            other => return usage_fail(&format!("flag provided but not defined: {}", other.trim_start_matches('-'))),
+            other => {
+                return usage_fail(&format!(
+                    "flag provided but not defined: {}",
+                    other.trim_start_matches('-')
+                ));
+            }
         }
         i += 1;
     }
@@ -178,7 +184,9 @@ fn ps(node: &Node, args: &[String], now: u64) -> Output {
         return Output::ok(list.iter().map(|c| format!("{}\n", c.id)).collect::<String>());
     }
     let mut rows = vec![
-        ["CONTAINER", "IMAGE", "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID", "POD"].map(String::from).to_vec(),
+        ["CONTAINER", "IMAGE", "CREATED", "STATE", "NAME", "ATTEMPT", "POD ID", "POD"]
+            .map(String::from)
+            .to_vec(),
     ];
     for c in list {
         rows.push(vec![
@@ -272,7 +280,12 @@ fn images(node: &Node) -> Output {
             r if r.ends_with("/pause") => "322kB",
             _ => "10MB",
         };
-        rows.push(vec![repo.to_string(), tag.to_string(), short(&image_id(image)).to_string(), size.to_string()]);
+        rows.push(vec![
+            repo.to_string(),
+            tag.to_string(),
+            short(&image_id(image)).to_string(),
+            size.to_string(),
+        ]);
     }
     Output::ok(tabwrite(&rows))
 }

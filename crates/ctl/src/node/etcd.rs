@@ -77,9 +77,8 @@ pub(crate) fn stopped(con: &mut Console, node: &mut Node, _now: u64) {
 /// etcd's new pod `pod` started at `now`: its member runs again on the
 /// data dir the pod mounts.
 pub(crate) fn started(con: &mut Console, node: &mut Node, pod: &Value, now: u64) {
-    let data_dir = flag(pod, "data-dir").unwrap_or_else(|| {
-        format!("{}.etcd", flag(pod, "name").unwrap_or_else(|| "default".into()))
-    });
+    let data_dir = flag(pod, "data-dir")
+        .unwrap_or_else(|| format!("{}.etcd", flag(pod, "name").unwrap_or_else(|| "default".into())));
     // Without a volume over it the dir is in the container's own
     // filesystem: new with every container.
     let dir = host_path(pod, &data_dir).unwrap_or_else(|| format!("container:{}", node.serial));
@@ -92,7 +91,13 @@ pub(crate) fn started(con: &mut Console, node: &mut Node, pod: &Value, now: u64)
     let disks = match cluster_on(con, node, &dir, pod) {
         Ok(d) => d,
         Err(e) => {
-            let logs = vec![log_line(now, "fatal", "etcdmain/etcd.go:204", "discovery failed", &format!(",\"error\":{}", crate::printers::json::string(&e)))];
+            let logs = vec![log_line(
+                now,
+                "fatal",
+                "etcdmain/etcd.go:204",
+                "discovery failed",
+                &format!(",\"error\":{}", crate::printers::json::string(&e)),
+            )];
             fail_container(node, logs, now);
             return;
         }
@@ -196,10 +201,46 @@ pub(crate) fn start_logs(pod: &Value, now: u64) -> Vec<String> {
     let name = flag(pod, "name").unwrap_or_default();
     vec![
         log_line(now, "info", "etcdmain/etcd.go:73", "Running: ", &format!(",\"args\":[{}]", args.join(","))),
-        log_line(now, "info", "embed/etcd.go:127", "configuring peer listeners", &format!(",\"listen-peer-urls\":[{}]", j(&flag(pod, "listen-peer-urls").unwrap_or_default()))),
-        log_line(now, "info", "embed/etcd.go:308", "starting an etcd server", &format!(",\"etcd-version\":\"3.5.12\",\"name\":{},\"data-dir\":{}", j(&name), j(&dir))),
-        log_line(now, "info", "etcdserver/backend.go:81", "opened backend db", &format!(",\"path\":{},\"took\":\"2.1ms\"", j(&format!("{dir}/member/snap/db")))),
-        log_line(now + 1, "info", "etcdserver/server.go:2068", "published local member to cluster through raft", &format!(",\"local-member-attributes\":\"{{Name:{name} ClientURLs:[{}]}}\"", flag(pod, "advertise-client-urls").unwrap_or_default())),
-        log_line(now + 1, "info", "embed/serve.go:250", "serving client traffic securely", &format!(",\"traffic\":\"grpc+http\",\"address\":{}", j(client.split(',').next().unwrap_or("").trim_start_matches("https://")))),
+        log_line(
+            now,
+            "info",
+            "embed/etcd.go:127",
+            "configuring peer listeners",
+            &format!(",\"listen-peer-urls\":[{}]", j(&flag(pod, "listen-peer-urls").unwrap_or_default())),
+        ),
+        log_line(
+            now,
+            "info",
+            "embed/etcd.go:308",
+            "starting an etcd server",
+            &format!(",\"etcd-version\":\"3.5.12\",\"name\":{},\"data-dir\":{}", j(&name), j(&dir)),
+        ),
+        log_line(
+            now,
+            "info",
+            "etcdserver/backend.go:81",
+            "opened backend db",
+            &format!(",\"path\":{},\"took\":\"2.1ms\"", j(&format!("{dir}/member/snap/db"))),
+        ),
+        log_line(
+            now + 1,
+            "info",
+            "etcdserver/server.go:2068",
+            "published local member to cluster through raft",
+            &format!(
+                ",\"local-member-attributes\":\"{{Name:{name} ClientURLs:[{}]}}\"",
+                flag(pod, "advertise-client-urls").unwrap_or_default()
+            ),
+        ),
+        log_line(
+            now + 1,
+            "info",
+            "embed/serve.go:250",
+            "serving client traffic securely",
+            &format!(
+                ",\"traffic\":\"grpc+http\",\"address\":{}",
+                j(client.split(',').next().unwrap_or("").trim_start_matches("https://"))
+            ),
+        ),
     ]
 }

@@ -123,14 +123,14 @@ pub(crate) fn parse(path: &str, text: &str) -> Result<Value, String> {
     }
     let name = pod.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
     if name.is_empty() {
-        return Err(format!("invalid pod: [metadata.name: Required value: name or generateName is required]"));
+        return Err("invalid pod: [metadata.name: Required value: name or generateName is required]".into());
     }
     let has_container = pod
         .pointer("/spec/containers")
         .and_then(Value::as_array)
         .is_some_and(|c| c.iter().any(|c| c["image"].as_str().is_some_and(|i| !i.is_empty())));
     if !has_container {
-        return Err(format!("invalid pod: [spec.containers: Required value]"));
+        return Err("invalid pod: [spec.containers: Required value]".into());
     }
     Ok(pod)
 }
@@ -225,7 +225,10 @@ fn klog_start(component: &str, pod: &Value, now: u64) -> Vec<String> {
         "kube-apiserver" => {
             let adv = flag(pod, "advertise-address").unwrap_or_default();
             lines.push(format!("I{t}       1 options.go:221] external host was not specified, using {adv}"));
-            lines.push(format!("I{t}       1 server.go:148] Version: {}", kube::controllers::kubelet::KUBELET_VERSION));
+            lines.push(format!(
+                "I{t}       1 server.go:148] Version: {}",
+                kube::controllers::kubelet::KUBELET_VERSION
+            ));
         }
         "kube-controller-manager" | "kube-scheduler" => {
             lines.push(format!("I{t}       1 leaderelection.go:250] attempting to acquire leader lease kube-system/{component}..."));
@@ -258,7 +261,8 @@ pub(crate) fn sync(con: &mut Console, node: &mut Node, now: u64) {
     }
     node.mark = con.vfs.version();
     let files = manifest_files(con);
-    let gone: Vec<String> = node.pods.keys().filter(|f| !files.iter().any(|(n, _)| n == *f)).cloned().collect();
+    let gone: Vec<String> =
+        node.pods.keys().filter(|f| !files.iter().any(|(n, _)| n == *f)).cloned().collect();
     for file in gone {
         if let Some(sp) = node.pods.remove(&file) {
             remove_pod(con, node, &sp, now);
@@ -271,7 +275,10 @@ pub(crate) fn sync(con: &mut Console, node: &mut Node, now: u64) {
         let path = format!("{MANIFEST_DIR}/{file}");
         match parse(&path, &text) {
             Err(e) => {
-                node.log(now, format!("\"Could not process manifest file\" err=\"{}\"", e.replace('"', "\\\"")));
+                node.log(
+                    now,
+                    format!("\"Could not process manifest file\" err=\"{}\"", e.replace('"', "\\\"")),
+                );
                 if let Some(sp) = node.pods.remove(&file) {
                     remove_pod(con, node, &sp, now);
                 }
@@ -306,6 +313,7 @@ fn remove_pod(con: &mut Console, node: &mut Node, sp: &StaticPod, now: u64) {
         format!("\"Killing container with a grace period\" pod=\"kube-system/{name}\" containerName=\"{cname}\" gracePeriod=30"),
     );
     stop_container(node, sp, now, 0);
+    node.mirror_deletes.push(name.clone());
     if let Some(s) = node.sandboxes.iter_mut().find(|s| s.id == sp.sandbox) {
         s.ready = false;
     }
@@ -320,8 +328,25 @@ fn remove_pod(con: &mut Console, node: &mut Node, sp: &StaticPod, now: u64) {
 /// Writes the mirror pods whose pod changed, while the apiserver serves
 /// (a failed write is tried again on the next step).
 pub(crate) fn write_mirrors(con: &mut Console, node: &mut Node) {
-    if !node.api.serving || !node.pods.values().any(|p| p.mirror_dirty) {
+    if !node.api.serving {
         return;
+    }
+    // A replaced pod's mirror is written again below, not deleted.
+    let deletes = std::mem::take(&mut node.mirror_deletes);
+    for name in deletes {
+        if node.pods.values().any(|p| p.name() == name) {
+            continue;
+        }
+        let gone = con.backend.with_kube(|kube, sim| {
+            let Some(kind) = kube.api.catalog.by_kind("Pod").cloned() else { return true };
+            match kube.api.delete(sim, &kind, "kube-system", &name, None, Some(0)) {
+                Ok(_) => true,
+                Err(e) => e.reason == kube::Reason::NotFound,
+            }
+        });
+        if !gone {
+            node.mirror_deletes.push(name);
+        }
     }
     for sp in node.pods.values_mut().filter(|p| p.mirror_dirty) {
         let ts = kube::meta::timestamp(sp.started_ms);
@@ -361,7 +386,10 @@ mod tests {
             "volumes": [{"name": "etcd-certs", "hostPath": {"path": "/etc/kubernetes/pki/etcd"}},
                 {"name": "etcd-data", "hostPath": {"path": "/var/lib/etcd-from-backup"}}]}});
         assert_eq!(host_path(&pod, "/var/lib/etcd").as_deref(), Some("/var/lib/etcd-from-backup"));
-        assert_eq!(host_path(&pod, "/var/lib/etcd/member").as_deref(), Some("/var/lib/etcd-from-backup/member"));
+        assert_eq!(
+            host_path(&pod, "/var/lib/etcd/member").as_deref(),
+            Some("/var/lib/etcd-from-backup/member")
+        );
         assert_eq!(host_path(&pod, "/var/lib/etcd2"), None);
         assert_eq!(host_path(&pod, "/tmp"), None);
     }
@@ -372,7 +400,8 @@ mod tests {
         assert_eq!(flag(&pod, "data-dir").as_deref(), Some("/d"));
         assert_eq!(flag(&pod, "name").as_deref(), Some("n"));
         assert_eq!(flag(&pod, "nope"), None);
-        let e = parse("/m/etcd.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd\n spec: x: y\n").unwrap_err();
+        let e = parse("/m/etcd.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: etcd\n spec: x: y\n")
+            .unwrap_err();
         assert!(e.starts_with("/m/etcd.yaml: couldn't parse as pod(yaml: line "), "{e}");
         assert!(parse("/m/x.yaml", "kind: Pod\nmetadata:\n  name: x\n").is_err());
     }

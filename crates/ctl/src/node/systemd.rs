@@ -32,7 +32,7 @@ fn since(ms: u64) -> String {
     let s = ms / 1000;
     match s {
         0..=59 => format!("{s}s ago"),
-        60..=3599 if s % 60 == 0 => format!("{}min ago", s / 60),
+        60..=3599 if s.is_multiple_of(60) => format!("{}min ago", s / 60),
         60..=3599 => format!("{}min {}s ago", s / 60, s % 60),
         _ => format!("{}h {}min ago", s / 3600, s % 3600 / 60),
     }
@@ -64,13 +64,16 @@ fn journal_line(at: u64, line: &str) -> String {
 pub(crate) fn systemctl(con: &mut Console, args: &[String]) -> Output {
     let words: Vec<&str> = args.iter().map(String::as_str).filter(|a| !a.starts_with('-')).collect();
     let Some((&verb, units)) = words.split_first() else {
-        return Output::fail("systemctl: listing units is not supported in the playground (try: systemctl status kubelet)\n", 1);
+        return Output::fail(
+            "systemctl: listing units is not supported in the playground (try: systemctl status kubelet)\n",
+            1,
+        );
     };
     if verb == "daemon-reload" {
         return Output::default();
     }
     let Some(&unit) = units.first() else {
-        return Output::fail(format!("Too few arguments.\n"), 1);
+        return Output::fail("Too few arguments.\n", 1);
     };
     let name = unit_name(unit);
     if name != "kubelet.service" || !con.node.enabled {
@@ -130,7 +133,8 @@ fn status(node: &Node, now: u64) -> Output {
             "   Main PID: {KUBELET_PID} (kubelet)\n      Tasks: 14 (limit: 4613)\n     Memory: 46.3M\n     CGroup: /system.slice/kubelet.service\n             \u{2514}\u{2500}{KUBELET_PID} /usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9\n"
         ));
     }
-    let tail: Vec<String> = node.journal.iter().rev().take(10).rev().map(|(t, l)| journal_line(*t, l)).collect();
+    let tail: Vec<String> =
+        node.journal.iter().rev().take(10).rev().map(|(t, l)| journal_line(*t, l)).collect();
     if !tail.is_empty() {
         out.push('\n');
         for l in tail {
@@ -159,7 +163,10 @@ pub(crate) fn journalctl(con: &mut Console, args: &[String]) -> Output {
                 lines = args.get(i).and_then(|n| n.parse().ok());
             }
             "-f" | "--follow" => {
-                return Output::fail("journalctl: -f (follow) is not supported in the playground; try: journalctl -u kubelet -n 20\n", 1);
+                return Output::fail(
+                    "journalctl: -f (follow) is not supported in the playground; try: journalctl -u kubelet -n 20\n",
+                    1,
+                );
             }
             _ if a.starts_with("--unit=") => unit = Some(a["--unit=".len()..].to_string()),
             _ if a.starts_with("-u") && a.len() > 2 => unit = Some(a[2..].to_string()),
@@ -175,7 +182,9 @@ pub(crate) fn journalctl(con: &mut Console, args: &[String]) -> Output {
     }
     let journal = &con.node.journal;
     let skip = lines.map_or(0, |n| journal.len().saturating_sub(n));
-    Output::ok(journal.iter().skip(skip).map(|(t, l)| format!("{}\n", journal_line(*t, l))).collect::<String>())
+    Output::ok(
+        journal.iter().skip(skip).map(|(t, l)| format!("{}\n", journal_line(*t, l))).collect::<String>(),
+    )
 }
 
 #[cfg(test)]

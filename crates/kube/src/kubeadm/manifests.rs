@@ -60,11 +60,10 @@ impl EtcdMember {
         };
         let cfg = &node.config;
         let me = cfg.initial_cluster.iter().find(|p| p.id == cfg.id);
-        let peer = me.and_then(|p| p.peer_urls.first()).cloned().unwrap_or_else(|| "http://127.0.0.1:2380".into());
-        let client = me
-            .and_then(|p| p.client_urls.first())
-            .cloned()
-            .unwrap_or_else(|| peer.replace(":2380", ":2379"));
+        let peer =
+            me.and_then(|p| p.peer_urls.first()).cloned().unwrap_or_else(|| "http://127.0.0.1:2380".into());
+        let client =
+            me.and_then(|p| p.client_urls.first()).cloned().unwrap_or_else(|| peer.replace(":2380", ":2379"));
         let initial_cluster = cfg
             .initial_cluster
             .iter()
@@ -72,7 +71,12 @@ impl EtcdMember {
             .filter_map(|p| Some(format!("{}={}", p.name, https(p.peer_urls.first()?))))
             .collect::<Vec<_>>()
             .join(",");
-        EtcdMember { name: cfg.name.clone(), client_url: https(&client), peer_url: https(&peer), initial_cluster }
+        EtcdMember {
+            name: cfg.name.clone(),
+            client_url: https(&client),
+            peer_url: https(&peer),
+            initial_cluster,
+        }
     }
 }
 
@@ -293,9 +297,7 @@ pub fn manifest_yaml(pod: &Value) -> String {
 /// The kubelet's hash of a static pod's file (`kubernetes.io/config.hash`):
 /// 32 hex digits that change with the file.
 pub fn config_hash(text: &str) -> String {
-    let h = |seed: u64| {
-        text.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
-    };
+    let h = |seed: u64| text.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
     format!("{:016x}{:016x}", h(0xcbf2_9ce4_8422_2325), h(0x8422_2325_cbf2_9ce4))
 }
 
