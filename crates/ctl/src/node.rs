@@ -183,6 +183,7 @@ pub(crate) fn install(con: &mut Console) {
     kubelet::write_manifests(con);
     etcd::install(con, &mut node);
     kubelet::start_all(con, &mut node, 0);
+    kubelet::adopt_bound_pods(con, &mut node);
     node.mark = con.vfs.version();
     node.next_sync_ms = (now / FILE_CHECK_MS + 1) * FILE_CHECK_MS;
     node.next_step_ms = (now / STEP_MS + 1) * STEP_MS;

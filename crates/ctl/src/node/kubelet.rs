@@ -171,6 +171,47 @@ pub(crate) fn start_all(con: &mut Console, node: &mut Node, now: u64) {
     }
 }
 
+/// The pods the apiserver bound to this node (CoreDNS, kube-proxy): their
+/// sandboxes and containers, running since kubeadm init. The kubelet
+/// leaves them be (kube's own kubelets stand for the workers').
+pub(crate) fn adopt_bound_pods(con: &mut Console, node: &mut Node) {
+    let pods = con.backend.with_kube(|kube, sim| {
+        let kind = kube.api.catalog.by_kind("Pod").cloned()?;
+        kube.api.list(sim, &kind, Some("kube-system")).ok().map(|(l, _)| l)
+    });
+    for stored in pods.unwrap_or_default() {
+        let pod = &stored.object;
+        let on_node = pod.pointer("/spec/nodeName").and_then(Value::as_str) == Some(kube::kubeadm::CONTROL_PLANE);
+        let mirror = pod.pointer("/metadata/annotations/kubernetes.io~1config.source").is_some();
+        if !on_node || mirror {
+            continue;
+        }
+        let sandbox = node.new_id();
+        let name = kube::meta::name(pod).to_string();
+        node.sandboxes.push(Sandbox {
+            id: sandbox.clone(),
+            name: name.clone(),
+            namespace: "kube-system".into(),
+            created_ms: 0,
+            ready: true,
+        });
+        for c in pod.pointer("/spec/containers").and_then(Value::as_array).into_iter().flatten() {
+            let id = node.new_id();
+            node.containers.push(Container {
+                id,
+                pod_id: sandbox.clone(),
+                pod: name.clone(),
+                name: c["name"].as_str().unwrap_or("").to_string(),
+                image: c["image"].as_str().unwrap_or("").to_string(),
+                created_ms: 0,
+                exited: None,
+                attempt: 0,
+                logs: Vec::new(),
+            });
+        }
+    }
+}
+
 /// A new pod of manifest `pod`: its sandbox and first container.
 fn new_pod(node: &mut Node, pod: &Value, text: String, now: u64) -> StaticPod {
     let component = pod.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
