@@ -125,3 +125,15 @@ fn a_bare_etcd_has_no_node() {
     assert_eq!(c.run_to_end("systemctl status kubelet").stderr, "Unit kubelet.service could not be found.\n");
     assert_eq!(c.run_to_end("ls /etc/kubernetes/manifests").exit, 2);
 }
+
+#[test]
+fn a_deleted_mirror_pod_comes_back() {
+    let mut c = Console::new(1, ConsoleOptions::default());
+    let del = c.run_to_end("kubectl delete pod etcd-controlplane -n kube-system");
+    assert_eq!(del.stdout, "pod \"etcd-controlplane\" deleted\n", "{del:?}");
+    c.run_to_end("sleep 21");
+    let get = c.run_to_end("kubectl get pod etcd-controlplane -n kube-system");
+    assert!(get.stdout.contains("Running"), "{get:?}");
+    // The static pod itself never stopped.
+    assert_eq!(c.run_to_end("crictl ps -a --name etcd -q").stdout.lines().count(), 1);
+}

@@ -181,7 +181,8 @@ pub(crate) fn adopt_bound_pods(con: &mut Console, node: &mut Node) {
     });
     for stored in pods.unwrap_or_default() {
         let pod = &stored.object;
-        let on_node = pod.pointer("/spec/nodeName").and_then(Value::as_str) == Some(kube::kubeadm::CONTROL_PLANE);
+        let on_node =
+            pod.pointer("/spec/nodeName").and_then(Value::as_str) == Some(kube::kubeadm::CONTROL_PLANE);
         let mirror = pod.pointer("/metadata/annotations/kubernetes.io~1config.source").is_some();
         if !on_node || mirror {
             continue;
@@ -296,6 +297,7 @@ pub(crate) fn stop_container(node: &mut Node, sp: &StaticPod, now: u64, code: i3
 
 /// The kubelet's look at the manifest directory.
 pub(crate) fn sync(con: &mut Console, node: &mut Node, now: u64) {
+    check_mirrors(con, node);
     if con.vfs.changed_since(node.mark).iter().all(|p| !p.starts_with(MANIFEST_DIR)) {
         node.mark = con.vfs.version();
         return;
@@ -394,6 +396,30 @@ pub(crate) fn write_mirrors(con: &mut Console, node: &mut Node) {
         let mirror = manifests::mirror_pod(&sp.pod, &sp.hash, &ts, u64::from(sp.restarts));
         let ok = con.backend.with_kube(|kube, sim| put_mirror(kube, sim, mirror)).is_ok();
         sp.mirror_dirty = !ok;
+    }
+}
+
+/// Marks the static pods whose mirror pod is gone or going (`kubectl
+/// delete pod etcd-controlplane -n kube-system`): the kubelet creates it
+/// again; the static pod itself keeps running.
+fn check_mirrors(con: &mut Console, node: &mut Node) {
+    if !node.api.serving {
+        return;
+    }
+    for sp in node.pods.values_mut().filter(|p| !p.mirror_dirty) {
+        let name = sp.name();
+        sp.mirror_dirty = con.backend.with_kube(|kube, sim| {
+            let Some(kind) = kube.api.catalog.by_kind("Pod").cloned() else { return false };
+            match kube.api.get(sim, &kind, "kube-system", &name) {
+                Err(e) => e.reason == kube::Reason::NotFound,
+                // Deleted gracefully: the kubelet finishes the deletion and
+                // creates the mirror again.
+                Ok(s) if s.object.pointer("/metadata/deletionTimestamp").is_some() => {
+                    kube.api.delete(sim, &kind, "kube-system", &name, None, Some(0)).is_ok()
+                }
+                Ok(_) => false,
+            }
+        });
     }
 }
 
