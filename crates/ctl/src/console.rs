@@ -40,6 +40,9 @@ pub struct ConsoleOptions {
     /// Kubernetes objects are stored as protobuf (`k8s\0`...), a real
     /// apiserver's default, rather than the JSON the seeds teach.
     pub protobuf: bool,
+    /// etcd runs outside the control plane, under systemd (`cluster reset
+    /// --topology external`): no etcd static pod, an `etcd.service` unit.
+    pub external_etcd: bool,
 }
 
 /// A fresh playground is a kubeadm node: etcd serves https with
@@ -48,7 +51,7 @@ impl Default for ConsoleOptions {
     /// The playground as people meet it: three members with a kubeadm
     /// cluster's objects stored from the start.
     fn default() -> Self {
-        ConsoleOptions { nodes: 3, tls: true, kubernetes: true, protobuf: false }
+        ConsoleOptions { nodes: 3, tls: true, kubernetes: true, protobuf: false, external_etcd: false }
     }
 }
 
@@ -56,7 +59,7 @@ impl ConsoleOptions {
     /// A bare three-member etcd over plain http with nothing stored: the
     /// cluster the golden corpus was recorded from (tests/golden).
     pub fn bare_etcd() -> ConsoleOptions {
-        ConsoleOptions { nodes: 3, tls: false, kubernetes: false, protobuf: false }
+        ConsoleOptions { nodes: 3, tls: false, kubernetes: false, protobuf: false, external_etcd: false }
     }
 }
 
@@ -184,6 +187,7 @@ impl Console {
         };
         c.backend.tls = options.tls;
         c.backend.kube.set_protobuf(options.protobuf);
+        c.backend.kube.external_etcd = options.external_etcd;
         if options.kubernetes {
             c.backend.start_kubernetes();
         }
@@ -574,6 +578,7 @@ impl Console {
         self.backend = backend;
         self.backend.tls = options.tls;
         self.backend.kube.set_protobuf(options.protobuf);
+        self.backend.kube.external_etcd = options.external_etcd;
         if options.kubernetes {
             self.backend.start_kubernetes();
         }

@@ -24,6 +24,7 @@
 pub(crate) mod apiserver;
 pub(crate) mod crictl;
 pub(crate) mod etcd;
+pub(crate) mod etcd_unit;
 pub(crate) mod kubelet;
 pub(crate) mod systemd;
 
@@ -108,6 +109,8 @@ pub struct Node {
     pub(crate) mirror_deletes: Vec<String>,
     /// etcd's data and the clusters on other data dirs.
     pub(crate) etcd: etcd::EtcdState,
+    /// etcd as a systemd unit (the external topology).
+    pub(crate) etcd_unit: Option<etcd_unit::EtcdUnit>,
     /// kube-apiserver's state.
     pub(crate) api: apiserver::ApiState,
 }
@@ -181,7 +184,20 @@ pub(crate) fn install(con: &mut Console) {
     node.log(0, "\"Starting kubelet main sync loop\"");
     node.log(0, format!("\"Adding static pod path\" path=\"{}\"", kube::kubeadm::manifests::MANIFEST_DIR));
     kubelet::write_manifests(con);
-    etcd::install(con, &mut node);
+    // A node of the other topology may have left its etcd behind (`cluster reset`).
+    let stale = if con.options.external_etcd {
+        format!("{}/etcd.yaml", kube::kubeadm::manifests::MANIFEST_DIR)
+    } else {
+        etcd_unit::UNIT_FILE.to_string()
+    };
+    if con.vfs.is_file(&stale) {
+        let _ = con.vfs.remove(&stale, false);
+    }
+    if con.options.external_etcd {
+        etcd_unit::install(con, &mut node);
+    } else {
+        etcd::install(con, &mut node);
+    }
     kubelet::start_all(con, &mut node, 0);
     kubelet::adopt_bound_pods(con, &mut node);
     node.mark = con.vfs.version();

@@ -25,6 +25,8 @@ Usage: cluster COMMAND
   campaign NAME                           fire that member's election timer now
   reset [--nodes N] [--seed S] [--tls|--plain] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
         [--bare | --kubeadm] [--storage json|protobuf]   etcd alone, or a kubeadm cluster's objects
+        [--topology single|stacked|external]     one control-plane node with one etcd member, three
+                                                 stacked members, or etcd under systemd (etcd.service)
                                                           (JSON, or protobuf as a real apiserver stores them)
 ";
 
@@ -132,6 +134,7 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
     let mut tls = con.options.tls;
     let mut kubernetes = con.options.kubernetes;
     let mut protobuf = con.options.protobuf;
+    let mut external_etcd = con.options.external_etcd;
     let mut data_dir = None;
     let mut quota = None;
     let mut i = 0;
@@ -154,6 +157,12 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
             },
             "--plain" => tls = false,
             "--bare" => kubernetes = false,
+            "--topology" => match value().as_deref() {
+                Some("single") => (nodes, kubernetes, external_etcd) = (1, true, false),
+                Some("stacked") => (nodes, kubernetes, external_etcd) = (3, true, false),
+                Some("external") => (kubernetes, external_etcd) = (true, true),
+                _ => return fail("--topology takes single, stacked or external"),
+            },
             "--kubeadm" => kubernetes = true,
             "--storage" => match value().as_deref() {
                 Some("json") => protobuf = false,
@@ -179,7 +188,7 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         }
         i += 1;
     }
-    let options = ConsoleOptions { nodes, tls, kubernetes, protobuf };
+    let options = ConsoleOptions { nodes, tls, kubernetes, protobuf, external_etcd };
     let backend = match &data_dir {
         Some(dir) => match restored_disks(con, dir) {
             Ok(disks) => Backend::from_disks(seed, disks, quota),

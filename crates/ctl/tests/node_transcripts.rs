@@ -34,7 +34,7 @@ fn run_case(con: &mut Console, tc: &datadriven::TestCase) -> String {
 
 /// The transcripts, each its own test; `testdata is listed` checks this
 /// list against the folder.
-const TRANSCRIPTS: &[&str] = &["apiserver.txt", "bad_input.txt", "drill.txt", "tools.txt"];
+const TRANSCRIPTS: &[&str] = &["apiserver.txt", "bad_input.txt", "drill.txt", "tools.txt", "topology.txt"];
 
 fn main() -> std::process::ExitCode {
     datadriven::walk(

@@ -82,6 +82,12 @@ pub(crate) fn started(con: &mut Console, node: &mut Node, pod: &Value, now: u64)
     // Without a volume over it the dir is in the container's own
     // filesystem: new with every container.
     let dir = host_path(pod, &data_dir).unwrap_or_else(|| format!("container:{}", node.serial));
+    start_on(con, node, pod, dir, now);
+}
+
+/// etcd starts at `now` with the flags of `pod` (a static pod, or the
+/// systemd unit's command line) on the node's dir `dir`.
+pub(crate) fn start_on(con: &mut Console, node: &mut Node, pod: &Value, dir: String, now: u64) {
     if dir == node.etcd.data_dir {
         for id in std::mem::take(&mut node.etcd.stopped) {
             let _ = con.backend.fault(Fault::Start { member: id });
@@ -172,6 +178,7 @@ fn swap_backend(con: &mut Console, generation: u64, disks: Vec<(server::PeerInfo
     let encryption = con.backend.kube.encryption();
     b.kube = kube::Kube::new(seed);
     b.kube.set_protobuf(con.options.protobuf);
+    b.kube.external_etcd = con.options.external_etcd;
     b.kube.set_encryption(encryption);
     b.start_kubernetes();
     con.backend = b;

@@ -137,7 +137,11 @@ pub(crate) fn parse(path: &str, text: &str) -> Result<Value, String> {
 
 /// Writes kubeadm's four manifests for the console's cluster.
 pub(crate) fn write_manifests(con: &mut Console) {
-    let member = manifests::EtcdMember::of(&con.backend.sim);
+    let member = if con.options.external_etcd {
+        manifests::EtcdMember::external(&con.backend.sim)
+    } else {
+        manifests::EtcdMember::of(&con.backend.sim)
+    };
     for (file, pod) in manifests::manifests(&member) {
         con.vfs.write(&format!("{MANIFEST_DIR}/{file}"), manifests::manifest_yaml(&pod).into_bytes());
     }

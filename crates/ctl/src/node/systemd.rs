@@ -13,7 +13,7 @@ use crate::output::Output;
 const UNIT_DESC: &str = "kubelet: The Kubernetes Node Agent";
 
 /// `Fri 2026-01-02 00:00:05 UTC`, systemd's timestamp.
-fn systemd_time(now: u64) -> String {
+pub(crate) fn systemd_time(now: u64) -> String {
     // ctime: "Thu Jan  1 00:00:05 2026"
     let iso = crate::timefmt::iso_ms(now);
     let ctime = crate::timefmt::ctime(now);
@@ -21,14 +21,14 @@ fn systemd_time(now: u64) -> String {
 }
 
 /// `Jan 01 00:00:05`, the journal's short timestamp.
-fn journal_time(now: u64) -> String {
+pub(crate) fn journal_time(now: u64) -> String {
     let ctime = crate::timefmt::ctime(now);
     let iso = crate::timefmt::iso_ms(now);
     format!("{} {} {}", &ctime[4..7], &iso[8..10], &iso[11..19])
 }
 
 /// systemd's `3min 5s ago`.
-fn since(ms: u64) -> String {
+pub(crate) fn since(ms: u64) -> String {
     let s = ms / 1000;
     match s {
         0..=59 => format!("{s}s ago"),
@@ -70,12 +70,16 @@ pub(crate) fn systemctl(con: &mut Console, args: &[String]) -> Output {
         );
     };
     if verb == "daemon-reload" {
+        super::etcd_unit::reload(con);
         return Output::default();
     }
     let Some(&unit) = units.first() else {
         return Output::fail("Too few arguments.\n", 1);
     };
     let name = unit_name(unit);
+    if name == "etcd.service" && con.node.etcd_unit.is_some() {
+        return super::etcd_unit::systemctl(con, verb);
+    }
     if name != "kubelet.service" || !con.node.enabled {
         return match verb {
             "is-active" => Output { stdout: "inactive\n".into(), exit: 3, ..Output::default() },
@@ -177,6 +181,9 @@ pub(crate) fn journalctl(con: &mut Console, args: &[String]) -> Output {
         i += 1;
     }
     let unit = unit.map(|u| unit_name(&u));
+    if unit.as_deref() == Some("etcd.service") {
+        return super::etcd_unit::journal(con, lines);
+    }
     if unit.as_deref() != Some("kubelet.service") || !con.node.enabled {
         return Output::ok("-- No entries --\n");
     }

@@ -42,6 +42,12 @@ pub struct EtcdMember {
     pub peer_url: String,
     /// `--initial-cluster`: `name=peerURL` of every member, comma-separated.
     pub initial_cluster: String,
+    /// The apiserver's `--etcd-servers`: the member's client URL, or every
+    /// member's for an external etcd.
+    pub etcd_servers: String,
+    /// etcd runs outside the control plane (under systemd): kubeadm writes
+    /// no etcd manifest.
+    pub external: bool,
 }
 
 impl EtcdMember {
@@ -56,6 +62,8 @@ impl EtcdMember {
                 client_url: "https://127.0.0.1:2379".into(),
                 peer_url: "https://127.0.0.1:2380".into(),
                 initial_cluster: "etcd-1=https://127.0.0.1:2380".into(),
+                etcd_servers: "https://127.0.0.1:2379".into(),
+                external: false,
             };
         };
         let cfg = &node.config;
@@ -71,12 +79,39 @@ impl EtcdMember {
             .filter_map(|p| Some(format!("{}={}", p.name, https(p.peer_urls.first()?))))
             .collect::<Vec<_>>()
             .join(",");
+        let client_url = https(&client);
         EtcdMember {
             name: cfg.name.clone(),
-            client_url: https(&client),
+            etcd_servers: client_url.clone(),
+            client_url,
             peer_url: https(&peer),
             initial_cluster,
+            external: false,
         }
+    }
+
+    /// An external etcd: the apiserver reaches every member of `sim`.
+    pub fn external(sim: &sim::Sim) -> EtcdMember {
+        let mut m = EtcdMember::of(sim);
+        // In member order (etcd-1, etcd-2, ...), as the cluster was set up.
+        let servers: Vec<String> = (1..=sim.member_ids().len() as u64)
+            .filter_map(|n| sim.member_id(n))
+            .filter_map(|id| {
+                let cfg = &sim.node(id)?.config;
+                let me = cfg.initial_cluster.iter().find(|p| p.id == id)?;
+                let url = me
+                    .client_urls
+                    .first()
+                    .cloned()
+                    .or_else(|| me.peer_urls.first().map(|u| u.replace(":2380", ":2379")))?;
+                Some(url.replacen("http://", "https://", 1))
+            })
+            .collect();
+        if !servers.is_empty() {
+            m.etcd_servers = servers.join(",");
+        }
+        m.external = true;
+        m
     }
 }
 
@@ -183,7 +218,7 @@ fn apiserver(m: &EtcdMember) -> Value {
             ("etcd-cafile", "/etc/kubernetes/pki/etcd/ca.crt"),
             ("etcd-certfile", "/etc/kubernetes/pki/apiserver-etcd-client.crt"),
             ("etcd-keyfile", "/etc/kubernetes/pki/apiserver-etcd-client.key"),
-            ("etcd-servers", &m.client_url),
+            ("etcd-servers", &m.etcd_servers),
             ("kubelet-client-certificate", "/etc/kubernetes/pki/apiserver-kubelet-client.crt"),
             ("kubelet-client-key", "/etc/kubernetes/pki/apiserver-kubelet-client.key"),
             ("kubelet-preferred-address-types", "InternalIP,ExternalIP,Hostname"),
@@ -281,12 +316,16 @@ fn scheduler() -> Value {
 /// The four manifests kubeadm writes, by file name, in the order the
 /// kubelet lists the directory.
 pub fn manifests(etcd_member: &EtcdMember) -> Vec<(&'static str, Value)> {
-    vec![
+    let mut out = vec![
         ("etcd.yaml", etcd(etcd_member)),
         ("kube-apiserver.yaml", apiserver(etcd_member)),
         ("kube-controller-manager.yaml", controller_manager()),
         ("kube-scheduler.yaml", scheduler()),
-    ]
+    ];
+    if etcd_member.external {
+        out.remove(0);
+    }
+    out
 }
 
 /// A manifest's text as kubeadm writes the file.
@@ -346,6 +385,8 @@ mod tests {
             client_url: "https://127.0.0.1:2379".into(),
             peer_url: "https://127.0.0.1:2380".into(),
             initial_cluster: "etcd-1=https://127.0.0.1:2380".into(),
+            etcd_servers: "https://127.0.0.1:2379".into(),
+            external: false,
         }
     }
 
