@@ -218,6 +218,7 @@ pub(crate) fn step(con: &mut Console) {
         }
         if now >= node.next_step_ms {
             let now = con.now_ms();
+            etcd::step(con, &mut node, now);
             apiserver::step(con, &mut node, now);
             kubelet::write_mirrors(con, &mut node);
             node.next_step_ms = (now / STEP_MS + 1) * STEP_MS;

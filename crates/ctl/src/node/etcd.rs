@@ -36,6 +36,10 @@ pub(crate) struct EtcdState {
     pub parked: BTreeMap<String, Vec<(server::PeerInfo, server::Disk)>>,
     /// How many clusters have been started on this node (seeds the next).
     pub generation: u64,
+    /// When the kubelet starts a failed etcd container again.
+    pub restart_at_ms: Option<u64>,
+    /// The next back-off.
+    pub backoff_ms: u64,
 }
 
 /// kubeadm's data dir exists from the start, etcd's files in it.
@@ -65,7 +69,11 @@ fn node_members(con: &Console) -> Vec<u64> {
 
 /// etcd's pod went away: its member stops (memory lost, disk kept).
 pub(crate) fn stopped(con: &mut Console, node: &mut Node, _now: u64) {
-    node.etcd.stopped.clear();
+    node.etcd.restart_at_ms = None;
+    if !node.etcd.stopped.is_empty() {
+        // Already down (a failed start): the members stay stopped.
+        return;
+    }
     for id in node_members(con) {
         if con.backend.endpoints().iter().any(|e| e.id == id && e.running) {
             let _ = con.backend.fault(Fault::Stop { member: id });
@@ -82,32 +90,75 @@ pub(crate) fn started(con: &mut Console, node: &mut Node, pod: &Value, now: u64)
     // Without a volume over it the dir is in the container's own
     // filesystem: new with every container.
     let dir = host_path(pod, &data_dir).unwrap_or_else(|| format!("container:{}", node.serial));
-    start_on(con, node, pod, dir, now);
+    match start_on(con, node, pod, dir, now, true) {
+        Ok(()) => node.etcd.backoff_ms = BACKOFF_MS,
+        Err(logs) => {
+            fail_container(node, logs, now);
+            let backoff = node.etcd.backoff_ms.max(BACKOFF_MS);
+            node.etcd.restart_at_ms = Some(now + backoff);
+            node.etcd.backoff_ms = (backoff * 2).min(MAX_BACKOFF_MS);
+        }
+    }
+}
+
+/// The kubelet's first crash-loop back-off for etcd, doubled up to 5 min.
+const BACKOFF_MS: u64 = 10_000;
+const MAX_BACKOFF_MS: u64 = 300_000;
+
+/// The certificate flags etcd opens as it starts.
+const TLS_FLAGS: [&str; 6] =
+    ["cert-file", "key-file", "trusted-ca-file", "peer-cert-file", "peer-key-file", "peer-trusted-ca-file"];
+
+/// etcd's crash loop: the kubelet starts a failed etcd container again
+/// once its back-off has passed.
+pub(crate) fn step(con: &mut Console, node: &mut Node, now: u64) {
+    if node.etcd.restart_at_ms.is_none_or(|at| now < at) {
+        return;
+    }
+    node.etcd.restart_at_ms = None;
+    let Some(sp) = node.pods.get_mut("etcd.yaml") else { return };
+    sp.restarts += 1;
+    sp.started_ms = now;
+    sp.mirror_dirty = true;
+    let sp = sp.clone();
+    super::kubelet::start_container(node, &sp, now, sp.restarts);
+    started(con, node, &sp.pod, now);
 }
 
 /// etcd starts at `now` with the flags of `pod` (a static pod, or the
-/// systemd unit's command line) on the node's dir `dir`.
-pub(crate) fn start_on(con: &mut Console, node: &mut Node, pod: &Value, dir: String, now: u64) {
+/// systemd unit's command line; `in_container`: its paths go through the
+/// pod's volumes) on the node's dir `dir`; the lines it logs as it fails.
+pub(crate) fn start_on(
+    con: &mut Console,
+    node: &mut Node,
+    pod: &Value,
+    dir: String,
+    now: u64,
+    in_container: bool,
+) -> Result<(), Vec<String>> {
+    let fatal = |e: &str| {
+        vec![log_line(
+            now,
+            "fatal",
+            "etcdmain/etcd.go:204",
+            "discovery failed",
+            &format!(",\"error\":{}", crate::printers::json::string(e)),
+        )]
+    };
+    for f in TLS_FLAGS {
+        let Some(path) = flag(pod, f) else { continue };
+        let host = if in_container { host_path(pod, &path) } else { Some(path.clone()) };
+        if !host.is_some_and(|h| con.vfs.is_file(&h)) {
+            return Err(fatal(&format!("open {path}: no such file or directory")));
+        }
+    }
     if dir == node.etcd.data_dir {
         for id in std::mem::take(&mut node.etcd.stopped) {
             let _ = con.backend.fault(Fault::Start { member: id });
         }
-        return;
+        return Ok(());
     }
-    let disks = match cluster_on(con, node, &dir, pod) {
-        Ok(d) => d,
-        Err(e) => {
-            let logs = vec![log_line(
-                now,
-                "fatal",
-                "etcdmain/etcd.go:204",
-                "discovery failed",
-                &format!(",\"error\":{}", crate::printers::json::string(&e)),
-            )];
-            fail_container(node, logs, now);
-            return;
-        }
-    };
+    let disks = cluster_on(con, node, &dir, pod).map_err(|e| fatal(&e))?;
     // The cluster etcd leaves is parked on its dir, as it was.
     let old: Vec<(server::PeerInfo, server::Disk)> = con
         .backend
@@ -130,6 +181,7 @@ pub(crate) fn start_on(con: &mut Console, node: &mut Node, pod: &Value, dir: Str
     node.etcd.stopped.clear();
     node.etcd.generation += 1;
     swap_backend(con, node.etcd.generation, disks, now);
+    Ok(())
 }
 
 /// The members of the cluster whose data is in `dir`.
@@ -187,6 +239,8 @@ fn swap_backend(con: &mut Console, generation: u64, disks: Vec<(server::PeerInfo
 /// etcd's container could not start: it exits with 1, its logs say why.
 fn fail_container(node: &mut Node, logs: Vec<String>, now: u64) {
     if let Some(c) = node.containers.iter_mut().rev().find(|c| c.name == "etcd" && c.exited.is_none()) {
+        // It got as far as configuring its listeners.
+        c.logs.truncate(2);
         c.logs.extend(logs);
         c.exited = Some((now, 1));
     }

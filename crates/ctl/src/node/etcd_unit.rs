@@ -105,9 +105,29 @@ pub(crate) fn systemctl(con: &mut Console, verb: &str) -> Output {
                 let pod = exec_start(&unit.loaded);
                 let dir = flag(&pod, "data-dir").unwrap_or_else(|| "default.etcd".into());
                 let dir = crate::vfs::Vfs::resolve_in("/", &dir);
-                super::etcd::start_on(con, &mut node, &pod, dir, now);
-                unit.journal.extend(super::etcd::start_logs(&pod, now).into_iter().map(|l| (now, l)));
-                unit.since_ms = Some(now);
+                match super::etcd::start_on(con, &mut node, &pod, dir, now, false) {
+                    Ok(()) => {
+                        unit.journal.extend(super::etcd::start_logs(&pod, now).into_iter().map(|l| (now, l)));
+                        unit.since_ms = Some(now);
+                    }
+                    Err(logs) => {
+                        unit.journal.extend(logs.into_iter().map(|l| (now, l)));
+                        unit.journal.push((
+                            now,
+                            "systemd: etcd.service: Main process exited, code=exited, status=1/FAILURE"
+                                .into(),
+                        ));
+                        unit.since_ms = None;
+                        node.etcd_unit = Some(unit);
+                        con.node = node;
+                        return Output::fail(
+                            format!(
+                                "{warning}Job for etcd.service failed because the control process exited with error code.\nSee \"systemctl status etcd.service\" and \"journalctl -xeu etcd.service\" for details.\n"
+                            ),
+                            1,
+                        );
+                    }
+                }
             }
             node.etcd_unit = Some(unit);
             con.node = node;
@@ -134,15 +154,7 @@ fn status(con: &Console, unit: &EtcdUnit, now: u64, warning: String) -> Output {
         let cmd = kube_words(&exec_start(&unit.loaded)).join(" ");
         out.push_str(&format!("   Main PID: {PID} (etcd)\n      Tasks: 9 (limit: 4613)\n     Memory: 41.5M\n     CGroup: /system.slice/etcd.service\n             \u{2514}\u{2500}{PID} {cmd}\n"));
     }
-    let host = kube::kubeadm::CONTROL_PLANE;
-    let lines: Vec<String> = unit
-        .journal
-        .iter()
-        .rev()
-        .take(10)
-        .rev()
-        .map(|(t, l)| format!("{} {host} etcd[{PID}]: {l}", super::systemd::journal_time(*t)))
-        .collect();
+    let lines: Vec<String> = unit.journal.iter().rev().take(10).rev().map(|(t, l)| line(*t, l)).collect();
     if !lines.is_empty() {
         out.push('\n');
         for l in lines {
@@ -159,16 +171,19 @@ fn kube_words(pod: &Value) -> Vec<String> {
     super::kubelet::command(pod)
 }
 
+/// A journal line of the unit: etcd's own, or systemd's (`systemd: ...`).
+fn line(at: u64, l: &str) -> String {
+    let host = kube::kubeadm::CONTROL_PLANE;
+    let t = super::systemd::journal_time(at);
+    match l.strip_prefix("systemd: ") {
+        Some(s) => format!("{t} {host} systemd[1]: {s}"),
+        None => format!("{t} {host} etcd[{PID}]: {l}"),
+    }
+}
+
 /// `journalctl -u etcd [-n N]`.
 pub(crate) fn journal(con: &Console, lines: Option<usize>) -> Output {
     let Some(unit) = con.node.etcd_unit.as_ref() else { return Output::ok("-- No entries --\n") };
-    let host = kube::kubeadm::CONTROL_PLANE;
     let skip = lines.map_or(0, |n| unit.journal.len().saturating_sub(n));
-    Output::ok(
-        unit.journal
-            .iter()
-            .skip(skip)
-            .map(|(t, l)| format!("{} {host} etcd[{PID}]: {l}\n", super::systemd::journal_time(*t)))
-            .collect::<String>(),
-    )
+    Output::ok(unit.journal.iter().skip(skip).map(|(t, l)| format!("{}\n", line(*t, l))).collect::<String>())
 }
