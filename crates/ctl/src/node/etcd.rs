@@ -228,7 +228,12 @@ fn swap_backend(con: &mut Console, generation: u64, disks: Vec<(server::PeerInfo
     b.tls = con.backend.tls;
     b.apiserver_down = con.backend.apiserver_down;
     let encryption = con.backend.kube.encryption();
-    b.kube = kube::Kube::new(seed);
+    // kubeadm's objects come from the console's seed, as the first time, so
+    // those the data dir holds are found under their own names and left
+    // as they are; the apiserver's own generator (names of new objects)
+    // starts anew, so it does not hand out names it gave before.
+    b.kube = kube::Kube::new(con.seed);
+    b.kube.api = kube::ApiServer::new(seed);
     b.kube.set_protobuf(con.options.protobuf);
     b.kube.external_etcd = con.options.external_etcd;
     b.kube.set_encryption(encryption);

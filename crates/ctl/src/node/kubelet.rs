@@ -427,11 +427,18 @@ fn check_mirrors(con: &mut Console, node: &mut Node) {
     }
 }
 
-/// Creates or replaces a mirror pod.
+/// Creates or replaces a mirror pod: a pod of another manifest (another
+/// config hash) is a new pod, so its mirror is deleted and created anew.
 fn put_mirror(kube: &mut kube::Kube, sim: &mut sim::Sim, pod: Value) -> kube::Result<()> {
     let Some(kind) = kube.api.catalog.by_kind("Pod").cloned() else { return Ok(()) };
     let name = kube::meta::name(&pod).to_string();
+    let hash = |p: &Value| p.pointer("/metadata/annotations/kubernetes.io~1config.hash").cloned();
     match kube.api.get(sim, &kind, "kube-system", &name) {
+        Ok(old) if hash(&old.object) != hash(&pod) => {
+            kube.api.delete(sim, &kind, "kube-system", &name, None, Some(0))?;
+            let m = kube.api.manifest(pod)?;
+            kube.api.create(sim, m).map(|_| ())
+        }
         Ok(old) => {
             let rv = old.mod_revision;
             kube.api.update(sim, &kind, &old, pod, rv).map(|_| ())
