@@ -137,3 +137,16 @@ fn a_deleted_mirror_pod_comes_back() {
     // The static pod itself never stopped.
     assert_eq!(c.run_to_end("crictl ps -a --name etcd -q").stdout.lines().count(), 1);
 }
+
+#[test]
+fn a_restored_cluster_keeps_kube_system_as_the_backup_had_it() {
+    let mut c = Console::new(2, ConsoleOptions::default());
+    let count = |c: &mut Console| c.run_to_end("kubectl get pods -n kube-system -o name").stdout;
+    let before = count(&mut c);
+    assert_eq!(before.lines().count(), 9, "{before}");
+    c.run_to_end(&format!("etcdctl {TLS} snapshot save /opt/snap.db"));
+    c.run_to_end("etcdutl --data-dir /var/lib/etcd-from-backup snapshot restore /opt/snap.db");
+    c.run_to_end("sed -i 's|/var/lib/etcd|/var/lib/etcd-from-backup|' /etc/kubernetes/manifests/etcd.yaml");
+    c.run_to_end("sleep 40");
+    assert_eq!(count(&mut c), before);
+}
