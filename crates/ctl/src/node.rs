@@ -106,7 +106,7 @@ pub struct Node {
     /// systemd's kubelet unit: active since, or stopped.
     pub(crate) kubelet_since_ms: Option<u64>,
     /// Mirror pods to delete (their static pod is gone).
-    pub(crate) mirror_deletes: Vec<String>,
+    pub(crate) mirror_deletes: Vec<(String, String)>,
     /// etcd's data and the clusters on other data dirs.
     pub(crate) etcd: etcd::EtcdState,
     /// etcd as a systemd unit (the external topology).

@@ -44,6 +44,12 @@ impl StaticPod {
         format!("{}-{}", self.component, kube::kubeadm::CONTROL_PLANE)
     }
 
+    /// Its namespace (`default` when the manifest names none).
+    pub fn namespace(&self) -> String {
+        let ns = self.pod.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
+        if ns.is_empty() { "default".into() } else { ns.to_string() }
+    }
+
     /// The first container's image.
     pub fn image(&self) -> String {
         self.pod.pointer("/spec/containers/0/image").and_then(Value::as_str).unwrap_or("").to_string()
@@ -234,7 +240,7 @@ fn new_pod(node: &mut Node, pod: &Value, text: String, now: u64) -> StaticPod {
     node.sandboxes.push(Sandbox {
         id: sandbox,
         name: sp.name(),
-        namespace: "kube-system".into(),
+        namespace: sp.namespace(),
         created_ms: now,
         ready: true,
     });
@@ -337,7 +343,7 @@ pub(crate) fn sync(con: &mut Console, node: &mut Node, now: u64) {
                 let sp = new_pod(node, &pod, text, now);
                 node.log(
                     now,
-                    format!("\"SyncLoop ADD\" source=\"file\" pods=[\"kube-system/{}\"]", sp.name()),
+                    format!("\"SyncLoop ADD\" source=\"file\" pods=[\"{}/{}\"]", sp.namespace(), sp.name()),
                 );
                 match sp.component.as_str() {
                     "etcd" => etcd::started(con, node, &sp.pod, now),
@@ -357,14 +363,17 @@ fn remove_pod(con: &mut Console, node: &mut Node, sp: &StaticPod, now: u64) {
     let cname = sp.pod.pointer("/spec/containers/0/name").and_then(Value::as_str).unwrap_or("");
     node.log(
         now,
-        format!("\"Killing container with a grace period\" pod=\"kube-system/{name}\" containerName=\"{cname}\" gracePeriod=30"),
+        format!(
+            "\"Killing container with a grace period\" pod=\"{}/{name}\" containerName=\"{cname}\" gracePeriod=30",
+            sp.namespace()
+        ),
     );
     stop_container(node, sp, now, 0);
-    node.mirror_deletes.push(name.clone());
+    node.mirror_deletes.push((sp.namespace(), name.clone()));
     if let Some(s) = node.sandboxes.iter_mut().find(|s| s.id == sp.sandbox) {
         s.ready = false;
     }
-    node.log(now, format!("\"SyncLoop REMOVE\" source=\"file\" pods=[\"kube-system/{}\"]", sp.name()));
+    node.log(now, format!("\"SyncLoop REMOVE\" source=\"file\" pods=[\"{}/{}\"]", sp.namespace(), sp.name()));
     match sp.component.as_str() {
         "etcd" => etcd::stopped(con, node, now),
         "kube-apiserver" => apiserver::stopped(node, now),
@@ -380,19 +389,19 @@ pub(crate) fn write_mirrors(con: &mut Console, node: &mut Node) {
     }
     // A replaced pod's mirror is written again below, not deleted.
     let deletes = std::mem::take(&mut node.mirror_deletes);
-    for name in deletes {
-        if node.pods.values().any(|p| p.name() == name) {
+    for (ns, name) in deletes {
+        if node.pods.values().any(|p| p.name() == name && p.namespace() == ns) {
             continue;
         }
         let gone = con.backend.with_kube(|kube, sim| {
             let Some(kind) = kube.api.catalog.by_kind("Pod").cloned() else { return true };
-            match kube.api.delete(sim, &kind, "kube-system", &name, None, Some(0)) {
+            match kube.api.delete(sim, &kind, &ns, &name, None, Some(0)) {
                 Ok(_) => true,
                 Err(e) => e.reason == kube::Reason::NotFound,
             }
         });
         if !gone {
-            node.mirror_deletes.push(name);
+            node.mirror_deletes.push((ns, name));
         }
     }
     for sp in node.pods.values_mut().filter(|p| p.mirror_dirty) {
@@ -412,14 +421,15 @@ fn check_mirrors(con: &mut Console, node: &mut Node) {
     }
     for sp in node.pods.values_mut().filter(|p| !p.mirror_dirty) {
         let name = sp.name();
+        let ns = sp.namespace();
         sp.mirror_dirty = con.backend.with_kube(|kube, sim| {
             let Some(kind) = kube.api.catalog.by_kind("Pod").cloned() else { return false };
-            match kube.api.get(sim, &kind, "kube-system", &name) {
+            match kube.api.get(sim, &kind, &ns, &name) {
                 Err(e) => e.reason == kube::Reason::NotFound,
                 // Deleted gracefully: the kubelet finishes the deletion and
                 // creates the mirror again.
                 Ok(s) if s.object.pointer("/metadata/deletionTimestamp").is_some() => {
-                    kube.api.delete(sim, &kind, "kube-system", &name, None, Some(0)).is_ok()
+                    kube.api.delete(sim, &kind, &ns, &name, None, Some(0)).is_ok()
                 }
                 Ok(_) => false,
             }
@@ -432,10 +442,11 @@ fn check_mirrors(con: &mut Console, node: &mut Node) {
 fn put_mirror(kube: &mut kube::Kube, sim: &mut sim::Sim, pod: Value) -> kube::Result<()> {
     let Some(kind) = kube.api.catalog.by_kind("Pod").cloned() else { return Ok(()) };
     let name = kube::meta::name(&pod).to_string();
+    let ns = kube::meta::namespace(&pod).to_string();
     let hash = |p: &Value| p.pointer("/metadata/annotations/kubernetes.io~1config.hash").cloned();
-    match kube.api.get(sim, &kind, "kube-system", &name) {
+    match kube.api.get(sim, &kind, &ns, &name) {
         Ok(old) if hash(&old.object) != hash(&pod) => {
-            kube.api.delete(sim, &kind, "kube-system", &name, None, Some(0))?;
+            kube.api.delete(sim, &kind, &ns, &name, None, Some(0))?;
             let m = kube.api.manifest(pod)?;
             kube.api.create(sim, m).map(|_| ())
         }

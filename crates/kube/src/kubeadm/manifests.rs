@@ -172,7 +172,9 @@ pub fn mirror_pod(manifest: &Value, hash: &str, ts: &str, restarts: u64) -> Valu
     if let Some(m) = meta.as_object_mut() {
         m.remove("creationTimestamp");
         m.insert("name".into(), json!(name));
-        m.insert("namespace".into(), json!("kube-system"));
+        // A static pod without a namespace is in `default`, as the kubelet has it.
+        let ns = m.get("namespace").and_then(Value::as_str).filter(|n| !n.is_empty()).unwrap_or("default");
+        m.insert("namespace".into(), json!(ns));
         let mut annotations = m.get("annotations").cloned().unwrap_or_else(|| json!({}));
         annotations["kubernetes.io/config.hash"] = json!(hash);
         annotations["kubernetes.io/config.mirror"] = json!(hash);
