@@ -28,6 +28,14 @@ pub(crate) fn run(con: &mut Console, args: &[String], stdin: Option<&str>) -> Ex
         let msg = format!("{}\n", kube::ApiError::timeout().kubectl(""));
         return Exec::took(Output::fail(msg, 1), crate::node::apiserver::NO_ETCD_MS);
     }
+    // `kubectl [-n NS] logs ...` of a pod the node runs: its container's logs.
+    let at = if args.first().is_some_and(|a| a == "-n" || a == "--namespace") { 2 } else { 0 };
+    if args.get(at).is_some_and(|a| a == "logs") {
+        let rest: Vec<String> = args[..at].iter().chain(&args[at + 1..]).cloned().collect();
+        if let Some(out) = crate::node::crictl::kubectl_logs(&con.node, &rest) {
+            return out.into();
+        }
+    }
     let vfs = &con.vfs;
     let files = |path: &str| vfs.read(path).map(|b| String::from_utf8_lossy(b).into_owned());
     // The time kubectl's requests take is spent in the sim as they run.

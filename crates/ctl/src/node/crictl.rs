@@ -264,6 +264,67 @@ fn logs(node: &Node, args: &[String]) -> Output {
     Output::ok(c.logs.iter().skip(skip).map(|l| format!("{l}\n")).collect::<String>())
 }
 
+/// `kubectl logs [-n NS] [-p] [--tail N] POD` for a pod of this node (its
+/// static pods, CoreDNS, kube-proxy): the container's logs as the kubelet
+/// reads them. `None` for a pod the node does not run (kube answers).
+pub(crate) fn kubectl_logs(node: &Node, args: &[String]) -> Option<Output> {
+    if !node.enabled {
+        return None;
+    }
+    let (mut ns, mut pod, mut tail, mut previous) = ("default".to_string(), None, None, false);
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let mut value = || {
+            i += 1;
+            args.get(i).cloned()
+        };
+        match a {
+            "-n" | "--namespace" => ns = value()?,
+            "--tail" => tail = value()?.parse::<i64>().ok(),
+            "-p" | "--previous" => previous = true,
+            "-c" | "--container" => {
+                value()?;
+            }
+            _ if a.starts_with("--namespace=") => ns = a["--namespace=".len()..].to_string(),
+            _ if a.starts_with("--tail=") => tail = a["--tail=".len()..].parse().ok(),
+            _ if a.starts_with('-') => {}
+            _ => pod = Some(a.trim_start_matches("pod/").trim_start_matches("pods/").to_string()),
+        }
+        i += 1;
+    }
+    let pod = pod?;
+    let sandboxes: Vec<&str> =
+        node.sandboxes.iter().filter(|s| s.name == pod && s.namespace == ns).map(|s| s.id.as_str()).collect();
+    let mut ours: Vec<&Container> =
+        node.containers.iter().filter(|c| sandboxes.contains(&c.pod_id.as_str())).collect();
+    if ours.is_empty() {
+        return None;
+    }
+    // The newest sandbox's containers, newest last.
+    let newest = ours.iter().map(|c| c.pod_id.as_str()).next_back().unwrap_or("").to_string();
+    ours.retain(|c| c.pod_id == newest);
+    let c = if previous {
+        match ours.iter().rev().nth(1) {
+            Some(c) => *c,
+            None => {
+                let name = ours.last().map_or("", |c| c.name.as_str());
+                return Some(Output::fail(
+                    format!(
+                        "Error from server (BadRequest): previous terminated container \"{name}\" in pod \"{pod}\" not found\n"
+                    ),
+                    1,
+                ));
+            }
+        }
+    } else {
+        ours.last()?
+    };
+    let n = tail.filter(|t| *t >= 0).map_or(c.logs.len(), |t| t as usize);
+    let skip = c.logs.len().saturating_sub(n);
+    Some(Output::ok(c.logs.iter().skip(skip).map(|l| format!("{l}\n")).collect::<String>()))
+}
+
 fn images(node: &Node) -> Output {
     let mut seen: Vec<&str> = node.containers.iter().map(|c| c.image.as_str()).collect();
     seen.push("registry.k8s.io/pause:3.9");
