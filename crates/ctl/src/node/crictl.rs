@@ -149,9 +149,16 @@ fn ps(node: &Node, args: &[String], now: u64) -> Output {
                 all = true;
                 quiet = true;
             }
-            "--name" => name = value(),
-            "--state" | "-s" => state = value(),
-            "--pod" | "-p" => pod = value(),
+            "--name" | "--state" | "-s" | "--pod" | "-p" => {
+                let Some(v) = value() else {
+                    return usage_fail(&format!("flag needs an argument: {flag}"));
+                };
+                match flag {
+                    "--name" => name = Some(v),
+                    "--pod" | "-p" => pod = Some(v),
+                    _ => state = Some(v),
+                }
+            }
             "-o" | "--output" => {
                 let _ = value();
             }

@@ -161,6 +161,9 @@ pub(crate) fn journalctl(con: &mut Console, args: &[String]) -> Output {
             "-u" | "--unit" => {
                 i += 1;
                 unit = args.get(i).cloned();
+                if unit.is_none() {
+                    return Output::fail("journalctl: option requires an argument -- 'u'\n", 1);
+                }
             }
             "-n" | "--lines" => {
                 i += 1;
