@@ -150,3 +150,14 @@ fn a_restored_cluster_keeps_kube_system_as_the_backup_had_it() {
     c.run_to_end("sleep 40");
     assert_eq!(count(&mut c), before);
 }
+
+#[test]
+fn a_kubeadm_node_over_plain_http_keeps_its_apiserver() {
+    // The page's console: kubeadm's objects and node, etcd over http.
+    let mut c = Console::new(1, ConsoleOptions { tls: false, ..ConsoleOptions::default() });
+    let cm = c.run_to_end("kubectl create configmap app --from-literal=a=b");
+    assert_eq!(cm.stdout, "configmap/app created\n", "{cm:?}");
+    c.run_to_end("sleep 100");
+    assert_eq!(c.run_to_end("kubectl get cm app -o name").stdout, "configmap/app\n");
+    assert_eq!(c.run_to_end("crictl ps -a --name kube-apiserver -q").stdout.lines().count(), 1);
+}
