@@ -139,6 +139,8 @@ pub struct Console {
     pub(crate) run_deadline_ms: Option<u64>,
     /// `vi FILE` asks the page to open its editor pane (else it prints how to edit).
     pub(crate) editor_pane: bool,
+    /// The lesson runner (`lesson ...`): a console input like any other, so it replays with the session.
+    pub(crate) lesson: crate::lesson::Progress,
 }
 
 /// A console tab's own state: its environment, history and running stream.
@@ -178,6 +180,7 @@ impl Console {
             run_since_ms: None,
             run_deadline_ms: None,
             editor_pane: false,
+            lesson: crate::lesson::Progress::default(),
         };
         c.backend.tls = options.tls;
         c.backend.kube.set_protobuf(options.protobuf);

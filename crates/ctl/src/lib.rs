@@ -25,6 +25,7 @@ pub(crate) mod etcdutl;
 pub mod flags;
 pub(crate) mod journal;
 pub(crate) mod kubectl;
+pub mod lesson;
 pub mod output;
 pub mod pki;
 pub mod playground;
