@@ -122,9 +122,60 @@ impl Console {
             goal: step.goal.clone(),
             hints: step.hints.iter().take(a.hints).cloned().collect(),
             more_hints: a.hints < step.hints.len(),
-            show: step.show.clone(),
+            show: step.show.iter().map(|l| self.expand_show(l)).collect(),
             last_check: a.last.clone(),
         })
+    }
+
+    /// A "show me" entry with `{id:NAME}` replaced by member NAME's hex ID,
+    /// `{leader}` by the leader's name and `{revision}` by the store's
+    /// revision, as the cluster has them now (an added member's ID is not
+    /// known in advance): what the learner would type.
+    pub fn expand_show(&self, line: &str) -> String {
+        let mut line = line.to_string();
+        if line.contains("{revision}") {
+            line = line.replace("{revision}", &check::current(self).revision.to_string());
+        }
+        if line.contains("{leader}") {
+            let leader = self
+                .backend
+                .sim
+                .leader()
+                .and_then(|id| self.backend.endpoints().into_iter().find(|e| e.id == id));
+            line = line.replace("{leader}", &leader.map_or("<the leader>".to_string(), |e| e.name));
+        }
+        let mut out = String::new();
+        let mut rest = line.as_str();
+        while let Some(at) = rest.find("{id:") {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 4..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[at..]);
+                return out;
+            };
+            let name = &after[..end];
+            let id = self
+                .backend
+                .member_named(name)
+                .map(|e| e.id)
+                .or_else(|| self.backend.pending.get(&name.to_string()).map(|(id, _)| *id))
+                .or_else(|| {
+                    let st = self.backend.sim.status();
+                    st.members
+                        .iter()
+                        .filter_map(|m| m.status.as_ref())
+                        .flat_map(|s| s.members.clone())
+                        .find(|p| p.name == name)
+                        .map(|p| p.id)
+                });
+            match id {
+                Some(id) => out.push_str(&format!("{id:x}")),
+                None => out.push_str(&format!("<ID of {name}>")),
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
     }
 
     /// The lesson runner's state.
@@ -166,7 +217,11 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
         ["hint"] => hint(con),
         ["show-me" | "answer"] => match &con.lesson.active {
             Some(a) => Output::ok(
-                a.lesson.steps[a.step].show.iter().map(|l| format!("{l}\n")).collect::<String>(),
+                a.lesson.steps[a.step]
+                    .show
+                    .iter()
+                    .map(|l| format!("{}\n", con.expand_show(l)))
+                    .collect::<String>(),
             )
             .into(),
             None => no_lesson(),
@@ -179,7 +234,9 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
             None => no_lesson(),
         },
         ["help" | "--help" | "-h"] => Output::ok(USAGE).into(),
-        _ => Output::fail(format!("lesson: unknown command {:?}\n{USAGE}", args.join(" ")), exit::ERROR).into(),
+        _ => {
+            Output::fail(format!("lesson: unknown command {:?}\n{USAGE}", args.join(" ")), exit::ERROR).into()
+        }
     }
 }
 
@@ -193,8 +250,8 @@ fn list(con: &Console) -> String {
         match l {
             Ok(l) => {
                 let mark = match &con.lesson.active {
-                    Some(a) if a.lesson.name == l.name => format!("step {}/{}", a.step + 1, l.steps.len()),
                     _ if con.lesson.finished.contains(&l.name) => "done".to_string(),
+                    Some(a) if a.lesson.name == l.name => format!("step {}/{}", a.step + 1, l.steps.len()),
                     _ => format!("{} steps", l.steps.len()),
                 };
                 out.push_str(&format!("  {:>2}. {:<12} {:<10} {}\n", i + 1, l.name, mark, l.title));
@@ -307,18 +364,17 @@ fn check(con: &mut Console) -> Exec {
                 lesson.steps[step + 1].title
             ));
         } else if a.passed.iter().all(|p| *p) {
-            out.println(format!("Step {} done: that was the last one. Lesson {} done.", step + 1, lesson.name));
+            out.println(format!(
+                "Step {} done: that was the last one. Lesson {} done.",
+                step + 1,
+                lesson.name
+            ));
             if !con.lesson.finished.contains(&lesson.name) {
                 con.lesson.finished.push(lesson.name.clone());
             }
         } else {
-            let open: Vec<String> = a
-                .passed
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| !**p)
-                .map(|(i, _)| (i + 1).to_string())
-                .collect();
+            let open: Vec<String> =
+                a.passed.iter().enumerate().filter(|(_, p)| !**p).map(|(i, _)| (i + 1).to_string()).collect();
             out.println(format!(
                 "Step {} done. The lesson is done once steps {} pass too.",
                 step + 1,
@@ -347,7 +403,9 @@ fn go(con: &mut Console, by: isize) -> Exec {
         return Output::ok(if done {
             format!("Lesson {name} done. lesson list shows the others.\n")
         } else {
-            format!("That was the last step of {name}; some steps never passed their checks. Left the lesson.\n")
+            format!(
+                "That was the last step of {name}; some steps never passed their checks. Left the lesson.\n"
+            )
         })
         .into();
     }

@@ -40,9 +40,10 @@ use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
 pub const COMMANDS: [&str; 37] = [
-    "etcdctl", "etcdutl", "kubectl", "cluster", "lesson", "echo", "export", "unset", "env", "clear", "history",
-    "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp", "mv",
-    "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim", "nano",
+    "etcdctl", "etcdutl", "kubectl", "cluster", "lesson", "echo", "export", "unset", "env", "clear",
+    "history", "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp",
+    "mv", "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim",
+    "nano",
 ];
 
 const HELP: &str = "\

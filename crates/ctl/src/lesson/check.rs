@@ -6,6 +6,7 @@
 //! ```text
 //! key greeting hello                 the key holds that value (a linearizable read on the cluster)
 //! key /registry/pods/default/web     the key exists          no-key KEY: it does not
+//! everywhere raft/demo               every member's own store holds the key (stopped ones count as missing)
 //! prefix /registry/pods/ 3           at least 3 keys under the prefix
 //! json /registry/pods/default/web spec.nodeName           the stored JSON has that field (set)
 //! json /registry/pods/default/web status.phase Running    ... with that value
@@ -13,12 +14,14 @@
 //! members 4                          the membership has 4 members
 //! quorum lost                        no group of running voters that can talk is a majority (quorum ok)
 //! leader etcd-2                      leader any | leader none | leader not etcd-1
+//! not-leader etcd-1                  etcd-1 itself no longer believes it leads (stepped down or stopped)
 //! term-grew                          an election happened since the step began
 //! revision-grew                      a write was applied since the step began
 //! compacted                          the store was compacted since the step began
 //! alarm NOSPACE                      alarm none
 //! slow-disk etcd-3                   slow-disk none
 //! isolated etcd-1                    healed: no link is cut
+//! isolated-leader                    the member that led when the step began is cut off and stepped down
 //! file /root/backup.db               a file in the console's filesystem; file-has PATH TEXT
 //! snapshot /root/backup.db [KEY]     a valid snapshot file [that holds KEY]; snapshot-no-key PATH KEY
 //! env ETCDCTL_CERT /etc/...          the console's environment
@@ -44,6 +47,8 @@ pub struct Mark {
     pub term: u64,
     /// The highest revision of a running member.
     pub revision: i64,
+    /// The leader.
+    pub leader: Option<u64>,
 }
 
 /// One check.
@@ -58,18 +63,21 @@ pub struct Check {
 enum What {
     Key { key: String, value: Option<String> },
     NoKey(String),
+    Everywhere(String),
     Prefix { prefix: String, at_least: usize },
     Json { key: String, path: String, value: Option<String> },
     Member { name: String, state: MemberState },
     Members(usize),
     Quorum { lost: bool },
     Leader(LeaderIs),
+    NotLeader(String),
     TermGrew,
     RevisionGrew,
     Compacted,
     Alarm(Option<AlarmType>),
     SlowDisk(Option<String>),
     Isolated(String),
+    IsolatedLeader,
     Healed,
     File(String),
     FileHas { path: String, text: String },
@@ -98,18 +106,19 @@ enum LeaderIs {
 impl Check {
     /// Parses one check line.
     pub fn parse(line: &str) -> Result<Check, String> {
+        let (line, description) = match line.split_once(" -- ") {
+            Some((l, d)) => (l, Some(d.trim().to_string())),
+            None => (line, None),
+        };
         let words = crate::shell::lexer::split_words(line, &slim::VecMap::new())
             .map_err(|_| "unbalanced quotes".to_string())?;
-        let (words, description) = match words.iter().position(|w| w == "--") {
-            Some(i) => (words[..i].to_vec(), Some(words[i + 1..].join(" "))),
-            None => (words, None),
-        };
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
         let s = |x: &str| x.to_string();
         let what = match w.as_slice() {
             ["key", k] => What::Key { key: s(k), value: None },
             ["key", k, v] => What::Key { key: s(k), value: Some(s(v)) },
             ["no-key", k] => What::NoKey(s(k)),
+            ["everywhere", k] => What::Everywhere(s(k)),
             ["prefix", p, n] => What::Prefix { prefix: s(p), at_least: n.parse().map_err(|_| "a count")? },
             ["json", k, p] => What::Json { key: s(k), path: s(p), value: None },
             ["json", k, p, v] => What::Json { key: s(k), path: s(p), value: Some(s(v)) },
@@ -131,6 +140,7 @@ impl Check {
             ["leader", "none"] => What::Leader(LeaderIs::None),
             ["leader", "not", n] => What::Leader(LeaderIs::Not(s(n))),
             ["leader", n] => What::Leader(LeaderIs::Named(s(n))),
+            ["not-leader", n] => What::NotLeader(s(n)),
             ["term-grew"] => What::TermGrew,
             ["revision-grew"] => What::RevisionGrew,
             ["compacted"] => What::Compacted,
@@ -141,6 +151,7 @@ impl Check {
             ["slow-disk", n] => What::SlowDisk(Some(s(n))),
             ["isolated", n] => What::Isolated(s(n)),
             ["healed"] => What::Healed,
+            ["isolated-leader"] => What::IsolatedLeader,
             ["file", p] => What::File(s(p)),
             ["file-has", p, t] => What::FileHas { path: s(p), text: s(t) },
             ["snapshot", p] => What::Snapshot { path: s(p), key: None },
@@ -161,6 +172,7 @@ impl Check {
             What::Key { key, value: Some(v) } => format!("the key {key} holds {v:?}"),
             What::Key { key, value: None } => format!("the key {key} exists"),
             What::NoKey(k) => format!("the key {k} does not exist"),
+            What::Everywhere(k) => format!("every member has applied {k}"),
             What::Prefix { prefix, at_least } => format!("at least {at_least} keys under {prefix}"),
             What::Json { key, path, value: Some(v) } => format!("{path} of {key} is {v:?}"),
             What::Json { key, path, value: None } => format!("{path} of {key} is set"),
@@ -172,6 +184,7 @@ impl Check {
             What::Leader(LeaderIs::Not(n)) => format!("a member other than {n} leads"),
             What::Leader(LeaderIs::Any) => "the cluster has a leader".into(),
             What::Leader(LeaderIs::None) => "no member is the leader".into(),
+            What::NotLeader(n) => format!("{n} no longer thinks it leads"),
             What::TermGrew => "a new election happened (the term grew)".into(),
             What::RevisionGrew => "a new write was applied (the revision grew)".into(),
             What::Compacted => "the store was compacted".into(),
@@ -181,6 +194,9 @@ impl Check {
             What::SlowDisk(None) => "every disk is healthy".into(),
             What::Isolated(n) => format!("{n} is cut off from the others"),
             What::Healed => "the network is whole".into(),
+            What::IsolatedLeader => {
+                "the member that led when the step began is cut off and stepped down".into()
+            }
             What::File(p) => format!("the file {p} exists"),
             What::FileHas { path, text } => format!("{path} contains {text:?}"),
             What::Snapshot { path, key: None } => format!("{path} is a valid snapshot"),
@@ -206,6 +222,26 @@ impl Check {
                 None => Ok(()),
                 Some(_) => Err(format!("the key {key} is still there")),
             },
+            What::Everywhere(key) => {
+                let st = con.backend.sim.status();
+                let missing: Vec<String> = st
+                    .members
+                    .iter()
+                    .filter(|m| {
+                        !con.backend.sim.member(m.id).is_some_and(|member| store_has(member.store(), key))
+                    })
+                    .map(|m| if m.running { m.name.clone() } else { format!("{} (stopped)", m.name) })
+                    .collect();
+                if missing.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{} {} not applied {key} yet",
+                        missing.join(", "),
+                        if missing.len() == 1 { "has" } else { "have" }
+                    ))
+                }
+            }
             What::Prefix { prefix, at_least } => {
                 let n = read_prefix_count(con, prefix)?;
                 if n >= *at_least {
@@ -215,7 +251,9 @@ impl Check {
                 }
             }
             What::Json { key, path, value } => {
-                let Some(raw) = read_key(con, key)? else { return Err(format!("the key {key} is not there")) };
+                let Some(raw) = read_key(con, key)? else {
+                    return Err(format!("the key {key} is not there"));
+                };
                 let doc: serde_json::Value = serde_json::from_slice(&raw)
                     .map_err(|_| format!("{key} does not hold JSON (protobuf storage?)"))?;
                 let got = path.split('.').try_fold(&doc, |v, part| v.get(part));
@@ -238,15 +276,30 @@ impl Check {
                 let (biggest, voters) = quorum(con)?;
                 let need = voters / 2 + 1;
                 match (*lost, biggest >= need) {
-                    (true, true) => Err(format!("{biggest} of {voters} voting members can still reach each other: a quorum needs {need}, so it still holds")),
-                    (false, false) => Err(format!("only {biggest} of {voters} voting members run and reach each other; a quorum needs {need}")),
+                    (true, true) => Err(format!(
+                        "{biggest} of {voters} voting members can still reach each other: a quorum needs {need}, so it still holds"
+                    )),
+                    (false, false) => Err(format!(
+                        "only {biggest} of {voters} voting members run and reach each other; a quorum needs {need}"
+                    )),
                     _ => Ok(()),
                 }
             }
             What::Leader(want) => leader(con, want),
+            What::NotLeader(name) => {
+                let ep = con.backend.member_named(name).ok_or(format!("there is no member {name}"))?;
+                match con.backend.sim.member(ep.id) {
+                    Some(m) if m.is_leader() => Err(format!("{name} still thinks it is the leader")),
+                    _ => Ok(()),
+                }
+            }
             What::TermGrew => {
                 let now = current(con).term;
-                if now > mark.term { Ok(()) } else { Err(format!("the term is still {now}: no election yet")) }
+                if now > mark.term {
+                    Ok(())
+                } else {
+                    Err(format!("the term is still {now}: no election yet"))
+                }
             }
             What::RevisionGrew => {
                 let now = current(con).revision;
@@ -296,6 +349,24 @@ impl Check {
                 let mine = groups.get(&ep.id).copied().unwrap_or(0);
                 let alone = mine != 0 && groups.iter().filter(|(_, g)| **g == mine).count() == 1;
                 if alone { Ok(()) } else { Err(format!("{name} can still talk to other members")) }
+            }
+            What::IsolatedLeader => {
+                let id = mark.leader.ok_or("no member led when the step began")?;
+                let name = con
+                    .backend
+                    .endpoints()
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .map_or(format!("{id:x}"), |e| e.name);
+                let groups = con.backend.partition_groups();
+                let mine = groups.get(&id).copied().unwrap_or(0);
+                if mine == 0 || groups.iter().filter(|(_, g)| **g == mine).count() > 1 {
+                    return Err(format!("{name}, the leader, can still talk to other members"));
+                }
+                match con.backend.sim.member(id) {
+                    Some(m) if m.is_leader() => Err(format!("{name} is cut off but still thinks it leads")),
+                    _ => Ok(()),
+                }
             }
             What::Healed => {
                 if con.backend.sim.status().blocked.is_empty() {
@@ -366,6 +437,7 @@ pub(crate) fn current(con: &Console) -> Mark {
     Mark {
         term: st.iter().map(|s| s.term).max().unwrap_or(0),
         revision: st.iter().map(|s| s.revision).max().unwrap_or(0),
+        leader: con.backend.sim.leader(),
     }
 }
 
@@ -378,7 +450,12 @@ fn serving(con: &Console) -> Result<u64, String> {
         .ok_or_else(|| "no member of the cluster is running".to_string())
 }
 
-fn range(con: &mut Console, key: &[u8], range_end: Vec<u8>, count_only: bool) -> Result<mvcc::RangeResponse, String> {
+fn range(
+    con: &mut Console,
+    key: &[u8],
+    range_end: Vec<u8>,
+    count_only: bool,
+) -> Result<mvcc::RangeResponse, String> {
     let id = serving(con)?;
     let req = mvcc::RangeRequest { key: key.to_vec(), range_end, count_only, ..Default::default() };
     match con.backend.call(id, Request::Range { req, serializable: false }, READ_TIMEOUT_MS, None).0 {
@@ -406,10 +483,14 @@ fn membership(con: &Console) -> Option<Vec<server::PeerInfo>> {
 
 fn member(con: &Console, name: &str, want: MemberState) -> Result<(), String> {
     let ep = con.backend.member_named(name);
+    // A member added but never started has no name in the membership yet:
+    // its ID is the one `member add` announced.
+    let id =
+        ep.as_ref().map(|e| e.id).or_else(|| con.backend.pending.get(&name.to_string()).map(|(id, _)| *id));
     let peers = membership(con);
-    let peer = peers.as_ref().and_then(|ps| {
-        ps.iter().find(|p| Some(p.id) == ep.as_ref().map(|e| e.id) || (!p.name.is_empty() && p.name == name))
-    });
+    let peer = peers
+        .as_ref()
+        .and_then(|ps| ps.iter().find(|p| Some(p.id) == id || (!p.name.is_empty() && p.name == name)));
     match want {
         MemberState::Absent => match peer {
             Some(_) => Err(format!("{name} is still a member of the cluster")),
@@ -463,7 +544,12 @@ fn leader(con: &Console, want: &LeaderIs) -> Result<(), String> {
     let st = con.backend.sim.status();
     // A leader that still has a quorum behind it (a cut-off old leader
     // steps down after an election timeout; until then it is not "the" leader).
-    let now = con.backend.sim.leader().and_then(|id| st.members.iter().find(|m| m.id == id)).map(|m| m.name.clone());
+    let now = con
+        .backend
+        .sim
+        .leader()
+        .and_then(|id| st.members.iter().find(|m| m.id == id))
+        .map(|m| m.name.clone());
     match (want, &now) {
         (LeaderIs::Any, Some(_)) | (LeaderIs::None, None) => Ok(()),
         (LeaderIs::Any, None) => Err("no member is the leader".into()),

@@ -110,7 +110,9 @@ pub(crate) fn run(con: &mut Console, sub: &str, rest: &[String]) -> Exec {
             Output::ok(status(con)).into()
         }
         "slow-disk" => {
-            let [name, delay] = rest else { return fail("slow-disk needs a member name and a duration (400ms, 0)") };
+            let [name, delay] = rest else {
+                return fail("slow-disk needs a member name and a duration (400ms, 0)");
+            };
             let m = match member(con, name) {
                 Ok(m) => m,
                 Err(e) => return e,
@@ -125,7 +127,11 @@ pub(crate) fn run(con: &mut Console, sub: &str, rest: &[String]) -> Exec {
             if let Err(e) = apply(con, Fault::SlowDisk { member: m.id, delay_ms }) {
                 return e;
             }
-            let what = if delay_ms == 0 { "a healthy disk".to_string() } else { format!("a slow disk (+{delay_ms}ms per fsync)") };
+            let what = if delay_ms == 0 {
+                "a healthy disk".to_string()
+            } else {
+                format!("a slow disk (+{delay_ms}ms per fsync)")
+            };
             Exec::took(Output::ok(format!("{}: {what}\n", m.name)), 1000)
         }
         other => fail(format!("unknown command {other:?}")),
