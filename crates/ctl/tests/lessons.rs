@@ -64,7 +64,10 @@ fn every_lesson_file_parses_and_names_are_unique() {
 }
 
 fn passes_whole(name: &str) {
-    let mut c = console();
+    passes_whole_on(console(), name);
+}
+
+fn passes_whole_on(mut c: Console, name: &str) {
     walk(&mut c, name, usize::MAX);
     assert!(c.lesson_progress().finished().contains(&name.to_string()), "{name} finished");
     let (out, _) = run(&mut c, "lesson list");
@@ -238,4 +241,38 @@ fn membership_wrong_paths() {
     );
     // Removing the never-started voter needs the quorum back first.
     wrong("membership", 5, &["etcdctl member remove {id:etcd-5}"], "etcd-5 is still a member of the cluster");
+}
+
+/// On the page the console is in page mode: a check that reads the
+/// cluster waits for its answer on the page's clock (the command is
+/// pending, then rerun from its journal), and the lesson's state changes
+/// once, when the check finishes.
+#[test]
+fn lessons_run_in_page_mode_as_on_the_page() {
+    for name in ["quorum", "configmap"] {
+        let mut c = Console::new(7, ConsoleOptions { tls: false, ..ConsoleOptions::default() });
+        c.set_page_mode(true);
+        passes_whole_on(c, name);
+    }
+}
+
+#[test]
+fn a_lesson_starts_at_a_step_and_hints_come_one_at_a_time() {
+    let mut c = console();
+    let (out, code) = run(&mut c, "lesson start quorum 3");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("step 3 of 4: Quorum back"), "{out}");
+    let (h1, _) = run(&mut c, "lesson hint");
+    assert!(h1.starts_with("Hint 1 of 1"), "{h1}");
+    assert_eq!(c.lesson().expect("under way").hints.len(), 1);
+    assert!(!c.lesson().expect("under way").more_hints);
+    let (out, code) = run(&mut c, "lesson start nosuch");
+    assert_eq!((out.as_str(), code), ("lesson: no lesson named \"nosuch\" (lesson list shows them)\n", 1));
+    let (out, code) = run(&mut c, "lesson start quorum 9");
+    assert_eq!((out.as_str(), code), ("lesson: quorum has 4 steps\n", 1));
+    let (out, _) = run(&mut c, "lesson stop");
+    assert_eq!(out, "Left the lesson quorum.\n");
+    let (out, code) = run(&mut c, "lesson check");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("lesson: no lesson under way"), "{out}");
 }
