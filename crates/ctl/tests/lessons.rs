@@ -276,3 +276,26 @@ fn a_lesson_starts_at_a_step_and_hints_come_one_at_a_time() {
     assert_eq!(code, 1, "{out}");
     assert!(out.starts_with("lesson: no lesson under way"), "{out}");
 }
+
+#[test]
+fn backup_reference_solution_passes() {
+    passes_whole("backup");
+}
+
+#[test]
+fn backup_wrong_paths() {
+    // A save without the certificates writes nothing.
+    wrong(
+        "backup",
+        2,
+        &["ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 snapshot save /opt/backup.db"],
+        "there is no file /opt/backup.db",
+    );
+    // A restore etcd never runs on: the cluster serving is still the old one.
+    wrong(
+        "backup",
+        5,
+        &["etcdutl --data-dir /var/lib/etcd-restored snapshot restore /opt/backup.db"],
+        "the pod created after the backup is gone: the key /registry/pods/default/after is still there",
+    );
+}
