@@ -144,6 +144,8 @@ pub struct Console {
     pub(crate) editor_pane: bool,
     /// The kubeadm node around the cluster: kubelet, static pods, containers.
     pub(crate) node: crate::node::Node,
+    /// The lesson runner (`lesson ...`): a console input like any other, so it replays with the session.
+    pub(crate) lesson: crate::lesson::Progress,
 }
 
 /// A console tab's own state: its environment, history and running stream.
@@ -184,6 +186,7 @@ impl Console {
             run_deadline_ms: None,
             editor_pane: false,
             node: crate::node::Node::disabled(),
+            lesson: crate::lesson::Progress::default(),
         };
         c.backend.tls = options.tls;
         c.backend.kube.set_protobuf(options.protobuf);

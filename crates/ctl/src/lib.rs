@@ -26,6 +26,7 @@ pub mod flags;
 pub(crate) mod journal;
 pub(crate) mod kubectl;
 pub mod node;
+pub mod lesson;
 pub mod output;
 pub mod pki;
 pub mod playground;
