@@ -114,11 +114,11 @@ pub struct BranchInfo {
     pub inputs: usize,
 }
 
-/// A run's branches, checkpoints and the moment shown.
-pub struct History<M: Machine> {
-    /// The state shown.
-    now: M,
-    /// Inputs of the current branch applied to `now`.
+/// A run's branches and checkpoints, beside the state shown, which the
+/// caller keeps (the page's engine holds its own timeline): every method
+/// that moves the moment takes that state.
+pub struct Timeline<M: Machine> {
+    /// Inputs of the current branch applied to the state shown.
     cursor: usize,
     /// Single steps taken from the last stop (`step_back`, `step` in the
     /// past): a fork keeps them as inputs.
@@ -128,9 +128,9 @@ pub struct History<M: Machine> {
     opts: Options,
 }
 
-impl<M: Machine> History<M> {
-    /// A history starting at `start` (its checkpoint 0).
-    pub fn new(start: M, opts: Options) -> Self {
+impl<M: Machine> Timeline<M> {
+    /// A timeline starting at `start` (its checkpoint 0).
+    pub fn new(start: &M, opts: Options) -> Self {
         // Checkpoint slots are grid points, so stopping at one changes nothing.
         let grid_ms = opts.grid_ms.max(1);
         let every_ms = opts.every_ms.max(1).div_ceil(grid_ms).saturating_mul(grid_ms);
@@ -143,23 +143,7 @@ impl<M: Machine> History<M> {
         });
         let branch =
             Branch { inputs: Vec::new(), end_ms: start.now_ms(), forked_from: None, checkpoints: vec![base] };
-        History { now: start, cursor: 0, stepped: Vec::new(), branches: vec![branch], current: 0, opts }
-    }
-
-    /// The state at the moment shown.
-    pub fn state(&self) -> &M {
-        &self.now
-    }
-
-    /// The state shown, to read from with `&mut` (nothing it does is
-    /// recorded: use [`History::input`] for inputs).
-    pub fn state_mut(&mut self) -> &mut M {
-        &mut self.now
-    }
-
-    /// The moment shown (ms).
-    pub fn now_ms(&self) -> u64 {
-        self.now.now_ms()
+        Timeline { cursor: 0, stepped: Vec::new(), branches: vec![branch], current: 0, opts }
     }
 
     /// When the run started (ms).
@@ -172,15 +156,20 @@ impl<M: Machine> History<M> {
         self.branch().end_ms
     }
 
-    /// Whether the moment shown is before the current branch's present.
-    pub fn in_past(&self) -> bool {
+    /// Whether `now` (the state shown) is before the current branch's present.
+    pub fn in_past(&self, now: &M) -> bool {
         let b = self.branch();
-        !self.stepped.is_empty() || self.cursor < b.inputs.len() || self.now.now_ms() < b.end_ms
+        !self.stepped.is_empty() || self.cursor < b.inputs.len() || now.now_ms() < b.end_ms
     }
 
     /// The current branch.
     pub fn current(&self) -> usize {
         self.current
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> Options {
+        self.opts
     }
 
     /// Every branch, in the order they were made.
@@ -200,6 +189,11 @@ impl<M: Machine> History<M> {
     /// The current branch's inputs, from the start.
     pub fn inputs(&self) -> &[Moment<M::Input>] {
         &self.branch().inputs
+    }
+
+    /// The inputs applied to the state shown.
+    pub fn applied(&self) -> &[Moment<M::Input>] {
+        &self.branch().inputs[..self.cursor]
     }
 
     /// Branch `id`'s inputs, from the start.
@@ -243,14 +237,14 @@ impl<M: Machine> History<M> {
     /// branch's own inputs come back as time reaches them; past its
     /// present, the branch grows. A moment left by single steps goes on
     /// from the grid point after it.
-    pub fn advance_to(&mut self, t_ms: u64) {
-        if t_ms <= self.now.now_ms() {
+    pub fn advance_to(&mut self, now: &mut M, t_ms: u64) {
+        if t_ms <= now.now_ms() {
             return;
         }
         if !self.stepped.is_empty() {
-            let next = (self.now.now_ms() / self.opts.grid_ms + 1) * self.opts.grid_ms;
-            self.jump(next);
-            if t_ms <= self.now.now_ms() {
+            let next = (now.now_ms() / self.opts.grid_ms + 1) * self.opts.grid_ms;
+            self.jump(now, next);
+            if t_ms <= now.now_ms() {
                 return;
             }
         }
@@ -258,69 +252,85 @@ impl<M: Machine> History<M> {
             let next_input = self.branch().inputs.get(self.cursor).map(|m| m.at_ms);
             match next_input {
                 Some(at) if at <= t_ms => {
-                    self.run_to(at);
+                    self.run_to(now, at);
                     let input = self.branches[self.current].inputs[self.cursor].input.clone();
-                    self.now.apply(&input);
+                    now.apply(&input);
                     self.cursor += 1;
                 }
                 _ => break,
             }
         }
-        self.run_to(t_ms);
+        self.run_to(now, t_ms);
+    }
+
+    /// The time the state shown may run to before the current branch's
+    /// next recorded input must come back (`None`: no more inputs ahead).
+    pub fn next_input_ms(&self) -> Option<u64> {
+        self.branch().inputs.get(self.cursor).map(|m| m.at_ms)
     }
 
     /// Runs `now` to `t_ms`, stopping at every checkpoint slot the branch
     /// has not reached before to take one.
-    fn run_to(&mut self, t_ms: u64) {
+    fn run_to(&mut self, now: &mut M, t_ms: u64) {
         let every = self.opts.every_ms;
         loop {
-            let now = self.now.now_ms();
+            let was = now.now_ms();
             let b = &self.branches[self.current];
-            let fresh = now >= b.end_ms;
-            let slot = (now / every + 1) * every;
+            let fresh = was >= b.end_ms;
+            let slot = (was / every + 1) * every;
             if !fresh || slot > t_ms {
                 // In the past: the branch has its checkpoints (or had them, thinned).
                 let stop = if fresh { t_ms } else { t_ms.min(b.end_ms) };
-                self.now.advance_to(stop);
-                self.grow();
-                if self.now.now_ms() >= t_ms || self.now.now_ms() <= now {
+                now.advance_to(stop);
+                self.grow(now);
+                if now.now_ms() >= t_ms || now.now_ms() <= was {
                     break;
                 }
                 continue;
             }
-            self.now.advance_to(slot);
-            self.grow();
-            if self.now.now_ms() >= slot {
-                self.take_checkpoint();
+            now.advance_to(slot);
+            self.grow(now);
+            if now.now_ms() >= slot {
+                self.take_checkpoint(now);
             }
-            if self.now.now_ms() >= t_ms || self.now.now_ms() <= now {
+            if now.now_ms() >= t_ms || now.now_ms() <= was {
                 break;
             }
         }
     }
 
     /// The branch's present moves with the moment shown.
-    fn grow(&mut self) {
-        let now = self.now.now_ms();
+    fn grow(&mut self, now: &M) {
+        let t = now.now_ms();
         let b = &mut self.branches[self.current];
-        if now > b.end_ms {
-            b.end_ms = now;
+        if t > b.end_ms {
+            b.end_ms = t;
         }
     }
 
-    fn take_checkpoint(&mut self) {
-        let at_ms = self.now.now_ms();
+    /// Takes a checkpoint of `now` if the branch reaches its time for the
+    /// first time and a slot is due (the page calls this after each step
+    /// of its own clock).
+    pub fn observe(&mut self, now: &M) {
+        if !self.stepped.is_empty() || self.cursor < self.branch().inputs.len() {
+            return;
+        }
+        let t = now.now_ms();
+        let last = self.branch().checkpoints.last().map_or(0, |c| c.at_ms);
+        self.grow(now);
+        if t.is_multiple_of(self.opts.every_ms) && t > last {
+            self.take_checkpoint(now);
+        }
+    }
+
+    fn take_checkpoint(&mut self, now: &M) {
+        let at_ms = now.now_ms();
         let b = &mut self.branches[self.current];
         if b.checkpoints.last().is_some_and(|c| c.at_ms >= at_ms) {
             return;
         }
-        let bytes = self.now.footprint_bytes();
-        b.checkpoints.push(Arc::new(Checkpoint {
-            at_ms,
-            applied: self.cursor,
-            state: self.now.clone(),
-            bytes,
-        }));
+        let bytes = now.footprint_bytes();
+        b.checkpoints.push(Arc::new(Checkpoint { at_ms, applied: self.cursor, state: now.clone(), bytes }));
         self.thin();
     }
 
@@ -357,11 +367,11 @@ impl<M: Machine> History<M> {
         }
     }
 
-    /// Shows moment `t_ms` of the current branch (rounded down to the grid,
-    /// clamped to the branch's start and present): the newest checkpoint at
-    /// or before it, replayed forward. Every input at or before the moment
-    /// is applied.
-    pub fn jump(&mut self, t_ms: u64) {
+    /// Sets `now` to moment `t_ms` of the current branch (rounded down to
+    /// the grid, clamped to the branch's start and present): the newest
+    /// checkpoint at or before it, replayed forward. Every input at or
+    /// before the moment is applied.
+    pub fn jump(&mut self, now: &mut M, t_ms: u64) {
         let b = &self.branches[self.current];
         let start = b.checkpoints[0].at_ms;
         let end = b.end_ms;
@@ -376,43 +386,41 @@ impl<M: Machine> History<M> {
             .find(|c| c.at_ms <= t && b.inputs.get(c.applied).is_none_or(|m| m.at_ms >= c.at_ms))
             .unwrap_or(&b.checkpoints[0])
             .clone();
-        self.now = cp.state.clone();
+        *now = cp.state.clone();
         self.cursor = cp.applied;
         self.stepped.clear();
-        self.advance_to(t);
+        self.advance_to(now, t);
         // Inputs made at `t` itself came after the clock reached it.
         while let Some(m) = self.branches[self.current].inputs.get(self.cursor) {
             if m.at_ms > t {
                 break;
             }
             let input = m.input.clone();
-            self.now.apply(&input);
+            now.apply(&input);
             self.cursor += 1;
         }
     }
 
-    /// An input at the moment shown. At the current branch's present it is
-    /// recorded there; in the past it starts a new branch from this moment
-    /// (the old one keeps its future) and makes it current.
-    pub fn input(&mut self, input: M::Input) {
-        let at_ms = self.now.now_ms();
-        if self.in_past() {
-            self.fork();
+    /// Records an input made at the moment shown, before the caller
+    /// applies it to `now`. At the current branch's present it is recorded
+    /// there; in the past it starts a new branch from this moment (the old
+    /// one keeps its future) and makes it current.
+    pub fn record(&mut self, now: &M, input: M::Input) {
+        let at_ms = now.now_ms();
+        if self.in_past(now) {
+            self.fork(now);
         }
         let b = &mut self.branches[self.current];
-        b.inputs.push(Moment { at_ms, input: input.clone() });
-        self.now.apply(&input);
+        b.inputs.push(Moment { at_ms, input });
+        b.end_ms = b.end_ms.max(at_ms);
         self.cursor += 1;
-        let now = self.now.now_ms();
-        let b = &mut self.branches[self.current];
-        b.end_ms = b.end_ms.max(now);
     }
 
     /// A new branch from the moment shown: the current branch's inputs so
     /// far (and single steps taken since the last stop), its checkpoints
     /// up to here.
-    fn fork(&mut self) {
-        let at = self.now.now_ms();
+    fn fork(&mut self, now: &M) {
+        let at = now.now_ms();
         let old = &self.branches[self.current];
         let mut inputs = old.inputs[..self.cursor].to_vec();
         inputs.append(&mut self.stepped);
@@ -427,59 +435,61 @@ impl<M: Machine> History<M> {
 
     /// Makes branch `id` current at the same moment (or its present, if it
     /// ends before). Returns false if there is no such branch.
-    pub fn switch(&mut self, id: usize) -> bool {
+    pub fn switch(&mut self, now: &mut M, id: usize) -> bool {
         if id >= self.branches.len() {
             return false;
         }
-        let t = self.now.now_ms();
+        let t = now.now_ms();
         self.current = id;
-        self.jump(t);
+        self.jump(now, t);
         true
     }
 
     /// One simulator step forward: at the present, a recorded input (as the
     /// page's step button); in the past, the moment after one delivery or
     /// tick, as a fork would keep it.
-    pub fn step(&mut self) {
-        if self.in_past() {
-            let at_ms = self.now.now_ms();
-            let input = M::step_input();
-            self.now.apply(&input);
+    pub fn step(&mut self, now: &mut M) {
+        let input = M::step_input();
+        if self.in_past(now) {
+            let at_ms = now.now_ms();
+            now.apply(&input);
             self.stepped.push(Moment { at_ms, input });
         } else {
-            self.input(M::step_input());
+            self.record(now, input.clone());
+            now.apply(&input);
+            self.grow(now);
         }
     }
 
     /// One simulator step back: the grid point before (or earlier, until
     /// fewer steps had been taken), then single steps up to one short of
     /// the steps taken now. Returns false at the start.
-    pub fn step_back(&mut self) -> bool {
-        let steps = self.now.steps();
+    pub fn step_back(&mut self, now: &mut M) -> bool {
+        let steps = now.steps();
         let start = self.start_ms();
-        if steps == 0 || (self.now.now_ms() <= start && self.stepped.is_empty()) {
+        if steps == 0 || (now.now_ms() <= start && self.stepped.is_empty()) {
             return false;
         }
         let target = steps - 1;
         let grid = self.opts.grid_ms;
-        let mut t = self.now.now_ms();
+        let mut t = now.now_ms();
         loop {
             // The stop before `t`.
             let prev = if t.is_multiple_of(grid) { t.saturating_sub(grid) } else { t / grid * grid };
             let prev = prev.max(start);
-            self.jump(prev);
-            if self.now.steps() <= target || prev <= start {
+            self.jump(now, prev);
+            if now.steps() <= target || prev <= start {
                 break;
             }
             t = prev;
         }
-        while self.now.steps() < target {
-            let before = self.now.steps();
-            let at_ms = self.now.now_ms();
+        while now.steps() < target {
+            let before = now.steps();
+            let at_ms = now.now_ms();
             let input = M::step_input();
-            self.now.apply(&input);
+            now.apply(&input);
             self.stepped.push(Moment { at_ms, input });
-            if self.now.steps() <= before {
+            if now.steps() <= before {
                 break;
             }
         }
@@ -494,6 +504,123 @@ impl<M: Machine> History<M> {
         let mut m = b.checkpoints[0].state.clone();
         replay(&mut m, &b.inputs, t_ms);
         m
+    }
+}
+
+/// A [`Timeline`] with the state shown: for the console natively (tests,
+/// benchmarks, lessons).
+pub struct History<M: Machine> {
+    now: M,
+    timeline: Timeline<M>,
+}
+
+impl<M: Machine> History<M> {
+    /// A history starting at `start` (its checkpoint 0).
+    pub fn new(start: M, opts: Options) -> Self {
+        let timeline = Timeline::new(&start, opts);
+        History { now: start, timeline }
+    }
+
+    /// The branches and checkpoints.
+    pub fn timeline(&self) -> &Timeline<M> {
+        &self.timeline
+    }
+
+    /// The state at the moment shown.
+    pub fn state(&self) -> &M {
+        &self.now
+    }
+
+    /// The moment shown (ms).
+    pub fn now_ms(&self) -> u64 {
+        self.now.now_ms()
+    }
+
+    /// When the run started (ms).
+    pub fn start_ms(&self) -> u64 {
+        self.timeline.start_ms()
+    }
+
+    /// The present of the current branch (ms).
+    pub fn end_ms(&self) -> u64 {
+        self.timeline.end_ms()
+    }
+
+    /// Whether the moment shown is before the current branch's present.
+    pub fn in_past(&self) -> bool {
+        self.timeline.in_past(&self.now)
+    }
+
+    /// The current branch.
+    pub fn current(&self) -> usize {
+        self.timeline.current()
+    }
+
+    /// Every branch.
+    pub fn branches(&self) -> Vec<BranchInfo> {
+        self.timeline.branches()
+    }
+
+    /// The current branch's inputs.
+    pub fn inputs(&self) -> &[Moment<M::Input>] {
+        self.timeline.inputs()
+    }
+
+    /// Branch `id`'s inputs.
+    pub fn branch_inputs(&self, id: usize) -> Option<&[Moment<M::Input>]> {
+        self.timeline.branch_inputs(id)
+    }
+
+    /// Times of the current branch's checkpoints (ms).
+    pub fn checkpoint_times(&self) -> Vec<u64> {
+        self.timeline.checkpoint_times()
+    }
+
+    /// Estimated bytes all checkpoints hold.
+    pub fn checkpoint_bytes(&self) -> u64 {
+        self.timeline.checkpoint_bytes()
+    }
+
+    /// How many distinct checkpoints are kept.
+    pub fn checkpoint_count(&self) -> usize {
+        self.timeline.checkpoint_count()
+    }
+
+    /// See [`Timeline::advance_to`].
+    pub fn advance_to(&mut self, t_ms: u64) {
+        self.timeline.advance_to(&mut self.now, t_ms);
+    }
+
+    /// See [`Timeline::jump`].
+    pub fn jump(&mut self, t_ms: u64) {
+        self.timeline.jump(&mut self.now, t_ms);
+    }
+
+    /// An input at the moment shown (forks in the past; see [`Timeline::record`]).
+    pub fn input(&mut self, input: M::Input) {
+        self.timeline.record(&self.now, input.clone());
+        self.now.apply(&input);
+        self.timeline.grow(&self.now);
+    }
+
+    /// See [`Timeline::switch`].
+    pub fn switch(&mut self, id: usize) -> bool {
+        self.timeline.switch(&mut self.now, id)
+    }
+
+    /// See [`Timeline::step`].
+    pub fn step(&mut self) {
+        self.timeline.step(&mut self.now);
+    }
+
+    /// See [`Timeline::step_back`].
+    pub fn step_back(&mut self) -> bool {
+        self.timeline.step_back(&mut self.now)
+    }
+
+    /// See [`Timeline::replay_from_start`].
+    pub fn replay_from_start(&self, t_ms: u64) -> M {
+        self.timeline.replay_from_start(t_ms)
     }
 }
 
