@@ -14,6 +14,9 @@ use crate::engine::Mark;
 use crate::live::{handler, live};
 use crate::state::AppState;
 
+/// A branch as listed: its id, the (branch, ms) it forked from, its present (ms).
+type BranchRow = (usize, Option<(usize, u64)>, u64);
+
 /// What the slider draws.
 #[derive(Clone, Debug, PartialEq)]
 struct Picture {
@@ -22,8 +25,7 @@ struct Picture {
     now: u64,
     past: bool,
     marks: Vec<Mark>,
-    /// (id, forked from (branch, ms), present ms)
-    branches: Vec<(usize, Option<(usize, u64)>, u64)>,
+    branches: Vec<BranchRow>,
     current: usize,
 }
 
