@@ -10,7 +10,8 @@ impl Console {
     /// A sha256 (hex) of everything a run changes: the simulator
     /// ([`sim::Sim::state_hash`] and its status picture: members, messages
     /// in flight, links), kube's objects and controllers, the files, every
-    /// tab's environment, history, stream and pending command. Every map
+    /// tab's environment, history, stream and pending command, the kubeadm
+    /// node (kubelet, static pods) and the lesson runner. Every map
     /// in it iterates in key order, so the digest does not depend on a hash.
     pub fn state_hash(&self) -> String {
         let mut h = Sha256::new();
@@ -29,6 +30,7 @@ impl Console {
         h.update(format!("{} {:?} {:?} {:?}", self.active, self.env, self.history, self.stream).as_bytes());
         h.update(format!("{:?}", self.pending).as_bytes());
         h.update(format!("{:?}", self.parked).as_bytes());
+        h.update(format!("{:?} {:?}", self.node, self.lesson).as_bytes());
         h.update(format!("{} {:?}", self.seed, self.options).as_bytes());
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
