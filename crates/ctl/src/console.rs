@@ -18,6 +18,7 @@
 
 use slim::VecMap;
 
+mod hash;
 mod page;
 
 use crate::backend::Backend;
@@ -85,7 +86,7 @@ impl Run {
 
 /// A command's result inside the console: its output, the virtual time it
 /// took, and a stream if it keeps running.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Exec {
     pub out: Output,
     pub elapsed_ms: u64,
@@ -109,6 +110,8 @@ impl From<Output> for Exec {
 }
 
 /// The console: the cluster, the filesystem, the environment and the history.
+/// A clone is a checkpoint of all of it (`history.rs`: time travel).
+#[derive(Clone)]
 pub struct Console {
     pub(crate) seed: u64,
     /// How the cluster was made (`cluster reset` keeps what it does not change).
@@ -119,7 +122,8 @@ pub struct Console {
     pub(crate) net: crate::playground::Net,
     pub(crate) vfs: Vfs,
     pub(crate) env: VecMap<String, String>,
-    pub(crate) spec: Spec,
+    /// etcdctl's command tree: the same for every clone (checkpoints share it).
+    pub(crate) spec: std::sync::Arc<Spec>,
     /// What the client logged on stderr while connecting for the command
     /// being run (a refused `--user` on a cluster without auth); printed
     /// before the command's own output.
@@ -144,12 +148,14 @@ pub struct Console {
     pub(crate) editor_pane: bool,
     /// The kubeadm node around the cluster: kubelet, static pods, containers.
     pub(crate) node: crate::node::Node,
+    /// The lesson runner (`lesson ...`): a console input like any other, so it replays with the session.
+    pub(crate) lesson: crate::lesson::Progress,
 }
 
 /// A console tab's own state: its environment, history and running stream.
 /// Every tab talks to the same cluster, so a `watch` in one tab sees the
 /// `put`s of another.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Tab {
     env: VecMap<String, String>,
     /// The working directory (`cd`).
@@ -172,7 +178,7 @@ impl Console {
             net: crate::playground::Net::default(),
             vfs: Vfs::new(),
             env,
-            spec: Spec::etcdctl(),
+            spec: std::sync::Arc::new(Spec::etcdctl()),
             client_log: String::new(),
             history: Vec::new(),
             stream: None,
@@ -184,6 +190,7 @@ impl Console {
             run_deadline_ms: None,
             editor_pane: false,
             node: crate::node::Node::disabled(),
+            lesson: crate::lesson::Progress::default(),
         };
         c.backend.tls = options.tls;
         c.backend.kube.set_protobuf(options.protobuf);

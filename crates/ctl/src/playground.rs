@@ -3,6 +3,7 @@
 //! ```text
 //! cluster partition etcd-1 / etcd-2,etcd-3    two groups; members talk only inside a group
 //! cluster isolate etcd-1                      etcd-1 alone
+//! cluster slow-disk etcd-1 400ms               each fsync of etcd-1 takes 400 ms more
 //! cluster net --delay 5-20ms --drop 1% --duplicate 0%
 //! cluster reset --nodes 5 --seed 42 --plain   a fresh cluster over http (TLS as the last one by default; --data-dir DIR: from a restored snapshot)
 //! ```
@@ -23,6 +24,7 @@ Usage: cluster COMMAND
   heal                                    one network again
   net [--delay MIN-MAXms] [--drop P%] [--duplicate P%]
   campaign NAME                           fire that member's election timer now
+  slow-disk NAME DURATION                 every fsync of NAME takes DURATION more (0: a healthy disk)
   reset [--nodes N] [--seed S] [--tls|--plain] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
         [--bare | --kubeadm] [--storage json|protobuf]   etcd alone, or a kubeadm cluster's objects
         [--topology single|stacked|external]     one control-plane node with one etcd member, three
@@ -42,7 +44,7 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
     let rest = &args[1..];
     match sub.as_str() {
         "status" => Output::ok(status(con)).into(),
-        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" => {
+        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" | "slow-disk" => {
             sim::run(con, sub, rest)
         }
         "net" => net(con, rest),

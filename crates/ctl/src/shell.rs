@@ -39,10 +39,11 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 36] = [
-    "etcdctl", "etcdutl", "kubectl", "cluster", "echo", "export", "unset", "env", "clear", "history",
-    "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp", "mv",
-    "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim", "nano",
+pub const COMMANDS: [&str; 37] = [
+    "etcdctl", "etcdutl", "kubectl", "cluster", "lesson", "echo", "export", "unset", "env", "clear",
+    "history", "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp",
+    "mv", "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim",
+    "nano",
 ];
 
 /// The node's tools (`node/`), also offered by completion.
@@ -54,6 +55,7 @@ etcd playground console. Supported commands:
   etcdutl snapshot status|restore, defrag, version
   kubectl ...                 apply/create/replace/get [-w]/delete/describe/run/scale (kubectl help)
   cluster status|stop|start|restart|partition|isolate|heal|net|campaign|reset
+  lesson list|start NAME|hint|show-me|check|next|stop   guided lessons, checked on the cluster
   echo, export, unset, env, clear, history, pwd, true, false, sh -c 'LINE'
   sleep DURATION              let virtual time pass (1s, 500ms, 2m)
   timeout DURATION CMD        stop CMD after DURATION (exit 124)
@@ -309,6 +311,7 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         "crictl" => crate::node::crictl::run(con, args).into(),
         "systemctl" => crate::node::systemd::systemctl(con, args).into(),
         "journalctl" => crate::node::systemd::journalctl(con, args).into(),
+        "lesson" => crate::lesson::run(con, args),
         "echo" => echo(args).into(),
         "export" => export(con, args).into(),
         "unset" => {

@@ -107,6 +107,7 @@ pub fn ClusterStage() -> impl IntoView {
                 </ul>
             </div>
             <QuorumBanner />
+            <crate::components::cluster::travel::TimeTravel />
         </section>
     }
 }

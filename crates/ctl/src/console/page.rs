@@ -25,6 +25,7 @@ use crate::journal::{Entry, Journal, Wait};
 use crate::output::{Output, exit};
 
 /// A command waiting in page mode.
+#[derive(Clone, Debug)]
 pub(crate) struct Pending {
     /// The entry as typed.
     input: String,
@@ -39,6 +40,7 @@ pub(crate) struct Pending {
 }
 
 /// What a pending command waits for.
+#[derive(Clone, Debug)]
 enum State {
     /// An answer or a time (see [`Wait`]).
     Waiting(Wait),
