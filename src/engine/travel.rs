@@ -36,7 +36,7 @@ pub enum MarkKind {
     Start,
     /// A line the learner typed (or a stage button's).
     Command,
-    /// A raft snapshot was taken or sent.
+    /// The leader sent a raft snapshot to a follower.
     Snapshot,
     /// Fewer than a quorum of members run.
     QuorumLost,
@@ -225,10 +225,9 @@ impl Engine {
                             MarkKind::Leader,
                             format!("{} becomes leader (term {term})", name(e.member)),
                         )),
-                        MemberEventKind::SnapshotTaken { index, .. } => Some((
-                            MarkKind::Snapshot,
-                            format!("{} takes a snapshot at {index}", name(e.member)),
-                        )),
+                        // A snapshot taken is routine (every --snapshot-count
+                        // entries, on every member); one sent to a lagging
+                        // follower is the event worth a mark.
                         MemberEventKind::SnapshotSent { index, .. } => Some((
                             MarkKind::Snapshot,
                             format!("{} sends a snapshot at {index}", name(e.member)),
