@@ -49,6 +49,11 @@ pub fn App() -> impl IntoView {
     browser::mark("engine");
     let state = AppState::new(engine);
     state.reduced_motion.set_value(browser::prefers_reduced_motion());
+    if browser::load(crate::components::cluster::controls::LARGE_TEXT_KEY).as_deref() == Some("1") {
+        crate::components::cluster::controls::set_large_text(true);
+        state.text_scale.set(crate::components::cluster::controls::LARGE_TEXT);
+        state.refresh(false);
+    }
     provide_context(state);
     browser::wake(state);
 
