@@ -67,11 +67,9 @@ pub(crate) fn image_id(image: &str) -> String {
         return "3861cfcd7c04ccac1f062788eca39487248527ef0c0cfd477a83d7691a75a899".into();
     }
     let mut out = String::new();
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut h = slim::FNV_OFFSET;
     for round in 0..4u64 {
-        for b in image.bytes().chain(round.to_le_bytes()) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
+        h = slim::fnv1a(slim::fnv1a(h, image.as_bytes()), &round.to_le_bytes());
         out.push_str(&format!("{h:016x}"));
     }
     out

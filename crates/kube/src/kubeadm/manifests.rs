@@ -51,21 +51,24 @@ pub struct EtcdMember {
 }
 
 impl EtcdMember {
+    /// A single `etcd-1` at 127.0.0.1, as kubeadm's one-node cluster runs it.
+    pub fn lone() -> EtcdMember {
+        EtcdMember {
+            name: "etcd-1".into(),
+            client_url: "https://127.0.0.1:2379".into(),
+            peer_url: "https://127.0.0.1:2380".into(),
+            initial_cluster: "etcd-1=https://127.0.0.1:2380".into(),
+            etcd_servers: "https://127.0.0.1:2379".into(),
+            external: false,
+        }
+    }
+
     /// The first member of `sim` as a kubeadm node runs it (https URLs);
     /// a single `etcd-1` at 127.0.0.1 when the sim has none.
     pub fn of(sim: &sim::Sim) -> EtcdMember {
         let https = |u: &str| u.replacen("http://", "https://", 1);
         let first = sim.member_id(1).and_then(|id| sim.node(id));
-        let Some(node) = first else {
-            return EtcdMember {
-                name: "etcd-1".into(),
-                client_url: "https://127.0.0.1:2379".into(),
-                peer_url: "https://127.0.0.1:2380".into(),
-                initial_cluster: "etcd-1=https://127.0.0.1:2380".into(),
-                etcd_servers: "https://127.0.0.1:2379".into(),
-                external: false,
-            };
-        };
+        let Some(node) = first else { return EtcdMember::lone() };
         let cfg = &node.config;
         let me = cfg.initial_cluster.iter().find(|p| p.id == cfg.id);
         let peer =
@@ -158,8 +161,8 @@ pub fn manifest_yaml(pod: &Value) -> String {
 /// The kubelet's hash of a static pod's file (`kubernetes.io/config.hash`):
 /// 32 hex digits that change with the file.
 pub fn config_hash(text: &str) -> String {
-    let h = |seed: u64| text.bytes().fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    format!("{:016x}{:016x}", h(0xcbf2_9ce4_8422_2325), h(0x8422_2325_cbf2_9ce4))
+    let h = |seed: u64| slim::fnv1a(seed, text.as_bytes());
+    format!("{:016x}{:016x}", h(slim::FNV_OFFSET), h(0x8422_2325_cbf2_9ce4))
 }
 
 /// The mirror pod of static pod `manifest` (any pod the kubelet read from
@@ -203,20 +206,9 @@ pub fn mirror_pod(manifest: &Value, hash: &str, ts: &str, restarts: u64) -> Valu
 mod tests {
     use super::*;
 
-    fn member() -> EtcdMember {
-        EtcdMember {
-            name: "etcd-1".into(),
-            client_url: "https://127.0.0.1:2379".into(),
-            peer_url: "https://127.0.0.1:2380".into(),
-            initial_cluster: "etcd-1=https://127.0.0.1:2380".into(),
-            etcd_servers: "https://127.0.0.1:2379".into(),
-            external: false,
-        }
-    }
-
     #[test]
     fn etcd_yaml_reads_as_kubeadm_writes_it() {
-        let ms = manifests(&member());
+        let ms = manifests(&EtcdMember::lone());
         let text = manifest_yaml(&ms[0].1);
         assert!(text.starts_with("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    kubeadm.kubernetes.io/etcd.advertise-client-urls: https://127.0.0.1:2379\n  creationTimestamp: null\n"), "{text}");
         for line in [
@@ -235,7 +227,7 @@ mod tests {
 
     #[test]
     fn every_template_reads_as_a_pod() {
-        for (file, pod) in manifests(&member()) {
+        for (file, pod) in manifests(&EtcdMember::lone()) {
             assert_eq!(pod["kind"], "Pod", "{file}");
             assert!(!manifest_yaml(&pod).contains("__"), "{file}: a placeholder left");
         }
@@ -243,7 +235,7 @@ mod tests {
 
     #[test]
     fn a_mirror_pod_is_its_manifest_on_the_node() {
-        let ms = manifests(&member());
+        let ms = manifests(&EtcdMember::lone());
         let yaml = manifest_yaml(&ms[1].1);
         let pod = mirror_pod(&ms[1].1, &config_hash(&yaml), "2025-01-01T00:00:00Z", 2);
         assert_eq!(pod.pointer("/metadata/name"), Some(&json!("kube-apiserver-controlplane")));
