@@ -142,7 +142,7 @@ fn status(con: &Console, unit: &EtcdUnit, now: u64, warning: String) -> Output {
     let active = match unit.since_ms {
         Some(at) => format!(
             "active (running) since {}; {}",
-            super::systemd::systemd_time(at),
+            crate::timefmt::systemd(at),
             super::systemd::since(now.saturating_sub(at))
         ),
         None => "inactive (dead)".to_string(),
@@ -174,7 +174,7 @@ fn kube_words(pod: &Value) -> Vec<String> {
 /// A journal line of the unit: etcd's own, or systemd's (`systemd: ...`).
 fn line(at: u64, l: &str) -> String {
     let host = kube::kubeadm::CONTROL_PLANE;
-    let t = super::systemd::journal_time(at);
+    let t = crate::timefmt::journal(at);
     match l.strip_prefix("systemd: ") {
         Some(s) => format!("{t} {host} systemd[1]: {s}"),
         None => format!("{t} {host} etcd[{PID}]: {l}"),

@@ -12,21 +12,6 @@ use crate::output::Output;
 
 const UNIT_DESC: &str = "kubelet: The Kubernetes Node Agent";
 
-/// `Fri 2026-01-02 00:00:05 UTC`, systemd's timestamp.
-pub(crate) fn systemd_time(now: u64) -> String {
-    // ctime: "Thu Jan  1 00:00:05 2026"
-    let iso = crate::timefmt::iso_ms(now);
-    let ctime = crate::timefmt::ctime(now);
-    format!("{} {} {} UTC", &ctime[..3], &iso[..10], &iso[11..19])
-}
-
-/// `Jan 01 00:00:05`, the journal's short timestamp.
-pub(crate) fn journal_time(now: u64) -> String {
-    let ctime = crate::timefmt::ctime(now);
-    let iso = crate::timefmt::iso_ms(now);
-    format!("{} {} {}", &ctime[4..7], &iso[8..10], &iso[11..19])
-}
-
 /// systemd's `3min 5s ago`.
 pub(crate) fn since(ms: u64) -> String {
     let s = ms / 1000;
@@ -51,11 +36,11 @@ fn journal_line(at: u64, line: &str) -> String {
     let level = if line.starts_with("\"Could not") || line.starts_with("\"Error") { 'E' } else { 'I' };
     let host = kube::kubeadm::CONTROL_PLANE;
     if let Some(sys) = line.strip_prefix("systemd: ") {
-        return format!("{} {host} systemd[1]: {sys}", journal_time(at));
+        return format!("{} {host} systemd[1]: {sys}", crate::timefmt::journal(at));
     }
     format!(
         "{} {host} kubelet[{KUBELET_PID}]: {level}{}    {KUBELET_PID} kubelet.go:0] {line}",
-        journal_time(at),
+        crate::timefmt::journal(at),
         super::kubelet::klog_time(at)
     )
 }
@@ -126,7 +111,11 @@ pub(crate) fn systemctl(con: &mut Console, args: &[String]) -> Output {
 
 fn status(node: &Node, now: u64) -> Output {
     let active = match node.kubelet_since_ms {
-        Some(at) => format!("active (running) since {}; {}", systemd_time(at), since(now.saturating_sub(at))),
+        Some(at) => format!(
+            "active (running) since {}; {}",
+            crate::timefmt::systemd(at),
+            since(now.saturating_sub(at))
+        ),
         None => "inactive (dead)".to_string(),
     };
     let mut out = format!(
@@ -203,8 +192,6 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(systemd_time(5_000), "Thu 2026-01-01 00:00:05 UTC");
-        assert_eq!(journal_time(5_000), "Jan 01 00:00:05");
         assert_eq!(since(185_000), "3min 5s ago");
         assert_eq!(since(7_000), "7s ago");
     }
