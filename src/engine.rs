@@ -311,11 +311,12 @@ impl Engine {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    fn run(e: &mut Engine, tab: usize, line: &str) {
+    /// Types `line` into console tab `tab` and runs frames until it is done.
+    pub(crate) fn run(e: &mut Engine, tab: usize, line: &str) {
         e.run_line(tab, line);
         for _ in 0..300 {
             if e.tabs[tab].running.is_none() {

@@ -383,17 +383,8 @@ impl Engine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::tests::run;
     use wasm_bindgen_test::wasm_bindgen_test;
-
-    fn run(e: &mut Engine, tab: usize, line: &str) {
-        e.run_line(tab, line);
-        for _ in 0..300 {
-            if e.tabs[tab].running.is_none() {
-                break;
-            }
-            e.frame(16.0);
-        }
-    }
 
     fn frames(e: &mut Engine, n: usize) {
         for _ in 0..n {
