@@ -1,9 +1,11 @@
-//! Playground commands: `cluster status|stop|start|restart|partition|isolate|heal|net|campaign|reset`.
+//! Playground commands: `cluster status|stop|start|restart|partition|isolate|heal|net|campaign|slow-disk|disk|reset`.
 //!
 //! ```text
 //! cluster partition etcd-1 / etcd-2,etcd-3    two groups; members talk only inside a group
 //! cluster isolate etcd-1                      etcd-1 alone
+//! cluster partition etcd-1 -/-> etcd-2       one way: etcd-2 no longer hears etcd-1
 //! cluster slow-disk etcd-1 400ms               each fsync of etcd-1 takes 400 ms more
+//! cluster disk etcd-1 full                     its next write fails: etcd exits, as on ENOSPC
 //! cluster net --delay 5-20ms --drop 1% --duplicate 0%
 //! cluster reset --nodes 5 --seed 42 --plain   a fresh cluster over http (TLS as the last one by default; --data-dir DIR: from a restored snapshot)
 //! ```
@@ -20,11 +22,13 @@ Usage: cluster COMMAND
   status                                  one row per member: role, term, commit, applied, up/down, group
   stop NAME | start NAME | restart NAME   crash a member (memory lost, disk kept) / start it again
   partition NAME[,NAME...] [/ NAME[,NAME...]]   split the network into groups
+  partition NAME -/-> NAME                one way: the first's messages no longer reach the second
   isolate NAME                            cut one member off
   heal                                    one network again
   net [--delay MIN-MAXms] [--drop P%] [--duplicate P%]
   campaign NAME                           fire that member's election timer now
   slow-disk NAME DURATION                 every fsync of NAME takes DURATION more (0: a healthy disk)
+  disk NAME full|slow DURATION|ok         no space left (etcd exits at its next write), slow, or healthy
   reset [--nodes N] [--seed S] [--tls|--plain] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
         [--bare | --kubeadm] [--storage json|protobuf]   etcd alone, or a kubeadm cluster's objects
         [--topology single|stacked|external]     one control-plane node with one etcd member, three
@@ -44,9 +48,8 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
     let rest = &args[1..];
     match sub.as_str() {
         "status" => Output::ok(status(con)).into(),
-        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" | "slow-disk" => {
-            sim::run(con, sub, rest)
-        }
+        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" | "slow-disk"
+        | "disk" => sim::run(con, sub, rest),
         "net" => net(con, rest),
         "reset" => reset(con, rest),
         "help" | "--help" | "-h" => Output::ok(USAGE).into(),
