@@ -6,7 +6,7 @@
 //! cluster partition etcd-1 -/-> etcd-2       one way: etcd-2 no longer hears etcd-1
 //! cluster slow-disk etcd-1 400ms               each fsync of etcd-1 takes 400 ms more
 //! cluster disk etcd-1 full                     its next write fails: etcd exits, as on ENOSPC
-//! cluster net --delay 5-20ms --drop 1% --duplicate 0%
+//! cluster net --delay 5-20ms --drop 1% --duplicate 0% --reorder 10%
 //! cluster reset --nodes 5 --seed 42 --plain   a fresh cluster over http (TLS as the last one by default; --data-dir DIR: from a restored snapshot)
 //! ```
 
@@ -25,7 +25,7 @@ Usage: cluster COMMAND
   partition NAME -/-> NAME                one way: the first's messages no longer reach the second
   isolate NAME                            cut one member off
   heal                                    one network again
-  net [--delay MIN-MAXms] [--drop P%] [--duplicate P%]
+  net [--delay MIN-MAXms] [--drop P%] [--duplicate P%] [--reorder P%]
   campaign NAME                           fire that member's election timer now
   slow-disk NAME DURATION                 every fsync of NAME takes DURATION more (0: a healthy disk)
   disk NAME full|slow DURATION|ok         no space left (etcd exits at its next write), slow, or healthy
@@ -77,6 +77,8 @@ pub(crate) struct Net {
     pub drop_percent: u32,
     /// Messages delivered twice, in percent.
     pub duplicate_percent: u32,
+    /// Messages that may overtake the ones sent before them, in percent.
+    pub reorder_percent: u32,
 }
 
 fn net(con: &mut Console, args: &[String]) -> Exec {
@@ -118,6 +120,10 @@ fn net(con: &mut Console, args: &[String]) -> Exec {
                 Some(p) => net.duplicate_percent = p,
                 None => return fail(format!("bad --duplicate {value:?} (want P%)")),
             },
+            "--reorder" => match pct(&value) {
+                Some(p) => net.reorder_percent = p,
+                None => return fail(format!("bad --reorder {value:?} (want P%)")),
+            },
             other => return fail(format!("unknown flag {other}")),
         }
         i += 1;
@@ -126,9 +132,11 @@ fn net(con: &mut Console, args: &[String]) -> Exec {
         return e;
     }
     con.net = net.clone();
-    let Net { delay_min_ms, delay_max_ms, drop_percent, duplicate_percent } = net;
+    let Net { delay_min_ms, delay_max_ms, drop_percent, duplicate_percent, reorder_percent } = net;
+    // The reordering is shown only once asked for (the line as it was).
+    let reorder = if reorder_percent > 0 { format!(", reorder {reorder_percent}%") } else { String::new() };
     Output::ok(format!(
-        "network: delay {delay_min_ms}-{delay_max_ms}ms, drop {drop_percent}%, duplicate {duplicate_percent}%\n"
+        "network: delay {delay_min_ms}-{delay_max_ms}ms, drop {drop_percent}%, duplicate {duplicate_percent}%{reorder}\n"
     ))
     .into()
 }

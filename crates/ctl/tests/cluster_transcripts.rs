@@ -19,7 +19,7 @@ fn new_console() -> Console {
 
 /// The transcripts, each its own test; `testdata is listed` checks this
 /// list against the folder.
-const TRANSCRIPTS: &[&str] = &["disk.txt", "one_way.txt"];
+const TRANSCRIPTS: &[&str] = &["disk.txt", "net.txt", "one_way.txt"];
 
 fn main() -> std::process::ExitCode {
     datadriven::walk(

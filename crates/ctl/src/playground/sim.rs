@@ -236,7 +236,7 @@ pub(crate) fn net(con: &mut Console, net: &Net) -> Result<(), Exec> {
         delay_max_ms: net.delay_max_ms.max(net.delay_min_ms.max(1)),
         drop_rate: f64::from(net.drop_percent) / 100.0,
         duplicate_rate: f64::from(net.duplicate_percent) / 100.0,
-        ..LinkSettings::default()
+        reorder_rate: f64::from(net.reorder_percent) / 100.0,
     };
     apply(con, Fault::NetworkSettings(settings))
 }
