@@ -187,6 +187,7 @@ pub fn concerns(r: &EventRecord, id: u64) -> bool {
             | Fault::Restart { member }
             | Fault::Isolate { member }
             | Fault::SlowDisk { member, .. }
+            | Fault::DiskFull { member, .. }
             | Fault::Quota { member, .. }
             | Fault::Campaign { member }
             | Fault::Join { member, .. } => *member == id,
