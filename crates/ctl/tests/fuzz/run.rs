@@ -1,0 +1,382 @@
+//! Playing a fuzz case on a console and judging it: no panic, no hang (a
+//! bound on simulator steps per input, and a wall-clock watchdog for a
+//! loop that never returns), exit codes in 0..=255, the cluster's safety
+//! and linearizability checkers; and shrinking a failing case to a
+//! regression file.
+//!
+//! ```text
+//!   Case { seed, page, kube, steps } ──play──► Outcome { digest, failure }
+//!   failure ──minimize──► fewer steps, shorter last line ──► regressions/<where>.json
+//! ```
+
+use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use ctl::{Console, ConsoleOptions, Run};
+use serde::{Deserialize, Serialize};
+
+use super::r#gen::{Step, mutate_bytes};
+
+/// Simulator steps one input may take. A day of virtual time on three
+/// members (the longest wait the console allows) takes about 6 million.
+pub const STEP_BOUND: u64 = 20_000_000;
+/// Linearizability search budget per key at the end of a session.
+const LIN_BUDGET: u64 = 200_000;
+
+/// One session: a fresh console and the steps typed into it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Case {
+    /// The console's seed.
+    pub seed: u64,
+    /// Page mode (the page's clock) rather than blocking (the REPL's).
+    pub page: bool,
+    /// A kubeadm cluster rather than a bare etcd.
+    pub kube: bool,
+    /// What is typed, in order.
+    pub steps: Vec<Step>,
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// Step `at` panicked at `location` with `message`.
+    Panic { at: usize, location: String, message: String },
+    /// Step `at` took `steps` simulator steps.
+    Hang { at: usize, steps: u64 },
+    /// Step `at` gave an exit code outside 0..=255.
+    Exit { at: usize, code: i32 },
+    /// A checker of the cluster failed after the session.
+    Checker(String),
+    /// Two plays of the same case gave different bytes.
+    Nondeterministic,
+}
+
+impl Failure {
+    /// What makes two failures the same bug (the panic's place, or the kind).
+    pub fn signature(&self) -> String {
+        match self {
+            Failure::Panic { location, .. } => format!("panic at {location}"),
+            Failure::Hang { .. } => "hang".into(),
+            Failure::Exit { .. } => "exit".into(),
+            Failure::Checker(c) => format!("checker: {}", c.lines().next().unwrap_or("")),
+            Failure::Nondeterministic => "nondeterministic".into(),
+        }
+    }
+
+    /// The failing step, when one step failed.
+    pub fn at(&self) -> Option<usize> {
+        match self {
+            Failure::Panic { at, .. } | Failure::Hang { at, .. } | Failure::Exit { at, .. } => Some(*at),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Panic { at, location, message } => write!(f, "step {at} panicked at {location}: {message}"),
+            Failure::Hang { at, steps } => write!(f, "step {at} took {steps} simulator steps (bound {STEP_BOUND})"),
+            Failure::Exit { at, code } => write!(f, "step {at} exited {code}"),
+            Failure::Checker(c) => write!(f, "checker: {c}"),
+            Failure::Nondeterministic => write!(f, "the same case gave different bytes"),
+        }
+    }
+}
+
+/// What a play gave.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// FNV-1a of every output's bytes and exit code, and of the final state.
+    pub digest: u64,
+    /// The first failure.
+    pub failure: Option<Failure>,
+    /// Simulator steps taken.
+    pub sim_steps: u64,
+}
+
+thread_local! {
+    /// Whether this thread is playing a step (else a panic is the harness's own).
+    static IN_CASE: RefCell<bool> = const { RefCell::new(false) };
+    /// The last panic on this thread: (location, message).
+    static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+}
+
+/// Installs the hook that keeps panics quiet and remembers them (once).
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map_or_else(|| "?".to_string(), |l| format!("{}:{}", l.file(), l.line()));
+        let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
+            s.to_string()
+        } else if let Some(s) = info.payload().downcast_ref::<String>() {
+            s.clone()
+        } else {
+            "(non-string payload)".to_string()
+        };
+        if IN_CASE.with(|c| *c.borrow()) {
+            LAST_PANIC.with(|p| *p.borrow_mut() = Some((location, message)));
+        } else {
+            eprintln!("fuzz: the harness panicked at {location}: {message}");
+        }
+    }));
+}
+
+struct Fnv(u64);
+
+impl Fnv {
+    fn add(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+    }
+
+    fn out(&mut self, o: &ctl::Output) {
+        self.add(o.stdout.as_bytes());
+        self.add(o.stderr.as_bytes());
+        self.add(&o.exit.to_le_bytes());
+    }
+}
+
+/// The console a case starts on.
+pub fn console(case: &Case) -> Console {
+    let options = if case.kube { ConsoleOptions::default() } else { ConsoleOptions::bare_etcd() };
+    let mut con = Console::new(case.seed, options);
+    con.set_page_mode(case.page);
+    con
+}
+
+/// Polls a page-mode tab until it no longer waits, at most `ms` of virtual time.
+fn settle(con: &mut Console, h: &mut Fnv, ms: u64) {
+    let mut waited = 0;
+    while con.is_streaming() && waited < ms {
+        for (t, run) in con.poll_tabs(100) {
+            h.add(&(t as u64).to_le_bytes());
+            h.out(run.output());
+        }
+        waited += 100;
+    }
+}
+
+/// Runs one step; returns the worst exit code it saw.
+fn step(con: &mut Console, s: &Step, index: usize, page: bool, h: &mut Fnv) -> i32 {
+    let mut worst = 0;
+    let mut see = |h: &mut Fnv, o: &ctl::Output| {
+        h.out(o);
+        if !(0..=255).contains(&o.exit) {
+            worst = o.exit;
+        }
+    };
+    match s {
+        Step::Line(line) => {
+            // Tab completion and the prompt's continuation check see every
+            // kind of line too; completion only every fourth (it is slow).
+            let _ = Console::needs_more(line);
+            if index % 4 == 0 {
+                for c in con.complete(line) {
+                    h.add(c.as_bytes());
+                }
+            }
+            if page {
+                let run = con.run_line(line);
+                see(h, run.output());
+                settle(con, h, 3_000);
+                if con.is_streaming() {
+                    let o = con.interrupt();
+                    see(h, &o);
+                }
+            } else {
+                let o = con.run_to_end(line);
+                see(h, &o);
+            }
+        }
+        Step::Tab(tab, line) => {
+            let run = con.run_line_in(*tab, line);
+            see(h, run.output());
+            if let Run::Streaming(_) = run {
+                for (t, run) in con.poll_tabs(200) {
+                    h.add(&(t as u64).to_le_bytes());
+                    see(h, run.output());
+                }
+            }
+        }
+        Step::Interrupt => {
+            let o = con.interrupt();
+            see(h, &o);
+        }
+        Step::Poll(ms) => {
+            for (t, run) in con.poll_tabs(*ms) {
+                h.add(&(t as u64).to_le_bytes());
+                see(h, run.output());
+            }
+        }
+        Step::MutateFile { from, to, seed } => {
+            if let Some(bytes) = con.vfs().read(from).map(<[u8]>::to_vec) {
+                con.write_file(to, mutate_bytes(&bytes, *seed));
+            }
+        }
+    }
+    worst
+}
+
+/// Plays `case`; `on_step(i)` is called before each step (the watchdog's progress).
+pub fn play(case: &Case, on_step: &dyn Fn(usize)) -> Outcome {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    let mut con = console(case);
+    let mut failure = None;
+    let start_steps = con.sim().steps();
+    for (i, s) in case.steps.iter().enumerate() {
+        on_step(i);
+        LAST_PANIC.with(|p| p.borrow_mut().take());
+        let before = con.sim().steps();
+        IN_CASE.with(|c| *c.borrow_mut() = true);
+        let r = catch_unwind(AssertUnwindSafe(|| step(&mut con, s, i, case.page, &mut h)));
+        IN_CASE.with(|c| *c.borrow_mut() = false);
+        match r {
+            Err(_) => {
+                let (location, message) = LAST_PANIC
+                    .with(|p| p.borrow_mut().take())
+                    .unwrap_or_else(|| ("?".into(), "(no message)".into()));
+                failure = Some(Failure::Panic { at: i, location, message });
+                break;
+            }
+            Ok(code) if code != 0 => {
+                failure = Some(Failure::Exit { at: i, code });
+                break;
+            }
+            Ok(_) => {}
+        }
+        // `cluster reset` makes a new simulator, whose count starts again.
+        let taken = con.sim().steps().saturating_sub(before);
+        if taken > STEP_BOUND {
+            failure = Some(Failure::Hang { at: i, steps: taken });
+            break;
+        }
+    }
+    let sim_steps = con.sim().steps().saturating_sub(start_steps);
+    if failure.is_none() {
+        failure = check(&con);
+    }
+    h.add(con.sim().state_hash().as_bytes());
+    Outcome { digest: h.0, failure, sim_steps }
+}
+
+/// The cluster's checkers: raft safety, and the clients' history against
+/// etcd's model (an exhausted search budget is not a failure).
+fn check(con: &Console) -> Option<Failure> {
+    let sim = con.sim();
+    if let Some(v) = sim.safety_violation() {
+        return Some(Failure::Checker(format!("safety: {v}")));
+    }
+    let mut history = sim.history().clone();
+    history.close();
+    match sim::checker::check_linearizable(&history, LIN_BUDGET) {
+        sim::checker::Verdict::Violation { key, ops } => Some(Failure::Checker(format!(
+            "linearizability: key {:?}:\n{}",
+            String::from_utf8_lossy(&key),
+            sim::checker::linearizability::describe(&ops, LIN_BUDGET, 12)
+        ))),
+        _ => None,
+    }
+}
+
+/// True if `case` still fails the way `want` did.
+fn still_fails(case: &Case, want: &Failure) -> bool {
+    match play(case, &|_| {}).failure {
+        Some(f) => f.signature() == want.signature(),
+        None => false,
+    }
+}
+
+/// Shrinks a failing case: the steps after the failing one go, then each
+/// earlier step that is not needed, then words and characters of the
+/// failing line. At most `budget` plays.
+pub fn minimize(case: &Case, failure: &Failure, budget: usize) -> Case {
+    let mut best = case.clone();
+    if let Some(at) = failure.at() {
+        best.steps.truncate(at + 1);
+    }
+    let mut plays = 0;
+    let try_case = |c: &Case, plays: &mut usize| {
+        *plays += 1;
+        *plays <= budget && still_fails(c, failure)
+    };
+    // Earlier steps, one at a time from the end.
+    let mut i = best.steps.len().saturating_sub(1);
+    while i > 0 {
+        i -= 1;
+        let mut c = best.clone();
+        c.steps.remove(i);
+        if try_case(&c, &mut plays) {
+            best = c;
+        }
+    }
+    // The failing line: words, then characters.
+    let last = best.steps.len().saturating_sub(1);
+    if let Some(Step::Line(line)) = best.steps.get(last).cloned() {
+        let mut words: Vec<String> = line.split(' ').map(String::from).collect();
+        let mut j = words.len();
+        while j > 0 {
+            j -= 1;
+            let mut w = words.clone();
+            w.remove(j);
+            let mut c = best.clone();
+            c.steps[last] = Step::Line(w.join(" "));
+            if try_case(&c, &mut plays) {
+                words = w;
+                best = c;
+            }
+        }
+        let mut chars: Vec<char> = words.join(" ").chars().collect();
+        let mut j = chars.len();
+        while j > 0 && chars.len() < 400 {
+            j -= 1;
+            let mut ch = chars.clone();
+            ch.remove(j);
+            let mut c = best.clone();
+            c.steps[last] = Step::Line(ch.iter().collect());
+            if try_case(&c, &mut plays) {
+                chars = ch;
+                best = c;
+            }
+        }
+    }
+    best
+}
+
+/// A regression file: the minimized case and what it did.
+#[derive(Serialize, Deserialize)]
+pub struct Regression {
+    /// What the case did when it was found.
+    pub found: String,
+    /// The case.
+    pub case: Case,
+}
+
+/// Where regression files live.
+pub fn regressions_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/regressions")
+}
+
+/// Writes `case` as a regression file named after `failure`'s signature;
+/// returns its path.
+pub fn write_regression(case: &Case, failure: &Failure) -> std::path::PathBuf {
+    let sig = failure.signature();
+    let name: String = sig
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let name: String = name.chars().take(80).collect();
+    let path = regressions_dir().join(format!("{name}.json"));
+    let r = Regression { found: failure.to_string(), case: case.clone() };
+    let text = serde_json::to_string_pretty(&r).expect("a case serializes") + "\n";
+    std::fs::create_dir_all(regressions_dir()).expect("regressions dir");
+    std::fs::write(&path, text).expect("write regression");
+    path
+}
