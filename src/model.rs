@@ -114,6 +114,14 @@ pub struct MessageView {
     /// the link (a request and its response crossing keep their labels
     /// apart): offset and `text-anchor`.
     pub label_at: (f64, f64, &'static str),
+    /// The label is drawn: only the newest message of each direction of a
+    /// link is labelled, and only where its label overlaps no other label
+    /// and no member (the rest show their label on hover, in the title).
+    pub labelled: bool,
+    /// The tooltip: `etcd-1 → etcd-2 MsgApp term 3, 1 entry after index 5`.
+    pub title: String,
+    /// Sender and target ids.
+    pub from_to: (u64, u64),
 }
 
 /// A line between two members.
@@ -150,6 +158,31 @@ pub struct QuorumView {
     pub ok: bool,
     /// The leader's name, if any.
     pub leader: Option<String>,
+    /// The running voters by who reaches whom both ways, in member order:
+    /// one group while the network is whole, one per side of a partition.
+    pub groups: Vec<GroupView>,
+    /// Numbers (N of `etcd-N`) of the members that are not running.
+    pub stopped: Vec<u64>,
+}
+
+/// Running voters that all reach one another: one side of a partition.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GroupView {
+    /// Their numbers (N of `etcd-N`), ascending.
+    pub numbers: Vec<u64>,
+    /// The member of the group that believes it leads (a leader cut off
+    /// from its quorum goes on believing so until check-quorum steps it
+    /// down).
+    pub leader: Option<u64>,
+    /// The group holds a majority of the voters.
+    pub has_quorum: bool,
+}
+
+impl GroupView {
+    /// `etcd-1, etcd-2`.
+    pub fn names(&self) -> String {
+        self.numbers.iter().map(|n| format!("etcd-{n}")).collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// Everything the stage draws at one instant.
@@ -182,6 +215,8 @@ impl Default for StageModel {
                 unstarted: 0,
                 ok: false,
                 leader: None,
+                groups: Vec::new(),
+                stopped: Vec::new(),
             },
         }
     }
@@ -236,8 +271,14 @@ pub fn visible_ms(speed: f64) -> f64 {
     (300.0 * speed).clamp(2.0, 90.0)
 }
 
-/// The stage at `view_ms` of `sim`, drawn at `speed`.
+/// The stage at `view_ms` of `sim`, drawn at `speed`, with normal text.
 pub fn stage(sim: &Sim, view_ms: u64, speed: f64) -> StageModel {
+    stage_with(sim, view_ms, speed, 1.0)
+}
+
+/// The stage at `view_ms` of `sim`, drawn at `speed`, with message labels
+/// `text_scale` times their normal size (the larger-text mode).
+pub fn stage_with(sim: &Sim, view_ms: u64, speed: f64, text_scale: f64) -> StageModel {
     // By member number, clockwise from the top: etcd-1 where the page's
     // static shell (index.html) draws it, and an added member at the end.
     let mut ids = sim.member_ids();
@@ -301,7 +342,8 @@ pub fn stage(sim: &Sim, view_ms: u64, speed: f64) -> StageModel {
             }
         }
     }
-    let messages = messages(sim, view_ms, speed, &pos);
+    let mut messages = messages(sim, view_ms, speed, &pos);
+    place_labels(&mut messages, &members, text_scale);
     let mut quorum = quorum(sim, &voters, &members);
     quorum.unstarted = voters.iter().filter(|v| !ids.contains(v)).count();
     StageModel { now_ms: view_ms, members, messages, links, quorum }
@@ -332,6 +374,7 @@ fn messages(
         let (Some((x1, y1)), Some((x2, y2))) = (pos(r.from), pos(r.to)) else { continue };
         let flight = (r.deliver_ms as f64 - sent).max(vis);
         let (label, class) = message_kind(r.msg_type);
+        let name = |id: u64| sim.node(id).map_or_else(|| format!("{id:x}"), |n| n.config.name.clone());
         let (t, opacity, dropped) = match r.fate {
             Fate::Dropped(reason) => {
                 let (at, lost_ms) = match reason {
@@ -378,9 +421,85 @@ fn messages(
             opacity: (opacity * 100.0).round() / 100.0,
             dropped,
             label_at: label_offset(-uy * side.signum(), ux * side.signum()),
+            labelled: false,
+            title: message_title(r, &name(r.from), &name(r.to), dropped),
+            from_to: (r.from, r.to),
         });
     }
     out
+}
+
+/// What a message's tooltip says.
+fn message_title(r: &sim::MessageRecord, from: &str, to: &str, dropped: bool) -> String {
+    use MessageType as M;
+    let what = match r.msg_type {
+        M::MsgApp if r.entries == 0 => format!(", no entries, commit known after index {}", r.index),
+        M::MsgApp => format!(
+            ", {} {} after index {}",
+            r.entries,
+            if r.entries == 1 { "entry" } else { "entries" },
+            r.index
+        ),
+        M::MsgAppResp => format!(", matched up to index {}", r.index),
+        M::MsgVote | M::MsgPreVote => format!(", last log index {}", r.index),
+        _ => String::new(),
+    };
+    let lost = if dropped { " (lost)" } else { "" };
+    format!("{from} → {to} {:?} term {}{what}{lost}", r.msg_type, r.term)
+}
+
+/// A label's box: left, top, right, bottom.
+type LabelBox = (f64, f64, f64, f64);
+
+fn overlaps(a: LabelBox, b: LabelBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// The box a message's label covers, for labels of `scale` × 11 px mono.
+pub fn label_box(m: &MessageView, scale: f64) -> LabelBox {
+    let (dx, dy, anchor) = m.label_at;
+    let (w, h) = (m.label.len() as f64 * 6.6 * scale, 11.0 * scale);
+    let x = m.x + dx * scale;
+    let y = m.y + dy * scale;
+    let left = match anchor {
+        "start" => x,
+        "end" => x - w,
+        _ => x - w / 2.0,
+    };
+    (left - 1.0, y - h * 0.8, left + w + 1.0, y + h * 0.25)
+}
+
+/// The boxes a member covers: its shape and timer ring, and its name and
+/// role under it.
+pub fn member_boxes(m: &MemberView, scale: f64) -> [LabelBox; 2] {
+    let half = 13.0 * 6.0 * scale;
+    [
+        (m.x - 42.0, m.y - 42.0, m.x + 42.0, m.y + 42.0),
+        (m.x - half, m.y + 40.0, m.x + half, m.y + 40.0 + 30.0 * scale),
+    ]
+}
+
+/// Chooses which labels are drawn: newest first, one per direction of a
+/// link, each only where it overlaps no member and no label drawn before.
+fn place_labels(messages: &mut [MessageView], members: &[MemberView], scale: f64) {
+    let mut order: Vec<usize> = (0..messages.len()).collect();
+    slim::sort_by_key(&mut order, |&i| std::cmp::Reverse(messages[i].id));
+    let blocked: Vec<LabelBox> = members.iter().flat_map(|m| member_boxes(m, scale)).collect();
+    let mut placed: Vec<LabelBox> = Vec::new();
+    let mut directions: Vec<(u64, u64)> = Vec::new();
+    for i in order {
+        let m = &messages[i];
+        if m.dropped || directions.contains(&m.from_to) {
+            continue;
+        }
+        directions.push(m.from_to);
+        let b = label_box(m, scale);
+        if blocked.iter().chain(&placed).any(|o| overlaps(b, *o)) {
+            continue;
+        }
+        placed.push(b);
+        messages[i].labelled = true;
+    }
 }
 
 /// The label's offset from its dot and its anchor, for a dot pushed off
@@ -400,23 +519,38 @@ fn label_offset(px: f64, py: f64) -> (f64, f64, &'static str) {
 fn quorum(sim: &Sim, voters: &[u64], members: &[MemberView]) -> QuorumView {
     let running: Vec<u64> = voters.iter().copied().filter(|v| sim.member(*v).is_some()).collect();
     let quorum = voters.len() / 2 + 1;
-    // The largest group of running voters that all reach each other both ways.
+    let number = |id: u64| members.iter().find(|m| m.id == id).map_or(0, |m| m.number);
+    // The largest group of running voters that all reach each other both
+    // ways; `members` is in member order, so the groups are too.
     let net = sim.network();
-    let mut best = 0;
+    let mut groups = Vec::new();
     let mut seen: Vec<u64> = Vec::new();
-    for &a in &running {
-        if seen.contains(&a) {
+    for m in members {
+        let a = m.id;
+        if !running.contains(&a) || seen.contains(&a) {
             continue;
         }
         let group: Vec<u64> = running
             .iter()
             .copied()
+            .filter(|&b| !seen.contains(&b))
             .filter(|&b| a == b || (!net.is_blocked(a, b) && !net.is_blocked(b, a)))
             .collect();
         seen.extend(&group);
-        best = best.max(group.len());
+        let mut numbers: Vec<u64> = group.iter().map(|&id| number(id)).collect();
+        slim::sort_by_key(&mut numbers, |n| *n);
+        let leader =
+            members.iter().find(|m| m.role == Role::Leader && group.contains(&m.id)).map(|m| m.number);
+        groups.push(GroupView { has_quorum: group.len() >= quorum, numbers, leader });
     }
-    let leader = members.iter().find(|m| m.role == Role::Leader).map(|m| m.name.clone());
+    let best = groups.iter().map(|g| g.numbers.len()).max().unwrap_or(0);
+    let leader = groups
+        .iter()
+        .find(|g| g.has_quorum)
+        .and_then(|g| g.leader)
+        .or_else(|| groups.iter().find_map(|g| g.leader))
+        .map(|n| format!("etcd-{n}"));
+    let stopped = members.iter().filter(|m| m.role == Role::Stopped).map(|m| m.number).collect();
     QuorumView {
         voters: voters.len(),
         up: running.len(),
@@ -425,6 +559,8 @@ fn quorum(sim: &Sim, voters: &[u64], members: &[MemberView]) -> QuorumView {
         unstarted: 0,
         ok: best >= quorum,
         leader,
+        groups,
+        stopped,
     }
 }
 
@@ -453,6 +589,49 @@ mod tests {
         // A vertical link: one to the right, the other to the left.
         assert_eq!(label_offset(1.0, 0.0).2, "start");
         assert_eq!(label_offset(-1.0, 0.0).2, "end");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn labels_never_overlap_each_other_or_a_member_through_elections() {
+        for seed in 1..=4 {
+            let mut sim = Sim::new(seed, sim::SimOptions::default());
+            let mut labelled = 0;
+            for step in 0..400 {
+                if step == 150
+                    && let Some(l) = sim.leader()
+                {
+                    let _ = sim.apply(sim::Fault::Stop { member: l });
+                }
+                sim.run_for(10);
+                for scale in [1.0, 1.5] {
+                    let m = stage_with(&sim, sim.now_ms(), 1.0, scale);
+                    let boxes: Vec<LabelBox> =
+                        m.messages.iter().filter(|x| x.labelled).map(|x| label_box(x, scale)).collect();
+                    labelled += boxes.len();
+                    for (i, a) in boxes.iter().enumerate() {
+                        for b in &boxes[i + 1..] {
+                            assert!(!overlaps(*a, *b), "seed {seed} step {step}: {a:?} {b:?}");
+                        }
+                        for member in &m.members {
+                            for mb in member_boxes(member, scale) {
+                                assert!(
+                                    !overlaps(*a, mb),
+                                    "seed {seed} step {step}: {a:?} on {}",
+                                    member.name
+                                );
+                            }
+                        }
+                    }
+                    let mut dirs: Vec<(u64, u64)> =
+                        m.messages.iter().filter(|x| x.labelled).map(|x| x.from_to).collect();
+                    let n = dirs.len();
+                    slim::sort_by_key(&mut dirs, |d| *d);
+                    dirs.dedup();
+                    assert_eq!(dirs.len(), n, "one label per direction of a link");
+                }
+            }
+            assert!(labelled > 100, "seed {seed}: labels are still drawn ({labelled})");
+        }
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -35,6 +35,8 @@ pub enum DataTab {
     Member,
     /// Kubernetes manifests.
     Manifest,
+    /// The lesson under way (or the lessons to start).
+    Lesson,
 }
 
 /// Signals and the engine; `Copy`, so closures take it freely.
@@ -64,6 +66,9 @@ pub struct AppState {
     pub looping: StoredValue<bool, LocalStorage>,
     /// prefers-reduced-motion: the stage moves in discrete steps.
     pub reduced_motion: StoredValue<bool, LocalStorage>,
+    /// The larger-text mode (for projectors): the stage's labels and the
+    /// page's text this many times their size.
+    pub text_scale: RwSignal<f64>,
 }
 
 impl AppState {
@@ -84,6 +89,7 @@ impl AppState {
             highlight: RwSignal::new(None),
             looping: StoredValue::new_local(false),
             reduced_motion: StoredValue::new_local(false),
+            text_scale: RwSignal::new(1.0),
         }
     }
 
@@ -103,10 +109,10 @@ impl AppState {
     /// Recomputes the stage and clock signals; `all` also bumps the
     /// console and data panels.
     pub fn refresh(&self, all: bool) {
-        let Some((stage, clock, console)) = self
-            .engine
-            .try_with_value(|e| (model::stage(e.sim(), e.view_ms, e.speed), clock_of(e), e.console_version))
-        else {
+        let scale = self.text_scale.get_untracked();
+        let Some((stage, clock, console)) = self.engine.try_with_value(|e| {
+            (model::stage_with(e.sim(), e.view_ms, e.speed, scale), clock_of(e), e.console_version)
+        }) else {
             return;
         };
         self.stage.set(stage);

@@ -54,6 +54,19 @@ fn speed_label(s: f64) -> String {
     }
 }
 
+/// How much larger the larger-text mode draws text.
+pub const LARGE_TEXT: f64 = 1.4;
+/// Where the page keeps the larger-text choice.
+pub const LARGE_TEXT_KEY: &str = "etcd-playground/large-text";
+
+/// Turns the larger-text mode's class on the root element on or off.
+pub fn set_large_text(on: bool) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ =
+            if on { root.class_list().add_1("large-text") } else { root.class_list().remove_1("large-text") };
+    }
+}
+
 /// A new random seed.
 pub fn fresh_seed() -> u64 {
     (js_sys::Math::random() * 9_007_199_254_740_991.0) as u64
@@ -222,6 +235,21 @@ pub fn Controls() -> impl IntoView {
                     })
                 >
                     "Step"
+                </button>
+                <button
+                    class="btn"
+                    data-testid="large-text"
+                    aria-pressed=live(move || (state.text_scale.get() > 1.0).to_string())
+                    title="larger text on the stage and the page (for a projector)"
+                    on:click=handler(move |_| {
+                        let large = state.text_scale.get_untracked() <= 1.0;
+                        set_large_text(large);
+                        state.text_scale.set(if large { LARGE_TEXT } else { 1.0 });
+                        crate::browser::store(LARGE_TEXT_KEY, if large { "1" } else { "0" });
+                        state.refresh(false);
+                    })
+                >
+                    "Larger text"
                 </button>
                 <label class="speed">
                     <span>"Speed"</span>

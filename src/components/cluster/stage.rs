@@ -11,6 +11,21 @@ use crate::live::{live, show};
 use crate::model::{CENTRE, RADIUS};
 use crate::state::AppState;
 
+/// The message types the legend explains: CSS class, label, meaning.
+pub const LEGEND: [(&str, &str, &str); 11] = [
+    ("m-app", "App", "the leader sends log entries"),
+    ("m-appresp", "AppResp", "a follower acknowledges them"),
+    ("m-hb", "HB", "the leader's heartbeat"),
+    ("m-hbresp", "HBResp", "its answer"),
+    ("m-prevote", "PreVote", "asks for a pre-vote (would you vote for me?)"),
+    ("m-prevoteresp", "PreVoteResp", "granted or refused"),
+    ("m-vote", "Vote", "asks for a vote in a new term"),
+    ("m-voteresp", "VoteResp", "granted or refused"),
+    ("m-snap", "Snap", "a snapshot for a follower far behind"),
+    ("m-read", "ReadIndex", "a linearizable read checks leadership"),
+    ("m-timeout", "TimeoutNow", "leader transfer: campaign now"),
+];
+
 /// The area of the page that shows the cluster.
 #[component]
 pub fn ClusterStage() -> impl IntoView {
@@ -104,9 +119,33 @@ pub fn ClusterStage() -> impl IntoView {
                     <li><span class="key role-candidate">"◆"</span>"candidate"</li>
                     <li><span class="key role-learner">"■"</span>"learner"</li>
                     <li><span class="key role-stopped">"⊗"</span>"stopped"</li>
+                    <li>
+                        <details class="legend-more" data-testid="legend-more">
+                            <summary>"messages, timer, links"</summary>
+                            <ul>
+                                {LEGEND
+                                    .iter()
+                                    .map(|(class, label, what)| {
+                                        view! {
+                                            <li>
+                                                <svg class=format!("key-dot msg {class}") viewBox="-6 -6 12 12" aria-hidden="true"><circle r="5" /></svg>
+                                                <b>{*label}</b>" "{*what}
+                                            </li>
+                                        }
+                                        .into_any()
+                                    })
+                                    .collect_view()}
+                                <li><span class="key lost-key" aria-hidden="true">"✕"</span>"a message lost (partition, drop, member down)"</li>
+                                <li><span class="key arc-key" aria-hidden="true">"◔"</span>"the ring round a member: its election timer; full, it starts a pre-vote"</li>
+                                <li><span class="key cut-key" aria-hidden="true">"╌"</span>"a red dashed link: cut by a partition"</li>
+                                <li>"hover a message for sender, target, term and entries"</li>
+                            </ul>
+                        </details>
+                    </li>
                 </ul>
             </div>
             <QuorumBanner />
+            <crate::components::cluster::travel::TimeTravel />
         </section>
     }
 }

@@ -87,10 +87,12 @@ pub fn Terminal() -> impl IntoView {
         }
     });
 
-    let submit = move || {
-        let line = input.get_untracked();
-        input.set(String::new());
-        hint.set(String::new());
+    // Lines pasted and not run yet: they run one after another, each once
+    // the command before it has finished, as a shell runs pasted lines.
+    let pasted = RwSignal::new(std::collections::VecDeque::<String>::new());
+    // One line as if typed and entered: it completes an entry (which runs)
+    // or continues one (a heredoc, a trailing `\`, an open quote).
+    let enter = move |line: String| {
         let entry = if partial.with_untracked(String::is_empty) {
             line
         } else {
@@ -117,10 +119,56 @@ pub fn Terminal() -> impl IntoView {
             });
         }
     };
-    // Another tab comes to the front: a half-typed heredoc stays behind.
+    let drain = move || {
+        loop {
+            let t = tab.get_untracked();
+            if state.read(|e| e.pending(t).is_some()).unwrap_or(true) {
+                return;
+            }
+            let Some(Some(line)) = pasted.try_update(|q| q.pop_front()) else { return };
+            enter(line);
+        }
+    };
+    // A command finished (the console changed): the next pasted line.
+    Effect::new(move |_| {
+        state.console.track();
+        if !pasted.with(|q| q.is_empty()) {
+            drain();
+        }
+    });
+    let submit = move || {
+        let line = input.get_untracked();
+        input.set(String::new());
+        hint.set(String::new());
+        if pasted.with_untracked(|q| q.is_empty()) {
+            enter(line);
+        } else {
+            // Typed after a paste still running: it waits its turn.
+            pasted.update(|q| q.push_back(line));
+        }
+    };
+    // A paste of several lines: every whole line is entered in turn; the
+    // text after the last newline stays in the field, as in a terminal.
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else { return };
+        if !text.contains('\n') {
+            return;
+        }
+        ev.prevent_default();
+        hint.set(String::new());
+        let text = format!("{}{}", input.get_untracked(), text.replace("\r\n", "\n"));
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let rest = lines.pop().unwrap_or_default();
+        input.set(rest);
+        pasted.update(|q| q.extend(lines));
+        drain();
+    };
+    // Another tab comes to the front: a half-typed heredoc and pasted lines
+    // not run yet stay behind.
     let select = move |i: usize| {
         tab.set(i);
         partial.set(String::new());
+        pasted.update(|q| q.clear());
     };
     let complete = move || {
         let line = input.get_untracked();
@@ -188,6 +236,7 @@ pub fn Terminal() -> impl IntoView {
                 if !selected && !field_selection {
                     ev.prevent_default();
                     partial.set(String::new());
+                    pasted.update(|q| q.clear());
                     input.set(String::new());
                     state.act(|e| e.interrupt(t));
                 }
@@ -345,6 +394,7 @@ pub fn Terminal() -> impl IntoView {
                     prop:value=live(move || input.get())
                     on:input=handler(move |ev| input.set(event_target_value(&ev)))
                     on:keydown=handler(on_keydown)
+                    on:paste=handler(on_paste)
                 />
             </label>
             </div>

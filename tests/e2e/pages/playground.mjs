@@ -117,6 +117,32 @@ export class Playground {
       .toEqual(expect.arrayContaining([expected]));
   }
 
+  /** Pastes `text` into the console's input, as the clipboard would. */
+  async paste(text) {
+    await this.input.focus();
+    await this.input.evaluate((el, t) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', t);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, text);
+  }
+
+  /** Picks the active console tab's endpoint (`etcd-2`). */
+  async setEndpoint(name) {
+    await this.page.getByTestId('endpoint').selectOption({ label: name });
+    await expect(this.page.getByTestId('console-prompt')).toHaveText(`${name} $ `);
+  }
+
+  /** Saves a screenshot at 1280x800 and one at 390x844 (then back). */
+  async screenshots(name) {
+    const size = this.page.viewportSize();
+    await this.page.setViewportSize({ width: 1280, height: 800 });
+    await this.screenshot(`${name}-1280`);
+    await this.page.setViewportSize({ width: 390, height: 844 });
+    await this.screenshot(`${name}-390`);
+    await this.page.setViewportSize(size);
+  }
+
   /** Ctrl+L in the console: clears the active tab's output. */
   async clearConsole() {
     await this.input.press('Control+l');
@@ -166,6 +192,19 @@ export class Playground {
   /** The data-name/data-role of every member, in order. */
   async roles() {
     return this.members.evaluateAll((els) => els.map((e) => `${e.dataset.name}:${e.dataset.role}`));
+  }
+
+  /** The screen boxes of the message labels drawn now, and of the
+   *  members' shapes and texts: what a label must never cover. */
+  async labelBoxes() {
+    return this.page.evaluate(() => {
+      const box = (el) => { const r = el.getBoundingClientRect(); return { l: r.left, t: r.top, r: r.right, b: r.bottom }; };
+      const labels = [...document.querySelectorAll('[data-testid="message"][data-state="flying"] text')]
+        .filter((t) => t.textContent.trim() !== '').map((t) => ({ text: t.textContent, ...box(t) }));
+      const members = [...document.querySelectorAll('[data-testid="member"] .shape, [data-testid="member"] text')]
+        .map((t) => ({ text: t.textContent, ...box(t) }));
+      return { labels, members };
+    });
   }
 
   /** Fails if the page threw or logged an error (a wasm panic does both). */
