@@ -37,10 +37,14 @@ struct Args {
     jobs: usize,
     session: usize,
     write: bool,
+    /// Play only this session of the campaign (a failure's replay).
+    only: Option<u64>,
+    /// Play this regression file and nothing else.
+    replay: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut a = Args { inputs: 300, seed: 0, jobs: 1, session: 64, write: false };
+    let mut a = Args { inputs: 300, seed: 0, jobs: 1, session: 64, write: false, only: None, replay: None };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < argv.len() {
@@ -55,6 +59,12 @@ fn parse_args() -> Result<Args, String> {
             i += 1;
             continue;
         }
+        if flag == "--replay" {
+            let Some(path) = argv.get(i + 1) else { return Err("--replay needs a regression file".into()) };
+            a.replay = Some(path.clone());
+            i += 2;
+            continue;
+        }
         let value = argv.get(i + 1).and_then(|v| v.replace('_', "").parse::<u64>().ok());
         let Some(v) = value else { return Err(format!("{flag} needs a number")) };
         match flag {
@@ -62,6 +72,7 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => a.seed = v,
             "--jobs" => a.jobs = v.clamp(1, 64) as usize,
             "--session" => a.session = v.clamp(1, 10_000) as usize,
+            "--only" => a.only = Some(v),
             _ => return Err(format!("unknown flag {flag}")),
         }
         i += 2;
@@ -105,6 +116,42 @@ fn session(grammar: &Grammar, seed: u64, index: u64, len: usize) -> (Case, Vec<G
     (Case { seed: rng.next_u64() % 1_000_000, page, kube, steps }, gens)
 }
 
+/// Plays the regression file at `path` and exits: 0 if it passes now.
+fn replay_file(path: &str) -> ! {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        eprintln!("fuzz: {path}: {e}");
+        std::process::exit(2)
+    });
+    let r: fuzz::run::Regression = serde_json::from_str(&text).unwrap_or_else(|e| {
+        eprintln!("fuzz: {path}: {e}");
+        std::process::exit(2)
+    });
+    report_play(&r.case)
+}
+
+/// Plays session `index` of the campaign `args` describes and exits.
+fn replay_session(grammar: &Grammar, args: &Args, index: u64) -> ! {
+    let (case, _) = session(grammar, args.seed, index, args.session);
+    report_play(&case)
+}
+
+/// Plays `case`, prints each step and the outcome, and exits 0 if it passed.
+fn report_play(case: &Case) -> ! {
+    for (i, s) in case.steps.iter().enumerate() {
+        println!("step {i}: {}", serde_json::to_string(s).unwrap_or_default());
+    }
+    match play(case, &|_| {}).failure {
+        None => {
+            println!("fuzz: passes");
+            std::process::exit(0)
+        }
+        Some(f) => {
+            println!("fuzz: FAIL: {f}");
+            std::process::exit(1)
+        }
+    }
+}
+
 /// What one worker found.
 #[derive(Default)]
 struct Tally {
@@ -129,16 +176,28 @@ fn main() {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("fuzz: {e}\nusage: fuzz --inputs N [--seed S] [--jobs J] [--session L] [--write]");
+            eprintln!(
+                "fuzz: {e}\nusage: fuzz --inputs N [--seed S] [--jobs J] [--session L] [--write] [--only I] [--replay FILE]"
+            );
             std::process::exit(2);
         }
     };
     install_panic_hook();
+    if let Some(path) = &args.replay {
+        replay_file(path);
+    }
     let grammar = Grammar::new();
+    if let Some(index) = args.only {
+        replay_session(&grammar, &args, index);
+    }
     let began = std::time::Instant::now();
     let sessions = args.inputs.div_ceil(args.session as u64);
     let progress: Vec<Progress> = (0..args.jobs)
-        .map(|_| Progress { since_ms: AtomicU64::new(0), session: AtomicU64::new(u64::MAX), step: AtomicUsize::new(0) })
+        .map(|_| Progress {
+            since_ms: AtomicU64::new(0),
+            session: AtomicU64::new(u64::MAX),
+            step: AtomicUsize::new(0),
+        })
         .collect();
     let done = AtomicUsize::new(0);
     let finished = AtomicU64::new(0);
@@ -159,7 +218,11 @@ fn main() {
                         let at = p.step.load(Ordering::Relaxed);
                         let mut case = case;
                         case.steps.truncate(at + 1);
-                        eprintln!("fuzz: HANG: session {sess} step {at} ran {} s of wall time: {:?}", (now - since) / 1000, case.steps[at]);
+                        eprintln!(
+                            "fuzz: HANG: session {sess} step {at} ran {} s of wall time: {:?}",
+                            (now - since) / 1000,
+                            case.steps[at]
+                        );
                         if args.write {
                             let path = write_regression(&case, &Failure::Hang { at, steps: 0 });
                             eprintln!("fuzz: wrote {}", path.display());
@@ -170,7 +233,10 @@ fn main() {
                 let f = finished.load(Ordering::Relaxed);
                 if f > 0 && f % 2_000 == 0 && now % 60_000 < 500 {
                     let _g = log.lock();
-                    eprintln!("fuzz: {f}/{sessions} sessions, {:.0} inputs/s", (f * args.session as u64) as f64 / (now as f64 / 1000.0));
+                    eprintln!(
+                        "fuzz: {f}/{sessions} sessions, {:.0} inputs/s",
+                        (f * args.session as u64) as f64 / (now as f64 / 1000.0)
+                    );
                 }
             }
         });
@@ -242,7 +308,10 @@ fn main() {
         total.failures.extend(t.failures);
     }
     total.digests.sort();
-    let digest = total.digests.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, (_, d)| (h ^ d).wrapping_mul(0x100_0000_01b3));
+    let digest = total
+        .digests
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, (_, d)| (h ^ d).wrapping_mul(0x100_0000_01b3));
     println!(
         "fuzz: {} inputs in {sessions} sessions of {} (seed {}, {} jobs): {secs:.1} s, {:.0} inputs/s, {} simulator steps",
         total.inputs,
@@ -257,10 +326,11 @@ fn main() {
     }
     let count = |k: &str| total.failures.iter().filter(|(_, _, f)| f.signature().starts_with(k)).count();
     println!(
-        "{} panics, {} hangs, {} bad exit codes, {} checker failures, {} nondeterministic; digest {digest:016x}",
+        "{} panics, {} hangs, {} bad exit codes, {} broken properties, {} checker failures, {} nondeterministic; digest {digest:016x}",
         count("panic"),
         count("hang"),
         count("exit"),
+        count("property"),
         count("checker"),
         count("nondeterministic")
     );
@@ -274,12 +344,16 @@ fn main() {
         if !seen.insert(f.signature()) {
             continue;
         }
-        let small = minimize(case, f, 400);
         println!("FAIL session {index}: {f}");
+        if let Some(at) = f.at() {
+            println!("  input: {}", serde_json::to_string(&case.steps[at]).unwrap_or_default());
+        }
+        println!("  replay: cargo xtask fuzz --seed {} --session {} --only {index}", args.seed, args.session);
+        let small = minimize(case, f, 400);
         println!("  minimized: {}", serde_json::to_string(&small.steps).unwrap_or_default());
         if args.write {
             let path = write_regression(&small, f);
-            println!("  wrote {}", path.display());
+            println!("  wrote {}; replay: cargo xtask fuzz --replay {}", path.display(), path.display());
         }
     }
     std::process::exit(1);

@@ -28,5 +28,11 @@ fn every_fuzz_regression_passes() {
             failed.push(format!("{}: {f} (found as: {})", path.display(), r.found));
         }
     }
-    assert!(failed.is_empty(), "{} of {} regressions fail:\n{}", failed.len(), files.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{} of {} regressions fail:\n{}",
+        failed.len(),
+        files.len(),
+        failed.join("\n")
+    );
 }

@@ -33,7 +33,37 @@ pub enum Step {
         to: String,
         /// The mutation's seed.
         seed: u64,
+        /// The mutation is made inside a backup's MVCC snapshot or auth
+        /// store and both sha256 seals are recomputed, so it gets past the
+        /// integrity checks to the decoders ([`reseal_backup`]).
+        #[serde(default)]
+        reseal: bool,
     },
+    /// Bytes handed straight to one of the core's decoders.
+    Wire(Wire, Vec<u8>),
+    /// A saved session or a share link's text (after URI decoding, which
+    /// the browser does): decoded by `ctl::session` and, if it reads,
+    /// replayed on the console as the page's `Engine::restore` does.
+    Session(String),
+}
+
+/// The decoders a [`Step::Wire`] reaches, each fed mutations of valid
+/// encodings of its own type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Wire {
+    /// `mvcc::Store::from_image`: an MVCC snapshot's body (no seal).
+    StoreImage,
+    /// `server::snapshot_status` and `server::restore_disks` on a
+    /// resealed backup (what `etcdutl snapshot status|restore` read).
+    Backup,
+    /// `kube::protobuf::decode` and `readable`: a stored protobuf value.
+    Protobuf,
+    /// `wire::from_slice::<mvcc::TxnRequest>` (a txn in a raft entry).
+    Txn,
+    /// `wire::from_slice::<server::Response>`.
+    Response,
+    /// `raft::decode_conf_change` of a V1 and a V2 conf-change entry.
+    ConfChange,
 }
 
 /// The generators, each counted on its own in the campaign's summary.
@@ -50,10 +80,12 @@ pub enum Gen {
     Mutate,
     Snapshot,
     Control,
+    Wire,
+    Session,
 }
 
 impl Gen {
-    pub const ALL: [Gen; 11] = [
+    pub const ALL: [Gen; 13] = [
         Gen::Etcdctl,
         Gen::Etcdutl,
         Gen::Kubectl,
@@ -65,6 +97,8 @@ impl Gen {
         Gen::Mutate,
         Gen::Snapshot,
         Gen::Control,
+        Gen::Wire,
+        Gen::Session,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +114,8 @@ impl Gen {
             Gen::Mutate => "mutate",
             Gen::Snapshot => "snapshot",
             Gen::Control => "control",
+            Gen::Wire => "wire",
+            Gen::Session => "session",
         }
     }
 }
@@ -136,22 +172,70 @@ pub fn corpus() -> Vec<String> {
     lines
 }
 
-/// The generator state: the grammar and the corpus.
+/// The generator state: the grammar, the corpus of lines and valid
+/// encodings of each [`Wire`] target to mutate.
 pub struct Grammar {
     spec: Spec,
     paths: Vec<String>,
     corpus: Vec<String>,
+    wire: Vec<(Wire, Vec<u8>)>,
 }
 
 const KEYS: &[&str] = &[
-    "a", "k", "foo", "/registry/pods/default/web", "", "a b", "\u{e9}t\u{e9}", "\\x00", "z", "--", "-", "/", "k1",
+    "a",
+    "k",
+    "foo",
+    "/registry/pods/default/web",
+    "",
+    "a b",
+    "\u{e9}t\u{e9}",
+    "\\x00",
+    "z",
+    "--",
+    "-",
+    "/",
+    "k1",
     "\u{1F600}",
 ];
 const VALUES: &[&str] = &[
-    "v", "bar", "", "'quoted value'", "\"dq\"", "$LEASE", "$X", "0", "-1", "18446744073709551616", "1e308",
-    "9223372036854775807", "-9223372036854775808", "nan", "1s", "0s", "-5s", "99999h", "1ms", "true", "false",
-    "json", "table", "fields", "protobuf", "simple", "etcd-1", "etcd-9", "http://127.0.0.1:2379",
-    "127.0.0.2:2379", "https://127.0.0.3:2379", "root:pw", "root", ":", "a,b,c", ",", "x=y", "\\",
+    "v",
+    "bar",
+    "",
+    "'quoted value'",
+    "\"dq\"",
+    "$LEASE",
+    "$X",
+    "0",
+    "-1",
+    "18446744073709551616",
+    "1e308",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "nan",
+    "1s",
+    "0s",
+    "-5s",
+    "99999h",
+    "1ms",
+    "true",
+    "false",
+    "json",
+    "table",
+    "fields",
+    "protobuf",
+    "simple",
+    "etcd-1",
+    "etcd-9",
+    "http://127.0.0.1:2379",
+    "127.0.0.2:2379",
+    "https://127.0.0.3:2379",
+    "root:pw",
+    "root",
+    ":",
+    "a,b,c",
+    ",",
+    "x=y",
+    "\\",
 ];
 const TXN_LINES: &[&str] = &[
     "mod(\"k\") > \"0\"",
@@ -172,35 +256,206 @@ const TXN_LINES: &[&str] = &[
     "txn",
 ];
 const CLUSTER: &[&str] = &[
-    "status", "stop", "start", "restart", "partition", "isolate", "heal", "net", "campaign", "reset", "help",
-    "disk", "bogus",
+    "status",
+    "stop",
+    "start",
+    "restart",
+    "partition",
+    "isolate",
+    "heal",
+    "net",
+    "campaign",
+    "reset",
+    "help",
+    "disk",
+    "bogus",
 ];
 const MEMBERS: &[&str] = &["etcd-1", "etcd-2", "etcd-3", "etcd-4", "etcd-9", "", "ETCD-1", "etcd-1,etcd-2"];
 const SHELL: &[&str] = &[
-    "echo", "printf", "cat", "ls", "cd", "pwd", "mkdir", "rm", "cp", "mv", "touch", "tee", "head", "tail", "wc",
-    "grep", "sed", "diff", "sort", "uniq", "cut", "tr", "seq", "sleep", "timeout", "watch", "export", "unset",
-    "env", "true", "false", "sh", "bash", "vi", "nano", "editor-save", "history", "clear", "help", "which",
-    "base64", "xxd", "od", "jq", "systemctl", "crictl", "journalctl", "kubeadm", "stat", "chmod", "find",
-    "date", "whoami", "hostname", "alias", "source", "test", "[", "exit", "read",
+    "echo",
+    "printf",
+    "cat",
+    "ls",
+    "cd",
+    "pwd",
+    "mkdir",
+    "rm",
+    "cp",
+    "mv",
+    "touch",
+    "tee",
+    "head",
+    "tail",
+    "wc",
+    "grep",
+    "sed",
+    "diff",
+    "sort",
+    "uniq",
+    "cut",
+    "tr",
+    "seq",
+    "sleep",
+    "timeout",
+    "watch",
+    "export",
+    "unset",
+    "env",
+    "true",
+    "false",
+    "sh",
+    "bash",
+    "vi",
+    "nano",
+    "editor-save",
+    "history",
+    "clear",
+    "help",
+    "which",
+    "base64",
+    "xxd",
+    "od",
+    "jq",
+    "systemctl",
+    "crictl",
+    "journalctl",
+    "kubeadm",
+    "stat",
+    "chmod",
+    "find",
+    "date",
+    "whoami",
+    "hostname",
+    "alias",
+    "source",
+    "test",
+    "[",
+    "exit",
+    "read",
 ];
 const SHELL_ARGS: &[&str] = &[
-    "-n", "-i", "-e", "-E", "-c", "-v", "-r", "-rf", "-p", "-la", "-a", "-1", "-0", "--help", "f", "d/f", "/",
-    "..", "-", "/root", "/etc/kubernetes/pki", "/var/lib/etcd", "'s/a/b/g'", "'$p'", "'1~0p'", "'[a-'",
-    "'(a|b)*'", "'%s\\n'", "'%99999999999d'", "x", "1e308", "0.01", "99999999999999999999", "*", "?", "~",
-    "$HOME", "${X:-y}", "$(echo hi)", "`id`", "$?", "$$", "!!", "a=b", "\"$X\"", "'a'\"b\"", "\\ ", "#",
+    "-n",
+    "-i",
+    "-e",
+    "-E",
+    "-c",
+    "-v",
+    "-r",
+    "-rf",
+    "-p",
+    "-la",
+    "-a",
+    "-1",
+    "-0",
+    "--help",
+    "f",
+    "d/f",
+    "/",
+    "..",
+    "-",
+    "/root",
+    "/etc/kubernetes/pki",
+    "/var/lib/etcd",
+    "'s/a/b/g'",
+    "'$p'",
+    "'1~0p'",
+    "'[a-'",
+    "'(a|b)*'",
+    "'%s\\n'",
+    "'%99999999999d'",
+    "x",
+    "1e308",
+    "0.01",
+    "99999999999999999999",
+    "*",
+    "?",
+    "~",
+    "$HOME",
+    "${X:-y}",
+    "$(echo hi)",
+    "`id`",
+    "$?",
+    "$$",
+    "!!",
+    "a=b",
+    "\"$X\"",
+    "'a'\"b\"",
+    "\\ ",
+    "#",
 ];
 const OPS: &[&str] = &["|", "||", "&&", ";", ">", ">>", "2>", "2>&1", "&>", "<", "&", "|&", ">&2", "<<<"];
 const KUBECTL: &[&str] = &[
-    "get", "describe", "create", "apply", "delete", "edit", "logs", "exec", "scale", "rollout", "label",
-    "annotate", "patch", "explain", "api-resources", "version", "cluster-info", "config", "run", "expose",
-    "top", "cordon", "drain", "auth", "wait", "replace",
+    "get",
+    "describe",
+    "create",
+    "apply",
+    "delete",
+    "edit",
+    "logs",
+    "exec",
+    "scale",
+    "rollout",
+    "label",
+    "annotate",
+    "patch",
+    "explain",
+    "api-resources",
+    "version",
+    "cluster-info",
+    "config",
+    "run",
+    "expose",
+    "top",
+    "cordon",
+    "drain",
+    "auth",
+    "wait",
+    "replace",
 ];
 const KUBE_ARGS: &[&str] = &[
-    "pods", "po", "deployments", "deploy", "svc", "nodes", "ns", "configmaps", "secrets", "events", "all",
-    "-A", "-n", "kube-system", "default", "-o", "yaml", "json", "wide", "name", "jsonpath={.items[*].metadata.name}",
-    "-w", "--watch", "-l", "app=web", "web", "nginx", "--image=nginx", "--replicas=3", "--replicas=-1", "-f", "-",
-    "--dry-run=client", "--all", "--force", "--grace-period=0", "--show-labels", "--selector", "x", "=",
-    "deployment/web", "generic", "--from-literal=a=b",
+    "pods",
+    "po",
+    "deployments",
+    "deploy",
+    "svc",
+    "nodes",
+    "ns",
+    "configmaps",
+    "secrets",
+    "events",
+    "all",
+    "-A",
+    "-n",
+    "kube-system",
+    "default",
+    "-o",
+    "yaml",
+    "json",
+    "wide",
+    "name",
+    "jsonpath={.items[*].metadata.name}",
+    "-w",
+    "--watch",
+    "-l",
+    "app=web",
+    "web",
+    "nginx",
+    "--image=nginx",
+    "--replicas=3",
+    "--replicas=-1",
+    "-f",
+    "-",
+    "--dry-run=client",
+    "--all",
+    "--force",
+    "--grace-period=0",
+    "--show-labels",
+    "--selector",
+    "x",
+    "=",
+    "deployment/web",
+    "generic",
+    "--from-literal=a=b",
 ];
 const YAML: &[&str] = &[
     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b",
@@ -215,7 +470,7 @@ impl Grammar {
     pub fn new() -> Grammar {
         let spec = Spec::etcdctl();
         let paths: Vec<String> = spec.commands.keys().filter(|p| !p.is_empty()).cloned().collect();
-        Grammar { spec, paths, corpus: corpus() }
+        Grammar { spec, paths, corpus: corpus(), wire: wire_corpus() }
     }
 
     fn pick<'a>(rng: &mut Rng, xs: &'a [&'a str]) -> &'a str {
@@ -241,7 +496,11 @@ impl Grammar {
                 rng.below(1 << bits).to_string()
             }
             1 => format!("-{}", rng.below(1000)),
-            2 => format!("{}{}", rng.below(100_000), Self::pick(rng, &["s", "ms", "m", "h", "us", "ns", "x", ""])),
+            2 => format!(
+                "{}{}",
+                rng.below(100_000),
+                Self::pick(rng, &["s", "ms", "m", "h", "us", "ns", "x", ""])
+            ),
             3 => Self::random_text(rng, 12, false),
             _ => Self::pick(rng, VALUES).to_string(),
         }
@@ -304,10 +563,19 @@ impl Grammar {
     }
 
     fn etcdctl(&self, rng: &mut Rng) -> String {
-        let path = self.paths[rng.below(self.paths.len() as u64) as usize].clone();
+        let mut path = self.paths[rng.below(self.paths.len() as u64) as usize].clone();
+        // `check perf` and `check datascale` put a minute of load on the
+        // cluster (three quarters of a campaign's time when picked as
+        // often as the others): one pick in 32 keeps them.
+        while path.starts_with("check") && !rng.chance(1, 32) {
+            path = self.paths[rng.below(self.paths.len() as u64) as usize].clone();
+        }
         let mut words = vec![
-            Self::pick(rng, &["etcdctl", "etcdctl", "etcdctl", "ETCDCTL_API=3 etcdctl", "./etcdctl", "X=1 etcdctl"])
-                .to_string(),
+            Self::pick(
+                rng,
+                &["etcdctl", "etcdctl", "etcdctl", "ETCDCTL_API=3 etcdctl", "./etcdctl", "X=1 etcdctl"],
+            )
+            .to_string(),
         ];
         let mut parts: Vec<String> = path.split(' ').map(String::from).collect();
         let mut extra = Vec::new();
@@ -403,7 +671,8 @@ impl Grammar {
     fn yaml(&self, rng: &mut Rng) -> String {
         let base = Self::pick(rng, YAML);
         let body = if rng.chance(1, 2) { Self::mutate_text(rng, base) } else { base.to_string() };
-        let verb = Self::pick(rng, &["apply", "create", "replace", "delete", "apply --dry-run=client -o yaml"]);
+        let verb =
+            Self::pick(rng, &["apply", "create", "replace", "delete", "apply --dry-run=client -o yaml"]);
         format!("kubectl {verb} -f - <<'EOF'\n{body}\nEOF")
     }
 
@@ -429,7 +698,10 @@ impl Grammar {
             line = format!("{line} {op} {next}");
         }
         if rng.chance(1, 10) {
-            line = format!("{} {line}", Self::pick(rng, &["timeout 2", "watch -n 1", "sh -c", "! ", "X=1", "time"]));
+            line = format!(
+                "{} {line}",
+                Self::pick(rng, &["timeout 2", "watch -n 1", "sh -c", "! ", "X=1", "time"])
+            );
         }
         line
     }
@@ -445,9 +717,14 @@ impl Grammar {
         let tag = Self::pick(rng, &["EOF", "'EOF'", "\"EOF\"", "-EOF", "END", "E O F"]);
         let mut body = Vec::new();
         for _ in 0..rng.below(7) {
-            body.push(if rng.chance(1, 5) { Self::random_text(rng, 20, false) } else { Self::pick(rng, pool).to_string() });
+            body.push(if rng.chance(1, 5) {
+                Self::random_text(rng, 20, false)
+            } else {
+                Self::pick(rng, pool).to_string()
+            });
         }
-        let close = if rng.chance(1, 10) { "" } else { tag.trim_matches(|c| c == '\'' || c == '"' || c == '-') };
+        let close =
+            if rng.chance(1, 10) { "" } else { tag.trim_matches(|c| c == '\'' || c == '"' || c == '-') };
         format!("{cmd} <<{tag}\n{}\n{close}", body.join("\n"))
     }
 
@@ -465,7 +742,10 @@ impl Grammar {
                     w.push(format!(
                         "{} {}",
                         Self::pick(rng, &["--delay", "--drop", "--duplicate", "--x"]),
-                        Self::pick(rng, &["5-20ms", "1%", "100%", "101%", "0", "20-5ms", "99999-999999ms", "-1"])
+                        Self::pick(
+                            rng,
+                            &["5-20ms", "1%", "100%", "101%", "0", "20-5ms", "99999-999999ms", "-1"]
+                        )
                     ));
                 }
             }
@@ -473,8 +753,22 @@ impl Grammar {
                 // A kubeadm cluster costs seconds; rare.
                 for _ in 0..rng.below(3) {
                     w.push(
-                        Self::pick(rng, &["--nodes 1", "--nodes 5", "--nodes 0", "--seed 7", "--plain", "--tls", "--quota-bytes 5000", "--bare", "--data-dir /tmp/r", "--storage protobuf"])
-                            .to_string(),
+                        Self::pick(
+                            rng,
+                            &[
+                                "--nodes 1",
+                                "--nodes 5",
+                                "--nodes 0",
+                                "--seed 7",
+                                "--plain",
+                                "--tls",
+                                "--quota-bytes 5000",
+                                "--bare",
+                                "--data-dir /tmp/r",
+                                "--storage protobuf",
+                            ],
+                        )
+                        .to_string(),
                     );
                 }
                 if !w.iter().any(|x| x == "--plain") {
@@ -483,7 +777,13 @@ impl Grammar {
             }
             "disk" => {
                 w.push(Self::pick(rng, MEMBERS).to_string());
-                w.push(Self::pick(rng, &["full", "slow", "ok", "slow 200ms", "slow 5s", "slow -1ms", "slow 1e308s", "bogus"]).to_string());
+                w.push(
+                    Self::pick(
+                        rng,
+                        &["full", "slow", "ok", "slow 200ms", "slow 5s", "slow -1ms", "slow 1e308s", "bogus"],
+                    )
+                    .to_string(),
+                );
             }
             _ => {
                 for _ in 0..rng.below(2) {
@@ -528,7 +828,23 @@ impl Grammar {
                     chars.drain(a..b);
                 }
                 _ => {
-                    let w = Self::pick(rng, &[" --", "=", "'", "\"", " | ", " > f", "\\", "$", "\n", " <<EOF\n", " -w json", " --prefix"]);
+                    let w = Self::pick(
+                        rng,
+                        &[
+                            " --",
+                            "=",
+                            "'",
+                            "\"",
+                            " | ",
+                            " > f",
+                            "\\",
+                            "$",
+                            "\n",
+                            " <<EOF\n",
+                            " -w json",
+                            " --prefix",
+                        ],
+                    );
                     let at = rng.below(n + 1) as usize;
                     chars.splice(at..at, w.chars());
                 }
@@ -551,8 +867,13 @@ impl Grammar {
 
     /// A mutated copy of the snapshot the session saved, then a line reading it.
     fn snapshot(rng: &mut Rng) -> Vec<Step> {
-        let mut steps =
-            vec![Step::MutateFile { from: "/root/s.db".into(), to: "/root/m.db".into(), seed: rng.next_u64() }];
+        let reseal = rng.chance(1, 2);
+        let mut steps = vec![Step::MutateFile {
+            from: "/root/s.db".into(),
+            to: "/root/m.db".into(),
+            seed: rng.next_u64(),
+            reseal,
+        }];
         let n = rng.below(1000);
         steps.push(Step::Line(
             match rng.below(5) {
@@ -571,7 +892,19 @@ impl Grammar {
             0 => vec![Step::Interrupt],
             1 => vec![Step::Poll(rng.below(3_000))],
             _ => {
-                let line = Self::pick(rng, &["etcdctl watch --prefix ''", "etcdctl put k v", "etcdctl lease keep-alive $LEASE", "etcdctl elect e p", "etcdctl lock l", "kubectl get pods -w", "watch -n 1 etcdctl get k", "etcdctl get k"]);
+                let line = Self::pick(
+                    rng,
+                    &[
+                        "etcdctl watch --prefix ''",
+                        "etcdctl put k v",
+                        "etcdctl lease keep-alive $LEASE",
+                        "etcdctl elect e p",
+                        "etcdctl lock l",
+                        "kubectl get pods -w",
+                        "watch -n 1 etcdctl get k",
+                        "etcdctl get k",
+                    ],
+                );
                 vec![Step::Tab(rng.below(3) as usize, line.to_string())]
             }
         }
@@ -591,6 +924,8 @@ impl Grammar {
             Gen::Mutate => self.mutate(rng),
             Gen::Snapshot => return Self::snapshot(rng),
             Gen::Control => return Self::control(rng),
+            Gen::Wire => return vec![self.wire(rng)],
+            Gen::Session => return vec![Step::Session(self.session(rng))],
         };
         vec![Step::Line(line)]
     }
@@ -598,18 +933,111 @@ impl Grammar {
     /// A generator, weighted: the grammar's generators most often.
     pub fn pick_gen(rng: &mut Rng) -> Gen {
         match rng.below(100) {
-            0..=21 => Gen::Etcdctl,
-            22..=26 => Gen::Etcdutl,
-            27..=33 => Gen::Kubectl,
-            34..=36 => Gen::Yaml,
-            37..=50 => Gen::Shell,
-            51..=57 => Gen::Heredoc,
-            58..=64 => Gen::Cluster,
-            65..=71 => Gen::Bytes,
-            72..=89 => Gen::Mutate,
-            90..=93 => Gen::Snapshot,
-            _ => Gen::Control,
+            0..=19 => Gen::Etcdctl,
+            20..=24 => Gen::Etcdutl,
+            25..=30 => Gen::Kubectl,
+            31..=33 => Gen::Yaml,
+            34..=46 => Gen::Shell,
+            47..=52 => Gen::Heredoc,
+            53..=58 => Gen::Cluster,
+            59..=64 => Gen::Bytes,
+            65..=80 => Gen::Mutate,
+            81..=84 => Gen::Snapshot,
+            85..=88 => Gen::Control,
+            89..=94 => Gen::Wire,
+            _ => Gen::Session,
         }
+    }
+
+    /// Bytes for one decoder: a valid encoding of its type mutated (or,
+    /// one time in eight, random bytes).
+    fn wire(&self, rng: &mut Rng) -> Step {
+        let (target, base) = &self.wire[rng.below(self.wire.len() as u64) as usize];
+        let bytes = match rng.below(8) {
+            0 => (0..rng.below(64)).map(|_| rng.below(256) as u8).collect(),
+            1 => base.clone(),
+            _ if *target == Wire::Backup => reseal_backup(base, rng.next_u64()),
+            _ => mutate_bytes(base, rng.next_u64()),
+        };
+        Step::Wire(*target, bytes)
+    }
+
+    /// A saved session's text: a header with its fields (some out of
+    /// range), entries of every form built from the other generators'
+    /// lines, then, half the time, the text mutated as a line is.
+    fn session(&self, rng: &mut Rng) -> String {
+        let num = |rng: &mut Rng| -> String {
+            match rng.below(6) {
+                0 => Self::pick(
+                    rng,
+                    &["", "-1", "x", "18446744073709551615", "18446744073709551616", "1e3", "nan", "inf"],
+                )
+                .to_string(),
+                1 => rng.next_u64().to_string(),
+                _ => rng.below(20_000).to_string(),
+            }
+        };
+        let mut head = vec![ctl::session::MAGIC.to_string()];
+        for k in ["seed", "members", "clock", "view", "speed", "paused", "moment"] {
+            if rng.chance(7, 8) {
+                let v = match k {
+                    "members" if rng.chance(3, 4) => (1 + rng.below(7)).to_string(),
+                    "speed" if rng.chance(3, 4) => {
+                        Self::pick(rng, &["1", "0.25", "4", "0", "-1", "1e308", "NaN", "inf"]).to_string()
+                    }
+                    "paused" => rng.below(3).to_string(),
+                    _ => num(rng),
+                };
+                head.push(format!("{k}={v}"));
+            }
+        }
+        let mut text = head.join(" ") + "\n";
+        let mut at = 0u64;
+        for _ in 0..rng.below(8) {
+            at += rng.below(3_000);
+            let tab = if rng.chance(1, 10) { 9 + rng.below(10) } else { rng.below(3) };
+            let act = match rng.below(10) {
+                0 => "^C".to_string(),
+                1 => "clear".to_string(),
+                2 => "step".to_string(),
+                3 => {
+                    let path = Self::pick(
+                        rng,
+                        &[
+                            "/root/up.db",
+                            "/root/my\\ssnap.db",
+                            "",
+                            "/",
+                            "/etc/kubernetes/manifests/etcd.yaml",
+                        ],
+                    );
+                    let bytes: Vec<u8> = (0..rng.below(40)).map(|_| rng.below(256) as u8).collect();
+                    let mut b64 = ctl::session::base64(&bytes);
+                    if rng.chance(1, 6) {
+                        b64.push(Self::pick(rng, &["!", "=", "==", "A", "\\"]).chars().next().unwrap_or('!'));
+                    }
+                    format!("file {path} {b64}")
+                }
+                4 => format!("apply {}", ctl::session::escape(Self::pick(rng, YAML))),
+                _ => {
+                    let g = match rng.below(6) {
+                        0 => Gen::Etcdctl,
+                        1 => Gen::Shell,
+                        2 => Gen::Heredoc,
+                        3 => Gen::Cluster,
+                        4 => Gen::Kubectl,
+                        _ => Gen::Mutate,
+                    };
+                    let line = match self.generate(g, rng).into_iter().next() {
+                        Some(Step::Line(l)) => l,
+                        _ => String::new(),
+                    };
+                    format!("> {}", ctl::session::escape(&line))
+                }
+            };
+            text.push_str(&format!("{at} {tab} {act}\n"));
+        }
+        if rng.chance(1, 2) { Self::mutate_text(rng, &text) } else { text }
     }
 }
 
@@ -630,4 +1058,106 @@ pub fn mutate_bytes(bytes: &[u8], seed: u64) -> Vec<u8> {
         }
     }
     b
+}
+
+/// Valid encodings for each [`Wire`] target: a store's image and a
+/// backup, saved from a console that wrote keys, a lease and a compaction;
+/// protobuf values of the kinds kube encodes; a txn, responses and conf
+/// changes.
+pub fn wire_corpus() -> Vec<(Wire, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut con = ctl::Console::new(1, ctl::ConsoleOptions::bare_etcd());
+    let o = con.run_to_end(
+        "etcdctl put a 1 && etcdctl put b 2 && etcdctl put a 3 && etcdctl del b && etcdctl lease grant 600 \
+         && etcdctl user add root:pw && etcdctl role add r && etcdctl compact 2 && etcdctl snapshot save s.db",
+    );
+    assert_eq!(o.exit, 0, "the wire corpus's console: {}{}", o.stdout, o.stderr);
+    let backup = con.vfs().read("/root/s.db").expect("the backup was saved").to_vec();
+    if let Some(store) = backup_store(&backup) {
+        // The image is the MVCC snapshot without its sha256 trailer.
+        out.push((Wire::StoreImage, store[..store.len().saturating_sub(32)].to_vec()));
+    }
+    out.push((Wire::Backup, backup));
+    for json in [
+        r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm","namespace":"default","uid":"u","resourceVersion":"5","labels":{"a":"b"}},"data":{"k":"v","x":""}}"#,
+        r#"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"default"},"type":"Opaque","data":{"p":"aHVudGVyMg=="}}"#,
+        r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"ns1"}}"#,
+        r#"{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"l","namespace":"kube-system"},"spec":{"holderIdentity":"n1","leaseDurationSeconds":40}}"#,
+    ] {
+        let v: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+        if let Some(b) = kube::protobuf::encode(&v) {
+            out.push((Wire::Protobuf, b));
+        }
+    }
+    let put = mvcc::PutRequest { key: b"k".to_vec(), value: b"v".to_vec(), ..Default::default() };
+    let txn = mvcc::TxnRequest {
+        compare: vec![mvcc::Compare {
+            result: mvcc::CompareResult::Greater,
+            target: mvcc::CompareTarget::Mod(3),
+            key: b"k".to_vec(),
+            range_end: Vec::new(),
+        }],
+        success: vec![mvcc::RequestOp::Put(put.clone())],
+        failure: vec![mvcc::RequestOp::Txn(mvcc::TxnRequest {
+            success: vec![mvcc::RequestOp::Put(put)],
+            ..Default::default()
+        })],
+    };
+    out.push((Wire::Txn, wire::to_vec(&txn)));
+    let header = mvcc::ResponseHeader { cluster_id: 1, member_id: 2, revision: 3, raft_term: 4 };
+    out.push((
+        Wire::Response,
+        wire::to_vec(&server::Response::Put(mvcc::PutResponse { header, prev_kv: None })),
+    ));
+    let cc = raft::ConfChange {
+        change_type: raft::ConfChangeType::AddNode,
+        node_id: 7,
+        context: b"ctx".to_vec().into(),
+    };
+    out.push((Wire::ConfChange, wire::to_vec(&cc)));
+    out.push((Wire::ConfChange, wire::to_vec(&raft::ConfChangeI::as_v2(&cc))));
+    out
+}
+
+const BACKUP_MAGIC: &[u8] = b"etcd-play-backup\n";
+
+/// The MVCC snapshot inside a backup (see crates/server/src/backup.rs).
+fn backup_store(b: &[u8]) -> Option<&[u8]> {
+    let rest = b.strip_prefix(BACKUP_MAGIC)?;
+    let (len, rest) = rest.split_first_chunk::<8>()?;
+    rest.get(..usize::try_from(u64::from_be_bytes(*len)).ok()?)
+}
+
+/// A backup with its MVCC snapshot's body or its auth store mutated (or
+/// both), and both sha256 seals and the length recomputed, so that
+/// `etcdutl snapshot restore` gets past its integrity checks to the
+/// decoders. Not a backup: mutated as bytes.
+pub fn reseal_backup(b: &[u8], seed: u64) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let Some(store) = backup_store(b).filter(|s| s.len() >= 32) else { return mutate_bytes(b, seed) };
+    let auth_at = BACKUP_MAGIC.len() + 8 + store.len();
+    let Some(auth) = b.get(auth_at..b.len().saturating_sub(32)) else { return mutate_bytes(b, seed) };
+    let mut rng = Rng::new(seed);
+    let which = rng.below(3);
+    let mut body = store[..store.len() - 32].to_vec();
+    let mut auth = auth.to_vec();
+    if which != 1 {
+        // Past the 20-byte header (magic and version) most of the time.
+        let keep = if rng.chance(3, 4) { body.len().min(20) } else { 0 };
+        let tail = mutate_bytes(&body[keep..], rng.next_u64());
+        body.truncate(keep);
+        body.extend(tail);
+    }
+    if which != 0 {
+        auth = mutate_bytes(&auth, rng.next_u64());
+    }
+    let mut store = body.clone();
+    store.extend_from_slice(&Sha256::digest(&body));
+    let mut out = BACKUP_MAGIC.to_vec();
+    out.extend_from_slice(&(store.len() as u64).to_be_bytes());
+    out.extend(store);
+    out.extend(auth);
+    let d = Sha256::digest(&out);
+    out.extend_from_slice(&d);
+    out
 }

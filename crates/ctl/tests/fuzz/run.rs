@@ -15,7 +15,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use ctl::{Console, ConsoleOptions, Run};
 use serde::{Deserialize, Serialize};
 
-use super::r#gen::{Step, mutate_bytes};
+use super::r#gen::{Step, Wire, mutate_bytes, reseal_backup};
 
 /// Simulator steps one input may take. A day of virtual time on three
 /// members (the longest wait the console allows) takes about 6 million.
@@ -45,6 +45,9 @@ pub enum Failure {
     Hang { at: usize, steps: u64 },
     /// Step `at` gave an exit code outside 0..=255.
     Exit { at: usize, code: i32 },
+    /// Step `at` broke a decoder's property (`what`): a value decoded,
+    /// encoded and decoded again is not the same.
+    Property { at: usize, what: String },
     /// A checker of the cluster failed after the session.
     Checker(String),
     /// Two plays of the same case gave different bytes.
@@ -58,6 +61,7 @@ impl Failure {
             Failure::Panic { location, .. } => format!("panic at {location}"),
             Failure::Hang { .. } => "hang".into(),
             Failure::Exit { .. } => "exit".into(),
+            Failure::Property { what, .. } => format!("property: {}", what.lines().next().unwrap_or("")),
             Failure::Checker(c) => format!("checker: {}", c.lines().next().unwrap_or("")),
             Failure::Nondeterministic => "nondeterministic".into(),
         }
@@ -66,7 +70,10 @@ impl Failure {
     /// The failing step, when one step failed.
     pub fn at(&self) -> Option<usize> {
         match self {
-            Failure::Panic { at, .. } | Failure::Hang { at, .. } | Failure::Exit { at, .. } => Some(*at),
+            Failure::Panic { at, .. }
+            | Failure::Hang { at, .. }
+            | Failure::Exit { at, .. }
+            | Failure::Property { at, .. } => Some(*at),
             _ => None,
         }
     }
@@ -75,9 +82,14 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Failure::Panic { at, location, message } => write!(f, "step {at} panicked at {location}: {message}"),
-            Failure::Hang { at, steps } => write!(f, "step {at} took {steps} simulator steps (bound {STEP_BOUND})"),
+            Failure::Panic { at, location, message } => {
+                write!(f, "step {at} panicked at {location}: {message}")
+            }
+            Failure::Hang { at, steps } => {
+                write!(f, "step {at} took {steps} simulator steps (bound {STEP_BOUND})")
+            }
             Failure::Exit { at, code } => write!(f, "step {at} exited {code}"),
+            Failure::Property { at, what } => write!(f, "step {at} broke a property: {what}"),
             Failure::Checker(c) => write!(f, "checker: {c}"),
             Failure::Nondeterministic => write!(f, "the same case gave different bytes"),
         }
@@ -105,7 +117,8 @@ thread_local! {
 /// Installs the hook that keeps panics quiet and remembers them (once).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        let location = info.location().map_or_else(|| "?".to_string(), |l| format!("{}:{}", l.file(), l.line()));
+        let location =
+            info.location().map_or_else(|| "?".to_string(), |l| format!("{}:{}", l.file(), l.line()));
         let message = if let Some(s) = info.payload().downcast_ref::<&str>() {
             s.to_string()
         } else if let Some(s) = info.payload().downcast_ref::<String>() {
@@ -160,8 +173,27 @@ fn settle(con: &mut Console, h: &mut Fnv, ms: u64) {
     }
 }
 
-/// Runs one step; returns the worst exit code it saw.
-fn step(con: &mut Console, s: &Step, index: usize, page: bool, h: &mut Fnv) -> i32 {
+/// What one step did wrong without panicking.
+enum Bad {
+    Exit(i32),
+    Property(String),
+}
+
+/// Runs one step.
+fn step(con: &mut Console, s: &Step, index: usize, page: bool, h: &mut Fnv) -> Result<(), Bad> {
+    match s {
+        Step::Wire(target, bytes) => return decode_wire(*target, bytes, h).map_err(Bad::Property),
+        Step::Session(text) => return session(con, text, page, h),
+        _ => {}
+    }
+    match console_step(con, s, index, page, h) {
+        0 => Ok(()),
+        code => Err(Bad::Exit(code)),
+    }
+}
+
+/// Runs one console step; returns the worst exit code it saw.
+fn console_step(con: &mut Console, s: &Step, index: usize, page: bool, h: &mut Fnv) -> i32 {
     let mut worst = 0;
     let mut see = |h: &mut Fnv, o: &ctl::Output| {
         h.out(o);
@@ -212,13 +244,151 @@ fn step(con: &mut Console, s: &Step, index: usize, page: bool, h: &mut Fnv) -> i
                 see(h, run.output());
             }
         }
-        Step::MutateFile { from, to, seed } => {
+        Step::MutateFile { from, to, seed, reseal } => {
             if let Some(bytes) = con.vfs().read(from).map(<[u8]>::to_vec) {
-                con.write_file(to, mutate_bytes(&bytes, *seed));
+                let mutated =
+                    if *reseal { reseal_backup(&bytes, *seed) } else { mutate_bytes(&bytes, *seed) };
+                con.write_file(to, mutated);
             }
         }
+        Step::Wire(..) | Step::Session(_) => {}
     }
     worst
+}
+
+/// Feeds `bytes` to the decoder `target` names. A value that decodes must
+/// encode to bytes that decode to the same value.
+fn decode_wire(target: Wire, bytes: &[u8], h: &mut Fnv) -> Result<(), String> {
+    fn again<T: wire::Encode + wire::Decode + PartialEq + std::fmt::Debug>(
+        bytes: &[u8],
+    ) -> Result<bool, String> {
+        let Ok(v) = wire::from_slice::<T>(bytes) else { return Ok(false) };
+        match wire::from_slice::<T>(&wire::to_vec(&v)) {
+            Ok(back) if back == v => Ok(true),
+            other => Err(format!(
+                "{} re-encoded does not decode to itself: {v:?} -> {other:?}",
+                std::any::type_name::<T>()
+            )),
+        }
+    }
+    let ok = match target {
+        Wire::StoreImage => match mvcc::Store::from_image(bytes, mvcc::StoreConfig::default()) {
+            Ok(store) => {
+                let back =
+                    mvcc::Store::restore(&store.snapshot(), mvcc::StoreConfig::default()).map_err(|e| {
+                        format!("a store from an image does not restore from its own snapshot: {e}")
+                    })?;
+                let (a, b) = (store.hash_kv(0).map(|x| x.hash), back.hash_kv(0).map(|x| x.hash));
+                if a != b || store.current_revision() != back.current_revision() {
+                    return Err(format!("a store's snapshot restores to another store: hash {a:?} != {b:?}"));
+                }
+                true
+            }
+            Err(e) => {
+                h.add(e.to_string().as_bytes());
+                false
+            }
+        },
+        Wire::Backup => {
+            let status = server::snapshot_status(bytes);
+            h.add(format!("{status:?}").as_bytes());
+            let opts = server::RestoreOptions {
+                initial_cluster: vec![server::config::PeerInfo::numbered(1, "etcd-cluster")],
+                skip_hash_check: true,
+                bump_revision: 1000,
+                mark_compacted: true,
+                ..Default::default()
+            };
+            server::restore_disks(bytes, opts).is_ok() && status.is_ok()
+        }
+        Wire::Protobuf => {
+            let v = kube::protobuf::decode(bytes);
+            if let Some(text) = kube::protobuf::readable(bytes) {
+                h.add(text.as_bytes());
+            }
+            v.is_some()
+        }
+        Wire::Txn => again::<mvcc::TxnRequest>(bytes)?,
+        Wire::Response => again::<server::Response>(bytes)?,
+        Wire::ConfChange => {
+            let mut ok = again::<raft::ConfChange>(bytes)? | again::<raft::ConfChangeV2>(bytes)?;
+            for entry_type in [raft::EntryType::EntryConfChange, raft::EntryType::EntryConfChangeV2] {
+                let e = raft::Entry { entry_type, data: bytes.to_vec().into(), ..Default::default() };
+                ok |= raft::decode_conf_change(&e).is_ok();
+            }
+            ok
+        }
+    };
+    h.add(&[u8::from(ok)]);
+    Ok(())
+}
+
+/// Most entries of a session replayed, and the most virtual time one
+/// entry may wait for the next (the page's replay, `Engine::restore`,
+/// caps a whole record at a day; one input here is kept short).
+const SESSION_ENTRIES: usize = 32;
+const SESSION_GAP_MS: u64 = 2_000;
+
+/// Decodes a saved session's text as the page does (`ctl::session`): a
+/// session that reads must write back to text that reads the same; then
+/// its entries are replayed on the console as `Engine::restore` replays
+/// them (lines and Ctrl+C in their tabs, files written, manifests applied,
+/// time passing between them).
+fn session(con: &mut Console, text: &str, page: bool, h: &mut Fnv) -> Result<(), Bad> {
+    use ctl::session::{Act, Session, moment_of};
+    h.add(&moment_of(text).unwrap_or(u64::MAX).to_le_bytes());
+    let Some(s) = Session::from_text(text) else {
+        h.add(b"unread");
+        return Ok(());
+    };
+    let written = s.to_text();
+    if Session::from_text(&written).as_ref() != Some(&s) {
+        return Err(Bad::Property(format!(
+            "a session written back to text does not read the same: {s:?} -> {written:?}"
+        )));
+    }
+    let mut at = s.entries.first().map_or(0, |e| e.at_ms);
+    for e in s.entries.iter().take(SESSION_ENTRIES) {
+        let gap = e.at_ms.saturating_sub(at).min(SESSION_GAP_MS);
+        at = e.at_ms;
+        for (t, run) in con.poll_tabs(gap) {
+            h.add(&(t as u64).to_le_bytes());
+            h.out(run.output());
+        }
+        let out = match &e.act {
+            Act::Line(line) if page => con.run_line_in(e.tab, line).output().clone(),
+            Act::Line(line) => {
+                let _ = con.run_line_in(e.tab, "true");
+                con.run_to_end(line)
+            }
+            Act::Interrupt => con.interrupt_in(e.tab),
+            Act::Clear => ctl::Output::default(),
+            Act::Step => {
+                con.sim_mut().step();
+                ctl::Output::default()
+            }
+            Act::File(path, bytes) => {
+                con.write_file(path, bytes.clone());
+                ctl::Output::default()
+            }
+            Act::Manifest(text) => {
+                let applied = con.with_kube(|kube, sim| kube.apply_text(sim, text));
+                h.add(format!("{}", applied.len()).as_bytes());
+                ctl::Output::default()
+            }
+        };
+        h.out(&out);
+        if !(0..=255).contains(&out.exit) {
+            return Err(Bad::Exit(out.exit));
+        }
+    }
+    // Back to tab 0, stopping what the replay left running.
+    if con.is_streaming() {
+        let o = con.interrupt();
+        h.out(&o);
+    }
+    let _ = con.run_line_in(0, "true");
+    Ok(())
 }
 
 /// Plays `case`; `on_step(i)` is called before each step (the watchdog's progress).
@@ -242,11 +412,15 @@ pub fn play(case: &Case, on_step: &dyn Fn(usize)) -> Outcome {
                 failure = Some(Failure::Panic { at: i, location, message });
                 break;
             }
-            Ok(code) if code != 0 => {
+            Ok(Err(Bad::Exit(code))) => {
                 failure = Some(Failure::Exit { at: i, code });
                 break;
             }
-            Ok(_) => {}
+            Ok(Err(Bad::Property(what))) => {
+                failure = Some(Failure::Property { at: i, what });
+                break;
+            }
+            Ok(Ok(())) => {}
         }
         // `cluster reset` makes a new simulator, whose count starts again.
         let taken = con.sim().steps().saturating_sub(before);
