@@ -15,6 +15,7 @@ pub fn campaign(args: &[&str]) -> Result {
     let mut i = 0;
     while i < args.len() {
         match args[i] {
+            "--front" => i += 1,
             "--replay" => {
                 if args.get(i + 1).is_none() {
                     return Err("--replay needs a regression file".into());
@@ -30,7 +31,7 @@ pub fn campaign(args: &[&str]) -> Result {
             }
             other => {
                 return Err(format!(
-                    "unknown flag {other}; usage: cargo xtask fuzz --inputs N [--seed S] [--jobs J] [--session L] [--only I] | --replay FILE"
+                    "unknown flag {other}; usage: cargo xtask fuzz --inputs N [--seed S] [--jobs J] [--session L] [--only I] [--front] | --replay FILE"
                 ));
             }
         }

@@ -145,7 +145,7 @@ impl Session {
                 Act::Step
             } else if let Some(f) = rest.strip_prefix("file ") {
                 let (path, data) = f.split_once(' ')?;
-                Act::File(unescape(&path.replace("\\s", " ")), unbase64(data)?)
+                Act::File(unescape_with(path, true), unbase64(data)?)
             } else if let Some(text) = rest.strip_prefix("apply ") {
                 Act::Manifest(unescape(text))
             } else {
@@ -157,19 +157,29 @@ impl Session {
     }
 }
 
-/// `\` as `\\`, a newline as `\n`.
+/// `\` as `\\`, a newline as `\n`, a carriage return as `\r` (a record is
+/// read back line by line, and a line's end eats a `\r` before the `\n`:
+/// text pasted with CRLF line ends would not replay as it ran).
 pub fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('\n', "\\n")
+    s.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r")
 }
 
 /// The inverse of [`escape`].
 pub fn unescape(s: &str) -> String {
+    unescape_with(s, false)
+}
+
+/// [`unescape`], also reading `\s` as a space if `spaces` (a file's path,
+/// whose spaces are written `\s` so that the path is one word).
+fn unescape_with(s: &str, spaces: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
             match chars.next() {
                 Some('n') => out.push('\n'),
+                Some('r') => out.push('\r'),
+                Some('s') if spaces => out.push(' '),
                 Some(other) => out.push(other),
                 None => out.push('\\'),
             }
@@ -221,4 +231,43 @@ pub fn unbase64(s: &str) -> Option<Vec<u8>> {
 pub fn moment_of(text: &str) -> Option<u64> {
     let head = text.lines().next()?;
     head.split_whitespace().find_map(|f| f.strip_prefix("moment=")?.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(act: Act) -> Session {
+        Session {
+            seed: 1,
+            members: 3,
+            entries: vec![Entry { at_ms: 5, tab: 0, act }],
+            clock_ms: 9,
+            view_ms: 9,
+            speed: 1.0,
+            paused: false,
+        }
+    }
+
+    #[test]
+    fn a_line_pasted_with_crlf_line_ends_round_trips() {
+        for line in ["cat <<EOF\r\nx\r\nEOF\r", "echo a\r", "\r", "a\\r"] {
+            let s = one(Act::Line(line.into()));
+            assert_eq!(Session::from_text(&s.to_text()), Some(s), "{line:?}");
+        }
+        let s = one(Act::Manifest("kind: ConfigMap\r\n".into()));
+        assert_eq!(Session::from_text(&s.to_text()), Some(s));
+    }
+
+    #[test]
+    fn a_file_path_with_backslashes_and_spaces_round_trips() {
+        for path in ["/root/a\\s b", "/root/my snap.db", "\\", "a\\\\s", " "] {
+            let s = one(Act::File(path.into(), vec![1, 2]));
+            assert_eq!(Session::from_text(&s.to_text()), Some(s), "{path:?}");
+        }
+        // As written before: spaces as `\s`.
+        let old = "etcd-playground 2 seed=1\n5 0 file /root/my\\ssnap.db AQI=\n";
+        let s = Session::from_text(old).expect("reads");
+        assert_eq!(s.entries[0].act, Act::File("/root/my snap.db".into(), vec![1, 2]));
+    }
 }

@@ -41,10 +41,21 @@ struct Args {
     only: Option<u64>,
     /// Play this regression file and nothing else.
     replay: Option<String>,
+    /// The front ends only (`run::play_front`), no console.
+    front: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut a = Args { inputs: 300, seed: 0, jobs: 1, session: 64, write: false, only: None, replay: None };
+    let mut a = Args {
+        inputs: 300,
+        seed: 0,
+        jobs: 1,
+        session: 64,
+        write: false,
+        only: None,
+        replay: None,
+        front: false,
+    };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < argv.len() {
@@ -56,6 +67,11 @@ fn parse_args() -> Result<Args, String> {
         }
         if flag == "--write" {
             a.write = true;
+            i += 1;
+            continue;
+        }
+        if flag == "--front" {
+            a.front = true;
             i += 1;
             continue;
         }
@@ -90,14 +106,16 @@ fn mix(seed: u64, index: u64) -> u64 {
 
 /// The case of session `index` of the campaign from `seed`, and which
 /// generator made each step.
-fn session(grammar: &Grammar, seed: u64, index: u64, len: usize) -> (Case, Vec<Gen>) {
+/// A front-end campaign (`front`) leaves out the generators that need a
+/// console (snapshot files, Ctrl+C and time).
+fn session(grammar: &Grammar, seed: u64, index: u64, len: usize, front: bool) -> (Case, Vec<Gen>) {
     let mut rng = Rng::new(mix(seed, index));
     let page = rng.chance(1, 4);
     let kube = rng.chance(1, 200);
     let mut steps = Vec::new();
     let mut gens = Vec::new();
     let snapshots = rng.chance(1, 4);
-    if snapshots {
+    if snapshots && !front {
         steps.push(Step::Line("etcdctl put a 1 && etcdctl put b 2 && etcdctl snapshot save s.db".into()));
         gens.push(Gen::Snapshot);
     }
@@ -106,6 +124,9 @@ fn session(grammar: &Grammar, seed: u64, index: u64, len: usize) -> (Case, Vec<G
         if g == Gen::Snapshot && !snapshots {
             g = Gen::Etcdutl;
         }
+        if front && matches!(g, Gen::Snapshot | Gen::Control) {
+            continue;
+        }
         for s in grammar.generate(g, &mut rng) {
             steps.push(s);
             gens.push(g);
@@ -113,7 +134,7 @@ fn session(grammar: &Grammar, seed: u64, index: u64, len: usize) -> (Case, Vec<G
     }
     steps.truncate(len);
     gens.truncate(len);
-    (Case { seed: rng.next_u64() % 1_000_000, page, kube, steps }, gens)
+    (Case { seed: rng.next_u64() % 1_000_000, page, kube, front, steps }, gens)
 }
 
 /// Plays the regression file at `path` and exits: 0 if it passes now.
@@ -131,7 +152,7 @@ fn replay_file(path: &str) -> ! {
 
 /// Plays session `index` of the campaign `args` describes and exits.
 fn replay_session(grammar: &Grammar, args: &Args, index: u64) -> ! {
-    let (case, _) = session(grammar, args.seed, index, args.session);
+    let (case, _) = session(grammar, args.seed, index, args.session, args.front);
     report_play(&case)
 }
 
@@ -207,6 +228,7 @@ fn main() {
         // the step bound cannot see (a loop that never returns).
         s.spawn(|| {
             let hang_ms = 180_000;
+            let mut reported_ms = 0;
             while done.load(Ordering::Relaxed) < args.jobs {
                 std::thread::sleep(std::time::Duration::from_millis(500));
                 let now = began.elapsed().as_millis() as u64;
@@ -214,14 +236,17 @@ fn main() {
                     let since = p.since_ms.load(Ordering::Relaxed);
                     let sess = p.session.load(Ordering::Relaxed);
                     if sess != u64::MAX && now.saturating_sub(since) > hang_ms {
-                        let (case, _) = session(&grammar, args.seed, sess, args.session);
+                        let (case, _) = session(&grammar, args.seed, sess, args.session, args.front);
                         let at = p.step.load(Ordering::Relaxed);
                         let mut case = case;
                         case.steps.truncate(at + 1);
                         eprintln!(
-                            "fuzz: HANG: session {sess} step {at} ran {} s of wall time: {:?}",
+                            "fuzz: HANG: session {sess} step {at} ran {} s of wall time: {}\n  replay: cargo xtask fuzz --seed {} --session {} --only {sess}{}",
                             (now - since) / 1000,
-                            case.steps[at]
+                            serde_json::to_string(&case.steps[at]).unwrap_or_default(),
+                            args.seed,
+                            args.session,
+                            if args.front { " --front" } else { "" }
                         );
                         if args.write {
                             let path = write_regression(&case, &Failure::Hang { at, steps: 0 });
@@ -231,7 +256,9 @@ fn main() {
                     }
                 }
                 let f = finished.load(Ordering::Relaxed);
-                if f > 0 && f % 2_000 == 0 && now % 60_000 < 500 {
+                // Progress once a minute.
+                if now - reported_ms >= 60_000 {
+                    reported_ms = now;
                     let _g = log.lock();
                     eprintln!(
                         "fuzz: {f}/{sessions} sessions, {:.0} inputs/s",
@@ -257,7 +284,7 @@ fn main() {
                     let p = &progress[j];
                     let mut index = j as u64;
                     while index < sessions {
-                        let (case, gens) = session(grammar, args.seed, index, args.session);
+                        let (case, gens) = session(grammar, args.seed, index, args.session, args.front);
                         p.session.store(index, Ordering::Relaxed);
                         let on_step = |i: usize| {
                             p.step.store(i, Ordering::Relaxed);
@@ -265,7 +292,7 @@ fn main() {
                         };
                         let out = play(&case, &on_step);
                         let mut failure = out.failure.clone();
-                        if failure.is_none() && index % 16 == 0 {
+                        if failure.is_none() && index.is_multiple_of(16) {
                             let again = play(&case, &on_step);
                             if again.digest != out.digest {
                                 failure = Some(Failure::Nondeterministic);
@@ -313,7 +340,8 @@ fn main() {
         .iter()
         .fold(0xcbf2_9ce4_8422_2325u64, |h, (_, d)| (h ^ d).wrapping_mul(0x100_0000_01b3));
     println!(
-        "fuzz: {} inputs in {sessions} sessions of {} (seed {}, {} jobs): {secs:.1} s, {:.0} inputs/s, {} simulator steps",
+        "fuzz{}: {} inputs in {sessions} sessions of {} (seed {}, {} jobs): {secs:.1} s, {:.0} inputs/s, {} simulator steps",
+        if args.front { " --front" } else { "" },
         total.inputs,
         args.session,
         args.seed,
@@ -348,7 +376,11 @@ fn main() {
         if let Some(at) = f.at() {
             println!("  input: {}", serde_json::to_string(&case.steps[at]).unwrap_or_default());
         }
-        println!("  replay: cargo xtask fuzz --seed {} --session {} --only {index}", args.seed, args.session);
+        let front = if args.front { " --front" } else { "" };
+        println!(
+            "  replay: cargo xtask fuzz --seed {} --session {} --only {index}{front}",
+            args.seed, args.session
+        );
         let small = minimize(case, f, 400);
         println!("  minimized: {}", serde_json::to_string(&small.steps).unwrap_or_default());
         if args.write {

@@ -45,6 +45,65 @@ pub enum Step {
     /// the browser does): decoded by `ctl::session` and, if it reads,
     /// replayed on the console as the page's `Engine::restore` does.
     Session(String),
+    /// A session as the page records it: written as text, it must read
+    /// back the same; then replayed as [`Step::Session`] is.
+    Record(Record),
+}
+
+/// A `ctl::session::Session`, in a form a regression file can hold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub seed: u64,
+    pub members: u64,
+    pub clock_ms: u64,
+    pub view_ms: u64,
+    pub speed: f64,
+    pub paused: bool,
+    /// `(at_ms, tab, act)`.
+    pub entries: Vec<(u64, usize, RecordAct)>,
+}
+
+/// A `ctl::session::Act`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum RecordAct {
+    Line(String),
+    Interrupt,
+    Clear,
+    Step,
+    File(String, Vec<u8>),
+    Manifest(String),
+}
+
+impl Record {
+    /// The session it stands for.
+    pub fn session(&self) -> ctl::session::Session {
+        use ctl::session::{Act, Entry};
+        let entries = self
+            .entries
+            .iter()
+            .map(|(at_ms, tab, act)| Entry {
+                at_ms: *at_ms,
+                tab: *tab,
+                act: match act {
+                    RecordAct::Line(l) => Act::Line(l.clone()),
+                    RecordAct::Interrupt => Act::Interrupt,
+                    RecordAct::Clear => Act::Clear,
+                    RecordAct::Step => Act::Step,
+                    RecordAct::File(p, b) => Act::File(p.clone(), b.clone()),
+                    RecordAct::Manifest(m) => Act::Manifest(m.clone()),
+                },
+            })
+            .collect();
+        ctl::session::Session {
+            seed: self.seed,
+            members: self.members,
+            entries,
+            clock_ms: self.clock_ms,
+            view_ms: self.view_ms,
+            speed: self.speed,
+            paused: self.paused,
+        }
+    }
 }
 
 /// The decoders a [`Step::Wire`] reaches, each fed mutations of valid
@@ -164,7 +223,7 @@ pub fn corpus() -> Vec<String> {
                 }
                 entry.clear();
                 in_output = true;
-            } else if !l.starts_with('#') && !(entry.is_empty() && l.is_empty()) {
+            } else if !l.starts_with('#') && (!entry.is_empty() || !l.is_empty()) {
                 entry.push(l);
             }
         }
@@ -925,6 +984,7 @@ impl Grammar {
             Gen::Snapshot => return Self::snapshot(rng),
             Gen::Control => return Self::control(rng),
             Gen::Wire => return vec![self.wire(rng)],
+            Gen::Session if rng.chance(1, 2) => return vec![Step::Record(self.record(rng))],
             Gen::Session => return vec![Step::Session(self.session(rng))],
         };
         vec![Step::Line(line)]
@@ -965,6 +1025,59 @@ impl Grammar {
     /// A saved session's text: a header with its fields (some out of
     /// range), entries of every form built from the other generators'
     /// lines, then, half the time, the text mutated as a line is.
+    /// A session the page could record: lines of the other generators
+    /// (some pasted with CRLF ends, some of random text with control
+    /// characters), Ctrl+C, Ctrl+L, steps, files with any path, manifests.
+    fn record(&self, rng: &mut Rng) -> Record {
+        let mut entries = Vec::new();
+        let mut at = rng.below(10_000);
+        for _ in 0..rng.below(8) {
+            at += rng.below(3_000);
+            let tab = rng.below(16) as usize;
+            let act = match rng.below(10) {
+                0 => RecordAct::Interrupt,
+                1 => RecordAct::Clear,
+                2 => RecordAct::Step,
+                3 => {
+                    let path = if rng.chance(1, 2) {
+                        Self::pick(
+                            rng,
+                            &["/root/up.db", "/root/my snap.db", "a\\s b", "\\", " ", "", "/root/x\\"],
+                        )
+                        .to_string()
+                    } else {
+                        Self::random_text(rng, 12, true)
+                    };
+                    RecordAct::File(path, (0..rng.below(40)).map(|_| rng.below(256) as u8).collect())
+                }
+                4 => RecordAct::Manifest(
+                    Self::pick(rng, YAML).replace('\n', if rng.chance(1, 4) { "\r\n" } else { "\n" }),
+                ),
+                5 => RecordAct::Line(Self::random_text(rng, 30, true)),
+                _ => {
+                    let mut line = match self.generate(Gen::Mutate, rng).into_iter().next() {
+                        Some(Step::Line(l)) => l,
+                        _ => String::new(),
+                    };
+                    if rng.chance(1, 4) {
+                        line = line.replace('\n', "\r\n") + "\r";
+                    }
+                    RecordAct::Line(line)
+                }
+            };
+            entries.push((at, tab, act));
+        }
+        Record {
+            seed: rng.next_u64(),
+            members: 1 + rng.below(7),
+            clock_ms: at + rng.below(5_000),
+            view_ms: at + rng.below(5_000),
+            speed: Self::pick(rng, &["1", "0.25", "4", "0.1", "16", "-0"]).parse().unwrap_or(1.0),
+            paused: rng.chance(1, 2),
+            entries,
+        }
+    }
+
     fn session(&self, rng: &mut Rng) -> String {
         let num = |rng: &mut Rng| -> String {
             match rng.below(6) {
@@ -1028,10 +1141,14 @@ impl Grammar {
                         4 => Gen::Kubectl,
                         _ => Gen::Mutate,
                     };
-                    let line = match self.generate(g, rng).into_iter().next() {
+                    let mut line = match self.generate(g, rng).into_iter().next() {
                         Some(Step::Line(l)) => l,
                         _ => String::new(),
                     };
+                    // Text pasted from Windows: CRLF line ends.
+                    if rng.chance(1, 8) {
+                        line = line.replace('\n', "\r\n") + "\r";
+                    }
                     format!("> {}", ctl::session::escape(&line))
                 }
             };
@@ -1109,11 +1226,8 @@ pub fn wire_corpus() -> Vec<(Wire, Vec<u8>)> {
         Wire::Response,
         wire::to_vec(&server::Response::Put(mvcc::PutResponse { header, prev_kv: None })),
     ));
-    let cc = raft::ConfChange {
-        change_type: raft::ConfChangeType::AddNode,
-        node_id: 7,
-        context: b"ctx".to_vec().into(),
-    };
+    let cc =
+        raft::ConfChange { change_type: raft::ConfChangeType::AddNode, node_id: 7, context: b"ctx".to_vec() };
     out.push((Wire::ConfChange, wire::to_vec(&cc)));
     out.push((Wire::ConfChange, wire::to_vec(&raft::ConfChangeI::as_v2(&cc))));
     out
