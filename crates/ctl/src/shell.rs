@@ -473,7 +473,7 @@ fn sleep(args: &[String]) -> Exec {
     let mut total = 0;
     for a in args {
         match shell_duration_ms(a) {
-            Some(ms) => total += ms,
+            Some(ms) => total = ms.saturating_add(total),
             None => {
                 return Output::fail(
                     format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"),
