@@ -65,6 +65,7 @@ fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         "snapshot restore" => snapshot::restore_deprecated(con, p),
         "lock" => sync::lock(con, p),
         "elect" => sync::elect(con, p),
+        "make-mirror" if p.args.len() != 1 => bad_args("make-mirror takes one destination argument"),
         "make-mirror" => Output::error(
             "make-mirror needs a second cluster, which the playground does not have (not supported in the playground)",
             exit::BAD_FEATURE,

@@ -224,3 +224,87 @@ fn user_add_takes_the_password_flag_before_the_colon() {
     assert_eq!(out.stdout, "User c created\n", "{out:?}");
     assert_eq!(run(&mut c, "etcdctl user list").stdout, "a:b\nc\n");
 }
+
+#[test]
+fn role_permission_ranges_are_checked_as_etcdctls_perm_range() {
+    let mut c = con();
+    run(&mut c, "etcdctl role add r");
+    check(
+        &mut c,
+        &[
+            (
+                "etcdctl role grant-permission r read k e --prefix",
+                "unexpected endkey argument with --prefix flag",
+                128,
+            ),
+            (
+                "etcdctl role grant-permission r read k e --from-key",
+                "unexpected endkey argument with --from-key flag",
+                128,
+            ),
+            // With an END, --prefix is named first even when both are set.
+            (
+                "etcdctl role grant-permission r read k e --prefix --from-key",
+                "unexpected endkey argument with --prefix flag",
+                128,
+            ),
+            (
+                "etcdctl role grant-permission r read k --prefix --from-key",
+                "--from-key and --prefix flags are mutually exclusive",
+                128,
+            ),
+            (
+                "etcdctl role revoke-permission r k e --prefix",
+                "unexpected endkey argument with --prefix flag",
+                128,
+            ),
+            (
+                "etcdctl role revoke-permission r k e --from-key",
+                "unexpected endkey argument with --from-key flag",
+                128,
+            ),
+            ("etcdctl role grant-permission r bad k", "invalid permission type: bad", 128),
+            ("etcdctl make-mirror", "make-mirror takes one destination argument", 128),
+            ("etcdctl make-mirror a b", "make-mirror takes one destination argument", 128),
+        ],
+    );
+    // An empty key is the whole key space: `\0`, open ended with a flag.
+    let out = run(&mut c, "etcdctl role grant-permission r read '' --prefix");
+    assert_eq!(out.stdout, "Role r updated\n", "{out:?}");
+    let out = run(&mut c, "etcdctl role revoke-permission r '' --from-key");
+    assert_eq!(out.stdout, "Permission of range [, <open ended> is revoked from role r\n", "{out:?}");
+    // Nothing was granted by the refused lines.
+    assert_eq!(run(&mut c, "etcdctl role get r").stdout, "Role r\nKV Read:\nKV Write:\n");
+}
+
+#[test]
+fn server_errors_carry_etcds_grpc_codes() {
+    let mut c = con();
+    // (line, the code in clientv3's warning, the final error)
+    let cases = [
+        ("etcdctl user get nosuch", "FailedPrecondition", "etcdserver: user name not found"),
+        ("etcdctl user delete nosuch", "FailedPrecondition", "etcdserver: user name not found"),
+        ("etcdctl role get nosuch", "FailedPrecondition", "etcdserver: role name not found"),
+        ("etcdctl role revoke-permission nosuch k", "FailedPrecondition", "etcdserver: role name not found"),
+        ("etcdctl move-leader 1", "FailedPrecondition", "etcdserver: bad leader transferee"),
+        ("etcdctl member remove 1", "NotFound", "etcdserver: member not found"),
+        ("etcdctl get a --rev=100", "OutOfRange", "etcdserver: mvcc: required revision is a future revision"),
+        (
+            "etcdctl role grant-permission r read k a",
+            "InvalidArgument",
+            "etcdserver: invalid auth management",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (line, code, err) in cases {
+        let out = run(&mut c, line);
+        let warning = format!("\"error\":\"rpc error: code = {code} desc = {err}\"");
+        if !out.stderr.contains(&warning)
+            || !out.stderr.ends_with(&format!("\nError: {err}\n"))
+            || out.exit != 1
+        {
+            wrong.push(format!("{line}: {out:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

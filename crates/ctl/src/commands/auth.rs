@@ -69,6 +69,15 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     if let Some(e) = check {
         return e;
     }
+    // The permission's range is checked before the client, too.
+    let range = match p.path.as_str() {
+        "role grant-permission" => grant_perm_arg(p).err(),
+        "role revoke-permission" => revoke_range(p).err(),
+        _ => None,
+    };
+    if let Some(e) = range {
+        return e;
+    }
     sim::run(con, p, stdin)
 }
 
@@ -78,46 +87,47 @@ fn grant_perm_arg(p: &Parsed) -> Result<Permission, Exec> {
     let Some(perm_type) = parse_perm_type(&a[1]) else {
         return Err(bad_args(format!("invalid permission type: {}", a[1])));
     };
-    let key = a[2].clone().into_bytes();
-    let (prefix, from_key) = (p.bool("prefix"), p.bool("from-key"));
-    if prefix && from_key {
-        return Err(bad_args("--from-key and --prefix flags are mutually exclusive"));
-    }
-    let range_end = match (a.get(3), prefix, from_key) {
-        (Some(_), true, _) | (Some(_), _, true) => {
-            return Err(bad_args("unexpected endkey argument with --prefix or --from-key"));
-        }
-        (Some(e), _, _) => e.clone().into_bytes(),
-        (None, true, _) => {
-            if key.is_empty() {
-                vec![0]
-            } else {
-                prefix_end(&key)
-            }
-        }
-        (None, _, true) => vec![0],
-        (None, false, false) => Vec::new(),
-    };
+    let (key, range_end) = perm_range(p, &a[2..])?;
     Ok(Permission { perm_type, key, range_end })
 }
 
 /// `role revoke-permission ROLE KEY [END] [--prefix|--from-key]`'s key and range end.
-fn revoke_range(p: &Parsed) -> (Vec<u8>, Vec<u8>) {
-    let a = &p.args;
-    let key = a[1].clone().into_bytes();
-    let range_end = match (a.get(2), p.bool("prefix"), p.bool("from-key")) {
-        (Some(e), _, _) => e.clone().into_bytes(),
-        (None, true, _) => prefix_end(&key),
-        (None, _, true) => vec![0],
-        _ => Vec::new(),
+fn revoke_range(p: &Parsed) -> Result<(Vec<u8>, Vec<u8>), Exec> {
+    perm_range(p, &p.args[1..])
+}
+
+/// etcdctl's `permRange`: the key and range end of `KEY [END]` with
+/// `--prefix`/`--from-key`. An empty key stands for the whole key space
+/// (`\0`, open ended with either flag; an END after it is ignored).
+fn perm_range(p: &Parsed, args: &[String]) -> Result<(Vec<u8>, Vec<u8>), Exec> {
+    let (prefix, from_key) = (p.bool("prefix"), p.bool("from-key"));
+    let exclusive = || bad_args("--from-key and --prefix flags are mutually exclusive");
+    let key = args[0].clone().into_bytes();
+    if key.is_empty() {
+        if prefix && from_key {
+            return Err(exclusive());
+        }
+        let end = if prefix || from_key { vec![0] } else { Vec::new() };
+        return Ok((vec![0], end));
+    }
+    let end = match args.get(1) {
+        None if prefix && from_key => return Err(exclusive()),
+        None if prefix => prefix_end(&key),
+        None if from_key => vec![0],
+        None => Vec::new(),
+        Some(_) if prefix => return Err(bad_args("unexpected endkey argument with --prefix flag")),
+        Some(_) if from_key => return Err(bad_args("unexpected endkey argument with --from-key flag")),
+        Some(e) => e.clone().into_bytes(),
     };
-    (key, range_end)
+    Ok((key, end))
 }
 
 fn revoked_text(p: &Parsed, range_end: &[u8]) -> String {
     let a = &p.args;
     if range_end.is_empty() {
         format!("Permission of key {} is revoked from role {}\n", a[1], a[0])
+    } else if range_end == [0] {
+        format!("Permission of range [{}, <open ended> is revoked from role {}\n", a[1], a[0])
     } else {
         format!(
             "Permission of range [{}, {}) is revoked from role {}\n",

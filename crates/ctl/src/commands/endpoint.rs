@@ -369,8 +369,8 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
                 // clientv3's retry interceptor logs every failed unary call.
                 if let Some(desc) = refused {
                     out.eprint(retry_warning(now, ep, "DeadlineExceeded", desc));
-                } else if let ClientError::Server(_) = e {
-                    out.eprint(retry_warning(now, ep, crate::client::grpc_code(&why), &why));
+                } else if let ClientError::Server(err) = &e {
+                    out.eprint(retry_warning(now, ep, crate::client::grpc_code(err), &why));
                 }
                 out.eprintln(format!("Failed to get the hash of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;

@@ -129,7 +129,7 @@ impl Conn {
         let out = match e {
             ClientError::Server(err) => {
                 let msg = err.to_string();
-                client::server_error(now, &ep, client::grpc_code(&msg), &msg)
+                client::server_error(now, &ep, client::grpc_code(&err), &msg)
             }
             ClientError::DeadlineExceeded => {
                 let mut out = Output::fail(

@@ -94,9 +94,7 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         Ok(server::Response::Snapshot(r)) => r.blob,
         Ok(_) => return Output::error("unexpected response to Snapshot", exit::ERROR).into(),
         Err(e) => {
-            let mut out = crate::client::server_error(now, &client.endpoint(), "Unknown", &e.to_string());
-            out.stderr = out.stderr.replace("Error: ", "Error: rpc error: code = Unknown desc = ");
-            return out.into();
+            return crate::client::server_error(now, &client.endpoint(), "Unknown", &e.to_string()).into();
         }
     };
     let ep = client.endpoint();

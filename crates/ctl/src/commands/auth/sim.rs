@@ -227,7 +227,10 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             format!("Role {} updated\n", a[0])
         }
         "role revoke-permission" => {
-            let (key, range_end) = revoke_range(p);
+            let (key, range_end) = match revoke_range(p) {
+                Ok(r) => r,
+                Err(e) => return e,
+            };
             call!(AuthRequest::RoleRevokePermission {
                 role: a[0].clone(),
                 key,
