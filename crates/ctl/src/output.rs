@@ -18,6 +18,8 @@ pub mod exit {
     pub const INTERRUPTED: i32 = 5;
     /// An I/O error.
     pub const IO: i32 = 6;
+    /// A Go program's unrecovered panic.
+    pub const GO_PANIC: i32 = 2;
     /// Bad arguments.
     pub const BAD_ARGS: i32 = 128;
     /// `timeout` ran out (coreutils).

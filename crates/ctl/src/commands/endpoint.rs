@@ -62,26 +62,30 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
             serializable: false,
         };
         let dials = super::remote::pick(con, &one).is_some();
-        let (probe, took_ms) = sim_call_timed(con, &one, get);
+        let (probe, took_ms) = sim_request(con, &one, get);
+        // Permission denied is healthy: the read went through consensus.
         let probe = match probe {
-            Ok(_) => Ok(()),
-            Err(e) if e == server::Error::PermissionDenied.to_string() => Ok(()),
-            Err(e) => Err(e),
+            Ok(_) | Err(ClientError::Server(server::Error::PermissionDenied)) => Ok(()),
+            Err(e) => Err(e.to_string()),
         };
         let took_us = measured_us(con, took_ms);
         let (ok, err) = match probe {
+            // etcd 3.5: any alarm of the cluster (the list is cluster-wide)
+            // makes every endpoint unhealthy, named one after another.
             Ok(()) => match sim_call(con, &one, Request::AlarmList) {
                 Ok(Response::Alarm(a)) if !a.alarms.is_empty() => {
-                    let id = con.backend.member_at(ep).map_or(0, |m| m.id);
-                    let mine: Vec<String> = a
-                        .alarms
-                        .iter()
-                        .filter(|x| x.member_id == id)
-                        .map(|x| format!("Active Alarm(s): {}", x.alarm))
-                        .collect();
-                    (mine.is_empty(), mine.join(","))
+                    let mut e = String::from("Active Alarm(s): ");
+                    for x in &a.alarms {
+                        e.push_str(match x.alarm {
+                            server::AlarmType::NoSpace => "NOSPACE ",
+                            server::AlarmType::Corrupt => "CORRUPT ",
+                            server::AlarmType::None => "UNKNOWN ",
+                        });
+                    }
+                    (false, e)
                 }
-                _ => (true, String::new()),
+                Ok(_) => (true, String::new()),
+                Err(_) => (false, "Unable to fetch the alarm list".to_string()),
             },
             Err(why) => {
                 let desc = if dials { why.as_str() } else { crate::client::DIAL_FAILED };
