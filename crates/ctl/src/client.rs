@@ -28,8 +28,11 @@ pub struct Client {
     pub command_timeout_ms: u64,
     /// `--dial-timeout` in ms.
     pub dial_timeout_ms: u64,
-    /// The authenticated user, if any.
+    /// The user to authenticate as (`--user`), if any.
     pub user: Option<String>,
+    /// Its password (`--password`, or after the `:` of `--user`); `None`:
+    /// etcdctl asks for it (`Password: `).
+    pub password: Option<String>,
     /// The TLS settings etcd's `TLSInfo.ClientConfig` built from `--cert`,
     /// `--key`, `--cacert`, `--insecure-skip-tls-verify` and
     /// `--insecure-transport=false` (`None`: none given: plain http).
@@ -164,21 +167,16 @@ impl Client {
         } else {
             None
         };
-        let mut user = None;
-        let u = p.get("user");
-        if !u.is_empty() {
-            let name = match u.split_once(':') {
-                Some(_) if p.is_set("password") => {
-                    return Err(Output::error(
-                        "--user shouldn't contain \":\" if --password is given",
-                        exit::BAD_ARGS,
-                    ));
-                }
-                Some((n, _)) => n,
-                None => u,
-            };
-            user = Some(name.to_string());
-        }
+        // etcdctl's authCfgFromCmd: a non-empty --password takes --user
+        // whole (a `:` in it included); otherwise NAME:PASSWORD, or a prompt.
+        let (user, password) = match (p.get("user"), p.get("password")) {
+            ("", _) => (None, None),
+            (u, "") => match u.split_once(':') {
+                Some((n, pw)) => (Some(n.to_string()), Some(pw.to_string())),
+                None => (Some(u.to_string()), None),
+            },
+            (u, pw) => (Some(u.to_string()), Some(pw.to_string())),
+        };
         Ok(Client {
             endpoints: p.slice("endpoints"),
             format,
@@ -187,16 +185,9 @@ impl Client {
             command_timeout_ms: p.duration_ms("command-timeout"),
             dial_timeout_ms: p.duration_ms("dial-timeout"),
             user,
+            password,
             tls,
         })
-    }
-
-    /// The password given with `--user name:pw` or `--password`.
-    pub fn password(p: &Parsed) -> Option<String> {
-        if p.is_set("password") {
-            return Some(p.get("password").to_string());
-        }
-        p.get("user").split_once(':').map(|(_, pw)| pw.to_string())
     }
 
     /// The first endpoint, as the client shows it.

@@ -8,7 +8,6 @@ use server::{Permission, PermissionType};
 use super::{Conn, bad_args};
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
-use crate::output::Output;
 use crate::printers::{Format, json};
 
 /// Parses etcdctl's spelling of a permission type (case-insensitive).
@@ -31,7 +30,7 @@ fn perm_number(t: PermissionType) -> i32 {
 }
 
 /// Runs an auth, user or role command.
-pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+pub(crate) fn run(con: &mut Console, p: &Parsed) -> Exec {
     let a = &p.args;
     // Argument checks come before the client, as in etcdctl.
     let need = |n: usize, msg: &str| if a.len() != n { Some(bad_args(msg)) } else { None };
@@ -78,7 +77,16 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     if let Some(e) = range {
         return e;
     }
-    sim::run(con, p, stdin)
+    // The new password is read before the client is made (and asks for its own).
+    let user_pw = match p.path.as_str() {
+        "user add" => user_add_arg(con, p),
+        "user passwd" => read_password(con, p.bool("interactive"), &a[0]).map(|pw| (a[0].clone(), Some(pw))),
+        _ => return sim::run(con, p, None),
+    };
+    match user_pw {
+        Ok(u) => sim::run(con, p, Some(u)),
+        Err(e) => e,
+    }
 }
 
 /// `role grant-permission ROLE TYPE KEY [END] [--prefix|--from-key]`'s permission.
@@ -139,7 +147,7 @@ fn revoked_text(p: &Parsed, range_end: &[u8]) -> String {
 }
 
 /// `user add`'s name and password (`None`: `--no-password`).
-fn user_add_arg(p: &Parsed, stdin: Option<&str>) -> Result<(String, Option<String>), Exec> {
+fn user_add_arg(con: &mut Console, p: &Parsed) -> Result<(String, Option<String>), Exec> {
     let a = &p.args;
     // etcdctl's order: --no-password, a non-empty --new-user-password, NAME:PASSWORD, then a prompt.
     Ok(if p.bool("no-password") {
@@ -152,7 +160,7 @@ fn user_add_arg(p: &Parsed, stdin: Option<&str>) -> Result<(String, Option<Strin
         }
         (n.to_string(), Some(pw.to_string()))
     } else {
-        (a[0].clone(), Some(read_password(stdin, p.bool("interactive"), &a[0])?))
+        (a[0].clone(), Some(read_password(con, p.bool("interactive"), &a[0])?))
     })
 }
 
@@ -207,16 +215,20 @@ fn role_text(role: &str, perms: &[Permission]) -> String {
     s
 }
 
-/// A password from standard input (`--interactive=false`, or a heredoc answering the prompt).
-fn read_password(stdin: Option<&str>, interactive: bool, user: &str) -> Result<String, Exec> {
-    let line = stdin.and_then(|s| s.lines().next()).map(str::trim).filter(|s| !s.is_empty());
-    match line {
-        Some(pw) => Ok(pw.to_string()),
-        None if interactive => Err(Output::error(
-            format!("failed to read password of {user}: the playground has no terminal prompt; give it as NAME:PASSWORD, --new-user-password, or --interactive=false with a heredoc"),
-            crate::output::exit::BAD_ARGS,
-        )
-        .into()),
-        None => Err(Output::error("failed to read password: EOF", crate::output::exit::BAD_ARGS).into()),
+/// `user add`'s and `user passwd`'s new password: `fmt.Scanf("%s")` with
+/// `--interactive=false`, else etcdctl's readPasswordInteractive (asked
+/// twice; an empty or a mistyped one refused).
+fn read_password(con: &mut Console, interactive: bool, user: &str) -> Result<String, Exec> {
+    if !interactive {
+        return Ok(con.scan_word());
     }
+    let first = con.ask_password(&format!("Password of {user}: "));
+    if first.is_empty() {
+        return Err(bad_args("empty password"));
+    }
+    let again = con.ask_password(&format!("Type password of {user} again for confirmation: "));
+    if first != again {
+        return Err(bad_args("given passwords are different"));
+    }
+    Ok(first)
 }

@@ -12,22 +12,34 @@ use crate::output::{Output, exit};
 use crate::printers::{Format, go_quote, humanize_bytes, json, table};
 
 /// The endpoints a command visits: `--endpoints`, or every member's client URL with `--cluster`.
-fn targets(con: &mut Console, p: &Parsed, client: &Client) -> Result<Vec<String>, Exec> {
+/// etcdctl's endpointsFromCluster: `--endpoints`, or with `--cluster` every
+/// member's client URLs from `member list`.
+pub(crate) fn targets(con: &mut Console, p: &Parsed, client: &Client) -> Result<Vec<String>, Exec> {
     if !p.bool("cluster") {
         return Ok(client.endpoints.clone());
     }
-    let mut conn = Conn::open_sim(con, p)?;
+    // etcdctl's endpointsFromCluster words its failure itself.
+    let fetch = |ex: Exec| {
+        super::remote::wrap_error_as(ex, |e| {
+            format!("failed to fetch endpoints from etcd cluster member list: {e}")
+        })
+    };
+    let mut conn = Conn::open_sim(con, p).map_err(fetch)?;
     match conn.send(con, Request::MemberList) {
         Ok(Response::MemberList(r)) => {
             Ok(r.members.iter().flat_map(|m| m.client_urls.iter().map(|u| con.backend.url(u))).collect())
         }
         Ok(other) => Err(conn.unexpected(&other)),
-        Err(e) => Err(e),
+        Err(e) => Err(fetch(e)),
     }
 }
 
-fn client_for(p: &Parsed, con: &Console) -> Result<Client, Exec> {
-    Client::from_flags(p, &con.vfs).map_err(Exec::done)
+/// The client settings of an endpoint command; etcdctl asks for `--user`'s
+/// password here (and again when `--cluster` lists the members).
+fn client_for(p: &Parsed, con: &mut Console) -> Result<Client, Exec> {
+    let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
+    super::remote::ask_password(con, &client);
+    Ok(client)
 }
 
 /// Go's `time.Duration.String()` for a small duration given in microseconds.

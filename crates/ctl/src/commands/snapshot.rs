@@ -62,6 +62,8 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         Ok(c) => c,
         Err(o) => return o.into(),
     };
+    // mustClientCfgFromCmd asks for --user's password (before the endpoint count check).
+    super::remote::ask_password(con, &client);
     if client.endpoints.len() != 1 {
         return Output::error(
             format!(
