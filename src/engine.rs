@@ -58,6 +58,18 @@ pub const VISIBLE_TABS: usize = 2;
 /// The hidden console tab the stage's buttons type into.
 pub const STAGE_TAB: usize = 9;
 
+/// Steps "step to next" takes at most (a quiet cluster ticks for ever).
+pub const MAX_STEPS_TO: usize = 2_000;
+
+/// What "step to next" steps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepTo {
+    /// The next message delivered (or lost where it was going).
+    Message,
+    /// The next event of the timeline that is not routine.
+    Event,
+}
+
 /// One visible console tab, as the page shows it.
 #[derive(Clone, Debug, Default)]
 pub struct Tab {
@@ -107,6 +119,8 @@ pub struct Engine {
     replaying: bool,
     /// The file open in the editor pane (`vi FILE`).
     editor: Option<editor::EditorPane>,
+    /// What the last step did (Step and "step to next"), for its caption.
+    pub last_step: Option<sim::Step>,
 }
 
 impl Engine {
@@ -142,6 +156,7 @@ impl Engine {
             stage_rest: Vec::new(),
             replaying: false,
             editor: None,
+            last_step: None,
         }
     }
 

@@ -117,11 +117,14 @@ pub fn describe(r: &EventRecord, names: &Names) -> EventRow {
 /// A member's own event: the sentence and its class.
 fn member_event(who: &str, kind: &K, n: &dyn Fn(u64) -> String) -> (String, &'static str) {
     match kind {
-        K::ElectionTimerFired { term } => (
-            format!("{who}'s election timer fired: it starts a pre-vote for term {}", term + 1),
-            "ev-election",
-        ),
-        K::PreVoteStarted { term } => (format!("{who} asks for pre-votes (term {term})"), "ev-election"),
+        // One wording for a pre-vote: for the term it would start (its own
+        // term does not move until the real election).
+        K::ElectionTimerFired { term } => {
+            (format!("{who}'s election timer fired (term {term})"), "ev-election")
+        }
+        K::PreVoteStarted { term } => {
+            (format!("{who} asks for pre-votes for term {} (its term stays {term})", term + 1), "ev-election")
+        }
         K::ElectionStarted { term } => (format!("{who} starts an election for term {term}"), "ev-election"),
         K::VoteGranted { to, term, pre_vote } => (
             format!(
@@ -152,6 +155,42 @@ fn member_event(who: &str, kind: &K, n: &dyn Fn(u64) -> String) -> (String, &'st
         K::MembershipChanged { what, id } => (format!("{who}: membership: {what} {}", n(*id)), "ev-other"),
         // The rest name no other member.
         other => (format!("{who}: {}", sim::events::describe_member_event(other)), "ev-other"),
+    }
+}
+
+/// What the last step did, in words: `etcd-2 → etcd-3 MsgVote term 3
+/// delivered`, `a tick: every running member's clock moved 100 ms`; the
+/// newest event it caused after a dash.
+pub fn step_caption(e: &Engine, step: Option<&sim::Step>, events_before: u64) -> String {
+    let names = names(e);
+    let n = |id: u64| name(&names, id);
+    let what = match step {
+        None => "nothing left to do".to_string(),
+        Some(sim::Step::Tick { at_ms }) => {
+            format!("{:.1} s: a tick, every running member's clock moved on", *at_ms as f64 / 1000.0)
+        }
+        Some(sim::Step::Message { at_ms, id, from, to, msg_type, delivered }) => {
+            let term = e.sim().network().records().find(|r| r.id == *id).map(|r| r.term);
+            format!(
+                "{:.3} s: {} → {} {msg_type:?}{}{}",
+                *at_ms as f64 / 1000.0,
+                n(*from),
+                n(*to),
+                term.map(|t| format!(" term {t}")).unwrap_or_default(),
+                if *delivered { "" } else { ", lost" }
+            )
+        }
+        Some(sim::Step::Deadline { at_ms, request }) => {
+            format!("{:.1} s: request {request}'s deadline passed", *at_ms as f64 / 1000.0)
+        }
+        Some(sim::Step::Released { at_ms, member }) => {
+            format!("{:.1} s: {}'s slow disk let its output go", *at_ms as f64 / 1000.0, n(*member))
+        }
+    };
+    let caused = e.sim().events().since(events_before).filter(|r| !is_routine(r)).last();
+    match caused {
+        Some(r) => format!("{what} — {}", describe(r, &names).text),
+        None => what,
     }
 }
 

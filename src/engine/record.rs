@@ -14,7 +14,7 @@
 //! Whatever changes what a tab shows must go through here: an input that
 //! is not recorded comes back after a reload or through a share link.
 
-use super::{Engine, GRID_MS, MAX_REPLAY_MS, SPEED_MAX, SPEED_MIN, VISIBLE_TABS};
+use super::{Engine, GRID_MS, MAX_REPLAY_MS, MAX_STEPS_TO, SPEED_MAX, SPEED_MIN, StepTo, VISIBLE_TABS};
 use crate::console_log::Stream;
 use crate::session::{Act, Entry, Session};
 
@@ -78,7 +78,7 @@ impl Engine {
                 self.console_version += 1;
             }
             Act::Step => {
-                self.console.sim_mut().step();
+                self.last_step = self.console.sim_mut().step();
                 let runs = self.console.poll_tabs(0);
                 self.route(runs);
                 self.sync_view();
@@ -143,6 +143,27 @@ impl Engine {
     pub fn step_once(&mut self) {
         self.record(0, Act::Step);
         self.apply(0, &Act::Step);
+    }
+
+    /// Steps until a message reaches its target (or is lost there), or
+    /// until the timeline gets an event that is not routine (an election,
+    /// a vote, a role change, a fault): at most `MAX_STEPS_TO` steps, each
+    /// recorded as one step. Returns the steps taken.
+    pub fn step_to(&mut self, to: StepTo) -> usize {
+        let events = self.sim().events().total();
+        for n in 1..=MAX_STEPS_TO {
+            self.step_once();
+            let done = match to {
+                StepTo::Message => matches!(self.last_step, Some(sim::Step::Message { .. })),
+                StepTo::Event => {
+                    self.sim().events().since(events).any(|r| !crate::events::is_routine(r))
+                }
+            };
+            if done || self.last_step.is_none() {
+                return n;
+            }
+        }
+        MAX_STEPS_TO
     }
 
     /// Puts a file into the console's filesystem (an uploaded backup) and
