@@ -20,8 +20,15 @@ use crate::state::AppState;
 /// session saved in this browser, else a fresh 3-member cluster.
 pub fn initial_engine() -> Engine {
     let mut engine = if let Some(s) = browser::session_from_fragment() {
+        let moment = browser::moment_from_fragment(&s);
         browser::clear_fragment();
-        Engine::restore(&s)
+        let mut e = Engine::restore(&s);
+        // A shared moment of the run: shown, paused.
+        if let Some(t) = moment {
+            e.paused = true;
+            e.travel_jump(t);
+        }
+        e
     } else if let Some(s) = browser::load(browser::SESSION_KEY).and_then(|t| Session::from_text(&t)) {
         Engine::restore(&s)
     } else {

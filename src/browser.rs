@@ -113,9 +113,19 @@ pub fn session_from_fragment() -> Option<Session> {
     Session::from_text(&text)
 }
 
+/// The moment a share link asks to open at (`moment=` in its first line;
+/// `s` is the session it carries, whose text the fragment is).
+pub fn moment_from_fragment(_s: &Session) -> Option<u64> {
+    let f = fragment();
+    let enc = f.strip_prefix("run=")?;
+    let text = js_sys::decode_uri_component(enc).ok()?.as_string()?;
+    Engine::moment_of(&text)
+}
+
 /// A link to this page that reproduces `engine`'s run.
 pub fn share_link(engine: &Engine) -> String {
-    let text = engine.session().to_text();
+    // The current branch and the moment shown (`moment=`).
+    let text = engine.share_text();
     let enc: String = js_sys::encode_uri_component(&text).into();
     let base = web_sys::window()
         .and_then(|w| {

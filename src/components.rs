@@ -4,3 +4,4 @@ pub mod cluster;
 pub mod console;
 pub mod data;
 pub mod layout;
+pub mod lesson;

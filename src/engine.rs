@@ -27,6 +27,7 @@ pub mod editor;
 mod load;
 mod record;
 mod tabs;
+mod travel;
 
 use std::collections::VecDeque;
 
@@ -34,6 +35,7 @@ use ctl::{Console, ConsoleOptions};
 use sim::Sim;
 
 pub use load::Load;
+pub use travel::{Mark, MarkKind};
 
 use crate::console_log::ConsoleLog;
 use crate::session::Entry;
@@ -85,7 +87,9 @@ pub struct Tab {
     pub last_exit: i32,
 }
 
-/// The console and everything that drives it.
+/// The console and everything that drives it. A clone is a checkpoint
+/// (`engine/travel.rs`).
+#[derive(Clone)]
 pub struct Engine {
     console: Console,
     /// Virtual ms per wall ms.
@@ -121,6 +125,8 @@ pub struct Engine {
     editor: Option<editor::EditorPane>,
     /// What the last step did (Step and "step to next"), for its caption.
     pub last_step: Option<sim::Step>,
+    /// Branches and checkpoints (time travel).
+    travel: travel::Travel,
 }
 
 impl Engine {
@@ -139,7 +145,7 @@ impl Engine {
         console.set_editor_pane(true);
         let view_ms = console.now_ms();
         let tab = Tab { endpoint: 1, ..Tab::default() };
-        Engine {
+        let mut e = Engine {
             console,
             speed: 1.0,
             paused: false,
@@ -157,7 +163,10 @@ impl Engine {
             replaying: false,
             editor: None,
             last_step: None,
-        }
+            travel: travel::Travel::default(),
+        };
+        e.travel_start();
+        e
     }
 
     /// The console language, which owns the simulator and kube.
@@ -196,7 +205,7 @@ impl Engine {
         }
         self.sync_view();
         self.view_ms += whole as u64;
-        self.advance_to(self.view_ms / GRID_MS * GRID_MS);
+        self.travel_advance_to(self.view_ms / GRID_MS * GRID_MS);
         true
     }
 
@@ -239,6 +248,7 @@ impl Engine {
         if !self.replaying {
             self.next_stage_line();
         }
+        self.travel_observe();
     }
 
     /// Candidates for Tab after `line`: the whole line with its last word
@@ -316,11 +326,12 @@ impl Engine {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    fn run(e: &mut Engine, tab: usize, line: &str) {
+    /// Types `line` into console tab `tab` and runs frames until it is done.
+    pub(crate) fn run(e: &mut Engine, tab: usize, line: &str) {
         e.run_line(tab, line);
         for _ in 0..300 {
             if e.tabs[tab].running.is_none() {

@@ -597,10 +597,10 @@ mod tests {
             let mut sim = Sim::new(seed, sim::SimOptions::default());
             let mut labelled = 0;
             for step in 0..400 {
-                if step == 150 {
-                    if let Some(l) = sim.leader() {
-                        let _ = sim.apply(sim::Fault::Stop { member: l });
-                    }
+                if step == 150
+                    && let Some(l) = sim.leader()
+                {
+                    let _ = sim.apply(sim::Fault::Stop { member: l });
                 }
                 sim.run_for(10);
                 for scale in [1.0, 1.5] {

@@ -35,6 +35,8 @@ pub enum DataTab {
     Member,
     /// Kubernetes manifests.
     Manifest,
+    /// The lesson under way (or the lessons to start).
+    Lesson,
 }
 
 /// Signals and the engine; `Copy`, so closures take it freely.

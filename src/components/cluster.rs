@@ -5,3 +5,4 @@ pub mod member;
 pub mod message;
 pub mod quorum;
 pub mod stage;
+pub mod travel;

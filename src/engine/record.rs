@@ -68,6 +68,7 @@ impl Engine {
 
     /// Does a recorded input (live, right after recording it, or in replay).
     pub(super) fn apply(&mut self, tab: usize, act: &Act) {
+        self.travel_note(tab, act);
         match act {
             Act::Line(line) => self.exec(tab, line),
             Act::Interrupt => self.ctrl_c(tab),

@@ -78,6 +78,9 @@ pub struct Backend {
     pub(crate) page: bool,
     /// The journal of the command running in page mode, if one is.
     pub(crate) journal: Option<Journal>,
+    /// kube-apiserver is down (the node's kubelet says so): kube's
+    /// controllers and heartbeats, which go through it, do not run.
+    pub(crate) apiserver_down: bool,
 }
 
 impl Backend {
@@ -109,8 +112,19 @@ impl Backend {
         disks: Vec<(server::PeerInfo, server::Disk)>,
         quota_bytes: Option<u64>,
     ) -> Backend {
+        Backend::from_disks_at(seed, disks, quota_bytes, 0)
+    }
+
+    /// [`Backend::from_disks`] with the clock starting at `start_ms` (the
+    /// node's kubelet starting etcd on another data dir while time goes on).
+    pub fn from_disks_at(
+        seed: u64,
+        disks: Vec<(server::PeerInfo, server::Disk)>,
+        quota_bytes: Option<u64>,
+        start_ms: u64,
+    ) -> Backend {
         let options = SimOptions { members: disks.len() as u64, quota_bytes, ..SimOptions::default() };
-        let mut sim = Sim::from_disks(seed, options, disks);
+        let mut sim = Sim::from_disks_at(seed, options, disks, start_ms);
         let until = sim.now_ms() + FIRST_LEADER_MS;
         sim.run_until(until, |s| s.leader().is_some());
         Backend::started(seed, sim)
@@ -130,6 +144,7 @@ impl Backend {
             kube_active: false,
             page: false,
             journal: None,
+            apiserver_down: false,
         }
     }
 
@@ -381,7 +396,7 @@ impl Backend {
         self.clock_ms = now.saturating_add(ms.min(MAX_WAIT_MS));
         let now = self.sim.now_ms();
         if self.clock_ms > now {
-            if self.kube_active {
+            if self.kube_active && !self.apiserver_down {
                 self.kube.run_for(&mut self.sim, self.clock_ms - now);
             } else {
                 let until = self.clock_ms;
@@ -445,13 +460,10 @@ impl Backend {
                 break;
             }
             // kube's controllers step on their own grid.
-            let next = if self.kube_active {
-                ((now / KUBE_STEP_MS + 1) * KUBE_STEP_MS).min(until_ms)
-            } else {
-                until_ms
-            };
+            let kube = self.kube_active && !self.apiserver_down;
+            let next = if kube { ((now / KUBE_STEP_MS + 1) * KUBE_STEP_MS).min(until_ms) } else { until_ms };
             let stopped = self.sim.run_until(next, &stop);
-            if self.kube_active && !stopped && self.sim.now_ms().is_multiple_of(KUBE_STEP_MS) {
+            if kube && !stopped && self.sim.now_ms().is_multiple_of(KUBE_STEP_MS) {
                 self.kube.step(&mut self.sim);
                 if awaited.is_empty() {
                     self.sim.forget_resolved();

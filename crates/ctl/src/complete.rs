@@ -3,7 +3,7 @@
 use mvcc::{RangeRequest, prefix_end};
 
 use crate::console::Console;
-use crate::shell::{COMMANDS, lexer};
+use crate::shell::{COMMANDS, NODE_COMMANDS, lexer};
 
 /// Candidates for the last word of `line` (the whole word each, sorted, unique).
 pub fn candidates(con: &Console, line: &str) -> Vec<String> {
@@ -17,7 +17,7 @@ pub fn candidates(con: &Console, line: &str) -> Vec<String> {
     let assignments = before.iter().take_while(|w| crate::shell::assignment(w).is_some()).count();
     let before = &before[assignments..];
     let mut out: Vec<String> = if before.is_empty() {
-        COMMANDS.iter().map(|s| s.to_string()).collect()
+        COMMANDS.iter().chain(&NODE_COMMANDS).map(|s| s.to_string()).collect()
     } else {
         match crate::shell::tool_name(&before[0]) {
             "etcdctl" => etcdctl(con, &before[1..], &last),

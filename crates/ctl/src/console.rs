@@ -18,6 +18,7 @@
 
 use slim::VecMap;
 
+mod hash;
 mod page;
 
 use crate::backend::Backend;
@@ -40,6 +41,9 @@ pub struct ConsoleOptions {
     /// Kubernetes objects are stored as protobuf (`k8s\0`...), a real
     /// apiserver's default, rather than the JSON the seeds teach.
     pub protobuf: bool,
+    /// etcd runs outside the control plane, under systemd (`cluster reset
+    /// --topology external`): no etcd static pod, an `etcd.service` unit.
+    pub external_etcd: bool,
 }
 
 /// A fresh playground is a kubeadm node: etcd serves https with
@@ -48,7 +52,7 @@ impl Default for ConsoleOptions {
     /// The playground as people meet it: three members with a kubeadm
     /// cluster's objects stored from the start.
     fn default() -> Self {
-        ConsoleOptions { nodes: 3, tls: true, kubernetes: true, protobuf: false }
+        ConsoleOptions { nodes: 3, tls: true, kubernetes: true, protobuf: false, external_etcd: false }
     }
 }
 
@@ -56,7 +60,7 @@ impl ConsoleOptions {
     /// A bare three-member etcd over plain http with nothing stored: the
     /// cluster the golden corpus was recorded from (tests/golden).
     pub fn bare_etcd() -> ConsoleOptions {
-        ConsoleOptions { nodes: 3, tls: false, kubernetes: false, protobuf: false }
+        ConsoleOptions { nodes: 3, tls: false, kubernetes: false, protobuf: false, external_etcd: false }
     }
 }
 
@@ -82,7 +86,7 @@ impl Run {
 
 /// A command's result inside the console: its output, the virtual time it
 /// took, and a stream if it keeps running.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Exec {
     pub out: Output,
     pub elapsed_ms: u64,
@@ -106,6 +110,8 @@ impl From<Output> for Exec {
 }
 
 /// The console: the cluster, the filesystem, the environment and the history.
+/// A clone is a checkpoint of all of it (`history.rs`: time travel).
+#[derive(Clone)]
 pub struct Console {
     pub(crate) seed: u64,
     /// How the cluster was made (`cluster reset` keeps what it does not change).
@@ -116,7 +122,8 @@ pub struct Console {
     pub(crate) net: crate::playground::Net,
     pub(crate) vfs: Vfs,
     pub(crate) env: VecMap<String, String>,
-    pub(crate) spec: Spec,
+    /// etcdctl's command tree: the same for every clone (checkpoints share it).
+    pub(crate) spec: std::sync::Arc<Spec>,
     /// What the client logged on stderr while connecting for the command
     /// being run (a refused `--user` on a cluster without auth); printed
     /// before the command's own output.
@@ -139,12 +146,16 @@ pub struct Console {
     pub(crate) run_deadline_ms: Option<u64>,
     /// `vi FILE` asks the page to open its editor pane (else it prints how to edit).
     pub(crate) editor_pane: bool,
+    /// The kubeadm node around the cluster: kubelet, static pods, containers.
+    pub(crate) node: crate::node::Node,
+    /// The lesson runner (`lesson ...`): a console input like any other, so it replays with the session.
+    pub(crate) lesson: crate::lesson::Progress,
 }
 
 /// A console tab's own state: its environment, history and running stream.
 /// Every tab talks to the same cluster, so a `watch` in one tab sees the
 /// `put`s of another.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct Tab {
     env: VecMap<String, String>,
     /// The working directory (`cd`).
@@ -167,7 +178,7 @@ impl Console {
             net: crate::playground::Net::default(),
             vfs: Vfs::new(),
             env,
-            spec: Spec::etcdctl(),
+            spec: std::sync::Arc::new(Spec::etcdctl()),
             client_log: String::new(),
             history: Vec::new(),
             stream: None,
@@ -178,14 +189,20 @@ impl Console {
             run_since_ms: None,
             run_deadline_ms: None,
             editor_pane: false,
+            node: crate::node::Node::disabled(),
+            lesson: crate::lesson::Progress::default(),
         };
         c.backend.tls = options.tls;
         c.backend.kube.set_protobuf(options.protobuf);
+        c.backend.kube.external_etcd = options.external_etcd;
         if options.kubernetes {
             c.backend.start_kubernetes();
         }
         c.options = options;
         c.install_pki();
+        if c.options.kubernetes {
+            crate::node::install(&mut c);
+        }
         c
     }
 
@@ -235,7 +252,29 @@ impl Console {
     /// Lets `ms` of virtual time pass: the cluster, and the simulated
     /// cluster with kube's controllers up to the same clock.
     pub(crate) fn advance(&mut self, ms: u64) {
-        self.backend.advance(ms);
+        if self.backend.journal.is_some() {
+            // A page-mode run: the page's clock moves time (`poll_page`).
+            self.backend.advance(ms);
+            return;
+        }
+        // The node acts on its own schedule: time runs to each of its due
+        // times, it acts, time runs on.
+        let end = self.now_ms().saturating_add(ms.min(crate::backend::MAX_WAIT_MS));
+        loop {
+            let now = self.now_ms();
+            match self.node.due_ms() {
+                Some(due) if due <= now => crate::node::step(self),
+                Some(due) if due < end => self.backend.advance(due - now),
+                _ => break,
+            }
+        }
+        let now = self.now_ms();
+        self.backend.advance(end.saturating_sub(now));
+    }
+
+    /// The kubeadm node's state (its kubelet, pods and containers).
+    pub fn node(&self) -> &crate::node::Node {
+        &self.node
     }
 
     /// Applies an Exec: advances time, records `$?`, keeps a stream.
@@ -546,11 +585,16 @@ impl Console {
         self.backend = backend;
         self.backend.tls = options.tls;
         self.backend.kube.set_protobuf(options.protobuf);
+        self.backend.kube.external_etcd = options.external_etcd;
         if options.kubernetes {
             self.backend.start_kubernetes();
         }
         self.options = options;
         self.net = crate::playground::Net::default();
         self.install_pki();
+        self.node = crate::node::Node::disabled();
+        if self.options.kubernetes {
+            crate::node::install(self);
+        }
     }
 }

@@ -142,8 +142,7 @@ fn pem(kind: &str, descriptor: &str, path: &str, size: usize) -> String {
     let mut der = vec![0x30, 0x82, (size >> 8) as u8, size as u8];
     der.extend_from_slice(descriptor.as_bytes());
     der.push(0);
-    let mut x =
-        path.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    let mut x = slim::fnv1a(slim::FNV_OFFSET, path.as_bytes());
     while der.len() < size + 4 {
         x ^= x << 13;
         x ^= x >> 7;

@@ -3,6 +3,7 @@
 //! ```text
 //! cluster partition etcd-1 / etcd-2,etcd-3    two groups; members talk only inside a group
 //! cluster isolate etcd-1                      etcd-1 alone
+//! cluster slow-disk etcd-1 400ms               each fsync of etcd-1 takes 400 ms more
 //! cluster net --delay 5-20ms --drop 1% --duplicate 0%
 //! cluster reset --nodes 5 --seed 42 --plain   a fresh cluster over http (TLS as the last one by default; --data-dir DIR: from a restored snapshot)
 //! ```
@@ -23,8 +24,11 @@ Usage: cluster COMMAND
   heal                                    one network again
   net [--delay MIN-MAXms] [--drop P%] [--duplicate P%]
   campaign NAME                           fire that member's election timer now
+  slow-disk NAME DURATION                 every fsync of NAME takes DURATION more (0: a healthy disk)
   reset [--nodes N] [--seed S] [--tls|--plain] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
         [--bare | --kubeadm] [--storage json|protobuf]   etcd alone, or a kubeadm cluster's objects
+        [--topology single|stacked|external]     one control-plane node with one etcd member, three
+                                                 stacked members, or etcd under systemd (etcd.service)
                                                           (JSON, or protobuf as a real apiserver stores them)
 ";
 
@@ -40,7 +44,7 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
     let rest = &args[1..];
     match sub.as_str() {
         "status" => Output::ok(status(con)).into(),
-        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" => {
+        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" | "slow-disk" => {
             sim::run(con, sub, rest)
         }
         "net" => net(con, rest),
@@ -132,6 +136,7 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
     let mut tls = con.options.tls;
     let mut kubernetes = con.options.kubernetes;
     let mut protobuf = con.options.protobuf;
+    let mut external_etcd = con.options.external_etcd;
     let mut data_dir = None;
     let mut quota = None;
     let mut i = 0;
@@ -154,6 +159,12 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
             },
             "--plain" => tls = false,
             "--bare" => kubernetes = false,
+            "--topology" => match value().as_deref() {
+                Some("single") => (nodes, kubernetes, external_etcd) = (1, true, false),
+                Some("stacked") => (nodes, kubernetes, external_etcd) = (3, true, false),
+                Some("external") => (kubernetes, external_etcd) = (true, true),
+                _ => return fail("--topology takes single, stacked or external"),
+            },
             "--kubeadm" => kubernetes = true,
             "--storage" => match value().as_deref() {
                 Some("json") => protobuf = false,
@@ -179,7 +190,7 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
         }
         i += 1;
     }
-    let options = ConsoleOptions { nodes, tls, kubernetes, protobuf };
+    let options = ConsoleOptions { nodes, tls, kubernetes, protobuf, external_etcd };
     let backend = match &data_dir {
         Some(dir) => match restored_disks(con, dir) {
             Ok(disks) => Backend::from_disks(seed, disks, quota),
@@ -196,7 +207,10 @@ fn reset(con: &mut Console, args: &[String]) -> Exec {
 /// restore's settings in the WAL file): every member of its
 /// `--initial-cluster`, restored from the same backup, as etcd's restore
 /// procedure has each member restore the same snapshot.
-fn restored_disks(con: &Console, dir: &str) -> Result<Vec<(server::PeerInfo, server::Disk)>, String> {
+pub(crate) fn restored_disks(
+    con: &Console,
+    dir: &str,
+) -> Result<Vec<(server::PeerInfo, server::Disk)>, String> {
     let dir = dir.trim_end_matches('/');
     let not_restored = || format!("{dir} is not a restored data directory (no member/snap/db)");
     let db = con.vfs.read(&format!("{dir}/member/snap/db")).ok_or_else(not_restored)?;

@@ -39,11 +39,15 @@ use crate::output::{Output, exit};
 use lexer::LexError;
 
 /// The commands the playground knows, for `help` and completion.
-pub const COMMANDS: [&str; 36] = [
-    "etcdctl", "etcdutl", "kubectl", "cluster", "echo", "export", "unset", "env", "clear", "history",
-    "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp", "mv",
-    "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim", "nano",
+pub const COMMANDS: [&str; 37] = [
+    "etcdctl", "etcdutl", "kubectl", "cluster", "lesson", "echo", "export", "unset", "env", "clear",
+    "history", "sleep", "timeout", "ls", "cat", "rm", "mkdir", "pwd", "help", "true", "false", "sed", "cp",
+    "mv", "touch", "tee", "diff", "cd", "sudo", "grep", "head", "printf", "seq", "watch", "vi", "vim",
+    "nano",
 ];
+
+/// The node's tools (`node/`), also offered by completion.
+pub const NODE_COMMANDS: [&str; 3] = ["crictl", "systemctl", "journalctl"];
 
 const HELP: &str = "\
 etcd playground console. Supported commands:
@@ -51,6 +55,7 @@ etcd playground console. Supported commands:
   etcdutl snapshot status|restore, defrag, version
   kubectl ...                 apply/create/replace/get [-w]/delete/describe/run/scale (kubectl help)
   cluster status|stop|start|restart|partition|isolate|heal|net|campaign|reset
+  lesson list|start NAME|hint|show-me|check|next|stop   guided lessons, checked on the cluster
   echo, export, unset, env, clear, history, pwd, true, false, sh -c 'LINE'
   sleep DURATION              let virtual time pass (1s, 500ms, 2m)
   timeout DURATION CMD        stop CMD after DURATION (exit 124)
@@ -61,6 +66,9 @@ etcd playground console. Supported commands:
   sudo CMD                    runs CMD (the console is root already)
   printf FORMAT [ARG]..., seq [FIRST [INC]] LAST
   vi FILE, vim FILE, nano FILE   edit FILE (in the page's editor pane; elsewhere: a hint)
+  crictl ps [-a] | pods | logs ID | images   the node's containers (the static pods of
+                              /etc/kubernetes/manifests, restarted by the kubelet when one changes)
+  systemctl status|restart|stop|start kubelet, journalctl -u kubelet [-n N]
 Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
 heredocs (<<EOF ... EOF), lists (a; b, a && b, a || b), pipes into
 grep, head, tail, wc, sort, uniq, base64, cut, cat or a command reading stdin,
@@ -300,6 +308,10 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         "etcdctl" => crate::etcdctl::run(con, args, &env, stdin),
         "etcdutl" => crate::etcdutl::run(con, args),
         "cluster" => crate::playground::run(con, args),
+        "crictl" => crate::node::crictl::run(con, args).into(),
+        "systemctl" => crate::node::systemd::systemctl(con, args).into(),
+        "journalctl" => crate::node::systemd::journalctl(con, args).into(),
+        "lesson" => crate::lesson::run(con, args),
         "echo" => echo(args).into(),
         "export" => export(con, args).into(),
         "unset" => {

@@ -8,7 +8,7 @@ use crate::output::{Output, exit};
 use crate::printers::Format;
 
 /// A running stream and when `timeout` ends it.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Stream {
     pub kind: Kind,
     /// Virtual time at which `timeout` stops the command (exit 124).
@@ -16,7 +16,7 @@ pub(crate) struct Stream {
 }
 
 /// What the stream does.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Kind {
     /// `watch -i` hit the end of its input.
     Failed(Output),
@@ -49,7 +49,7 @@ const STEP_MS: u64 = 100;
 
 /// A concurrency session on the simulated cluster (`lock`, `elect`): its
 /// lease kept alive by a keep-alive stream, and its contender key.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Session {
     /// The member the session talks to.
     pub endpoint: u64,
@@ -83,7 +83,7 @@ impl Session {
 
 /// How a watch on the simulated cluster resumes when its member goes away
 /// (clientv3 reconnects and asks for the revisions it has not seen).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Resume {
     /// The member the watch talks to.
     pub endpoint: u64,

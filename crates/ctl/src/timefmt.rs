@@ -45,16 +45,35 @@ pub fn rfc3339(now_ms: u64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
 }
 
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// The weekday and month names of `now_ms` (1970-01-01 was a Thursday).
+fn names(now_ms: u64, month: u32) -> (&'static str, &'static str) {
+    let days = (EPOCH_UNIX_S * 1000 + now_ms) / 86_400_000;
+    (WEEKDAYS[(days % 7) as usize], MONTHS[(month as usize).saturating_sub(1) % 12])
+}
+
 /// `Thu Jan  1 00:00:05 2026` (C's ctime, as `watch` and `date` print it).
 pub fn ctime(now_ms: u64) -> String {
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] =
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let (y, mo, d, h, mi, s, _) = parts(now_ms);
-    let days = (EPOCH_UNIX_S * 1000 + now_ms) / 86_400_000;
-    let weekday = DAYS[(days % 7) as usize];
-    let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
+    let (weekday, month) = names(now_ms, mo);
     format!("{weekday} {month} {d:>2} {h:02}:{mi:02}:{s:02} {y}")
+}
+
+/// `Thu 2026-01-01 00:00:05 UTC`, systemd's timestamp (`systemctl status`).
+pub fn systemd(now_ms: u64) -> String {
+    let (y, mo, d, h, mi, s, _) = parts(now_ms);
+    let (weekday, _) = names(now_ms, mo);
+    format!("{weekday} {y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
+}
+
+/// `Jan 01 00:00:05`, the journal's short timestamp (`journalctl`).
+pub fn journal(now_ms: u64) -> String {
+    let (_, mo, d, h, mi, s, _) = parts(now_ms);
+    let (_, month) = names(now_ms, mo);
+    format!("{month} {d:02} {h:02}:{mi:02}:{s:02}")
 }
 
 /// Unix seconds with a fraction (zap's epoch encoder).
@@ -75,5 +94,7 @@ mod tests {
         // 2026-01-01 is a Thursday.
         assert_eq!(ctime(5_000), "Thu Jan  1 00:00:05 2026");
         assert_eq!(ctime(86_400_000 * 59), "Sun Mar  1 00:00:00 2026");
+        assert_eq!(systemd(5_000), "Thu 2026-01-01 00:00:05 UTC");
+        assert_eq!(journal(5_000), "Jan 01 00:00:05");
     }
 }

@@ -8,28 +8,13 @@
 //! the REPL's mode: `vi` prints its hint). The format and the runner are
 //! the `datadriven` crate's.
 
+mod common;
+
+use common::run_case;
 use ctl::{Console, ConsoleOptions};
 
 fn new_console() -> Console {
     Console::new(1, ConsoleOptions::bare_etcd())
-}
-
-/// Runs the case's entry to its end, as the REPL does.
-fn run_case(con: &mut Console, tc: &datadriven::TestCase) -> String {
-    let mut entry = tc.raw_cmd.clone();
-    for l in &tc.input {
-        entry.push('\n');
-        entry.push_str(l);
-    }
-    let out = con.run_to_end(&entry);
-    let mut s: String = out.chunks().into_iter().map(|(_, t)| t).collect();
-    if out.exit != 0 {
-        if !s.is_empty() && !s.ends_with('\n') {
-            s.push('\n');
-        }
-        s.push_str(&format!("[exit {}]\n", out.exit));
-    }
-    s
 }
 
 /// The transcripts, each its own test; `testdata is listed` checks this

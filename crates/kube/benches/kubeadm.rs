@@ -36,7 +36,8 @@ fn bench_start(c: &mut Criterion) {
     g.bench_function("kubeadm::cluster (build the objects only)", |b| {
         b.iter(|| {
             let mut rng = kube::meta::Rng::new(1);
-            black_box(kube::kubeadm::cluster(&["node-1".into(), "node-2".into()], 5_000, &mut rng))
+            let etcd = kube::kubeadm::manifests::EtcdMember::of(&sim::Sim::new(1, SimOptions::default()));
+            black_box(kube::kubeadm::cluster(&["node-1".into(), "node-2".into()], &etcd, 5_000, &mut rng))
         })
     });
     let no_snapshots = SimOptions { snapshot_count: Some(100_000), ..SimOptions::default() };

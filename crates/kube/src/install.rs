@@ -118,7 +118,12 @@ impl Kube {
         }
         let now = sim.now_ms();
         let mut rng = Rng::new(self.seed ^ KUBEADM_SALT);
-        let cluster = kubeadm::cluster(&self.controllers.nodes, now, &mut rng);
+        let etcd = if self.external_etcd {
+            kubeadm::manifests::EtcdMember::external(sim)
+        } else {
+            kubeadm::manifests::EtcdMember::of(sim)
+        };
+        let cluster = kubeadm::cluster(&self.controllers.nodes, &etcd, now, &mut rng);
         let leases = batch(
             sim,
             vec![

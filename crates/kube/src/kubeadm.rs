@@ -13,16 +13,18 @@
 //!
 //! The etcd pod stands for the playground's cluster as a kubeadm user sees
 //! it: its flags are kubeadm's (certificates under /etc/kubernetes/pki/etcd),
-//! its member name is the first member's. The pods are mirrors: no kubelet
-//! of the playground moves them, they are Running from the start.
+//! its member name is the first member's. The pods are the mirrors of the
+//! manifests in `manifests.rs`; the console's kubelet (crates/ctl's
+//! `node`) writes them again when it restarts a pod.
 
 pub mod addons;
+pub mod manifests;
 pub mod rbac;
 pub mod system;
 
 use serde_json::{Value, json};
 
-use crate::controllers::kubelet::{KUBELET_VERSION, node_object, node_with_ip};
+use crate::controllers::kubelet::{node_object, node_with_ip};
 use crate::meta::Rng;
 
 /// The control-plane node's name (as on the CKA exam's kubeadm clusters).
@@ -90,79 +92,17 @@ pub(crate) fn running_pod(meta: Value, spec: Value, ip: &str, ts: &str, qos: &st
     })
 }
 
-/// A static pod of the control plane, mirrored as Running since `ts`.
-fn static_pod(component: &str, image: &str, command: &[String], ts: &str) -> Value {
-    let name = format!("{component}-{CONTROL_PLANE}");
-    let meta = json!({
-        "name": name,
-        "namespace": "kube-system",
-        "labels": {"component": component, "tier": "control-plane"},
-        "annotations": {
-            "kubernetes.io/config.source": "file",
-            "kubernetes.io/config.mirror": name,
-            "kubernetes.io/config.hash": name,
-        },
-        "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": CONTROL_PLANE, "controller": true}],
-    });
-    let spec = json!({
-        "nodeName": CONTROL_PLANE,
-        "hostNetwork": true,
-        "priorityClassName": "system-node-critical",
-        "priority": 2000001000,
-        "restartPolicy": "Always",
-        "tolerations": [{"operator": "Exists", "effect": "NoExecute"}],
-        "containers": [{"name": component, "image": image, "command": command, "imagePullPolicy": "IfNotPresent"}],
-    });
-    running_pod(meta, spec, CONTROL_PLANE_IP, ts, "Burstable")
-}
-
-fn flags(bin: &str, flags: &[(&str, &str)]) -> Vec<String> {
-    std::iter::once(bin.to_string()).chain(flags.iter().map(|(k, v)| format!("--{k}={v}"))).collect()
-}
-
-/// The control plane's static pods: etcd, kube-apiserver,
-/// kube-controller-manager and kube-scheduler, with kubeadm's flags.
-pub fn static_pods(ts: &str) -> Vec<Value> {
-    let etcd = flags(
-        "etcd",
-        &[
-            ("advertise-client-urls", "https://127.0.0.1:2379"),
-            ("cert-file", "/etc/kubernetes/pki/etcd/server.crt"),
-            ("client-cert-auth", "true"),
-            ("data-dir", "/var/lib/etcd"),
-            ("key-file", "/etc/kubernetes/pki/etcd/server.key"),
-            ("listen-client-urls", "https://127.0.0.1:2379"),
-            ("name", "etcd-1"),
-            ("peer-cert-file", "/etc/kubernetes/pki/etcd/peer.crt"),
-            ("peer-key-file", "/etc/kubernetes/pki/etcd/peer.key"),
-            ("snapshot-count", "10000"),
-            ("trusted-ca-file", "/etc/kubernetes/pki/etcd/ca.crt"),
-        ],
-    );
-    let apiserver = flags(
-        "kube-apiserver",
-        &[
-            ("advertise-address", CONTROL_PLANE_IP),
-            ("etcd-cafile", "/etc/kubernetes/pki/etcd/ca.crt"),
-            ("etcd-certfile", "/etc/kubernetes/pki/apiserver-etcd-client.crt"),
-            ("etcd-keyfile", "/etc/kubernetes/pki/apiserver-etcd-client.key"),
-            ("etcd-servers", "https://127.0.0.1:2379"),
-            ("service-cluster-ip-range", "10.96.0.0/12"),
-            ("tls-cert-file", "/etc/kubernetes/pki/apiserver.crt"),
-        ],
-    );
-    let cm = flags(
-        "kube-controller-manager",
-        &[("cluster-cidr", "10.244.0.0/16"), ("kubeconfig", "/etc/kubernetes/controller-manager.conf")],
-    );
-    let sched = flags("kube-scheduler", &[("kubeconfig", "/etc/kubernetes/scheduler.conf")]);
-    let k8s = |c: &str| format!("registry.k8s.io/{c}:{KUBELET_VERSION}");
-    vec![
-        static_pod("etcd", "registry.k8s.io/etcd:3.5.12-0", &etcd, ts),
-        static_pod("kube-apiserver", &k8s("kube-apiserver"), &apiserver, ts),
-        static_pod("kube-controller-manager", &k8s("kube-controller-manager"), &cm, ts),
-        static_pod("kube-scheduler", &k8s("kube-scheduler"), &sched, ts),
-    ]
+/// The control plane's static pods, mirrored as Running since `ts`: the
+/// manifests kubeadm writes ([`manifests::manifests`]) as the kubelet
+/// mirrors them into `kube-system`.
+pub fn static_pods(ts: &str, etcd: &manifests::EtcdMember) -> Vec<Value> {
+    manifests::manifests(etcd)
+        .iter()
+        .map(|(_, pod)| {
+            let hash = manifests::config_hash(&manifests::manifest_yaml(pod));
+            manifests::mirror_pod(pod, &hash, ts, 0)
+        })
+        .collect()
 }
 
 /// A Lease in `ns` held by `holder` for `duration_seconds`, renewed at `micro`.
@@ -306,7 +246,7 @@ fn join_csr(rng: &mut Rng, ts: &str) -> Value {
 /// leases, the control plane's mirror pods, the controllers' service
 /// accounts and leader leases, CoreDNS and kube-proxy, and the events of
 /// it all. Randomness (names, token, certificates) comes from `rng`.
-pub fn cluster(workers: &[String], now_ms: u64, rng: &mut Rng) -> Cluster {
+pub fn cluster(workers: &[String], etcd: &manifests::EtcdMember, now_ms: u64, rng: &mut Rng) -> Cluster {
     let ts = crate::meta::timestamp(now_ms);
     let micro = crate::meta::micro_timestamp(now_ms);
     let names = Names {
@@ -329,7 +269,7 @@ pub fn cluster(workers: &[String], now_ms: u64, rng: &mut Rng) -> Cluster {
     objects.push(control_plane_node(&ts));
     objects.push(csinode(CONTROL_PLANE));
     objects.push(node_lease(CONTROL_PLANE, &micro));
-    let statics = static_pods(&ts);
+    let statics = static_pods(&ts, etcd);
     objects.extend(statics.iter().cloned());
     for component in ["kube-controller-manager", "kube-scheduler"] {
         objects.push(leader_lease(component, &format!("{CONTROL_PLANE}_{}", rng.uuid()), &micro));
@@ -406,7 +346,8 @@ mod tests {
     fn a_fresh_cluster_holds_each_object_once_under_its_own_key() {
         let catalog = crate::kinds::Catalog::default();
         let mut rng = Rng::new(1);
-        let c = cluster(&["node-1".to_string(), "node-2".to_string()], 5_000, &mut rng);
+        let etcd = manifests::EtcdMember::of(&sim::Sim::new(1, sim::SimOptions::default()));
+        let c = cluster(&["node-1".to_string(), "node-2".to_string()], &etcd, 5_000, &mut rng);
         let mut keys = std::collections::BTreeSet::new();
         for o in &c.objects {
             let kind = catalog.by_api(o["apiVersion"].as_str().unwrap(), o["kind"].as_str().unwrap());

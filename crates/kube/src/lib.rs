@@ -55,6 +55,9 @@ pub struct Kube {
     seed: u64,
     /// Whether what kubeadm leaves is stored ([`Kube::kubeadm_init`]).
     kubeadm: bool,
+    /// etcd is external (systemd on its own host): kubeadm's cluster has no
+    /// etcd static pod and the apiserver lists every member.
+    pub external_etcd: bool,
 }
 
 impl Kube {
@@ -72,6 +75,7 @@ impl Kube {
             controllers: controllers::Controllers::new(nodes),
             seed,
             kubeadm: false,
+            external_etcd: false,
         }
     }
 

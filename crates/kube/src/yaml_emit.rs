@@ -163,7 +163,7 @@ fn needs_quotes(s: &str) -> bool {
     let first = s.chars().next().unwrap_or(' ');
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         // "-x" is fine as a plain scalar unless it looks like an item.
-        return first != '-' || s.len() <= 1 || s.starts_with("- ") || s.starts_with("--");
+        return first != '-' || s.len() <= 1 || s.starts_with("- ") || s.starts_with("---");
     }
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.chars().any(|c| c.is_control()) {
         return true;

@@ -93,6 +93,13 @@ pub fn snapshot_status(bytes: &[u8]) -> Result<SnapshotStatus> {
     })
 }
 
+/// The key space a backup holds (its hash checked), to read keys from it:
+/// what a restore would bring back.
+pub fn snapshot_store(bytes: &[u8]) -> Result<mvcc::Store> {
+    let b = open(bytes, true)?;
+    Ok(mvcc::Store::restore(&b.store, mvcc::StoreConfig::default())?)
+}
+
 /// `etcdutl snapshot restore` options.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RestoreOptions {

@@ -52,7 +52,7 @@ pub mod response;
 pub mod status;
 mod watch;
 
-pub use backup::{RestoreOptions, SnapshotStatus, restore_disks, snapshot_status};
+pub use backup::{RestoreOptions, SnapshotStatus, restore_disks, snapshot_status, snapshot_store};
 pub use config::{
     DEFAULT_CLUSTER_TOKEN, InitialClusterState, MemberConfig, PeerInfo, SERVER_VERSION, cluster_id,
     default_cluster, member_id,

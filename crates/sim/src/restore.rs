@@ -26,7 +26,20 @@ impl Sim {
     /// from the disks (as etcd reads it from its data dir), or derived from
     /// the member IDs when no disk names one. `options.members` is set to
     /// the number of members. Everything random derives from `seed`.
-    pub fn from_disks(seed: u64, mut options: SimOptions, members: Vec<(PeerInfo, Disk)>) -> Sim {
+    pub fn from_disks(seed: u64, options: SimOptions, members: Vec<(PeerInfo, Disk)>) -> Sim {
+        Sim::from_disks_at(seed, options, members, 0)
+    }
+
+    /// [`Sim::from_disks`] with the clock starting at `start_ms` rather
+    /// than 0: the console's kubelet starting etcd again on a restored data
+    /// dir, the virtual time of the run it replaces going on. A replay
+    /// ([`Sim::rerun`]) starts at the same time.
+    pub fn from_disks_at(
+        seed: u64,
+        mut options: SimOptions,
+        members: Vec<(PeerInfo, Disk)>,
+        start_ms: u64,
+    ) -> Sim {
         options.members = members.len() as u64;
         let peers: Vec<PeerInfo> = members.iter().map(|(p, _)| p.clone()).collect();
         let ids: Vec<u64> = peers.iter().map(|p| p.id).collect();
@@ -35,6 +48,8 @@ impl Sim {
             .find_map(|(_, d)| d.identity().map(|i| i.cluster_id))
             .unwrap_or_else(|| server::cluster_id(&ids));
         let mut sim = Sim::bare(seed, options, cluster_id);
+        sim.clock.advance_to(start_ms);
+        sim.origin_ms = start_ms;
         for (i, (p, disk)) in members.iter().enumerate() {
             let number = i as u64 + 1;
             let config = sim.member_config(p.id, &p.name, peers.clone(), number);
@@ -71,7 +86,9 @@ impl Sim {
     /// options and, if it started from restored disks, those disks.
     pub fn rerun(&self, inputs: &[InputRecord]) -> Sim {
         let mut sim = match &self.origin {
-            Some(disks) => Sim::from_disks(self.seed, self.options.clone(), disks.as_ref().clone()),
+            Some(disks) => {
+                Sim::from_disks_at(self.seed, self.options.clone(), disks.as_ref().clone(), self.origin_ms)
+            }
             None => Sim::new(self.seed, self.options.clone()),
         };
         sim.replay_inputs(inputs, None);

@@ -215,6 +215,8 @@ pub struct Sim {
     /// The disks the run started from, if not a fresh cluster
     /// ([`Sim::from_disks`]); shared, so checkpoints stay cheap.
     pub(crate) origin: Option<std::sync::Arc<Vec<(PeerInfo, server::Disk)>>>,
+    /// When the run's clock started ([`Sim::from_disks_at`]; 0 otherwise).
+    pub(crate) origin_ms: u64,
 }
 
 /// splitmix64 of `seed` and a stream number: independent seeds per member.
@@ -265,6 +267,7 @@ impl Sim {
             history_time: 0,
             resolved: 0,
             origin: None,
+            origin_ms: 0,
         }
     }
 
@@ -275,7 +278,7 @@ impl Sim {
             self.start_member(id);
         }
         let tick = self.options.tick_ms.max(1);
-        self.timers.push(tick, Timer::Tick);
+        self.timers.push(self.clock.now_ms() + tick, Timer::Tick);
     }
 
     pub(crate) fn member_config(

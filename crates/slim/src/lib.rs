@@ -32,6 +32,16 @@ use std::cmp::Ordering;
 pub use vec_map::VecMap;
 pub use vec_set::VecSet;
 
+/// FNV-1a's offset basis: the usual seed of [`fnv1a`].
+pub const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes` from state `seed` ([`FNV_OFFSET`] to start): a
+/// stable digest for names and IDs that must read the same on every run
+/// and every platform (std's hashers are seeded per process).
+pub fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(seed, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
 /// Sorts `v` stably with `cmp`, as `<[T]>::sort_by` does.
 pub fn sort_by<T>(v: &mut [T], cmp: impl Fn(&T, &T) -> Ordering) {
     if v.len() < 2 {

@@ -145,6 +145,7 @@ pub fn ClusterStage() -> impl IntoView {
                 </ul>
             </div>
             <QuorumBanner />
+            <crate::components::cluster::travel::TimeTravel />
         </section>
     }
 }

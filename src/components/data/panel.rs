@@ -11,16 +11,18 @@ use crate::components::data::logview::LogView;
 use crate::components::data::manifest::{ManifestPanel, ManifestState};
 use crate::components::data::timeline::Timeline;
 use crate::components::layout::tabs::{on_tab_keydown, roving_tabindex};
+use crate::components::lesson::panel::LessonPanel;
 use crate::live::{handler, live};
 use crate::state::{AppState, DataTab};
 
 /// The panel's tabs, in order: which view, its label, its test id.
-const TABS: [(DataTab, &str, &str); 5] = [
+const TABS: [(DataTab, &str, &str); 6] = [
     (DataTab::Timeline, "Timeline", "tab-timeline"),
     (DataTab::Keys, "Keys", "tab-keys"),
     (DataTab::Log, "Raft log", "tab-log"),
     (DataTab::Member, "Member", "tab-member"),
     (DataTab::Manifest, "Kubernetes", "tab-manifest"),
+    (DataTab::Lesson, "Lessons", "tab-lesson"),
 ];
 
 /// The tab panel's DOM id, which every tab controls.
@@ -37,6 +39,7 @@ pub fn DataPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let tab = state.data_tab;
     provide_context(ManifestState::new());
+    crate::components::lesson::panel::follow_lessons(state);
     let index = |current: DataTab| TABS.iter().position(|(t, _, _)| *t == current).unwrap_or(0);
     let on_key = move |ev: KeyboardEvent| {
         if let Some(next) = on_tab_keydown(&ev, index(tab.get_untracked()), TABS.len()) {
@@ -83,6 +86,7 @@ pub fn DataPanel() -> impl IntoView {
                     DataTab::Log => view! { <LogView /> }.into_any(),
                     DataTab::Member => view! { <Inspector /> }.into_any(),
                     DataTab::Manifest => view! { <ManifestPanel /> }.into_any(),
+                    DataTab::Lesson => view! { <LessonPanel /> }.into_any(),
                 })}
             </div>
         </section>

@@ -18,7 +18,7 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 
       // Nothing is faked: the workspace is inert and its prompt disabled.
       await expect(page.locator('main.workspace')).toHaveAttribute('inert', '');
       await expect(page.locator('.console-prompt input')).toBeDisabled();
-      await expect(page.locator('.data .tab')).toHaveText(['Timeline', 'Keys', 'Raft log', 'Member', 'Kubernetes']);
+      await expect(page.locator('.data .tab')).toHaveText(['Timeline', 'Keys', 'Raft log', 'Member', 'Kubernetes', 'Lessons']);
       await expect(app.input).toHaveCount(0);
       await app.screenshot(`starting-${viewport.width}x${viewport.height}`);
     });

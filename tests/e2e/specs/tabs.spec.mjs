@@ -72,6 +72,6 @@ test('arrow keys change what the console and the data panel show', async ({ page
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('tab-keys')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('End');
-  await expect(page.getByTestId('tab-manifest')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-lesson')).toHaveAttribute('aria-selected', 'true');
   app.expectNoErrors();
 });

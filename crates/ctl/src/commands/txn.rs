@@ -205,7 +205,7 @@ fn parse_op(con: &Console, line: &str) -> Result<RequestOp, Output> {
             matches[0].to_string()
         }
     };
-    let mut spec = con.spec.clone();
+    let mut spec = (*con.spec).clone();
     spec.global.clear();
     let cmd = spec.command(&name).cloned().ok_or_else(invalid)?;
     let p = flags::parse_flags(&spec, &cmd, &args[1..]).map_err(|_| {

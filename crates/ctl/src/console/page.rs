@@ -25,6 +25,7 @@ use crate::journal::{Entry, Journal, Wait};
 use crate::output::{Output, exit};
 
 /// A command waiting in page mode.
+#[derive(Clone, Debug)]
 pub(crate) struct Pending {
     /// The entry as typed.
     input: String,
@@ -39,6 +40,7 @@ pub(crate) struct Pending {
 }
 
 /// What a pending command waits for.
+#[derive(Clone, Debug)]
 enum State {
     /// An answer or a time (see [`Wait`]).
     Waiting(Wait),
@@ -252,8 +254,12 @@ impl Console {
             }
             let grid = (now / STREAM_GRID_MS + 1) * STREAM_GRID_MS;
             let stop = self.next_timer().map_or(grid, |t| t.max(now + 1).min(grid)).min(end);
+            let stop = self.node.due_ms().map_or(stop, |d| stop.min(d.max(now + 1)));
             let awaited = self.awaited();
             self.backend.run_page(stop, &awaited);
+            if self.node.due_ms().is_some_and(|d| d <= self.now_ms()) {
+                crate::node::step(self);
+            }
         }
         self.switch(home);
         // With kube's controllers running, `run_page` forgets after their steps.

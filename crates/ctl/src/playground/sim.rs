@@ -4,6 +4,7 @@
 //! cluster stop etcd-1            Fault::Stop       (memory lost, disk kept; the others elect a leader)
 //! cluster partition etcd-1 / etcd-2,etcd-3   Fault::Partition
 //! cluster net --delay 5-20ms     Fault::NetworkSettings
+//! cluster slow-disk NAME 400ms   Fault::SlowDisk
 //! cluster start NAME             Fault::Start, or Fault::Join for a member `member add` announced
 //! ```
 
@@ -107,6 +108,31 @@ pub(crate) fn run(con: &mut Console, sub: &str, rest: &[String]) -> Exec {
             // takes a few round trips.
             con.advance(CAMPAIGN_MS);
             Output::ok(status(con)).into()
+        }
+        "slow-disk" => {
+            let [name, delay] = rest else {
+                return fail("slow-disk needs a member name and a duration (400ms, 0)");
+            };
+            let m = match member(con, name) {
+                Ok(m) => m,
+                Err(e) => return e,
+            };
+            let delay_ms = match delay.as_str() {
+                "0" | "off" => 0,
+                d => match crate::flags::parse_duration_ms(d) {
+                    Ok(ms) => ms.min(60_000),
+                    Err(_) => return fail(format!("invalid duration {d:?} (400ms, 1s, 0)")),
+                },
+            };
+            if let Err(e) = apply(con, Fault::SlowDisk { member: m.id, delay_ms }) {
+                return e;
+            }
+            let what = if delay_ms == 0 {
+                "a healthy disk".to_string()
+            } else {
+                format!("a slow disk (+{delay_ms}ms per fsync)")
+            };
+            Exec::took(Output::ok(format!("{}: {what}\n", m.name)), 1000)
         }
         other => fail(format!("unknown command {other:?}")),
     }

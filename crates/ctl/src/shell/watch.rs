@@ -24,7 +24,7 @@ const HOST: &str = "controlplane";
 const USAGE: &str = "\nUsage:\n watch [options] command\n\nOptions:\n  -n, --interval <secs>  seconds to wait between updates\n  -t, --no-title         turn off header\n";
 
 /// A running `watch`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Repeat {
     line: String,
     interval_ms: u64,

@@ -233,6 +233,9 @@ printf 'a\nb\n' > f
 sed '1i inserted' f
 
 printf 'a\nb\n' > f
+sed '/^a/a\    one\n      two\tx' f
+
+printf 'a\nb\n' > f
 sed '2c changed' f
 
 printf 'hello\n' > f

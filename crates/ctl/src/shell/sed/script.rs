@@ -448,7 +448,10 @@ impl Parser<'_> {
         while let Some(c) = self.bump() {
             match c {
                 '\n' => break,
+                // GNU sed reads \n and \t in the text as a newline and a tab.
                 '\\' => match self.bump() {
+                    Some('n') => text.push('\n'),
+                    Some('t') => text.push('\t'),
                     Some(e) => text.push(e),
                     None => break,
                 },
