@@ -136,6 +136,14 @@ pub fn share_link(engine: &Engine) -> String {
     format!("{base}#run={enc}")
 }
 
+/// Whether the page is laid out for a phone (one column, as
+/// `public/style.css`'s `max-width: 900px` rules lay it out).
+pub fn narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(max-width: 900px)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
 /// Whether the user asked for less motion.
 pub fn prefers_reduced_motion() -> bool {
     web_sys::window()

@@ -10,6 +10,8 @@
 //!   7000 1 ^C                             Ctrl+C in tab 1
 //!   7005 1 clear                          Ctrl+L in tab 1 (cleared its output)
 //!   7010 0 step                           one step while paused
+//!   7015 0 step message                   steps to the next message delivered
+//!   7018 0 step event                     steps to the next timeline event
 //!   7020 0 file /root/snap.db 3q2+7w==    an uploaded file (base64)
 //!   7400 0 apply kind: ConfigMap\n...     a manifest applied from the Kubernetes panel
 //! ```
@@ -36,10 +38,21 @@ pub enum Act {
     Clear,
     /// One step of the simulator.
     Step,
+    /// Steps until the next message or event (a lecture's "step to next").
+    StepTo(StepTo),
     /// A file put into the console's filesystem.
     File(String, Vec<u8>),
     /// A manifest applied from the Kubernetes panel.
     Manifest(String),
+}
+
+/// What "step to next" steps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepTo {
+    /// The next message delivered (or lost where it was going).
+    Message,
+    /// The next event of the timeline that is not routine.
+    Event,
 }
 
 /// One recorded input.
@@ -90,6 +103,8 @@ impl Session {
                 Act::Interrupt => "^C".to_string(),
                 Act::Clear => "clear".to_string(),
                 Act::Step => "step".to_string(),
+                Act::StepTo(StepTo::Message) => "step message".to_string(),
+                Act::StepTo(StepTo::Event) => "step event".to_string(),
                 Act::File(path, bytes) => {
                     format!("file {} {}", escape(path).replace(' ', "\\s"), base64(bytes))
                 }
@@ -140,6 +155,10 @@ impl Session {
                 Act::Clear
             } else if rest == "step" {
                 Act::Step
+            } else if rest == "step message" {
+                Act::StepTo(StepTo::Message)
+            } else if rest == "step event" {
+                Act::StepTo(StepTo::Event)
             } else if let Some(f) = rest.strip_prefix("file ") {
                 let (path, data) = f.split_once(' ')?;
                 Act::File(unescape(&path.replace("\\s", " ")), unbase64(data)?)
@@ -234,6 +253,8 @@ mod tests {
                 Entry { at_ms: 30, tab: 1, act: Act::Interrupt },
                 Entry { at_ms: 35, tab: 1, act: Act::Clear },
                 Entry { at_ms: 40, tab: 0, act: Act::Step },
+                Entry { at_ms: 41, tab: 0, act: Act::StepTo(StepTo::Message) },
+                Entry { at_ms: 42, tab: 0, act: Act::StepTo(StepTo::Event) },
                 Entry { at_ms: 50, tab: 0, act: Act::File("/root/my snap.db".into(), vec![0, 1, 2, 255, 7]) },
                 Entry { at_ms: 60, tab: 0, act: Act::Manifest("kind: ConfigMap\n  a: \\x\n".into()) },
             ],

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use sim::LinkSettings;
 
-use crate::engine::{Engine, SPEED_MAX, SPEED_MIN};
+use crate::engine::{Engine, SPEED_MAX, SPEED_MIN, StepTo};
 use crate::live::{handler, live, show};
 use crate::session::Session;
 use crate::state::AppState;
@@ -235,6 +235,28 @@ pub fn Controls() -> impl IntoView {
                     })
                 >
                     "Step"
+                </button>
+                <button
+                    class="btn"
+                    data-testid="step-message"
+                    disabled=live(move || !paused.get())
+                    title="steps until the next message reaches its target (pause first)"
+                    on:click=handler(move |_| {
+                        state.act(|e| e.step_to(StepTo::Message));
+                    })
+                >
+                    "Next message"
+                </button>
+                <button
+                    class="btn"
+                    data-testid="step-event"
+                    disabled=live(move || !paused.get())
+                    title="steps until the next election, vote, role change or fault (pause first)"
+                    on:click=handler(move |_| {
+                        state.act(|e| e.step_to(StepTo::Event));
+                    })
+                >
+                    "Next event"
                 </button>
                 <button
                     class="btn"

@@ -29,7 +29,27 @@ pub fn Terminal() -> impl IntoView {
     let partial = RwSignal::new(String::new());
     let hint = RwSignal::new(String::new());
     let output_ref = NodeRef::<leptos::html::Div>::new();
+    let input_ref = NodeRef::<leptos::html::Input>::new();
     let tab = state.active_tab;
+    // Tabs pressed in a row on the same text: the second lists candidates.
+    let tabs_in_row = RwSignal::new(0u32);
+    // The banner's sentence for this tab's endpoint, repeated above the
+    // prompt on a phone (the stage scrolls away while typing).
+    let banner = Memo::new(move |_| {
+        state.console.track();
+        let t = tab.get();
+        let endpoint = state.read(|e| e.tabs.get(t).map_or(1, |x| x.endpoint)).unwrap_or(1);
+        state.stage.with(|s| crate::components::cluster::quorum::banner(&s.quorum, endpoint))
+    });
+    // The input has focus when the page opens (not on a phone: that would
+    // raise its keyboard over the stage).
+    Effect::new(move |_| {
+        if let Some(el) = input_ref.get()
+            && !crate::browser::narrow()
+        {
+            let _ = el.focus();
+        }
+    });
 
     let lines = Memo::new(move |_| {
         state.console.track();
@@ -170,30 +190,77 @@ pub fn Terminal() -> impl IntoView {
         partial.set(String::new());
         pasted.update(|q| q.clear());
     };
-    let complete = move || {
+    // Tab, as a shell's: one candidate is completed; several are completed
+    // to their common prefix, and listed on the second Tab in a row (at
+    // once with `list`, the on-screen key). Returns false when there is
+    // nothing to complete: then Tab moves focus on, as it does elsewhere.
+    let complete = move |list: bool| -> bool {
         let line = input.get_untracked();
+        if line.trim().is_empty() {
+            hint.set(String::new());
+            return false;
+        }
         let Some(candidates) = state.read(|e| e.complete(&line)) else {
-            return;
+            return false;
         };
         match candidates.len() {
-            0 => hint.set(String::new()),
+            0 => {
+                hint.set(String::new());
+                false
+            }
             1 => {
                 // A whole word gets a space after it; a flag's `=` or a folder's `/` does not.
                 let one = &candidates[0];
                 let open = one.ends_with('=') || one.ends_with('/');
                 input.set(if open { one.clone() } else { format!("{one} ") });
                 hint.set(String::new());
+                tabs_in_row.set(0);
+                true
             }
             _ => {
                 let common = common_prefix(&candidates);
+                let presses = tabs_in_row.get_untracked() + 1;
+                tabs_in_row.set(presses);
                 if common.len() > line.len() {
                     input.set(common);
+                    tabs_in_row.set(1);
+                } else if list || presses >= 2 {
+                    let shown: Vec<&str> =
+                        candidates.iter().take(12).map(|c| c.rsplit(' ').next().unwrap_or(c)).collect();
+                    let more = candidates.len().saturating_sub(12);
+                    let tail = if more > 0 { format!("  (+{more} more)") } else { String::new() };
+                    hint.set(format!("{}{tail}", shown.join("  ")));
+                } else {
+                    hint.set(format!("{} candidates: Tab again lists them", candidates.len()));
                 }
-                let shown: Vec<&str> =
-                    candidates.iter().take(12).map(|c| c.rsplit(' ').next().unwrap_or(c)).collect();
-                hint.set(shown.join("  "));
+                true
             }
         }
+    };
+    let history_prev = move || {
+        let t = tab.get_untracked();
+        if let Some(Some(prev)) = state
+            .engine
+            .try_update_value(|e| e.tabs.get_mut(t).and_then(|tab| tab.log.history_prev().map(str::to_owned)))
+        {
+            input.set(prev);
+        }
+    };
+    let history_next = move || {
+        let t = tab.get_untracked();
+        if let Some(Some(next)) =
+            state.engine.try_update_value(|e| e.tabs.get_mut(t).map(|tab| tab.log.history_next().to_owned()))
+        {
+            input.set(next);
+        }
+    };
+    let ctrl_c = move || {
+        let t = tab.get_untracked();
+        partial.set(String::new());
+        pasted.update(|q| q.clear());
+        input.set(String::new());
+        hint.set(String::new());
+        state.act(|e| e.interrupt(t));
     };
     let on_keydown = move |ev: KeyboardEvent| {
         let t = tab.get_untracked();
@@ -202,26 +269,28 @@ pub fn Terminal() -> impl IntoView {
                 ev.prevent_default();
                 submit();
             }
-            "Tab" if !ev.shift_key() => {
+            "Tab" if !ev.shift_key() && !ev.ctrl_key() && !ev.alt_key() && !ev.meta_key() => {
+                // Nothing to complete: the browser moves focus on.
+                if complete(false) {
+                    ev.prevent_default();
+                }
+            }
+            "Escape" => {
+                // Releases the keyboard: focus goes to the output (it
+                // scrolls with the arrow keys; Tab goes on from there).
                 ev.prevent_default();
-                complete();
+                hint.set(String::new());
+                if let Some(out) = output_ref.get_untracked() {
+                    let _ = out.focus();
+                }
             }
             "ArrowUp" => {
                 ev.prevent_default();
-                if let Some(Some(prev)) = state.engine.try_update_value(|e| {
-                    e.tabs.get_mut(t).and_then(|tab| tab.log.history_prev().map(str::to_owned))
-                }) {
-                    input.set(prev);
-                }
+                history_prev();
             }
             "ArrowDown" => {
                 ev.prevent_default();
-                if let Some(Some(next)) = state
-                    .engine
-                    .try_update_value(|e| e.tabs.get_mut(t).map(|tab| tab.log.history_next().to_owned()))
-                {
-                    input.set(next);
-                }
+                history_next();
             }
             "c" | "C" if ev.ctrl_key() => {
                 // With text selected, Ctrl+C copies; otherwise it interrupts.
@@ -235,10 +304,7 @@ pub fn Terminal() -> impl IntoView {
                     .is_some_and(|(a, b)| a != b);
                 if !selected && !field_selection {
                     ev.prevent_default();
-                    partial.set(String::new());
-                    pasted.update(|q| q.clear());
-                    input.set(String::new());
-                    state.act(|e| e.interrupt(t));
+                    ctrl_c();
                 }
             }
             "l" | "L" if ev.ctrl_key() => {
@@ -329,13 +395,13 @@ pub fn Terminal() -> impl IntoView {
                             <p>"A real etcd cluster runs in this tab. Try:"</p>
                             <p><code>"etcdctl put greeting hello"</code></p>
                             <p><code>"etcdctl get greeting"</code></p>
-                            <p>"then stop two members on the ring and try again. "<code>"help"</code>" lists the commands."</p>
+                            <p>"then stop two members (click a member on the ring, then Stop; or type "<code>"cluster stop etcd-2"</code>") and try again. "<code>"help"</code>" lists the commands."</p>
                         </div>
                     }
                     .into_any()
                 }),
             )}
-            <div class="console-output" data-testid="console-output" role="log" aria-live="polite" node_ref=output_ref>
+            <div class="console-output" data-testid="console-output" role="log" aria-live="polite" aria-label="console output" tabindex="0" node_ref=output_ref>
                 {live(move || {
                     let (from, _) = lines.get();
                     (from > 0).then(|| view! { <div class="hidden-lines">{format!("… {from} earlier lines not shown")}</div> }.into_any())
@@ -376,6 +442,14 @@ pub fn Terminal() -> impl IntoView {
                 }),
             )}
             {live(move || (!hint.get().is_empty()).then(|| view! { <div class="hint">{hint.get()}</div> }.into_any()))}
+            <div
+                class=live(move || format!("console-banner {}", banner.get().0.as_str()))
+                data-testid="console-banner"
+                data-state=live(move || banner.get().0.as_str().to_string())
+                aria-hidden="true"
+            >
+                {live(move || banner.get().1)}
+            </div>
             <label class="console-prompt">
                 {live(move || (last_exit.get() != 0).then(|| view! {
                     <span class="exit" data-testid="console-exit" title="exit status of the last command">{last_exit.get()}</span>
@@ -391,14 +465,66 @@ pub fn Terminal() -> impl IntoView {
                     autocapitalize="off"
                     spellcheck="false"
                     placeholder="etcdctl put foo bar   (Tab completes, ↑ history, help)"
+                    node_ref=input_ref
                     prop:value=live(move || input.get())
-                    on:input=handler(move |ev| input.set(event_target_value(&ev)))
+                    on:input=handler(move |ev| {
+                        tabs_in_row.set(0);
+                        input.set(event_target_value(&ev));
+                    })
                     on:keydown=handler(on_keydown)
                     on:paste=handler(on_paste)
+                    on:focus=handler(move |_| keep_prompt_in_view(input_ref))
                 />
             </label>
+            // A phone has no Tab, arrow or Ctrl key: the same keys on screen.
+            // They keep the focus (and the software keyboard) in the input.
+            <div class="console-keys" data-testid="console-keys" role="group" aria-label="console keys">
+                {[("Tab", "key-tab", "complete (Tab)"), ("↑", "key-up", "previous command (↑)"), ("↓", "key-down", "next command (↓)"), ("Ctrl+C", "key-ctrl-c", "interrupt (Ctrl+C)")]
+                    .into_iter()
+                    .map(|(label, testid, title)| {
+                        view! {
+                            <button
+                                type="button"
+                                class="btn key-btn"
+                                data-testid=testid
+                                title=title
+                                aria-label=title
+                                on:pointerdown=handler(move |ev: leptos::ev::PointerEvent| ev.prevent_default())
+                                on:click=handler(move |_| {
+                                    match testid {
+                                        "key-tab" => {
+                                            complete(true);
+                                        }
+                                        "key-up" => history_prev(),
+                                        "key-down" => history_next(),
+                                        _ => ctrl_c(),
+                                    }
+                                    if let Some(el) = input_ref.get_untracked() {
+                                        let _ = el.focus();
+                                    }
+                                })
+                            >
+                                {label}
+                            </button>
+                        }
+                        .into_any()
+                    })
+                    .collect_view()}
+            </div>
             </div>
         </section>
+    }
+}
+
+/// On a phone, the prompt scrolls into view when it takes focus (and the
+/// console with it), so what is typed and its answer stay on screen.
+fn keep_prompt_in_view(input: NodeRef<leptos::html::Input>) {
+    if !crate::browser::narrow() {
+        return;
+    }
+    if let Some(el) = input.get_untracked() {
+        // Aligned with the bottom of the screen: the console above it.
+        el.scroll_into_view_with_bool(false);
     }
 }
 
