@@ -60,6 +60,12 @@ impl Engine {
         }
     }
 
+    /// The record's length and the time of its newest input: changes when
+    /// an input is recorded or a jump in time drops some.
+    pub fn record_mark(&self) -> (usize, u64) {
+        (self.entries.len(), self.entries.last().map_or(0, |e| e.at_ms))
+    }
+
     /// Records an input at the current virtual time (not while replaying).
     pub(super) fn record(&mut self, tab: usize, act: Act) {
         if !self.replaying {

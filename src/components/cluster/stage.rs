@@ -122,6 +122,7 @@ pub fn ClusterStage() -> impl IntoView {
                         {live(move || state.clock.with(|c| if c.paused { "paused".to_string() } else { format!("{}×", c.speed.max(0.01).to_string().chars().take(4).collect::<String>()) }))}
                     </text>
                 </svg>
+                <crate::components::cluster::quick::QuickActions />
                 <div class="legend-col">
                 {show(
                     live(move || caption.with(Option::is_some)),

@@ -269,11 +269,15 @@ pub fn Terminal() -> impl IntoView {
                 ev.prevent_default();
                 submit();
             }
-            "Tab" if !ev.shift_key() && !ev.ctrl_key() && !ev.alt_key() && !ev.meta_key() => {
-                // Nothing to complete: the browser moves focus on.
-                if complete(false) {
-                    ev.prevent_default();
-                }
+            // Nothing to complete: the browser moves focus on.
+            "Tab"
+                if !ev.shift_key()
+                    && !ev.ctrl_key()
+                    && !ev.alt_key()
+                    && !ev.meta_key()
+                    && complete(false) =>
+            {
+                ev.prevent_default();
             }
             "Escape" => {
                 // Releases the keyboard: focus goes to the output (it
@@ -409,23 +413,22 @@ pub fn Terminal() -> impl IntoView {
                 <For
                     each=move || {
                         let t = tab.get();
-                        lines.get().1.into_iter().map(move |l| (t, l))
+                        blocks(&lines.get().1).into_iter().map(move |b| (t, b))
                     }
-                    // Tab and line id in one `u64`, the key type of the page's
-                    // other numeric lists (a tab's ids stay far below 2^48).
-                    key=|(t, line)| ((*t as u64) << 48) | line.id
-                    children=|(_, line)| {
-                        // etcdctl's and cluster status's tables, and kubectl's
-                        // space-aligned columns, keep their shape (the output
-                        // scrolls sideways) instead of wrapping.
-                        let table = is_table_line(&line.text);
-                        let (class, stream) = match (line.stream, table) {
-                            (Stream::Input, _) => ("line line-input", "input"),
-                            (Stream::Stdout, false) => ("line line-stdout", "stdout"),
-                            (Stream::Stdout, true) => ("line line-stdout line-table", "table"),
-                            (Stream::Stderr, _) => ("line line-stderr", "stderr"),
-                        };
-                        view! { <div class=class data-testid="console-line" data-stream=stream>{line.text}</div> }.into_any()
+                    // Tab, first line id and length in one `u64`, the key type
+                    // of the page's other numeric lists (a tab's ids stay far
+                    // below 2^40): a table that grows is drawn again.
+                    key=|(t, b)| ((*t as u64) << 56) | ((b.lines[0].id & 0xff_ffff_ffff) << 16) | (b.lines.len() as u64).min(0xffff)
+                    children=|(_, b)| {
+                        let rows = b.lines.into_iter().map(line_view).collect_view();
+                        if b.table {
+                            // etcdctl's and cluster status's tables, and kubectl's
+                            // space-aligned columns, keep their shape and scroll
+                            // sideways on their own; prompts and the rest wrap.
+                            view! { <div class="table-block" data-testid="console-table" tabindex="0" role="group" aria-label="table (scrolls sideways)">{rows}</div> }.into_any()
+                        } else {
+                            rows.into_any()
+                        }
                     }
                 />
             </div>
@@ -526,6 +529,42 @@ fn keep_prompt_in_view(input: NodeRef<leptos::html::Input>) {
         // Aligned with the bottom of the screen: the console above it.
         el.scroll_into_view_with_bool(false);
     }
+}
+
+/// Consecutive output lines, drawn together: a run of table lines (it
+/// scrolls sideways as one), or one line of anything else.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// A table's lines.
+    pub table: bool,
+    /// The lines, at least one.
+    pub lines: Vec<crate::console_log::Line>,
+}
+
+/// `lines` as blocks: each run of stdout table lines one block, every
+/// other line a block of its own.
+pub fn blocks(lines: &[crate::console_log::Line]) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for l in lines {
+        let table = l.stream == Stream::Stdout && is_table_line(&l.text);
+        match out.last_mut() {
+            Some(b) if table && b.table => b.lines.push(l.clone()),
+            _ => out.push(Block { table, lines: vec![l.clone()] }),
+        }
+    }
+    out
+}
+
+/// One output line.
+fn line_view(line: crate::console_log::Line) -> AnyView {
+    let table = line.stream == Stream::Stdout && is_table_line(&line.text);
+    let (class, stream) = match (line.stream, table) {
+        (Stream::Input, _) => ("line line-input", "input"),
+        (Stream::Stdout, false) => ("line line-stdout", "stdout"),
+        (Stream::Stdout, true) => ("line line-stdout line-table", "table"),
+        (Stream::Stderr, _) => ("line line-stderr", "stderr"),
+    };
+    view! { <div class=class data-testid="console-line" data-stream=stream>{line.text}</div> }.into_any()
 }
 
 /// A line of a table: etcdctl's `-w table` borders and rows, or columns
