@@ -162,12 +162,26 @@ pub fn Controls() -> impl IntoView {
         }
         can_undo.set(false);
     };
+    // What became of the last copy: the link is on the clipboard, or the
+    // browser refused (then the field shows it, selected, to copy by hand).
+    let copied = RwSignal::new(String::new());
     let make_link = move || {
         if let Some(l) = state.read(crate::browser::share_link) {
             share.set(l.clone());
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&l);
-            }
+            copied.set("Copying…".to_string());
+            let Some(w) = web_sys::window() else { return };
+            let promise = w.navigator().clipboard().write_text(&l);
+            leptos::task::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                copied.set(
+                    if ok {
+                        "Link copied to the clipboard: paste it anywhere to share this run."
+                    } else {
+                        "The browser did not allow copying: the link is below, select it and copy."
+                    }
+                    .to_string(),
+                );
+            });
         }
     };
     let download = move || {
@@ -346,7 +360,8 @@ pub fn Controls() -> impl IntoView {
                 })>"Heal"</button>
             </div>
             <details class="row more">
-                <summary>"Network, keep & share"</summary>
+                <summary>"Network, save & share"</summary>
+                <div class="more-panel">
                 <div class="sliders">
                     <label>
                         <span>"Delay ≤ " {live(move || net.with(|n| n.delay_max_ms).to_string())} " ms"</span>
@@ -381,7 +396,7 @@ pub fn Controls() -> impl IntoView {
                 </div>
                 <div class="keep">
                     <button class="btn" data-testid="share" on:click=handler(move |_| make_link())>"Copy share link"</button>
-                    <button class="btn" on:click=handler(move |_| download())>"Download session"</button>
+                    <button class="btn" data-testid="download" title="this run as a file: upload it later (or elsewhere) to replay it" on:click=handler(move |_| download())>"Download session"</button>
                     <label class="btn file" title="a session file replays it; any other file (a snapshot) lands in /root for etcdutl snapshot restore">
                         "Upload session or file"
                         <input type="file" data-testid="upload" class="visually-hidden" on:change=handler(upload) />
@@ -395,10 +410,12 @@ pub fn Controls() -> impl IntoView {
                                 <span class="visually-hidden">"Share link"</span>
                                 <input type="text" readonly data-testid="share-link" prop:value=live(move || share.get()) />
                             </label>
+                            <p class="share-status" data-testid="share-status" role="status">{live(move || copied.get())}</p>
                         }
                         .into_any()
                     }),
                 )}
+                </div>
             </details>
         </div>
     }

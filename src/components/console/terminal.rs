@@ -193,7 +193,8 @@ pub fn Terminal() -> impl IntoView {
     // Tab, as a shell's: one candidate is completed; several are completed
     // to their common prefix, and listed on the second Tab in a row (at
     // once with `list`, the on-screen key). Returns false when there is
-    // nothing to complete: then Tab moves focus on, as it does elsewhere.
+    // nothing to complete (an empty line, no candidate, or a third Tab
+    // after the list): then Tab moves focus on, as it does elsewhere.
     let complete = move |list: bool| -> bool {
         let line = input.get_untracked();
         if line.trim().is_empty() {
@@ -221,6 +222,11 @@ pub fn Terminal() -> impl IntoView {
                 let common = common_prefix(&candidates);
                 let presses = tabs_in_row.get_untracked() + 1;
                 tabs_in_row.set(presses);
+                if presses > 2 && !list && common.len() <= line.len() {
+                    // Listed already: the third Tab moves on (nobody is trapped).
+                    tabs_in_row.set(0);
+                    return false;
+                }
                 if common.len() > line.len() {
                     input.set(common);
                     tabs_in_row.set(1);

@@ -52,7 +52,10 @@ pub fn Timeline() -> impl IntoView {
             <ol class="events">
                 <For
                     each=move || rows.get()
-                    key=|r| r.seq
+                    // Not the sequence number alone: after `cluster reset` (a new
+                    // cluster) or a jump back in time, the numbers start again
+                    // with other events, which must not keep the old rows.
+                    key=|r| format!("{:x} {:x} {}", r.seq, r.at_ms, r.text)
                     children=move |r| {
                         let member = r.member;
                         view! {
