@@ -591,3 +591,35 @@ pub fn common_prefix(items: &[String]) -> String {
     }
     first[..len].to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console_log::Line;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn line(id: u64, stream: Stream, text: &str) -> Line {
+        Line { id, stream, text: text.to_string() }
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_tables_lines_are_one_block_and_the_rest_one_block_a_line() {
+        let lines = [
+            line(1, Stream::Input, "etcd-1 $ etcdctl member list -w table"),
+            line(2, Stream::Stdout, "+----+---------+"),
+            line(3, Stream::Stdout, "| ID | STATUS  |"),
+            line(4, Stream::Stdout, "+----+---------+"),
+            line(5, Stream::Input, "etcd-1 $ echo a"),
+            line(6, Stream::Stdout, "a"),
+            // A stderr line shaped like a table is not part of one.
+            line(7, Stream::Stderr, "| oops"),
+        ];
+        let b = blocks(&lines);
+        let shape: Vec<(bool, Vec<u64>)> =
+            b.iter().map(|b| (b.table, b.lines.iter().map(|l| l.id).collect())).collect();
+        assert_eq!(
+            shape,
+            [(false, vec![1]), (true, vec![2, 3, 4]), (false, vec![5]), (false, vec![6]), (false, vec![7])]
+        );
+    }
+}

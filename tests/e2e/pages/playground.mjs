@@ -175,7 +175,7 @@ export class Playground {
     await this.page.getByTestId('speed').fill(String(value));
   }
 
-  /** Opens "Network, keep & share", copies the share link and returns it. */
+  /** Opens "Network, save & share", copies the share link and returns it. */
   async shareLink() {
     await this.page.locator('details.more > summary').click();
     await this.page.getByTestId('share').click();
