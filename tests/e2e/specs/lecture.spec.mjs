@@ -23,7 +23,7 @@ test('Next message and Next event step to something, and the caption says what',
   expect(message).toMatch(/etcd-\d → etcd-\d Msg\w+ term \d+/);
   // The next event: the steps it took and what happened, after a dash.
   const event = await app.stepTo('step-event');
-  expect(event).toMatch(/\d+ steps to .* — etcd-\d /);
+  expect(event).toMatch(/^(Last step: )?(\d+ steps to )?\d+\.\d{3} s: .* — etcd-\d/);
   expect(await steps()).toBeGreaterThan(before + 2);
   // Stepping on until a leader is elected: each press makes progress.
   for (let i = 0; i < 40 && (await page.locator('[data-testid="member"][data-role="leader"]').count()) === 0; i++) {
