@@ -473,7 +473,12 @@ pub fn Terminal() -> impl IntoView {
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
-                    placeholder="etcdctl put foo bar   (Tab completes, ↑ history, help)"
+                    // A phone has the keys on screen, under the field: a short hint.
+                    placeholder=if crate::browser::narrow() {
+                        "etcdctl put foo bar   (help)"
+                    } else {
+                        "etcdctl put foo bar   (Tab completes, ↑ history, help)"
+                    }
                     node_ref=input_ref
                     prop:value=live(move || input.get())
                     on:input=handler(move |ev| {
