@@ -4,7 +4,7 @@
 //! rebuilds the same run. Plain data, plain text (no serde in the page).
 //!
 //! ```text
-//!   etcd-playground 2 seed=7 members=3 clock=12000 view=12004 speed=1 paused=0
+//!   etcd-playground 2 seed=7 members=3 tls=1 clock=12000 view=12004 speed=1 paused=0
 //!   5030 0 > etcdctl put foo bar          a line typed in console tab 0
 //!   6120 9 > cluster stop etcd-2          a stage button (hidden tab 9)
 //!   7000 1 ^C                             Ctrl+C in tab 1
@@ -73,6 +73,9 @@ pub struct Session {
     pub seed: u64,
     /// Members it started with.
     pub members: u64,
+    /// Whether its etcd served TLS (`tls=1`; a record without the field is
+    /// from before the page served TLS, and replays as plain http).
+    pub tls: bool,
     /// Every input, in order.
     pub entries: Vec<Entry>,
     /// The console's clock (ms): replay runs it this far.
@@ -89,9 +92,10 @@ impl Session {
     /// As text.
     pub fn to_text(&self) -> String {
         let mut s = format!(
-            "{MAGIC} seed={} members={} clock={} view={} speed={} paused={}\n",
+            "{MAGIC} seed={} members={} tls={} clock={} view={} speed={} paused={}\n",
             self.seed,
             self.members,
+            u8::from(self.tls),
             self.clock_ms,
             self.view_ms,
             self.speed,
@@ -122,6 +126,7 @@ impl Session {
         let mut s = Session {
             seed: 0,
             members: 3,
+            tls: false,
             entries: Vec::new(),
             clock_ms: 0,
             view_ms: 0,
@@ -137,6 +142,7 @@ impl Session {
                 "view" => s.view_ms = v.parse().ok()?,
                 "speed" => s.speed = v.parse().ok().filter(|x: &f64| x.is_finite())?,
                 "paused" => s.paused = v == "1",
+                "tls" => s.tls = v == "1",
                 _ => {}
             }
         }
@@ -243,6 +249,7 @@ mod tests {
         let s = Session {
             seed: 42,
             members: 5,
+            tls: true,
             entries: vec![
                 Entry { at_ms: 10, tab: 0, act: Act::Line("etcdctl put a 'b c'".into()) },
                 Entry {
@@ -286,6 +293,9 @@ mod tests {
         for _ in 0..30 {
             e.frame(100.0);
         }
+        for tab in [0, 1] {
+            crate::engine::tests::use_certs(&mut e, tab);
+        }
         e.run_line(1, "etcdctl watch foo");
         e.run_line(0, "etcdctl put foo bar");
         for _ in 0..10 {
@@ -326,6 +336,7 @@ mod tests {
         for _ in 0..30 {
             e.frame(100.0);
         }
+        crate::engine::tests::use_certs(&mut e, 0);
         e.run_line(0, "etcdctl put gone soon");
         e.run_line(1, "echo kept in tab 2");
         for _ in 0..10 {
@@ -365,5 +376,25 @@ mod tests {
         assert_eq!(e.tab_texts(1), ["etcd-1 $ etcdctl watch a", "^C"]);
         assert_eq!(e.now(), 9000);
         assert_eq!(Session::from_text(&e.session().to_text()), Some(e.session()));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_fresh_page_serves_tls_and_its_record_says_so() {
+        use crate::engine::tests::run;
+        let mut e = Engine::new(7, 3);
+        e.frame(100.0);
+        run(&mut e, 0, "etcdctl put a b");
+        // etcdctl's 5 s dial timeout, on the page's clock.
+        for _ in 0..200 {
+            e.frame(16.0);
+        }
+        run(&mut e, 0, &format!("etcdctl{} put c d", ctl::pki::ETCDCTL_FLAGS));
+        let shown = e.tab_texts(0);
+        assert!(shown.iter().any(|l| l == "Error: context deadline exceeded"), "{shown:?}");
+        assert_eq!(shown.last().map(String::as_str), Some("OK"), "{shown:?}");
+        let text = e.session().to_text();
+        assert!(text.lines().next().is_some_and(|head| head.contains(" tls=1 ")), "{text}");
+        let back = Engine::restore(&Session::from_text(&text).expect("parses"));
+        assert_eq!(back.tab_texts(0), shown);
     }
 }

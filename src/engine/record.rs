@@ -29,7 +29,7 @@ impl Engine {
 
     /// [`Engine::restore`], replaying at most `max_ms` of virtual time.
     pub fn restore_within(s: &Session, max_ms: u64) -> Engine {
-        let mut e = Engine::new(s.seed, s.members);
+        let mut e = Engine::with_tls(s.seed, s.members, s.tls);
         let limit = e.now().saturating_add(max_ms);
         e.replaying = true;
         let mut kept = Vec::new();
@@ -52,6 +52,7 @@ impl Engine {
         Session {
             seed: self.seed,
             members: self.members,
+            tls: self.tls,
             entries: self.entries.clone(),
             clock_ms: self.now(),
             view_ms: self.view_ms,

@@ -402,10 +402,9 @@ pub fn Terminal() -> impl IntoView {
                 live(move || {
                     view! {
                         <div class="welcome" aria-hidden="true">
-                            <p>"A real etcd cluster runs in this tab. Try:"</p>
-                            <p><code>"etcdctl put greeting hello"</code></p>
-                            <p><code>"etcdctl get greeting"</code></p>
-                            <p>"then stop two members (click a member on the ring, then Stop; or type "<code>"cluster stop etcd-2"</code>") and try again. "<code>"help"</code>" lists the commands."</p>
+                            <p>"A kubeadm control-plane node runs in this tab, as on the CKA exam. Its etcd serves TLS: give etcdctl the certificates once,"</p>
+                            <p><code>{ctl::pki::ETCDCTL_ENV}</code></p>
+                            <p>"then try "<code>"etcdctl get / --prefix --keys-only"</code>" and "<code>"etcdctl put greeting hello"</code>". Stop two members (click one on the ring, then Stop; or type "<code>"cluster stop etcd-2"</code>") and try again. "<code>"help"</code>" lists the commands."</p>
                         </div>
                     }
                     .into_any()

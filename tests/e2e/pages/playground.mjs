@@ -2,6 +2,10 @@
 // and it finds elements by their data-testid, the page's contract.
 import { expect } from '@playwright/test';
 
+/** The line the welcome text teaches: where a kubeadm node's etcd certificates are. */
+export const USE_CERTS =
+  'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key';
+
 export class Playground {
   constructor(page) {
     this.page = page;
@@ -86,10 +90,28 @@ export class Playground {
     });
   }
 
-  /** Opens the page and waits until the cluster has elected a leader. */
-  async openWithLeader(path = '/') {
+  /**
+   * Opens the page and waits until the cluster has elected a leader; then,
+   * unless `certs` is false, gives the console tab etcd's certificates as the
+   * welcome text teaches (`useCerts`), so a spec's `etcdctl` lines reach the
+   * TLS etcd of the kubeadm node.
+   */
+  async openWithLeader(path = '/', { certs = true } = {}) {
     await this.open(path);
     await this.waitForLeader();
+    if (certs) await this.useCerts();
+  }
+
+  /**
+   * Exports the certificates in the active console tab, then clears its
+   * screen (Ctrl+L), so a spec sees only its own lines.
+   */
+  async useCerts() {
+    const before = (await this.outputLines()).length;
+    await this.run(USE_CERTS);
+    await expect.poll(async () => (await this.outputLines()).length).toBeGreaterThan(before);
+    await this.clearConsole();
+    await expect.poll(() => this.outputLines()).toEqual([]);
   }
 
   /** Waits until some member is drawn as the leader. */
