@@ -60,6 +60,22 @@ pub const VISIBLE_TABS: usize = 2;
 /// The hidden console tab the stage's buttons type into.
 pub const STAGE_TAB: usize = 9;
 
+/// Steps "step to next" takes at most (a quiet cluster ticks for ever).
+pub const MAX_STEPS_TO: usize = 2_000;
+
+pub use crate::session::StepTo;
+
+/// What the last Step (or "step to next") did, for the stage's caption.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastStep {
+    /// The last simulator step taken (`None`: nothing was left to do).
+    pub step: Option<sim::Step>,
+    /// Steps taken by the input.
+    pub count: usize,
+    /// The event count before the input: the events it caused follow.
+    pub events_before: u64,
+}
+
 /// One visible console tab, as the page shows it.
 #[derive(Clone, Debug, Default)]
 pub struct Tab {
@@ -113,6 +129,8 @@ pub struct Engine {
     replaying: bool,
     /// The file open in the editor pane (`vi FILE`).
     editor: Option<editor::EditorPane>,
+    /// What the last step did (Step and "step to next"), for its caption.
+    pub last_step: Option<LastStep>,
     /// Branches and checkpoints (time travel).
     travel: travel::Travel,
 }
@@ -155,6 +173,7 @@ impl Engine {
             stage_rest: Vec::new(),
             replaying: false,
             editor: None,
+            last_step: None,
             travel: travel::Travel::default(),
         };
         e.travel_start();
@@ -195,6 +214,8 @@ impl Engine {
         if whole < 1.0 {
             return false;
         }
+        // Time runs: the last step's caption is history.
+        self.last_step = None;
         self.sync_view();
         self.view_ms += whole as u64;
         self.travel_advance_to(self.view_ms / GRID_MS * GRID_MS);
@@ -339,6 +360,31 @@ pub(crate) mod tests {
     pub(crate) fn use_certs(e: &mut Engine, tab: usize) {
         run(e, tab, ctl::pki::ETCDCTL_ENV);
         e.clear(tab);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn step_to_the_next_message_or_event_is_one_input_that_replays() {
+        let mut e = Engine::new(7, 3);
+        e.paused = true;
+        e.step_to(StepTo::Message);
+        let last = e.last_step.clone().expect("a step");
+        assert!(matches!(last.step, Some(sim::Step::Message { .. })), "{last:?}");
+        // A fresh cluster ticks until an election timer fires: many steps.
+        e.step_to(StepTo::Event);
+        let last = e.last_step.clone().expect("a step");
+        assert!(last.count > 1, "{last:?}");
+        let caption = crate::events::step_caption(&e, &last);
+        assert!(caption.contains(" steps to ") && caption.contains(" — "), "{caption}");
+        let session = e.session();
+        assert_eq!(session.entries.len(), 2, "{:?}", session.entries);
+        let text = session.to_text();
+        assert!(text.contains(" 0 step message\n") && text.contains(" 0 step event\n"), "{text}");
+        let again = Engine::restore(&crate::session::Session::from_text(&text).expect("reads"));
+        assert_eq!((again.sim().steps(), again.now()), (e.sim().steps(), e.now()));
+        // Time running again retires the caption.
+        e.paused = false;
+        e.frame(50.0);
+        assert!(e.last_step.is_none());
     }
 
     #[wasm_bindgen_test(unsupported = test)]

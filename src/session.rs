@@ -26,6 +26,8 @@ mod tests {
                 Entry { at_ms: 30, tab: 1, act: Act::Interrupt },
                 Entry { at_ms: 35, tab: 1, act: Act::Clear },
                 Entry { at_ms: 40, tab: 0, act: Act::Step },
+                Entry { at_ms: 41, tab: 0, act: Act::StepTo(StepTo::Message) },
+                Entry { at_ms: 42, tab: 0, act: Act::StepTo(StepTo::Event) },
                 Entry { at_ms: 50, tab: 0, act: Act::File("/root/my snap.db".into(), vec![0, 1, 2, 255, 7]) },
                 Entry { at_ms: 60, tab: 0, act: Act::Manifest("kind: ConfigMap\n  a: \\x\n".into()) },
             ],

@@ -13,6 +13,8 @@
 //!   7000 1 ^C                             Ctrl+C in tab 1
 //!   7005 1 clear                          Ctrl+L in tab 1 (cleared its output)
 //!   7010 0 step                           one step while paused
+//!   7015 0 step message                   steps to the next message delivered
+//!   7018 0 step event                     steps to the next timeline event
 //!   7020 0 file /root/snap.db 3q2+7w==    an uploaded file (base64)
 //!   7400 0 apply kind: ConfigMap\n...     a manifest applied from the Kubernetes panel
 //! ```
@@ -39,10 +41,21 @@ pub enum Act {
     Clear,
     /// One step of the simulator.
     Step,
+    /// Steps until the next message or event (a lecture's "step to next").
+    StepTo(StepTo),
     /// A file put into the console's filesystem.
     File(String, Vec<u8>),
     /// A manifest applied from the Kubernetes panel.
     Manifest(String),
+}
+
+/// What "step to next" steps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepTo {
+    /// The next message delivered (or lost where it was going).
+    Message,
+    /// The next event of the timeline that is not routine.
+    Event,
 }
 
 /// One recorded input.
@@ -97,6 +110,8 @@ impl Session {
                 Act::Interrupt => "^C".to_string(),
                 Act::Clear => "clear".to_string(),
                 Act::Step => "step".to_string(),
+                Act::StepTo(StepTo::Message) => "step message".to_string(),
+                Act::StepTo(StepTo::Event) => "step event".to_string(),
                 Act::File(path, bytes) => {
                     format!("file {} {}", escape(path).replace(' ', "\\s"), base64(bytes))
                 }
@@ -149,6 +164,10 @@ impl Session {
                 Act::Clear
             } else if rest == "step" {
                 Act::Step
+            } else if rest == "step message" {
+                Act::StepTo(StepTo::Message)
+            } else if rest == "step event" {
+                Act::StepTo(StepTo::Event)
             } else if let Some(f) = rest.strip_prefix("file ") {
                 let (path, data) = f.split_once(' ')?;
                 Act::File(unescape_with(path, true), unbase64(data)?)

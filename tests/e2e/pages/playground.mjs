@@ -197,7 +197,7 @@ export class Playground {
     await this.page.getByTestId('speed').fill(String(value));
   }
 
-  /** Opens "Network, keep & share", copies the share link and returns it. */
+  /** Opens "Network, save & share", copies the share link and returns it. */
   async shareLink() {
     await this.page.locator('details.more > summary').click();
     await this.page.getByTestId('share').click();
@@ -227,6 +227,48 @@ export class Playground {
         .map((t) => ({ text: t.textContent, ...box(t) }));
       return { labels, members };
     });
+  }
+
+  /** The screen box of the element `locator` finds ({ l, t, r, b }). */
+  async box(locator) {
+    const r = await locator.boundingBox();
+    return r && { l: r.x, t: r.y, r: r.x + r.width, b: r.y + r.height };
+  }
+
+  /** Opens the legend's "messages, timer, links". */
+  async openLegend() {
+    await this.page.getByTestId('legend-more').locator('summary').click();
+    await expect(this.page.getByTestId('legend-more')).toHaveAttribute('open', '');
+  }
+
+  /** The boxes of every member's shape and texts on the ring. */
+  async memberBoxes() {
+    return (await this.labelBoxes()).members;
+  }
+
+  /** Pauses, then presses Step, "Next message" or "Next event" (`step`,
+   *  `step-message`, `step-event`) and returns the caption it leaves. */
+  async stepTo(testid) {
+    await this.pause();
+    await this.page.getByTestId(testid).click();
+    const caption = this.page.getByTestId('step-caption');
+    await expect(caption).toBeVisible();
+    return caption.textContent();
+  }
+
+  /** The data panel's tab `name` (`timeline`, `keys`, `log`, `member`). */
+  async dataTab(name) {
+    await this.page.getByTestId(`tab-${name}`).click();
+  }
+
+  /** The timeline's rows, newest first, as text. */
+  async timelineRows() {
+    return this.page.getByTestId('timeline').locator('li').allTextContents();
+  }
+
+  /** The raft log's rows: name and whether it is marked as the leader's. */
+  async logRows() {
+    return this.page.getByTestId('log-row').evaluateAll((els) => els.map((e) => `${e.dataset.name}:${e.dataset.leader}`));
   }
 
   /** Fails if the page threw or logged an error (a wasm panic does both). */
