@@ -296,7 +296,10 @@ impl Engine {
     /// Member names, in member order.
     pub fn member_names(&self) -> Vec<String> {
         let sim = self.sim();
-        sim.member_ids().iter().filter_map(|id| sim.node(*id).map(|n| n.config.name.clone())).collect()
+        let mut nodes: Vec<_> = sim.member_ids().iter().filter_map(|id| sim.node(*id)).collect();
+        // In the ring's order (etcd-1, etcd-2, ...), not by member ID.
+        slim::sort_by_key(&mut nodes, |n| n.number);
+        nodes.into_iter().map(|n| n.config.name.clone()).collect()
     }
 
     /// The name of member `id` (`etcd-2`), else its hex ID.

@@ -79,7 +79,7 @@ export class Playground {
   async landmarks() {
     return this.page.evaluate(() => {
       const selectors = ['.header', '.workspace > .stage', '.stage > .panel-head', '.stage .controls', '.stage .ring',
-        '.stage .quorum-wrap', '.side > .console', '.console > .panel-head', '.console-prompt', '.side > .data',
+        '.stage .quorum-wrap', '.stage .travel', '.side > .console', '.console > .panel-head', '.console-prompt', '.side > .data',
         '.data > .panel-head'];
       return Object.fromEntries(selectors.map((sel) => {
         const all = document.querySelectorAll(sel);
