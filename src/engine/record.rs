@@ -184,7 +184,7 @@ impl Engine {
             let done = match to {
                 StepTo::Message => matches!(last.step, Some(sim::Step::Message { .. })),
                 StepTo::Event => {
-                    self.sim().events().since(events_before).any(|r| !crate::events::is_routine(r))
+                    self.sim().events().since(events_before).any(|r| !crate::events::is_routine(self, r))
                 }
             };
             if done || last.step.is_none() {

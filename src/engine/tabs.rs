@@ -115,10 +115,14 @@ impl Engine {
             }
         }
         let started = self.now();
+        let events = self.sim().events().total();
         let (out, done) = match self.console.run_line_in(tab, entry) {
             Run::Done(out) => (out, true),
             Run::Streaming(out) => (out, false),
         };
+        if tab < VISIBLE_TABS || tab == STAGE_TAB {
+            self.note_user_requests(events);
+        }
         if tab < VISIBLE_TABS {
             self.tabs[tab].running = Some((entry.to_string(), started));
         } else if tab == STAGE_TAB {
