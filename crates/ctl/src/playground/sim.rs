@@ -269,7 +269,9 @@ pub fn status(con: &Console) -> String {
                         match s.raft.soft_state.raft_state {
                             raft::StateRole::Leader => "leader",
                             raft::StateRole::Follower => "follower",
-                            _ => "candidate",
+                            // The page's one name for each role (the ring's, the legend's).
+                            raft::StateRole::PreCandidate => "pre-candidate",
+                            raft::StateRole::Candidate => "candidate",
                         }
                     };
                     (role, s.term, s.commit, s.applied)
