@@ -161,7 +161,9 @@ fn report_play(case: &Case) -> ! {
     for (i, s) in case.steps.iter().enumerate() {
         println!("step {i}: {}", serde_json::to_string(s).unwrap_or_default());
     }
-    match play(case, &|_| {}).failure {
+    let out = play(case, &|_| {});
+    println!("fuzz: {} simulator steps", out.sim_steps);
+    match out.failure {
         None => {
             println!("fuzz: passes");
             std::process::exit(0)

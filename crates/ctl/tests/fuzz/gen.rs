@@ -257,6 +257,12 @@ const KEYS: &[&str] = &[
     "\u{1F600}",
 ];
 const VALUES: &[&str] = &[
+    // check perf's and check datascale's loads.
+    "s",
+    "m",
+    "l",
+    "xl",
+    "xxl",
     "v",
     "bar",
     "",
