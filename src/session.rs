@@ -15,6 +15,7 @@ mod tests {
         let s = Session {
             seed: 42,
             members: 5,
+            tls: true,
             entries: vec![
                 Entry { at_ms: 10, tab: 0, act: Act::Line("etcdctl put a 'b c'".into()) },
                 Entry {
@@ -25,6 +26,8 @@ mod tests {
                 Entry { at_ms: 30, tab: 1, act: Act::Interrupt },
                 Entry { at_ms: 35, tab: 1, act: Act::Clear },
                 Entry { at_ms: 40, tab: 0, act: Act::Step },
+                Entry { at_ms: 41, tab: 0, act: Act::StepTo(StepTo::Message) },
+                Entry { at_ms: 42, tab: 0, act: Act::StepTo(StepTo::Event) },
                 Entry { at_ms: 50, tab: 0, act: Act::File("/root/my snap.db".into(), vec![0, 1, 2, 255, 7]) },
                 Entry { at_ms: 60, tab: 0, act: Act::Manifest("kind: ConfigMap\n  a: \\x\n".into()) },
             ],
@@ -55,6 +58,9 @@ mod tests {
         let mut e = Engine::new(11, 3);
         for _ in 0..30 {
             e.frame(100.0);
+        }
+        for tab in [0, 1] {
+            crate::engine::tests::use_certs(&mut e, tab);
         }
         e.run_line(1, "etcdctl watch foo");
         e.run_line(0, "etcdctl put foo bar");
@@ -96,6 +102,7 @@ mod tests {
         for _ in 0..30 {
             e.frame(100.0);
         }
+        crate::engine::tests::use_certs(&mut e, 0);
         e.run_line(0, "etcdctl put gone soon");
         e.run_line(1, "echo kept in tab 2");
         for _ in 0..10 {
@@ -135,5 +142,25 @@ mod tests {
         assert_eq!(e.tab_texts(1), ["etcd-1 $ etcdctl watch a", "^C"]);
         assert_eq!(e.now(), 9000);
         assert_eq!(Session::from_text(&e.session().to_text()), Some(e.session()));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_fresh_page_serves_tls_and_its_record_says_so() {
+        use crate::engine::tests::run;
+        let mut e = Engine::new(7, 3);
+        e.frame(100.0);
+        run(&mut e, 0, "etcdctl put a b");
+        // etcdctl's 5 s dial timeout, on the page's clock.
+        for _ in 0..200 {
+            e.frame(16.0);
+        }
+        run(&mut e, 0, &format!("etcdctl{} put c d", ctl::pki::ETCDCTL_FLAGS));
+        let shown = e.tab_texts(0);
+        assert!(shown.iter().any(|l| l == "Error: context deadline exceeded"), "{shown:?}");
+        assert_eq!(shown.last().map(String::as_str), Some("OK"), "{shown:?}");
+        let text = e.session().to_text();
+        assert!(text.lines().next().is_some_and(|head| head.contains(" tls=1 ")), "{text}");
+        let back = Engine::restore(&Session::from_text(&text).expect("parses"));
+        assert_eq!(back.tab_texts(0), shown);
     }
 }

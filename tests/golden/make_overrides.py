@@ -247,6 +247,10 @@ def build(recs):
             add(i, r, "3.5 warns about ranged delete (del_command.go)", stderr=DEL_RANGE_WARNING + r["stderr"])
         elif args is not None and "member" in args and "list" in args and "--hex" in args and "json" in args:
             add(i, r, "3.5 prints member list -w json --hex with hex IDs", stdout=hex_member_list_json(r["stdout"]))
+        elif "Error: Error reading watch request line: " in r["stderr"]:
+            add(i, r, "3.5 words watch -i's read error in lower case (watch_command.go)",
+                stderr=r["stderr"].replace("Error: Error reading watch request line: ",
+                                           "Error: error reading watch request line: "))
         elif inp.startswith("ETCDCTL_API=4 "):
             add(i, r, "etcdctl 3.5 main.go", stderr="unsupported API version: 4\n")
         prev[inp] = r

@@ -28,8 +28,11 @@ pub struct Client {
     pub command_timeout_ms: u64,
     /// `--dial-timeout` in ms.
     pub dial_timeout_ms: u64,
-    /// The authenticated user, if any.
+    /// The user to authenticate as (`--user`), if any.
     pub user: Option<String>,
+    /// Its password (`--password`, or after the `:` of `--user`); `None`:
+    /// etcdctl asks for it (`Password: `).
+    pub password: Option<String>,
     /// The TLS settings etcd's `TLSInfo.ClientConfig` built from `--cert`,
     /// `--key`, `--cacert`, `--insecure-skip-tls-verify` and
     /// `--insecure-transport=false` (`None`: none given: plain http).
@@ -66,26 +69,77 @@ fn authority(endpoint: &str) -> &str {
 }
 
 /// A server error as etcdctl prints it (warning, then `Error: msg`), exit 1.
+/// clientv3 turns only rpctypes' own texts back into etcd errors; any other
+/// (`Unknown`) is printed as the gRPC status it came as.
 pub fn server_error(now_ms: u64, endpoint: &str, code: &str, msg: &str) -> Output {
     let mut out = Output::fail(retry_warning(now_ms, endpoint, code, msg), exit::ERROR);
-    out.eprint(format!("Error: {msg}\n"));
+    if code == "Unknown" {
+        out.eprint(format!("Error: rpc error: code = Unknown desc = {msg}\n"));
+    } else {
+        out.eprint(format!("Error: {msg}\n"));
+    }
     out
 }
 
-/// gRPC code for an mvcc error text.
-pub fn grpc_code(msg: &str) -> &'static str {
-    match msg {
-        m if m.contains("compacted")
-            || m.contains("future revision")
-            || m.contains("too large lease TTL") =>
-        {
-            "OutOfRange"
-        }
-        m if m.contains("lease not found") || m.contains("member not found") => "NotFound",
-        m if m.contains("already exists") || m.contains("lease already") => "FailedPrecondition",
-        m if m.contains("database space exceeded") => "ResourceExhausted",
-        m if m.contains("permission denied") => "PermissionDenied",
-        _ => "InvalidArgument",
+/// The gRPC code a member's error travels with: etcd's `togRPCError` table
+/// (`api/v3rpc/rpctypes/error.go`); an error outside it is `Unknown`.
+pub fn grpc_code(e: &server::Error) -> &'static str {
+    use mvcc::Error as M;
+    use server::Error as E;
+    match e {
+        E::Mvcc(m) => match m {
+            M::Compacted | M::FutureRev | M::LeaseTtlTooLarge => "OutOfRange",
+            M::LeaseNotFound => "NotFound",
+            M::LeaseExists => "FailedPrecondition",
+            M::EmptyKey
+            | M::KeyNotFound
+            | M::ValueProvided
+            | M::LeaseProvided
+            | M::TooManyOps
+            | M::DuplicateKey => "InvalidArgument",
+            _ => "Unknown",
+        },
+        E::DeadlineExceeded => "DeadlineExceeded",
+        E::Canceled => "Canceled",
+        E::NoLeader
+        | E::LeaderChanged
+        | E::Stopped
+        | E::Timeout
+        | E::TimeoutDueToLeaderFail
+        | E::TimeoutDueToConnectionLost
+        | E::Unhealthy
+        | E::NotSupportedForLearner => "Unavailable",
+        E::NoSpace | E::TooManyRequests => "ResourceExhausted",
+        E::Corrupt => "DataLoss",
+        E::MemberNotFound => "NotFound",
+        E::MemberBadUrls
+        | E::RequestTooLarge
+        | E::UserEmpty
+        | E::RoleEmpty
+        | E::AuthFailed
+        | E::PermissionNotGiven
+        | E::InvalidAuthMgmt
+        | E::AuthOldRevision => "InvalidArgument",
+        E::PermissionDenied => "PermissionDenied",
+        E::InvalidAuthToken => "Unauthenticated",
+        E::NotLeader
+        | E::BadLeaderTransferee
+        | E::MemberExists
+        | E::PeerUrlExists
+        | E::NotEnoughStartedMembers
+        | E::MemberNotLearner
+        | E::LearnerNotReady
+        | E::TooManyLearners
+        | E::RootUserNotExist
+        | E::RootRoleNotExist
+        | E::UserAlreadyExist
+        | E::UserNotFound
+        | E::RoleAlreadyExist
+        | E::RoleNotFound
+        | E::RoleNotGranted
+        | E::PermissionNotGranted
+        | E::AuthNotEnabled => "FailedPrecondition",
+        E::TimeoutLeaderTransfer | E::Snapshot(_) => "Unknown",
     }
 }
 
@@ -113,21 +167,16 @@ impl Client {
         } else {
             None
         };
-        let mut user = None;
-        let u = p.get("user");
-        if !u.is_empty() {
-            let name = match u.split_once(':') {
-                Some(_) if p.is_set("password") => {
-                    return Err(Output::error(
-                        "--user shouldn't contain \":\" if --password is given",
-                        exit::BAD_ARGS,
-                    ));
-                }
-                Some((n, _)) => n,
-                None => u,
-            };
-            user = Some(name.to_string());
-        }
+        // etcdctl's authCfgFromCmd: a non-empty --password takes --user
+        // whole (a `:` in it included); otherwise NAME:PASSWORD, or a prompt.
+        let (user, password) = match (p.get("user"), p.get("password")) {
+            ("", _) => (None, None),
+            (u, "") => match u.split_once(':') {
+                Some((n, pw)) => (Some(n.to_string()), Some(pw.to_string())),
+                None => (Some(u.to_string()), None),
+            },
+            (u, pw) => (Some(u.to_string()), Some(pw.to_string())),
+        };
         Ok(Client {
             endpoints: p.slice("endpoints"),
             format,
@@ -136,16 +185,9 @@ impl Client {
             command_timeout_ms: p.duration_ms("command-timeout"),
             dial_timeout_ms: p.duration_ms("dial-timeout"),
             user,
+            password,
             tls,
         })
-    }
-
-    /// The password given with `--user name:pw` or `--password`.
-    pub fn password(p: &Parsed) -> Option<String> {
-        if p.is_set("password") {
-            return Some(p.get("password").to_string());
-        }
-        p.get("user").split_once(':').map(|(_, pw)| pw.to_string())
     }
 
     /// The first endpoint, as the client shows it.

@@ -22,10 +22,14 @@ use crate::printers::Format;
 /// Runs the etcdctl command `p.path`.
 pub(crate) fn dispatch(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     con.client_log.clear();
+    let outer = std::mem::take(&mut con.before);
     let mut ex = run(con, p, stdin);
+    // What the command printed while it asked for input, then what the
+    // client logged, then its own output.
+    let mut out = std::mem::replace(&mut con.before, outer);
     let log = std::mem::take(&mut con.client_log);
-    if !log.is_empty() {
-        let mut out = Output::fail(log, 0);
+    if !out.is_empty() || !log.is_empty() {
+        out.eprint(log);
         out.append(std::mem::take(&mut ex.out));
         ex.out = out;
     }
@@ -65,13 +69,14 @@ fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         "snapshot restore" => snapshot::restore_deprecated(con, p),
         "lock" => sync::lock(con, p),
         "elect" => sync::elect(con, p),
+        "make-mirror" if p.args.len() != 1 => bad_args("make-mirror takes one destination argument"),
         "make-mirror" => Output::error(
             "make-mirror needs a second cluster, which the playground does not have (not supported in the playground)",
             exit::BAD_FEATURE,
         )
         .into(),
         path if path.starts_with("auth ") || path.starts_with("user ") || path.starts_with("role ") => {
-            auth::run(con, p, stdin)
+            auth::run(con, p)
         }
         other => Output::error(format!("{other}: not supported in the playground"), exit::BAD_FEATURE).into(),
     }

@@ -20,6 +20,9 @@ use slim::VecMap;
 
 mod hash;
 mod page;
+mod prompt;
+
+pub use prompt::Prompt;
 
 use crate::backend::Backend;
 use crate::output::{Output, exit};
@@ -128,6 +131,11 @@ pub struct Console {
     /// being run (a refused `--user` on a cluster without auth); printed
     /// before the command's own output.
     pub(crate) client_log: String,
+    /// What the etcdctl command being run printed while it read its input
+    /// (password prompts); printed before its own output.
+    pub(crate) before: Output,
+    /// The standard input of the etcdctl command being run.
+    pub(crate) stdin: prompt::Stdin,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     /// Page mode: the command waiting for the simulator (see `journal.rs`).
@@ -180,6 +188,8 @@ impl Console {
             env,
             spec: std::sync::Arc::new(Spec::etcdctl()),
             client_log: String::new(),
+            before: Output::default(),
+            stdin: prompt::Stdin::default(),
             history: Vec::new(),
             stream: None,
             pending: None,
@@ -444,6 +454,12 @@ impl Console {
     /// Ctrl+C: stops the running stream or the pending command (exit 130,
     /// as a shell reports SIGINT; nothing else is printed).
     pub fn interrupt(&mut self) -> Output {
+        if self.at_password_prompt() {
+            // speakeasy catches the signal, turns the echo back on and exits -1.
+            self.pending = None;
+            self.set_status(exit::PROMPT_INTERRUPTED);
+            return Output::fail("", exit::PROMPT_INTERRUPTED);
+        }
         if let Some(p) = self.pending.take() {
             self.drop_pending(p);
             self.set_status(exit::SIGINT);

@@ -101,7 +101,11 @@ pub(crate) fn run(
     }
     let var = |name: &str| env.get(name).cloned().unwrap_or_default();
     p.watch_env = (var("ETCDCTL_WATCH_KEY"), var("ETCDCTL_WATCH_RANGE_END"));
-    commands::dispatch(con, &p, stdin)
+    // Prompts read the same input the command does (a lock's command runs another etcdctl).
+    let outer = std::mem::replace(&mut con.stdin.rest, stdin.map(str::to_string));
+    let ex = commands::dispatch(con, &p, stdin);
+    con.stdin.rest = outer;
+    ex
 }
 
 /// `etcdctl help [command]`.

@@ -36,6 +36,8 @@ pub(crate) enum Entry {
     /// Virtual time the command waits for (`sleep`, a dial timeout, a
     /// playground command letting the cluster react): until `until_ms`.
     Wait { until_ms: u64 },
+    /// What the user typed at a prompt (a password).
+    Input { text: String },
     /// What a command that runs the simulator itself printed (kubectl in a
     /// list: a rerun must not apply a manifest twice); `key` is its words.
     Output { key: String, out: crate::output::Output },
@@ -49,6 +51,8 @@ pub(crate) enum Wait {
     Request { id: u64, endpoint: u64, request: Box<Request>, token: Option<String>, sent_ms: u64 },
     /// The clock to reach `until_ms`.
     Until { until_ms: u64 },
+    /// The user to answer a prompt ([`crate::console::Prompt`]).
+    Input(crate::console::Prompt),
 }
 
 /// The journal of one command run in page mode.

@@ -23,6 +23,7 @@ pub mod console;
 pub(crate) mod etcdctl;
 pub(crate) mod etcdutl;
 pub mod flags;
+pub mod goscan;
 pub mod history;
 pub(crate) mod journal;
 pub(crate) mod kubectl;

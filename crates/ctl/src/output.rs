@@ -18,6 +18,10 @@ pub mod exit {
     pub const INTERRUPTED: i32 = 5;
     /// An I/O error.
     pub const IO: i32 = 6;
+    /// speakeasy's `os.Exit(-1)` on Ctrl+C at a password prompt.
+    pub const PROMPT_INTERRUPTED: i32 = 255;
+    /// A Go program's unrecovered panic.
+    pub const GO_PANIC: i32 = 2;
     /// Bad arguments.
     pub const BAD_ARGS: i32 = 128;
     /// `timeout` ran out (coreutils).

@@ -7,12 +7,14 @@
 //! (crates/ctl/tests/fuzz.rs).
 //!
 //! ```text
-//!   etcd-playground 2 seed=7 members=3 clock=12000 view=12004 speed=1 paused=0
+//!   etcd-playground 2 seed=7 members=3 tls=1 clock=12000 view=12004 speed=1 paused=0
 //!   5030 0 > etcdctl put foo bar          a line typed in console tab 0
 //!   6120 9 > cluster stop etcd-2          a stage button (hidden tab 9)
 //!   7000 1 ^C                             Ctrl+C in tab 1
 //!   7005 1 clear                          Ctrl+L in tab 1 (cleared its output)
 //!   7010 0 step                           one step while paused
+//!   7015 0 step message                   steps to the next message delivered
+//!   7018 0 step event                     steps to the next timeline event
 //!   7020 0 file /root/snap.db 3q2+7w==    an uploaded file (base64)
 //!   7400 0 apply kind: ConfigMap\n...     a manifest applied from the Kubernetes panel
 //! ```
@@ -39,10 +41,21 @@ pub enum Act {
     Clear,
     /// One step of the simulator.
     Step,
+    /// Steps until the next message or event (a lecture's "step to next").
+    StepTo(StepTo),
     /// A file put into the console's filesystem.
     File(String, Vec<u8>),
     /// A manifest applied from the Kubernetes panel.
     Manifest(String),
+}
+
+/// What "step to next" steps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepTo {
+    /// The next message delivered (or lost where it was going).
+    Message,
+    /// The next event of the timeline that is not routine.
+    Event,
 }
 
 /// One recorded input.
@@ -63,6 +76,9 @@ pub struct Session {
     pub seed: u64,
     /// Members it started with.
     pub members: u64,
+    /// Whether its etcd served TLS (`tls=1`; a record without the field is
+    /// from before the page served TLS, and replays as plain http).
+    pub tls: bool,
     /// Every input, in order.
     pub entries: Vec<Entry>,
     /// The console's clock (ms): replay runs it this far.
@@ -79,9 +95,10 @@ impl Session {
     /// As text.
     pub fn to_text(&self) -> String {
         let mut s = format!(
-            "{MAGIC} seed={} members={} clock={} view={} speed={} paused={}\n",
+            "{MAGIC} seed={} members={} tls={} clock={} view={} speed={} paused={}\n",
             self.seed,
             self.members,
+            u8::from(self.tls),
             self.clock_ms,
             self.view_ms,
             self.speed,
@@ -93,6 +110,8 @@ impl Session {
                 Act::Interrupt => "^C".to_string(),
                 Act::Clear => "clear".to_string(),
                 Act::Step => "step".to_string(),
+                Act::StepTo(StepTo::Message) => "step message".to_string(),
+                Act::StepTo(StepTo::Event) => "step event".to_string(),
                 Act::File(path, bytes) => {
                     format!("file {} {}", escape(path).replace(' ', "\\s"), base64(bytes))
                 }
@@ -110,6 +129,7 @@ impl Session {
         let mut s = Session {
             seed: 0,
             members: 3,
+            tls: false,
             entries: Vec::new(),
             clock_ms: 0,
             view_ms: 0,
@@ -125,6 +145,7 @@ impl Session {
                 "view" => s.view_ms = v.parse().ok()?,
                 "speed" => s.speed = v.parse().ok().filter(|x: &f64| x.is_finite())?,
                 "paused" => s.paused = v == "1",
+                "tls" => s.tls = v == "1",
                 _ => {}
             }
         }
@@ -143,6 +164,10 @@ impl Session {
                 Act::Clear
             } else if rest == "step" {
                 Act::Step
+            } else if rest == "step message" {
+                Act::StepTo(StepTo::Message)
+            } else if rest == "step event" {
+                Act::StepTo(StepTo::Event)
             } else if let Some(f) = rest.strip_prefix("file ") {
                 let (path, data) = f.split_once(' ')?;
                 Act::File(unescape_with(path, true), unbase64(data)?)
@@ -241,6 +266,7 @@ mod tests {
         Session {
             seed: 1,
             members: 3,
+            tls: true,
             entries: vec![Entry { at_ms: 5, tab: 0, act }],
             clock_ms: 9,
             view_ms: 9,

@@ -109,7 +109,11 @@ impl CommandSpec {
         for (f, h) in flags.iter().zip(&heads) {
             let pad = width - h.chars().count();
             out.push_str(&format!("{h}{}{}", " ".repeat(pad), f.usage));
-            let zero = matches!(f.default.as_str(), "" | "false" | "0" | "0s" | "[]");
+            // pflag's isZeroValue: a string flag's zero is "" alone (`--lease`'s "0" is shown).
+            let zero = match f.kind {
+                FlagKind::String => f.default.is_empty(),
+                _ => matches!(f.default.as_str(), "" | "false" | "0" | "0s" | "[]"),
+            };
             if !zero {
                 if f.kind == FlagKind::String {
                     out.push_str(&format!(" (default {:?})", f.default));

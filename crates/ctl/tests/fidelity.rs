@@ -224,3 +224,218 @@ fn user_add_takes_the_password_flag_before_the_colon() {
     assert_eq!(out.stdout, "User c created\n", "{out:?}");
     assert_eq!(run(&mut c, "etcdctl user list").stdout, "a:b\nc\n");
 }
+
+#[test]
+fn role_permission_ranges_are_checked_as_etcdctls_perm_range() {
+    let mut c = con();
+    run(&mut c, "etcdctl role add r");
+    check(
+        &mut c,
+        &[
+            (
+                "etcdctl role grant-permission r read k e --prefix",
+                "unexpected endkey argument with --prefix flag",
+                128,
+            ),
+            (
+                "etcdctl role grant-permission r read k e --from-key",
+                "unexpected endkey argument with --from-key flag",
+                128,
+            ),
+            // With an END, --prefix is named first even when both are set.
+            (
+                "etcdctl role grant-permission r read k e --prefix --from-key",
+                "unexpected endkey argument with --prefix flag",
+                128,
+            ),
+            (
+                "etcdctl role grant-permission r read k --prefix --from-key",
+                "--from-key and --prefix flags are mutually exclusive",
+                128,
+            ),
+            (
+                "etcdctl role revoke-permission r k e --prefix",
+                "unexpected endkey argument with --prefix flag",
+                128,
+            ),
+            (
+                "etcdctl role revoke-permission r k e --from-key",
+                "unexpected endkey argument with --from-key flag",
+                128,
+            ),
+            ("etcdctl role grant-permission r bad k", "invalid permission type: bad", 128),
+            ("etcdctl make-mirror", "make-mirror takes one destination argument", 128),
+            ("etcdctl make-mirror a b", "make-mirror takes one destination argument", 128),
+        ],
+    );
+    // An empty key is the whole key space: `\0`, open ended with a flag.
+    let out = run(&mut c, "etcdctl role grant-permission r read '' --prefix");
+    assert_eq!(out.stdout, "Role r updated\n", "{out:?}");
+    let out = run(&mut c, "etcdctl role revoke-permission r '' --from-key");
+    assert_eq!(out.stdout, "Permission of range [, <open ended> is revoked from role r\n", "{out:?}");
+    // Nothing was granted by the refused lines.
+    assert_eq!(run(&mut c, "etcdctl role get r").stdout, "Role r\nKV Read:\nKV Write:\n");
+}
+
+#[test]
+fn server_errors_carry_etcds_grpc_codes() {
+    let mut c = con();
+    // (line, the code in clientv3's warning, the final error)
+    let cases = [
+        ("etcdctl user get nosuch", "FailedPrecondition", "etcdserver: user name not found"),
+        ("etcdctl user delete nosuch", "FailedPrecondition", "etcdserver: user name not found"),
+        ("etcdctl role get nosuch", "FailedPrecondition", "etcdserver: role name not found"),
+        ("etcdctl role revoke-permission nosuch k", "FailedPrecondition", "etcdserver: role name not found"),
+        ("etcdctl move-leader 1", "FailedPrecondition", "etcdserver: bad leader transferee"),
+        ("etcdctl member remove 1", "NotFound", "etcdserver: member not found"),
+        ("etcdctl get a --rev=100", "OutOfRange", "etcdserver: mvcc: required revision is a future revision"),
+        (
+            "etcdctl role grant-permission r read k a",
+            "InvalidArgument",
+            "etcdserver: invalid auth management",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (line, code, err) in cases {
+        let out = run(&mut c, line);
+        let warning = format!("\"error\":\"rpc error: code = {code} desc = {err}\"");
+        if !out.stderr.contains(&warning)
+            || !out.stderr.ends_with(&format!("\nError: {err}\n"))
+            || out.exit != 1
+        {
+            wrong.push(format!("{line}: {out:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn endpoint_health_names_the_clusters_alarms_as_etcd_35() {
+    let mut c = con();
+    run(&mut c, "cluster reset --plain --quota-bytes 8192");
+    let v = "0".repeat(1000);
+    for i in 0..30 {
+        run(&mut c, &format!("etcdctl put k{i} {v}"));
+    }
+    assert!(run(&mut c, "etcdctl alarm list").stdout.contains("alarm:NOSPACE"));
+    // The alarm list is the cluster's: every member is unhealthy, not only
+    // the one that raised it, and each alarm is named with a space after it.
+    let out = run(&mut c, "etcdctl endpoint health --cluster");
+    assert_eq!(out.exit, 1, "{out:?}");
+    assert_eq!(out.stdout, "", "{out:?}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 4, "{out:?}");
+    for l in &lines[..3] {
+        assert!(
+            l.ends_with(":2379 is unhealthy: failed to commit proposal: Active Alarm(s): NOSPACE "),
+            "{out:?}"
+        );
+    }
+    assert_eq!(lines[3], "Error: unhealthy cluster");
+    let out = run(&mut c, "etcdctl endpoint health -w json");
+    assert!(
+        out.stdout.contains("\"health\":false,")
+            && out.stdout.contains("\"error\":\"Active Alarm(s): NOSPACE \"}]"),
+        "{out:?}"
+    );
+    run(&mut c, "etcdctl alarm disarm");
+    let out = run(&mut c, "etcdctl endpoint health");
+    assert_eq!(out.exit, 0, "{out:?}");
+}
+
+/// Runs `etcdctl txn` with `body` (its three sections) on standard input.
+fn txn(c: &mut Console, body: &str) -> Output {
+    run(c, &format!("etcdctl txn <<EOF\n{body}\nEOF"))
+}
+
+#[test]
+fn txn_parse_errors_follow_etcdctls_sscanf_and_argify() {
+    let mut c = con();
+    let cases = [
+        // A space in Sscanf's format needs one in the input.
+        (
+            "value(\"k\")=\"x\"\n\n\n",
+            "Error: malformed comparison: value(\"k\")=\"x\"; got value(\"k\")  \"\"\n",
+            3,
+        ),
+        // strconv.Unquote refuses an unknown escape: nothing was scanned.
+        (
+            "value(\"a\\qb\") = \"x\"\n\n\n",
+            "Error: malformed comparison: value(\"a\\qb\") = \"x\"; got value(\"\")  \"\"\n",
+            3,
+        ),
+        ("\nput a \"b\\q\"\n\n", "Error: invalid syntax\n", 3),
+        ("\nput a\n\n", "Error: put command needs 1 argument and input from stdin or 2 arguments\n", 128),
+        (
+            "\ndel a b c\n\n",
+            "Error: del command needs one argument as key and an optional argument as range_end\n",
+            128,
+        ),
+        ("\nfoo a\n\n", "Error: invalid txn request: foo a\n", 3),
+        ("\nput\n\n", "Error: invalid txn compare request: put\n", 3),
+    ];
+    let mut wrong = Vec::new();
+    for (body, stderr, exit) in cases {
+        let out = txn(&mut c, body);
+        if out.stderr != stderr || out.exit != exit || !out.stdout.is_empty() {
+            wrong.push(format!(
+                "{body:?}\n  want {exit} {stderr:?}\n  got  {} {:?} {:?}",
+                out.exit, out.stderr, out.stdout
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // Escapes Go knows, single quotes kept as they are (3.4's argify cut them short).
+    run(&mut c, "etcdctl put k v");
+    let out = txn(&mut c, "value(\"\\x6b\") = \"\\166\"\n\n\n");
+    assert_eq!(out.stdout, "SUCCESS\n", "{out:?}");
+    let out = txn(&mut c, "\nput a 'b c'\nput d \"e\\x41\"\n\n");
+    assert_eq!(out.stdout, "SUCCESS\n\nOK\n\nOK\n", "{out:?}");
+    assert_eq!(run(&mut c, "etcdctl get a --print-value-only").stdout, "b c\n");
+    assert_eq!(run(&mut c, "etcdctl get d --print-value-only").stdout, "eA\n");
+}
+
+#[test]
+fn txn_compares_clientv3_cannot_build_panic_as_etcdctl_does() {
+    let mut c = con();
+    for (body, msg) in [
+        ("mod(\"k\") == \"1\"", "Unknown result op"),
+        ("value(\"k\") ~ \"x\"", "Unknown result op"),
+        // etcdctl passes a lease compare's value to clientv3 as a string.
+        ("lease(\"k\") = \"1\"", "bad value"),
+    ] {
+        let out = txn(&mut c, &format!("{body}\n\n\n"));
+        assert_eq!(out.exit, 2, "{out:?}");
+        assert!(out.stderr.starts_with(&format!("panic: {msg}\n\ngoroutine 1 [running]:\n")), "{out:?}");
+        assert!(out.stderr.contains("ctlv3/command.parseCompare("), "{out:?}");
+    }
+    // The number is read before the operator: a bad one is etcdctl's error.
+    let out = txn(&mut c, "mod(\"k\") == \"x\"\n\n\n");
+    assert_eq!(out.stderr, "Error: invalid txn compare request: mod(\"k\") == \"x\"\n");
+}
+
+#[test]
+fn watch_interactive_reports_bad_lines_as_etcdctl() {
+    let mut c = con();
+    let out = run(
+        &mut c,
+        "etcdctl watch -i <<EOF\nwatch a\nfoo\n\nwatch\nwatch a b --prefix\nprogress\nwatch -- echo hi\nEOF",
+    );
+    assert_eq!(
+        out.stderr,
+        "Invalid command foo (only support watch)\n\
+         Invalid command:  (watch and progress supported)\n\
+         Invalid command watch (command type or key is not provided)\n\
+         Invalid command watch a b --prefix (`range_end` and `--prefix` are mutually exclusive)\n\
+         Invalid command watch -- echo hi (bad number of arguments)\n\
+         Error: error reading watch request line: EOF\n"
+    );
+    assert_eq!(out.exit, 3);
+    let out = run(&mut c, "etcdctl watch -i <<EOF\nwatch a --bogus\nfoo\nEOF");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: unknown flag: --bogus\n", 128));
+    let out = run(&mut c, "etcdctl watch -i <<EOF\nwatch a --\nEOF");
+    assert_eq!(out.stderr, "Error: bad number of arguments (found separator --, but no commands)\n");
+    // Standard input from a file reaches it (the redirection used to drop the stream).
+    let out = run(&mut c, "etcdctl watch -i < /dev/null");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: error reading watch request line: EOF\n", 3));
+}

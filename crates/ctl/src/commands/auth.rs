@@ -8,7 +8,6 @@ use server::{Permission, PermissionType};
 use super::{Conn, bad_args};
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
-use crate::output::Output;
 use crate::printers::{Format, json};
 
 /// Parses etcdctl's spelling of a permission type (case-insensitive).
@@ -31,7 +30,7 @@ fn perm_number(t: PermissionType) -> i32 {
 }
 
 /// Runs an auth, user or role command.
-pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+pub(crate) fn run(con: &mut Console, p: &Parsed) -> Exec {
     let a = &p.args;
     // Argument checks come before the client, as in etcdctl.
     let need = |n: usize, msg: &str| if a.len() != n { Some(bad_args(msg)) } else { None };
@@ -69,7 +68,25 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     if let Some(e) = check {
         return e;
     }
-    sim::run(con, p, stdin)
+    // The permission's range is checked before the client, too.
+    let range = match p.path.as_str() {
+        "role grant-permission" => grant_perm_arg(p).err(),
+        "role revoke-permission" => revoke_range(p).err(),
+        _ => None,
+    };
+    if let Some(e) = range {
+        return e;
+    }
+    // The new password is read before the client is made (and asks for its own).
+    let user_pw = match p.path.as_str() {
+        "user add" => user_add_arg(con, p),
+        "user passwd" => read_password(con, p.bool("interactive"), &a[0]).map(|pw| (a[0].clone(), Some(pw))),
+        _ => return sim::run(con, p, None),
+    };
+    match user_pw {
+        Ok(u) => sim::run(con, p, Some(u)),
+        Err(e) => e,
+    }
 }
 
 /// `role grant-permission ROLE TYPE KEY [END] [--prefix|--from-key]`'s permission.
@@ -78,46 +95,47 @@ fn grant_perm_arg(p: &Parsed) -> Result<Permission, Exec> {
     let Some(perm_type) = parse_perm_type(&a[1]) else {
         return Err(bad_args(format!("invalid permission type: {}", a[1])));
     };
-    let key = a[2].clone().into_bytes();
-    let (prefix, from_key) = (p.bool("prefix"), p.bool("from-key"));
-    if prefix && from_key {
-        return Err(bad_args("--from-key and --prefix flags are mutually exclusive"));
-    }
-    let range_end = match (a.get(3), prefix, from_key) {
-        (Some(_), true, _) | (Some(_), _, true) => {
-            return Err(bad_args("unexpected endkey argument with --prefix or --from-key"));
-        }
-        (Some(e), _, _) => e.clone().into_bytes(),
-        (None, true, _) => {
-            if key.is_empty() {
-                vec![0]
-            } else {
-                prefix_end(&key)
-            }
-        }
-        (None, _, true) => vec![0],
-        (None, false, false) => Vec::new(),
-    };
+    let (key, range_end) = perm_range(p, &a[2..])?;
     Ok(Permission { perm_type, key, range_end })
 }
 
 /// `role revoke-permission ROLE KEY [END] [--prefix|--from-key]`'s key and range end.
-fn revoke_range(p: &Parsed) -> (Vec<u8>, Vec<u8>) {
-    let a = &p.args;
-    let key = a[1].clone().into_bytes();
-    let range_end = match (a.get(2), p.bool("prefix"), p.bool("from-key")) {
-        (Some(e), _, _) => e.clone().into_bytes(),
-        (None, true, _) => prefix_end(&key),
-        (None, _, true) => vec![0],
-        _ => Vec::new(),
+fn revoke_range(p: &Parsed) -> Result<(Vec<u8>, Vec<u8>), Exec> {
+    perm_range(p, &p.args[1..])
+}
+
+/// etcdctl's `permRange`: the key and range end of `KEY [END]` with
+/// `--prefix`/`--from-key`. An empty key stands for the whole key space
+/// (`\0`, open ended with either flag; an END after it is ignored).
+fn perm_range(p: &Parsed, args: &[String]) -> Result<(Vec<u8>, Vec<u8>), Exec> {
+    let (prefix, from_key) = (p.bool("prefix"), p.bool("from-key"));
+    let exclusive = || bad_args("--from-key and --prefix flags are mutually exclusive");
+    let key = args[0].clone().into_bytes();
+    if key.is_empty() {
+        if prefix && from_key {
+            return Err(exclusive());
+        }
+        let end = if prefix || from_key { vec![0] } else { Vec::new() };
+        return Ok((vec![0], end));
+    }
+    let end = match args.get(1) {
+        None if prefix && from_key => return Err(exclusive()),
+        None if prefix => prefix_end(&key),
+        None if from_key => vec![0],
+        None => Vec::new(),
+        Some(_) if prefix => return Err(bad_args("unexpected endkey argument with --prefix flag")),
+        Some(_) if from_key => return Err(bad_args("unexpected endkey argument with --from-key flag")),
+        Some(e) => e.clone().into_bytes(),
     };
-    (key, range_end)
+    Ok((key, end))
 }
 
 fn revoked_text(p: &Parsed, range_end: &[u8]) -> String {
     let a = &p.args;
     if range_end.is_empty() {
         format!("Permission of key {} is revoked from role {}\n", a[1], a[0])
+    } else if range_end == [0] {
+        format!("Permission of range [{}, <open ended> is revoked from role {}\n", a[1], a[0])
     } else {
         format!(
             "Permission of range [{}, {}) is revoked from role {}\n",
@@ -129,7 +147,7 @@ fn revoked_text(p: &Parsed, range_end: &[u8]) -> String {
 }
 
 /// `user add`'s name and password (`None`: `--no-password`).
-fn user_add_arg(p: &Parsed, stdin: Option<&str>) -> Result<(String, Option<String>), Exec> {
+fn user_add_arg(con: &mut Console, p: &Parsed) -> Result<(String, Option<String>), Exec> {
     let a = &p.args;
     // etcdctl's order: --no-password, a non-empty --new-user-password, NAME:PASSWORD, then a prompt.
     Ok(if p.bool("no-password") {
@@ -142,7 +160,7 @@ fn user_add_arg(p: &Parsed, stdin: Option<&str>) -> Result<(String, Option<Strin
         }
         (n.to_string(), Some(pw.to_string()))
     } else {
-        (a[0].clone(), Some(read_password(stdin, p.bool("interactive"), &a[0])?))
+        (a[0].clone(), Some(read_password(con, p.bool("interactive"), &a[0])?))
     })
 }
 
@@ -197,16 +215,20 @@ fn role_text(role: &str, perms: &[Permission]) -> String {
     s
 }
 
-/// A password from standard input (`--interactive=false`, or a heredoc answering the prompt).
-fn read_password(stdin: Option<&str>, interactive: bool, user: &str) -> Result<String, Exec> {
-    let line = stdin.and_then(|s| s.lines().next()).map(str::trim).filter(|s| !s.is_empty());
-    match line {
-        Some(pw) => Ok(pw.to_string()),
-        None if interactive => Err(Output::error(
-            format!("failed to read password of {user}: the playground has no terminal prompt; give it as NAME:PASSWORD, --new-user-password, or --interactive=false with a heredoc"),
-            crate::output::exit::BAD_ARGS,
-        )
-        .into()),
-        None => Err(Output::error("failed to read password: EOF", crate::output::exit::BAD_ARGS).into()),
+/// `user add`'s and `user passwd`'s new password: `fmt.Scanf("%s")` with
+/// `--interactive=false`, else etcdctl's readPasswordInteractive (asked
+/// twice; an empty or a mistyped one refused).
+fn read_password(con: &mut Console, interactive: bool, user: &str) -> Result<String, Exec> {
+    if !interactive {
+        return Ok(con.scan_word());
     }
+    let first = con.ask_password(&format!("Password of {user}: "));
+    if first.is_empty() {
+        return Err(bad_args("empty password"));
+    }
+    let again = con.ask_password(&format!("Type password of {user} again for confirmation: "));
+    if first != again {
+        return Err(bad_args("given passwords are different"));
+    }
+    Ok(first)
 }

@@ -12,22 +12,34 @@ use crate::output::{Output, exit};
 use crate::printers::{Format, go_quote, humanize_bytes, json, table};
 
 /// The endpoints a command visits: `--endpoints`, or every member's client URL with `--cluster`.
-fn targets(con: &mut Console, p: &Parsed, client: &Client) -> Result<Vec<String>, Exec> {
+/// etcdctl's endpointsFromCluster: `--endpoints`, or with `--cluster` every
+/// member's client URLs from `member list`.
+pub(crate) fn targets(con: &mut Console, p: &Parsed, client: &Client) -> Result<Vec<String>, Exec> {
     if !p.bool("cluster") {
         return Ok(client.endpoints.clone());
     }
-    let mut conn = Conn::open_sim(con, p)?;
+    // etcdctl's endpointsFromCluster words its failure itself.
+    let fetch = |ex: Exec| {
+        super::remote::wrap_error_as(ex, |e| {
+            format!("failed to fetch endpoints from etcd cluster member list: {e}")
+        })
+    };
+    let mut conn = Conn::open_sim(con, p).map_err(fetch)?;
     match conn.send(con, Request::MemberList) {
         Ok(Response::MemberList(r)) => {
             Ok(r.members.iter().flat_map(|m| m.client_urls.iter().map(|u| con.backend.url(u))).collect())
         }
         Ok(other) => Err(conn.unexpected(&other)),
-        Err(e) => Err(e),
+        Err(e) => Err(fetch(e)),
     }
 }
 
-fn client_for(p: &Parsed, con: &Console) -> Result<Client, Exec> {
-    Client::from_flags(p, &con.vfs).map_err(Exec::done)
+/// The client settings of an endpoint command; etcdctl asks for `--user`'s
+/// password here (and again when `--cluster` lists the members).
+fn client_for(p: &Parsed, con: &mut Console) -> Result<Client, Exec> {
+    let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
+    super::remote::ask_password(con, &client);
+    Ok(client)
 }
 
 /// Go's `time.Duration.String()` for a small duration given in microseconds.
@@ -62,26 +74,30 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
             serializable: false,
         };
         let dials = super::remote::pick(con, &one).is_some();
-        let (probe, took_ms) = sim_call_timed(con, &one, get);
+        let (probe, took_ms) = sim_request(con, &one, get);
+        // Permission denied is healthy: the read went through consensus.
         let probe = match probe {
-            Ok(_) => Ok(()),
-            Err(e) if e == server::Error::PermissionDenied.to_string() => Ok(()),
-            Err(e) => Err(e),
+            Ok(_) | Err(ClientError::Server(server::Error::PermissionDenied)) => Ok(()),
+            Err(e) => Err(e.to_string()),
         };
         let took_us = measured_us(con, took_ms);
         let (ok, err) = match probe {
+            // etcd 3.5: any alarm of the cluster (the list is cluster-wide)
+            // makes every endpoint unhealthy, named one after another.
             Ok(()) => match sim_call(con, &one, Request::AlarmList) {
                 Ok(Response::Alarm(a)) if !a.alarms.is_empty() => {
-                    let id = con.backend.member_at(ep).map_or(0, |m| m.id);
-                    let mine: Vec<String> = a
-                        .alarms
-                        .iter()
-                        .filter(|x| x.member_id == id)
-                        .map(|x| format!("Active Alarm(s): {}", x.alarm))
-                        .collect();
-                    (mine.is_empty(), mine.join(","))
+                    let mut e = String::from("Active Alarm(s): ");
+                    for x in &a.alarms {
+                        e.push_str(match x.alarm {
+                            server::AlarmType::NoSpace => "NOSPACE ",
+                            server::AlarmType::Corrupt => "CORRUPT ",
+                            server::AlarmType::None => "UNKNOWN ",
+                        });
+                    }
+                    (false, e)
                 }
-                _ => (true, String::new()),
+                Ok(_) => (true, String::new()),
+                Err(_) => (false, "Unable to fetch the alarm list".to_string()),
             },
             Err(why) => {
                 let desc = if dials { why.as_str() } else { crate::client::DIAL_FAILED };
@@ -369,8 +385,8 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
                 // clientv3's retry interceptor logs every failed unary call.
                 if let Some(desc) = refused {
                     out.eprint(retry_warning(now, ep, "DeadlineExceeded", desc));
-                } else if let ClientError::Server(_) = e {
-                    out.eprint(retry_warning(now, ep, crate::client::grpc_code(&why), &why));
+                } else if let ClientError::Server(err) = &e {
+                    out.eprint(retry_warning(now, ep, crate::client::grpc_code(err), &why));
                 }
                 out.eprintln(format!("Failed to get the hash of endpoint {ep} ({why})"));
                 out.exit = exit::ERROR;

@@ -108,15 +108,11 @@ pub(crate) fn defrag(con: &mut Console, p: &Parsed) -> Exec {
 /// `defrag` on the simulated cluster: one Defragment request per endpoint
 /// (`--cluster`: every member's client URL from `member list`).
 fn defrag_sim(con: &mut Console, p: &Parsed, client: Client) -> Exec {
-    let eps: Vec<String> = if p.bool("cluster") {
-        let mut conn = match Conn::open_sim(con, p) {
-            Ok(c) => c,
-            Err(e) => return e,
-        };
-        let r = send!(conn, con, Request::MemberList, Response::MemberList);
-        r.members.iter().flat_map(|m| m.client_urls.iter().map(|u| con.backend.url(u))).collect()
-    } else {
-        client.endpoints.clone()
+    // mustClientFromCmd asks for --user's password, endpointsFromCluster again.
+    super::remote::ask_password(con, &client);
+    let eps = match super::endpoint::targets(con, p, &client) {
+        Ok(eps) => eps,
+        Err(e) => return e,
     };
     let mut out = Output::default();
     for ep in eps {
@@ -132,12 +128,11 @@ fn defrag_sim(con: &mut Console, p: &Parsed, client: Client) -> Exec {
         match result {
             Ok(_) => out.println(format!("Finished defragmenting etcd member[{ep}]")),
             Err(e) => {
-                out.eprint(crate::client::retry_warning(
-                    con.backend.clock_ms(),
-                    &ep,
-                    "DeadlineExceeded",
-                    &e.to_string(),
-                ));
+                let code = match &e {
+                    sim::ClientError::Server(err) => crate::client::grpc_code(err),
+                    _ => "DeadlineExceeded",
+                };
+                out.eprint(crate::client::retry_warning(con.backend.clock_ms(), &ep, code, &e.to_string()));
                 out.eprintln(format!("Failed to defragment etcd member[{ep}] ({e})"));
                 out.exit = exit::ERROR;
             }
@@ -159,12 +154,19 @@ pub(crate) fn move_leader(con: &mut Console, p: &Parsed) -> Exec {
         Ok(c) => c,
         Err(o) => return o.into(),
     };
-    move_leader_sim(con, p, client, target)
+    let password = super::remote::ask_password(con, &client);
+    move_leader_sim(con, p, client, target, password)
 }
 
 /// `move-leader` on the simulated cluster: etcdctl asks each endpoint's
 /// status for the leader and sends MoveLeader to the leader's endpoint.
-fn move_leader_sim(con: &mut Console, p: &Parsed, client: Client, target: u64) -> Exec {
+fn move_leader_sim(
+    con: &mut Console,
+    p: &Parsed,
+    client: Client,
+    target: u64,
+    password: Option<String>,
+) -> Exec {
     let mut leader_ep = None;
     for ep in &client.endpoints {
         let Some(m) = con.backend.member_at(ep).filter(|m| m.running) else { continue };
@@ -178,7 +180,7 @@ fn move_leader_sim(con: &mut Console, p: &Parsed, client: Client, target: u64) -
     }
     let Some((ep, leader, from)) = leader_ep else {
         if con.backend.sim.leader().is_none() {
-            let mut conn = match Conn::open_sim(con, p) {
+            let mut conn = match Conn::open_sim_asked(con, p, password.clone()) {
                 Ok(c) => c,
                 Err(e) => return e,
             };
@@ -188,7 +190,7 @@ fn move_leader_sim(con: &mut Console, p: &Parsed, client: Client, target: u64) -
         }
         return bad_args(format!("no leader endpoint given at [{}]", client.endpoints.join(" ")));
     };
-    let mut conn = match Conn::open_sim(con, p) {
+    let mut conn = match Conn::open_sim_asked(con, p, password.clone()) {
         Ok(c) => c,
         Err(e) => return e,
     };

@@ -57,21 +57,33 @@ pub(crate) fn direct_dial_error(con: &Console, client: &Client, ep: &str) -> &'s
 }
 
 impl Conn {
-    /// Opens the client on the simulated cluster: the first endpoint whose
+    /// Opens the client on the simulated cluster (after etcdctl's password
+    /// prompt when `--user` has none): the first endpoint whose
     /// member runs and speaks the same TLS, then `Authenticate` when `--user`
     /// is given.
     pub fn open_sim(con: &mut Console, p: &Parsed) -> Result<Conn, Exec> {
-        Conn::open(con, p, None)
+        Conn::open(con, p, None, None)
+    }
+
+    /// [`Conn::open_sim`] with `--user`'s password already asked for
+    /// (etcdctl reuses its client config: no second prompt).
+    pub fn open_sim_asked(con: &mut Console, p: &Parsed, password: Option<String>) -> Result<Conn, Exec> {
+        Conn::open(con, p, None, Some(password))
     }
 
     /// [`Conn::open_sim`] for a command that words its failed request
     /// (`Error: failed to grant lease (context deadline exceeded)`): clientv3
     /// dials lazily, so an unreachable member fails the request, not the dial.
     pub fn open_sim_for(con: &mut Console, p: &Parsed, what: &str) -> Result<Conn, Exec> {
-        Conn::open(con, p, Some(what))
+        Conn::open(con, p, Some(what), None)
     }
 
-    fn open(con: &mut Console, p: &Parsed, what: Option<&str>) -> Result<Conn, Exec> {
+    fn open(
+        con: &mut Console,
+        p: &Parsed,
+        what: Option<&str>,
+        asked: Option<Option<String>>,
+    ) -> Result<Conn, Exec> {
         let client = Client::from_flags(p, &con.vfs).map_err(Exec::done)?;
         let Some(endpoint) = pick(con, &client) else {
             let f = client.dial_failure(con.backend.clock_ms());
@@ -84,8 +96,12 @@ impl Conn {
             });
         };
         let mut conn = Conn { client, user: None, endpoint, token: None, elapsed_ms: 0 };
-        if let Some(name) = conn.client.user.clone() {
-            let password = Client::password(p).unwrap_or_default();
+        let password = match asked {
+            Some(pw) => pw,
+            None => ask_password(con, &conn.client),
+        };
+        // clientv3 authenticates only with a user and a non-empty password.
+        if let (Some(name), Some(password)) = (conn.client.user.clone(), password.filter(|p| !p.is_empty())) {
             let timeout = conn.client.command_timeout_ms;
             let auth = Request::Authenticate { name: name.clone(), password };
             let (result, took) = con.backend.call(endpoint, auth, timeout, None);
@@ -129,7 +145,7 @@ impl Conn {
         let out = match e {
             ClientError::Server(err) => {
                 let msg = err.to_string();
-                client::server_error(now, &ep, client::grpc_code(&msg), &msg)
+                client::server_error(now, &ep, client::grpc_code(&err), &msg)
             }
             ClientError::DeadlineExceeded => {
                 let mut out = Output::fail(
@@ -154,11 +170,27 @@ impl Conn {
 }
 
 /// etcdctl's wrapped errors: `Error: failed to grant lease (<etcd's message>)`.
-pub(crate) fn wrap_error(mut ex: Exec, what: &str) -> Exec {
+pub(crate) fn wrap_error(ex: Exec, what: &str) -> Exec {
+    wrap_error_as(ex, |msg| format!("{what} ({msg})"))
+}
+
+/// A failed command's final `Error: MSG` line reworded as `Error: {words(MSG)}`.
+pub(crate) fn wrap_error_as(mut ex: Exec, words: impl Fn(&str) -> String) -> Exec {
     if let Some(at) = ex.out.stderr.rfind("Error: ") {
         let msg = ex.out.stderr[at + 7..].trim_end().to_string();
         ex.out.stderr.truncate(at);
-        ex.out.eprint(format!("Error: {what} ({msg})\n"));
+        ex.out.eprint(format!("Error: {}\n", words(&msg)));
     }
     ex
+}
+
+/// The password of `client`'s user: given, or asked for as etcdctl's
+/// authCfgFromCmd does (`Password: `, each time it builds a client
+/// config); `None` without `--user`.
+pub(crate) fn ask_password(con: &mut Console, client: &Client) -> Option<String> {
+    client.user.as_ref()?;
+    Some(match &client.password {
+        Some(pw) => pw.clone(),
+        None => con.ask_password("Password: "),
+    })
 }

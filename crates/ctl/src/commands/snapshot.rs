@@ -62,6 +62,8 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         Ok(c) => c,
         Err(o) => return o.into(),
     };
+    // mustClientCfgFromCmd asks for --user's password (before the endpoint count check).
+    super::remote::ask_password(con, &client);
     if client.endpoints.len() != 1 {
         return Output::error(
             format!(
@@ -94,9 +96,7 @@ pub(crate) fn save(con: &mut Console, p: &Parsed) -> Exec {
         Ok(server::Response::Snapshot(r)) => r.blob,
         Ok(_) => return Output::error("unexpected response to Snapshot", exit::ERROR).into(),
         Err(e) => {
-            let mut out = crate::client::server_error(now, &client.endpoint(), "Unknown", &e.to_string());
-            out.stderr = out.stderr.replace("Error: ", "Error: rpc error: code = Unknown desc = ");
-            return out.into();
+            return crate::client::server_error(now, &client.endpoint(), "Unknown", &e.to_string()).into();
         }
     };
     let ep = client.endpoint();

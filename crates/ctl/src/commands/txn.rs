@@ -14,15 +14,13 @@
 use mvcc::{
     Compare, CompareResult, CompareTarget, RequestOp, ResponseHeader, ResponseOp, TxnRequest, TxnResponse,
 };
-use slim::VecMap;
 
 use super::kv::{self, del_json, del_pb, prefixed_kv, put_json, put_pb, range_json, range_pb, simple_kv};
 use super::{Conn, protobuf_out};
 use crate::console::{Console, Exec};
-use crate::flags::{self, Parsed, parse_dec_i64, parse_hex_i64};
+use crate::flags::{self, Parsed, parse_dec_i64};
 use crate::output::{Output, exit};
-use crate::printers::{Format, fields, go_quote, json, protobuf};
-use crate::shell::lexer;
+use crate::printers::{Format, fields, go_quote_bytes, json, protobuf};
 
 /// Reads lines like Go's `bufio.Reader.ReadString('\n')`: a line without its newline is EOF.
 struct Lines<'a> {
@@ -72,7 +70,11 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
         }
         match parse_compare(line) {
             Ok(c) => req.compare.push(c),
-            Err(e) => return fail(Output::error(e, exit::INVALID_INPUT), &prompts),
+            Err(CompareError::Invalid(e)) => return fail(Output::error(e, exit::INVALID_INPUT), &prompts),
+            Err(CompareError::Panic(msg)) => {
+                let target = line.split_once('(').map_or("", |(t, _)| t);
+                return fail(compare_panic(msg, target), &prompts);
+            }
         }
     }
     for (label, list) in
@@ -110,86 +112,114 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     ex
 }
 
-/// Parses one compare line (`value("foo") = "bar"`) with etcdctl's errors.
-pub(crate) fn parse_compare(line: &str) -> Result<Compare, String> {
+/// Why a compare line was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CompareError {
+    /// etcdctl's error (`Error: ...`, exit 3).
+    Invalid(String),
+    /// clientv3's `Compare` panics (an operator it does not know, or a
+    /// lease compare, whose value etcdctl passes as a string): the message.
+    Panic(&'static str),
+}
+
+/// Parses one compare line (`value("foo") = "bar"`) as etcdctl's `parseCompare`.
+pub(crate) fn parse_compare(line: &str) -> Result<Compare, CompareError> {
+    let invalid = CompareError::Invalid;
     let Some((target, rest)) = line.split_once('(') else {
-        return Err(format!("malformed comparison: {line}"));
+        return Err(invalid(format!("malformed comparison: {line}")));
     };
     // fmt.Sscanf(rest, "%q) %s %q", &key, &op, &val): on a failure etcdctl
     // prints the operands scanned so far, the others empty.
-    let (mut key, mut op, mut val) = (String::new(), "", String::new());
-    let scanned = (|| {
-        let (k, rest) = go_quoted(rest.trim_start())?;
-        key = k;
-        let rest = rest.strip_prefix(')')?.trim_start();
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        (end > 0).then_some(())?;
-        op = &rest[..end];
-        let (v, _) = go_quoted(rest[end..].trim_start())?;
-        val = v;
-        Some(())
-    })();
-    if scanned.is_none() {
-        return Err(format!(
-            "malformed comparison: {line}; got {target}({}) {op} {}",
-            go_quote(&key),
-            go_quote(&val)
-        ));
+    let sc = crate::goscan::scan_compare(rest);
+    if sc.n != 3 {
+        return Err(invalid(format!(
+            "malformed comparison: {line}; got {target}({}) {} {}",
+            go_quote_bytes(&sc.key),
+            sc.op,
+            go_quote_bytes(&sc.val)
+        )));
     }
-    let int = |v: &str| parse_dec_i64(v).map_err(|_| format!("invalid txn compare request: {line}"));
+    let (key, op, val) = (sc.key, sc.op.as_str(), sc.val);
+    // clientv3.Compare checks the operator first (a panic), then the value.
+    let result = || match op {
+        "=" => Ok(CompareResult::Equal),
+        "!=" => Ok(CompareResult::NotEqual),
+        ">" => Ok(CompareResult::Greater),
+        "<" => Ok(CompareResult::Less),
+        _ => Err(CompareError::Panic("Unknown result op")),
+    };
+    let int = || {
+        std::str::from_utf8(&val)
+            .ok()
+            .and_then(|v| parse_dec_i64(v).ok())
+            .ok_or_else(|| invalid(format!("invalid txn compare request: {line}")))
+    };
     let t = match target {
-        "ver" | "version" => CompareTarget::Version(int(&val)?),
-        "c" | "create" => CompareTarget::Create(int(&val)?),
-        "m" | "mod" => CompareTarget::Mod(int(&val)?),
-        "val" | "value" => CompareTarget::Value(val.into_bytes()),
-        "lease" => CompareTarget::Lease(
-            parse_hex_i64(&val).map_err(|e| format!("invalid txn compare request: {line} ({e})"))?,
-        ),
-        _ => return Err(format!("malformed comparison: {line} (unknown target {target})")),
+        "ver" | "version" => CompareTarget::Version(int()?),
+        "c" | "create" => CompareTarget::Create(int()?),
+        "m" | "mod" => CompareTarget::Mod(int()?),
+        "val" | "value" => CompareTarget::Value(val.clone()),
+        "lease" => {
+            result()?;
+            return Err(CompareError::Panic("bad value"));
+        }
+        _ => return Err(invalid(format!("malformed comparison: {line} (unknown target {target})"))),
     };
-    let result = match op {
-        "=" | "==" => CompareResult::Equal,
-        "!=" => CompareResult::NotEqual,
-        ">" => CompareResult::Greater,
-        "<" => CompareResult::Less,
-        _ => return Err(format!("invalid txn compare request: {line} (unknown result op {op:?})")),
-    };
-    Ok(Compare { result, target: t, key: key.into_bytes(), range_end: Vec::new() })
+    Ok(Compare { result: result()?, target: t, key, range_end: Vec::new() })
 }
 
-/// A Go `%q` operand at the start of `s`: the unquoted text and the rest.
-fn go_quoted(s: &str) -> Option<(String, &str)> {
-    if let Some(body) = s.strip_prefix('`') {
-        let end = body.find('`')?;
-        return Some((body[..end].to_string(), &body[end + 1..]));
-    }
-    let body = s.strip_prefix('"')?;
-    let mut out = String::new();
-    let mut chars = body.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Some((out, &body[i + 1..])),
-            '\\' => match chars.next()?.1 {
-                'n' => out.push('\n'),
-                't' => out.push('\t'),
-                'r' => out.push('\r'),
-                '\\' => out.push('\\'),
-                '"' => out.push('"'),
-                '\'' => out.push('\''),
-                c => {
-                    out.push('\\');
-                    out.push(c)
-                }
-            },
-            c => out.push(c),
-        }
-    }
-    None
+/// What a Go panic in clientv3's `Compare` prints (exit 2), with the stack
+/// of etcdctl 3.5's txn command (addresses as one run printed them).
+fn compare_panic(msg: &str, target: &str) -> Output {
+    let v = crate::VERSION;
+    let cmd = "go.etcd.io/etcd/etcdctl/v3/ctlv3/command";
+    let (line, frames) = if msg == "bad value" {
+        (
+            198,
+            format!(
+                "go.etcd.io/etcd/client/v3.mustInt64(...)\n\tgo.etcd.io/etcd/client/v3@v{v}/compare.go:130\n\
+                 go.etcd.io/etcd/client/v3.mustInt64orLeaseID(...)\n\tgo.etcd.io/etcd/client/v3@v{v}/compare.go:139\n\
+                 go.etcd.io/etcd/client/v3.Compare({{0x0, 0x4, {{0x0, 0x0, 0x0}}, {{0x0, 0x0}}, {{0x0, 0x0, 0x0}}}}, ...)\n\
+                 \tgo.etcd.io/etcd/client/v3@v{v}/compare.go:64 +0x385\n"
+            ),
+        )
+    } else {
+        let (line, t) = match target {
+            "ver" | "version" => (185, 0),
+            "c" | "create" => (189, 1),
+            "m" | "mod" => (193, 2),
+            "lease" => (198, 4),
+            _ => (196, 3),
+        };
+        (
+            line,
+            format!(
+                "go.etcd.io/etcd/client/v3.Compare({{0x0, 0x{t:x}, {{0xc000216850, 0x1, 0x8}}, {{0x0, 0x0}}, {{0x0, 0x0, 0x0}}}}, ...)\n\
+                 \tgo.etcd.io/etcd/client/v3@v{v}/compare.go:46 +0x3f1\n"
+            ),
+        )
+    };
+    Output::fail(
+        format!(
+            "panic: {msg}\n\ngoroutine 1 [running]:\n{frames}\
+             {cmd}.parseCompare({{0xc000216830, 0xf}})\n\t{cmd}/txn_command.go:{line} +0x408\n\
+             {cmd}.readCompares(0xc000235260?)\n\t{cmd}/txn_command.go:88 +0xa5\n\
+             {cmd}.txnCommandFunc(0xc0001f2900?, {{0x1492a88?, 0x0?, 0x0?}})\n\t{cmd}/txn_command.go:55 +0x1f2\n\
+             github.com/spf13/cobra.(*Command).execute(0xc0001f2900, {{0x1492a88, 0x0, 0x0}})\n\
+             \tgithub.com/spf13/cobra@v1.1.3/command.go:856 +0x2c2\n\
+             github.com/spf13/cobra.(*Command).ExecuteC(0x13b9920)\n\tgithub.com/spf13/cobra@v1.1.3/command.go:960 +0x375\n\
+             github.com/spf13/cobra.(*Command).Execute(...)\n\tgithub.com/spf13/cobra@v1.1.3/command.go:897\n\
+             go.etcd.io/etcd/etcdctl/v3/ctlv3.Start(...)\n\tgo.etcd.io/etcd/etcdctl/v3/ctlv3/ctl.go:107\n\
+             go.etcd.io/etcd/etcdctl/v3/ctlv3.MustStart()\n\tgo.etcd.io/etcd/etcdctl/v3/ctlv3/ctl.go:111 +0x31\n\
+             main.main()\n\tgo.etcd.io/etcd/etcdctl/v3/main.go:59 +0x1a5\n"
+        ),
+        exit::GO_PANIC,
+    )
 }
 
 /// Parses one request line (`put k v`, `get k --prefix`, `del k`) as etcdctl's inner cobra commands do.
 fn parse_op(con: &Console, line: &str) -> Result<RequestOp, Output> {
-    let args = lexer::split_words(line, &VecMap::new()).unwrap_or_default();
+    let args = crate::goscan::argify(line).map_err(|e| Output::error(e, exit::INVALID_INPUT))?;
     if args.len() < 2 {
         return Err(Output::error(format!("invalid txn compare request: {line}"), exit::INVALID_INPUT));
     }
@@ -351,29 +381,53 @@ fn txn_pb(r: &TxnResponse) -> protobuf::Msg {
 mod tests {
     use super::*;
 
+    fn err(line: &str) -> String {
+        match parse_compare(line) {
+            Err(CompareError::Invalid(e)) => e,
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
     #[test]
     fn compares() {
         let c = parse_compare("value(\"foo\") = \"bar\"").unwrap();
         assert_eq!(c.key, b"foo");
         assert_eq!(c.target, CompareTarget::Value(b"bar".to_vec()));
         assert_eq!(
-            parse_compare("bogus(\"foo\") = \"bar\"").unwrap_err(),
+            err("bogus(\"foo\") = \"bar\""),
             "malformed comparison: bogus(\"foo\") = \"bar\" (unknown target bogus)"
         );
         assert!(matches!(parse_compare("mod(\"foo\") > \"0\"").unwrap().target, CompareTarget::Mod(0)));
         // etcdctl prints no strconv detail for a bad number.
-        assert_eq!(
-            parse_compare("mod(\"k\") = \"x\"").unwrap_err(),
-            "invalid txn compare request: mod(\"k\") = \"x\""
-        );
+        assert_eq!(err("mod(\"k\") = \"x\""), "invalid txn compare request: mod(\"k\") = \"x\"");
         // Sscanf's operands so far, the rest empty: `%s(%q) %s %q` keeps both spaces.
+        assert_eq!(err("mod(k) = 1"), "malformed comparison: mod(k) = 1; got mod(\"\")  \"\"");
         assert_eq!(
-            parse_compare("mod(k) = 1").unwrap_err(),
-            "malformed comparison: mod(k) = 1; got mod(\"\")  \"\""
+            err("value(\"k\") = v"),
+            "malformed comparison: value(\"k\") = v; got value(\"k\") = \"\""
         );
         assert_eq!(
-            parse_compare("value(\"k\") = v").unwrap_err(),
-            "malformed comparison: value(\"k\") = v; got value(\"k\") = \"\""
+            err("value(\"k\")=\"x\""),
+            "malformed comparison: value(\"k\")=\"x\"; got value(\"k\")  \"\""
+        );
+        assert_eq!(
+            err("value(\"a\\qb\") = \"x\""),
+            "malformed comparison: value(\"a\\qb\") = \"x\"; got value(\"\")  \"\""
+        );
+        // A bad number is checked before the operator; then clientv3 panics.
+        assert_eq!(err("mod(\"k\") == \"x\""), "invalid txn compare request: mod(\"k\") == \"x\"");
+        assert_eq!(
+            parse_compare("mod(\"k\") == \"1\"").unwrap_err(),
+            CompareError::Panic("Unknown result op")
+        );
+        assert_eq!(
+            parse_compare("value(\"k\") ~ \"1\"").unwrap_err(),
+            CompareError::Panic("Unknown result op")
+        );
+        assert_eq!(parse_compare("lease(\"k\") = \"1\"").unwrap_err(), CompareError::Panic("bad value"));
+        assert_eq!(
+            parse_compare("lease(\"k\") == \"1\"").unwrap_err(),
+            CompareError::Panic("Unknown result op")
         );
     }
 }

@@ -84,22 +84,96 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
     Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(kind)) }
 }
 
-/// `watch -i`: reads `watch ...` lines; at the end of input etcdctl stops with an error.
+/// `watch -i`: reads request lines (etcdctl's `watchInteractiveFunc`). A
+/// bad line is reported on stderr and skipped; a bad `watch` line's
+/// arguments end the command (exit 128); at the end of input etcdctl stops
+/// with its read error (exit 3). The watches a good line opens print
+/// nothing before that: etcdctl reads the whole heredoc at once.
 fn interactive(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
-    let conn = match Conn::open_sim(con, p) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
-    let _ = conn;
-    let _ = stdin;
-    Exec {
-        out: Output::default(),
-        elapsed_ms: 0,
-        stream: Some(Stream::new(Kind::Failed(Output::error(
-            "Error reading watch request line: EOF",
-            exit::INVALID_INPUT,
-        )))),
+    if let Err(e) = Conn::open_sim(con, p) {
+        return e;
     }
+    let (env_key, env_range) = p.watch_env.clone();
+    let mut spec = (*con.spec).clone();
+    spec.global.clear();
+    let Some(cmd) = spec.command("watch").cloned() else {
+        return Output::error("internal: command spec missing", exit::ERROR).into();
+    };
+    let mut notes = String::new();
+    let mut rest = stdin.unwrap_or("");
+    // bufio's ReadString('\n'): a last line without its newline is EOF.
+    while let Some(i) = rest.find('\n') {
+        let l = &rest[..i];
+        rest = &rest[i + 1..];
+        let args = match crate::goscan::argify(l) {
+            Ok(a) => a,
+            Err(e) => return failed(notes, Output::error(e, exit::INVALID_INPUT)),
+        };
+        match args.first().map(String::as_str) {
+            None => notes.push_str(&format!("Invalid command: {l} (watch and progress supported)\n")),
+            Some("watch") if args.len() < 2 && env_key.is_empty() => {
+                notes.push_str(&format!("Invalid command {l} (command type or key is not provided)\n"))
+            }
+            Some("watch") => match watch_line(&spec, &cmd, &args[1..], &env_key, &env_range) {
+                Ok(Ok(())) => {}
+                Ok(Err(why)) => notes.push_str(&format!("Invalid command {l} ({why})\n")),
+                Err(bad) => return failed(notes, Output::error(bad, exit::BAD_ARGS)),
+            },
+            Some("progress") => {}
+            Some(_) => notes.push_str(&format!("Invalid command {l} (only support watch)\n")),
+        }
+    }
+    failed(notes, Output::error("error reading watch request line: EOF", exit::INVALID_INPUT))
+}
+
+/// One `watch ...` line of `watch -i` (its words after `watch`): `Err` is a
+/// bad-arguments error that ends etcdctl, `Ok(Err)` what `getWatchChan`
+/// refused (the line is skipped).
+fn watch_line(
+    spec: &crate::spec::Spec,
+    cmd: &crate::spec::CommandSpec,
+    words: &[String],
+    env_key: &str,
+    env_range: &str,
+) -> Result<Result<(), String>, String> {
+    let sep = words.iter().position(|w| w == "--");
+    if sep.is_some_and(|i| i + 1 == words.len()) {
+        return Err("bad number of arguments (found separator --, but no commands)".to_string());
+    }
+    let parsed = crate::flags::parse_flags(spec, cmd, words)?;
+    let positional = parsed.args.len();
+    if sep.is_none() && env_key.is_empty() && positional < 1 {
+        return Err("bad number of arguments".to_string());
+    }
+    if sep.is_none() && positional > 0 && !env_key.is_empty() {
+        return Err("bad number of arguments (found conflicting environment key)".to_string());
+    }
+    let mut args: Vec<String> = Vec::new();
+    if !env_key.is_empty() {
+        args.push(env_key.to_string());
+        if !env_range.is_empty() {
+            args.push(env_range.to_string());
+        }
+    }
+    args.extend(parsed.args.iter().cloned());
+    if let Some(i) = sep {
+        // Up to the last word that is the command's first.
+        let first = &words[i + 1];
+        let end = args.iter().rposition(|a| a == first).unwrap_or(0);
+        args.truncate(end);
+    }
+    Ok(match args.len() {
+        0 => Err("bad number of arguments".to_string()),
+        2 if parsed.bool("prefix") => Err("`range_end` and `--prefix` are mutually exclusive".to_string()),
+        _ => Ok(()),
+    })
+}
+
+/// `watch -i`'s end: the notes it printed on stderr, then `last`.
+fn failed(notes: String, last: Output) -> Exec {
+    let mut out = Output::fail(notes, last.exit);
+    out.append(last);
+    Exec { out: Output::default(), elapsed_ms: 0, stream: Some(Stream::new(Kind::Failed(out))) }
 }
 
 /// One watch response in a format.

@@ -150,8 +150,44 @@ impl Console {
                 self.backend.sim.request_state(*id).is_none_or(|c| c.result.is_some())
             }
             State::Waiting(Wait::Until { until_ms }) => now >= *until_ms,
+            // Only the user's answer moves it on (`answer_in`).
+            State::Waiting(Wait::Input(_)) => false,
             State::Done { at_ms, .. } => now >= *at_ms,
         }
+    }
+
+    /// What the command pending in `tab` waits for, if it waits.
+    pub(crate) fn pending_wait(&self, tab: usize) -> Option<&Wait> {
+        match &self.pending_in(tab)?.state {
+            State::Waiting(w) => Some(w),
+            State::Done { .. } => None,
+        }
+    }
+
+    /// The answer to the active tab's prompt: the command runs again with
+    /// it in its journal.
+    pub(crate) fn answer(&mut self, text: &str) -> Run {
+        match self.pending.take() {
+            Some(Pending {
+                input,
+                mut entries,
+                since_ms,
+                state: State::Waiting(Wait::Input(_)),
+                deadline_ms,
+            }) => {
+                entries.push(Entry::Input { text: text.to_string() });
+                self.attempt(input, entries, since_ms, deadline_ms)
+            }
+            other => {
+                self.pending = other;
+                Run::Streaming(Output::default())
+            }
+        }
+    }
+
+    /// Whether the active tab's command waits at a password prompt.
+    pub(crate) fn at_password_prompt(&self) -> bool {
+        matches!(&self.pending, Some(Pending { state: State::Waiting(Wait::Input(p)), .. }) if p.masked)
     }
 
     /// The next virtual time a pending command waits for by the clock, or
@@ -170,7 +206,7 @@ impl Console {
                 let own = match &p.state {
                     State::Waiting(Wait::Until { until_ms }) => Some(*until_ms),
                     State::Done { at_ms, .. } => Some(*at_ms),
-                    State::Waiting(Wait::Request { .. }) => None,
+                    State::Waiting(Wait::Request { .. } | Wait::Input(_)) => None,
                 };
                 [own, p.deadline_ms]
             })
@@ -203,7 +239,9 @@ impl Console {
         }
         match state {
             State::Done { exec, .. } => self.finish(Exec { elapsed_ms: 0, ..exec }),
-            State::Waiting(Wait::Until { .. }) => self.attempt(input, entries, since_ms, deadline_ms),
+            State::Waiting(Wait::Until { .. } | Wait::Input(_)) => {
+                self.attempt(input, entries, since_ms, deadline_ms)
+            }
             State::Waiting(Wait::Request { id, endpoint, request, token, sent_ms }) => {
                 let (result, done_ms) = match self.backend.sim.request_state(id) {
                     Some(call) => (

@@ -65,8 +65,9 @@ pub(crate) fn run_command(con: &mut Console, text: &str, input: Option<&str>) ->
     if con.backend.suspended() {
         return exec;
     }
-    if let Some(mut stream) = exec.stream.take()
-        && fds != [Target::Stdout, Target::Stderr]
+    // (Only an output redirection stops a stream: `watch k < /dev/null` runs.)
+    if fds != [Target::Stdout, Target::Stderr]
+        && let Some(mut stream) = exec.stream.take()
     {
         let stopped = stream.stop(con, crate::output::exit::ERROR);
         let mut out = exec.out;

@@ -387,6 +387,23 @@ fn session(con: &mut Console, text: &str, page: bool, h: &mut Fnv) -> Result<(),
                 con.sim_mut().step();
                 ctl::Output::default()
             }
+            // The page's "step to next", bounded as the page bounds it
+            // (its notion of a routine event lives in the app; any new
+            // event stops here).
+            Act::StepTo(to) => {
+                let events = con.sim().events().total();
+                for _ in 0..2_000 {
+                    let step = con.sim_mut().step();
+                    let done = match to {
+                        ctl::session::StepTo::Message => matches!(step, Some(sim::Step::Message { .. })),
+                        ctl::session::StepTo::Event => con.sim().events().total() > events,
+                    };
+                    if done || step.is_none() {
+                        break;
+                    }
+                }
+                ctl::Output::default()
+            }
             Act::File(path, bytes) => {
                 con.write_file(path, bytes.clone());
                 ctl::Output::default()

@@ -3,7 +3,7 @@
 use server::{AuthRequest, AuthResponse, Request, Response};
 
 use super::perm_number;
-use super::{grant_perm_arg, list_text, read_password, revoke_range, revoked_text, role_text, user_add_arg};
+use super::{grant_perm_arg, list_text, revoke_range, revoked_text, role_text};
 use crate::client::retry_warning;
 use crate::commands::Conn;
 use crate::console::{Console, Exec};
@@ -24,8 +24,9 @@ fn auth(
     }
 }
 
-/// Runs an auth, user or role command (arguments already checked).
-pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
+/// Runs an auth, user or role command (arguments already checked;
+/// `user_pw`: `user add`'s or `user passwd`'s name and password, read first).
+pub(crate) fn run(con: &mut Console, p: &Parsed, user_pw: Option<(String, Option<String>)>) -> Exec {
     let a = &p.args;
     let mut conn = match Conn::open_sim(con, p) {
         Ok(c) => c,
@@ -91,9 +92,8 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             }
         }
         "user add" => {
-            let (name, password) = match user_add_arg(p, stdin) {
-                Ok(t) => t,
-                Err(e) => return e,
+            let Some((name, password)) = user_pw else {
+                return crate::commands::bad_args("user add: no name");
             };
             let no_password = password.is_none();
             let req = AuthRequest::UserAdd {
@@ -109,10 +109,7 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             format!("User {} deleted\n", a[0])
         }
         "user passwd" => {
-            let pw = match read_password(stdin, p.bool("interactive"), &a[0]) {
-                Ok(pw) => pw,
-                Err(e) => return e,
-            };
+            let pw = user_pw.and_then(|(_, pw)| pw).unwrap_or_default();
             call!(AuthRequest::UserChangePassword { name: a[0].clone(), password: pw });
             "Password updated\n".to_string()
         }
@@ -227,7 +224,10 @@ pub(crate) fn run(con: &mut Console, p: &Parsed, stdin: Option<&str>) -> Exec {
             format!("Role {} updated\n", a[0])
         }
         "role revoke-permission" => {
-            let (key, range_end) = revoke_range(p);
+            let (key, range_end) = match revoke_range(p) {
+                Ok(r) => r,
+                Err(e) => return e,
+            };
             call!(AuthRequest::RoleRevokePermission {
                 role: a[0].clone(),
                 key,
