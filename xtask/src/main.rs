@@ -8,7 +8,7 @@
 //! cargo xtask bench-load [--base REV]   load times of this tree and of REV, side by side
 //! cargo xtask setup           only install what is missing
 //! cargo xtask sim --seeds N [--start S] [--nodes K]   the simulator's swarm
-//! cargo xtask fuzz --inputs N [--seed S] [--jobs J]   the console's fuzz campaign
+//! cargo xtask fuzz --inputs N [--seed S] [--jobs J] [--front] | --replay FILE   the fuzz campaign
 //! ```
 
 mod bench;

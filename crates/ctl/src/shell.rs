@@ -495,7 +495,7 @@ fn sleep(args: &[String]) -> Exec {
         }
     }
     let _ = d;
-    Exec::took(Output::default(), total.min(24 * 3_600_000))
+    Exec::took(Output::default(), total.min(crate::backend::MAX_WAIT_MS))
 }
 
 fn timeout(con: &mut Console, args: &[String], stdin: Option<&str>) -> Exec {

@@ -3,6 +3,9 @@
 //!
 //! ```text
 //! cargo xtask fuzz --inputs N [--seed S] [--jobs J] [--session L]
+//! cargo xtask fuzz --inputs N --front        the front ends only, no simulator
+//! cargo xtask fuzz --seed S --session L --only I   session I again (a failure's replay)
+//! cargo xtask fuzz --replay FILE             one regression file
 //! cargo test -p ctl --test fuzz              a short campaign (CI)
 //! ```
 //!
@@ -14,8 +17,11 @@
 //! checkers must pass; one session in 16 is played twice and must give the
 //! same bytes. The campaign prints inputs per second, counts per
 //! generator and a digest of every output, the same for the same seed. A
-//! failure is minimized and written to `tests/fuzz/regressions/`, which
-//! `tests/fuzz_regressions.rs` replays.
+//! failure prints its input and the command that replays it, is minimized
+//! and written to `tests/fuzz/regressions/`, which
+//! `tests/fuzz_regressions.rs` replays. `--front` plays the same generators
+//! through the console's parsers and decoders alone (`run::play_front`),
+//! a hundred times faster.
 
 // Each test target uses part of the shared harness.
 #[allow(dead_code)]
@@ -161,7 +167,9 @@ fn report_play(case: &Case) -> ! {
     for (i, s) in case.steps.iter().enumerate() {
         println!("step {i}: {}", serde_json::to_string(s).unwrap_or_default());
     }
-    match play(case, &|_| {}).failure {
+    let out = play(case, &|_| {});
+    println!("fuzz: {} simulator steps", out.sim_steps);
+    match out.failure {
         None => {
             println!("fuzz: passes");
             std::process::exit(0)

@@ -11,6 +11,11 @@ mod fuzz {
 
 use fuzz::run::{Regression, install_panic_hook, play, regressions_dir};
 
+/// Wall-clock seconds one regression may take before it counts as a hang
+/// (the campaign's watchdog, with room for an unoptimised build): a hang
+/// found once fails here instead of holding the test run up for ever.
+const HANG_S: u64 = 600;
+
 #[test]
 fn every_fuzz_regression_passes() {
     install_panic_hook();
@@ -24,8 +29,17 @@ fn every_fuzz_regression_passes() {
     for path in &files {
         let text = std::fs::read_to_string(path).expect("readable");
         let r: Regression = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        if let Some(f) = play(&r.case, &|_| {}).failure {
-            failed.push(format!("{}: {f} (found as: {})", path.display(), r.found));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let case = r.case.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(play(&case, &|_| {}).failure);
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(HANG_S)) {
+            Ok(None) => {}
+            Ok(Some(f)) => failed.push(format!("{}: {f} (found as: {})", path.display(), r.found)),
+            Err(_) => {
+                failed.push(format!("{}: hangs (over {HANG_S} s) (found as: {})", path.display(), r.found))
+            }
         }
     }
     assert!(

@@ -145,6 +145,18 @@ fn check_perf_passes_on_a_fresh_cluster_and_leaves_no_alarm() {
 }
 
 #[test]
+fn check_perf_samples_a_large_load_and_reports_its_full_rate() {
+    // xl is 15,000 puts/s for a minute: one in 100 goes through Raft (the
+    // whole load took over 20 minutes of host time; see perf.rs).
+    let mut c = console(9);
+    let before = c.sim().steps();
+    let o = run(&mut c, "etcdctl check perf --load=xl");
+    assert!(o.stdout.contains("PASS: Throughput is 15000 writes/s\n"), "{}", o.stdout);
+    assert!(o.stdout.ends_with("PASS\n"), "{}", o.stdout);
+    assert!(c.sim().steps() - before < 200_000, "{} simulator steps", c.sim().steps() - before);
+}
+
+#[test]
 fn check_datascale_hits_the_small_default_quota_honestly() {
     let mut c = console(8);
     let o = run(&mut c, "etcdctl check datascale");

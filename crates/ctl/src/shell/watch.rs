@@ -104,7 +104,7 @@ pub(super) fn watch(con: &Console, args: &[String]) -> Exec {
                 let what = if s.starts_with("--") {
                     format!("unrecognized option '{s}'")
                 } else {
-                    format!("invalid option -- '{}'", &s[1..2])
+                    format!("invalid option -- '{}'", s[1..].chars().next().unwrap_or('-'))
                 };
                 return Output::fail(format!("watch: {what}{USAGE}"), 1).into();
             }

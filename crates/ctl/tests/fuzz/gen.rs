@@ -70,6 +70,8 @@ pub enum RecordAct {
     Interrupt,
     Clear,
     Step,
+    /// `true`: to the next message; `false`: to the next event.
+    StepTo(bool),
     File(String, Vec<u8>),
     Manifest(String),
 }
@@ -89,6 +91,8 @@ impl Record {
                     RecordAct::Interrupt => Act::Interrupt,
                     RecordAct::Clear => Act::Clear,
                     RecordAct::Step => Act::Step,
+                    RecordAct::StepTo(true) => Act::StepTo(ctl::session::StepTo::Message),
+                    RecordAct::StepTo(false) => Act::StepTo(ctl::session::StepTo::Event),
                     RecordAct::File(p, b) => Act::File(p.clone(), b.clone()),
                     RecordAct::Manifest(m) => Act::Manifest(m.clone()),
                 },
@@ -260,6 +264,12 @@ const KEYS: &[&str] = &[
     "\u{1F600}",
 ];
 const VALUES: &[&str] = &[
+    // check perf's and check datascale's loads.
+    "s",
+    "m",
+    "l",
+    "xl",
+    "xxl",
     "v",
     "bar",
     "",
@@ -1040,6 +1050,7 @@ impl Grammar {
             let act = match rng.below(10) {
                 0 => RecordAct::Interrupt,
                 1 => RecordAct::Clear,
+                2 if rng.chance(1, 2) => RecordAct::StepTo(rng.chance(1, 2)),
                 2 => RecordAct::Step,
                 3 => {
                     let path = if rng.chance(1, 2) {
@@ -1115,7 +1126,7 @@ impl Grammar {
             let act = match rng.below(10) {
                 0 => "^C".to_string(),
                 1 => "clear".to_string(),
-                2 => "step".to_string(),
+                2 => Self::pick(rng, &["step", "step message", "step event", "step x"]).to_string(),
                 3 => {
                     let path = Self::pick(
                         rng,

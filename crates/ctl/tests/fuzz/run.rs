@@ -604,7 +604,13 @@ pub fn write_regression(case: &Case, failure: &Failure) -> std::path::PathBuf {
         .collect::<Vec<_>>()
         .join("-");
     let name: String = name.chars().take(80).collect();
-    let path = regressions_dir().join(format!("{name}.json"));
+    // A file kept from an earlier failure is not overwritten.
+    let mut path = regressions_dir().join(format!("{name}.json"));
+    let mut n = 2;
+    while path.exists() {
+        path = regressions_dir().join(format!("{name}-{n}.json"));
+        n += 1;
+    }
     let r = Regression { found: failure.to_string(), case: case.clone() };
     let text = serde_json::to_string_pretty(&r).expect("a case serializes") + "\n";
     std::fs::create_dir_all(regressions_dir()).expect("regressions dir");
