@@ -79,6 +79,10 @@ impl Engine {
                     self.downloads.push((name, bytes.to_vec()));
                 }
             }
+            // The shell reads the next line typed meanwhile.
+            if let Some(next) = self.console.next_typed_in(tab) {
+                self.exec(tab, &next);
+            }
         }
         self.console_version += 1;
     }
@@ -93,7 +97,15 @@ impl Engine {
     }
 
     /// Runs `entry` in console tab `tab` (visible, the stage's or a load's).
+    /// A visible tab whose command still runs keeps the line, as a terminal
+    /// keeps type-ahead: it runs once the command is done (or answers its
+    /// password prompt); Ctrl+C drops it.
     pub(super) fn exec(&mut self, tab: usize, entry: &str) {
+        if tab < VISIBLE_TABS && self.tabs[tab].running.is_some() {
+            self.console.type_ahead_in(tab, entry);
+            self.console_version += 1;
+            return;
+        }
         if tab < VISIBLE_TABS {
             // Echoed after the prompt; a replayed line is not new history.
             let prompt = self.prompt(tab);
@@ -283,5 +295,42 @@ mod tests {
         let last = e.tab_texts(0).last().cloned().unwrap_or_default();
         assert!(last.starts_with("cluster stop etcd-9: "), "{last}");
         assert!(e.sim().running().len() == 3, "etcd-2 was not stopped");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_line_typed_while_a_command_runs_waits_for_it() {
+        let mut e = Engine::new(7, 3);
+        e.frame(100.0);
+        e.run_line(0, "sleep 1");
+        e.run_line(0, "etcdctl put a 1");
+        e.run_line(0, "etcdctl get a --print-value-only");
+        // The sleep is not interrupted; the typed lines wait for it.
+        assert!(e.pending(0).is_some());
+        assert_eq!(e.console.typed_ahead(0).len(), 2);
+        for _ in 0..200 {
+            e.frame(16.0);
+        }
+        let texts = e.tab_texts(0);
+        assert_eq!(
+            texts,
+            [
+                "etcd-1 $ sleep 1",
+                "etcd-1 $ etcdctl put a 1",
+                "OK",
+                "etcd-1 $ etcdctl get a --print-value-only",
+                "1"
+            ],
+            "{texts:?}"
+        );
+        assert_eq!(e.tabs[0].last_exit, 0);
+        // Ctrl+C stops the command and drops what was typed ahead.
+        e.run_line(0, "sleep 5");
+        e.run_line(0, "etcdctl put a 2");
+        e.interrupt(0);
+        for _ in 0..50 {
+            e.frame(16.0);
+        }
+        assert!(e.console.typed_ahead(0).is_empty());
+        assert_eq!(e.tab_texts(0).last().map(String::as_str), Some("^C"), "{:?}", e.tab_texts(0));
     }
 }
