@@ -190,6 +190,13 @@ impl Engine {
         self.run_line(tab, &format!("export ETCDCTL_ENDPOINTS={url}"));
     }
 
+    /// The prompt tab `tab`'s command waits at when it asks for a password
+    /// (`Password: `): the page hides what is typed and sends it as the
+    /// answer (a typed line, as a terminal hands type-ahead to the prompt).
+    pub fn password_prompt(&self, tab: usize) -> Option<String> {
+        self.console.prompt_in(tab).filter(|p| p.masked).map(|p| p.text)
+    }
+
     /// What tab `tab` waits for, and since when (virtual ms).
     pub fn pending(&self, tab: usize) -> Option<(String, u64)> {
         let t = self.tabs.get(tab)?;
@@ -332,5 +339,32 @@ mod tests {
         }
         assert!(e.console.typed_ahead(0).is_empty());
         assert_eq!(e.tab_texts(0).last().map(String::as_str), Some("^C"), "{:?}", e.tab_texts(0));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_password_prompt_takes_the_next_line_typed() {
+        let mut e = Engine::new(7, 3);
+        e.frame(100.0);
+        for line in ["etcdctl user add root:rootpw", "etcdctl auth enable"] {
+            super::super::tests::run(&mut e, 0, line);
+        }
+        e.run_line(0, "etcdctl --user root put k v");
+        for _ in 0..20 {
+            e.frame(16.0);
+        }
+        assert_eq!(e.password_prompt(0).as_deref(), Some("Password: "));
+        e.run_line(0, "rootpw");
+        for _ in 0..100 {
+            e.frame(16.0);
+        }
+        assert_eq!(e.password_prompt(0), None);
+        let texts = e.tab_texts(0);
+        // The answer is neither echoed nor kept in the history.
+        assert_eq!(
+            texts[texts.len() - 3..],
+            ["etcd-1 $ etcdctl --user root put k v", "Password: ", "OK"],
+            "{texts:?}"
+        );
+        assert!(!e.tabs[0].log.history().iter().any(|h| h == "rootpw"));
     }
 }

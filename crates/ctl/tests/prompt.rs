@@ -190,3 +190,15 @@ fn lines_typed_while_a_command_runs_are_kept_for_after_it() {
     assert_eq!(c.interrupt_in(0).exit, 130);
     assert!(c.typed_ahead(0).is_empty());
 }
+
+#[test]
+fn a_line_typed_at_the_prompt_answers_it() {
+    let mut c = page();
+    with_auth_page(&mut c);
+    assert!(matches!(c.run_line_in(0, "etcdctl --user root put k v"), Run::Streaming(_)));
+    assert!(c.prompt_in(0).is_some());
+    c.type_ahead_in(0, "rootpw");
+    let out = until_done(&mut c, 0, Output::default());
+    assert_eq!((out.stdout.as_str(), out.exit), ("Password: \nOK\n", 0), "{out:?}");
+    assert!(c.typed_ahead(0).is_empty());
+}
