@@ -65,14 +65,32 @@ def retab(text):
 
 
 FLAG_INSERTS = {
-    # command name in NAME: -> (flag line to add, flag line it follows)
-    "get": ("      --count-only[=false]\tGet only the count", "      --consistency="),
-    "del": ("      --range[=false]\tdelete range of keys", "      --prev-kv["),
-    "watch": (
+    # command name in NAME: -> [(flag line to add, flag line it follows)]
+    "get": [("      --count-only[=false]\tGet only the count", "      --consistency=")],
+    "del": [("      --range[=false]\tdelete range of keys", "      --prev-kv[")],
+    "watch": [(
         "      --progress-notify[=false]\tget periodic watch progress notification from server",
         "      --prev-kv[",
-    ),
+    )],
+    # snapshot_command.go: 3.5's restore flags (etcdctl's mmap default is 0).
+    "snapshot restore": [
+        ("      --bump-revision=0\tHow much to increase the latest revision after restore", "USAGE-END"),
+        ("      --initial-memory-map-size=0\tInitial memory map size of the database in bytes. "
+         "It uses the default value if not defined or defined to 0", "      --initial-cluster-token="),
+        ("      --mark-compacted[=false]\tMark the latest revision after restore as the point of scheduled "
+         "compaction (required if --bump-revision > 0, disallowed otherwise)", "      --initial-memory-map-size="),
+    ],
+    # make_mirror_command.go: 3.5's destination credentials.
+    "make-mirror": [
+        ("      --dest-password=\"\"\tDestination password for authentication (if this option is used, "
+         "--user option shouldn't include password)", "      --dest-key="),
+        ("      --dest-user=\"\"\tDestination username[:password] for authentication "
+         "(prompt if password is not supplied)", "      --dest-prefix="),
+    ],
 }
+
+# cobra Long texts 3.5 added (printed as DESCRIPTION before OPTIONS).
+DESCRIPTIONS = {"snapshot restore": "Moved to `etcdutl snapshot restore ...`"}
 
 
 def help35(text):
@@ -94,15 +112,25 @@ def help35(text):
             r"\1[deprecated] Gets backend snapshot status of a given file",
             line,
         )
+        line = line.replace("original value and exits immediately", "original value and cobrautl.Exits immediately")
+        if line == "OPTIONS:" and name in DESCRIPTIONS:
+            out.extend(["DESCRIPTION:", "\t" + DESCRIPTIONS[name], ""])
         out.append(line)
+        if line == "OPTIONS:":
+            for new, after in FLAG_INSERTS.get(name, []):
+                if after == "USAGE-END":
+                    out.append(new)
         if re.match(r"^\tauth enable\t", line):
             out.append("\tauth status\tReturns authentication status")
         if name == "auth" and re.match(r"^\tenable\t", line):
             out.append("\tstatus\tReturns authentication status")
-        if name in FLAG_INSERTS:
-            new, after = FLAG_INSERTS[name]
-            if line.startswith(after) and "OPTIONS" not in line:
-                out.append(new)
+        follow = [line]
+        while follow:
+            prev = follow.pop()
+            for new, after in FLAG_INSERTS.get(name, []):
+                if prev.startswith(after) and "OPTIONS" not in prev:
+                    out.append(new)
+                    follow.append(new)
     return retab("\n".join(out))
 
 

@@ -439,3 +439,60 @@ fn watch_interactive_reports_bad_lines_as_etcdctl() {
     let out = run(&mut c, "etcdctl watch -i < /dev/null");
     assert_eq!((out.stderr.as_str(), out.exit), ("Error: error reading watch request line: EOF\n", 3));
 }
+
+#[test]
+fn etcdutl_and_snapshot_restore_check_as_35() {
+    let mut c = con();
+    run(&mut c, "etcdctl put k v");
+    run(&mut c, "etcdctl snapshot save s.db");
+    let bump = "--mark-compacted required if --revision-bump > 0";
+    check(
+        &mut c,
+        &[
+            ("etcdutl snapshot restore s.db --data-dir r1 --mark-compacted", bump, 128),
+            ("etcdutl snapshot restore s.db --data-dir r1 --bump-revision 9", bump, 128),
+            // The argument count comes first.
+            (
+                "etcdutl snapshot restore a b --data-dir r1 --mark-compacted",
+                "snapshot restore requires exactly one argument",
+                128,
+            ),
+            // The file is looked at before the output format.
+            ("etcdutl snapshot status nosuch.db -w bogus", "stat nosuch.db: no such file or directory", 1),
+            (
+                "etcdutl defrag --data-dir nosuch",
+                "Failed to defragment etcd data[nosuch] (stat nosuch/member/snap/db: no such file or directory)",
+                1,
+            ),
+        ],
+    );
+    // etcdctl 3.5's restore has the revision flags too (after its deprecation line).
+    let out =
+        run(&mut c, "etcdctl snapshot restore s.db --data-dir r2 --bump-revision 1000 --mark-compacted");
+    assert_eq!(out.exit, 0, "{out:?}");
+    assert!(out.stderr.starts_with("Deprecated: Use `etcdutl snapshot restore` instead.\n\n"), "{out:?}");
+    assert!(out.stderr.contains("\"initial-memory-map-size\": 0}"), "{out:?}");
+    let out = run(&mut c, "etcdctl snapshot restore s.db --data-dir r3 --mark-compacted");
+    assert!(out.stderr.ends_with(&format!("\nError: {bump}\n")), "{out:?}");
+    // The hidden `snapshot save`: cobra's deprecation, then where saving went.
+    let out = run(&mut c, "etcdutl snapshot save x.db");
+    assert_eq!(
+        (out.stderr.as_str(), out.exit),
+        (
+            "Command \"save\" is deprecated, Use `etcdctl snapshot save` to download snapshot\n\
+             Error: In order to download snapshot use: `etcdctl snapshot save ...`\n",
+            128
+        )
+    );
+    assert!(!run(&mut c, "etcdutl snapshot --help").stdout.contains("save"));
+    // defrag of a data dir: the backend's log lines, nothing on stdout; etcdctl says to use etcdutl.
+    let out = run(&mut c, "etcdutl defrag --data-dir r2");
+    assert_eq!((out.stdout.as_str(), out.exit), ("", 0), "{out:?}");
+    assert!(out.stderr.contains("\tinfo\tbackend/backend.go:579\tfinished defragmenting directory\t{\"path\": \"r2/member/snap/db\""), "{out:?}");
+    let out = run(&mut c, "etcdctl defrag --data-dir nosuch");
+    assert_eq!(
+        out.stderr,
+        "Use `etcdutl defrag` instead. The --data-dir is going to be decomissioned in v3.6.\n\n\
+         Error: stat nosuch/member/snap/db: no such file or directory\n"
+    );
+}

@@ -98,6 +98,19 @@ pub(crate) fn alarm_disarm(con: &mut Console, p: &Parsed) -> Exec {
 
 /// `defrag [--cluster]`.
 pub(crate) fn defrag(con: &mut Console, p: &Parsed) -> Exec {
+    let dir = p.get("data-dir");
+    if !dir.is_empty() {
+        // 3.5 defragments the directory as etcdutl does, and says so first.
+        let mut out = Output::fail(
+            "Use `etcdutl defrag` instead. The --data-dir is going to be decomissioned in v3.6.\n\n",
+            0,
+        );
+        match crate::etcdutl::defrag_data(con, dir) {
+            Ok(logs) => out.append(logs),
+            Err(e) => out.append(Output::error(e, exit::ERROR)),
+        }
+        return out.into();
+    }
     let client = match Client::from_flags(p, &con.vfs) {
         Ok(c) => c,
         Err(o) => return o.into(),
