@@ -167,6 +167,19 @@ def json_log(ts, caller, msg, logger=None, **fields):
     return json.dumps(d, separators=(",", ":")) + "\n"
 
 
+def pkg_flags_conflict(stderr):
+    """3.4's capnslog `C | pkg/flags: conflicting environment variable "X" is shadowed ...`
+    -> 3.5's zap line (pkg/flags/flag.go:85, with the time of the 3.4 line)."""
+    m = re.match(r'^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{6}) C \| pkg/flags: conflicting environment '
+                 r'variable "(\w+)" is shadowed', stderr)
+    d = {"level": "fatal", "ts": "%sT%sZ" % (m.group(1), m.group(2)), "caller": "flags/flag.go:85",
+         "msg": "conflicting environment variable is shadowed by corresponding command-line flag "
+                "(either unset environment variable or disable flag))",
+         "environment-variable": m.group(3),
+         "stacktrace": "go.etcd.io/etcd/pkg/v3/flags.verifyEnv\n\tgo.etcd.io/etcd/pkg/v3@v%s/flags/flag.go:85" % V35}
+    return json.dumps(d, separators=(",", ":")) + "\n"
+
+
 def snapshot_save_log(stderr):
     """3.4's JSON log of `snapshot save` -> 3.5's (client/v3/snapshot, client/v3/maintenance.go)."""
     recs = [json.loads(l) for l in stderr.splitlines() if l.startswith("{")]
@@ -275,6 +288,9 @@ def build(recs):
             add(i, r, "3.5 warns about ranged delete (del_command.go)", stderr=DEL_RANGE_WARNING + r["stderr"])
         elif args is not None and "member" in args and "list" in args and "--hex" in args and "json" in args:
             add(i, r, "3.5 prints member list -w json --hex with hex IDs", stdout=hex_member_list_json(r["stdout"]))
+        elif " C | pkg/flags: conflicting environment variable " in r["stderr"]:
+            add(i, r, "3.5's pkg/flags logs through zap (a fatal JSON line; 3.4: capnslog)",
+                stderr=pkg_flags_conflict(r["stderr"]))
         elif "Error: Error reading watch request line: " in r["stderr"]:
             add(i, r, "3.5 words watch -i's read error in lower case (watch_command.go)",
                 stderr=r["stderr"].replace("Error: Error reading watch request line: ",

@@ -496,3 +496,43 @@ fn etcdutl_and_snapshot_restore_check_as_35() {
          Error: stat nosuch/member/snap/db: no such file or directory\n"
     );
 }
+
+#[test]
+fn environment_and_tls_flags_as_etcdctl_35_reads_them() {
+    let mut c = con();
+    run(&mut c, "etcdctl put a 1");
+    // pkg/flags through zap: a shadowed variable is fatal, an unknown one a warning.
+    let out = run(&mut c, "ETCDCTL_WRITE_OUT=json etcdctl get a -w simple");
+    assert_eq!(out.exit, 1, "{out:?}");
+    assert!(out.stderr.starts_with("{\"level\":\"fatal\",\"ts\":\""), "{out:?}");
+    assert!(out.stderr.contains("\"caller\":\"flags/flag.go:85\",\"msg\":\"conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))\",\"environment-variable\":\"ETCDCTL_WRITE_OUT\""), "{out:?}");
+    let out = run(&mut c, "ETCDCTL_BOGUS=1 etcdctl get a --print-value-only");
+    assert_eq!(out.stdout, "1\n");
+    assert!(
+        out.stderr.contains(
+            "\"msg\":\"unrecognized environment variable\",\"environment-variable\":\"ETCDCTL_BOGUS=1\"}\n"
+        ),
+        "{out:?}"
+    );
+    // ... but not where etcdctl never builds a client, nor before a refused command's own error.
+    assert_eq!(run(&mut c, "ETCDCTL_BOGUS=1 etcdctl version").stderr, "");
+    assert_eq!(
+        run(&mut c, "ETCDCTL_BOGUS=1 etcdctl del").stderr,
+        "Error: del command needs one argument as key and an optional argument as range_end\n"
+    );
+    // A value the flag refuses is dropped (etcdctl ignores SetPflagsFromEnv's error).
+    let out = run(&mut c, "ETCDCTL_COMMAND_TIMEOUT=x etcdctl get a --print-value-only");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit), ("1\n", "", 0));
+    check(
+        &mut c,
+        &[
+            ("etcdctl --cert= get a", "empty string is passed to --cert option", 128),
+            ("etcdctl --key= get a", "empty string is passed to --key option", 128),
+            ("etcdctl --cacert= --cert= get a", "empty string is passed to --cert option", 128),
+            ("etcdctl --cert= -w bogus get a", "empty string is passed to --cert option", 128),
+        ],
+    );
+    // --insecure-skip-tls-verify alone makes no TLS config: plain http stays plain.
+    let out = run(&mut c, "etcdctl --insecure-skip-tls-verify get a --print-value-only");
+    assert_eq!((out.stdout.as_str(), out.exit), ("1\n", 0), "{out:?}");
+}
