@@ -536,3 +536,29 @@ fn environment_and_tls_flags_as_etcdctl_35_reads_them() {
     let out = run(&mut c, "etcdctl --insecure-skip-tls-verify get a --print-value-only");
     assert_eq!((out.stdout.as_str(), out.exit), ("1\n", 0), "{out:?}");
 }
+
+#[test]
+fn endpoint_printers_after_failed_endpoints_as_etcdctl_35() {
+    let mut c = con();
+    run(&mut c, "etcdctl put a 1");
+    // 3.5's fields printer has no HashRevision (3.6 added it).
+    let out = run(&mut c, "etcdctl endpoint hashkv -w fields");
+    assert!(out.stdout.contains("\"Endpoint\" : \"127.0.0.1:2379\"\n\"Hash\" : "), "{out:?}");
+    assert!(!out.stdout.contains("HashRevision"), "{out:?}");
+    run(&mut c, "cluster stop etcd-2");
+    let eps = "--endpoints=127.0.0.1:2379,127.0.0.2:2379 --command-timeout=1s";
+    for (cmd, failed) in [("status", Some("status")), ("hashkv", Some("hash")), ("health", None)] {
+        let out = run(&mut c, &format!("etcdctl endpoint {cmd} {eps} -w protobuf"));
+        // The endpoint's failure is printed, then the printer refuses (exit 4), no final error.
+        assert_eq!(out.exit, 4, "{cmd}: {out:?}");
+        assert!(out.stderr.ends_with("\nError: protobuf not supported as output format\n"), "{cmd}: {out:?}");
+        if let Some(what) = failed {
+            assert!(
+                out.stderr.contains(&format!(
+                    "Failed to get the {what} of endpoint 127.0.0.2:2379 (context deadline exceeded)\n"
+                )),
+                "{out:?}"
+            );
+        }
+    }
+}
