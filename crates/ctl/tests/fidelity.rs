@@ -562,3 +562,23 @@ fn endpoint_printers_after_failed_endpoints_as_etcdctl_35() {
         }
     }
 }
+
+#[test]
+fn get_checks_its_printer_flags_after_the_read() {
+    let mut c = con();
+    run(&mut c, "etcdctl put a 1");
+    check(
+        &mut c,
+        &[(
+            "etcdctl get a -w json --print-value-only",
+            "print-value-only is only for `--write-out=simple`",
+            128,
+        )],
+    );
+    run(&mut c, "cluster stop etcd-2");
+    run(&mut c, "cluster stop etcd-3");
+    // Without quorum the read fails first: its error, not the printer's.
+    let out = run(&mut c, "etcdctl get a -w json --print-value-only --command-timeout=1s");
+    assert_eq!(out.exit, 1, "{out:?}");
+    assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
+}
