@@ -136,6 +136,9 @@ pub struct Console {
     pub(crate) before: Output,
     /// The standard input of the etcdctl command being run.
     pub(crate) stdin: prompt::Stdin,
+    /// The last command name the shell did not know (what `lock NAME CMD`
+    /// reports as exec's "executable file not found").
+    pub(crate) not_found: Option<String>,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     /// Page mode: the command waiting for the simulator (see `journal.rs`).
@@ -193,6 +196,7 @@ impl Console {
             client_log: String::new(),
             before: Output::default(),
             stdin: prompt::Stdin::default(),
+            not_found: None,
             history: Vec::new(),
             stream: None,
             pending: None,

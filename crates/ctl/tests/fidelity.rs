@@ -582,3 +582,24 @@ fn get_checks_its_printer_flags_after_the_read() {
     assert_eq!(out.exit, 1, "{out:?}");
     assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
 }
+
+#[test]
+fn lock_runs_its_command_as_etcdctl_35() {
+    let mut c = con();
+    // 3.5 passes the command's exit status through, after Go's exec error.
+    let out = run(&mut c, "etcdctl lock l1 false");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: exit status 1\n", 1));
+    let out = run(&mut c, "etcdctl lock l1 -- sh -c 'echo $ETCD_LOCK_KEY $ETCD_LOCK_REV; false; nosuch'");
+    assert_eq!(out.exit, 127, "{out:?}");
+    // The first lock put and deleted its key at revisions 2 and 3: this one is 4.
+    assert!(out.stdout.starts_with("l1/") && out.stdout.ends_with(" 4\n"), "{out:?}");
+    assert!(out.stderr.ends_with("\nError: exit status 127\n"), "{out:?}");
+    let out = run(&mut c, "etcdctl lock l1 nosuchcmd");
+    assert_eq!(
+        (out.stderr.as_str(), out.exit),
+        ("Error: exec: \"nosuchcmd\": executable file not found in $PATH\n", 1)
+    );
+    // The lock's variables are the command's only.
+    assert_eq!(run(&mut c, "echo \"[$ETCD_LOCK_KEY]\"").stdout, "[]\n");
+    assert_eq!(run(&mut c, "etcdctl lock l1 echo ran").stdout, "ran\n");
+}
