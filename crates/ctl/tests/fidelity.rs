@@ -603,3 +603,31 @@ fn lock_runs_its_command_as_etcdctl_35() {
     assert_eq!(run(&mut c, "echo \"[$ETCD_LOCK_KEY]\"").stdout, "[]\n");
     assert_eq!(run(&mut c, "etcdctl lock l1 echo ran").stdout, "ran\n");
 }
+
+#[test]
+fn printers_etcdctl_35_has_for_membership_leader_and_alarms() {
+    let mut c = con();
+    // move-leader: JSON prints the response, table and fields have no printer (after the move).
+    let out = run(&mut c, "etcdctl move-leader 23284278a2d8a0e6 -w json");
+    assert!(out.stdout.starts_with("{\"header\":{\"cluster_id\":7855965530579937127,"), "{out:?}");
+    let out = run(&mut c, "etcdctl --endpoints=127.0.0.2:2379 move-leader b71f75320dc06a6c -w fields");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: fields not supported as output format\n", 4));
+    assert!(run(&mut c, "etcdctl endpoint status").stdout.contains(", true, false, "), "etcd-1 leads again");
+    // member add/update: no fields printer (the member is added all the same).
+    let out = run(&mut c, "etcdctl member add m --peer-urls=http://10.0.0.9:2380 -w fields");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: fields not supported as output format\n", 4));
+    assert!(run(&mut c, "etcdctl member list").stdout.contains(", unstarted, , http://10.0.0.9:2380, "));
+    // member list has a protobuf printer: the response's bytes, starting with the header (field 1).
+    let out = run(&mut c, "etcdctl member list -w protobuf");
+    assert_eq!((out.exit, out.stdout.as_bytes().first()), (0, Some(&0x0a)), "{out:?}");
+    // alarms: 3.5 fills the header; fields prints it even without alarms.
+    let out = run(&mut c, "etcdctl alarm list -w json");
+    assert!(
+        out.stdout.starts_with(
+            "{\"header\":{\"cluster_id\":7855965530579937127,\"member_id\":13195394291058371180,"
+        ),
+        "{out:?}"
+    );
+    let out = run(&mut c, "etcdctl alarm list -w fields");
+    assert!(out.stdout.starts_with("\"ClusterID\" : 7855965530579937127\n"), "{out:?}");
+}
