@@ -29,7 +29,7 @@ pub fn initial_engine() -> Engine {
             e.travel_jump(t);
         }
         e
-    } else if let Some(s) = browser::load(browser::SESSION_KEY).and_then(|t| Session::from_text(&t)) {
+    } else if let Some(s) = browser::load_session().and_then(|t| Session::from_text(&t)) {
         Engine::restore(&s)
     } else {
         Engine::new(fresh_seed(), 3)

@@ -5,8 +5,22 @@
 //!
 //! ```text
 //!   wake() ─► requestAnimationFrame(frame)
-//!   frame(t): engine.frame(t - last) ; refresh signals ; save every 2 s
+//!   frame(t): engine.frame(t - last) ; refresh signals
+//!             a new input recorded? save now ; else save the clock every 2 s
 //!             paused? stop (no CPU while nothing moves) : requestAnimationFrame(frame)
+//! ```
+//!
+//! Each open tab of the page keeps its own run: the tab's run ID lives in
+//! sessionStorage (a reload keeps it, a new tab gets none), the run under
+//! `etcd-playground/run/<ID>` in localStorage. A new tab starts from the
+//! run saved last by any tab and goes on as a run of its own, so two tabs
+//! never overwrite each other's runs.
+//!
+//! ```text
+//!   sessionStorage  etcd-playground/run-id = k3x9        (this tab)
+//!   localStorage    etcd-playground/run/k3x9 = <session text>
+//!                   etcd-playground/run/p0q2 = <session text>   (another tab)
+//!                   etcd-playground/runs     = p0q2 k3x9        (oldest save first)
 //! ```
 
 use leptos::prelude::*;
@@ -16,8 +30,17 @@ use crate::engine::Engine;
 use crate::session::{MAX_BYTES, Session, escape, unescape};
 use crate::state::AppState;
 
-/// localStorage key of the saved session.
+/// localStorage key of the session saved before each tab kept its own
+/// run: read once, when no tab's run is saved yet.
 pub const SESSION_KEY: &str = "etcd-playground/session";
+/// sessionStorage key of this tab's run ID.
+const RUN_ID_KEY: &str = "etcd-playground/run-id";
+/// localStorage key prefix of a tab's saved run.
+const RUN_PREFIX: &str = "etcd-playground/run/";
+/// localStorage key of the saved runs' IDs, the one saved last at the end.
+const RUNS_KEY: &str = "etcd-playground/runs";
+/// Runs kept (tabs open at once, or closed lately); older ones go.
+const RUNS_KEEP: usize = 4;
 /// localStorage key of the console history.
 pub const HISTORY_KEY: &str = "etcd-playground/history";
 /// History entries kept across reloads.
@@ -66,11 +89,93 @@ pub fn forget(key: &str) {
     }
 }
 
-/// Saves the engine's session in localStorage.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// This tab's run ID, made up when the tab has none yet.
+fn run_id() -> String {
+    let Some(ss) = session_storage() else { return "tab".to_string() };
+    if let Ok(Some(id)) = ss.get_item(RUN_ID_KEY) {
+        return id;
+    }
+    let id = format!("{:x}{:x}", (js_sys::Math::random() * 4_294_967_296.0) as u64, now() as u64);
+    let _ = ss.set_item(RUN_ID_KEY, &id);
+    id
+}
+
+/// The saved runs' IDs, the one saved last at the end.
+fn saved_runs() -> Vec<String> {
+    load(RUNS_KEY).map(|s| s.split_whitespace().map(str::to_string).collect()).unwrap_or_default()
+}
+
+/// The run this tab opens with: its own (a reload), else the one any tab
+/// saved last (a new tab goes on from it as a run of its own), else the
+/// session saved before tabs kept their own runs.
+pub fn load_session() -> Option<String> {
+    let ss = session_storage();
+    if let Some(id) = ss.as_ref().and_then(|s| s.get_item(RUN_ID_KEY).ok().flatten())
+        && let Some(text) = load(&format!("{RUN_PREFIX}{id}"))
+    {
+        return Some(text);
+    }
+    saved_runs().iter().rev().find_map(|id| load(&format!("{RUN_PREFIX}{id}"))).or_else(|| load(SESSION_KEY))
+}
+
+/// Saves the engine's session as this tab's run, right away. When storage
+/// is full the oldest other runs make room.
 pub fn save_session(engine: &Engine) {
     let text = engine.session().to_text();
-    if text.len() <= MAX_BYTES {
-        store(SESSION_KEY, &text);
+    if text.len() > MAX_BYTES {
+        return;
+    }
+    let Some(s) = storage() else { return };
+    let id = run_id();
+    let mut runs = saved_runs();
+    runs.retain(|r| *r != id);
+    loop {
+        if s.set_item(&format!("{RUN_PREFIX}{id}"), &text).is_ok() {
+            break;
+        }
+        if runs.is_empty() {
+            return;
+        }
+        let oldest = runs.remove(0);
+        let _ = s.remove_item(&format!("{RUN_PREFIX}{oldest}"));
+    }
+    runs.push(id);
+    while runs.len() > RUNS_KEEP {
+        let oldest = runs.remove(0);
+        let _ = s.remove_item(&format!("{RUN_PREFIX}{oldest}"));
+    }
+    let _ = s.set_item(RUNS_KEY, &runs.join(" "));
+    let _ = s.remove_item(SESSION_KEY);
+}
+
+/// Forgets every saved run and this tab's run ID (a test's fresh start).
+pub fn forget_saved_runs() {
+    for id in saved_runs() {
+        forget(&format!("{RUN_PREFIX}{id}"));
+    }
+    forget(RUNS_KEY);
+    forget(SESSION_KEY);
+    if let Some(ss) = session_storage() {
+        let _ = ss.remove_item(RUN_ID_KEY);
+    }
+}
+
+/// What identifies the record's newest input: when it changes, an input
+/// was recorded (or a jump in time dropped some) and the run is saved.
+fn record_mark(e: &Engine) -> (usize, u64) {
+    e.record_mark()
+}
+
+/// Saves the run now if an input was recorded since the last save.
+pub fn save_if_recorded(state: AppState) {
+    let Some(mark) = state.read(record_mark) else { return };
+    if state.saved_mark.try_get_value() != Some(mark) {
+        state.saved_mark.set_value(mark);
+        state.engine.with_value(save_session);
     }
 }
 
@@ -134,6 +239,14 @@ pub fn share_link(engine: &Engine) -> String {
         })
         .unwrap_or_default();
     format!("{base}#run={enc}")
+}
+
+/// Whether the page is laid out for a phone (one column, as
+/// `public/style.css`'s `max-width: 900px` rules lay it out).
+pub fn narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(max-width: 900px)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 /// Whether the user asked for less motion.
@@ -239,6 +352,9 @@ fn frame(state: AppState, timers: Option<Timers>) {
     if t - timers.saved >= SAVE_EVERY_MS || paused {
         timers.saved = t;
         state.engine.with_value(save_session);
+    } else {
+        // A stage button's line runs (and is recorded) in a frame.
+        save_if_recorded(state);
     }
     if paused {
         state.looping.set_value(false);

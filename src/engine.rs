@@ -60,6 +60,22 @@ pub const VISIBLE_TABS: usize = 2;
 /// The hidden console tab the stage's buttons type into.
 pub const STAGE_TAB: usize = 9;
 
+/// Steps "step to next" takes at most (a quiet cluster ticks for ever).
+pub const MAX_STEPS_TO: usize = 2_000;
+
+pub use crate::session::StepTo;
+
+/// What the last Step (or "step to next") did, for the stage's caption.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastStep {
+    /// The last simulator step taken (`None`: nothing was left to do).
+    pub step: Option<sim::Step>,
+    /// Steps taken by the input.
+    pub count: usize,
+    /// The event count before the input: the events it caused follow.
+    pub events_before: u64,
+}
+
 /// One visible console tab, as the page shows it.
 #[derive(Clone, Debug, Default)]
 pub struct Tab {
@@ -98,6 +114,8 @@ pub struct Engine {
     /// The run so far: how it started and every input since.
     seed: u64,
     members: u64,
+    /// Whether the cluster started serving TLS (a kubeadm node's etcd).
+    tls: bool,
     entries: Vec<Entry>,
     /// Stage actions waiting for the stage tab: groups of lines, a group
     /// stops at its first failing line.
@@ -111,18 +129,24 @@ pub struct Engine {
     replaying: bool,
     /// The file open in the editor pane (`vi FILE`).
     editor: Option<editor::EditorPane>,
+    /// What the last step did (Step and "step to next"), for its caption.
+    pub last_step: Option<LastStep>,
     /// Branches and checkpoints (time travel).
     travel: travel::Travel,
 }
 
 impl Engine {
-    /// A fresh cluster of `members` members from `seed`, two console tabs.
+    /// A fresh kubeadm node of `members` etcd members from `seed`, serving
+    /// TLS with client certificates as the exam's node does; two console tabs.
     pub fn new(seed: u64, members: u64) -> Engine {
+        Engine::with_tls(seed, members, true)
+    }
+
+    /// [`Engine::new`], its etcd serving TLS or plain http (runs saved
+    /// before the page served TLS replay as plain).
+    pub fn with_tls(seed: u64, members: u64, tls: bool) -> Engine {
         let members = members.clamp(1, 7);
-        // The page still serves plain http: its stage buttons, `load` and
-        // the e2e specs type `etcdctl` lines without certificates (issue 14:
-        // the console's default is a kubeadm node with TLS).
-        let options = ConsoleOptions { nodes: members as usize, tls: false, ..ConsoleOptions::default() };
+        let options = ConsoleOptions { nodes: members as usize, tls, ..ConsoleOptions::default() };
         let mut console = Console::new(seed, options);
         // The page's clock drives virtual time: a command that waits for
         // the cluster is pending until `poll_tabs` brings its answer.
@@ -142,12 +166,14 @@ impl Engine {
             carry_ms: 0.0,
             seed,
             members,
+            tls,
             entries: Vec::new(),
             stage_queue: VecDeque::new(),
             stage_busy: None,
             stage_rest: Vec::new(),
             replaying: false,
             editor: None,
+            last_step: None,
             travel: travel::Travel::default(),
         };
         e.travel_start();
@@ -188,6 +214,8 @@ impl Engine {
         if whole < 1.0 {
             return false;
         }
+        // Time runs: the last step's caption is history.
+        self.last_step = None;
         self.sync_view();
         self.view_ms += whole as u64;
         self.travel_advance_to(self.view_ms / GRID_MS * GRID_MS);
@@ -276,7 +304,6 @@ impl Engine {
         self.sim().node(id).map_or_else(|| format!("{id:x}"), |n| n.config.name.clone())
     }
 
-    /// Client URLs of every member, for `--endpoints`.
     /// What the stage's "add member" buttons type: `member add` of the next
     /// member through every endpoint (with the cluster's certificates when
     /// it serves TLS), then `cluster start` of it.
@@ -288,11 +315,7 @@ impl Engine {
         let learner = if learner { " --learner" } else { "" };
         let peer = self.console.member_url(&format!("http://127.0.0.{n}:2380"));
         vec![
-            format!(
-                "etcdctl --endpoints={}{} member add {name}{learner} --peer-urls={peer}",
-                self.all_endpoints(),
-                self.console.tls_flags()
-            ),
+            self.etcdctl_all(&format!("member add {name}{learner} --peer-urls={peer}")),
             format!("cluster start {name}"),
         ]
     }
@@ -307,6 +330,12 @@ impl Engine {
             })
             .collect::<Vec<_>>()
             .join(",")
+    }
+
+    /// `etcdctl ARGS` through every member, with the cluster's certificates
+    /// when it serves TLS: what the stage's and inspector's buttons type.
+    pub fn etcdctl_all(&self, args: &str) -> String {
+        format!("etcdctl --endpoints={}{} {args}", self.all_endpoints(), self.console.tls_flags())
     }
 }
 
@@ -326,10 +355,43 @@ pub(crate) mod tests {
         }
     }
 
+    /// Gives console tab `tab` the node's certificates, as the welcome text
+    /// teaches, then clears its screen (a test sees only its own lines).
+    pub(crate) fn use_certs(e: &mut Engine, tab: usize) {
+        run(e, tab, ctl::pki::ETCDCTL_ENV);
+        e.clear(tab);
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn step_to_the_next_message_or_event_is_one_input_that_replays() {
+        let mut e = Engine::new(7, 3);
+        e.paused = true;
+        e.step_to(StepTo::Message);
+        let last = e.last_step.clone().expect("a step");
+        assert!(matches!(last.step, Some(sim::Step::Message { .. })), "{last:?}");
+        // A fresh cluster ticks until an election timer fires: many steps.
+        e.step_to(StepTo::Event);
+        let last = e.last_step.clone().expect("a step");
+        assert!(last.count > 1, "{last:?}");
+        let caption = crate::events::step_caption(&e, &last);
+        assert!(caption.contains(" steps to ") && caption.contains(" — "), "{caption}");
+        let session = e.session();
+        assert_eq!(session.entries.len(), 2, "{:?}", session.entries);
+        let text = session.to_text();
+        assert!(text.contains(" 0 step message\n") && text.contains(" 0 step event\n"), "{text}");
+        let again = Engine::restore(&crate::session::Session::from_text(&text).expect("reads"));
+        assert_eq!((again.sim().steps(), again.now()), (e.sim().steps(), e.now()));
+        // Time running again retires the caption.
+        e.paused = false;
+        e.frame(50.0);
+        assert!(e.last_step.is_none());
+    }
+
     #[wasm_bindgen_test(unsupported = test)]
     fn put_then_get_through_the_console() {
         let mut e = Engine::new(7, 3);
         e.frame(100.0);
+        use_certs(&mut e, 0);
         run(&mut e, 0, "etcdctl put foo bar");
         run(&mut e, 0, "etcdctl get foo");
         assert_eq!(
@@ -341,6 +403,7 @@ pub(crate) mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn a_member_added_but_not_started_counts_in_the_quorum_until_it_starts() {
         let mut e = Engine::new(7, 3);
+        use_certs(&mut e, 0);
         run(&mut e, 0, "etcdctl member add etcd-4 --peer-urls=http://127.0.0.4:2380");
         let q = crate::model::stage(e.sim(), e.now(), 1.0).quorum;
         assert_eq!((q.voters, q.up, q.unstarted, q.quorum), (4, 3, 1, 3));
@@ -352,6 +415,15 @@ pub(crate) mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn the_add_member_button_reaches_a_cluster_that_serves_tls() {
         let mut e = Engine::new(7, 3);
+        let lines = e.member_add_lines(false);
+        assert!(lines[0].starts_with("etcdctl --endpoints=https://127.0.0.2:2379,"), "{lines:?}");
+        assert!(lines[0].contains(" --cacert=/etc/kubernetes/pki/etcd/ca.crt "), "{lines:?}");
+        for line in &lines {
+            run(&mut e, 0, line);
+        }
+        let q = crate::model::stage(e.sim(), e.now(), 1.0).quorum;
+        assert_eq!((q.voters, q.up), (4, 4), "{:?}", e.tab_texts(0));
+        run(&mut e, 0, "cluster reset --plain");
         assert_eq!(
             e.member_add_lines(true),
             [
@@ -359,29 +431,21 @@ pub(crate) mod tests {
                 "cluster start etcd-4"
             ]
         );
-        run(&mut e, 0, "cluster reset --tls");
-        let lines = e.member_add_lines(false);
-        assert!(lines[0].contains(" --cacert=/etc/kubernetes/pki/etcd/ca.crt "), "{lines:?}");
-        for line in &lines {
-            run(&mut e, 0, line);
-        }
-        let q = crate::model::stage(e.sim(), e.now(), 1.0).quorum;
-        assert_eq!((q.voters, q.up), (4, 4), "{:?}", e.tab_texts(0));
     }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn the_endpoint_picker_exports_the_scheme_the_cluster_serves() {
         let mut e = Engine::new(7, 3);
         e.set_endpoint(0, 2);
-        run(&mut e, 0, "cluster reset --tls");
+        run(&mut e, 0, "cluster reset --plain");
         e.set_endpoint(0, 3);
         let texts = e.tab_texts(0);
         let exports: Vec<&String> = texts.iter().filter(|l| l.contains("export ")).collect();
         assert_eq!(
             exports,
             [
-                "etcd-1 $ export ETCDCTL_ENDPOINTS=http://127.0.0.2:2379",
-                "etcd-2 $ export ETCDCTL_ENDPOINTS=https://127.0.0.3:2379"
+                "etcd-1 $ export ETCDCTL_ENDPOINTS=https://127.0.0.2:2379",
+                "etcd-2 $ export ETCDCTL_ENDPOINTS=http://127.0.0.3:2379"
             ],
             "{texts:?}"
         );
@@ -390,6 +454,7 @@ pub(crate) mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn member_list_prints_etcdctls_table() {
         let mut e = Engine::new(7, 3);
+        use_certs(&mut e, 0);
         run(&mut e, 0, "etcdctl member list -w table");
         let text = e.tab_texts(0).join("\n");
         assert!(text.contains("|        ID        | STATUS  |"), "{text}");

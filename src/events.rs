@@ -117,11 +117,14 @@ pub fn describe(r: &EventRecord, names: &Names) -> EventRow {
 /// A member's own event: the sentence and its class.
 fn member_event(who: &str, kind: &K, n: &dyn Fn(u64) -> String) -> (String, &'static str) {
     match kind {
-        K::ElectionTimerFired { term } => (
-            format!("{who}'s election timer fired: it starts a pre-vote for term {}", term + 1),
-            "ev-election",
-        ),
-        K::PreVoteStarted { term } => (format!("{who} asks for pre-votes (term {term})"), "ev-election"),
+        // One wording for a pre-vote: for the term it would start (its own
+        // term does not move until the real election).
+        K::ElectionTimerFired { term } => {
+            (format!("{who}'s election timer fired (term {term})"), "ev-election")
+        }
+        K::PreVoteStarted { term } => {
+            (format!("{who} asks for pre-votes for term {} (its term stays {term})", term + 1), "ev-election")
+        }
         K::ElectionStarted { term } => (format!("{who} starts an election for term {term}"), "ev-election"),
         K::VoteGranted { to, term, pre_vote } => (
             format!(
@@ -155,6 +158,53 @@ fn member_event(who: &str, kind: &K, n: &dyn Fn(u64) -> String) -> (String, &'st
     }
 }
 
+/// What the last step did, in words: `0.512 s: etcd-2 → etcd-3 MsgVote
+/// term 3`, `1.2 s: a tick, every running member's clock moved on`; how
+/// many steps it took when more than one, and the newest event it caused
+/// after a dash.
+///
+/// ```text
+///   3 steps to 1.523 s: etcd-2 → etcd-1 MsgPreVote term 2 — etcd-1 grants its pre-vote to etcd-2 (term 3)
+/// ```
+pub fn step_caption(e: &Engine, last: &crate::engine::LastStep) -> String {
+    let names = names(e);
+    let n = |id: u64| name(&names, id);
+    let what = match &last.step {
+        None => "nothing left to do".to_string(),
+        Some(sim::Step::Tick { at_ms }) => {
+            format!("{}: a tick, every running member's clock moved on", seconds(*at_ms))
+        }
+        Some(sim::Step::Message { at_ms, id, from, to, msg_type, delivered }) => {
+            let term = e.sim().network().records().find(|r| r.id == *id).map(|r| r.term);
+            format!(
+                "{}: {} → {} {msg_type:?}{}{}",
+                seconds(*at_ms),
+                n(*from),
+                n(*to),
+                term.map(|t| format!(" term {t}")).unwrap_or_default(),
+                if *delivered { "" } else { ", lost" }
+            )
+        }
+        Some(sim::Step::Deadline { at_ms, request }) => {
+            format!("{}: request {request}'s deadline passed", seconds(*at_ms))
+        }
+        Some(sim::Step::Released { at_ms, member }) => {
+            format!("{}: {}'s slow disk let its output go", seconds(*at_ms), n(*member))
+        }
+    };
+    let what = if last.count > 1 { format!("{} steps to {what}", last.count) } else { what };
+    let caused = e.sim().events().since(last.events_before).filter(|r| !is_routine(r)).last();
+    match caused {
+        Some(r) => format!("{what} — {}", describe(r, &names).text),
+        None => what,
+    }
+}
+
+/// Virtual milliseconds as the caption shows them (`1.523 s`).
+fn seconds(ms: u64) -> String {
+    format!("{:.3} s", ms as f64 / 1000.0)
+}
+
 /// A fault (or repair) in a few words, members by name (the simulator's
 /// own wording, [`Fault::describe`]).
 fn fault(f: &Fault, n: &dyn Fn(u64) -> String) -> String {
@@ -165,12 +215,12 @@ fn fault(f: &Fault, n: &dyn Fn(u64) -> String) -> String {
     }
 }
 
-/// Commits, applies and client requests: several per write, hidden
-/// unless asked for.
+/// Commits and applies: one per member for every write, hidden unless
+/// asked for. A client's request and its answer are not routine: they
+/// are the write a lecture demonstrates.
 pub fn is_routine(r: &EventRecord) -> bool {
     match &r.event {
         SimEvent::Member(e) => matches!(e.kind, K::EntryCommitted { .. } | K::Applied { .. }),
-        SimEvent::Request { .. } | SimEvent::Response { .. } => true,
         _ => false,
     }
 }
@@ -187,6 +237,7 @@ pub fn concerns(r: &EventRecord, id: u64) -> bool {
             | Fault::Restart { member }
             | Fault::Isolate { member }
             | Fault::SlowDisk { member, .. }
+            | Fault::DiskFull { member, .. }
             | Fault::Quota { member, .. }
             | Fault::Campaign { member }
             | Fault::Join { member, .. } => *member == id,

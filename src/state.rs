@@ -60,8 +60,12 @@ pub struct AppState {
     pub data_tab: RwSignal<DataTab>,
     /// The key the key browser shows.
     pub key: RwSignal<Option<String>>,
+    /// A member's actions opened where the finger tapped (a phone).
+    pub quick: RwSignal<Option<crate::components::cluster::quick::QuickMenu>>,
     /// The member a hovered timeline event is about.
     pub highlight: RwSignal<Option<u64>>,
+    /// The record's mark when the run was last saved (`browser::save_if_recorded`).
+    pub saved_mark: StoredValue<(usize, u64), LocalStorage>,
     /// The animation loop is scheduled.
     pub looping: StoredValue<bool, LocalStorage>,
     /// prefers-reduced-motion: the stage moves in discrete steps.
@@ -86,7 +90,9 @@ impl AppState {
             selected: RwSignal::new(None),
             data_tab: RwSignal::new(DataTab::Timeline),
             key: RwSignal::new(None),
+            quick: RwSignal::new(None),
             highlight: RwSignal::new(None),
+            saved_mark: StoredValue::new_local((0, 0)),
             looping: StoredValue::new_local(false),
             reduced_motion: StoredValue::new_local(false),
             text_scale: RwSignal::new(1.0),
@@ -101,6 +107,9 @@ impl AppState {
     /// Changes the engine, then redraws everything and wakes the loop.
     pub fn act<T>(&self, f: impl FnOnce(&mut Engine) -> T) -> Option<T> {
         let out = self.engine.try_update_value(f);
+        // Every input is kept the moment it is recorded: a reload, a crash
+        // or a second tab right after it loses nothing.
+        crate::browser::save_if_recorded(*self);
         self.refresh(true);
         crate::browser::wake(*self);
         out
@@ -125,13 +134,18 @@ impl AppState {
         }
     }
 
-    /// Replaces the engine (reset, restore, share link).
-    pub fn replace(&self, engine: Engine) {
-        self.engine.set_value(engine);
+    /// Replaces the engine (reset, restore, share link) and returns the
+    /// one it replaced (Reset keeps it for its undo).
+    pub fn replace(&self, engine: Engine) -> Option<Engine> {
+        let old = self.engine.try_update_value(|e| std::mem::replace(e, engine));
+        self.saved_mark.set_value((usize::MAX, 0));
+        crate::browser::save_if_recorded(*self);
         self.selected.set(None);
+        self.quick.set(None);
         self.engine.update_value(|e| e.console_version += 1);
         self.refresh(true);
         crate::browser::wake(*self);
+        old
     }
 }
 

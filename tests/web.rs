@@ -12,7 +12,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// Mounts the app into a fresh element and returns that element. The run
 /// an earlier test saved is forgotten first, so each test starts fresh.
 fn mount() -> HtmlElement {
-    etcd_playground::browser::forget(etcd_playground::browser::SESSION_KEY);
+    etcd_playground::browser::forget_saved_runs();
     let document = web_sys::window().unwrap().document().unwrap();
     let host: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();

@@ -3,6 +3,7 @@
 pub mod controls;
 pub mod member;
 pub mod message;
+pub mod quick;
 pub mod quorum;
 pub mod stage;
 pub mod travel;

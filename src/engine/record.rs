@@ -14,7 +14,9 @@
 //! Whatever changes what a tab shows must go through here: an input that
 //! is not recorded comes back after a reload or through a share link.
 
-use super::{Engine, GRID_MS, MAX_REPLAY_MS, SPEED_MAX, SPEED_MIN, VISIBLE_TABS};
+use super::{
+    Engine, GRID_MS, LastStep, MAX_REPLAY_MS, MAX_STEPS_TO, SPEED_MAX, SPEED_MIN, StepTo, VISIBLE_TABS,
+};
 use crate::console_log::Stream;
 use crate::session::{Act, Entry, Session};
 
@@ -27,7 +29,7 @@ impl Engine {
 
     /// [`Engine::restore`], replaying at most `max_ms` of virtual time.
     pub fn restore_within(s: &Session, max_ms: u64) -> Engine {
-        let mut e = Engine::new(s.seed, s.members);
+        let mut e = Engine::with_tls(s.seed, s.members, s.tls);
         let limit = e.now().saturating_add(max_ms);
         e.replaying = true;
         let mut kept = Vec::new();
@@ -50,12 +52,19 @@ impl Engine {
         Session {
             seed: self.seed,
             members: self.members,
+            tls: self.tls,
             entries: self.entries.clone(),
             clock_ms: self.now(),
             view_ms: self.view_ms,
             speed: self.speed,
             paused: self.paused,
         }
+    }
+
+    /// The record's length and the time of its newest input: changes when
+    /// an input is recorded or a jump in time drops some.
+    pub fn record_mark(&self) -> (usize, u64) {
+        (self.entries.len(), self.entries.last().map_or(0, |e| e.at_ms))
     }
 
     /// Records an input at the current virtual time (not while replaying).
@@ -79,11 +88,11 @@ impl Engine {
                 self.console_version += 1;
             }
             Act::Step => {
-                self.console.sim_mut().step();
-                let runs = self.console.poll_tabs(0);
-                self.route(runs);
-                self.sync_view();
+                let events_before = self.sim().events().total();
+                let step = self.sim_step();
+                self.last_step = Some(LastStep { step, count: 1, events_before });
             }
+            Act::StepTo(to) => self.steps_to(*to),
             Act::File(path, bytes) => {
                 self.console.write_file(path, bytes.clone());
                 let size = self.console.vfs().read(path).map_or(0, <[u8]>::len);
@@ -145,6 +154,45 @@ impl Engine {
     pub fn step_once(&mut self) {
         self.record(0, Act::Step);
         self.apply(0, &Act::Step);
+    }
+
+    /// Steps until a message reaches its target (or is lost there), or
+    /// until the timeline gets an event that is not routine (an election,
+    /// a vote, a role change, a fault): recorded as one input, replayed as
+    /// the same steps.
+    pub fn step_to(&mut self, to: StepTo) {
+        self.record(0, Act::StepTo(to));
+        self.apply(0, &Act::StepTo(to));
+    }
+
+    /// One simulator step, and what the consoles printed after it.
+    fn sim_step(&mut self) -> Option<sim::Step> {
+        let step = self.console.sim_mut().step();
+        let runs = self.console.poll_tabs(0);
+        self.route(runs);
+        self.sync_view();
+        step
+    }
+
+    /// [`Engine::step_to`]'s steps: at most `MAX_STEPS_TO` (a quiet
+    /// cluster ticks for ever).
+    fn steps_to(&mut self, to: StepTo) {
+        let events_before = self.sim().events().total();
+        let mut last = LastStep { step: None, count: 0, events_before };
+        while last.count < MAX_STEPS_TO {
+            last.step = self.sim_step();
+            last.count += 1;
+            let done = match to {
+                StepTo::Message => matches!(last.step, Some(sim::Step::Message { .. })),
+                StepTo::Event => {
+                    self.sim().events().since(events_before).any(|r| !crate::events::is_routine(r))
+                }
+            };
+            if done || last.step.is_none() {
+                break;
+            }
+        }
+        self.last_step = Some(last);
     }
 
     /// Puts a file into the console's filesystem (an uploaded backup) and

@@ -266,6 +266,9 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn watch_cmd_redraws_the_tab_each_interval_until_ctrl_c() {
         let mut e = Engine::new(5, 3);
+        for tab in [0, 1] {
+            crate::engine::tests::use_certs(&mut e, tab);
+        }
         e.run_line(0, "etcdctl put k v1");
         for _ in 0..20 {
             e.frame(100.0);

@@ -375,8 +375,7 @@ impl Engine {
 
     /// The moment a shared run's text asks to open at (`moment=`), if any.
     pub fn moment_of(text: &str) -> Option<u64> {
-        let head = text.lines().next()?;
-        head.split_whitespace().find_map(|f| f.strip_prefix("moment=")?.parse().ok())
+        ctl::session::moment_of(text)
     }
 }
 

@@ -8,10 +8,12 @@
 //! cargo xtask bench-load [--base REV]   load times of this tree and of REV, side by side
 //! cargo xtask setup           only install what is missing
 //! cargo xtask sim --seeds N [--start S] [--nodes K]   the simulator's swarm
+//! cargo xtask fuzz --inputs N [--seed S] [--jobs J]   the console's fuzz campaign
 //! ```
 
 mod bench;
 mod compress;
+mod fuzz;
 mod run;
 mod setup;
 mod sim;
@@ -35,9 +37,10 @@ fn main() -> ExitCode {
         ["test"] => test::all(),
         ["e2e"] => test::e2e_only(),
         ["sim", rest @ ..] => sim::swarm(rest),
+        ["fuzz", rest @ ..] => fuzz::campaign(rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [--dev] | test | e2e | dist | size | bench-load [--base REV] | setup | sim --seeds N>"
+                "usage: cargo xtask <serve [--dev] | test | e2e | dist | size | bench-load [--base REV] | setup | sim --seeds N | fuzz --inputs N>"
             );
             return ExitCode::from(2);
         }

@@ -1,5 +1,6 @@
-//! `cargo xtask sim --seeds N [--start S] [--nodes K]`: the simulator's swarm
-//! runner, built optimised. Each seed draws a random fault schedule, runs a
+//! `cargo xtask sim --seeds N [--start S] [--nodes K] [--profile wide|classic]`:
+//! the simulator's swarm runner, built optimised (wide, the default, draws 3
+//! or 5 members per seed; classic is the swarm before issue 17). Each seed draws a random fault schedule, runs a
 //! safety phase under client load, heals and requires liveness; a failure
 //! prints `SIM_SEED=...` (replay it with `SIM_SEED=s cargo xtask sim`). The
 //! last line is `N passed, N failed`. `--unsafe-local-reads` runs the
@@ -18,6 +19,12 @@ pub fn swarm_command(args: &[&str]) -> Result<std::process::Command> {
     while i < args.len() {
         match args[i] {
             "--unsafe-local-reads" => i += 1,
+            "--profile" => {
+                if !matches!(args.get(i + 1), Some(&"wide" | &"classic")) {
+                    return Err("--profile takes wide or classic".to_string());
+                }
+                i += 2;
+            }
             "--seeds" | "--start" | "--nodes" | "--jobs" => {
                 let ok = args.get(i + 1).is_some_and(|v| v.parse::<u64>().is_ok());
                 if !ok {
@@ -27,7 +34,7 @@ pub fn swarm_command(args: &[&str]) -> Result<std::process::Command> {
             }
             other => {
                 return Err(format!(
-                    "unknown flag {other}; usage: cargo xtask sim --seeds N [--start S] [--nodes K]"
+                    "unknown flag {other}; usage: cargo xtask sim --seeds N [--start S] [--nodes K] [--profile wide|classic]"
                 ));
             }
         }

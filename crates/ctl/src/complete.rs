@@ -31,11 +31,16 @@ pub fn candidates(con: &Console, line: &str) -> Vec<String> {
                 "heal",
                 "net",
                 "campaign",
+                "slow-disk",
+                "disk",
                 "reset",
             ]
             .iter()
             .map(|s| s.to_string())
             .collect(),
+            "cluster" if before.len() == 3 && before[1] == "disk" => {
+                ["full", "slow", "ok"].iter().map(|s| s.to_string()).collect()
+            }
             "cluster" => con.backend.endpoints().into_iter().map(|e| e.name).collect(),
             "etcdutl" => ["snapshot", "status", "restore", "defrag", "version", "--data-dir", "--write-out"]
                 .iter()

@@ -33,6 +33,7 @@ pub mod output;
 pub mod pki;
 pub mod playground;
 pub mod printers;
+pub mod session;
 pub mod shell;
 pub mod spec;
 pub(crate) mod stream;

@@ -78,6 +78,10 @@ pub const KUBEADM_DIR: &str = "/etc/kubernetes/pki";
 /// The flags the exam's etcdctl lines give (etcd's own serving pair as client certificate).
 pub const ETCDCTL_FLAGS: &str = " --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt --key=/etc/kubernetes/pki/etcd/server.key";
 
+/// The same certificates as etcdctl's variables, in one line a learner
+/// types once per console tab (the page's welcome text teaches it).
+pub const ETCDCTL_ENV: &str = "export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key";
+
 /// Where minikube keeps the etcd ones (seed 001 reads them there).
 pub const MINIKUBE_ETCD_DIR: &str = "/var/lib/minikube/certs/etcd";
 

@@ -1,10 +1,12 @@
-//! Playground commands: `cluster status|stop|start|restart|partition|isolate|heal|net|campaign|reset`.
+//! Playground commands: `cluster status|stop|start|restart|partition|isolate|heal|net|campaign|slow-disk|disk|reset`.
 //!
 //! ```text
 //! cluster partition etcd-1 / etcd-2,etcd-3    two groups; members talk only inside a group
 //! cluster isolate etcd-1                      etcd-1 alone
+//! cluster partition etcd-1 -/-> etcd-2       one way: etcd-2 no longer hears etcd-1
 //! cluster slow-disk etcd-1 400ms               each fsync of etcd-1 takes 400 ms more
-//! cluster net --delay 5-20ms --drop 1% --duplicate 0%
+//! cluster disk etcd-1 full                     its next write fails: etcd exits, as on ENOSPC
+//! cluster net --delay 5-20ms --drop 1% --duplicate 0% --reorder 10%
 //! cluster reset --nodes 5 --seed 42 --plain   a fresh cluster over http (TLS as the last one by default; --data-dir DIR: from a restored snapshot)
 //! ```
 
@@ -20,11 +22,13 @@ Usage: cluster COMMAND
   status                                  one row per member: role, term, commit, applied, up/down, group
   stop NAME | start NAME | restart NAME   crash a member (memory lost, disk kept) / start it again
   partition NAME[,NAME...] [/ NAME[,NAME...]]   split the network into groups
+  partition NAME -/-> NAME                one way: the first's messages no longer reach the second
   isolate NAME                            cut one member off
   heal                                    one network again
-  net [--delay MIN-MAXms] [--drop P%] [--duplicate P%]
+  net [--delay MIN-MAXms] [--drop P%] [--duplicate P%] [--reorder P%]
   campaign NAME                           fire that member's election timer now
   slow-disk NAME DURATION                 every fsync of NAME takes DURATION more (0: a healthy disk)
+  disk NAME full|slow DURATION|ok         no space left (etcd exits at its next write), slow, or healthy
   reset [--nodes N] [--seed S] [--tls|--plain] [--data-dir DIR] [--quota-bytes N]   a fresh cluster
         [--bare | --kubeadm] [--storage json|protobuf]   etcd alone, or a kubeadm cluster's objects
         [--topology single|stacked|external]     one control-plane node with one etcd member, three
@@ -44,9 +48,8 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
     let rest = &args[1..];
     match sub.as_str() {
         "status" => Output::ok(status(con)).into(),
-        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" | "slow-disk" => {
-            sim::run(con, sub, rest)
-        }
+        "stop" | "start" | "restart" | "partition" | "isolate" | "heal" | "campaign" | "slow-disk"
+        | "disk" => sim::run(con, sub, rest),
         "net" => net(con, rest),
         "reset" => reset(con, rest),
         "help" | "--help" | "-h" => Output::ok(USAGE).into(),
@@ -74,6 +77,8 @@ pub(crate) struct Net {
     pub drop_percent: u32,
     /// Messages delivered twice, in percent.
     pub duplicate_percent: u32,
+    /// Messages that may overtake the ones sent before them, in percent.
+    pub reorder_percent: u32,
 }
 
 fn net(con: &mut Console, args: &[String]) -> Exec {
@@ -115,6 +120,10 @@ fn net(con: &mut Console, args: &[String]) -> Exec {
                 Some(p) => net.duplicate_percent = p,
                 None => return fail(format!("bad --duplicate {value:?} (want P%)")),
             },
+            "--reorder" => match pct(&value) {
+                Some(p) => net.reorder_percent = p,
+                None => return fail(format!("bad --reorder {value:?} (want P%)")),
+            },
             other => return fail(format!("unknown flag {other}")),
         }
         i += 1;
@@ -123,9 +132,11 @@ fn net(con: &mut Console, args: &[String]) -> Exec {
         return e;
     }
     con.net = net.clone();
-    let Net { delay_min_ms, delay_max_ms, drop_percent, duplicate_percent } = net;
+    let Net { delay_min_ms, delay_max_ms, drop_percent, duplicate_percent, reorder_percent } = net;
+    // The reordering is shown only once asked for (the line as it was).
+    let reorder = if reorder_percent > 0 { format!(", reorder {reorder_percent}%") } else { String::new() };
     Output::ok(format!(
-        "network: delay {delay_min_ms}-{delay_max_ms}ms, drop {drop_percent}%, duplicate {duplicate_percent}%\n"
+        "network: delay {delay_min_ms}-{delay_max_ms}ms, drop {drop_percent}%, duplicate {duplicate_percent}%{reorder}\n"
     ))
     .into()
 }

@@ -49,30 +49,41 @@ pub const COMMANDS: [&str; 37] = [
 /// The node's tools (`node/`), also offered by completion.
 pub const NODE_COMMANDS: [&str; 3] = ["crictl", "systemctl", "journalctl"];
 
+/// `help`: every line fits in 70 columns (a phone's console, a narrow pane).
 const HELP: &str = "\
 etcd playground console. Supported commands:
-  etcdctl ...                 etcd's v3 client (etcdctl help)
-  etcdutl snapshot status|restore, defrag, version
-  kubectl ...                 apply/create/replace/get [-w]/delete/describe/run/scale (kubectl help)
-  cluster status|stop|start|restart|partition|isolate|heal|net|campaign|reset
-  lesson list|start NAME|hint|show-me|check|next|stop   guided lessons, checked on the cluster
-  echo, export, unset, env, clear, history, pwd, true, false, sh -c 'LINE'
-  sleep DURATION              let virtual time pass (1s, 500ms, 2m)
-  timeout DURATION CMD        stop CMD after DURATION (exit 124)
-  watch [-n SECONDS] CMD      run CMD again every 2s (or SECONDS) until Ctrl+C
-  ls [-la] [DIR], cat, cp [-r], mv, rm [-rf], mkdir [-p], touch, tee [-a], diff, cd, pwd
-                              the playground's own small filesystem
-  sed [-n] [-i] [-E] [-e SCRIPT]... [FILE]...        GNU sed: s///, p, d, q, a/i/c, y, addresses
-  sudo CMD                    runs CMD (the console is root already)
+  etcdctl ...        etcd's v3 client (etcdctl help)
+  etcdutl ...        snapshot status|restore, defrag, version
+  kubectl ...        apply, create, replace, get [-w], delete,
+                     describe, run, scale (kubectl help)
+  cluster ...        status, stop, start, restart, partition,
+                     isolate, heal, net, campaign, reset
+  lesson ...         list, start NAME, hint, show-me, check, next,
+                     stop: guided lessons, checked on the cluster
+  echo, export, unset, env, clear, history, pwd, true, false,
+  sh -c 'LINE'
+  sleep DURATION     let virtual time pass (1s, 500ms, 2m)
+  timeout DUR CMD    stop CMD after DUR (exit 124)
+  watch [-n S] CMD   run CMD every 2s (or S seconds) until Ctrl+C
+  ls [-la] [DIR], cat, cp [-r], mv, rm [-rf], mkdir [-p], touch,
+  tee [-a], diff, cd: the playground's own small filesystem
+  sed [-n] [-i] [-E] [-e SCRIPT]... [FILE]...
+                     GNU sed: s///, p, d, q, a/i/c, y, addresses
+  sudo CMD           runs CMD (the console is root already)
   printf FORMAT [ARG]..., seq [FIRST [INC]] LAST
-  vi FILE, vim FILE, nano FILE   edit FILE (in the page's editor pane; elsewhere: a hint)
-  crictl ps [-a] | pods | logs ID | images   the node's containers (the static pods of
-                              /etc/kubernetes/manifests, restarted by the kubelet when one changes)
-  systemctl status|restart|stop|start kubelet, journalctl -u kubelet [-n N]
-Shell syntax: quotes, backslash escapes, $VAR, # comments, VAR=value cmd,
-heredocs (<<EOF ... EOF), lists (a; b, a && b, a || b), pipes into
-grep, head, tail, wc, sort, uniq, base64, cut, cat or a command reading stdin,
-and redirections (> f, >> f, 2> f, 2>&1, &> f, < f; cat > f <<EOF writes f).
+  vi FILE, vim FILE, nano FILE
+                     edit FILE (in the page's editor pane)
+  crictl ps [-a] | pods | logs ID | images
+                     the node's containers: the static pods of
+                     /etc/kubernetes/manifests (the kubelet
+                     restarts one when its manifest changes)
+  systemctl status|restart|stop|start kubelet,
+  journalctl -u kubelet [-n N]
+Shell syntax: quotes, backslash escapes, $VAR, # comments,
+VAR=value cmd, heredocs (<<EOF ... EOF), lists (a; b, a && b,
+a || b), pipes into grep, head, tail, wc, sort, uniq, base64, cut,
+cat or a command reading stdin, and redirections (> f, >> f, 2> f,
+2>&1, &> f, < f; cat > f <<EOF writes f).
 Background jobs (&) and $(...) are not supported.
 ";
 
@@ -476,7 +487,7 @@ fn sleep(args: &[String]) -> Exec {
     let mut total = 0;
     for a in args {
         match shell_duration_ms(a) {
-            Some(ms) => total += ms,
+            Some(ms) => total = ms.saturating_add(total),
             None => {
                 return Output::fail(
                     format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"),
@@ -537,5 +548,12 @@ mod tests {
         assert_eq!(shell_duration_ms("500ms"), Some(500));
         assert_eq!(shell_duration_ms("0.5"), Some(500));
         assert_eq!(shell_duration_ms("x"), None);
+    }
+
+    #[test]
+    fn help_fits_in_70_columns() {
+        let wide: Vec<&str> = HELP.lines().filter(|l| l.chars().count() > 70).collect();
+        assert!(wide.is_empty(), "{wide:?}");
+        assert!(HELP.contains("cluster ...") && HELP.contains("etcdutl ..."));
     }
 }

@@ -298,4 +298,11 @@ fn backup_wrong_paths() {
         &["etcdutl --data-dir /var/lib/etcd-restored snapshot restore /opt/backup.db"],
         "the pod created after the backup is gone: the key /registry/pods/default/after is still there",
     );
+    // The manifest edited, but the kubelet has not yet acted on it.
+    wrong(
+        "backup",
+        5,
+        &["sed -i 's|/var/lib/etcd|/var/lib/etcd-from-backup|' /etc/kubernetes/manifests/etcd.yaml"],
+        "the pod created after the backup is gone: the key /registry/pods/default/after is still there",
+    );
 }

@@ -146,11 +146,12 @@ pub fn parse_flags(args: &[String], command: &str) -> Result<Flags, String> {
             None => (a, None),
         };
         // Short flags with the value attached: -oyaml, -nkube-system.
-        let (name, inline) = if inline.is_none() && !name.starts_with("--") && name.len() > 2 {
-            (&name[..2], Some(name[2..].to_string()))
-        } else {
-            (name, inline)
-        };
+        let (name, inline) =
+            if inline.is_none() && !name.starts_with("--") && name.len() > 2 && name.is_char_boundary(2) {
+                (&name[..2], Some(name[2..].to_string()))
+            } else {
+                (name, inline)
+            };
         if let Some((_, long)) = VALUE_FLAGS.iter().find(|(s, l)| (!s.is_empty() && *s == name) || *l == name)
         {
             let value = match inline {

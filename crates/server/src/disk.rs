@@ -88,6 +88,10 @@ pub struct Disk {
     pub(crate) snapshot: Option<SnapshotFile>,
     /// How many times a member started from this disk.
     pub(crate) boots: u64,
+    /// No space is left on the device: every write fails with ENOSPC
+    /// (the playground's `cluster disk NAME full`). What is on it stays
+    /// readable; see [`crate::Member`]'s handling of a failed write.
+    pub(crate) full: bool,
 }
 
 impl Disk {
@@ -101,6 +105,16 @@ impl Disk {
         let wal: u64 = self.entries.iter().map(|e| e.data.len() as u64 + 24).sum();
         let snap = self.snapshot.as_ref().map_or(0, |s| s.store_size + 64);
         wal + snap + 32
+    }
+
+    /// Whether the device has no space left (writes fail).
+    pub fn is_full(&self) -> bool {
+        self.full
+    }
+
+    /// Fills the device (`true`) or frees space on it (`false`).
+    pub fn set_full(&mut self, full: bool) {
+        self.full = full;
     }
 
     /// The identity written at bootstrap.

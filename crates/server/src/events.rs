@@ -146,6 +146,15 @@ pub enum MemberEventKind {
         /// The new size in bytes.
         db_size: u64,
     },
+    /// The process exited on an error it cannot go on from, as etcd's
+    /// `lg.Fatal` does (a failed WAL write on a full disk): its memory is
+    /// lost, its disk keeps what was written before.
+    Exited {
+        /// etcd's log message (`failed to save Raft hard state and entries`).
+        message: String,
+        /// The error it logs (`write ...: no space left on device`).
+        error: String,
+    },
     /// Authentication was enabled or disabled.
     AuthChanged {
         /// Enabled now.

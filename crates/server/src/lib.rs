@@ -19,7 +19,8 @@
 //!   timeline; [`status`]: what the UI draws.
 //! - [`member`]: the member, its proposals and their timeouts;
 //!   `handle.rs`: each request's checks and route (propose, read, local);
-//!   `ready.rs`: the raft loop (persist, send, apply, snapshot).
+//!   `ready.rs`: the raft loop (persist, send, apply, snapshot);
+//!   `fatal.rs`: a write that fails on a full disk ends the process.
 //! - `apply.rs`: the replicated state machine; `read_index.rs`:
 //!   linearizable reads; `lease.rs`: expiry and keep-alives; `watch.rs`:
 //!   watch streams.
@@ -39,6 +40,7 @@ pub mod config;
 pub mod disk;
 pub mod error;
 pub mod events;
+mod fatal;
 mod handle;
 mod lease;
 mod lease_checkpoint;

@@ -106,6 +106,9 @@ pub struct Member {
     pub(crate) no_leader_count: u64,
     /// Since when this member has had no leader.
     pub(crate) no_leader_since: Option<u64>,
+    /// Set when the process exited on a failed write (`fatal.rs`): etcd's
+    /// log message.
+    pub(crate) exited: Option<String>,
     pub(crate) out: Output,
 }
 
@@ -147,6 +150,10 @@ impl Member {
         cfg.tick_ms = cfg.tick_ms.max(1);
         cfg.snapshot_count = cfg.snapshot_count.max(1);
         let bootstrapped = disk.is_empty();
+        // A new member on a full device cannot create its WAL: it exits
+        // at once and leaves the disk empty (`fatal.rs`).
+        let unwritable = bootstrapped && disk.is_full();
+        let empty = disk.clone();
         if bootstrapped {
             disk.identity =
                 Some(DiskIdentity { id: cfg.id, name: cfg.name.clone(), cluster_id: cfg.cluster_id });
@@ -202,6 +209,7 @@ impl Member {
             removed: false,
             no_leader_count: 0,
             no_leader_since: Some(0),
+            exited: None,
             out: Output::default(),
             cfg,
         };
@@ -212,6 +220,11 @@ impl Member {
         m.commit = hs.commit.max(snap_index);
         m.state.store.lessor_mut().set_id_prefix((m.cfg.id & 0xffff) as u16);
         m.event(MemberEventKind::Started { bootstrapped, snapshot_index: snap_index });
+        if unwritable {
+            m.disk = empty;
+            let error = format!("mkdir {}.etcd/member/wal.tmp: no space left on device", m.cfg.name);
+            m.exit("failed to create WAL", error);
+        }
         m
     }
 
@@ -299,7 +312,7 @@ impl Member {
 
     /// One raft tick; lease expiry, request timeouts and keep-alives too.
     pub fn tick(&mut self) {
-        if self.removed {
+        if self.removed || self.exited.is_some() {
             return;
         }
         self.ticks += 1;
@@ -354,7 +367,11 @@ impl Member {
 
     /// A raft message from a peer.
     pub fn step(&mut self, msg: raft::Message) {
-        if self.removed || msg.to != self.cfg.id || self.state.cluster.is_removed(msg.from) {
+        if self.removed
+            || self.exited.is_some()
+            || msg.to != self.cfg.id
+            || self.state.cluster.is_removed(msg.from)
+        {
             return;
         }
         let now = self.ticks;

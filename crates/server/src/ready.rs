@@ -17,7 +17,7 @@ use crate::response::{Output, Response};
 impl Member {
     /// Does all pending work and returns what must leave this member.
     pub fn drain(&mut self) -> Output {
-        if !self.removed {
+        if !self.removed && self.exited.is_none() {
             self.flush_queued();
             // Each round persists, sends and applies; raft always makes
             // progress, and the bound only guards against a broken invariant.
@@ -26,6 +26,9 @@ impl Member {
                     break;
                 }
                 self.handle_ready();
+                if self.exited.is_some() {
+                    return std::mem::take(&mut self.out);
+                }
                 self.flush_queued();
             }
             self.maybe_publish();
@@ -36,7 +39,9 @@ impl Member {
     }
 
     fn handle_ready(&mut self) {
-        let mut rd = self.node.ready();
+        // A full disk fails the write: etcd exits (`fatal.rs`).
+        let ready = self.node.ready();
+        let Some(mut rd) = self.write_or_exit(ready) else { return };
         if let Some(hs) = rd.hard_state {
             self.term = hs.term;
         }

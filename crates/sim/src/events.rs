@@ -121,6 +121,7 @@ pub fn describe_member_event(kind: &MemberEventKind) -> String {
         K::Removed => "removed from the cluster".to_string(),
         K::Compacted { revision } => format!("compacted at revision {revision}"),
         K::Defragmented { db_size } => format!("defragmented ({db_size} bytes)"),
+        K::Exited { message, error } => format!("exited: {message}: {error}"),
         K::AuthChanged { enabled } => format!("auth {}", if *enabled { "enabled" } else { "disabled" }),
     }
 }

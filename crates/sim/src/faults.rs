@@ -63,6 +63,16 @@ pub enum Fault {
         /// Extra latency of persistence, in ms.
         delay_ms: u64,
     },
+    /// A full disk (`full`: no space left) or one with space again. A
+    /// member on a full disk exits at its next write, as etcd does (its
+    /// `lg.Fatal` on a failed WAL write); see the server's `fatal.rs`.
+    /// The disk stays full across restarts until space is freed.
+    DiskFull {
+        /// The member.
+        member: u64,
+        /// No space left (false: space again).
+        full: bool,
+    },
     /// Set a member's backend quota (`--quota-backend-bytes`). etcd reads
     /// the flag at start-up, so a running member is restarted with it.
     Quota {
@@ -118,6 +128,8 @@ impl Fault {
                 format!("link {}->{} {}", name(*from), name(*to), describe_link(settings))
             }
             Fault::SlowDisk { member, delay_ms } => format!("slow disk {} +{delay_ms}ms", name(*member)),
+            Fault::DiskFull { member, full: true } => format!("disk {} full", name(*member)),
+            Fault::DiskFull { member, full: false } => format!("disk {} has space again", name(*member)),
             Fault::Quota { member, bytes } => format!("quota {} {bytes} bytes", name(*member)),
             Fault::Campaign { member } => format!("campaign {}", name(*member)),
             Fault::Join { member, name: joined, .. } => match name(*member) {

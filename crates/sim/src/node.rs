@@ -160,6 +160,14 @@ impl Sim {
                 self.log_fault(&fault);
                 self.nodes.get_mut(member).expect("exists").slow_disk_ms = *delay_ms;
             }
+            Fault::DiskFull { member, full } => {
+                exists(*member)?;
+                self.log_fault(&fault);
+                match &mut self.nodes.get_mut(member).expect("exists").state {
+                    NodeState::Running(m) => m.set_disk_full(*full),
+                    NodeState::Stopped(d) => d.set_full(*full),
+                }
+            }
             Fault::Quota { member, bytes } => {
                 exists(*member)?;
                 self.log_fault(&fault);

@@ -9,7 +9,8 @@
 //!     - a client deadline              -> member.cancel(id), "context deadline exceeded"
 //!     - a slow disk's held output      -> its messages and replies leave
 //!   drain(member): Output { messages -> network, replies -> clients, events -> log }
-//!                  then the safety checker reads the member's status
+//!                  then the safety checker reads the member's status;
+//!                  a member that exited (a full disk) is stopped
 //! ```
 //!
 //! Every input from outside (a fault, a client request, a cancel) goes
@@ -502,6 +503,7 @@ impl Sim {
         let incarnation = node.incarnation;
         let Some(m) = node.member_mut() else { return };
         let out = m.drain();
+        let exited = m.exited().is_some();
         if self.options.check_safety && self.violation.is_none() {
             let st = m.status();
             if let Err(e) = self.safety.observe(&MemberView { raft: &st.raft, revision: st.revision }) {
@@ -519,6 +521,11 @@ impl Sim {
             }
         } else {
             self.route(out.messages, out.replies);
+        }
+        // The process exited (a write failed on a full disk): it is down
+        // as after a crash, its disk as the failed write left it.
+        if exited {
+            self.stop_member(id);
         }
     }
 

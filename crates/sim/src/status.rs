@@ -21,6 +21,8 @@ pub struct NodeStatus {
     pub running: bool,
     /// Extra disk latency (ms).
     pub slow_disk_ms: u64,
+    /// Its disk has no space left (`Fault::DiskFull`).
+    pub disk_full: bool,
     /// Bytes on its disk.
     pub disk_bytes: u64,
     /// The member's own status, while it runs.
@@ -63,6 +65,7 @@ impl Sim {
                     name: n.config.name.clone(),
                     running: n.is_running(),
                     slow_disk_ms: n.slow_disk_ms,
+                    disk_full: self.disk(id).is_some_and(server::Disk::is_full),
                     disk_bytes: self.disk(id).map_or(0, server::Disk::size_bytes),
                     status: n.member().map(server::Member::status),
                 })

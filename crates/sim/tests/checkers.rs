@@ -5,7 +5,7 @@
 use mvcc::{PutRequest, RangeRequest};
 use server::Request;
 use sim::checker::{Verdict, check_linearizable};
-use sim::swarm::{SwarmOptions, run_seed};
+use sim::swarm::{Profile, SwarmOptions, run_seed};
 use sim::{Checkpoints, Fault, Sim, SimOptions};
 
 fn put(k: &str, v: &str) -> Request {
@@ -73,17 +73,19 @@ fn swarm_seeds_pass() {
     assert!(checked > 5_000, "only {checked} operations checked");
 }
 
-/// Seeds that once failed, with what they found; each must pass for good.
-const REGRESSIONS: &[(u64, &str)] = &[(
+/// Seeds that once failed, with the profile they were found with and what
+/// they found; each must pass for good.
+const REGRESSIONS: &[(u64, Profile, &str)] = &[(
     511341,
+    Profile::Classic,
     "watch event at revision 38 after 40: a slow disk's output due at 12196 ms was overtaken by \
      output drained in that same millisecond, before its release timer fired",
 )];
 
 #[test]
 fn seeds_that_once_failed_pass() {
-    let opts = SwarmOptions::default();
-    for (seed, found) in REGRESSIONS {
+    for (seed, profile, found) in REGRESSIONS {
+        let opts = SwarmOptions { profile: *profile, ..SwarmOptions::default() };
         let r = run_seed(*seed, &opts);
         assert!(r.passed(), "SIM_SEED={seed} ({found}) fails again: {}", r.failure.unwrap());
         assert!(r.watch_events > 0, "SIM_SEED={seed} saw no watch events");

@@ -178,6 +178,63 @@ fn a_slow_disk_delays_what_a_member_says_and_one_way_partitions_cut_one_directio
     assert_eq!(sim.network().blocked_links().count(), 0);
 }
 
+/// The last `exited` event of member `id`, as the timeline words it.
+fn exit_reason(sim: &Sim, id: u64) -> Option<String> {
+    sim.events().records().rev().find_map(|r| match &r.event {
+        sim::SimEvent::Member(e) if e.member == id => match &e.kind {
+            server::MemberEventKind::Exited { message, error } => Some(format!("{message}: {error}")),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+#[test]
+fn a_full_disk_makes_its_member_exit_at_its_next_write_as_etcd_does() {
+    let mut sim = Sim::new(9, SimOptions::default());
+    let leader = elect(&mut sim);
+    let follower = sim.member_ids().into_iter().find(|&m| m != leader).unwrap();
+    assert!(sim.call(leader, put("a", "1")).is_ok());
+    // Full, but idle: nothing is written, so nothing fails yet.
+    sim.apply(Fault::DiskFull { member: follower, full: true }).unwrap();
+    assert!(sim.member(follower).is_some());
+    assert!(sim.status().members.iter().any(|m| m.id == follower && m.disk_full));
+    // The next append reaches its WAL: etcd's raft loop logs Fatal and exits.
+    assert!(sim.call(leader, put("a", "2")).is_ok(), "two of three members still commit");
+    sim.run_for(200);
+    assert!(sim.member(follower).is_none(), "the member on a full disk still runs");
+    let name = sim.node(follower).unwrap().config.name.clone();
+    assert_eq!(
+        exit_reason(&sim, follower).as_deref(),
+        Some(
+            format!(
+                "failed to save Raft hard state and entries: write {name}.etcd/member/wal/\
+                 0000000000000000-0000000000000000.wal: no space left on device"
+            )
+            .as_str()
+        )
+    );
+    // Started on a disk still full, it exits again at its first write.
+    sim.apply(Fault::Start { member: follower }).unwrap();
+    sim.run_for(2_000);
+    assert!(sim.member(follower).is_none(), "a restart on a full disk kept running");
+    // With space again it starts, catches up and serves what it missed.
+    sim.apply(Fault::DiskFull { member: follower, full: false }).unwrap();
+    sim.apply(Fault::Start { member: follower }).unwrap();
+    sim.run_for(2_000);
+    assert!(sim.member(follower).is_some());
+    assert_eq!(value(&sim.call(follower, get("a"))).as_deref(), Some("2"));
+    // A full leader exits too; the others elect a new one and go on.
+    sim.apply(Fault::DiskFull { member: leader, full: true }).unwrap();
+    let _ = sim.call(leader, put("b", "1"));
+    assert!(sim.member(leader).is_none(), "the leader on a full disk still runs");
+    let until = sim.now_ms() + 10_000;
+    assert!(sim.run_until(until, |s| s.leader().is_some_and(|l| l != leader)));
+    let new_leader = sim.leader().unwrap();
+    assert!(sim.call(new_leader, put("b", "2")).is_ok());
+    assert_eq!(sim.safety_violation(), None);
+}
+
 #[test]
 fn a_small_quota_raises_nospace_and_writes_fail_as_etcd_says() {
     let mut sim = Sim::new(8, SimOptions { quota_bytes: Some(64 * 1024), ..SimOptions::default() });

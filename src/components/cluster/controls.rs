@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use sim::LinkSettings;
 
-use crate::engine::{Engine, SPEED_MAX, SPEED_MIN};
+use crate::engine::{Engine, SPEED_MAX, SPEED_MIN, StepTo};
 use crate::live::{handler, live, show};
 use crate::session::Session;
 use crate::state::AppState;
@@ -78,7 +78,12 @@ pub fn Controls() -> impl IntoView {
     let state = expect_context::<AppState>();
     let paused = Memo::new(move |_| state.clock.with(|c| c.paused));
     let speed = Memo::new(move |_| state.clock.with(|c| c.speed));
-    let size = RwSignal::new(state.read(|e| e.sim().member_ids().len()).unwrap_or(3).to_string());
+    // The Members selector shows the cluster as it is (after `cluster
+    // reset --nodes 5` too); choosing another size resets to it.
+    let size = Memo::new(move |_| state.stage.with(|s| s.members.len()).clamp(1, 7).to_string());
+    // The run a Reset replaced, until Undo brings it back.
+    let undone = StoredValue::new_local(None::<Engine>);
+    let can_undo = RwSignal::new(false);
     let share = RwSignal::new(String::new());
     let link = move || state.read(|e| e.sim().network().link(0, 0).clone()).unwrap_or_default();
     let net = RwSignal::new(link());
@@ -136,9 +141,9 @@ pub fn Controls() -> impl IntoView {
             e.stage(lines);
         });
     };
-    let reset = move || {
-        let n = size.get_untracked().parse().unwrap_or(3);
-        crate::browser::forget(crate::browser::SESSION_KEY);
+    // A fresh cluster of `n` members with a new seed; the run it replaces
+    // is kept for Undo (console history stays).
+    let reset = move |n: u64| {
         let mut engine = Engine::new(fresh_seed(), n);
         if let Some(history) = state.read(|e| e.tabs.first().map(|t| t.log.history().to_vec())).flatten() {
             for t in &mut engine.tabs {
@@ -146,14 +151,37 @@ pub fn Controls() -> impl IntoView {
             }
         }
         net.set(LinkSettings::default());
-        state.replace(engine);
+        let old = state.replace(engine);
+        undone.set_value(old);
+        can_undo.set(true);
     };
+    let undo = move || {
+        if let Some(Some(old)) = undone.try_update_value(Option::take) {
+            net.set(old.sim().network().link(0, 0).clone());
+            state.replace(old);
+        }
+        can_undo.set(false);
+    };
+    // What became of the last copy: the link is on the clipboard, or the
+    // browser refused (then the field shows it, selected, to copy by hand).
+    let copied = RwSignal::new(String::new());
     let make_link = move || {
         if let Some(l) = state.read(crate::browser::share_link) {
             share.set(l.clone());
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&l);
-            }
+            copied.set("Copying…".to_string());
+            let Some(w) = web_sys::window() else { return };
+            let promise = w.navigator().clipboard().write_text(&l);
+            leptos::task::spawn_local(async move {
+                let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+                copied.set(
+                    if ok {
+                        "Link copied to the clipboard: paste it anywhere to share this run."
+                    } else {
+                        "The browser did not allow copying: the link is below, select it and copy."
+                    }
+                    .to_string(),
+                );
+            });
         }
     };
     let download = move || {
@@ -238,6 +266,28 @@ pub fn Controls() -> impl IntoView {
                 </button>
                 <button
                     class="btn"
+                    data-testid="step-message"
+                    disabled=live(move || !paused.get())
+                    title="steps until the next message reaches its target (pause first)"
+                    on:click=handler(move |_| {
+                        state.act(|e| e.step_to(StepTo::Message));
+                    })
+                >
+                    "Next message"
+                </button>
+                <button
+                    class="btn"
+                    data-testid="step-event"
+                    disabled=live(move || !paused.get())
+                    title="steps until the next election, vote, role change or fault (pause first)"
+                    on:click=handler(move |_| {
+                        state.act(|e| e.step_to(StepTo::Event));
+                    })
+                >
+                    "Next event"
+                </button>
+                <button
+                    class="btn large-text-btn"
                     data-testid="large-text"
                     aria-pressed=live(move || (state.text_scale.get() > 1.0).to_string())
                     title="larger text on the stage and the page (for a projector)"
@@ -273,15 +323,27 @@ pub fn Controls() -> impl IntoView {
                     <span>"Members"</span>
                     <select
                         data-testid="cluster-size"
+                        title="the cluster's members; another number starts a fresh cluster of that size (Undo brings this one back)"
                         prop:value=live(move || size.get())
-                        on:change=handler(move |ev| size.set(event_target_value(&ev)))
+                        on:change=handler(move |ev| {
+                            let n: u64 = event_target_value(&ev).parse().unwrap_or(3);
+                            reset(n);
+                        })
                     >
                         {(1..=7).map(|n| view! { <option value=n.to_string()>{n}</option> }.into_any()).collect_view()}
                     </select>
                 </label>
-                <button class="btn" data-testid="reset" on:click=handler(move |_| reset()) title="a fresh cluster with a new seed">
+                <button class="btn" data-testid="reset" title="a fresh cluster of this size with a new seed (Undo brings this one back)"
+                    on:click=handler(move |_| reset(size.get_untracked().parse().unwrap_or(3)))>
                     "Reset"
                 </button>
+                {show(
+                    live(move || can_undo.get()),
+                    live(move || view! {
+                        <button class="btn" data-testid="undo-reset" title="back to the cluster and consoles before the reset"
+                            on:click=handler(move |_| undo())>"Undo reset"</button>
+                    }.into_any()),
+                )}
                 <button class="btn" data-testid="add-member" title="etcdctl member add, then cluster start"
                     on:click=handler(move |_| add_member(false))>"+ member"</button>
                 <button class="btn" data-testid="add-learner" title="etcdctl member add --learner, then cluster start"
@@ -298,7 +360,8 @@ pub fn Controls() -> impl IntoView {
                 })>"Heal"</button>
             </div>
             <details class="row more">
-                <summary>"Network, keep & share"</summary>
+                <summary>"Network, save & share"</summary>
+                <div class="more-panel">
                 <div class="sliders">
                     <label>
                         <span>"Delay ≤ " {live(move || net.with(|n| n.delay_max_ms).to_string())} " ms"</span>
@@ -333,7 +396,7 @@ pub fn Controls() -> impl IntoView {
                 </div>
                 <div class="keep">
                     <button class="btn" data-testid="share" on:click=handler(move |_| make_link())>"Copy share link"</button>
-                    <button class="btn" on:click=handler(move |_| download())>"Download session"</button>
+                    <button class="btn" data-testid="download" title="this run as a file: upload it later (or elsewhere) to replay it" on:click=handler(move |_| download())>"Download session"</button>
                     <label class="btn file" title="a session file replays it; any other file (a snapshot) lands in /root for etcdutl snapshot restore">
                         "Upload session or file"
                         <input type="file" data-testid="upload" class="visually-hidden" on:change=handler(upload) />
@@ -347,10 +410,12 @@ pub fn Controls() -> impl IntoView {
                                 <span class="visually-hidden">"Share link"</span>
                                 <input type="text" readonly data-testid="share-link" prop:value=live(move || share.get()) />
                             </label>
+                            <p class="share-status" data-testid="share-status" role="status">{live(move || copied.get())}</p>
                         }
                         .into_any()
                     }),
                 )}
+                </div>
             </details>
         </div>
     }

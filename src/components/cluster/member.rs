@@ -30,6 +30,25 @@ fn shape(role: Role) -> AnyView {
     }
 }
 
+/// On a phone, a tap on a member opens its actions beside the finger
+/// (`quick.rs`); elsewhere the inspector beside the ring is enough.
+fn open_quick(state: AppState, id: u64, ev: &leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    if !crate::browser::narrow() {
+        return;
+    }
+    let wrap = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest(".stage").ok().flatten());
+    let Some(stage) = wrap else { return };
+    let r = stage.get_bounding_client_rect();
+    let x = f64::from(ev.client_x()) - r.left();
+    let y = f64::from(ev.client_y()) - r.top();
+    let (left, top) = crate::components::cluster::quick::place(x, y, r.width(), r.height());
+    state.quick.set(Some(crate::components::cluster::quick::QuickMenu { id, left, top }));
+}
+
 /// Member `id` as drawn from the stage model.
 #[component]
 pub fn MemberNode(id: u64) -> impl IntoView {
@@ -64,7 +83,10 @@ pub fn MemberNode(id: u64) -> impl IntoView {
                         role="button"
                         tabindex="0"
                         aria-label=live(label)
-                        on:click=handler(move |_| select())
+                        on:click=handler(move |ev: leptos::ev::MouseEvent| {
+                            select();
+                            open_quick(state, id, &ev);
+                        })
                         on:keydown=handler(move |ev: leptos::ev::KeyboardEvent| {
                             if ev.key() == "Enter" || ev.key() == " " {
                                 ev.prevent_default();

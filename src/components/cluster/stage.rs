@@ -45,6 +45,16 @@ pub fn ClusterStage() -> impl IntoView {
             format!("cluster ring: {}", parts.join(", "))
         })
     };
+    // What the last step did, while paused after Step or "step to next".
+    let caption = Memo::new(move |_| {
+        state.clock.track();
+        state
+            .read(|e| {
+                let last = e.last_step.as_ref().filter(|_| e.paused)?;
+                Some(crate::events::step_caption(e, last))
+            })
+            .flatten()
+    });
     view! {
         <section class="panel stage" data-testid="cluster-stage" aria-labelledby="stage-title">
             <div class="panel-head">
@@ -112,6 +122,20 @@ pub fn ClusterStage() -> impl IntoView {
                         {live(move || state.clock.with(|c| if c.paused { "paused".to_string() } else { format!("{}×", c.speed.max(0.01).to_string().chars().take(4).collect::<String>()) }))}
                     </text>
                 </svg>
+                <crate::components::cluster::quick::QuickActions />
+                <div class="legend-col">
+                {show(
+                    live(move || caption.with(Option::is_some)),
+                    live(move || {
+                        view! {
+                            <p class="step-caption" data-testid="step-caption" role="status">
+                                <span class="visually-hidden">"Last step: "</span>
+                                {live(move || caption.get().unwrap_or_default())}
+                            </p>
+                        }
+                        .into_any()
+                    }),
+                )}
                 <ul class="legend" aria-label="legend">
                     <li><span class="key role-leader">"⬢"</span>"leader"</li>
                     <li><span class="key role-follower">"●"</span>"follower"</li>
@@ -143,6 +167,7 @@ pub fn ClusterStage() -> impl IntoView {
                         </details>
                     </li>
                 </ul>
+                </div>
             </div>
             <QuorumBanner />
             <crate::components::cluster::travel::TimeTravel />

@@ -158,13 +158,13 @@ pub fn Inspector() -> impl IntoView {
                         <button class="btn" data-testid="action-campaign" disabled=!running || learner title=format!("cluster campaign {name}")
                             on:click=handler(move |_| act(|e, id| vec![format!("cluster campaign {}", e.name_of(id))]))>"Campaign"</button>
                         <button class="btn" data-testid="action-move-leader" disabled=!running || learner title="etcdctl move-leader ID"
-                            on:click=handler(move |_| act(|e, id| vec![format!("etcdctl --endpoints={} move-leader {id:x}", e.all_endpoints())]))>"Transfer leadership here"</button>
+                            on:click=handler(move |_| act(|e, id| vec![e.etcdctl_all(&format!("move-leader {id:x}"))]))>"Transfer leadership here"</button>
                         {learner.then(|| view! {
                             <button class="btn" data-testid="action-promote" title="etcdctl member promote ID"
-                                on:click=handler(move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member promote {id:x}", e.all_endpoints())]))>"Promote"</button>
+                                on:click=handler(move |_| act(|e, id| vec![e.etcdctl_all(&format!("member promote {id:x}"))]))>"Promote"</button>
                         }.into_any())}
                         <button class="btn danger" data-testid="action-remove" title="etcdctl member remove ID"
-                            on:click=handler(move |_| act(|e, id| vec![format!("etcdctl --endpoints={} member remove {id:x}", e.all_endpoints())]))>"Remove"</button>
+                            on:click=handler(move |_| act(|e, id| vec![e.etcdctl_all(&format!("member remove {id:x}"))]))>"Remove"</button>
                     </div>
                     <dl class="facts">
                         {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }.into_any()).collect_view()}

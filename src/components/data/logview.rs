@@ -1,7 +1,8 @@
-//! The raft logs: one row per member, entries coloured by term, marks for
-//! conf changes and the leader's empty entries, commit and applied
-//! markers, the snapshot boundary; on the leader, each follower's match
-//! and next index and progress state.
+//! The raft logs: one row per member in member order (etcd-1 first), the
+//! leader's row marked; entries numbered by index and coloured by term,
+//! marks for conf changes and the leader's empty entries, commit and
+//! applied markers, the snapshot boundary; on the leader, each follower's
+//! match and next index and progress state.
 
 use leptos::prelude::*;
 use raft::{EntryType, ProgressState};
@@ -32,6 +33,8 @@ pub struct Cell {
 pub struct LogRow {
     /// `etcd-N`.
     pub name: String,
+    /// The leader.
+    pub leader: bool,
     /// Running.
     pub running: bool,
     /// Snapshot boundary: entries before this index are compacted away.
@@ -59,7 +62,10 @@ pub fn LogView() -> impl IntoView {
         state.data.track();
         state
             .read(|e| {
-                let ids = e.sim().member_ids();
+                let sim = e.sim();
+                let mut ids = sim.member_ids();
+                slim::sort_by_key(&mut ids, |id| sim.node(*id).map(|n| n.number));
+                let leader = sim.leader();
                 let name_of = |id: u64| e.name_of(id);
                 ids.iter()
                     .map(|&id| {
@@ -67,6 +73,7 @@ pub fn LogView() -> impl IntoView {
                         let Some(m) = e.sim().member(id) else {
                             return LogRow {
                                 name,
+                                leader: false,
                                 running: false,
                                 first_index: 0,
                                 commit: 0,
@@ -107,6 +114,7 @@ pub fn LogView() -> impl IntoView {
                             .collect();
                         LogRow {
                             name,
+                            leader: leader == Some(id),
                             running: true,
                             first_index: st.first_index,
                             commit,
@@ -122,8 +130,8 @@ pub fn LogView() -> impl IntoView {
     view! {
         <div class="logview" data-testid="log-view">
             <p class="legend-line">
-                "Colour = term · " <span class="cell conf">"C"</span> " conf change · "
-                <span class="cell empty">"∅"</span> " leader's empty entry · solid = committed, faint = not yet · ▲ applied"
+                "Number = index, colour = term (hover: both) · " <span class="cell conf">"C"</span> " conf change · "
+                <span class="cell empty">"∅"</span> " leader's empty entry · solid = committed, faint = not yet · underline = applied"
             </p>
             <For
                 each=move || rows.get()
@@ -131,9 +139,21 @@ pub fn LogView() -> impl IntoView {
                 children=move |r| {
                     let name = r.name.clone();
                     let row = Memo::new(move |_| rows.with(|rs| rs.iter().find(|x| x.name == name).cloned()));
+                    let lead = {
+                        let name = r.name.clone();
+                        Memo::new(move |_| rows.with(|rs| rs.iter().any(|x| x.name == name && x.leader)))
+                    };
                     view! {
-                        <div class="log-row">
-                            <div class="log-name">{r.name.clone()}</div>
+                        <div
+                            class=live(move || if lead.get() { "log-row leader" } else { "log-row" }.to_string())
+                            data-testid="log-row"
+                            data-name=r.name.clone()
+                            data-leader=live(move || lead.get().to_string())
+                        >
+                            <div class="log-name">
+                                {r.name.clone()}
+                                {live(move || lead.get().then(|| view! { <span class="leader-mark role-leader">" ⬢ leader"</span> }.into_any()))}
+                            </div>
                             {live(move || row.get().map(|r| {
                                 if !r.running {
                                     return view! { <div class="log-stopped">"stopped (its log is on its disk)"</div> }.into_any();
@@ -144,8 +164,9 @@ pub fn LogView() -> impl IntoView {
                                         {r.cells.into_iter().map(|c| {
                                             let style = format!("--h:{}", term_hue(c.term));
                                             let class = format!("cell {}{}{}", c.mark, if c.committed { " committed" } else { "" }, if c.applied { " applied" } else { "" });
-                                            let text = match c.mark { "conf" => "C".to_string(), "empty" => "∅".to_string(), _ => c.term.to_string() };
-                                            view! { <span class=class style=style title=format!("index {} · term {}", c.index, c.term)>{text}</span> }.into_any()
+                                            let what = match c.mark { "conf" => " · conf change", "empty" => " · the leader's empty entry", _ => "" };
+                                            let text = match c.mark { "conf" => format!("{}C", c.index), "empty" => format!("{}∅", c.index), _ => c.index.to_string() };
+                                            view! { <span class=class style=style data-testid="log-cell" title=format!("index {} · term {}{what}", c.index, c.term)>{text}</span> }.into_any()
                                         }).collect_view()}
                                         <span class="log-idx">{format!("commit {} · applied {}", r.commit, r.applied)}</span>
                                     </div>

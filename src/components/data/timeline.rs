@@ -1,5 +1,5 @@
-//! The event timeline in plain language ("etcd-2's election timer fired:
-//! it starts a pre-vote for term 4"), newest first, filterable; an event
+//! The event timeline in plain language ("etcd-2 asks for pre-votes for
+//! term 4 (its term stays 3)"), newest first, filterable; an event
 //! highlights its member on the ring.
 
 use leptos::prelude::*;
@@ -46,13 +46,16 @@ pub fn Timeline() -> impl IntoView {
                 </label>
                 <label class="check">
                     <input type="checkbox" prop:checked=live(move || quiet.get()) on:change=handler(move |_| quiet.update(|q| *q = !*q)) />
-                    "hide commits and requests"
+                    "hide commits and applies"
                 </label>
             </div>
             <ol class="events">
                 <For
                     each=move || rows.get()
-                    key=|r| r.seq
+                    // Not the sequence number alone: after `cluster reset` (a new
+                    // cluster) or a jump back in time, the numbers start again
+                    // with other events, which must not keep the old rows.
+                    key=|r| format!("{:x} {:x} {}", r.seq, r.at_ms, r.text)
                     children=move |r| {
                         let member = r.member;
                         view! {

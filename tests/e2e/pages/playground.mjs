@@ -2,6 +2,10 @@
 // and it finds elements by their data-testid, the page's contract.
 import { expect } from '@playwright/test';
 
+/** The line the welcome text teaches: where a kubeadm node's etcd certificates are. */
+export const USE_CERTS =
+  'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key';
+
 export class Playground {
   constructor(page) {
     this.page = page;
@@ -86,10 +90,28 @@ export class Playground {
     });
   }
 
-  /** Opens the page and waits until the cluster has elected a leader. */
-  async openWithLeader(path = '/') {
+  /**
+   * Opens the page and waits until the cluster has elected a leader; then,
+   * unless `certs` is false, gives the console tab etcd's certificates as the
+   * welcome text teaches (`useCerts`), so a spec's `etcdctl` lines reach the
+   * TLS etcd of the kubeadm node.
+   */
+  async openWithLeader(path = '/', { certs = true } = {}) {
     await this.open(path);
     await this.waitForLeader();
+    if (certs) await this.useCerts();
+  }
+
+  /**
+   * Exports the certificates in the active console tab, then clears its
+   * screen (Ctrl+L), so a spec sees only its own lines.
+   */
+  async useCerts() {
+    const before = (await this.outputLines()).length;
+    await this.run(USE_CERTS);
+    await expect.poll(async () => (await this.outputLines()).length).toBeGreaterThan(before);
+    await this.clearConsole();
+    await expect.poll(() => this.outputLines()).toEqual([]);
   }
 
   /** Waits until some member is drawn as the leader. */
@@ -175,7 +197,7 @@ export class Playground {
     await this.page.getByTestId('speed').fill(String(value));
   }
 
-  /** Opens "Network, keep & share", copies the share link and returns it. */
+  /** Opens "Network, save & share", copies the share link and returns it. */
   async shareLink() {
     await this.page.locator('details.more > summary').click();
     await this.page.getByTestId('share').click();
@@ -205,6 +227,48 @@ export class Playground {
         .map((t) => ({ text: t.textContent, ...box(t) }));
       return { labels, members };
     });
+  }
+
+  /** The screen box of the element `locator` finds ({ l, t, r, b }). */
+  async box(locator) {
+    const r = await locator.boundingBox();
+    return r && { l: r.x, t: r.y, r: r.x + r.width, b: r.y + r.height };
+  }
+
+  /** Opens the legend's "messages, timer, links". */
+  async openLegend() {
+    await this.page.getByTestId('legend-more').locator('summary').click();
+    await expect(this.page.getByTestId('legend-more')).toHaveAttribute('open', '');
+  }
+
+  /** The boxes of every member's shape and texts on the ring. */
+  async memberBoxes() {
+    return (await this.labelBoxes()).members;
+  }
+
+  /** Pauses, then presses Step, "Next message" or "Next event" (`step`,
+   *  `step-message`, `step-event`) and returns the caption it leaves. */
+  async stepTo(testid) {
+    await this.pause();
+    await this.page.getByTestId(testid).click();
+    const caption = this.page.getByTestId('step-caption');
+    await expect(caption).toBeVisible();
+    return caption.textContent();
+  }
+
+  /** The data panel's tab `name` (`timeline`, `keys`, `log`, `member`). */
+  async dataTab(name) {
+    await this.page.getByTestId(`tab-${name}`).click();
+  }
+
+  /** The timeline's rows, newest first, as text. */
+  async timelineRows() {
+    return this.page.getByTestId('timeline').locator('li').allTextContents();
+  }
+
+  /** The raft log's rows: name and whether it is marked as the leader's. */
+  async logRows() {
+    return this.page.getByTestId('log-row').evaluateAll((els) => els.map((e) => `${e.dataset.name}:${e.dataset.leader}`));
   }
 
   /** Fails if the page threw or logged an error (a wasm panic does both). */

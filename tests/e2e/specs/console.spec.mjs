@@ -1,7 +1,7 @@
 // The page's console is the console language of crates/ctl: etcdctl's own
 // printers, kubectl over the same cluster, heredocs and Tab completion.
 import { test, expect } from '@playwright/test';
-import { Playground } from '../pages/playground.mjs';
+import { Playground, USE_CERTS } from '../pages/playground.mjs';
 
 test('member list -w table prints etcdctl\'s table', async ({ page }) => {
   const app = new Playground(page);
@@ -57,10 +57,25 @@ test('the endpoint picker exports ETCDCTL_ENDPOINTS, which etcdctl then uses', a
   const app = new Playground(page);
   await app.openWithLeader();
   await page.getByTestId('endpoint').selectOption('2');
-  await expect(app.output.getByTestId('console-line').last()).toHaveText('etcd-1 $ export ETCDCTL_ENDPOINTS=http://127.0.0.2:2379');
+  await expect(app.output.getByTestId('console-line').last()).toHaveText('etcd-1 $ export ETCDCTL_ENDPOINTS=https://127.0.0.2:2379');
   await expect(page.getByTestId('console-prompt')).toHaveText('etcd-2 $ ');
   const before = (await app.outputLines()).length;
   await app.run('etcdctl endpoint status');
-  await expect.poll(async () => (await app.outputLines()).slice(before).join('\n')).toMatch(/^etcd-2 \$ etcdctl endpoint status\nhttp:\/\/127\.0\.0\.2:2379, [0-9a-f]{16}, 3\.5\./);
+  await expect.poll(async () => (await app.outputLines()).slice(before).join('\n')).toMatch(/^etcd-2 \$ etcdctl endpoint status\nhttps:\/\/127\.0\.0\.2:2379, [0-9a-f]{16}, 3\.5\./);
+  app.expectNoErrors();
+});
+
+test("a fresh page is the exam's node: etcd wants the certificates the welcome text exports", async ({ page }) => {
+  const app = new Playground(page);
+  await app.openWithLeader('/', { certs: false });
+  await expect(page.getByTestId('console').locator('.welcome')).toContainText(USE_CERTS);
+  // Without them etcdctl cannot finish the TLS handshake, as on a kubeadm node.
+  await app.run('etcdctl put greeting hello');
+  await expect.poll(async () => (await app.outputLines()).at(-1), { timeout: 20_000 }).toBe('Error: context deadline exceeded');
+  await app.runAndExpect(USE_CERTS, `etcd-1 $ ${USE_CERTS}`);
+  await app.runAndExpect('etcdctl put greeting hello', 'OK');
+  // Flags and the variables they shadow are refused together, as etcdctl 3.5 does.
+  await app.run('etcdctl --cacert=/etc/kubernetes/pki/etcd/ca.crt get greeting');
+  await expect.poll(async () => (await app.outputLines()).at(-1)).toContain('conflicting environment variable "ETCDCTL_CACERT" is shadowed');
   app.expectNoErrors();
 });

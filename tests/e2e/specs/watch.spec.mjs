@@ -6,6 +6,7 @@ test('a watch in a second console tab sees a put from the first', async ({ page 
   const app = new Playground(page);
   await app.openWithLeader();
   await app.consoleTab(2);
+  await app.useCerts();
   await app.run('etcdctl watch greeting');
   await expect(app.pending).toContainText('watching');
   await app.consoleTab(1);

@@ -154,7 +154,7 @@ fn grep(args: &[&str], input: &str, read: Reader) -> Output {
                 Some(p) => patterns.push(p.to_string()),
                 None => return grep_usage("option requires an argument -- 'e'"),
             },
-            s if s.len() >= 2 && matches!(&s[..2], "-A" | "-B" | "-C") => {
+            s if matches!(s.get(..2), Some("-A" | "-B" | "-C")) => {
                 let value = if s.len() > 2 { Some(&s[2..]) } else { rest.next().copied() };
                 let n = match context_lines(value) {
                     Ok(n) => n,
@@ -547,8 +547,11 @@ fn cut(args: &[&str], input: &str) -> Output {
     let mut chars_mode = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        let (flag, inline) =
-            if a.len() > 2 && a.starts_with('-') { (&a[..2], Some(&a[2..])) } else { (*a, None) };
+        let (flag, inline) = if a.len() > 2 && a.starts_with('-') && a.is_char_boundary(2) {
+            (&a[..2], Some(&a[2..]))
+        } else {
+            (*a, None)
+        };
         let value = match inline {
             Some(v) => v,
             None => match it.next() {

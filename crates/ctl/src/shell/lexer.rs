@@ -243,6 +243,9 @@ pub fn split_words(line: &str, env: &VecMap<String, String>) -> Result<Vec<Strin
     split_command(line, env).map(|(words, _)| words)
 }
 
+/// `-/->` without its `>`: see the one-way arrow in [`split_command`].
+const ONE_WAY_ARROW_STEM: &str = "-/-";
+
 /// What the next word is: an argument, or the file of a redirection.
 enum Pending {
     Out { fd: u8, append: bool },
@@ -287,6 +290,17 @@ pub fn split_command(
                     in_word = false;
                     plain = true;
                 }
+            }
+            // `cluster partition A -/-> B`: the playground's one-way arrow is
+            // a word of its own there, not a redirection (only for `cluster`,
+            // so every other line splits as bash splits it).
+            '>' if in_word
+                && plain
+                && cur == ONE_WAY_ARROW_STEM
+                && words.first().is_some_and(|w| w == "cluster")
+                && chars.get(i + 1).is_none_or(|n| n.is_whitespace()) =>
+            {
+                cur.push(c);
             }
             '>' | '<' | '&' if c != '&' || chars.get(i + 1) == Some(&'>') => {
                 // `N>`: a lone digit just before is the stream's number.
@@ -486,6 +500,20 @@ mod tests {
         assert_eq!(words(r#"echo "x\"y" 'a\b'"#), ["echo", "x\"y", "a\\b"]);
         assert_eq!(words("a # comment"), ["a"]);
         assert_eq!(words("a#b"), ["a#b"]);
+    }
+
+    #[test]
+    fn the_one_way_arrow_is_a_word_for_cluster_only() {
+        assert_eq!(words("cluster partition a -/-> b"), ["cluster", "partition", "a", "-/->", "b"]);
+        assert_eq!(words("cluster partition a -/->"), ["cluster", "partition", "a", "-/->"]);
+        let env = VecMap::new();
+        // Elsewhere `>` redirects, as in bash.
+        let (w, r) = split_command("echo -/-> f", &env).unwrap();
+        assert_eq!(w, ["echo", "-/-"]);
+        assert_eq!(r, [Redirect::Out { fd: 1, path: "f".into(), append: false }]);
+        let (w, r) = split_command("cluster partition a -/->f", &env).unwrap();
+        assert_eq!(w, ["cluster", "partition", "a", "-/-"]);
+        assert_eq!(r.len(), 1);
     }
 
     #[test]

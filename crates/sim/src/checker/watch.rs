@@ -10,7 +10,8 @@
 //! - **nothing lost**: between its start revision and the last revision it
 //!   reported, a watch saw every change of its range that the reference
 //!   holds (a compacted start cancels the watch instead, with
-//!   `compact_revision` set).
+//!   `compact_revision` set: only if the revision it needed next is below
+//!   it, and what it delivered before is checked all the same).
 //!
 //! ```text
 //!   reference:  r5 put a   r6 put b   r7 del a, put c (one txn)
@@ -66,8 +67,17 @@ pub fn check_watch(watch: &WatchRecord, reference: &[RefEvent], reference_from: 
     let mut delivered: Vec<&Event> = Vec::new();
     for resp in &watch.responses {
         if resp.canceled && resp.compact_revision > 0 {
-            // Cancelled because the start was compacted: nothing to check.
-            return Ok(());
+            // Cancelled because the revision it (re)started from was
+            // compacted: etcd does that only if that revision is below the
+            // compacted one. What came before is checked as any prefix.
+            let from = if last_rev > 0 { last_rev + 1 } else { watch.start_revision };
+            if from >= resp.compact_revision {
+                return Err(format!(
+                    "watch {:?}: cancelled as compacted at {} though it needed revision {from}",
+                    watch.key, resp.compact_revision
+                ));
+            }
+            break;
         }
         let mut revs_in_resp: Vec<i64> = resp.events.iter().map(|e| e.kv.mod_revision).collect();
         revs_in_resp.dedup();
@@ -210,6 +220,27 @@ mod tests {
         dup.responses.push(resp(&[&reference[3]]));
         assert!(check_watch(&dup, &reference, from).is_err());
         assert_eq!(w.resume_revision(), 5);
+    }
+
+    #[test]
+    fn a_compaction_cancel_must_be_due_and_what_came_before_is_checked() {
+        let (reference, from) = reference_history(&store());
+        let cancel = |at: i64| WatchResponse { canceled: true, compact_revision: at, ..Default::default() };
+        let w = |responses| WatchRecord {
+            key: b"a".to_vec(),
+            range_end: b"d".to_vec(),
+            start_revision: 2,
+            responses,
+        };
+        // Resumed from 4 on a member compacted at 5: due.
+        let ok = w(vec![resp(&[&reference[0]]), resp(&[&reference[1]]), cancel(5)]);
+        assert_eq!(check_watch(&ok, &reference, from), Ok(()));
+        // Resumed from 4, cancelled as compacted at 4: not due.
+        let early = w(vec![resp(&[&reference[0]]), resp(&[&reference[1]]), cancel(4)]);
+        assert!(check_watch(&early, &reference, from).unwrap_err().contains("cancelled as compacted"));
+        // A loss before the cancel is still a loss.
+        let lost = w(vec![resp(&[&reference[1]]), cancel(5)]);
+        assert!(check_watch(&lost, &reference, from).unwrap_err().contains("the history has"));
     }
 
     #[test]
