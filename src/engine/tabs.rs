@@ -311,6 +311,7 @@ mod tests {
     fn a_line_typed_while_a_command_runs_waits_for_it() {
         let mut e = Engine::new(7, 3);
         e.frame(100.0);
+        crate::engine::tests::use_certs(&mut e, 0);
         e.run_line(0, "sleep 1");
         e.run_line(0, "etcdctl put a 1");
         e.run_line(0, "etcdctl get a --print-value-only");
@@ -348,6 +349,7 @@ mod tests {
     fn a_password_prompt_takes_the_next_line_typed() {
         let mut e = Engine::new(7, 3);
         e.frame(100.0);
+        crate::engine::tests::use_certs(&mut e, 0);
         for line in ["etcdctl user add root:rootpw", "etcdctl auth enable"] {
             super::super::tests::run(&mut e, 0, line);
         }
