@@ -26,14 +26,21 @@ async function expectNoCollisions(app, samples) {
 test('during an election no label covers another label or a member', async ({ page }) => {
   const app = new Playground(page);
   await app.openWithLeader();
+  // An election now, whoever leads: the leader stops and a follower's
+  // timer fires at once (pre-votes, votes, then the new leader's appends).
+  const leader = await page.locator('[data-testid="member"][data-role="leader"]').getAttribute('data-name');
+  const other = ['etcd-1', 'etcd-2', 'etcd-3'].find((n) => n !== leader);
+  // A line typed while one runs waits for it (type-ahead).
+  await app.run(`cluster stop ${leader}`);
+  await expect(app.pending).toHaveCount(0);
   await app.setSpeedSlider(350);
-  await app.run('cluster stop etcd-1');
+  await app.run(`cluster campaign ${other}`);
   const seen = await expectNoCollisions(app, 40);
   expect(seen, 'labels were drawn').toBeGreaterThan(0);
   await page.getByTestId('large-text').click();
   await expect(page.locator('html')).toHaveClass(/large-text/);
-  await app.run('cluster start etcd-1');
-  await app.run('cluster campaign etcd-2');
+  await app.run(`cluster start ${leader}`);
+  await app.run(`cluster campaign ${leader}`);
   await expectNoCollisions(app, 25);
   app.expectNoErrors();
 });
