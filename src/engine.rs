@@ -133,7 +133,14 @@ pub struct Engine {
     pub last_step: Option<LastStep>,
     /// Branches and checkpoints (time travel).
     travel: travel::Travel,
+    /// The ids of the client requests the user's lines sent (the newest
+    /// [`USER_REQUESTS_KEPT`]), and the event count they were read up to:
+    /// the timeline shows these, not the kubeadm node's own traffic.
+    user_requests: (Vec<u64>, u64),
 }
+
+/// Request ids of the user's lines the engine remembers.
+pub const USER_REQUESTS_KEPT: usize = 512;
 
 impl Engine {
     /// A fresh kubeadm node of `members` etcd members from `seed`, serving
@@ -175,9 +182,38 @@ impl Engine {
             editor: None,
             last_step: None,
             travel: travel::Travel::default(),
+            user_requests: (Vec::new(), 0),
         };
         e.travel_start();
         e
+    }
+
+    /// Whether client request `id` was sent by a line the user (or a
+    /// stage button) ran, not by the cluster's own clients (the kubeadm
+    /// node's apiserver and controllers).
+    pub fn is_user_request(&self, id: u64) -> bool {
+        self.user_requests.0.binary_search(&id).is_ok()
+    }
+
+    /// Notes the requests a user's line sent: those recorded since event
+    /// `from`. A new cluster (`cluster reset`) numbers its requests anew.
+    fn note_user_requests(&mut self, from: u64) {
+        let total = self.sim().events().total();
+        let (ids, seen) = &mut self.user_requests;
+        if total < from || from < *seen {
+            ids.clear();
+        }
+        let sim = self.console.sim();
+        for r in sim.events().since(from) {
+            if let sim::SimEvent::Request { id, .. } = r.event
+                && ids.last().is_none_or(|last| *last < id)
+            {
+                ids.push(id);
+            }
+        }
+        let extra = ids.len().saturating_sub(USER_REQUESTS_KEPT);
+        ids.drain(..extra);
+        *seen = total;
     }
 
     /// The console language, which owns the simulator and kube.
@@ -296,7 +332,10 @@ impl Engine {
     /// Member names, in member order.
     pub fn member_names(&self) -> Vec<String> {
         let sim = self.sim();
-        sim.member_ids().iter().filter_map(|id| sim.node(*id).map(|n| n.config.name.clone())).collect()
+        let mut nodes: Vec<_> = sim.member_ids().iter().filter_map(|id| sim.node(*id)).collect();
+        // In the ring's order (etcd-1, etcd-2, ...), not by member ID.
+        slim::sort_by_key(&mut nodes, |n| n.number);
+        nodes.into_iter().map(|n| n.config.name.clone()).collect()
     }
 
     /// The name of member `id` (`etcd-2`), else its hex ID.
@@ -385,6 +424,36 @@ pub(crate) mod tests {
         e.paused = false;
         e.frame(50.0);
         assert!(e.last_step.is_none());
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn the_requests_of_the_users_lines_are_told_from_the_clusters_own() {
+        let mut e = Engine::new(7, 3);
+        for _ in 0..30 {
+            e.frame(100.0);
+        }
+        run(&mut e, 0, ctl::pki::ETCDCTL_ENV);
+        run(&mut e, 0, "etcdctl put greeting hello");
+        for _ in 0..30 {
+            e.frame(100.0);
+        }
+        let requests: Vec<(bool, String)> = e
+            .sim()
+            .events()
+            .records()
+            .filter_map(|r| match &r.event {
+                sim::SimEvent::Request { id, what, .. } => Some((e.is_user_request(*id), what.clone())),
+                _ => None,
+            })
+            .collect();
+        let mine: Vec<&String> = requests.iter().filter(|(u, _)| *u).map(|(_, w)| w).collect();
+        assert_eq!(mine.len(), 1, "{requests:?}");
+        assert!(mine[0].contains("greeting"), "{mine:?}");
+        // The kubeadm node's apiserver talks to etcd on its own: not the user's.
+        assert!(requests.iter().any(|(u, _)| !*u), "{requests:?}");
+        // A new cluster numbers its requests anew: the old ids are forgotten.
+        run(&mut e, 0, "cluster reset");
+        assert!(e.user_requests.0.is_empty(), "{:?}", e.user_requests);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -193,7 +193,7 @@ pub fn step_caption(e: &Engine, last: &crate::engine::LastStep) -> String {
         }
     };
     let what = if last.count > 1 { format!("{} steps to {what}", last.count) } else { what };
-    let caused = e.sim().events().since(last.events_before).filter(|r| !is_routine(r)).last();
+    let caused = e.sim().events().since(last.events_before).filter(|r| !is_routine(e, r)).last();
     match caused {
         Some(r) => format!("{what} — {}", describe(r, &names).text),
         None => what,
@@ -215,12 +215,15 @@ fn fault(f: &Fault, n: &dyn Fn(u64) -> String) -> String {
     }
 }
 
-/// Commits and applies: one per member for every write, hidden unless
-/// asked for. A client's request and its answer are not routine: they
-/// are the write a lecture demonstrates.
-pub fn is_routine(r: &EventRecord) -> bool {
+/// Commits and applies (one per member for every write), and the
+/// requests of the cluster's own clients (the kubeadm node's apiserver
+/// watches and renews all the time): hidden unless asked for. The
+/// requests the user's lines sent, and their answers, are not: they are
+/// the write a lecture demonstrates.
+pub fn is_routine(e: &Engine, r: &EventRecord) -> bool {
     match &r.event {
-        SimEvent::Member(e) => matches!(e.kind, K::EntryCommitted { .. } | K::Applied { .. }),
+        SimEvent::Member(m) => matches!(m.kind, K::EntryCommitted { .. } | K::Applied { .. }),
+        SimEvent::Request { id, .. } | SimEvent::Response { id, .. } => !e.is_user_request(*id),
         _ => false,
     }
 }

@@ -105,12 +105,13 @@ impl Engine {
     }
 
     /// Runs a console entry the user typed in tab `tab`: echoed after the
-    /// prompt, recorded, run (a running command is stopped first).
+    /// prompt, recorded, run; while a command runs it is kept and runs
+    /// after it (type-ahead, see `exec`). A `load` is stopped first.
     pub fn run_line(&mut self, tab: usize, entry: &str) {
         if tab >= self.tabs.len() {
             return;
         }
-        if self.tabs[tab].running.is_some() || self.tabs[tab].load.is_some() {
+        if self.tabs[tab].load.is_some() {
             self.interrupt(tab);
         }
         let act = Act::Line(entry.to_string());
@@ -184,7 +185,7 @@ impl Engine {
             let done = match to {
                 StepTo::Message => matches!(last.step, Some(sim::Step::Message { .. })),
                 StepTo::Event => {
-                    self.sim().events().since(events_before).any(|r| !crate::events::is_routine(r))
+                    self.sim().events().since(events_before).any(|r| !crate::events::is_routine(self, r))
                 }
             };
             if done || last.step.is_none() {

@@ -79,6 +79,10 @@ impl Engine {
                     self.downloads.push((name, bytes.to_vec()));
                 }
             }
+            // The shell reads the next line typed meanwhile.
+            if let Some(next) = self.console.next_typed_in(tab) {
+                self.exec(tab, &next);
+            }
         }
         self.console_version += 1;
     }
@@ -93,7 +97,15 @@ impl Engine {
     }
 
     /// Runs `entry` in console tab `tab` (visible, the stage's or a load's).
+    /// A visible tab whose command still runs keeps the line, as a terminal
+    /// keeps type-ahead: it runs once the command is done (or answers its
+    /// password prompt); Ctrl+C drops it.
     pub(super) fn exec(&mut self, tab: usize, entry: &str) {
+        if tab < VISIBLE_TABS && self.tabs[tab].running.is_some() {
+            self.console.type_ahead_in(tab, entry);
+            self.console_version += 1;
+            return;
+        }
         if tab < VISIBLE_TABS {
             // Echoed after the prompt; a replayed line is not new history.
             let prompt = self.prompt(tab);
@@ -115,10 +127,14 @@ impl Engine {
             }
         }
         let started = self.now();
+        let events = self.sim().events().total();
         let (out, done) = match self.console.run_line_in(tab, entry) {
             Run::Done(out) => (out, true),
             Run::Streaming(out) => (out, false),
         };
+        if tab < VISIBLE_TABS || tab == STAGE_TAB {
+            self.note_user_requests(events);
+        }
         if tab < VISIBLE_TABS {
             self.tabs[tab].running = Some((entry.to_string(), started));
         } else if tab == STAGE_TAB {
@@ -176,6 +192,13 @@ impl Engine {
     pub fn set_endpoint(&mut self, tab: usize, n: u64) {
         let url = self.console.member_url(&format!("http://127.0.0.{n}:2379"));
         self.run_line(tab, &format!("export ETCDCTL_ENDPOINTS={url}"));
+    }
+
+    /// The prompt tab `tab`'s command waits at when it asks for a password
+    /// (`Password: `): the page hides what is typed and sends it as the
+    /// answer (a typed line, as a terminal hands type-ahead to the prompt).
+    pub fn password_prompt(&self, tab: usize) -> Option<String> {
+        self.console.prompt_in(tab).filter(|p| p.masked).map(|p| p.text)
     }
 
     /// What tab `tab` waits for, and since when (virtual ms).
@@ -286,5 +309,71 @@ mod tests {
         let last = e.tab_texts(0).last().cloned().unwrap_or_default();
         assert!(last.starts_with("cluster stop etcd-9: "), "{last}");
         assert!(e.sim().running().len() == 3, "etcd-2 was not stopped");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_line_typed_while_a_command_runs_waits_for_it() {
+        let mut e = Engine::new(7, 3);
+        e.frame(100.0);
+        crate::engine::tests::use_certs(&mut e, 0);
+        e.run_line(0, "sleep 1");
+        e.run_line(0, "etcdctl put a 1");
+        e.run_line(0, "etcdctl get a --print-value-only");
+        // The sleep is not interrupted; the typed lines wait for it.
+        assert!(e.pending(0).is_some());
+        assert_eq!(e.console.typed_ahead(0).len(), 2);
+        for _ in 0..200 {
+            e.frame(16.0);
+        }
+        let texts = e.tab_texts(0);
+        assert_eq!(
+            texts,
+            [
+                "etcd-1 $ sleep 1",
+                "etcd-1 $ etcdctl put a 1",
+                "OK",
+                "etcd-1 $ etcdctl get a --print-value-only",
+                "1"
+            ],
+            "{texts:?}"
+        );
+        assert_eq!(e.tabs[0].last_exit, 0);
+        // Ctrl+C stops the command and drops what was typed ahead.
+        e.run_line(0, "sleep 5");
+        e.run_line(0, "etcdctl put a 2");
+        e.interrupt(0);
+        for _ in 0..50 {
+            e.frame(16.0);
+        }
+        assert!(e.console.typed_ahead(0).is_empty());
+        assert_eq!(e.tab_texts(0).last().map(String::as_str), Some("^C"), "{:?}", e.tab_texts(0));
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_password_prompt_takes_the_next_line_typed() {
+        let mut e = Engine::new(7, 3);
+        e.frame(100.0);
+        crate::engine::tests::use_certs(&mut e, 0);
+        for line in ["etcdctl user add root:rootpw", "etcdctl auth enable"] {
+            super::super::tests::run(&mut e, 0, line);
+        }
+        e.run_line(0, "etcdctl --user root put k v");
+        for _ in 0..20 {
+            e.frame(16.0);
+        }
+        assert_eq!(e.password_prompt(0).as_deref(), Some("Password: "));
+        e.run_line(0, "rootpw");
+        for _ in 0..100 {
+            e.frame(16.0);
+        }
+        assert_eq!(e.password_prompt(0), None);
+        let texts = e.tab_texts(0);
+        // The answer is neither echoed nor kept in the history.
+        assert_eq!(
+            texts[texts.len() - 3..],
+            ["etcd-1 $ etcdctl --user root put k v", "Password: ", "OK"],
+            "{texts:?}"
+        );
+        assert!(!e.tabs[0].log.history().iter().any(|h| h == "rootpw"));
     }
 }

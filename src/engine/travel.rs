@@ -353,7 +353,9 @@ impl Engine {
     }
 
     /// The run to share: the current branch whole (its inputs up to its
-    /// present), with the moment shown as `moment=` in the first line.
+    /// present), with the moment shown as `moment=` in the first line when
+    /// it is in the past (a link of the present opens running, as the run
+    /// it copies was).
     pub fn share_text(&self) -> String {
         let mut s = self.session();
         if let Some(i) = &self.travel.0 {
@@ -367,6 +369,9 @@ impl Engine {
             s.view_ms = s.clock_ms;
         }
         let text = s.to_text();
+        if self.now() >= s.clock_ms {
+            return text;
+        }
         match text.split_once('\n') {
             Some((head, rest)) => format!("{head} moment={}\n{rest}", self.now()),
             None => text,
@@ -446,6 +451,9 @@ mod tests {
         assert_eq!(back.now(), e.now());
         assert_eq!(back.sim().state_hash(), e.sim().state_hash());
         assert_eq!(back.tab_texts(0), e.tab_texts(0));
+        // A link of the present names no moment: it opens running.
+        e.travel_jump(e.travel_span().1);
+        assert_eq!(Engine::moment_of(&e.share_text()), None);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

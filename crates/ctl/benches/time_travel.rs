@@ -3,7 +3,7 @@
 //! (`TT_MINUTES=N` for a shorter session while iterating).
 //!
 //! - the session: 10 virtual minutes of 5 members as the page starts them
-//!   (kubeadm's objects and controllers over plain http), 50 `etcdctl
+//!   (kubeadm's objects and controllers, etcd serving TLS), 50 `etcdctl
 //!   put`s a second typed into two hidden tabs as the page's `load 50` does;
 //! - `jump`: host time to show 100 random moments of it, p50/p95/max, with
 //!   checkpoints (every 2 s, 32 MiB) against the baseline, rebuilding the
@@ -32,9 +32,9 @@ fn rss_bytes() -> u64 {
     pages * 4096
 }
 
-/// The page's cluster: `members` members, kube over plain http.
+/// The page's cluster: `members` members of a kubeadm node serving TLS.
 fn page_terminal(members: usize) -> Terminal {
-    Terminal::new(1, ConsoleOptions { nodes: members, tls: false, ..ConsoleOptions::default() })
+    Terminal::new(1, ConsoleOptions { nodes: members, ..ConsoleOptions::default() })
 }
 
 /// `minutes` of 50 writes a second, into `h`.
@@ -43,7 +43,10 @@ fn session(h: &mut History<Terminal>, minutes: u64) {
     let writes = minutes * 60 * 50;
     for k in 0..writes {
         h.advance_to(start + k * 20);
-        let text = format!("etcdctl --endpoints=http://127.0.0.1:2379 put load/{k:06} v{k}");
+        let text = format!(
+            "etcdctl --endpoints=https://127.0.0.1:2379{} put load/{k:06} v{k}",
+            ctl::pki::ETCDCTL_FLAGS
+        );
         h.input(Act::Line { tab: 6 + (k % 2) as usize, text });
     }
     h.advance_to(start + minutes * 60_000);

@@ -153,14 +153,23 @@ impl Client {
     /// Reads the global flags (after `ETCDCTL_*` were applied) and checks what
     /// etcdctl checks when it builds its client: format, TLS files, user.
     pub fn from_flags(p: &Parsed, vfs: &Vfs) -> Result<Client, Output> {
+        // keyAndCertFromCmd: a TLS file flag given empty is refused, in this order.
+        for f in ["cert", "key", "cacert"] {
+            if p.is_set(f) && p.get(f).is_empty() {
+                return Err(Output::error(format!("empty string is passed to --{f} option"), exit::BAD_ARGS));
+            }
+        }
+        // initDisplayFromCmd comes after the TLS flags.
         let format_name = p.get("write-out").to_string();
         let format = Format::parse(&format_name)
             .ok_or_else(|| Output::error("unsupported output format", exit::BAD_FEATURE))?;
         let skip_verify = p.bool("insecure-skip-tls-verify");
         let given = ["cert", "key", "cacert"].iter().any(|f| !p.get(f).is_empty());
-        // `--insecure-transport=false` alone asks for TLS with the system's roots.
+        // `--insecure-transport=false` alone asks for TLS with the system's roots;
+        // `--insecure-skip-tls-verify` only loosens a TLS config made so (alone,
+        // plain http stays plain).
         let secure = !p.bool("insecure-transport");
-        let tls = if given || skip_verify || secure {
+        let tls = if given || secure {
             let tls = pki::ClientTls::load(vfs, p.get("cert"), p.get("key"), p.get("cacert"), skip_verify)
                 .map_err(|e| Output::error(e, exit::BAD_ARGS))?;
             Some(tls)
@@ -217,30 +226,67 @@ impl Client {
     }
 }
 
-/// Applies `ETCDCTL_<FLAG>` variables to global flags the line did not set.
-/// A variable shadowed by a flag given on the line is fatal, as in etcd's pkg/flags.
+/// etcd 3.5's pkg/flags `SetPflagsFromEnv` for etcdctl's global flags:
+/// `ETCDCTL_<FLAG>` sets a flag the line did not set (a value the flag
+/// refuses is ignored: etcdctl drops the error); then every variable is
+/// checked in order: one shadowed by a flag given on the line is fatal,
+/// another `ETCDCTL_*` it does not know is logged as unrecognized. Both are
+/// zap JSON lines on stderr (3.4 printed capnslog's). `watch` knows
+/// `ETCDCTL_WATCH_KEY` and `ETCDCTL_WATCH_RANGE_END`; main has unset
+/// `ETCDCTL_API`.
 pub fn apply_env(
     p: &mut Parsed,
     spec: &crate::spec::Spec,
     env: &VecMap<String, String>,
     now_ms: u64,
-) -> Result<(), Output> {
-    for f in &spec.global {
-        let key = format!("ETCDCTL_{}", f.name.to_uppercase().replace('-', "_"));
-        let Some(val) = env.get(&key).filter(|v| !v.is_empty()) else { continue };
-        if p.is_set(&f.name) {
-            return Err(Output::fail(
-                format!(
-                    "{} C | pkg/flags: conflicting environment variable {key:?} is shadowed by corresponding command-line flag (either unset environment variable or disable flag)\n",
-                    timefmt::capnslog(now_ms)
-                ),
-                exit::ERROR,
-            ));
-        }
-        if let Err(e) = crate::flags::set(p, f, val) {
-            return Err(Output::error(format!("invalid value {val:?} for {key}: {e}"), exit::ERROR));
-        }
-        p.changed.remove(&f.name);
+) -> Result<String, Output> {
+    let key_of = |name: &str| format!("ETCDCTL_{}", name.to_uppercase().replace('-', "_"));
+    let mut used: Vec<String> = vec!["ETCDCTL_API".to_string()];
+    if p.path == "watch" {
+        used.extend(["ETCDCTL_WATCH_KEY".to_string(), "ETCDCTL_WATCH_RANGE_END".to_string()]);
     }
-    Ok(())
+    let mut shadowed = Vec::new();
+    for f in &spec.global {
+        let key = key_of(&f.name);
+        if p.is_set(&f.name) {
+            shadowed.push(key);
+            continue;
+        }
+        let Some(val) = env.get(&key).filter(|v| !v.is_empty()) else { continue };
+        used.push(key);
+        if crate::flags::set(p, f, val).is_ok() {
+            p.changed.remove(&f.name);
+        }
+    }
+    let log = |level: &str, caller: u32, msg: &str, var: &str| {
+        format!(
+            "{{\"level\":\"{level}\",\"ts\":\"{}\",\"caller\":\"flags/flag.go:{caller}\",\"msg\":\"{msg}\",\"environment-variable\":{}{}}}\n",
+            timefmt::zap_us(now_ms),
+            crate::printers::json::string(var),
+            if level == "fatal" {
+                ",\"stacktrace\":\"go.etcd.io/etcd/pkg/v3/flags.verifyEnv\\n\\tgo.etcd.io/etcd/pkg/v3@v3.5.33/flags/flag.go:85\\ngo.etcd.io/etcd/pkg/v3/flags.SetPflagsFromEnv\\n\\tgo.etcd.io/etcd/pkg/v3@v3.5.33/flags/flag.go:63\\ngo.etcd.io/etcd/etcdctl/v3/ctlv3/command.clientConfigFromCmd\\n\\tgo.etcd.io/etcd/etcdctl/v3/ctlv3/command/global.go:129\""
+            } else {
+                ""
+            }
+        )
+    };
+    let mut warnings = String::new();
+    for (k, v) in env.iter() {
+        if used.contains(k) {
+            continue;
+        }
+        if shadowed.contains(k) {
+            warnings.push_str(&log(
+                "fatal",
+                85,
+                "conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))",
+                k,
+            ));
+            return Err(Output::fail(warnings, exit::ERROR));
+        }
+        if k.starts_with("ETCDCTL_") {
+            warnings.push_str(&log("warn", 93, "unrecognized environment variable", &format!("{k}={v}")));
+        }
+    }
+    Ok(warnings)
 }

@@ -136,10 +136,15 @@ pub struct Console {
     pub(crate) before: Output,
     /// The standard input of the etcdctl command being run.
     pub(crate) stdin: prompt::Stdin,
+    /// The last command name the shell did not know (what `lock NAME CMD`
+    /// reports as exec's "executable file not found").
+    pub(crate) not_found: Option<String>,
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     /// Page mode: the command waiting for the simulator (see `journal.rs`).
     pending: Option<page::Pending>,
+    /// Lines typed while the command ran, oldest first (a terminal's type-ahead).
+    typeahead: Vec<String>,
     /// The tab whose environment, history, stream and pending command are in
     /// the fields above.
     active: usize,
@@ -171,6 +176,7 @@ struct Tab {
     history: Vec<String>,
     stream: Option<(Stream, Output)>,
     pending: Option<page::Pending>,
+    typeahead: Vec<String>,
 }
 
 impl Console {
@@ -190,9 +196,11 @@ impl Console {
             client_log: String::new(),
             before: Output::default(),
             stdin: prompt::Stdin::default(),
+            not_found: None,
             history: Vec::new(),
             stream: None,
             pending: None,
+            typeahead: Vec::new(),
             active: 0,
             depth: 0,
             parked: VecMap::new(),
@@ -335,6 +343,7 @@ impl Console {
             history: std::mem::replace(&mut self.history, next.history),
             stream: std::mem::replace(&mut self.stream, next.stream),
             pending: std::mem::replace(&mut self.pending, next.pending),
+            typeahead: std::mem::replace(&mut self.typeahead, next.typeahead),
         };
         self.parked.insert(self.active, old);
         self.active = tab;
@@ -452,8 +461,10 @@ impl Console {
     }
 
     /// Ctrl+C: stops the running stream or the pending command (exit 130,
-    /// as a shell reports SIGINT; nothing else is printed).
+    /// as a shell reports SIGINT; nothing else is printed). The terminal
+    /// drops what was typed ahead (SIGINT flushes its input).
     pub fn interrupt(&mut self) -> Output {
+        self.typeahead.clear();
         if self.at_password_prompt() {
             // speakeasy catches the signal, turns the echo back on and exits -1.
             self.pending = None;

@@ -96,15 +96,30 @@ pub(crate) fn run(
         return Output::ok(cmd.help.clone()).into();
     }
     let now = con.now_ms();
-    if let Err(out) = client::apply_env(&mut p, &con.spec, env, now) {
-        return out.into();
+    // The environment is read where etcdctl builds its client: the
+    // commands that never do leave it alone.
+    let offline = matches!(path.as_str(), "version" | "snapshot status" | "snapshot restore")
+        || (path == "defrag" && !p.get("data-dir").is_empty());
+    let mut env_log = String::new();
+    if !offline {
+        match client::apply_env(&mut p, &con.spec, env, now) {
+            Ok(log) => env_log = log,
+            Err(out) => return out.into(),
+        }
     }
     let var = |name: &str| env.get(name).cloned().unwrap_or_default();
     p.watch_env = (var("ETCDCTL_WATCH_KEY"), var("ETCDCTL_WATCH_RANGE_END"));
     // Prompts read the same input the command does (a lock's command runs another etcdctl).
     let outer = std::mem::replace(&mut con.stdin.rest, stdin.map(str::to_string));
-    let ex = commands::dispatch(con, &p, stdin);
+    let mut ex = commands::dispatch(con, &p, stdin);
     con.stdin.rest = outer;
+    // pkg/flags logs when the client is built, after the command's own
+    // argument checks (a refused command never gets there).
+    if !env_log.is_empty() && ex.out.exit != exit::BAD_ARGS {
+        let mut out = Output::fail(env_log, 0);
+        out.append(std::mem::take(&mut ex.out));
+        ex.out = out;
+    }
     ex
 }
 

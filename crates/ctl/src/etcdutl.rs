@@ -82,6 +82,15 @@ fn commands() -> Vec<Cmd> {
         ),
         cmd("help", "help [command]", "Help about any command", true, &[], Vec::new()),
         cmd("snapshot", "snapshot <subcommand>", "Manages etcd node snapshots", false, &[], Vec::new()),
+        // Hidden and deprecated: it only says where saving went.
+        cmd(
+            "snapshot save",
+            "save <filename>",
+            "Stores an etcd node backend snapshot to a given file",
+            true,
+            &[],
+            Vec::new(),
+        ),
         cmd(
             "snapshot restore",
             "restore <filename> --data-dir {output dir} [options]",
@@ -176,6 +185,11 @@ fn spec(cmds: &[Cmd]) -> Spec {
     Spec { commands, global: vec![write_out()] }
 }
 
+/// A command cobra hides from its parent's usage (`snapshot save`).
+fn is_hidden(c: &Cmd) -> bool {
+    c.path == "snapshot save"
+}
+
 /// cobra v1.1.3's default usage template for `c` (what `--help` prints).
 fn usage(cmds: &[Cmd], c: &Cmd) -> String {
     let command_path = if c.path.is_empty() { "etcdutl".to_string() } else { format!("etcdutl {}", c.path) };
@@ -183,7 +197,7 @@ fn usage(cmds: &[Cmd], c: &Cmd) -> String {
     let subs: Vec<(&str, &Cmd)> = cmds
         .iter()
         .filter_map(|s| Some((s.path.strip_prefix(&prefix)?, s)))
-        .filter(|(rest, _)| !rest.is_empty() && !rest.contains(' '))
+        .filter(|(rest, s)| !rest.is_empty() && !rest.contains(' ') && !is_hidden(s))
         .collect();
     let mut out = String::from("Usage:");
     if c.runnable {
@@ -273,27 +287,56 @@ pub(crate) fn run(con: &mut Console, args: &[String]) -> Exec {
     match path.as_str() {
         "version" => Output::ok(format!("etcdutl version: {VERSION}\nAPI version: {API_VERSION}\n")).into(),
         "snapshot status" => snapshot::status(con, &p).into(),
+        "snapshot save" => {
+            // cobra announces the deprecation (on stderr) before the command runs.
+            let mut out = Output::fail(
+                "Command \"save\" is deprecated, Use `etcdctl snapshot save` to download snapshot\n",
+                exit::BAD_ARGS,
+            );
+            out.append(Output::error(
+                "In order to download snapshot use: `etcdctl snapshot save ...`",
+                exit::BAD_ARGS,
+            ));
+            out.into()
+        }
         "snapshot restore" => {
-            if p.int("bump-revision") > 0 && !p.bool("mark-compacted") {
-                return Output::error("--mark-compacted required if --bump-revision > 0", exit::BAD_ARGS)
-                    .into();
-            }
             let mmap = match p.int("initial-memory-map-size") {
                 0 => 10_737_418_240,
                 n => n.unsigned_abs(),
             };
             snapshot::restore(con, &p, mmap).into()
         }
-        _ => {
-            let dir = p.get("data-dir");
-            if !con.vfs.exists(&format!("{dir}/member/snap/db")) {
-                return Output::fail(
-                    format!("Error: open {dir}/member/snap/db: no such file or directory\n"),
-                    exit::ERROR,
-                )
-                .into();
-            }
-            Output::ok(format!("finished defragmenting directory: {dir}\n")).into()
-        }
+        _ => defrag(con, p.get("data-dir")).into(),
     }
+}
+
+/// `etcdutl defrag --data-dir DIR`: [`defrag_data`]; its failure in etcdutl's words.
+fn defrag(con: &Console, dir: &str) -> Output {
+    defrag_data(con, dir).unwrap_or_else(|e| {
+        Output::error(format!("Failed to defragment etcd data[{dir}] ({e})"), exit::ERROR)
+    })
+}
+
+/// etcdutl's `DefragData`: the backend's two log lines (zap's console
+/// encoder on stderr, backend.go's callers), nothing on stdout; a data dir
+/// without its db file fails the stat of it (the error returned).
+pub(crate) fn defrag_data(con: &Console, dir: &str) -> Result<Output, String> {
+    let db = format!("{dir}/member/snap/db");
+    // (A bolt file is never smaller than its first pages: 20 kB as etcd creates it.)
+    let Some(size) = con.vfs.read(&db).map(|b| (b.len() as u64).max(20_480)) else {
+        return Err(format!("stat {db}: no such file or directory"));
+    };
+    let now = con.backend.clock_ms();
+    let human = crate::printers::humanize_bytes(size);
+    let db_json = crate::printers::json::string(&db);
+    let mut out = Output::default();
+    out.eprint(format!(
+        "{}\tinfo\tbackend/backend.go:517\tdefragmenting\t{{\"path\": {db_json}, \"current-db-size-bytes\": {size}, \"current-db-size\": \"{human}\", \"current-db-size-in-use-bytes\": {size}, \"current-db-size-in-use\": \"{human}\"}}\n",
+        crate::timefmt::rfc3339(now)
+    ));
+    out.eprint(format!(
+        "{}\tinfo\tbackend/backend.go:579\tfinished defragmenting directory\t{{\"path\": {db_json}, \"current-db-size-bytes-diff\": 0, \"current-db-size-bytes\": {size}, \"current-db-size\": \"{human}\", \"current-db-size-in-use-bytes-diff\": 0, \"current-db-size-in-use-bytes\": {size}, \"current-db-size-in-use\": \"{human}\", \"took\": \"1.2ms\"}}\n",
+        crate::timefmt::rfc3339(now)
+    ));
+    Ok(out)
 }

@@ -375,13 +375,16 @@ fn run_words_inner(con: &mut Console, words: &[String], stdin: Option<&str>) -> 
         "true" | ":" => Output::default().into(),
         "false" => Output::fail("", 1).into(),
         "kubectl" => kubectl(con, args, stdin),
-        other => Output::fail(
-            format!(
-                "{other}: command not found: not supported in the playground (type 'help' for what is)\n"
-            ),
-            exit::NOT_FOUND,
-        )
-        .into(),
+        other => {
+            con.not_found = Some(other.to_string());
+            Output::fail(
+                format!(
+                    "{other}: command not found: not supported in the playground (type 'help' for what is)\n"
+                ),
+                exit::NOT_FOUND,
+            )
+            .into()
+        }
     }
 }
 

@@ -33,6 +33,12 @@ pub fn iso_ms(now_ms: u64) -> String {
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z")
 }
 
+/// `2026-01-01T00:00:01.250000Z` (etcd's default zap logger, `logutil.DefaultZapLoggerConfig`).
+pub fn zap_us(now_ms: u64) -> String {
+    let (y, mo, d, h, mi, s, ms) = parts(now_ms);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:06}Z", ms * 1000)
+}
+
 /// `2026-01-01 00:00:01.250000` (capnslog).
 pub fn capnslog(now_ms: u64) -> String {
     let (y, mo, d, h, mi, s, ms) = parts(now_ms);

@@ -439,3 +439,195 @@ fn watch_interactive_reports_bad_lines_as_etcdctl() {
     let out = run(&mut c, "etcdctl watch -i < /dev/null");
     assert_eq!((out.stderr.as_str(), out.exit), ("Error: error reading watch request line: EOF\n", 3));
 }
+
+#[test]
+fn etcdutl_and_snapshot_restore_check_as_35() {
+    let mut c = con();
+    run(&mut c, "etcdctl put k v");
+    run(&mut c, "etcdctl snapshot save s.db");
+    let bump = "--mark-compacted required if --revision-bump > 0";
+    check(
+        &mut c,
+        &[
+            ("etcdutl snapshot restore s.db --data-dir r1 --mark-compacted", bump, 128),
+            ("etcdutl snapshot restore s.db --data-dir r1 --bump-revision 9", bump, 128),
+            // The argument count comes first.
+            (
+                "etcdutl snapshot restore a b --data-dir r1 --mark-compacted",
+                "snapshot restore requires exactly one argument",
+                128,
+            ),
+            // The file is looked at before the output format.
+            ("etcdutl snapshot status nosuch.db -w bogus", "stat nosuch.db: no such file or directory", 1),
+            (
+                "etcdutl defrag --data-dir nosuch",
+                "Failed to defragment etcd data[nosuch] (stat nosuch/member/snap/db: no such file or directory)",
+                1,
+            ),
+        ],
+    );
+    // etcdctl 3.5's restore has the revision flags too (after its deprecation line).
+    let out =
+        run(&mut c, "etcdctl snapshot restore s.db --data-dir r2 --bump-revision 1000 --mark-compacted");
+    assert_eq!(out.exit, 0, "{out:?}");
+    assert!(out.stderr.starts_with("Deprecated: Use `etcdutl snapshot restore` instead.\n\n"), "{out:?}");
+    assert!(out.stderr.contains("\"initial-memory-map-size\": 0}"), "{out:?}");
+    let out = run(&mut c, "etcdctl snapshot restore s.db --data-dir r3 --mark-compacted");
+    assert!(out.stderr.ends_with(&format!("\nError: {bump}\n")), "{out:?}");
+    // The hidden `snapshot save`: cobra's deprecation, then where saving went.
+    let out = run(&mut c, "etcdutl snapshot save x.db");
+    assert_eq!(
+        (out.stderr.as_str(), out.exit),
+        (
+            "Command \"save\" is deprecated, Use `etcdctl snapshot save` to download snapshot\n\
+             Error: In order to download snapshot use: `etcdctl snapshot save ...`\n",
+            128
+        )
+    );
+    assert!(!run(&mut c, "etcdutl snapshot --help").stdout.contains("save"));
+    // defrag of a data dir: the backend's log lines, nothing on stdout; etcdctl says to use etcdutl.
+    let out = run(&mut c, "etcdutl defrag --data-dir r2");
+    assert_eq!((out.stdout.as_str(), out.exit), ("", 0), "{out:?}");
+    assert!(out.stderr.contains("\tinfo\tbackend/backend.go:579\tfinished defragmenting directory\t{\"path\": \"r2/member/snap/db\""), "{out:?}");
+    let out = run(&mut c, "etcdctl defrag --data-dir nosuch");
+    assert_eq!(
+        out.stderr,
+        "Use `etcdutl defrag` instead. The --data-dir is going to be decomissioned in v3.6.\n\n\
+         Error: stat nosuch/member/snap/db: no such file or directory\n"
+    );
+}
+
+#[test]
+fn environment_and_tls_flags_as_etcdctl_35_reads_them() {
+    let mut c = con();
+    run(&mut c, "etcdctl put a 1");
+    // pkg/flags through zap: a shadowed variable is fatal, an unknown one a warning.
+    let out = run(&mut c, "ETCDCTL_WRITE_OUT=json etcdctl get a -w simple");
+    assert_eq!(out.exit, 1, "{out:?}");
+    assert!(out.stderr.starts_with("{\"level\":\"fatal\",\"ts\":\""), "{out:?}");
+    assert!(out.stderr.contains("\"caller\":\"flags/flag.go:85\",\"msg\":\"conflicting environment variable is shadowed by corresponding command-line flag (either unset environment variable or disable flag))\",\"environment-variable\":\"ETCDCTL_WRITE_OUT\""), "{out:?}");
+    let out = run(&mut c, "ETCDCTL_BOGUS=1 etcdctl get a --print-value-only");
+    assert_eq!(out.stdout, "1\n");
+    assert!(
+        out.stderr.contains(
+            "\"msg\":\"unrecognized environment variable\",\"environment-variable\":\"ETCDCTL_BOGUS=1\"}\n"
+        ),
+        "{out:?}"
+    );
+    // ... but not where etcdctl never builds a client, nor before a refused command's own error.
+    assert_eq!(run(&mut c, "ETCDCTL_BOGUS=1 etcdctl version").stderr, "");
+    assert_eq!(
+        run(&mut c, "ETCDCTL_BOGUS=1 etcdctl del").stderr,
+        "Error: del command needs one argument as key and an optional argument as range_end\n"
+    );
+    // A value the flag refuses is dropped (etcdctl ignores SetPflagsFromEnv's error).
+    let out = run(&mut c, "ETCDCTL_COMMAND_TIMEOUT=x etcdctl get a --print-value-only");
+    assert_eq!((out.stdout.as_str(), out.stderr.as_str(), out.exit), ("1\n", "", 0));
+    check(
+        &mut c,
+        &[
+            ("etcdctl --cert= get a", "empty string is passed to --cert option", 128),
+            ("etcdctl --key= get a", "empty string is passed to --key option", 128),
+            ("etcdctl --cacert= --cert= get a", "empty string is passed to --cert option", 128),
+            ("etcdctl --cert= -w bogus get a", "empty string is passed to --cert option", 128),
+        ],
+    );
+    // --insecure-skip-tls-verify alone makes no TLS config: plain http stays plain.
+    let out = run(&mut c, "etcdctl --insecure-skip-tls-verify get a --print-value-only");
+    assert_eq!((out.stdout.as_str(), out.exit), ("1\n", 0), "{out:?}");
+}
+
+#[test]
+fn endpoint_printers_after_failed_endpoints_as_etcdctl_35() {
+    let mut c = con();
+    run(&mut c, "etcdctl put a 1");
+    // 3.5's fields printer has no HashRevision (3.6 added it).
+    let out = run(&mut c, "etcdctl endpoint hashkv -w fields");
+    assert!(out.stdout.contains("\"Endpoint\" : \"127.0.0.1:2379\"\n\"Hash\" : "), "{out:?}");
+    assert!(!out.stdout.contains("HashRevision"), "{out:?}");
+    run(&mut c, "cluster stop etcd-2");
+    let eps = "--endpoints=127.0.0.1:2379,127.0.0.2:2379 --command-timeout=1s";
+    for (cmd, failed) in [("status", Some("status")), ("hashkv", Some("hash")), ("health", None)] {
+        let out = run(&mut c, &format!("etcdctl endpoint {cmd} {eps} -w protobuf"));
+        // The endpoint's failure is printed, then the printer refuses (exit 4), no final error.
+        assert_eq!(out.exit, 4, "{cmd}: {out:?}");
+        assert!(out.stderr.ends_with("\nError: protobuf not supported as output format\n"), "{cmd}: {out:?}");
+        if let Some(what) = failed {
+            assert!(
+                out.stderr.contains(&format!(
+                    "Failed to get the {what} of endpoint 127.0.0.2:2379 (context deadline exceeded)\n"
+                )),
+                "{out:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn get_checks_its_printer_flags_after_the_read() {
+    let mut c = con();
+    run(&mut c, "etcdctl put a 1");
+    check(
+        &mut c,
+        &[(
+            "etcdctl get a -w json --print-value-only",
+            "print-value-only is only for `--write-out=simple`",
+            128,
+        )],
+    );
+    run(&mut c, "cluster stop etcd-2");
+    run(&mut c, "cluster stop etcd-3");
+    // Without quorum the read fails first: its error, not the printer's.
+    let out = run(&mut c, "etcdctl get a -w json --print-value-only --command-timeout=1s");
+    assert_eq!(out.exit, 1, "{out:?}");
+    assert!(out.stderr.ends_with("Error: context deadline exceeded\n"), "{out:?}");
+}
+
+#[test]
+fn lock_runs_its_command_as_etcdctl_35() {
+    let mut c = con();
+    // 3.5 passes the command's exit status through, after Go's exec error.
+    let out = run(&mut c, "etcdctl lock l1 false");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: exit status 1\n", 1));
+    let out = run(&mut c, "etcdctl lock l1 -- sh -c 'echo $ETCD_LOCK_KEY $ETCD_LOCK_REV; false; nosuch'");
+    assert_eq!(out.exit, 127, "{out:?}");
+    // The first lock put and deleted its key at revisions 2 and 3: this one is 4.
+    assert!(out.stdout.starts_with("l1/") && out.stdout.ends_with(" 4\n"), "{out:?}");
+    assert!(out.stderr.ends_with("\nError: exit status 127\n"), "{out:?}");
+    let out = run(&mut c, "etcdctl lock l1 nosuchcmd");
+    assert_eq!(
+        (out.stderr.as_str(), out.exit),
+        ("Error: exec: \"nosuchcmd\": executable file not found in $PATH\n", 1)
+    );
+    // The lock's variables are the command's only.
+    assert_eq!(run(&mut c, "echo \"[$ETCD_LOCK_KEY]\"").stdout, "[]\n");
+    assert_eq!(run(&mut c, "etcdctl lock l1 echo ran").stdout, "ran\n");
+}
+
+#[test]
+fn printers_etcdctl_35_has_for_membership_leader_and_alarms() {
+    let mut c = con();
+    // move-leader: JSON prints the response, table and fields have no printer (after the move).
+    let out = run(&mut c, "etcdctl move-leader 23284278a2d8a0e6 -w json");
+    assert!(out.stdout.starts_with("{\"header\":{\"cluster_id\":7855965530579937127,"), "{out:?}");
+    let out = run(&mut c, "etcdctl --endpoints=127.0.0.2:2379 move-leader b71f75320dc06a6c -w fields");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: fields not supported as output format\n", 4));
+    assert!(run(&mut c, "etcdctl endpoint status").stdout.contains(", true, false, "), "etcd-1 leads again");
+    // member add/update: no fields printer (the member is added all the same).
+    let out = run(&mut c, "etcdctl member add m --peer-urls=http://10.0.0.9:2380 -w fields");
+    assert_eq!((out.stderr.as_str(), out.exit), ("Error: fields not supported as output format\n", 4));
+    assert!(run(&mut c, "etcdctl member list").stdout.contains(", unstarted, , http://10.0.0.9:2380, "));
+    // member list has a protobuf printer: the response's bytes, starting with the header (field 1).
+    let out = run(&mut c, "etcdctl member list -w protobuf");
+    assert_eq!((out.exit, out.stdout.as_bytes().first()), (0, Some(&0x0a)), "{out:?}");
+    // alarms: 3.5 fills the header; fields prints it even without alarms.
+    let out = run(&mut c, "etcdctl alarm list -w json");
+    assert!(
+        out.stdout.starts_with(
+            "{\"header\":{\"cluster_id\":7855965530579937127,\"member_id\":13195394291058371180,"
+        ),
+        "{out:?}"
+    );
+    let out = run(&mut c, "etcdctl alarm list -w fields");
+    assert!(out.stdout.starts_with("\"ClusterID\" : 7855965530579937127\n"), "{out:?}");
+}

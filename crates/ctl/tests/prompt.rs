@@ -157,3 +157,48 @@ fn with_auth_page(c: &mut Console) {
         assert_eq!(out.exit, 0, "{line}: {out:?}");
     }
 }
+
+#[test]
+fn lines_typed_while_a_command_runs_are_kept_for_after_it() {
+    let mut c = page();
+    with_auth_page(&mut c);
+    run(&mut c, "etcdctl --user root:rootpw put k v");
+    assert!(matches!(c.run_line_in(0, "sleep 2"), Run::Streaming(_)));
+    c.type_ahead_in(0, "etcdctl put a 1");
+    c.type_ahead_in(0, "etcdctl get a");
+    assert_eq!(c.typed_ahead(0), ["etcdctl put a 1", "etcdctl get a"]);
+    assert!(c.typed_ahead(1).is_empty());
+    // They wait while the command runs, and come back one at a time after it.
+    let out = until_done(&mut c, 0, Output::default());
+    assert_eq!(out.exit, 0);
+    assert_eq!(c.typed_ahead(0).len(), 2);
+    assert_eq!(c.next_typed_in(0).as_deref(), Some("etcdctl put a 1"));
+    assert_eq!(c.next_typed_in(0).as_deref(), Some("etcdctl get a"));
+    assert_eq!(c.next_typed_in(0), None);
+    // A prompt of the running command takes the next typed line as its answer.
+    assert!(matches!(
+        c.run_line_in(0, "sleep 1; etcdctl --user root get k --print-value-only"),
+        Run::Streaming(_)
+    ));
+    c.type_ahead_in(0, "rootpw");
+    let out = until_done(&mut c, 0, Output::default());
+    assert_eq!((out.stdout.as_str(), out.exit), ("Password: \nv\n", 0), "{out:?}");
+    assert!(c.typed_ahead(0).is_empty());
+    // Ctrl+C drops what was typed ahead, as SIGINT flushes a terminal's input.
+    assert!(matches!(c.run_line_in(0, "sleep 5"), Run::Streaming(_)));
+    c.type_ahead_in(0, "etcdctl del k");
+    assert_eq!(c.interrupt_in(0).exit, 130);
+    assert!(c.typed_ahead(0).is_empty());
+}
+
+#[test]
+fn a_line_typed_at_the_prompt_answers_it() {
+    let mut c = page();
+    with_auth_page(&mut c);
+    assert!(matches!(c.run_line_in(0, "etcdctl --user root put k v"), Run::Streaming(_)));
+    assert!(c.prompt_in(0).is_some());
+    c.type_ahead_in(0, "rootpw");
+    let out = until_done(&mut c, 0, Output::default());
+    assert_eq!((out.stdout.as_str(), out.exit), ("Password: \nOK\n", 0), "{out:?}");
+    assert!(c.typed_ahead(0).is_empty());
+}

@@ -401,8 +401,13 @@ impl Member {
                 self.force_snapshot = true;
                 self.event(MemberEventKind::MembershipChanged { what: what.to_string(), id: cc.node_id });
                 if matches!(ctx.change, Change::Remove(id) if id == self.cfg.id) {
-                    self.removed = true;
-                    self.event(MemberEventKind::Removed);
+                    // etcd's applyEntries: `go s.stopWithDelay(10*100ms,
+                    // "the member has been permanently removed from the
+                    // cluster")`: it goes on for a second, so a removed
+                    // leader's heartbeats tell the others the removal is
+                    // committed (else the last voter may wait for it forever).
+                    let delay = self.cfg.ms_to_ticks(crate::member::REMOVED_STOP_DELAY_MS);
+                    self.stop_at_tick.get_or_insert(self.ticks + delay);
                 }
                 let list = self.member_list();
                 Ok(match &ctx.change {

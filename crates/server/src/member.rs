@@ -109,8 +109,15 @@ pub struct Member {
     /// Set when the process exited on a failed write (`fatal.rs`): etcd's
     /// log message.
     pub(crate) exited: Option<String>,
+    /// When a member that applied its own removal stops (etcd's
+    /// `stopWithDelay`); `removed` from then on.
+    pub(crate) stop_at_tick: Option<u64>,
     pub(crate) out: Output,
 }
+
+/// How long a member that applied its own removal goes on before it
+/// stops (etcd's `stopWithDelay(10*100*time.Millisecond, ...)`).
+pub(crate) const REMOVED_STOP_DELAY_MS: u64 = 1_000;
 
 /// etcd's `maxNoLeaderCnt`: leaderless election timeouts before streams
 /// that require a leader (watches) are cancelled.
@@ -210,6 +217,7 @@ impl Member {
             no_leader_count: 0,
             no_leader_since: Some(0),
             exited: None,
+            stop_at_tick: None,
             out: Output::default(),
             cfg,
         };
@@ -313,6 +321,12 @@ impl Member {
     /// One raft tick; lease expiry, request timeouts and keep-alives too.
     pub fn tick(&mut self) {
         if self.removed || self.exited.is_some() {
+            return;
+        }
+        if self.stop_at_tick.is_some_and(|t| self.ticks >= t) {
+            // "the member has been permanently removed from the cluster"
+            self.removed = true;
+            self.event(MemberEventKind::Removed);
             return;
         }
         self.ticks += 1;

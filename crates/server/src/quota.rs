@@ -114,9 +114,10 @@ impl Alarms {
         self.active.iter().any(|a| a.alarm == alarm)
     }
 
-    /// The texts `endpoint status` shows in its errors column.
+    /// The texts `endpoint status` shows in its errors column: etcd's
+    /// `AlarmMember.String()`, protobuf's compact text (a space after each field).
     pub fn errors(&self) -> Vec<String> {
-        self.active.iter().map(|a| format!("memberID:{} alarm:{}", a.member_id, a.alarm)).collect()
+        self.active.iter().map(|a| format!("memberID:{} alarm:{} ", a.member_id, a.alarm)).collect()
     }
 }
 
@@ -131,7 +132,7 @@ mod tests {
         assert!(a.activate(1, AlarmType::NoSpace).is_none());
         a.activate(2, AlarmType::NoSpace);
         assert!(a.has(AlarmType::NoSpace));
-        assert_eq!(a.errors()[0], "memberID:1 alarm:NOSPACE");
+        assert_eq!(a.errors()[0], "memberID:1 alarm:NOSPACE ");
         assert_eq!(a.deactivate(0, AlarmType::None).len(), 2);
         assert!(!a.has(AlarmType::NoSpace));
     }

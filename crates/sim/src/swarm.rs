@@ -212,6 +212,7 @@ pub fn run_seed_with_sim(seed: u64, opts: &SwarmOptions) -> (SeedReport, Sim) {
                 watchers: &mut watchers,
                 report: &mut report,
                 leases: &mut leases,
+                profile: opts.profile,
             };
             actions::run(&mut sim, action, &mut cx);
         }

@@ -286,21 +286,6 @@ pub fn Controls() -> impl IntoView {
                 >
                     "Next event"
                 </button>
-                <button
-                    class="btn large-text-btn"
-                    data-testid="large-text"
-                    aria-pressed=live(move || (state.text_scale.get() > 1.0).to_string())
-                    title="larger text on the stage and the page (for a projector)"
-                    on:click=handler(move |_| {
-                        let large = state.text_scale.get_untracked() <= 1.0;
-                        set_large_text(large);
-                        state.text_scale.set(if large { LARGE_TEXT } else { 1.0 });
-                        crate::browser::store(LARGE_TEXT_KEY, if large { "1" } else { "0" });
-                        state.refresh(false);
-                    })
-                >
-                    "Larger text"
-                </button>
                 <label class="speed">
                     <span>"Speed"</span>
                     <input
@@ -348,6 +333,21 @@ pub fn Controls() -> impl IntoView {
                     on:click=handler(move |_| add_member(false))>"+ member"</button>
                 <button class="btn" data-testid="add-learner" title="etcdctl member add --learner, then cluster start"
                     on:click=handler(move |_| add_member(true))>"+ learner"</button>
+                <button
+                    class="btn large-text-btn"
+                    data-testid="large-text"
+                    aria-pressed=live(move || (state.text_scale.get() > 1.0).to_string())
+                    title="larger text on the stage and the page (for a projector)"
+                    on:click=handler(move |_| {
+                        let large = state.text_scale.get_untracked() <= 1.0;
+                        set_large_text(large);
+                        state.text_scale.set(if large { LARGE_TEXT } else { 1.0 });
+                        crate::browser::store(LARGE_TEXT_KEY, if large { "1" } else { "0" });
+                        state.refresh(false);
+                    })
+                >
+                    "Larger text"
+                </button>
             </div>
             <div class="row">
                 <span class="row-label">"Faults"</span>

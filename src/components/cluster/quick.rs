@@ -26,9 +26,12 @@ const MENU_W: f64 = 190.0;
 const MENU_H: f64 = 300.0;
 
 /// The menu's place for a tap at (`x`, `y`) in a stage of `w` × `h` px:
-/// beside the finger, inside the stage.
+/// beside the finger (right of it, or left where the right has no room),
+/// inside the stage.
 pub fn place(x: f64, y: f64, w: f64, h: f64) -> (f64, f64) {
-    let left = (x + 12.0).min(w - MENU_W - 4.0).max(4.0);
+    let right = x + 12.0;
+    let left = if right + MENU_W + 4.0 <= w { right } else { x - 12.0 - MENU_W };
+    let left = left.min(w - MENU_W - 4.0).max(4.0);
     let top = (y - 24.0).min(h - MENU_H - 4.0).max(4.0);
     (left, top)
 }
@@ -102,8 +105,8 @@ mod tests {
     #[wasm_bindgen_test(unsupported = test)]
     fn the_menu_opens_beside_the_finger_and_stays_inside_the_stage() {
         assert_eq!(place(50.0, 20.0, 370.0, 400.0), (62.0, 4.0));
-        // Near the right and bottom edges it moves in.
-        assert_eq!(place(360.0, 390.0, 370.0, 400.0), (370.0 - MENU_W - 4.0, 400.0 - MENU_H - 4.0));
+        // Near the right edge it opens left of the finger; near the bottom it moves up.
+        assert_eq!(place(300.0, 390.0, 370.0, 400.0), (300.0 - 12.0 - MENU_W, 400.0 - MENU_H - 4.0));
         // A stage smaller than the menu: its top-left corner.
         assert_eq!(place(10.0, 10.0, 100.0, 100.0), (4.0, 4.0));
     }

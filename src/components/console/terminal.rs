@@ -70,6 +70,12 @@ pub fn Terminal() -> impl IntoView {
         let t = tab.get();
         state.read(|e| e.prompt(t)).unwrap_or_default()
     });
+    // The password prompt the tab's command waits at: the field is masked.
+    let secret = Memo::new(move |_| {
+        state.console.track();
+        let t = tab.get();
+        state.read(|e| e.password_prompt(t)).flatten()
+    });
     // What the tab's command waits for, with the virtual time it has waited.
     let pending = Memo::new(move |_| {
         let t = tab.get();
@@ -160,6 +166,12 @@ pub fn Terminal() -> impl IntoView {
         let line = input.get_untracked();
         input.set(String::new());
         hint.set(String::new());
+        if secret.get_untracked().is_some() {
+            // The answer, as typed: no continuation, no history.
+            let t = tab.get_untracked();
+            state.act(|e| e.run_line(t, &line));
+            return;
+        }
         if pasted.with_untracked(|q| q.is_empty()) {
             enter(line);
         } else {
@@ -463,21 +475,30 @@ pub fn Terminal() -> impl IntoView {
                     <span class="exit" data-testid="console-exit" title="exit status of the last command">{last_exit.get()}</span>
                 }.into_any()))}
                 <span class="prompt" data-testid="console-prompt" aria-hidden="true">
-                    {live(move || if partial.with(String::is_empty) { prompt.get() } else { "> ".to_string() })}
+                    {live(move || match secret.get() {
+                        Some(ask) => ask,
+                        None if partial.with(String::is_empty) => prompt.get(),
+                        None => "> ".to_string(),
+                    })}
                 </span>
-                <span class="visually-hidden">"Command"</span>
+                <span class="visually-hidden">{live(move || if secret.with(Option::is_some) { "Password" } else { "Command" }.to_string())}</span>
                 <input
-                    type="text"
+                    type=live(move || if secret.with(Option::is_some) { "password" } else { "text" }.to_string())
                     data-testid="console-input"
                     autocomplete="off"
                     autocapitalize="off"
                     spellcheck="false"
                     // A phone has the keys on screen, under the field: a short hint.
-                    placeholder=if crate::browser::narrow() {
-                        "etcdctl put foo bar   (help)"
-                    } else {
-                        "etcdctl put foo bar   (Tab completes, ↑ history, help)"
-                    }
+                    placeholder=live(move || {
+                        if secret.with(Option::is_some) {
+                            ""
+                        } else if crate::browser::narrow() {
+                            "etcdctl put foo bar   (help)"
+                        } else {
+                            "etcdctl put foo bar   (Tab completes, ↑ history, help)"
+                        }
+                        .to_string()
+                    })
                     node_ref=input_ref
                     prop:value=live(move || input.get())
                     on:input=handler(move |ev| {

@@ -28,7 +28,7 @@ pub fn Timeline() -> impl IntoView {
                     .events()
                     .records()
                     .rev()
-                    .filter(|r| !hide_routine || !is_routine(r))
+                    .filter(|r| !hide_routine || !is_routine(e, r))
                     .map(|r| describe(r, &names))
                     .filter(|row| f.is_empty() || row.text.to_lowercase().contains(&f))
                     .take(SHOWN)
@@ -46,7 +46,7 @@ pub fn Timeline() -> impl IntoView {
                 </label>
                 <label class="check">
                     <input type="checkbox" prop:checked=live(move || quiet.get()) on:change=handler(move |_| quiet.update(|q| *q = !*q)) />
-                    "hide commits and applies"
+                    "hide commits, applies and background requests"
                 </label>
             </div>
             <ol class="events">

@@ -79,13 +79,15 @@ export class Playground {
   async landmarks() {
     return this.page.evaluate(() => {
       const selectors = ['.header', '.workspace > .stage', '.stage > .panel-head', '.stage .controls', '.stage .ring',
-        '.stage .quorum-wrap', '.side > .console', '.console > .panel-head', '.console-prompt', '.side > .data',
+        '.stage .quorum-wrap', '.stage .travel', '.side > .console', '.console > .panel-head', '.console-prompt', '.side > .data',
         '.data > .panel-head'];
       return Object.fromEntries(selectors.map((sel) => {
         const all = document.querySelectorAll(sel);
         if (all.length !== 1) return [sel, `${all.length} elements`];
+        // In the document, not the viewport: typing into the console may
+        // scroll a phone's page to its prompt.
         const r = all[0].getBoundingClientRect();
-        return [sel, [r.x, r.y, r.width, r.height].map((v) => Math.round(v))];
+        return [sel, [r.x + window.scrollX, r.y + window.scrollY, r.width, r.height].map((v) => Math.round(v))];
       }));
     });
   }

@@ -27,14 +27,19 @@ for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 
       const app = new Playground(page);
       await app.openShell();
       const shell = await app.landmarks();
+      const words = async () => (await page.locator('.welcome p').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+      const welcome = await words();
       await page.unroute('**/*.wasm');
       await page.addInitScript(() => {
         window.__shifts = [];
         new PerformanceObserver((l) => window.__shifts.push(...l.getEntries().map((e) => e.value)))
           .observe({ type: 'layout-shift', buffered: true });
       });
-      await app.openWithLeader();
+      // Nothing typed: typing would scroll the prompt into view.
+      await app.openWithLeader('/', { certs: false });
       expect(await app.landmarks()).toEqual(shell);
+      // The shell's welcome text is the live one, word for word.
+      expect(await words()).toEqual(welcome);
       const cls = await page.evaluate(() => window.__shifts.reduce((a, b) => a + b, 0));
       expect(cls).toBeLessThanOrEqual(0.02);
       await expect(app.startingStatus).toHaveCount(0);

@@ -150,11 +150,10 @@ pub(crate) fn health(con: &mut Console, p: &Parsed) -> Exec {
             }
         }
         _ => {
-            return Output::error(
-                format!("{} not supported as output format", client.format_name),
-                exit::BAD_FEATURE,
-            )
-            .into();
+            // The clients' warnings came first; the printer refuses and etcdctl exits there.
+            let name = &client.format_name;
+            out.append(Output::error(format!("{name} not supported as output format"), exit::BAD_FEATURE));
+            return Exec::took(out, 1);
         }
     }
     if rows.iter().any(|r| !r.1) {
@@ -321,8 +320,9 @@ fn print_status(client: &Client, rows: &[(String, Stat)], out: &mut Output) {
                 ));
             }
         }
+        // After the endpoints' failures, the printer refuses and etcdctl exits there.
         Format::Protobuf => {
-            *out = Output::error("protobuf not supported as output format", exit::BAD_FEATURE);
+            out.append(Output::error("protobuf not supported as output format", exit::BAD_FEATURE))
         }
     }
 }
@@ -422,15 +422,14 @@ pub(crate) fn hashkv(con: &mut Console, p: &Parsed) -> Exec {
         Format::Fields => {
             for (ep, i, h) in &rows {
                 crate::printers::fields::header(&mut out.stdout, i);
-                out.print(format!(
-                    "\"Endpoint\" : {}\n\"Hash\" : {}\n\"HashRevision\" : {}\n\n",
-                    go_quote(ep),
-                    h.hash,
-                    h.hash_revision
-                ));
+                // (3.6 adds "HashRevision".)
+                out.print(format!("\"Endpoint\" : {}\n\"Hash\" : {}\n\n", go_quote(ep), h.hash));
             }
         }
-        Format::Protobuf => out = Output::error("protobuf not supported as output format", exit::BAD_FEATURE),
+        // After the endpoints' failures, the printer refuses and etcdctl exits there.
+        Format::Protobuf => {
+            out.append(Output::error("protobuf not supported as output format", exit::BAD_FEATURE))
+        }
     }
     // etcdctl ends with the last endpoint's error.
     if let Some(why) = last_error

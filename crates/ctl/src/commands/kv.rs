@@ -109,14 +109,16 @@ fn get_sim(con: &mut Console, p: &Parsed, req: RangeRequest) -> Exec {
         Ok(c) => c,
         Err(e) => return e,
     };
-    if req.count_only && conn.format() != Format::Fields {
+    let count_only = req.count_only;
+    let serializable = req.serializable;
+    let resp = send!(conn, con, Request::Range { req, serializable }, Response::Range);
+    // etcdctl checks these against the printer after the read came back.
+    if count_only && conn.format() != Format::Fields {
         return bad_args("--count-only is only for `--write-out=fields`");
     }
     if p.bool("print-value-only") && conn.format() != Format::Simple {
         return bad_args("print-value-only is only for `--write-out=simple`");
     }
-    let serializable = req.serializable;
-    let resp = send!(conn, con, Request::Range { req, serializable }, Response::Range);
     print_range(&conn, &resp, p.bool("print-value-only"))
 }
 

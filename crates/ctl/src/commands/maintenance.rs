@@ -8,7 +8,7 @@ use crate::client::Client;
 use crate::console::{Console, Exec};
 use crate::flags::{Parsed, parse_dec_i64, parse_hex_u64};
 use crate::output::{Output, exit};
-use crate::printers::{Format, json};
+use crate::printers::{Format, json, protobuf};
 use crate::{API_VERSION, VERSION};
 
 /// `etcdctl version`.
@@ -46,25 +46,44 @@ fn alarms_of(r: &server::AlarmResponse) -> Vec<Alarm> {
 
 fn alarms_print(conn: &Conn, header: &ResponseHeader, alarms: &[Alarm]) -> Exec {
     let out = match conn.format() {
+        // 3.5's maintenance server fills the header (3.4.23's sent none: `{}`).
         Format::Json => {
-            if alarms.is_empty() {
-                "{}\n".to_string()
-            } else {
-                let items: Vec<String> = alarms
-                    .iter()
-                    .map(|a| {
-                        format!(
-                            "{{\"memberID\":{},\"alarm\":{}}}",
-                            a.member_id,
-                            if a.kind == "NOSPACE" { 1 } else { 2 }
-                        )
-                    })
-                    .collect();
-                format!("{{\"header\":{},\"alarms\":[{}]}}\n", json::header(header), items.join(","))
+            let items: Vec<String> = alarms
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{{\"memberID\":{},\"alarm\":{}}}",
+                        a.member_id,
+                        if a.kind == "NOSPACE" { 1 } else { 2 }
+                    )
+                })
+                .collect();
+            let mut o = json::Obj::new().raw("header", json::header(header));
+            if !items.is_empty() {
+                o = o.arr("alarms", items);
             }
+            format!("{}\n", o.end())
+        }
+        Format::Fields => {
+            let mut s = String::new();
+            crate::printers::fields::header(&mut s, header);
+            for a in alarms {
+                s.push_str(&format!("\"MemberID\" : {}\n\"AlarmType\" : {}\n\n", a.member_id, a.kind));
+            }
+            s
+        }
+        Format::Protobuf => {
+            let mut m = protobuf::Msg::new().msg(1, protobuf::header(header));
+            for a in alarms {
+                let kind = if a.kind == "NOSPACE" { 1 } else { 2 };
+                m = m.msg(2, protobuf::Msg::new().uint(1, a.member_id).uint(2, kind));
+            }
+            return conn.ok(super::protobuf_out(m.end()));
         }
         Format::Table => return conn.unsupported(),
-        _ => alarms.iter().map(|a| format!("memberID:{} alarm:{} \n", a.member_id, a.kind)).collect(),
+        Format::Simple => {
+            alarms.iter().map(|a| format!("memberID:{} alarm:{} \n", a.member_id, a.kind)).collect()
+        }
     };
     conn.ok(Output::ok(out))
 }
@@ -98,6 +117,19 @@ pub(crate) fn alarm_disarm(con: &mut Console, p: &Parsed) -> Exec {
 
 /// `defrag [--cluster]`.
 pub(crate) fn defrag(con: &mut Console, p: &Parsed) -> Exec {
+    let dir = p.get("data-dir");
+    if !dir.is_empty() {
+        // 3.5 defragments the directory as etcdutl does, and says so first.
+        let mut out = Output::fail(
+            "Use `etcdutl defrag` instead. The --data-dir is going to be decomissioned in v3.6.\n\n",
+            0,
+        );
+        match crate::etcdutl::defrag_data(con, dir) {
+            Ok(logs) => out.append(logs),
+            Err(e) => out.append(Output::error(e, exit::ERROR)),
+        }
+        return out.into();
+    }
     let client = match Client::from_flags(p, &con.vfs) {
         Ok(c) => c,
         Err(o) => return o.into(),
@@ -196,8 +228,21 @@ fn move_leader_sim(
     };
     conn.client = Client { endpoints: vec![ep], ..client };
     conn.endpoint = leader;
-    send!(conn, con, Request::MoveLeader { target }, Response::MoveLeader);
-    conn.ok(Output::ok(format!("Leadership transferred from {from:x} to {target:x}\n")))
+    let h = send!(conn, con, Request::MoveLeader { target }, Response::MoveLeader);
+    // The leadership moved; then the printer: JSON and protobuf print the
+    // response (its header), the table and fields printers have no MoveLeader.
+    match conn.format() {
+        Format::Simple => {
+            conn.ok(Output::ok(format!("Leadership transferred from {from:x} to {target:x}\n")))
+        }
+        Format::Json => {
+            conn.ok(Output::ok(format!("{}\n", json::Obj::new().raw("header", json::header(&h)).end())))
+        }
+        Format::Protobuf => {
+            conn.ok(super::protobuf_out(protobuf::Msg::new().msg(1, protobuf::header(&h)).end()))
+        }
+        Format::Table | Format::Fields => conn.unsupported(),
+    }
 }
 
 /// `check perf [--load] [--prefix] [--auto-compact] [--auto-defrag]`: runs the workload in virtual time.

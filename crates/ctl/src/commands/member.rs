@@ -7,7 +7,7 @@ use super::{Conn, bad_args, send};
 use crate::console::{Console, Exec};
 use crate::flags::{Parsed, parse_hex_u64};
 use crate::output::Output;
-use crate::printers::{Format, json, table};
+use crate::printers::{Format, json, protobuf, table};
 
 /// A member as the printers take it.
 #[derive(Clone)]
@@ -31,6 +31,34 @@ fn member_json(m: &Member) -> String {
         o = o.raw("clientURLs", urls(&m.client_urls));
     }
     o.flag("isLearner", m.is_learner).end()
+}
+
+/// A member as etcd's `Member` protobuf message.
+fn member_pb(m: &Member) -> protobuf::Msg {
+    let mut msg = protobuf::Msg::new().uint(1, m.id).bytes(2, m.name.as_bytes());
+    for u in &m.peer_urls {
+        msg = msg.bytes_always(3, u.as_bytes());
+    }
+    for u in &m.client_urls {
+        msg = msg.bytes_always(4, u.as_bytes());
+    }
+    msg.boolean(5, m.is_learner)
+}
+
+/// A membership response as protobuf: the header, then the members (`extra`
+/// comes between them: member add's new member).
+fn members_pb(h: &ResponseHeader, extra: Option<&Member>, members: &[Member]) -> Vec<u8> {
+    let mut msg = protobuf::Msg::new().msg(1, protobuf::header(h));
+    let field = if let Some(m) = extra {
+        msg = msg.msg(2, member_pb(m));
+        3
+    } else {
+        2
+    };
+    for m in members {
+        msg = msg.msg(field, member_pb(m));
+    }
+    msg.end()
 }
 
 /// A member of the simulated cluster as the printers take it.
@@ -155,13 +183,13 @@ fn print_add(
                 members.join(",")
             )
         }
-        Format::Fields => {
-            let mut s = String::new();
-            crate::printers::fields::header(&mut s, h);
-            s.push_str(&format!("\"Member ID\" : {}\n", new.id));
-            s
+        Format::Protobuf => {
+            let mut m = new.clone();
+            m.name.clear();
+            return conn.ok(super::protobuf_out(members_pb(h, Some(&m), members)));
         }
-        _ => return conn.unsupported(),
+        // etcdctl's fields and table printers have no MemberAdd.
+        Format::Fields | Format::Table => return conn.unsupported(),
     };
     conn.ok(Output::ok(out))
 }
@@ -308,7 +336,7 @@ fn print_list(conn: &Conn, members: &[Member], h: &ResponseHeader) -> Exec {
             }
             s
         }
-        Format::Protobuf => return conn.unsupported(),
+        Format::Protobuf => return conn.ok(super::protobuf_out(members_pb(h, None, members))),
     };
     conn.ok(Output::ok(out))
 }
@@ -328,14 +356,8 @@ fn print_changed(con: &Console, conn: &Conn, verb: &str, id: u64, r: &server::Me
                 members.join(",")
             )))
         }
-        _ if verb == "promoted in" => {
-            let members: Vec<String> = from_peers(con, &r.members).iter().map(member_json).collect();
-            conn.ok(Output::ok(format!(
-                "{{\"header\":{},\"members\":[{}]}}\n",
-                json::header(&h),
-                members.join(",")
-            )))
-        }
-        _ => conn.unsupported(),
+        Format::Protobuf => conn.ok(super::protobuf_out(members_pb(&h, None, &from_peers(con, &r.members)))),
+        // etcdctl's fields and table printers have no MemberRemove/Update/Promote.
+        Format::Fields | Format::Table => conn.unsupported(),
     }
 }

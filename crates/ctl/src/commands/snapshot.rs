@@ -239,6 +239,11 @@ pub(crate) fn status(con: &Console, p: &Parsed) -> Output {
     if p.args.len() != 1 {
         return Output::error("snapshot status requires exactly one argument", exit::BAD_ARGS);
     }
+    // etcdutl stats the file before it looks at the output format.
+    let file = &p.args[0];
+    if !con.vfs.exists(file) {
+        return Output::error(format!("stat {file}: no such file or directory"), exit::ERROR);
+    }
     let name = p.get("write-out");
     let Some(format) = Format::parse(name) else {
         return Output::error("unsupported output format", exit::BAD_FEATURE);
@@ -251,7 +256,8 @@ pub(crate) fn status(con: &Console, p: &Parsed) -> Output {
 
 /// etcdctl 3.5's deprecated `snapshot restore`.
 pub(crate) fn restore_deprecated(con: &mut Console, p: &Parsed) -> Exec {
-    let mut out = restore(con, p, 0);
+    // etcdctl's --initial-memory-map-size defaults to 0 (etcdutl's to bbolt's 10 GiB).
+    let mut out = restore(con, p, p.int("initial-memory-map-size").unsigned_abs());
     out.stderr.insert_str(0, "Deprecated: Use `etcdutl snapshot restore` instead.\n\n");
     out.into()
 }
@@ -274,6 +280,10 @@ pub(crate) const WAL_FILE: &str = "0000000000000000-0000000000000000.wal";
 pub(crate) fn restore(con: &mut Console, p: &Parsed, mmap: u64) -> Output {
     if p.args.len() != 1 {
         return Output::error("snapshot restore requires exactly one argument", exit::BAD_ARGS);
+    }
+    // Both ways round, in etcdutl's words (which name the flag --revision-bump).
+    if (p.int("bump-revision") > 0) != p.bool("mark-compacted") {
+        return Output::error("--mark-compacted required if --revision-bump > 0", exit::BAD_ARGS);
     }
     let path = p.args[0].clone();
     let name = p.get("name").to_string();

@@ -6,7 +6,7 @@ use server::{Request, Response};
 use super::{Conn, bad_args};
 use crate::console::{Console, Exec};
 use crate::flags::Parsed;
-use crate::output::Output;
+use crate::output::{Output, exit};
 use crate::stream::{Kind, Session, Stream};
 
 /// On the simulated cluster: grants the session lease, keeps it alive, and
@@ -63,12 +63,41 @@ fn sync_sim(con: &mut Console, p: &Parsed, elect: bool) -> Exec {
             session.end(con, timeout);
             return conn.ok(Output::error(
                 "the lock is held by another session; the playground runs one command at a time",
-                crate::output::exit::ERROR,
+                exit::ERROR,
             ));
         }
+        // exec.Command with the lock's key and revision added to the environment.
+        let key = String::from_utf8_lossy(&session.key).into_owned();
+        let saved: Vec<(String, Option<String>)> = ["ETCD_LOCK_KEY", "ETCD_LOCK_REV"]
+            .iter()
+            .map(|k| (k.to_string(), con.env.get(*k).cloned()))
+            .collect();
+        con.env.insert("ETCD_LOCK_KEY".to_string(), key);
+        con.env.insert("ETCD_LOCK_REV".to_string(), mine.to_string());
+        con.not_found = None;
         let exec = crate::shell::run_words(con, &p.args[1..], None);
+        let missing = con.not_found.take().is_some_and(|n| n == p.args[1]);
+        for (k, v) in saved {
+            match v {
+                Some(v) => con.env.insert(k, v),
+                None => con.env.remove(&k),
+            };
+        }
         session.end(con, timeout);
-        return Exec::took(exec.out, exec.elapsed_ms);
+        // 3.5 passes the command's exit status through, with Go's error for it.
+        let out = match exec.out.exit {
+            0 => exec.out,
+            _ if missing => Output::error(
+                format!("exec: {:?}: executable file not found in $PATH", p.args[1]),
+                exit::ERROR,
+            ),
+            code => {
+                let mut out = exec.out;
+                out.append(Output::error(format!("exit status {code}"), code));
+                out
+            }
+        };
+        return Exec::took(out, exec.elapsed_ms);
     }
     let proposal = elect.then_some(value);
     let kind = Kind::SimHold { session, announced: false, proposal, probe: None };

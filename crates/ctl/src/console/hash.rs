@@ -28,7 +28,7 @@ impl Console {
         h.update(format!("{:?}", self.net).as_bytes());
         h.update(format!("{:?}", self.vfs).as_bytes());
         h.update(format!("{} {:?} {:?} {:?}", self.active, self.env, self.history, self.stream).as_bytes());
-        h.update(format!("{:?}", self.pending).as_bytes());
+        h.update(format!("{:?} {:?}", self.pending, self.typeahead).as_bytes());
         h.update(format!("{:?}", self.parked).as_bytes());
         h.update(format!("{:?} {:?}", self.node, self.lesson).as_bytes());
         h.update(format!("{} {:?}", self.seed, self.options).as_bytes());

@@ -150,8 +150,8 @@ impl Console {
                 self.backend.sim.request_state(*id).is_none_or(|c| c.result.is_some())
             }
             State::Waiting(Wait::Until { until_ms }) => now >= *until_ms,
-            // Only the user's answer moves it on (`answer_in`).
-            State::Waiting(Wait::Input(_)) => false,
+            // Only the user's answer moves it on: `answer_in`, or a line typed ahead.
+            State::Waiting(Wait::Input(_)) => !self.typed_ahead(tab).is_empty(),
             State::Done { at_ms, .. } => now >= *at_ms,
         }
     }

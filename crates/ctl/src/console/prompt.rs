@@ -93,8 +93,18 @@ impl Console {
         if j.suspended() {
             return None;
         }
-        match j.next(|e| matches!(e, Entry::Input { .. })) {
-            Some(Entry::Input { text }) => {
+        let answered = match j.next(|e| matches!(e, Entry::Input { .. })) {
+            Some(Entry::Input { text }) => Some(text),
+            // A line typed ahead answers the prompt, as the terminal hands it to speakeasy.
+            _ if !self.typeahead.is_empty() => {
+                let text = self.typeahead.remove(0);
+                j.push(Entry::Input { text: text.clone() });
+                Some(text)
+            }
+            _ => None,
+        };
+        match answered {
+            Some(text) => {
                 // The terminal shows the prompt; speakeasy ends the hidden line.
                 self.before.print(prompt);
                 if masked {
@@ -133,5 +143,27 @@ impl Output {
     /// Nothing written, exit 0.
     pub(crate) fn is_empty(&self) -> bool {
         self.stdout.is_empty() && self.stderr.is_empty() && self.exit == 0
+    }
+}
+
+impl Console {
+    /// A line typed in `tab` while its command runs: a terminal keeps it
+    /// and the shell reads it once the command is done (the caller runs
+    /// it then: [`Console::next_typed_in`]). A prompt of the running
+    /// command takes it as its answer. Ctrl+C drops what is kept.
+    pub fn type_ahead_in(&mut self, tab: usize, line: &str) {
+        self.switch(tab);
+        self.typeahead.push(line.to_string());
+    }
+
+    /// The lines kept for `tab`, oldest first.
+    pub fn typed_ahead(&self, tab: usize) -> &[String] {
+        if tab == self.active { &self.typeahead } else { self.parked.get(&tab).map_or(&[], |t| &t.typeahead) }
+    }
+
+    /// The next line kept for `tab`, to run now that its command is done.
+    pub fn next_typed_in(&mut self, tab: usize) -> Option<String> {
+        self.switch(tab);
+        (!self.typeahead.is_empty()).then(|| self.typeahead.remove(0))
     }
 }

@@ -9,9 +9,9 @@ use server::{Request, Response};
 use crate::client::CallOptions;
 use crate::faults::Fault;
 use crate::sim::Sim;
-use crate::swarm::SeedReport;
 use crate::swarm::load::{Watcher, move_watch};
 use crate::swarm::schedule::Action;
+use crate::swarm::{Profile, SeedReport};
 
 /// What an action needs besides the simulation.
 pub(crate) struct Ctx<'a> {
@@ -21,6 +21,11 @@ pub(crate) struct Ctx<'a> {
     pub(crate) report: &'a mut SeedReport,
     /// Leases granted so far (their keys are `kl0`, `kl1`, ...).
     pub(crate) leases: &'a mut u64,
+    /// The classic profile kills a removed member at once; the wide one
+    /// lets it stop itself a second after it applied its removal, as etcd
+    /// does (a removed leader's heartbeats carry the commit of its removal
+    /// to the others).
+    pub(crate) profile: Profile,
 }
 
 pub(crate) fn run(sim: &mut Sim, action: Action, cx: &mut Ctx<'_>) {
@@ -105,10 +110,14 @@ fn replace_member(sim: &mut Sim, cx: &mut Ctx<'_>, now: u64) {
         return;
     }
     cx.removed.push(victim);
-    if sim.member(victim).is_some() {
-        let _ = sim.apply(Fault::Stop { member: victim });
+    if cx.profile == Profile::Classic {
+        if sim.member(victim).is_some() {
+            let _ = sim.apply(Fault::Stop { member: victim });
+        }
+        cx.report.faults.push((now, Fault::Stop { member: victim }));
+    } else {
+        cx.report.requests.push((now, format!("member remove {victim:x}")));
     }
-    cx.report.faults.push((now, Fault::Stop { member: victim }));
     let n = sim.member_ids().len() as u64 + 1;
     let peer_urls = vec![format!("http://127.0.0.{n}:2380")];
     let via = sim.running().into_iter().find(|i| !cx.removed.contains(i)).unwrap_or(via);
