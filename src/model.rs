@@ -89,6 +89,8 @@ pub struct MemberView {
     pub last_index: u64,
     /// Store revision.
     pub revision: i64,
+    /// Its disk's fault, in words: `disk full`, `slow disk`, or empty.
+    pub disk: &'static str,
 }
 
 /// A message on its way (or fading where it was lost).
@@ -303,6 +305,13 @@ pub fn stage_with(sim: &Sim, view_ms: u64, speed: f64, text_scale: f64) -> Stage
             commit: 0,
             last_index: 0,
             revision: 0,
+            disk: if sim.disk(id).is_some_and(server::Disk::is_full) {
+                "disk full"
+            } else if node.slow_disk_ms > 0 {
+                "slow disk"
+            } else {
+                ""
+            },
         };
         if let Some(m) = sim.member(id) {
             let raft = m.raft().raft();

@@ -118,11 +118,13 @@ pub fn MemberNode(id: u64) -> impl IntoView {
                                 member
                                     .get()
                                     .map(|m| {
-                                        if m.role == Role::Stopped {
+                                        let role = if m.role == Role::Stopped {
                                             "stopped".to_string()
                                         } else {
                                             format!("{} · term {}", m.role.label(), m.term)
-                                        }
+                                        };
+                                        // A disk fault is drawn where the role is read.
+                                        if m.disk.is_empty() { role } else { format!("{role} · {}", m.disk) }
                                     })
                                     .unwrap_or_default()
                             })}

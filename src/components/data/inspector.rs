@@ -29,7 +29,15 @@ fn facts(e: &crate::engine::Engine, id: u64) -> Facts {
     let name = e.name_of(id);
     let disk = e.sim().disk(id).map_or(0, server::Disk::size_bytes);
     let names = crate::events::names(e);
-    let mut rows = vec![("member id", format!("{id:x}")), ("disk", human_bytes(disk as i64))];
+    let full = e.sim().disk(id).is_some_and(server::Disk::is_full);
+    let slow = e.sim().node(id).map_or(0, |n| n.slow_disk_ms);
+    let health = match (full, slow) {
+        (true, _) => " · full: no space left".to_string(),
+        (false, 0) => String::new(),
+        (false, ms) => format!(" · slow: every fsync {ms} ms more"),
+    };
+    let mut rows =
+        vec![("member id", format!("{id:x}")), ("disk", format!("{}{health}", human_bytes(disk as i64)))];
     let mut running = false;
     let mut learner = false;
     if let Some(m) = e.sim().member(id) {
@@ -165,6 +173,16 @@ pub fn Inspector() -> impl IntoView {
                         }.into_any())}
                         <button class="btn danger" data-testid="action-remove" title="etcdctl member remove ID"
                             on:click=handler(move |_| act(|e, id| vec![e.etcdctl_all(&format!("member remove {id:x}"))]))>"Remove"</button>
+                    </div>
+                    // The seeds' disk failures: no space left (etcd exits at its
+                    // next write), a slow fsync (late heartbeats, leader changes).
+                    <div class="actions" role="group" aria-label=format!("disk faults on {name}")>
+                        <button class="btn" data-testid="action-disk-full" title=format!("cluster disk {name} full")
+                            on:click=handler(move |_| act(|e, id| vec![format!("cluster disk {} full", e.name_of(id))]))>"Fill its disk"</button>
+                        <button class="btn" data-testid="action-disk-slow" title=format!("cluster disk {name} slow 400ms")
+                            on:click=handler(move |_| act(|e, id| vec![format!("cluster disk {} slow 400ms", e.name_of(id))]))>"Slow disk"</button>
+                        <button class="btn" data-testid="action-disk-ok" title=format!("cluster disk {name} ok")
+                            on:click=handler(move |_| act(|e, id| vec![format!("cluster disk {} ok", e.name_of(id))]))>"Healthy disk"</button>
                     </div>
                     <dl class="facts">
                         {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }.into_any()).collect_view()}
