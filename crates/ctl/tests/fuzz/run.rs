@@ -118,6 +118,18 @@ thread_local! {
     static LAST_PANIC: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
 }
 
+/// Runs `f` with the panic hook recording where a panic happened: the
+/// panic's (location, message) as the error.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, (String, String)> {
+    LAST_PANIC.with(|p| p.borrow_mut().take());
+    IN_CASE.with(|c| *c.borrow_mut() = true);
+    let r = catch_unwind(AssertUnwindSafe(f));
+    IN_CASE.with(|c| *c.borrow_mut() = false);
+    r.map_err(|_| {
+        LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| ("?".into(), "(no message)".into()))
+    })
+}
+
 /// Installs the hook that keeps panics quiet and remembers them (once).
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
@@ -439,16 +451,10 @@ pub fn play(case: &Case, on_step: &dyn Fn(usize)) -> Outcome {
     let start_steps = con.sim().steps();
     for (i, s) in case.steps.iter().enumerate() {
         on_step(i);
-        LAST_PANIC.with(|p| p.borrow_mut().take());
         let before = con.sim().steps();
-        IN_CASE.with(|c| *c.borrow_mut() = true);
-        let r = catch_unwind(AssertUnwindSafe(|| step(&mut con, s, i, case.page, &mut h)));
-        IN_CASE.with(|c| *c.borrow_mut() = false);
+        let r = guarded(|| step(&mut con, s, i, case.page, &mut h));
         match r {
-            Err(_) => {
-                let (location, message) = LAST_PANIC
-                    .with(|p| p.borrow_mut().take())
-                    .unwrap_or_else(|| ("?".into(), "(no message)".into()));
+            Err((location, message)) => {
                 failure = Some(Failure::Panic { at: i, location, message });
                 break;
             }
@@ -635,15 +641,9 @@ pub fn play_front(case: &Case, on_step: &dyn Fn(usize)) -> Outcome {
     let mut failure = None;
     for (i, s) in case.steps.iter().enumerate() {
         on_step(i);
-        LAST_PANIC.with(|p| p.borrow_mut().take());
-        IN_CASE.with(|c| *c.borrow_mut() = true);
-        let r = catch_unwind(AssertUnwindSafe(|| front_step(s, &mut h)));
-        IN_CASE.with(|c| *c.borrow_mut() = false);
+        let r = guarded(|| front_step(s, &mut h));
         match r {
-            Err(_) => {
-                let (location, message) = LAST_PANIC
-                    .with(|p| p.borrow_mut().take())
-                    .unwrap_or_else(|| ("?".into(), "(no message)".into()));
+            Err((location, message)) => {
                 failure = Some(Failure::Panic { at: i, location, message });
                 break;
             }
